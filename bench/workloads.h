@@ -1,0 +1,12 @@
+#pragma once
+
+// Each workload of kenes-bench is one function with a main()-like signature,
+// registered in main.cc. A workload prints one JSON object per measured result
+// on stdout (and nothing else there); progress and diagnostics go to stderr.
+
+namespace kenes::bench {
+
+int engine_trace_main(int argc, char** argv);
+int log_append_main(int argc, char** argv);
+
+}  // namespace kenes::bench
