@@ -1,0 +1,257 @@
+// The client side of one document: three fields, as in @codemirror/collab.
+//
+//   version    the server version this client has seen (records folded)
+//   inFlight   the one op sent and not yet seen sequenced, with its client_seq
+//   pending    later local edits, composed into one op, not yet sent
+//
+// `text` is the server's text at `version` with inFlight and then pending
+// applied: what the person sees. `confirmedText` is the server's text at
+// `version`; it is kept so that a refused op can be rolled back.
+//
+// A sequenced record either is this client's in-flight op (recognised by
+// (client_id, client_seq), which is how an op acknowledged just before a
+// disconnect is recognised during catch-up) or is someone else's: then the
+// in-flight and pending ops are transformed past it (they were made without
+// it, and the server sequences them after it with side Right) and the record
+// is transformed past them with side Left before it is applied to `text`.
+//
+// No I/O: the network layer calls these methods and sends what takes() gives.
+
+import { type TextOp, apply, diff as diffOp } from "./text-op";
+import { compose, transform } from "./transform";
+
+export interface InFlight {
+  readonly op: TextOp;
+  readonly clientSeq: number;
+}
+
+/** A TextEdit record as the log delivers it. */
+export interface SequencedEdit {
+  /** Version after the edit; the op applies to version - 1. */
+  readonly version: number;
+  readonly op: TextOp;
+  readonly clientId: string;
+  readonly clientSeq: number;
+}
+
+/** A submit to send: the op was made on `baseVersion`. */
+export interface Submit {
+  readonly docId: string;
+  readonly baseVersion: number;
+  readonly clientSeq: number;
+  readonly op: TextOp;
+}
+
+/** What survives a reload: the unsent work, relative to `version`. */
+export interface DocSnapshot {
+  readonly docId: string;
+  readonly version: number;
+  readonly inFlight: InFlight | null;
+  readonly pending: TextOp | null;
+}
+
+/** What receive() did with a record. */
+export type ReceiveResult =
+  | { readonly kind: "own" } // my in-flight op, now sequenced; text unchanged
+  | { readonly kind: "remote"; readonly op: TextOp } // apply op to the editor
+  | { readonly kind: "stale" }; // already folded (a duplicate after a resume)
+
+/** A record whose version does not follow the client's: the log has a gap. */
+export class VersionGapError extends Error {
+  constructor(docId: string, have: number, got: number) {
+    super(`${docId}: have version ${have}, received ${got}`);
+    this.name = "VersionGapError";
+  }
+}
+
+export class DocClient {
+  private versionValue = 0;
+  private confirmed = "";
+  private local = "";
+  private inFlightValue: InFlight | null = null;
+  private pendingValue: TextOp | null = null;
+  // Unsent work read back after a reload, waiting for the log to reach the
+  // version it was made on.
+  private restoreAt: DocSnapshot | null = null;
+
+  constructor(
+    readonly docId: string,
+    readonly clientId: string,
+  ) {}
+
+  get version(): number {
+    return this.versionValue;
+  }
+  /** The text the person sees. */
+  get text(): string {
+    return this.local;
+  }
+  /** The server's text at `version`. */
+  get confirmedText(): string {
+    return this.confirmed;
+  }
+  get inFlight(): InFlight | null {
+    return this.inFlightValue;
+  }
+  get pending(): TextOp | null {
+    return this.pendingValue;
+  }
+  /** Local edits not yet sequenced: 0, 1 (in flight or pending) or 2. */
+  get unsentCount(): number {
+    return (this.inFlightValue ? 1 : 0) + (this.pendingValue ? 1 : 0);
+  }
+  /** True while a restored snapshot waits for the log to catch up. */
+  get restoring(): boolean {
+    return this.restoreAt !== null;
+  }
+
+  /**
+   * Installs unsent work read back after a reload. It applies once the log has
+   * been folded up to snapshot.version (at once if it already has). Returns
+   * false if it cannot be used (nothing in it, or its version already passed).
+   */
+  restore(snapshot: DocSnapshot): boolean {
+    if (!snapshot.inFlight && !snapshot.pending) return false;
+    // Work made on a version already passed cannot be placed any more.
+    if (snapshot.version < this.versionValue) return false;
+    this.restoreAt = snapshot;
+    this.tryRestore();
+    return true;
+  }
+
+  /** The state worth persisting, or null when there is no unsent work. */
+  snapshot(): DocSnapshot | null {
+    if (this.restoreAt) return this.restoreAt;
+    if (!this.inFlightValue && !this.pendingValue) return null;
+    return {
+      docId: this.docId,
+      version: this.versionValue,
+      inFlight: this.inFlightValue,
+      pending: this.pendingValue,
+    };
+  }
+
+  /**
+   * A local edit made on `text`. Throws OpDoesNotFitError (and changes
+   * nothing) if it does not fit.
+   */
+  applyLocal(op: TextOp): void {
+    if (op.length === 0) return;
+    const next = apply(this.local, op);
+    this.local = next;
+    this.pendingValue = this.pendingValue ? compose(this.pendingValue, op) : op;
+    if (this.pendingValue.length === 0) this.pendingValue = null;
+  }
+
+  /**
+   * Moves pending to in flight if nothing is in flight, numbering it with
+   * allocSeq(); returns the submit to send, or null if there is nothing to
+   * send now.
+   */
+  take(allocSeq: () => number): Submit | null {
+    if (this.inFlightValue || !this.pendingValue || this.restoreAt) return null;
+    this.inFlightValue = { op: this.pendingValue, clientSeq: allocSeq() };
+    this.pendingValue = null;
+    return this.inFlightSubmit();
+  }
+
+  /**
+   * The in-flight op as a submit on the current version, for a resend after
+   * a reconnect (same client_seq: the server deduplicates).
+   */
+  inFlightSubmit(): Submit | null {
+    const f = this.inFlightValue;
+    if (!f) return null;
+    return { docId: this.docId, baseVersion: this.versionValue, clientSeq: f.clientSeq, op: f.op };
+  }
+
+  /** Folds one sequenced record of this document. */
+  receive(edit: SequencedEdit): ReceiveResult {
+    if (edit.version <= this.versionValue) return { kind: "stale" };
+    if (edit.version !== this.versionValue + 1) {
+      throw new VersionGapError(this.docId, this.versionValue, edit.version);
+    }
+    const f = this.inFlightValue;
+    if (f && edit.clientId === this.clientId && edit.clientSeq === f.clientSeq) {
+      this.confirmed = apply(this.confirmed, edit.op);
+      this.versionValue = edit.version;
+      this.inFlightValue = null;
+      return { kind: "own" };
+    }
+    this.confirmed = apply(this.confirmed, edit.op);
+    this.versionValue = edit.version;
+    let remote = edit.op;
+    if (f) {
+      const mine = transform(f.op, remote, "right");
+      remote = transform(remote, f.op, "left");
+      this.inFlightValue = { op: mine, clientSeq: f.clientSeq };
+    }
+    if (this.pendingValue) {
+      const mine = transform(this.pendingValue, remote, "right");
+      remote = transform(remote, this.pendingValue, "left");
+      this.pendingValue = mine;
+    }
+    if (this.restoreAt) {
+      // Not yet showing restored work: local text is the confirmed text.
+      this.local = this.confirmed;
+      this.tryRestore();
+      return { kind: "remote", op: remote };
+    }
+    this.local = apply(this.local, remote);
+    return { kind: "remote", op: remote };
+  }
+
+  /**
+   * An Ack for client_seq at `version`. When it is the next version, the
+   * in-flight op is exactly what the server applied (every earlier record has
+   * been folded), so it is folded now; otherwise the record itself, which
+   * follows, settles it. Returns true if the ack was folded.
+   */
+  ack(clientSeq: number, version: number): boolean {
+    const f = this.inFlightValue;
+    if (!f || f.clientSeq !== clientSeq || version !== this.versionValue + 1) return false;
+    this.confirmed = apply(this.confirmed, f.op);
+    this.versionValue = version;
+    this.inFlightValue = null;
+    return true;
+  }
+
+  /**
+   * The server refused the in-flight op `clientSeq` for good. Drops it and
+   * the pending edits built on it, and returns the op that turns the shown
+   * text back into the server's text (null if clientSeq is not in flight).
+   */
+  reject(clientSeq: number): TextOp | null {
+    const f = this.inFlightValue;
+    if (!f || f.clientSeq !== clientSeq) return null;
+    return this.discardLocal();
+  }
+
+  /** Drops all unsent work; returns the op from the shown to the server text. */
+  discardLocal(): TextOp {
+    let undo: TextOp = [];
+    if (this.local !== this.confirmed) undo = diffOp(this.local, this.confirmed);
+    this.local = this.confirmed;
+    this.inFlightValue = null;
+    this.pendingValue = null;
+    this.restoreAt = null;
+    return undo;
+  }
+
+  private tryRestore(): void {
+    const s = this.restoreAt;
+    if (!s || s.version !== this.versionValue) return;
+    this.restoreAt = null;
+    try {
+      let text = this.confirmed;
+      if (s.inFlight) text = apply(text, s.inFlight.op);
+      if (s.pending) text = apply(text, s.pending);
+      this.local = text;
+      this.inFlightValue = s.inFlight;
+      this.pendingValue = s.pending;
+    } catch {
+      // Stored work that does not fit its own version cannot be trusted.
+      this.local = this.confirmed;
+    }
+  }
+}

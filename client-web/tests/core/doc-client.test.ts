@@ -1,0 +1,116 @@
+import { describe, expect, it } from "vitest";
+import { DocClient, VersionGapError, apply } from "../../src/core";
+import { Sequencer } from "../support/sequencer";
+
+function counter(start = 1): () => number {
+  let n = start;
+  return () => n++;
+}
+
+describe("DocClient", () => {
+  it("sends one op at a time and composes later edits into pending", () => {
+    const c = new DocClient("indicator/R.1.1", "me");
+    const seq = counter();
+    c.applyLocal(["Сәлем"]);
+    const first = c.take(seq)!;
+    expect(first).toEqual({ docId: "indicator/R.1.1", baseVersion: 0, clientSeq: 1, op: ["Сәлем"] });
+    c.applyLocal([5, ","]);
+    c.applyLocal([6, " 👋"]);
+    expect(c.take(seq)).toBeNull(); // one in flight at a time
+    expect(c.pending).toEqual([5, ", 👋"]);
+    expect(c.text).toBe("Сәлем, 👋");
+    expect(c.unsentCount).toBe(2);
+  });
+
+  it("recognises its own record by (client_id, client_seq) and leaves the text alone", () => {
+    const c = new DocClient("d", "me");
+    c.applyLocal(["abc"]);
+    c.take(counter(41));
+    expect(c.receive({ version: 1, op: ["abc"], clientId: "me", clientSeq: 41 })).toEqual({ kind: "own" });
+    expect(c.inFlight).toBeNull();
+    expect(c.version).toBe(1);
+    expect(c.confirmedText).toBe("abc");
+  });
+
+  it("does not mistake another client's record with the same client_seq for its own", () => {
+    const c = new DocClient("d", "me");
+    c.applyLocal(["mine"]);
+    c.take(counter(1));
+    const r = c.receive({ version: 1, op: ["theirs"], clientId: "other", clientSeq: 1 });
+    expect(r.kind).toBe("remote");
+    expect(c.inFlight?.clientSeq).toBe(1);
+  });
+
+  it("transforms in-flight and pending past a remote edit; the remote insert goes first at a tie", () => {
+    const c = new DocClient("d", "me");
+    const seq = counter();
+    c.applyLocal(["A"]);
+    c.take(seq);
+    c.applyLocal([1, "B"]);
+    const r = c.receive({ version: 1, op: ["X"], clientId: "other", clientSeq: 9 });
+    expect(r).toEqual({ kind: "remote", op: ["X"] });
+    expect(c.text).toBe("XAB");
+    expect(c.inFlight!.op).toEqual([1, "A"]);
+    expect(c.pending).toEqual([2, "B"]);
+    expect(c.inFlightSubmit()!.baseVersion).toBe(1);
+  });
+
+  it("folds an Ack for the next version at once and ignores the record that follows", () => {
+    const c = new DocClient("d", "me");
+    c.applyLocal(["hi"]);
+    c.take(counter());
+    expect(c.ack(1, 1)).toBe(true);
+    expect(c.version).toBe(1);
+    expect(c.receive({ version: 1, op: ["hi"], clientId: "me", clientSeq: 1 })).toEqual({ kind: "stale" });
+  });
+
+  it("waits for the record when an Ack skips versions it has not seen", () => {
+    const c = new DocClient("d", "me");
+    c.applyLocal(["hi"]);
+    c.take(counter());
+    expect(c.ack(1, 2)).toBe(false);
+    expect(c.inFlight).not.toBeNull();
+  });
+
+  it("rolls back to the server's text when its op is refused", () => {
+    const c = new DocClient("d", "me");
+    c.receive({ version: 1, op: ["base"], clientId: "o", clientSeq: 1 });
+    c.applyLocal([4, "!"]);
+    c.take(counter());
+    c.applyLocal([5, "?"]);
+    const undo = c.reject(1)!;
+    expect(apply("base!?", undo)).toBe("base");
+    expect(c.text).toBe("base");
+    expect(c.unsentCount).toBe(0);
+  });
+
+  it("reports a gap in the log instead of applying a record to the wrong version", () => {
+    const c = new DocClient("d", "me");
+    expect(() => c.receive({ version: 2, op: ["x"], clientId: "o", clientSeq: 1 })).toThrow(VersionGapError);
+  });
+
+  it("restores unsent work after a reload once the log reaches its version", () => {
+    // Before the reload: version 1, "hello" in flight as seq 7, " world" pending.
+    const server = new Sequencer();
+    server.submit(0, "o", 1, ["Hi"]);
+    const before = new DocClient("d", "me");
+    before.receive(server.log[0]!);
+    before.applyLocal([2, " there"]);
+    before.take(() => 7);
+    before.applyLocal([8, "!"]);
+    const saved = before.snapshot()!;
+    // The in-flight op reached the server just before the page went away.
+    server.submit(1, "me", 7, before.inFlight!.op);
+    server.submit(2, "o", 2, [{ d: 2 }, "Hello"]);
+
+    const after = new DocClient("d", "me");
+    expect(after.restore(saved)).toBe(true); // waits for version 1
+    expect(after.restoring).toBe(true);
+    for (const r of server.log) after.receive(r);
+    expect(after.inFlight).toBeNull(); // recognised its seq-7 record
+    expect(after.text).toBe("Hello there!");
+    const again = after.take(() => 8)!;
+    server.submit(again.baseVersion, "me", again.clientSeq, again.op);
+    expect(server.text).toBe("Hello there!");
+  });
+});

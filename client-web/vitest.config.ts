@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// Unit tests: the collab core, the log fold, the network layer over fakes.
+// DOM-free, so they run in plain Node.
+export default defineConfig({
+  test: {
+    include: ["tests/core/**/*.test.ts", "tests/model/**/*.test.ts", "tests/net/**/*.test.ts"],
+    environment: "node",
+  },
+});

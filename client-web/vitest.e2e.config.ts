@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+// End to end: a real kenes-server and real Chromium. One file, one story, run
+// in order; see tests/e2e/README.md.
+export default defineConfig({
+  test: {
+    include: ["tests/e2e/**/*.e2e.test.ts"],
+    environment: "node",
+    fileParallelism: false,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
