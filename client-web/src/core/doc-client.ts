@@ -23,6 +23,8 @@ import { compose, transform } from "./transform";
 export interface InFlight {
   readonly op: TextOp;
   readonly clientSeq: number;
+  /** How many local edits were composed into op (for "N edits not saved"). */
+  readonly edits: number;
 }
 
 /** A TextEdit record as the log delivers it. */
@@ -48,6 +50,7 @@ export interface DocSnapshot {
   readonly version: number;
   readonly inFlight: InFlight | null;
   readonly pending: TextOp | null;
+  readonly pendingEdits: number;
 }
 
 /** What receive() did with a record. */
@@ -70,6 +73,7 @@ export class DocClient {
   private local = "";
   private inFlightValue: InFlight | null = null;
   private pendingValue: TextOp | null = null;
+  private pendingEdits = 0;
   // Unsent work read back after a reload, waiting for the log to reach the
   // version it was made on.
   private restoreAt: DocSnapshot | null = null;
@@ -100,6 +104,12 @@ export class DocClient {
   get unsentCount(): number {
     return (this.inFlightValue ? 1 : 0) + (this.pendingValue ? 1 : 0);
   }
+  /** How many separate local edits are not yet sequenced. */
+  get unsentEdits(): number {
+    const r = this.restoreAt;
+    if (r) return (r.inFlight?.edits ?? 0) + r.pendingEdits;
+    return (this.inFlightValue?.edits ?? 0) + (this.pendingValue ? Math.max(1, this.pendingEdits) : 0);
+  }
   /** True while a restored snapshot waits for the log to catch up. */
   get restoring(): boolean {
     return this.restoreAt !== null;
@@ -128,6 +138,7 @@ export class DocClient {
       version: this.versionValue,
       inFlight: this.inFlightValue,
       pending: this.pendingValue,
+      pendingEdits: this.pendingEdits,
     };
   }
 
@@ -140,7 +151,12 @@ export class DocClient {
     const next = apply(this.local, op);
     this.local = next;
     this.pendingValue = this.pendingValue ? compose(this.pendingValue, op) : op;
-    if (this.pendingValue.length === 0) this.pendingValue = null;
+    this.pendingEdits++;
+    if (this.pendingValue.length === 0) {
+      // The edits cancelled out (typed and deleted again): nothing to send.
+      this.pendingValue = null;
+      this.pendingEdits = 0;
+    }
   }
 
   /**
@@ -150,8 +166,9 @@ export class DocClient {
    */
   take(allocSeq: () => number): Submit | null {
     if (this.inFlightValue || !this.pendingValue || this.restoreAt) return null;
-    this.inFlightValue = { op: this.pendingValue, clientSeq: allocSeq() };
+    this.inFlightValue = { op: this.pendingValue, clientSeq: allocSeq(), edits: Math.max(1, this.pendingEdits) };
     this.pendingValue = null;
+    this.pendingEdits = 0;
     return this.inFlightSubmit();
   }
 
@@ -184,12 +201,13 @@ export class DocClient {
     if (f) {
       const mine = transform(f.op, remote, "right");
       remote = transform(remote, f.op, "left");
-      this.inFlightValue = { op: mine, clientSeq: f.clientSeq };
+      this.inFlightValue = { ...f, op: mine };
     }
     if (this.pendingValue) {
       const mine = transform(this.pendingValue, remote, "right");
       remote = transform(remote, this.pendingValue, "left");
-      this.pendingValue = mine;
+      this.pendingValue = mine.length ? mine : null;
+      if (!this.pendingValue) this.pendingEdits = 0;
     }
     if (this.restoreAt) {
       // Not yet showing restored work: local text is the confirmed text.
@@ -234,8 +252,20 @@ export class DocClient {
     this.local = this.confirmed;
     this.inFlightValue = null;
     this.pendingValue = null;
+    this.pendingEdits = 0;
     this.restoreAt = null;
     return undo;
+  }
+
+  /**
+   * Gives the in-flight op a new client_seq. Only for an op the server says
+   * it never sequenced (ERROR_CODE_BAD_CLIENT_SEQ), so the old number is free.
+   */
+  renumber(oldSeq: number, newSeq: number): boolean {
+    const f = this.inFlightValue;
+    if (!f || f.clientSeq !== oldSeq) return false;
+    this.inFlightValue = { ...f, clientSeq: newSeq };
+    return true;
   }
 
   private tryRestore(): void {
@@ -249,6 +279,7 @@ export class DocClient {
       this.local = text;
       this.inFlightValue = s.inFlight;
       this.pendingValue = s.pending;
+      this.pendingEdits = s.pending ? s.pendingEdits : 0;
     } catch {
       // Stored work that does not fit its own version cannot be trusted.
       this.local = this.confirmed;

@@ -1,0 +1,185 @@
+// The consultation as a pure function of its log: fold LogRecords in seq order
+// and read title, framework, roster and documents from the result. Nothing
+// here talks to the network; src/net/ feeds records in.
+
+import { DocClient, type ReceiveResult } from "../core";
+import type { Framework, Indicator } from "../gen/kenes/v1/framework_pb";
+import { Scope } from "../gen/kenes/v1/framework_pb";
+import { type LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import { Role } from "../gen/kenes/v1/protocol_pb";
+import { textOpFromWire, toNumber } from "./wire-convert";
+
+export { Role, Scope, StakeholderGroup };
+
+export interface Participant {
+  readonly id: string;
+  displayName: string;
+  role: Role;
+  stakeholderGroup: StakeholderGroup;
+  gender: string;
+  /** Has described themself (a ProfileUpdated record exists). */
+  profiled: boolean;
+  revoked: boolean;
+}
+
+/** What folding one record changed, for the views to refresh. */
+export type FoldEffect =
+  | { readonly kind: "ignored" }
+  | { readonly kind: "created" }
+  | { readonly kind: "roster"; readonly participantId: string }
+  | { readonly kind: "text"; readonly docId: string; readonly result: ReceiveResult };
+
+/** The document id of an indicator's draft. */
+export function indicatorDocId(indicatorId: string): string {
+  return `indicator/${indicatorId}`;
+}
+
+/** Roles that may edit drafts (the server checks too; this only shapes the UI). */
+export function canEditDrafts(role: Role): boolean {
+  return role === Role.CHAIR || role === Role.RESEARCHER;
+}
+
+export class ConsultationState {
+  lastSeq = 0;
+  id = "";
+  title = "";
+  framework: Framework | undefined;
+  scope: Scope = Scope.UNSPECIFIED;
+  readonly participants = new Map<string, Participant>();
+  private readonly docs = new Map<string, DocClient>();
+
+  /** clientId: this browser's id, to recognise its own records. */
+  constructor(readonly clientId: string) {}
+
+  /** The document, created empty at version 0 on first use. */
+  doc(docId: string): DocClient {
+    let d = this.docs.get(docId);
+    if (!d) {
+      d = new DocClient(docId, this.clientId);
+      this.docs.set(docId, d);
+    }
+    return d;
+  }
+
+  hasDoc(docId: string): boolean {
+    return this.docs.has(docId);
+  }
+
+  allDocs(): IterableIterator<DocClient> {
+    return this.docs.values();
+  }
+
+  /**
+   * Folds one record. Records at or below lastSeq were folded already (a
+   * resume may repeat them) and are ignored.
+   */
+  fold(record: LogRecord): FoldEffect {
+    const seq = toNumber(record.seq);
+    if (seq !== 0 && seq <= this.lastSeq) return { kind: "ignored" };
+    if (seq !== 0) this.lastSeq = seq;
+    const e = record.event;
+    switch (e.case) {
+      case "consultationCreated":
+        this.id = e.value.consultationId;
+        this.title = e.value.title;
+        this.framework = e.value.framework;
+        this.scope = e.value.scope;
+        return { kind: "created" };
+      case "participantInvited": {
+        const p = this.participant(e.value.participantId);
+        p.displayName = e.value.displayName;
+        p.role = e.value.role as Role;
+        p.revoked = false;
+        return { kind: "roster", participantId: p.id };
+      }
+      case "participantRevoked": {
+        const p = this.participant(e.value.participantId);
+        p.revoked = true;
+        return { kind: "roster", participantId: p.id };
+      }
+      case "profileUpdated": {
+        const p = this.participant(record.author);
+        if (e.value.displayName) p.displayName = e.value.displayName;
+        p.stakeholderGroup = e.value.stakeholderGroup;
+        p.gender = e.value.gender;
+        p.profiled = true;
+        return { kind: "roster", participantId: p.id };
+      }
+      case "textEdit": {
+        const docId = e.value.docId;
+        const result = this.doc(docId).receive({
+          version: toNumber(e.value.version),
+          op: textOpFromWire(e.value.op),
+          clientId: record.clientId,
+          clientSeq: toNumber(record.clientSeq),
+        });
+        return { kind: "text", docId, result };
+      }
+      default:
+        // A record kind from a newer server: skip it, keep folding.
+        return { kind: "ignored" };
+    }
+  }
+
+  /** Indicators in the consultation's scope, in framework order. */
+  indicators(): Indicator[] {
+    const out: Indicator[] = [];
+    for (const c of this.framework?.categories ?? [])
+      for (const t of c.themes)
+        for (const q of t.questions) for (const i of q.indicators) if (this.inScope(i)) out.push(i);
+    return out;
+  }
+
+  inScope(i: Indicator): boolean {
+    return this.scope !== Scope.CORE || i.core;
+  }
+
+  findIndicator(id: string): Indicator | undefined {
+    return this.indicators().find((i) => i.id === id);
+  }
+
+  /** What the overview shows for one indicator; fields the log lacks stay undefined. */
+  indicatorSummary(i: Indicator): IndicatorSummary {
+    const doc = this.docs.get(indicatorDocId(i.id));
+    return {
+      id: i.id,
+      title: i.title,
+      core: i.core,
+      draftStarted: (doc?.version ?? 0) > 0 || (doc?.text.length ?? 0) > 0,
+      draftVersion: doc?.version ?? 0,
+      // Not in the log yet (status, assignees, threads): the overview renders
+      // these columns only when they are defined.
+      status: undefined,
+      assignees: undefined,
+      openThreads: undefined,
+    };
+  }
+
+  private participant(id: string): Participant {
+    let p = this.participants.get(id);
+    if (!p) {
+      p = {
+        id,
+        displayName: "",
+        role: Role.UNSPECIFIED,
+        stakeholderGroup: StakeholderGroup.UNSPECIFIED,
+        gender: "",
+        profiled: false,
+        revoked: false,
+      };
+      this.participants.set(id, p);
+    }
+    return p;
+  }
+}
+
+export interface IndicatorSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly core: boolean;
+  readonly draftStarted: boolean;
+  readonly draftVersion: number;
+  readonly status: string | undefined;
+  readonly assignees: readonly string[] | undefined;
+  readonly openThreads: number | undefined;
+}

@@ -1,0 +1,3 @@
+// The consultation model: the log folded into state, and the wire conversions.
+export * from "./consultation";
+export * from "./wire-convert";

@@ -1,0 +1,142 @@
+// The OfflineStore in IndexedDB. Two object stores:
+//   clients  {clientId, owner, nextClientSeq}    key clientId, index owner
+//   docs     {clientId, docId, snapshot}         key [clientId, docId], index clientId
+// A tab holds its client identity with a Web Lock named after the client id
+// for as long as it lives, so two tabs of one person never share a client_seq
+// sequence; a reloaded tab (or a new one) takes over a free identity and the
+// unsent work that belongs to it.
+//
+// Database name and shapes are stored in people's browsers: do not change them
+// without a version bump and an upgrade step.
+
+import type { DocSnapshot } from "../core";
+import { type ClientIdentity, type OfflineStore, newClientId } from "./offline-store";
+
+const DB_NAME = "kenes-offline";
+const DB_VERSION = 1;
+
+interface LockManagerLike {
+  request(
+    name: string,
+    options: { ifAvailable: boolean },
+    callback: (lock: unknown) => Promise<void> | void,
+  ): Promise<unknown>;
+}
+
+function promised<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+function done(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
+  });
+}
+
+export class IndexedDbOfflineStore implements OfflineStore {
+  private dbPromise: Promise<IDBDatabase> | null = null;
+  // Releases the Web Lock of each identity this tab holds.
+  private readonly releases = new Map<string, () => void>();
+  // Identities held in this JS realm (covers browsers without Web Locks).
+  private static readonly heldHere = new Set<string>();
+
+  constructor(
+    private readonly idb: IDBFactory = globalThis.indexedDB,
+    private readonly locks: LockManagerLike | undefined = (globalThis.navigator as { locks?: LockManagerLike } | undefined)
+      ?.locks,
+  ) {}
+
+  private db(): Promise<IDBDatabase> {
+    if (!this.dbPromise) {
+      this.dbPromise = new Promise((resolve, reject) => {
+        const req = this.idb.open(DB_NAME, DB_VERSION);
+        req.onupgradeneeded = () => {
+          const db = req.result;
+          const clients = db.createObjectStore("clients", { keyPath: "clientId" });
+          clients.createIndex("owner", "owner");
+          const docs = db.createObjectStore("docs", { keyPath: ["clientId", "docId"] });
+          docs.createIndex("clientId", "clientId");
+        };
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+        req.onblocked = () => reject(new Error("IndexedDB is blocked by another tab"));
+      });
+    }
+    return this.dbPromise;
+  }
+
+  async claimClient(owner: string): Promise<ClientIdentity> {
+    const db = await this.db();
+    const tx = db.transaction("clients", "readonly");
+    const existing = (await promised(tx.objectStore("clients").index("owner").getAll(owner))) as ClientIdentity[];
+    existing.sort((a, b) => a.clientId.localeCompare(b.clientId));
+    for (const c of existing) {
+      if (await this.hold(c.clientId)) return c;
+    }
+    const fresh: ClientIdentity = { clientId: newClientId(), owner, nextClientSeq: 1 };
+    await this.hold(fresh.clientId);
+    await this.saveClient(fresh);
+    return fresh;
+  }
+
+  async saveClient(client: ClientIdentity): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction("clients", "readwrite");
+    tx.objectStore("clients").put({ clientId: client.clientId, owner: client.owner, nextClientSeq: client.nextClientSeq });
+    await done(tx);
+  }
+
+  async saveDoc(clientId: string, snapshot: DocSnapshot): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction("docs", "readwrite");
+    tx.objectStore("docs").put({ clientId, docId: snapshot.docId, snapshot });
+    await done(tx);
+  }
+
+  async deleteDoc(clientId: string, docId: string): Promise<void> {
+    const db = await this.db();
+    const tx = db.transaction("docs", "readwrite");
+    tx.objectStore("docs").delete([clientId, docId]);
+    await done(tx);
+  }
+
+  async loadDocs(clientId: string): Promise<DocSnapshot[]> {
+    const db = await this.db();
+    const tx = db.transaction("docs", "readonly");
+    const rows = (await promised(tx.objectStore("docs").index("clientId").getAll(clientId))) as { snapshot: DocSnapshot }[];
+    return rows.map((r) => r.snapshot);
+  }
+
+  release(clientId: string): void {
+    IndexedDbOfflineStore.heldHere.delete(clientId);
+    this.releases.get(clientId)?.();
+    this.releases.delete(clientId);
+  }
+
+  /** Takes the identity's lock if no one holds it; true on success. */
+  private async hold(clientId: string): Promise<boolean> {
+    if (IndexedDbOfflineStore.heldHere.has(clientId)) return false;
+    if (!this.locks) {
+      IndexedDbOfflineStore.heldHere.add(clientId);
+      return true;
+    }
+    const acquired = await new Promise<boolean>((resolve) => {
+      void this.locks!.request(`kenes-client-${clientId}`, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          resolve(false);
+          return;
+        }
+        resolve(true);
+        // Held until release() or until the page goes away.
+        return new Promise<void>((release) => this.releases.set(clientId, release));
+      });
+    });
+    if (acquired) IndexedDbOfflineStore.heldHere.add(clientId);
+    return acquired;
+  }
+}

@@ -1,0 +1,555 @@
+// One browser tab's connection to its consultation, told as the protocol goes
+// (proto/README.md):
+//
+//   open socket -> Hello{token, client_id} -> Welcome
+//               -> Subscribe{consultation, after_seq = last seq folded}
+//               -> CatchUp batches (the last has done) -> live Broadcasts
+//
+// Every record, caught up or live, goes through ConsultationState.fold: the
+// one door. When a catch-up is done the session resends each document's
+// in-flight op with the SAME client_seq (in client_seq order, so the server
+// never sees the sequence go backwards), then sends what was edited offline.
+// A lost connection is retried with exponential backoff and jitter; the
+// resume starts after the last seq folded, so nothing is folded twice.
+//
+// Durability of unsent work: a client_seq is written to the OfflineStore
+// before the submit that uses it is sent, and every document's unsent work is
+// written after each change, so a reload resumes where the page left off.
+// Submits and store writes run one at a time on one promise chain.
+
+import { type MessageInitShape, create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { Submit, TextOp } from "../core";
+import {
+  ClientMessageSchema,
+  type Error as WireError,
+  type ParticipantPresence,
+  type ServerMessage,
+  ServerMessageSchema,
+  type Welcome,
+} from "../gen/kenes/v1/protocol_pb";
+import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import { ConsultationState, type FoldEffect, type Range, rangeToWire, textOpToWire, toNumber } from "../model";
+import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from "./backoff";
+import { ErrorCode, errorAction } from "./errors";
+import type { ClientIdentity, OfflineStore } from "./offline-store";
+import { SOCKET_OPEN, type SocketFactory, type SocketLike } from "./socket";
+
+export type ConnectionState = "connecting" | "online" | "reconnecting" | "offline" | "stopped";
+
+export interface SessionStatus {
+  readonly state: ConnectionState;
+  /** Local edits not yet acknowledged by the server, over all documents. */
+  readonly unsentEdits: number;
+  /** The first catch-up has completed: the state is complete. */
+  readonly caughtUp: boolean;
+  /** Why the session stopped (state "stopped"). */
+  readonly stopReason: ErrorCode | undefined;
+}
+
+export interface SessionListener {
+  status?(s: SessionStatus): void;
+  welcome?(w: Welcome): void;
+  /** A catch-up finished (after every (re)connect). */
+  caughtUp?(): void;
+  /** One record was folded. */
+  folded?(effect: FoldEffect): void;
+  /** Who is online changed (own connection excluded). */
+  presence?(others: ParticipantPresence[]): void;
+  /** Local edits of docId were refused and rolled back with `undo`. */
+  docReset?(docId: string, undo: TextOp): void;
+  /** Something to tell the person (a translated sentence per code). */
+  problem?(code: ErrorCode): void;
+}
+
+export interface SessionOptions {
+  readonly url: string;
+  readonly token: string;
+  /** Whose unsent work this is: "<consultation>/<participant>". */
+  readonly owner: string;
+  readonly store: OfflineStore;
+  readonly socketFactory: SocketFactory;
+  readonly clientVersion?: string;
+  readonly backoff?: BackoffOptions;
+  readonly random?: () => number;
+  readonly setTimer?: (fn: () => void, ms: number) => unknown;
+  readonly clearTimer?: (handle: unknown) => void;
+  /** false when the browser knows it is offline (navigator.onLine). */
+  readonly isOnline?: () => boolean;
+  /** Delay before resending a submit the server asked to retry, ms. */
+  readonly retryDelayMs?: number;
+}
+
+type Phase = "closed" | "hello" | "catchup" | "live";
+
+export class Session {
+  readonly state: ConsultationState;
+  welcome: Welcome | null = null;
+  private readonly listeners = new Set<SessionListener>();
+  private readonly others = new Map<string, ParticipantPresence>();
+  private socket: SocketLike | null = null;
+  // Bumped on every new socket, so work queued for an old one is dropped.
+  private generation = 0;
+  private phase: Phase = "closed";
+  private attempt = 0;
+  private everLive = false;
+  private stopped = false;
+  private stopReason: ErrorCode | undefined;
+  private reconnectTimer: unknown = null;
+  private nextRequestId = 1;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly dirtyDocs = new Set<string>();
+  private clientDirty = false;
+  private myPresence: { docId: string; selections: Range[]; typing: boolean } | null = null;
+  private profileToSend: { displayName: string; group: StakeholderGroup; gender: string } | null = null;
+  private readonly setTimer: (fn: () => void, ms: number) => unknown;
+  private readonly clearTimer: (handle: unknown) => void;
+
+  private constructor(
+    private readonly opts: SessionOptions,
+    private readonly client: ClientIdentity,
+  ) {
+    this.state = new ConsultationState(client.clientId);
+    this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
+  }
+
+  /**
+   * Claims this tab's client identity and reads back its unsent work; the
+   * work is placed as the catch-up reaches the version it was made on.
+   */
+  static async open(opts: SessionOptions): Promise<Session> {
+    const client = await opts.store.claimClient(opts.owner);
+    const s = new Session(opts, client);
+    let saved: Awaited<ReturnType<OfflineStore["loadDocs"]>> = [];
+    try {
+      saved = await opts.store.loadDocs(client.clientId);
+    } catch (e) {
+      console.warn("kenes: could not read unsent edits", e);
+    }
+    for (const snap of saved) s.state.doc(snap.docId).restore(snap);
+    return s;
+  }
+
+  get clientId(): string {
+    return this.client.clientId;
+  }
+
+  subscribe(l: SessionListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  start(): void {
+    if (this.socket || this.stopped) return;
+    this.connect();
+  }
+
+  /** Closes for good (leaving the page, or a fatal error). */
+  stop(reason?: ErrorCode): void {
+    this.stopped = true;
+    this.stopReason = reason;
+    if (this.reconnectTimer !== null) this.clearTimer(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const s = this.socket;
+    this.detach();
+    s?.close(1000, "bye");
+    this.emitStatus();
+  }
+
+  /** The browser went offline or online again (window events). */
+  networkChanged(online: boolean): void {
+    if (this.stopped) return;
+    if (!online) {
+      // Nothing can be sent; show "offline" now rather than at the next timeout.
+      const s = this.socket;
+      if (s) {
+        this.detach();
+        s.close(4000, "offline");
+        this.scheduleReconnect();
+      }
+      this.emitStatus();
+      return;
+    }
+    if (!this.socket) {
+      if (this.reconnectTimer !== null) this.clearTimer(this.reconnectTimer);
+      this.reconnectTimer = null;
+      this.attempt = 0;
+      this.connect();
+    }
+  }
+
+  status(): SessionStatus {
+    let unsent = 0;
+    for (const d of this.state.allDocs()) unsent += d.unsentEdits;
+    let state: ConnectionState;
+    if (this.stopped) state = "stopped";
+    else if (this.phase === "live") state = "online";
+    else if (this.opts.isOnline && !this.opts.isOnline()) state = "offline";
+    else if (!this.everLive) state = "connecting";
+    else state = "reconnecting";
+    return { state, unsentEdits: unsent, caughtUp: this.everLive, stopReason: this.stopReason };
+  }
+
+  /** Everyone online except this connection. */
+  presence(): ParticipantPresence[] {
+    return [...this.others.values()];
+  }
+
+  /**
+   * A local edit (code points) made on the document as currently shown.
+   * Throws OpDoesNotFitError if it does not fit (a bug in the caller).
+   */
+  edit(docId: string, op: TextOp): void {
+    this.state.doc(docId).applyLocal(op);
+    this.markDirty(docId);
+    this.flushDoc(docId);
+    this.emitStatus();
+  }
+
+  /** Where my cursor is; sent now and again after every reconnect. */
+  setPresence(docId: string, selections: Range[], typing: boolean): void {
+    this.myPresence = { docId, selections, typing };
+    if (this.phase === "live") this.sendPresence();
+  }
+
+  /** Describe myself; logged as ProfileUpdated. Sent once the session is live. */
+  updateProfile(displayName: string, group: StakeholderGroup, gender: string): void {
+    this.profileToSend = { displayName, group, gender };
+    if (this.phase === "live") this.sendProfile();
+  }
+
+  /** Resolves when every queued store write and submit has been handled. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  // ------------------------------------------------------------ connection
+
+  private connect(): void {
+    this.reconnectTimer = null;
+    const gen = ++this.generation;
+    let socket: SocketLike;
+    try {
+      socket = this.opts.socketFactory(this.opts.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.binaryType = "arraybuffer";
+    socket.onopen = () => {
+      if (gen !== this.generation) return;
+      this.phase = "hello";
+      this.send({
+        case: "hello",
+        value: { token: this.opts.token, clientId: this.client.clientId, clientVersion: this.opts.clientVersion ?? "kenes-web" },
+      });
+    };
+    socket.onmessage = (ev) => {
+      if (gen !== this.generation) return;
+      this.receive(ev.data);
+    };
+    socket.onclose = () => {
+      if (gen !== this.generation) return;
+      this.lost();
+    };
+    socket.onerror = () => {
+      // A close event follows; it decides what happens.
+    };
+    this.emitStatus();
+  }
+
+  private detach(): void {
+    const s = this.socket;
+    if (s) {
+      s.onopen = s.onmessage = s.onclose = s.onerror = null;
+    }
+    this.socket = null;
+    this.generation++;
+    this.phase = "closed";
+    if (this.others.size) {
+      this.others.clear();
+      this.emit((l) => l.presence?.([]));
+    }
+  }
+
+  private lost(): void {
+    this.detach();
+    if (this.stopped) return;
+    this.scheduleReconnect();
+    this.emitStatus();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer !== null) return;
+    const delay = backoffDelay(this.attempt++, this.opts.random ?? Math.random, this.opts.backoff ?? DEFAULT_BACKOFF);
+    this.reconnectTimer = this.setTimer(() => this.connect(), delay);
+  }
+
+  private send(kind: MessageInitShape<typeof ClientMessageSchema>["kind"]): boolean {
+    const s = this.socket;
+    if (!s || s.readyState !== SOCKET_OPEN) return false;
+    const msg = create(ClientMessageSchema, { requestId: BigInt(this.nextRequestId++), kind });
+    s.send(toBinary(ClientMessageSchema, msg));
+    return true;
+  }
+
+  // ------------------------------------------------------------ downstream
+
+  private receive(data: unknown): void {
+    let msg: ServerMessage;
+    try {
+      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+      msg = fromBinary(ServerMessageSchema, bytes);
+    } catch (e) {
+      console.warn("kenes: undecodable server message", e);
+      return;
+    }
+    const k = msg.kind;
+    switch (k.case) {
+      case "welcome":
+        this.welcome = k.value;
+        this.phase = "catchup";
+        this.send({
+          case: "subscribe",
+          value: { consultationId: k.value.consultationId, afterSeq: BigInt(this.state.lastSeq) },
+        });
+        this.emit((l) => l.welcome?.(k.value));
+        break;
+      case "catchUp":
+        for (const r of k.value.records) this.afterFold(this.state.fold(r));
+        if (k.value.done) this.caughtUp();
+        break;
+      case "broadcast":
+        if (k.value.record) this.afterFold(this.state.fold(k.value.record));
+        break;
+      case "ack": {
+        const a = k.value;
+        const doc = this.state.doc(a.docId);
+        if (doc.ack(toNumber(a.clientSeq), toNumber(a.version))) {
+          this.markDirty(a.docId);
+          this.flushDoc(a.docId);
+          this.emitStatus();
+        }
+        break;
+      }
+      case "presence":
+        this.presenceChanged(k.value.full, k.value.participants, k.value.leftConnectionIds);
+        break;
+      case "error":
+        this.serverError(k.value);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private afterFold(effect: FoldEffect): void {
+    if (effect.kind === "text") {
+      const doc = this.state.doc(effect.docId);
+      if (effect.result.kind === "own") {
+        this.markDirty(effect.docId);
+        this.flushDoc(effect.docId);
+      } else if (doc.unsentCount > 0 || doc.restoring) {
+        // Its unsent work was transformed: store the new form.
+        this.markDirty(effect.docId);
+      }
+    }
+    this.emit((l) => l.folded?.(effect));
+    if (effect.kind === "text" && effect.result.kind === "own") this.emitStatus();
+  }
+
+  private caughtUp(): void {
+    this.phase = "live";
+    this.everLive = true;
+    this.attempt = 0;
+    // Resend what was in flight when the connection was lost, lowest
+    // client_seq first, then send what was edited meanwhile.
+    const gen = this.generation;
+    const inFlight: Submit[] = [];
+    for (const d of this.state.allDocs()) {
+      const s = d.inFlightSubmit();
+      if (s) inFlight.push(s);
+    }
+    inFlight.sort((a, b) => a.clientSeq - b.clientSeq);
+    this.enqueue(async () => {
+      await this.persist();
+      if (gen !== this.generation) return;
+      for (const s of inFlight) this.sendSubmit(s);
+    });
+    for (const d of this.state.allDocs()) this.flushDoc(d.docId);
+    if (this.profileToSend) this.sendProfile();
+    if (this.myPresence) this.sendPresence();
+    this.emitStatus();
+    this.emit((l) => l.caughtUp?.());
+  }
+
+  private presenceChanged(full: boolean, entries: ParticipantPresence[], left: string[]): void {
+    if (full) this.others.clear();
+    for (const id of left) this.others.delete(id);
+    const mine = this.welcome?.connectionId;
+    for (const p of entries) {
+      if (mine && p.connectionId === mine) continue;
+      this.others.set(p.connectionId || p.participantId, p);
+    }
+    const list = this.presence();
+    this.emit((l) => l.presence?.(list));
+  }
+
+  private serverError(err: WireError): void {
+    const docId = err.docId;
+    const clientSeq = toNumber(err.clientSeq);
+    const aboutSubmit = docId !== "" && clientSeq > 0;
+    const action = errorAction(err.code, err.fatal, aboutSubmit);
+    switch (action) {
+      case "stop":
+        this.emit((l) => l.problem?.(err.code));
+        this.stop(err.code);
+        return;
+      case "refuse": {
+        const doc = this.state.doc(docId);
+        const undo = doc.reject(clientSeq);
+        if (undo) {
+          this.markDirty(docId);
+          this.enqueue(() => this.persist());
+          this.emit((l) => l.docReset?.(docId, undo));
+          this.emitStatus();
+        }
+        this.emit((l) => l.problem?.(err.code));
+        break;
+      }
+      case "retry":
+        this.retrySubmit(docId, clientSeq, err.code);
+        break;
+      case "report":
+        this.emit((l) => l.problem?.(err.code));
+        break;
+      case "reconnect":
+        // The server closes after a fatal error; the close reconnects.
+        break;
+    }
+    if (err.fatal && this.socket && !this.stopped) {
+      const s = this.socket;
+      this.lost();
+      s.close(1000, "fatal error");
+    }
+  }
+
+  private retrySubmit(docId: string, clientSeq: number, code: ErrorCode): void {
+    const doc = this.state.doc(docId);
+    if (doc.inFlight?.clientSeq !== clientSeq) return;
+    if (code === ErrorCode.BAD_CLIENT_SEQ) {
+      // Never sequenced under that number: give it a fresh one.
+      doc.renumber(clientSeq, this.client.nextClientSeq++);
+      this.clientDirty = true;
+      this.markDirty(docId);
+    }
+    const gen = this.generation;
+    this.setTimer(() => {
+      if (gen !== this.generation || this.phase !== "live") return; // the resume resends it
+      const s = doc.inFlightSubmit();
+      if (!s) return;
+      this.enqueue(async () => {
+        await this.persist();
+        if (gen === this.generation) this.sendSubmit(s);
+      });
+    }, this.opts.retryDelayMs ?? 1000);
+  }
+
+  // ------------------------------------------------------------ upstream
+
+  /** Moves the doc's pending edits in flight and sends them, if it may. */
+  private flushDoc(docId: string): void {
+    if (this.phase !== "live") return;
+    const doc = this.state.doc(docId);
+    const submit = doc.take(() => this.client.nextClientSeq++);
+    if (!submit) return;
+    this.clientDirty = true;
+    this.markDirty(docId);
+    const gen = this.generation;
+    this.enqueue(async () => {
+      // The client_seq is on disk before the submit that uses it leaves.
+      await this.persist();
+      if (gen === this.generation && doc.inFlight?.clientSeq === submit.clientSeq) this.sendSubmit(submit);
+    });
+  }
+
+  private sendSubmit(s: Submit): void {
+    this.send({
+      case: "submitOp",
+      value: {
+        docId: s.docId,
+        baseVersion: BigInt(s.baseVersion),
+        clientId: this.client.clientId,
+        clientSeq: BigInt(s.clientSeq),
+        op: textOpToWire(s.op),
+      },
+    });
+  }
+
+  private sendPresence(): void {
+    const p = this.myPresence;
+    if (!p) return;
+    this.send({
+      case: "presence",
+      value: { docId: p.docId, selections: p.selections.map(rangeToWire), typing: p.typing },
+    });
+  }
+
+  private sendProfile(): void {
+    const p = this.profileToSend;
+    if (!p) return;
+    if (this.send({ case: "updateProfile", value: { displayName: p.displayName, stakeholderGroup: p.group, gender: p.gender } })) {
+      this.profileToSend = null;
+    }
+  }
+
+  // ------------------------------------------------------------ storage
+
+  private markDirty(docId: string): void {
+    const first = this.dirtyDocs.size === 0;
+    this.dirtyDocs.add(docId);
+    if (first) this.enqueue(() => this.persist());
+  }
+
+  /** Writes the client identity and every dirty document's unsent work. */
+  private async persist(): Promise<void> {
+    const store = this.opts.store;
+    try {
+      if (this.clientDirty) {
+        this.clientDirty = false;
+        await store.saveClient({ ...this.client });
+      }
+      const docs = [...this.dirtyDocs];
+      this.dirtyDocs.clear();
+      for (const id of docs) {
+        const snap = this.state.doc(id).snapshot();
+        if (snap) await store.saveDoc(this.client.clientId, snap);
+        else await store.deleteDoc(this.client.clientId, id);
+      }
+    } catch (e) {
+      // Without storage the session still works; edits just do not survive a
+      // reload. Say so in the console for whoever debugs it.
+      console.warn("kenes: could not store unsent edits", e);
+    }
+  }
+
+  private enqueue(job: () => Promise<void>): void {
+    this.chain = this.chain.then(job).catch((e) => console.warn("kenes: session job failed", e));
+  }
+
+  private emit(f: (l: SessionListener) => void): void {
+    for (const l of [...this.listeners]) {
+      try {
+        f(l);
+      } catch (e) {
+        console.error("kenes: listener failed", e);
+      }
+    }
+  }
+
+  private emitStatus(): void {
+    const s = this.status();
+    this.emit((l) => l.status?.(s));
+  }
+}

@@ -1,0 +1,89 @@
+// One conformance suite, run against each OfflineStore implementation.
+import { IDBFactory } from "fake-indexeddb";
+import { describe, expect, it } from "vitest";
+import type { DocSnapshot } from "../../src/core";
+import { IndexedDbOfflineStore, MemoryDatabase, MemoryOfflineStore, type OfflineStore } from "../../src/net";
+
+interface Backend {
+  name: string;
+  /** A store as a fresh page would open it; `shared` is the browser's data. */
+  open(shared: unknown): OfflineStore;
+  newShared(): unknown;
+}
+
+const backends: Backend[] = [
+  { name: "memory", newShared: () => new MemoryDatabase(), open: (db) => new MemoryOfflineStore(db as MemoryDatabase) },
+  {
+    name: "IndexedDB",
+    newShared: () => new IDBFactory(),
+    // No Web Locks in Node: identities are held per JS realm instead.
+    open: (idb) => new IndexedDbOfflineStore(idb as IDBFactory, undefined),
+  },
+];
+
+const snapshot: DocSnapshot = {
+  docId: "indicator/R.1.1",
+  version: 3,
+  inFlight: { op: [2, "Қазақ 👍", { d: 1 }], clientSeq: 7, edits: 2 },
+  pending: ["Привет"],
+  pendingEdits: 1,
+};
+
+for (const b of backends) {
+  describe(`OfflineStore conformance: ${b.name}`, () => {
+    it("creates a client identity starting at client_seq 1", async () => {
+      const store = b.open(b.newShared());
+      const c = await store.claimClient("demo/p1");
+      expect(c.nextClientSeq).toBe(1);
+      expect(c.clientId).toMatch(/.{8,}/);
+      store.release?.(c.clientId);
+    });
+
+    it("gives a reloaded page the same identity, its next seq and its unsent work", async () => {
+      const shared = b.newShared();
+      const before = b.open(shared);
+      const c = await before.claimClient("demo/p1");
+      c.nextClientSeq = 8;
+      await before.saveClient(c);
+      await before.saveDoc(c.clientId, snapshot);
+      before.release?.(c.clientId);
+
+      const after = b.open(shared);
+      const again = await after.claimClient("demo/p1");
+      expect(again).toEqual({ clientId: c.clientId, owner: "demo/p1", nextClientSeq: 8 });
+      expect(await after.loadDocs(again.clientId)).toEqual([snapshot]);
+      after.release?.(again.clientId);
+    });
+
+    it("never hands one identity to two live pages", async () => {
+      const shared = b.newShared();
+      const one = await b.open(shared).claimClient("demo/p1");
+      const two = await b.open(shared).claimClient("demo/p1");
+      expect(two.clientId).not.toBe(one.clientId);
+    });
+
+    it("keeps identities of different participants apart", async () => {
+      const shared = b.newShared();
+      const s = b.open(shared);
+      const a = await s.claimClient("demo/chair");
+      s.release?.(a.clientId);
+      const m = await b.open(shared).claimClient("demo/member");
+      expect(m.clientId).not.toBe(a.clientId);
+    });
+
+    it("replaces and deletes a document's unsent work", async () => {
+      const s = b.open(b.newShared());
+      const c = await s.claimClient("demo/p1");
+      await s.saveDoc(c.clientId, snapshot);
+      await s.saveDoc(c.clientId, { ...snapshot, version: 4 });
+      await s.saveDoc(c.clientId, { ...snapshot, docId: "indicator/O.1.1" });
+      expect((await s.loadDocs(c.clientId)).map((d) => [d.docId, d.version]).sort()).toEqual([
+        ["indicator/O.1.1", 3],
+        ["indicator/R.1.1", 4],
+      ]);
+      await s.deleteDoc(c.clientId, "indicator/R.1.1");
+      expect((await s.loadDocs(c.clientId)).map((d) => d.docId)).toEqual(["indicator/O.1.1"]);
+      s.release?.(c.clientId);
+    });
+  });
+}

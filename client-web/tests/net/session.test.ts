@@ -1,0 +1,278 @@
+import { describe, expect, it } from "vitest";
+import { ErrorCode, Role } from "../../src/gen/kenes/v1/protocol_pb";
+import { indicatorDocId } from "../../src/model";
+import { MemoryDatabase, MemoryOfflineStore, Session, type SessionStatus } from "../../src/net";
+import { FakeServer, ManualTimers, settle } from "../support/fake-server";
+
+const DOC = indicatorDocId("R.1.1");
+
+async function openSession(server: FakeServer, opts: { db?: MemoryDatabase; token?: string; online?: () => boolean } = {}) {
+  const timers = new ManualTimers();
+  const statuses: SessionStatus[] = [];
+  const problems: ErrorCode[] = [];
+  const session = await Session.open({
+    url: "ws://test/ws",
+    token: opts.token ?? "token-chair",
+    owner: "demo/p-chair",
+    store: new MemoryOfflineStore(opts.db ?? new MemoryDatabase()),
+    socketFactory: server.factory,
+    setTimer: timers.set,
+    clearTimer: timers.clear,
+    random: () => 0.5,
+    isOnline: opts.online,
+    retryDelayMs: 10,
+  });
+  session.subscribe({ status: (s) => statuses.push(s), problem: (c) => problems.push(c) });
+  session.start();
+  await settle();
+  return { session, timers, statuses, problems };
+}
+
+function submitsOf(server: FakeServer) {
+  return server.sockets.flatMap((s) => s.received).filter((m) => m.kind.case === "submitOp").map((m) => m.kind.value as { clientSeq: bigint; baseVersion: bigint; docId: string });
+}
+
+describe("Session: connect and catch up", () => {
+  it("says Hello with its token and client id, subscribes from the start and folds the catch-up", async () => {
+    const server = new FakeServer();
+    server.remoteEdit(DOC, ["Бастапқы мәтін"]);
+    const { session } = await openSession(server);
+    const [hello, subscribe] = server.sockets[0]!.received;
+    expect(hello!.kind.case).toBe("hello");
+    expect(hello!.kind.value).toMatchObject({ token: "token-chair", clientId: session.clientId });
+    expect(subscribe!.kind.value).toMatchObject({ consultationId: "demo", afterSeq: 0n });
+    expect(session.state.title).toBe("Kazakhstan ROAM-X");
+    expect(session.state.doc(DOC).text).toBe("Бастапқы мәтін");
+    expect(session.status().state).toBe("online");
+    expect(session.welcome?.role).toBe(Role.CHAIR);
+  });
+
+  it("sends a local edit with client_seq 1 and forgets it once sequenced", async () => {
+    const server = new FakeServer();
+    const { session } = await openSession(server);
+    session.edit(DOC, ["Сәлем 👋"]);
+    expect(session.status().unsentEdits).toBe(1);
+    await settle();
+    expect(submitsOf(server)).toMatchObject([{ docId: DOC, clientSeq: 1n, baseVersion: 0n }]);
+    expect(server.text(DOC)).toBe("Сәлем 👋");
+    expect(session.status().unsentEdits).toBe(0);
+    expect(session.state.doc(DOC).version).toBe(1);
+  });
+
+  it("composes edits typed while one is in flight into one submit", async () => {
+    const server = new FakeServer();
+    server.loseSubmits = true; // nothing comes back until we allow it
+    const { session } = await openSession(server);
+    session.edit(DOC, ["a"]);
+    session.edit(DOC, [1, "b"]);
+    session.edit(DOC, [2, "c"]);
+    await settle();
+    expect(submitsOf(server)).toHaveLength(1);
+    expect(session.status().unsentEdits).toBe(3);
+  });
+});
+
+describe("Session: reconnect and resume", () => {
+  it("reconnects with backoff and resumes after the last seq folded", async () => {
+    const server = new FakeServer();
+    const { session, timers } = await openSession(server);
+    const seen = session.state.lastSeq;
+    server.open()[0]!.drop();
+    await settle();
+    expect(session.status().state).toBe("reconnecting");
+    server.remoteEdit(DOC, ["while away"]);
+    const delays = timers.fireAll();
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(150); // equal jitter: at least half the base delay
+    await settle();
+    const sub = server.sockets[1]!.received.find((m) => m.kind.case === "subscribe")!;
+    expect(sub.kind.value).toMatchObject({ afterSeq: BigInt(seen) });
+    expect(session.state.doc(DOC).text).toBe("while away");
+    expect(session.status().state).toBe("online");
+  });
+
+  it("grows the backoff while the server stays down", async () => {
+    const server = new FakeServer();
+    const { timers } = await openSession(server);
+    server.down = true;
+    server.open()[0]!.drop();
+    await settle();
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      delays.push(...timers.fireAll());
+      await settle();
+    }
+    expect(delays).toEqual([...delays].sort((a, b) => a - b));
+    expect(delays[4]!).toBeGreaterThan(delays[0]! * 8);
+  });
+
+  it("recognises in the catch-up an op sequenced just before the connection broke, and does not resend it", async () => {
+    const server = new FakeServer();
+    const { session, timers } = await openSession(server);
+    server.dropAfterNextSubmit = true;
+    session.edit(DOC, ["acknowledged?"]);
+    await settle();
+    expect(session.status().unsentEdits).toBe(1); // the Ack never arrived
+    timers.fireAll();
+    await settle();
+    expect(session.status().unsentEdits).toBe(0);
+    expect(submitsOf(server)).toHaveLength(1);
+    expect(server.text(DOC)).toBe("acknowledged?");
+    expect(session.state.doc(DOC).text).toBe("acknowledged?");
+  });
+
+  it("resends a lost in-flight op with the same client_seq on the current version", async () => {
+    const server = new FakeServer();
+    const { session, timers } = await openSession(server);
+    server.loseSubmits = true;
+    session.edit(DOC, [" mine"]);
+    await settle();
+    server.loseSubmits = false;
+    server.open()[0]!.drop();
+    server.remoteEdit(DOC, ["theirs"]);
+    await settle();
+    timers.fireAll();
+    await settle();
+    const subs = submitsOf(server);
+    expect(subs.map((s) => s.clientSeq)).toEqual([1n, 1n]);
+    expect(subs[1]!.baseVersion).toBe(1n);
+    expect(server.text(DOC)).toBe("theirs mine");
+    expect(session.state.doc(DOC).text).toBe("theirs mine");
+  });
+
+  it("resends in-flight ops of several documents in client_seq order", async () => {
+    const server = new FakeServer();
+    const { session, timers } = await openSession(server);
+    server.loseSubmits = true;
+    session.edit(indicatorDocId("O.1.1"), ["first"]);
+    await settle();
+    session.edit(indicatorDocId("A.1.1"), ["second"]);
+    await settle();
+    server.loseSubmits = false;
+    server.open()[0]!.drop();
+    await settle();
+    timers.fireAll();
+    await settle();
+    const resent = server.sockets[1]!.received.filter((m) => m.kind.case === "submitOp").map((m) => (m.kind.value as { clientSeq: bigint }).clientSeq);
+    expect(resent).toEqual([1n, 2n]);
+  });
+
+  it("goes offline at once when the browser says so, and reconnects when it is back", async () => {
+    const server = new FakeServer();
+    let online = true;
+    const { session } = await openSession(server, { online: () => online });
+    online = false;
+    session.networkChanged(false);
+    session.edit(DOC, ["offline 1"]);
+    session.edit(DOC, [9, ", 2"]);
+    expect(session.status()).toMatchObject({ state: "offline", unsentEdits: 2 });
+    online = true;
+    session.networkChanged(true);
+    await settle();
+    expect(session.status()).toMatchObject({ state: "online", unsentEdits: 0 });
+    expect(server.text(DOC)).toBe("offline 1, 2");
+  });
+});
+
+describe("Session: the offline queue survives a reload", () => {
+  it("keeps edits made offline, and the client_seq, across a new page load", async () => {
+    const db = new MemoryDatabase();
+    const server = new FakeServer();
+    const first = await openSession(server, { db });
+    first.session.edit(DOC, ["sent "]);
+    await settle();
+    server.down = true;
+    server.open()[0]!.drop();
+    await settle();
+    first.session.edit(DOC, [5, "offline Қ👍"]);
+    await first.session.idle();
+    const clientId = first.session.clientId;
+    // The page goes away: the session is dropped, its identity released.
+    first.session.stop();
+    new MemoryOfflineStore(db).release(clientId);
+
+    server.down = false;
+    server.remoteEdit(DOC, [">> "]);
+    const second = await openSession(server, { db });
+    expect(second.session.clientId).toBe(clientId);
+    await settle();
+    expect(server.text(DOC)).toBe(">> sent offline Қ👍");
+    expect(second.session.state.doc(DOC).text).toBe(">> sent offline Қ👍");
+    const seqs = submitsOf(server).map((s) => s.clientSeq);
+    expect(seqs).toEqual([1n, 2n]); // never reused after the reload
+    expect(second.session.status().unsentEdits).toBe(0);
+    expect(await new MemoryOfflineStore(db).loadDocs(clientId)).toEqual([]);
+  });
+
+  it("gives a second tab of the same person its own client id", async () => {
+    const db = new MemoryDatabase();
+    const server = new FakeServer();
+    const a = await openSession(server, { db });
+    const b = await openSession(server, { db });
+    expect(a.session.clientId).not.toBe(b.session.clientId);
+  });
+});
+
+describe("Session: server errors", () => {
+  it("rolls a refused edit back to the server's text and says why", async () => {
+    const server = new FakeServer();
+    server.remoteEdit(DOC, ["kept"]);
+    const { session, problems } = await openSession(server);
+    const resets: string[] = [];
+    session.subscribe({ docReset: (docId) => resets.push(docId) });
+    server.refuseNextSubmit = ErrorCode.OP_DOES_NOT_FIT;
+    session.edit(DOC, [4, " refused"]);
+    await settle();
+    expect(resets).toEqual([DOC]);
+    expect(problems).toEqual([ErrorCode.OP_DOES_NOT_FIT]);
+    expect(session.state.doc(DOC).text).toBe("kept");
+    expect(session.status().unsentEdits).toBe(0);
+  });
+
+  it("renumbers an op whose client_seq the server calls stale, and sends it again", async () => {
+    const server = new FakeServer();
+    const { session, timers } = await openSession(server);
+    server.refuseNextSubmit = ErrorCode.BAD_CLIENT_SEQ;
+    session.edit(DOC, ["x"]);
+    await settle();
+    timers.fireAll();
+    await settle();
+    expect(submitsOf(server).map((s) => s.clientSeq)).toEqual([1n, 2n]);
+    expect(server.text(DOC)).toBe("x");
+  });
+
+  it("retries a rate-limited submit later without dropping it", async () => {
+    const server = new FakeServer();
+    const { session, timers } = await openSession(server);
+    server.refuseNextSubmit = ErrorCode.RATE_LIMITED;
+    session.edit(DOC, ["slowly"]);
+    await settle();
+    expect(server.text(DOC)).toBe("");
+    timers.fireAll();
+    await settle();
+    expect(server.text(DOC)).toBe("slowly");
+  });
+
+  it("stops for good on a bad token instead of reconnecting", async () => {
+    const server = new FakeServer();
+    const { session, timers, problems } = await openSession(server, { token: "forged" });
+    expect(problems).toEqual([ErrorCode.BAD_TOKEN]);
+    expect(session.status()).toMatchObject({ state: "stopped", stopReason: ErrorCode.BAD_TOKEN });
+    expect(timers.pending.size).toBe(0);
+  });
+});
+
+describe("Session: presence", () => {
+  it("keeps everyone but itself, from a full list and then deltas", async () => {
+    const server = new FakeServer();
+    const { session } = await openSession(server);
+    const mine = server.open()[0]!.connectionId;
+    const entry = (connectionId: string, name: string) => ({ connectionId, participantId: name, displayName: name, docId: DOC });
+    server.pushPresence({ case: "presence", value: { full: true, participants: [entry(mine, "me"), entry("c-2", "Dana"), entry("c-3", "Ivan")] } });
+    await settle();
+    expect(session.presence().map((p) => p.displayName)).toEqual(["Dana", "Ivan"]);
+    server.pushPresence({ case: "presence", value: { participants: [entry("c-4", "Zhanna")], leftConnectionIds: ["c-2"] } });
+    await settle();
+    expect(session.presence().map((p) => p.displayName).sort()).toEqual(["Ivan", "Zhanna"]);
+  });
+});

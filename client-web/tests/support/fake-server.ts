@@ -1,0 +1,283 @@
+// A fake kenes-server behind fake sockets, for the network-layer tests. It
+// speaks the protocol of proto/kenes/v1/protocol.proto with real protobuf
+// frames and sequences text through tests/support/sequencer.ts. Tests can
+// drop connections, lose frames, refuse submits and inspect what arrived.
+
+import { type MessageInitShape, create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import type { TextOp } from "../../src/core";
+import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
+import { type LogRecord, LogRecordSchema } from "../../src/gen/kenes/v1/log_pb";
+import {
+  type ClientMessage,
+  ClientMessageSchema,
+  ErrorCode,
+  Role,
+  ServerMessageSchema,
+} from "../../src/gen/kenes/v1/protocol_pb";
+import { textOpFromWire, textOpToWire } from "../../src/model";
+import type { SocketFactory, SocketLike } from "../../src/net";
+import { Sequencer } from "./sequencer";
+
+type ServerInit = MessageInitShape<typeof ServerMessageSchema>;
+
+export class FakeSocket implements SocketLike {
+  binaryType: BinaryType = "blob";
+  readyState = 0;
+  onopen: ((ev: Event) => unknown) | null = null;
+  onmessage: ((ev: MessageEvent) => unknown) | null = null;
+  onclose: ((ev: CloseEvent) => unknown) | null = null;
+  onerror: ((ev: Event) => unknown) | null = null;
+  readonly received: ClientMessage[] = [];
+  connectionId = "";
+  participantId = "";
+  subscribed = false;
+
+  constructor(
+    private readonly server: FakeServer,
+    readonly url: string,
+  ) {}
+
+  send(data: Uint8Array): void {
+    if (this.readyState !== 1) throw new Error("send on a socket that is not open");
+    const msg = fromBinary(ClientMessageSchema, data);
+    this.received.push(msg);
+    this.server.handle(this, msg);
+  }
+
+  close(): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.server.forget(this);
+    queueMicrotask(() => this.onclose?.({} as CloseEvent));
+  }
+
+  /** Server side: push one message to the client. */
+  push(init: ServerInit): void {
+    if (this.readyState !== 1) return;
+    const bytes = toBinary(ServerMessageSchema, create(ServerMessageSchema, init));
+    const buf = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    queueMicrotask(() => {
+      if (this.readyState === 1) this.onmessage?.({ data: buf } as MessageEvent);
+    });
+  }
+
+  /** Server side: the connection breaks (no close handshake). */
+  drop(): void {
+    this.close();
+  }
+}
+
+export interface FakeServerOptions {
+  /** Tokens the server accepts: token -> participant. */
+  tokens?: Record<string, { participantId: string; name: string; role: Role }>;
+  /** Refuse the network entirely (sockets fail to open). */
+  down?: boolean;
+}
+
+export class FakeServer {
+  readonly consultationId = "demo";
+  readonly log: LogRecord[] = [];
+  readonly docs = new Map<string, Sequencer>();
+  readonly sockets: FakeSocket[] = [];
+  down = false;
+  /** Submits are answered with this error instead of being sequenced (once). */
+  refuseNextSubmit: ErrorCode | null = null;
+  /** Submits are accepted but the connection dies before the Ack/Broadcast. */
+  dropAfterNextSubmit = false;
+  /** Submits never reach the server (lost on the wire). */
+  loseSubmits = false;
+  private nextConnection = 1;
+  private readonly tokens: NonNullable<FakeServerOptions["tokens"]>;
+
+  constructor(opts: FakeServerOptions = {}) {
+    this.tokens = opts.tokens ?? { "token-chair": { participantId: "p-chair", name: "Aigerim", role: Role.CHAIR } };
+    this.down = opts.down ?? false;
+    this.append({
+      author: "p-chair",
+      event: {
+        case: "consultationCreated",
+        value: {
+          consultationId: this.consultationId,
+          title: "Kazakhstan ROAM-X",
+          scope: Scope.ALL,
+          framework: create(FrameworkSchema, { edition: "test", categories: [] }),
+        },
+      },
+    });
+    for (const [, p] of Object.entries(this.tokens)) {
+      this.append({
+        author: "p-chair",
+        event: { case: "participantInvited", value: { participantId: p.participantId, displayName: p.name, role: p.role } },
+      });
+    }
+  }
+
+  readonly factory: SocketFactory = (url) => {
+    const s = new FakeSocket(this, url);
+    this.sockets.push(s);
+    queueMicrotask(() => {
+      if (this.down) {
+        s.readyState = 3;
+        s.onclose?.({} as CloseEvent);
+        return;
+      }
+      s.readyState = 1;
+      s.onopen?.({} as Event);
+    });
+    return s;
+  };
+
+  /** The currently open sockets. */
+  open(): FakeSocket[] {
+    return this.sockets.filter((s) => s.readyState === 1);
+  }
+
+  text(docId: string): string {
+    return this.docs.get(docId)?.text ?? "";
+  }
+
+  /** Another participant's edit, sequenced now and broadcast. */
+  remoteEdit(docId: string, op: TextOp, clientId = "someone-else", clientSeq = 1): void {
+    const seqr = this.doc(docId);
+    const { record } = seqr.submit(seqr.version, clientId, clientSeq, op);
+    this.appendEdit(docId, record.version, record.op, "p-other", clientId, clientSeq);
+  }
+
+  /** Pushes a presence message to every open socket. */
+  pushPresence(init: MessageInitShape<typeof ServerMessageSchema>["kind"]): void {
+    for (const s of this.open()) s.push({ kind: init });
+  }
+
+  forget(s: FakeSocket): void {
+    s.subscribed = false;
+  }
+
+  handle(s: FakeSocket, msg: ClientMessage): void {
+    const requestId = msg.requestId;
+    const k = msg.kind;
+    switch (k.case) {
+      case "hello": {
+        const p = this.tokens[k.value.token];
+        if (!p) {
+          s.push({ requestId, kind: { case: "error", value: { code: ErrorCode.BAD_TOKEN, message: "bad token", fatal: true, requestId } } });
+          queueMicrotask(() => s.drop());
+          return;
+        }
+        s.participantId = p.participantId;
+        s.connectionId = `conn-${this.nextConnection++}`;
+        s.push({
+          requestId,
+          kind: {
+            case: "welcome",
+            value: {
+              participantId: p.participantId,
+              displayName: p.name,
+              role: p.role,
+              consultationId: this.consultationId,
+              connectionId: s.connectionId,
+            },
+          },
+        });
+        return;
+      }
+      case "subscribe": {
+        const after = Number(k.value.afterSeq);
+        const records = this.log.slice(after);
+        // Two batches when there is enough, to exercise batching.
+        const half = Math.ceil(records.length / 2);
+        const head = BigInt(this.log.length);
+        if (records.length > 1) s.push({ kind: { case: "catchUp", value: { records: records.slice(0, half), headSeq: head } } });
+        s.push({
+          kind: { case: "catchUp", value: { records: records.length > 1 ? records.slice(half) : records, headSeq: head, done: true } },
+        });
+        s.subscribed = true;
+        return;
+      }
+      case "submitOp": {
+        if (this.loseSubmits) return;
+        const sub = k.value;
+        if (this.refuseNextSubmit !== null) {
+          const code = this.refuseNextSubmit;
+          this.refuseNextSubmit = null;
+          s.push({
+            requestId,
+            kind: { case: "error", value: { code, message: "refused", requestId, docId: sub.docId, clientSeq: sub.clientSeq } },
+          });
+          return;
+        }
+        const seqr = this.doc(sub.docId);
+        const { record, duplicate } = seqr.submit(Number(sub.baseVersion), sub.clientId, Number(sub.clientSeq), textOpFromWire(sub.op));
+        if (!duplicate) this.appendEdit(sub.docId, record.version, record.op, s.participantId, sub.clientId, Number(sub.clientSeq));
+        if (this.dropAfterNextSubmit) {
+          this.dropAfterNextSubmit = false;
+          s.drop();
+          return;
+        }
+        s.push({
+          requestId,
+          kind: {
+            case: "ack",
+            value: { docId: sub.docId, clientSeq: sub.clientSeq, version: BigInt(record.version), seq: BigInt(this.log.length), duplicate },
+          },
+        });
+        return;
+      }
+      case "updateProfile":
+        this.append({ author: s.participantId, event: {
+            case: "profileUpdated",
+            value: { displayName: k.value.displayName, stakeholderGroup: k.value.stakeholderGroup, gender: k.value.gender },
+          },
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private doc(docId: string): Sequencer {
+    let d = this.docs.get(docId);
+    if (!d) this.docs.set(docId, (d = new Sequencer()));
+    return d;
+  }
+
+  private appendEdit(docId: string, version: number, op: TextOp, author: string, clientId: string, clientSeq: number): void {
+    this.append({
+      author,
+      clientId,
+      clientSeq: BigInt(clientSeq),
+      event: { case: "textEdit", value: { docId, version: BigInt(version), op: textOpToWire(op) } },
+    });
+  }
+
+  private append(init: MessageInitShape<typeof LogRecordSchema>): void {
+    const record = create(LogRecordSchema, { ...init, seq: BigInt(this.log.length + 1), timeUnixMs: BigInt(Date.now()) });
+    this.log.push(record);
+    for (const s of this.open()) if (s.subscribed) s.push({ kind: { case: "broadcast", value: { record } } });
+  }
+}
+
+/** Timers the test fires by hand. */
+export class ManualTimers {
+  private next = 1;
+  readonly pending = new Map<number, { fn: () => void; ms: number }>();
+  set = (fn: () => void, ms: number): unknown => {
+    const id = this.next++;
+    this.pending.set(id, { fn, ms });
+    return id;
+  };
+  clear = (h: unknown): void => {
+    this.pending.delete(h as number);
+  };
+  /** Fires every timer now pending; returns their delays. */
+  fireAll(): number[] {
+    const due = [...this.pending.entries()];
+    this.pending.clear();
+    for (const [, t] of due) t.fn();
+    return due.map(([, t]) => t.ms);
+  }
+}
+
+/** Lets queued microtasks and promise chains run. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setTimeout(r, 0));
+}
