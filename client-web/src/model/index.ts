@@ -1,3 +1,4 @@
 // The consultation model: the log folded into state, and the wire conversions.
 export * from "./consultation";
 export * from "./wire-convert";
+export * from "./invite-token";

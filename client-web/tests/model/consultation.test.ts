@@ -1,0 +1,73 @@
+import { create } from "@bufbuild/protobuf";
+import { describe, expect, it } from "vitest";
+import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
+import { type LogRecord, LogRecordSchema, StakeholderGroup } from "../../src/gen/kenes/v1/log_pb";
+import { Role } from "../../src/gen/kenes/v1/protocol_pb";
+import { ConsultationState, canEditDrafts, indicatorDocId, textOpToWire } from "../../src/model";
+
+let seq = 0;
+function rec(init: Parameters<typeof create<typeof LogRecordSchema>>[1]): LogRecord {
+  return create(LogRecordSchema, { seq: BigInt(++seq), ...init });
+}
+
+const framework = create(FrameworkSchema, {
+  edition: "ROAM-X test",
+  categories: [
+    {
+      id: "R",
+      title: "Rights",
+      themes: [
+        {
+          id: "R.A",
+          title: "Policy",
+          questions: [
+            {
+              id: "R.1",
+              title: "Is there a legal framework?",
+              indicators: [
+                { id: "R.1.1", title: "Law exists", core: true },
+                { id: "R.1.2", title: "Law applied", core: false },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+describe("ConsultationState: the log folded", () => {
+  it("reads title, framework, roster and drafts from the records", () => {
+    seq = 0;
+    const s = new ConsultationState("me");
+    s.fold(rec({ event: { case: "consultationCreated", value: { consultationId: "kz", title: "Қазақстан", framework, scope: Scope.CORE } } }));
+    s.fold(rec({ event: { case: "participantInvited", value: { participantId: "p1", displayName: "Dana", role: Role.MEMBER } } }));
+    s.fold(rec({ author: "p1", event: { case: "profileUpdated", value: { displayName: "Дана", stakeholderGroup: StakeholderGroup.MEDIA, gender: "" } } }));
+    s.fold(
+      rec({
+        author: "p2",
+        clientId: "c2",
+        clientSeq: 1n,
+        event: { case: "textEdit", value: { docId: indicatorDocId("R.1.1"), version: 1n, op: textOpToWire(["Заң бар 👍"]) } },
+      }),
+    );
+    expect(s.title).toBe("Қазақстан");
+    expect(s.indicators().map((i) => i.id)).toEqual(["R.1.1"]); // core scope
+    expect(s.participants.get("p1")).toMatchObject({ displayName: "Дана", role: Role.MEMBER, profiled: true, stakeholderGroup: StakeholderGroup.MEDIA });
+    expect(s.doc("indicator/R.1.1").text).toBe("Заң бар 👍");
+    expect(s.indicatorSummary(s.indicators()[0]!)).toMatchObject({ draftStarted: true, draftVersion: 1, status: undefined });
+  });
+
+  it("ignores records it has folded already (a resume may repeat them)", () => {
+    seq = 0;
+    const s = new ConsultationState("me");
+    const edit = rec({ clientId: "c", clientSeq: 1n, event: { case: "textEdit", value: { docId: "d", version: 1n, op: textOpToWire(["x"]) } } });
+    expect(s.fold(edit).kind).toBe("text");
+    expect(s.fold(edit).kind).toBe("ignored");
+    expect(s.doc("d").text).toBe("x");
+  });
+
+  it("lets only the chair and researchers edit drafts", () => {
+    expect([Role.CHAIR, Role.RESEARCHER, Role.MEMBER, Role.OBSERVER].map(canEditDrafts)).toEqual([true, true, false, false]);
+  });
+});
