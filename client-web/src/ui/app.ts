@@ -1,0 +1,344 @@
+// The application shell: routes, the top bar (consultation, connection state,
+// language), notices, and the current view. It owns the one Session of the
+// page and forwards what the session reports to the view on screen.
+import { type ErrorCode, Role } from "../gen/kenes/v1/protocol_pb";
+import { LANGUAGES, type Language, language, onLanguageChange, pickLanguage, setLanguage, t } from "../i18n";
+import { type FoldEffect, readInvitePayload, tokenFromFragment } from "../model";
+import {
+  IndexedDbOfflineStore,
+  MemoryOfflineStore,
+  type OfflineStore,
+  Session,
+  browserSocketFactory,
+  sameOriginSocketUrl,
+} from "../net";
+import { renderConnectionBadge } from "./connection-badge";
+import { h, replaceChildren } from "./dom";
+import { IndicatorView } from "./indicator-view";
+import { JoinView } from "./join-view";
+import { errorSentence, roleName } from "./labels";
+import { OverviewView } from "./overview-view";
+import { type Route, indicatorPath, overviewPath, parseRoute } from "./router";
+import { lastConsultation, loadToken, markProfiled, saveToken, wasProfiled } from "./token-store";
+import type { View, ViewContext } from "./view";
+
+const LANG_KEY = "kenes.language";
+const CLIENT_VERSION = "kenes-web/0.1";
+
+export class App {
+  private session: Session | null = null;
+  private consultationId = "";
+  private view: View | null = null;
+  private route: Route = { kind: "home" };
+  private ready = false;
+  private showingJoin = false;
+  private readonly topbar = h("header", { class: "topbar" });
+  private readonly connection = h("div", { id: "connection", class: "conn", role: "status", "aria-live": "polite" });
+  private readonly notices = h("div", { class: "notices", "aria-live": "assertive" });
+  private readonly main = h("main", { id: "main", tabindex: "-1" });
+  private readonly shown = new Map<string, HTMLElement>();
+  private refreshQueued = false;
+
+  constructor(private readonly root: HTMLElement) {}
+
+  start(): void {
+    this.initLanguage();
+    this.root.replaceChildren(
+      h("a", { class: "skip-link", href: "#main" }, t("skip.toContent")),
+      this.topbar,
+      this.notices,
+      this.main,
+    );
+    document.addEventListener("click", (e) => this.interceptLink(e));
+    window.addEventListener("popstate", () => this.routeChanged(parseRoute(location.pathname)));
+    onLanguageChange(() => this.languageChanged());
+    this.renderTopbar();
+    this.boot();
+  }
+
+  // ---------------------------------------------------------------- routing
+
+  private boot(): void {
+    let route = parseRoute(location.pathname);
+    if (route.kind === "join") {
+      const token = tokenFromFragment(location.hash);
+      const payload = token ? readInvitePayload(token) : null;
+      if (!token || !payload) {
+        this.messagePage(t("home.title"), t("home.badLink"));
+        return;
+      }
+      saveToken(payload.consultationId, token);
+      // Drop the token from the address bar and from history.
+      history.replaceState(null, "", overviewPath(payload.consultationId));
+      route = { kind: "overview", consultationId: payload.consultationId };
+    } else if (route.kind === "home") {
+      const last = lastConsultation();
+      if (last && loadToken(last)) {
+        history.replaceState(null, "", overviewPath(last));
+        route = { kind: "overview", consultationId: last };
+      } else {
+        this.messagePage(t("home.title"), t("home.body"));
+        return;
+      }
+    }
+    this.route = route;
+    const token = loadToken(route.consultationId);
+    if (!token) {
+      this.messagePage(t("home.title"), t("home.noInvite"));
+      return;
+    }
+    this.consultationId = route.consultationId;
+    this.main.replaceChildren(h("p", { class: "loading", role: "status" }, t("overview.loading")));
+    void this.openSession(token);
+  }
+
+  private navigate(path: string): void {
+    const next = parseRoute(path);
+    if (next.kind === "home" || next.kind === "join" || next.consultationId !== this.consultationId) {
+      location.assign(path);
+      return;
+    }
+    history.pushState(null, "", path);
+    this.routeChanged(next);
+  }
+
+  private routeChanged(route: Route): void {
+    if (route.kind === "home" || route.kind === "join" || route.consultationId !== this.consultationId) {
+      location.reload();
+      return;
+    }
+    this.route = route;
+    if (this.ready && !this.showingJoin) this.showRouteView(true);
+  }
+
+  private interceptLink(e: MouseEvent): void {
+    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const a = (e.target as Element | null)?.closest?.("a");
+    if (!a || a.target || a.origin !== location.origin || !a.pathname.startsWith("/c/")) return;
+    e.preventDefault();
+    this.navigate(a.pathname);
+  }
+
+  // ---------------------------------------------------------------- session
+
+  private async openSession(token: string): Promise<void> {
+    const payload = readInvitePayload(token);
+    const owner = payload ? `${payload.consultationId}/${payload.participantId}` : `${this.consultationId}/${token.slice(-16)}`;
+    let store: OfflineStore = typeof indexedDB !== "undefined" ? new IndexedDbOfflineStore() : new MemoryOfflineStore();
+    let session: Session;
+    try {
+      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
+    } catch (e) {
+      // IndexedDB unavailable (private mode in some browsers): edits then
+      // survive reconnects but not a reload.
+      console.warn("kenes: offline storage unavailable", e);
+      store = new MemoryOfflineStore();
+      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
+    }
+    this.session = session;
+    session.subscribe({
+      status: (s) => {
+        renderConnectionBadge(this.connection, s);
+        if (s.state === "stopped" && s.stopReason !== undefined) this.stoppedPage(s.stopReason);
+      },
+      welcome: () => this.renderTopbar(),
+      caughtUp: () => this.caughtUp(),
+      folded: (e) => this.folded(e),
+      presence: () => this.view?.presenceChanged?.(),
+      docReset: (docId) => {
+        this.view?.docReset?.(docId);
+        this.notice("reset", t("notice.reset"));
+      },
+      problem: (code) => this.problem(code),
+    });
+    window.addEventListener("online", () => session.networkChanged(true));
+    window.addEventListener("offline", () => session.networkChanged(false));
+    this.exposeForTests(session);
+    renderConnectionBadge(this.connection, session.status());
+    session.start();
+  }
+
+  private caughtUp(): void {
+    this.renderTopbar();
+    if (this.ready) return;
+    this.ready = true;
+    const s = this.session!;
+    const me = this.me();
+    const p = s.state.participants.get(me.id);
+    if (!p?.profiled && !wasProfiled(this.consultationId, me.id)) {
+      this.showingJoin = true;
+      this.setView(
+        new JoinView(this.context(), () => {
+          markProfiled(this.consultationId, me.id);
+          this.showingJoin = false;
+          this.showRouteView(true);
+        }),
+        true,
+      );
+      return;
+    }
+    this.showRouteView(false);
+  }
+
+  private folded(e: FoldEffect): void {
+    if (!this.ready) return;
+    if (e.kind === "text") {
+      if (e.result.kind === "remote") this.view?.textFolded?.(e.docId, e.result.op);
+      else if (e.result.kind === "own") this.view?.textFolded?.(e.docId, []);
+      return;
+    }
+    if (e.kind === "ignored") return;
+    // Title, framework or roster changed: redraw once per frame.
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    requestAnimationFrame(() => {
+      this.refreshQueued = false;
+      this.renderTopbar();
+      if (!this.showingJoin) this.view?.refresh();
+    });
+  }
+
+  private problem(code: ErrorCode): void {
+    this.notice(`error-${code}`, errorSentence(code));
+  }
+
+  private me(): ViewContext["me"] {
+    const w = this.session?.welcome;
+    const p = w ? this.session!.state.participants.get(w.participantId) : undefined;
+    return { id: w?.participantId ?? "", name: p?.displayName || w?.displayName || "", role: w?.role ?? Role.UNSPECIFIED };
+  }
+
+  private context(): ViewContext {
+    const self = this;
+    return {
+      session: this.session!,
+      consultationId: this.consultationId,
+      get me() {
+        return self.me();
+      },
+      navigate: (path) => this.navigate(path),
+    };
+  }
+
+  // ---------------------------------------------------------------- views
+
+  private showRouteView(focus: boolean): void {
+    const r = this.route;
+    if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
+    else if (r.kind === "overview") this.setView(new OverviewView(this.context()), focus);
+    const title = this.session?.state.title;
+    document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
+    if (r.kind === "overview") this.session?.setPresence("", [], false);
+  }
+
+  private setView(v: View, focus: boolean): void {
+    this.view?.destroy();
+    this.view = v;
+    this.main.replaceChildren(v.el);
+    if (focus) v.focus?.();
+  }
+
+  private messagePage(title: string, body: string): void {
+    this.view?.destroy();
+    this.view = null;
+    replaceChildren(this.main, h("section", { class: "page message card" }, h("h1", { tabindex: "-1" }, title), h("p", {}, body)));
+  }
+
+  private stoppedPage(code: ErrorCode): void {
+    this.messagePage(t("stopped.title"), errorSentence(code));
+    const again = h("button", { type: "button", class: "primary", onclick: () => location.reload() }, t("stopped.again"));
+    this.main.querySelector(".page")?.append(h("div", { class: "actions" }, again));
+  }
+
+  private notice(key: string, text: string): void {
+    if (this.shown.has(key)) return;
+    const close = () => {
+      el.remove();
+      this.shown.delete(key);
+    };
+    const el = h(
+      "div",
+      { class: "notice", role: "alert" },
+      h("p", {}, text),
+      h("button", { type: "button", class: "link", onclick: close }, t("notice.dismiss")),
+    );
+    this.shown.set(key, el);
+    this.notices.append(el);
+    setTimeout(close, 12_000);
+  }
+
+  // ---------------------------------------------------------------- top bar
+
+  private renderTopbar(): void {
+    const st = this.session?.state;
+    const me = this.me();
+    const langSelect = h(
+      "select",
+      {
+        id: "lang-select",
+        onchange: (e) => {
+          const lang = (e.target as HTMLSelectElement).value as Language;
+          try {
+            localStorage.setItem(LANG_KEY, lang);
+          } catch {
+            /* not remembered, still switched */
+          }
+          setLanguage(lang);
+        },
+      },
+      LANGUAGES.map((l) => h("option", { value: l.code, lang: l.code, selected: l.code === language() }, l.name)),
+    );
+    replaceChildren(
+      this.topbar,
+      h(
+        "div",
+        { class: "brand" },
+        this.consultationId
+          ? h("a", { href: overviewPath(this.consultationId), class: "brand-name" }, t("app.name"))
+          : h("span", { class: "brand-name" }, t("app.name")),
+        st?.title ? h("span", { class: "consultation-title" }, st.title) : null,
+      ),
+      h(
+        "div",
+        { class: "topbar-right" },
+        this.connection,
+        me.id ? h("span", { class: "me" }, me.name, h("span", { class: "muted" }, ` · ${roleName(me.role)}`)) : null,
+        h("div", { class: "lang" }, h("label", { for: "lang-select" }, t("lang.label")), langSelect),
+      ),
+    );
+  }
+
+  private initLanguage(): void {
+    let lang: Language | null = null;
+    try {
+      const saved = localStorage.getItem(LANG_KEY);
+      if (saved === "en" || saved === "ru" || saved === "kk") lang = saved;
+    } catch {
+      /* default below */
+    }
+    setLanguage(lang ?? pickLanguage(navigator.languages ?? [navigator.language]));
+    document.documentElement.lang = language();
+  }
+
+  private languageChanged(): void {
+    document.documentElement.lang = language();
+    (this.root.querySelector(".skip-link") as HTMLElement | null)?.replaceChildren(t("skip.toContent"));
+    const focused = document.activeElement?.id;
+    this.renderTopbar();
+    if (this.session) renderConnectionBadge(this.connection, this.session.status());
+    this.view?.refresh();
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  private exposeForTests(session: Session): void {
+    // Read-only hooks for the end-to-end tests and for debugging in the console.
+    (window as unknown as { kenes: unknown }).kenes = {
+      status: () => session.status(),
+      docText: (docId: string) => session.state.doc(docId).text,
+      editorText: () => (this.view instanceof IndicatorView ? this.view.editorText() : null),
+      lastSeq: () => session.state.lastSeq,
+      clientId: () => session.clientId,
+      indicatorPath: (id: string) => indicatorPath(this.consultationId, id),
+    };
+  }
+}

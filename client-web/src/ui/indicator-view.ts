@@ -1,0 +1,138 @@
+// One indicator: where it sits in the framework, its suggested sources, and
+// its draft in a CodeMirror editor bound to the OT client, with the others'
+// carets and a list of who is here. Read-only for members and observers.
+import type { TextOp } from "../core";
+import type { Indicator } from "../gen/kenes/v1/framework_pb";
+import { canEditDrafts, indicatorDocId, rangeFromWire } from "../model";
+import { t } from "../i18n";
+import { participantColor } from "./colors";
+import { h, replaceChildren } from "./dom";
+import { EditorBinding } from "./editor-binding";
+import { renderPresence } from "./presence-panel";
+import { overviewPath } from "./router";
+import type { View, ViewContext } from "./view";
+
+export class IndicatorView implements View {
+  readonly el = h("div", { class: "page layout indicator" });
+  readonly docId: string;
+  private editor: EditorBinding | null = null;
+  private readonly header = h("div", { class: "indicator-header" });
+  private readonly editorHost = h("div", { class: "editor", id: "draft-editor" });
+  private readonly editorSection = h("section", { class: "draft", "aria-labelledby": "draft-title" });
+  private readonly sources = h("div", { class: "sources-wrap" });
+  private readonly aside = h("aside", { class: "sidebar" });
+
+  constructor(
+    private readonly ctx: ViewContext,
+    readonly indicatorId: string,
+  ) {
+    this.docId = indicatorDocId(indicatorId);
+    this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.sources), this.aside);
+    this.refresh();
+  }
+
+  private get editable(): boolean {
+    return canEditDrafts(this.ctx.me.role);
+  }
+
+  refresh(): void {
+    const st = this.ctx.session.state;
+    const ind = st.findIndicator(this.indicatorId);
+    const back = h("a", { href: overviewPath(this.ctx.consultationId), class: "back" }, "← ", t("indicator.back"));
+    if (!ind) {
+      replaceChildren(this.header, 
+        h("nav", { "aria-label": t("indicator.back") }, back),
+        h("h1", { id: "page-title", tabindex: "-1" }, st.framework ? t("indicator.notFound", { id: this.indicatorId }) : t("indicator.loading")),
+      );
+      this.editorSection.hidden = true;
+      this.renderPresence();
+      return;
+    }
+    const path = this.pathOf(ind);
+    replaceChildren(this.header, 
+      h("nav", { "aria-label": t("indicator.back") }, back),
+      path.length ? h("p", { class: "crumbs muted" }, path.join(" › ")) : null,
+      h("h1", { id: "page-title", tabindex: "-1" }, h("span", { class: "ind-id" }, ind.id), " ", ind.title),
+      ind.core ? h("p", {}, h("span", { class: "badge core" }, t("indicator.core"))) : null,
+    );
+    this.editorSection.hidden = false;
+    replaceChildren(this.editorSection, 
+      h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
+      this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
+      this.editorHost,
+    );
+    replaceChildren(this.sources, 
+      ind.sources.length
+        ? h(
+            "section",
+            { class: "sources", "aria-labelledby": "sources-title" },
+            h("h2", { id: "sources-title", class: "panel-title" }, t("indicator.sources")),
+            h("ul", {}, ind.sources.map((s) => h("li", {}, s))),
+          )
+        : null,
+    );
+    const label = t("indicator.editorLabel", { id: ind.id });
+    if (!this.editor) {
+      this.editor = new EditorBinding({
+        parent: this.editorHost,
+        session: this.ctx.session,
+        docId: this.docId,
+        editable: this.editable,
+        label,
+      });
+      this.ctx.session.setPresence(this.docId, [], false);
+    } else {
+      this.editor.setLabel(label);
+    }
+    this.renderPresence();
+  }
+
+  presenceChanged(): void {
+    this.renderPresence();
+  }
+
+  textFolded(docId: string, op: TextOp): void {
+    if (docId === this.docId) this.editor?.applyRemote(op);
+  }
+
+  docReset(docId: string): void {
+    if (docId === this.docId) this.editor?.resync();
+  }
+
+  focus(): void {
+    (this.el.querySelector("#page-title") as HTMLElement | null)?.focus();
+  }
+
+  /** For tests and debugging: the editor's text. */
+  editorText(): string | null {
+    return this.editor?.text() ?? null;
+  }
+
+  destroy(): void {
+    this.editor?.destroy();
+    this.editor = null;
+  }
+
+  private renderPresence(): void {
+    const others = this.ctx.session.presence();
+    const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name };
+    this.aside.replaceChildren(renderPresence(others, me, this.docId));
+    this.editor?.showCursors(
+      others
+        .filter((p) => p.docId === this.docId && p.participantId !== this.ctx.me.id)
+        .map((p) => ({
+          key: p.connectionId,
+          name: p.displayName,
+          color: participantColor(p.participantId),
+          selections: p.selections.map(rangeFromWire),
+        })),
+    );
+  }
+
+  private pathOf(ind: Indicator): string[] {
+    for (const c of this.ctx.session.state.framework?.categories ?? [])
+      for (const th of c.themes)
+        for (const q of th.questions) if (q.indicators.some((i) => i.id === ind.id)) return [`${c.id} ${c.title}`, th.title, q.title];
+    return [];
+  }
+}

@@ -1,0 +1,31 @@
+// Translated names for protocol values.
+import type { ErrorCode } from "../gen/kenes/v1/protocol_pb";
+import { Role } from "../gen/kenes/v1/protocol_pb";
+import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import { type MessageKey, t } from "../i18n";
+
+export function roleName(role: Role): string {
+  switch (role) {
+    case Role.CHAIR:
+      return t("role.chair");
+    case Role.RESEARCHER:
+      return t("role.researcher");
+    case Role.MEMBER:
+      return t("role.member");
+    case Role.OBSERVER:
+      return t("role.observer");
+    default:
+      return t("role.unknown");
+  }
+}
+
+export function groupName(group: StakeholderGroup): string {
+  return t(`group.${group}` as MessageKey);
+}
+
+/** The sentence for a server error code (never the code itself). */
+export function errorSentence(code: ErrorCode): string {
+  const key = `error.${code}` as MessageKey;
+  const s = t(key);
+  return s === key ? t("error.0") : s;
+}

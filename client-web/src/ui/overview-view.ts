@@ -1,0 +1,185 @@
+// The consultation overview: the framework as a tree (category -> theme ->
+// question -> indicator), progress per category, a filter to core indicators.
+// Status, assignees and open threads are not in the log yet; IndicatorSummary
+// has the fields, and the row shows each one as soon as it is defined.
+import type { Category, Indicator } from "../gen/kenes/v1/framework_pb";
+import { type IndicatorSummary, Scope, indicatorDocId } from "../model";
+import { t } from "../i18n";
+import { h } from "./dom";
+import { renderPresence } from "./presence-panel";
+import { indicatorPath } from "./router";
+import type { View, ViewContext } from "./view";
+
+export class OverviewView implements View {
+  readonly el = h("div", { class: "page layout overview" });
+  private coreOnly = false;
+  private readonly openThemes = new Set<string>();
+  private firstRender = true;
+
+  constructor(private readonly ctx: ViewContext) {
+    this.refresh();
+  }
+
+  refresh(): void {
+    const st = this.ctx.session.state;
+    const focusKey = (document.activeElement as HTMLElement | null)?.dataset?.focusKey;
+    const fw = st.framework;
+    const categories = fw?.categories ?? [];
+    if (this.firstRender && categories[0]?.themes[0]) {
+      // Open the first theme so that a newcomer sees indicators at once.
+      this.openThemes.add(categories[0].themes[0].id);
+      this.firstRender = false;
+    }
+    const content = h(
+      "div",
+      { class: "content" },
+      h("h1", { id: "page-title", tabindex: "-1" }, st.title || t("app.name")),
+      fw
+        ? h(
+            "p",
+            { class: "muted" },
+            t("overview.edition", { edition: fw.edition }),
+            " · ",
+            st.scope === Scope.CORE ? t("overview.scopeCore") : t("overview.scopeAll"),
+          )
+        : null,
+      st.scope !== Scope.CORE && categories.length
+        ? h(
+            "div",
+            { class: "filter" },
+            h("input", {
+              type: "checkbox",
+              id: "core-only",
+              "data-focus-key": "core-only",
+              checked: this.coreOnly,
+              onchange: (e) => {
+                this.coreOnly = (e.target as HTMLInputElement).checked;
+                this.refresh();
+              },
+            }),
+            h("label", { for: "core-only" }, t("overview.coreOnly")),
+          )
+        : null,
+      categories.length === 0 ? h("p", {}, t("overview.empty")) : h("ol", { class: "categories" }, categories.map((c) => this.category(c))),
+    );
+    const me = { id: this.ctx.me.id, name: this.myName() };
+    this.el.replaceChildren(content, h("aside", { class: "sidebar" }, renderPresence(this.ctx.session.presence(), me, null)));
+    if (focusKey) (this.el.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  presenceChanged(): void {
+    const aside = this.el.querySelector(".sidebar");
+    if (aside) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null));
+  }
+
+  textFolded(): void {
+    this.scheduleRefresh();
+  }
+
+  focus(): void {
+    (this.el.querySelector("#page-title") as HTMLElement | null)?.focus();
+  }
+
+  destroy(): void {}
+
+  private pendingFrame = false;
+  private scheduleRefresh(): void {
+    if (this.pendingFrame) return;
+    this.pendingFrame = true;
+    requestAnimationFrame(() => {
+      this.pendingFrame = false;
+      this.refresh();
+    });
+  }
+
+  private myName(): string {
+    return this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name;
+  }
+
+  private visible(i: Indicator): boolean {
+    return this.ctx.session.state.inScope(i) && (!this.coreOnly || i.core);
+  }
+
+  private category(c: Category): HTMLElement {
+    const st = this.ctx.session.state;
+    const all = c.themes.flatMap((th) => th.questions.flatMap((q) => q.indicators)).filter((i) => this.visible(i));
+    const started = all.filter((i) => st.indicatorSummary(i).draftStarted).length;
+    const headingId = `cat-${c.id}`;
+    const progressId = `cat-${c.id}-progress`;
+    return h(
+      "li",
+      { class: "category", "aria-labelledby": headingId },
+      h("h2", { id: headingId }, h("span", { class: "cat-id" }, c.id), " ", c.title),
+      h(
+        "div",
+        { class: "progress" },
+        h("progress", { max: Math.max(1, all.length), value: started, "aria-labelledby": progressId }),
+        h("span", { id: progressId }, t("overview.progress", { done: started, total: all.length })),
+      ),
+      all.length === 0
+        ? h("p", { class: "muted" }, t("overview.noneMatch"))
+        : h(
+            "ul",
+            { class: "themes" },
+            c.themes
+              .map((th) => {
+                const questions = th.questions
+                  .map((q) => ({ q, inds: q.indicators.filter((i) => this.visible(i)) }))
+                  .filter((x) => x.inds.length > 0);
+                if (questions.length === 0) return null;
+                const count = questions.reduce((n, x) => n + x.inds.length, 0);
+                const details = h(
+                  "details",
+                  { class: "theme", open: this.openThemes.has(th.id) },
+                  h(
+                    "summary",
+                    { "data-focus-key": `theme-${th.id}` },
+                    h("span", { class: "theme-title" }, th.title),
+                    h("span", { class: "muted count" }, t("overview.indicators", { n: count })),
+                  ),
+                  questions.map(({ q, inds }) =>
+                    h(
+                      "div",
+                      { class: "question" },
+                      h("h3", {}, q.title),
+                      h("ul", { class: "indicators" }, inds.map((i) => this.indicatorRow(st.indicatorSummary(i)))),
+                    ),
+                  ),
+                );
+                details.addEventListener("toggle", () => {
+                  if (details.open) this.openThemes.add(th.id);
+                  else this.openThemes.delete(th.id);
+                });
+                return h("li", {}, details);
+              })
+              .filter((x) => x !== null),
+          ),
+    );
+  }
+
+  private indicatorRow(s: IndicatorSummary): HTMLElement {
+    const href = indicatorPath(this.ctx.consultationId, s.id);
+    const here = this.ctx.session.presence().filter((p) => p.docId === indicatorDocId(s.id)).length;
+    return h(
+      "li",
+      { class: "indicator-row" },
+      h(
+        "a",
+        { href, "data-focus-key": `ind-${s.id}`, class: "indicator-link" },
+        h("span", { class: "ind-id" }, s.id),
+        " ",
+        h("span", { class: "ind-title" }, s.title),
+      ),
+      h(
+        "span",
+        { class: "ind-meta" },
+        s.core ? h("span", { class: "badge core" }, t("overview.core")) : null,
+        s.status !== undefined ? h("span", { class: "badge status" }, s.status) : null,
+        h("span", { class: s.draftStarted ? "draft-state started" : "draft-state" }, s.draftStarted ? t("overview.started") : t("overview.notStarted")),
+        s.assignees?.length ? h("span", { class: "muted" }, t("overview.assignees", { names: s.assignees.join(", ") })) : null,
+        s.openThreads ? h("span", { class: "muted" }, t("overview.openThreads", { n: s.openThreads })) : null,
+        here > 0 ? h("span", { class: "here-dot", title: t("presence.title") }, `● ${here}`) : null,
+      ),
+    );
+  }
+}

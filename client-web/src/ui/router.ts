@@ -1,0 +1,33 @@
+// Paths: /join#token=... (an invite link), /c/<consultation> (overview),
+// /c/<consultation>/i/<indicator id> (indicator view), / (home). The server
+// serves index.html for every unknown path.
+
+export type Route =
+  | { readonly kind: "home" }
+  | { readonly kind: "join" }
+  | { readonly kind: "overview"; readonly consultationId: string }
+  | { readonly kind: "indicator"; readonly consultationId: string; readonly indicatorId: string };
+
+export function parseRoute(pathname: string): Route {
+  const parts = pathname.split("/").filter(Boolean).map((p) => {
+    try {
+      return decodeURIComponent(p);
+    } catch {
+      return p;
+    }
+  });
+  if (parts[0] === "join") return { kind: "join" };
+  if (parts[0] === "c" && parts[1]) {
+    if (parts[2] === "i" && parts[3]) return { kind: "indicator", consultationId: parts[1], indicatorId: parts[3] };
+    return { kind: "overview", consultationId: parts[1] };
+  }
+  return { kind: "home" };
+}
+
+export function overviewPath(consultationId: string): string {
+  return `/c/${encodeURIComponent(consultationId)}`;
+}
+
+export function indicatorPath(consultationId: string, indicatorId: string): string {
+  return `/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(indicatorId)}`;
+}
