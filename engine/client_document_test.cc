@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/testing/printers.h"
+
 namespace kenes::engine {
 namespace {
 

@@ -25,6 +25,7 @@
 #include "engine/client_document.h"
 #include "engine/document_sequencer.h"
 #include "engine/testing/random_edits.h"
+#include "engine/testing/printers.h"
 
 namespace kenes::engine {
 namespace {

@@ -12,6 +12,7 @@
 #include "engine/text_op.h"
 #include "engine/transform.h"
 #include "engine/utf8.h"
+#include "engine/testing/printers.h"
 
 namespace kenes::engine {
 namespace {

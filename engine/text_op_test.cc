@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/testing/printers.h"
+
 namespace kenes::engine {
 namespace {
 

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "engine/testing/printers.h"
+
 namespace kenes::engine {
 namespace {
 
