@@ -20,6 +20,7 @@ const result = await build({
   sourcemap: true,
   metafile: true,
   legalComments: "linked",
+  charset: "utf8",
   logLevel: "warning",
 });
 copyFileSync(join(root, "static/index.html"), join(dist, "index.html"));

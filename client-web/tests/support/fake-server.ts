@@ -11,6 +11,7 @@ import {
   type ClientMessage,
   ClientMessageSchema,
   ErrorCode,
+  type ParticipantPresenceSchema,
   Role,
   ServerMessageSchema,
 } from "../../src/gen/kenes/v1/protocol_pb";
@@ -72,6 +73,11 @@ export interface FakeServerOptions {
   tokens?: Record<string, { participantId: string; name: string; role: Role }>;
   /** Refuse the network entirely (sockets fail to open). */
   down?: boolean;
+  /** The framework of the consultation (default: none). */
+  framework?: MessageInitShape<typeof FrameworkSchema>;
+  title?: string;
+  /** Keep and broadcast presence (off by default: tests push their own). */
+  presence?: boolean;
 }
 
 export class FakeServer {
@@ -88,19 +94,22 @@ export class FakeServer {
   loseSubmits = false;
   private nextConnection = 1;
   private readonly tokens: NonNullable<FakeServerOptions["tokens"]>;
+  private readonly presenceOn: boolean;
+  private readonly presenceOf = new Map<FakeSocket, MessageInitShape<typeof ParticipantPresenceSchema>>();
 
   constructor(opts: FakeServerOptions = {}) {
     this.tokens = opts.tokens ?? { "token-chair": { participantId: "p-chair", name: "Aigerim", role: Role.CHAIR } };
     this.down = opts.down ?? false;
+    this.presenceOn = opts.presence ?? false;
     this.append({
       author: "p-chair",
       event: {
         case: "consultationCreated",
         value: {
           consultationId: this.consultationId,
-          title: "Kazakhstan ROAM-X",
+          title: opts.title ?? "Kazakhstan ROAM-X",
           scope: Scope.ALL,
-          framework: create(FrameworkSchema, { edition: "test", categories: [] }),
+          framework: create(FrameworkSchema, opts.framework ?? { edition: "test", categories: [] }),
         },
       },
     });
@@ -150,6 +159,16 @@ export class FakeServer {
 
   forget(s: FakeSocket): void {
     s.subscribed = false;
+    if (this.presenceOf.delete(s)) {
+      for (const o of this.open()) if (o.subscribed) o.push({ kind: { case: "presence", value: { leftConnectionIds: [s.connectionId] } } });
+    }
+  }
+
+  private presenceEntry(s: FakeSocket, docId: string, selections: { anchor: bigint; head: bigint }[], typing: boolean) {
+    const p = Object.values(this.tokens).find((x) => x.participantId === s.participantId)!;
+    const profile = [...this.log].reverse().find((r) => r.author === s.participantId && r.event.case === "profileUpdated");
+    const name = profile?.event.case === "profileUpdated" && profile.event.value.displayName ? profile.event.value.displayName : p.name;
+    return { participantId: p.participantId, displayName: name, role: p.role, docId, selections, typing, connectionId: s.connectionId };
   }
 
   handle(s: FakeSocket, msg: ClientMessage): void {
@@ -191,6 +210,13 @@ export class FakeServer {
           kind: { case: "catchUp", value: { records: records.length > 1 ? records.slice(half) : records, headSeq: head, done: true } },
         });
         s.subscribed = true;
+        if (this.presenceOn) {
+          this.presenceOf.set(s, this.presenceEntry(s, "", [], false));
+          s.push({ kind: { case: "presence", value: { full: true, participants: [...this.presenceOf.values()] } } });
+          for (const o of this.open()) {
+            if (o !== s && o.subscribed) o.push({ kind: { case: "presence", value: { participants: [this.presenceOf.get(s)!] } } });
+          }
+        }
         return;
       }
       case "submitOp": {
@@ -220,6 +246,13 @@ export class FakeServer {
             value: { docId: sub.docId, clientSeq: sub.clientSeq, version: BigInt(record.version), seq: BigInt(this.log.length), duplicate },
           },
         });
+        return;
+      }
+      case "presence": {
+        if (!this.presenceOn || !s.subscribed) return;
+        const entry = this.presenceEntry(s, k.value.docId, k.value.selections, k.value.typing);
+        this.presenceOf.set(s, entry);
+        for (const o of this.open()) if (o.subscribed) o.push({ kind: { case: "presence", value: { participants: [entry] } } });
         return;
       }
       case "updateProfile":
