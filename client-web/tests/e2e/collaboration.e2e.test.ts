@@ -1,0 +1,195 @@
+// End to end, in real Chromium against a real kenes-server (started here on a
+// free loopback port with a temp data folder and --demo):
+//   1. the chair and a researcher join through their invite links;
+//   2. both open the same indicator and type at once (Latin, Cyrillic, Kazakh,
+//      an emoji) and end with one text, equal to the server's;
+//   3. the researcher goes offline, keeps typing, comes back, and converges;
+//   4. a board member (and an observer) cannot type into the draft;
+//   5. the server is killed and started again on the same folder; both pages
+//      reconnect, nothing acknowledged is lost, and edits made meanwhile land.
+// Screenshots of the overview and the indicator view go to test-artifacts/.
+// The steps share one server and one browser and run in order.
+
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ARTIFACTS,
+  type ServerUnderTest,
+  checkPrerequisites,
+  editorText,
+  eventually,
+  isSubsequence,
+  joinThroughLink,
+  launchChromium,
+  readServerDoc,
+  sleep,
+  sortedChars,
+  startFake,
+  startRealServer,
+  status,
+  tokenOf,
+} from "./harness";
+
+let server: ServerUnderTest;
+let browser: Browser;
+let chairCtx: BrowserContext;
+let researcherCtx: BrowserContext;
+let chair: Page;
+let researcher: Page;
+let indicatorPath = "";
+let docId = "";
+const typed: string[] = [];
+const started = Date.now();
+
+async function serverText(): Promise<string> {
+  return readServerDoc(server.port, tokenOf(server.links.chair!), docId);
+}
+
+/** Both pages online, nothing unsent, the same text in both editors and on the server. */
+async function expectConverged(pages: Page[], what: string): Promise<string> {
+  let texts: (string | null)[] = [];
+  await eventually(
+    `${what}: every page is online with nothing unsent and the same text`,
+    async () => {
+      const statuses = await Promise.all(pages.map(status));
+      texts = await Promise.all(pages.map(editorText));
+      return statuses.every((s) => s.state === "online" && s.unsentEdits === 0) && texts.every((t) => t === texts[0]);
+    },
+    async () => JSON.stringify({ statuses: await Promise.all(pages.map(status)), texts }),
+    45_000,
+  );
+  const onServer = await serverText();
+  expect(texts[0], `${what}: the pages' text equals the server's`).toBe(onServer);
+  return onServer;
+}
+
+async function newPage(ctx: BrowserContext, label: string): Promise<Page> {
+  const page = await ctx.newPage();
+  page.on("pageerror", (e) => console.error(`[${label}] page error:`, e.message));
+  page.on("console", (m) => {
+    // Failed WebSocket connects are expected while offline or restarting.
+    if (m.type() === "error" && !m.text().includes("WebSocket connection to")) console.error(`[${label}] console:`, m.text());
+  });
+  return page;
+}
+
+describe("two people edit one draft in real browsers", () => {
+  beforeAll(async () => {
+    const pre = checkPrerequisites();
+    server = pre.mode === "real" ? await startRealServer(pre.bin) : await startFake();
+    browser = await launchChromium();
+    mkdirSync(ARTIFACTS, { recursive: true });
+    chairCtx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    researcherCtx = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    chair = await newPage(chairCtx, "chair");
+    researcher = await newPage(researcherCtx, "researcher");
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    console.log(`e2e against ${server?.name ?? "no server"}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  it("the chair and a researcher join through their invite links", async () => {
+    await joinThroughLink(chair, server.links.chair!);
+    await joinThroughLink(researcher, server.links.researcher!);
+    await chair.screenshot({ path: join(ARTIFACTS, "e2e-overview.png"), fullPage: true });
+    expect(await chair.locator(".indicator-link").count()).toBeGreaterThan(0);
+  });
+
+  it("both open the same indicator", async () => {
+    const first = chair.locator(".indicator-link").first();
+    indicatorPath = (await first.getAttribute("href"))!;
+    docId = `indicator/${decodeURIComponent(indicatorPath.split("/i/")[1]!)}`;
+    await first.click();
+    await chair.waitForSelector(".cm-content");
+    await researcher.goto(new URL(indicatorPath, server.links.researcher!).toString());
+    await researcher.waitForSelector(".cm-content");
+    expect(await chair.locator("#page-title").textContent()).toBe(await researcher.locator("#page-title").textContent());
+  });
+
+  it("they type at once, in Cyrillic and with an emoji, and end with the server's text", async () => {
+    await chair.click(".cm-content");
+    await researcher.click(".cm-content");
+    const rounds: [string, string][] = [
+      ["Rights are protected. ", "Права защищены. "],
+      ["Заң бар 👍 ", "Қазақстан 🇰🇿 "],
+      ["end.", "конец."],
+    ];
+    for (const [a, b] of rounds) {
+      await Promise.all([chair.keyboard.type(a, { delay: 15 }), researcher.keyboard.type(b, { delay: 15 })]);
+      typed.push(a, b);
+    }
+    const text = await expectConverged([chair, researcher], "after typing at once");
+    expect(sortedChars(text)).toBe(sortedChars(typed.join("")));
+    await sleep(400); // let the carets' presence arrive for the screenshot
+    await chair.screenshot({ path: join(ARTIFACTS, "e2e-indicator.png") });
+  });
+
+  it("the researcher goes offline, keeps editing, comes back and converges", async () => {
+    await researcherCtx.setOffline(true);
+    await eventually(
+      "the researcher's page shows it is offline",
+      async () => (await researcher.getAttribute("#connection", "data-state")) === "offline",
+      async () => JSON.stringify(await status(researcher)),
+      15_000,
+    );
+    await researcher.click(".cm-content");
+    await researcher.keyboard.press("Control+End");
+    await researcher.keyboard.type(" Офлайн түзету ✈️", { delay: 10 });
+    await chair.keyboard.type(" Meanwhile online.", { delay: 10 });
+    typed.push(" Офлайн түзету ✈️", " Meanwhile online.");
+    const s = await status(researcher);
+    expect(s.state).toBe("offline");
+    expect(s.unsentEdits).toBeGreaterThan(0);
+    expect(Number(await researcher.getAttribute("#connection", "data-unsent"))).toBeGreaterThan(0);
+    await researcherCtx.setOffline(false);
+    const text = await expectConverged([chair, researcher], "after coming back online");
+    expect(sortedChars(text)).toBe(sortedChars(typed.join("")));
+    expect(text).toContain("Офлайн түзету ✈️");
+  });
+
+  it("a board member and an observer cannot type into the draft", async () => {
+    const before = await serverText();
+    for (const role of ["member", "observer"] as const) {
+      const link = server.links[role];
+      if (!link) continue;
+      const ctx = await browser.newContext();
+      const page = await newPage(ctx, role);
+      await joinThroughLink(page, link, { group: role === "member" ? "2" : undefined });
+      await page.goto(new URL(indicatorPath, link).toString());
+      await page.waitForSelector(".cm-content");
+      await expect.poll(() => editorText(page), { timeout: 15_000 }).toBe(before);
+      await page.click(".cm-content");
+      await page.keyboard.type("should not appear");
+      await sleep(300);
+      expect(await editorText(page)).toBe(before);
+      expect(await page.locator("#read-only-note").isVisible()).toBe(true);
+      expect(await page.getAttribute(".cm-content", "aria-readonly")).toBe("true");
+      await ctx.close();
+    }
+    expect(await serverText()).toBe(before);
+  });
+
+  it("the server is killed and restarted on the same folder; nothing acknowledged is lost", async () => {
+    const acknowledged = await expectConverged([chair, researcher], "before the restart");
+    await server.kill();
+    await eventually(
+      "both pages notice the server is gone",
+      async () => (await status(chair)).state !== "online" && (await status(researcher)).state !== "online",
+      async () => JSON.stringify([await status(chair), await status(researcher)]),
+      15_000,
+    );
+    await chair.click(".cm-content");
+    await chair.keyboard.press("Control+End");
+    await chair.keyboard.type(" Written during the restart.", { delay: 10 });
+    expect((await status(chair)).unsentEdits).toBeGreaterThan(0);
+    await server.restart();
+    const text = await expectConverged([chair, researcher], "after the restart");
+    expect(isSubsequence(acknowledged, text), "every acknowledged character survives the restart").toBe(true);
+    expect(text).toContain("Written during the restart.");
+  });
+});

@@ -1,0 +1,277 @@
+// What the end-to-end story needs around the browser: a kenes-server (the
+// real binary, or the in-process fake for rehearsal), Chromium, and a
+// protocol client in Node that reads what the server holds.
+
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createConnection, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type Browser, type Page, chromium } from "playwright-core";
+import WebSocket from "ws";
+import { MemoryOfflineStore, Session, type SocketLike } from "../../src/net";
+import { startFakeServer } from "../support/ws-fake-server";
+
+export const CLIENT_ROOT = resolve(__dirname, "../..");
+export const REPO_ROOT = resolve(CLIENT_ROOT, "..");
+export const WEB_ROOT = join(CLIENT_ROOT, "dist");
+export const ARTIFACTS = join(REPO_ROOT, "test-artifacts");
+export const CHROMIUM = process.env.KENES_CHROMIUM ?? "/usr/bin/chromium";
+
+export interface ServerUnderTest {
+  readonly name: string;
+  readonly port: number;
+  /** Invite links by role, as the server printed them. */
+  readonly links: Readonly<Record<string, string>>;
+  /** Kills the server abruptly (kill -9) and starts it again on the same data. */
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+  /** The last lines the server printed, for failure messages. */
+  output(): string;
+}
+
+/** Fails with a sentence that says what to do, before anything starts. */
+export function checkPrerequisites(): { mode: "real" | "fake"; bin: string } {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium is missing (${CHROMIUM}). Install it with: apt-get install chromium`);
+  }
+  if (!existsSync(join(WEB_ROOT, "index.html"))) {
+    throw new Error("client-web/dist is missing. Build the web client first: cd client-web && npm ci && npm run build");
+  }
+  if (process.env.KENES_E2E_SERVER === "fake") return { mode: "fake", bin: "" };
+  const bin = resolve(CLIENT_ROOT, process.env.KENES_SERVER_BIN ?? "../build/release/server/kenes-server");
+  if (!existsSync(bin)) {
+    throw new Error(
+      `kenes-server not found at ${bin}. Build it first (make build), or point KENES_SERVER_BIN at it. ` +
+        "(KENES_E2E_SERVER=fake rehearses the story against the client's fake server.)",
+    );
+  }
+  return { mode: "real", bin };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const addr = s.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, deadline: number, alive: () => boolean): Promise<void> {
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error("the server exited");
+    const ok = await new Promise<boolean>((r) => {
+      const c = createConnection({ host: "127.0.0.1", port }, () => {
+        c.destroy();
+        r(true);
+      });
+      c.once("error", () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`nothing listens on 127.0.0.1:${port}`);
+}
+
+const LINK_LINE = /^\s*(chair|researcher|member|observer)\s*:\s*(https?:\/\/\S+)\s*$/i;
+
+/** Starts kenes-server --demo on a temp data folder; restarts reuse the folder. */
+export async function startRealServer(bin: string): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "kenes-e2e-"));
+  const links: Record<string, string> = {};
+  let lines: string[] = [];
+  let proc: ChildProcess | null = null;
+  let exited = true;
+
+  const launch = async (demo: boolean) => {
+    const args = ["--listen", `127.0.0.1:${port}`, "--data-dir", dataDir, "--web-root", WEB_ROOT];
+    if (demo) args.push("--demo");
+    const p = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    proc = p;
+    exited = false;
+    p.once("exit", () => (exited = true));
+    let buf = "";
+    const onData = (chunk: Buffer) => {
+      buf += chunk.toString("utf8");
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        lines.push(line);
+        if (lines.length > 200) lines = lines.slice(-200);
+        const m = LINK_LINE.exec(line);
+        if (m) links[m[1]!.toLowerCase()] = m[2]!;
+      }
+    };
+    p.stdout!.on("data", onData);
+    p.stderr!.on("data", onData);
+    const deadline = Date.now() + 30_000;
+    try {
+      await waitForPort(port, deadline, () => !exited);
+      if (demo) {
+        while (!(links.chair && links.researcher) && Date.now() < deadline) {
+          if (exited) throw new Error("the server exited");
+          await sleep(50);
+        }
+        if (!links.chair || !links.researcher) throw new Error("no chair and researcher invite links on stdout");
+      }
+    } catch (e) {
+      p.kill("SIGKILL");
+      throw new Error(`kenes-server did not start (${(e as Error).message}). Its output:\n${lines.slice(-30).join("\n")}`);
+    }
+  };
+
+  const killNow = async () => {
+    const p = proc;
+    if (!p || exited) return;
+    const gone = new Promise((r) => p.once("exit", r));
+    p.kill("SIGKILL");
+    await gone;
+  };
+
+  await launch(true);
+  return {
+    name: "kenes-server",
+    port,
+    links,
+    kill: killNow,
+    restart: () => launch(false),
+    async stop() {
+      const p = proc;
+      if (p && !exited) {
+        const gone = new Promise((r) => p.once("exit", r));
+        p.kill("SIGTERM");
+        await Promise.race([gone, sleep(5000)]);
+        await killNow();
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+    output: () => lines.slice(-30).join("\n"),
+  };
+}
+
+export async function startFake(): Promise<ServerUnderTest> {
+  const port = await freePort();
+  const s = await startFakeServer({ port, webRoot: WEB_ROOT });
+  return {
+    name: "fake server",
+    port,
+    links: s.links,
+    kill: () => s.stop(),
+    restart: () => s.start(),
+    stop: () => s.stop(),
+    output: () => "",
+  };
+}
+
+/** Chromium with a fresh profile (playwright makes a temp user-data-dir per launch). */
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export function tokenOf(link: string): string {
+  return new URLSearchParams(new URL(link).hash.slice(1)).get("token") ?? "";
+}
+
+/** Reads a document's text as the server holds it, over the protocol. */
+export async function readServerDoc(port: number, token: string, docId: string): Promise<string> {
+  const session = await Session.open({
+    url: `ws://127.0.0.1:${port}/ws`,
+    token,
+    owner: `e2e-reader-${Math.random()}`,
+    store: new MemoryOfflineStore(),
+    socketFactory: (url) => new WebSocket(url) as unknown as SocketLike,
+    clientVersion: "kenes-e2e-reader",
+  });
+  try {
+    const done = new Promise<void>((r, reject) => {
+      session.subscribe({ caughtUp: () => r(), problem: (code) => reject(new Error(`server error ${code}`)) });
+    });
+    session.start();
+    await withTimeout(done, 10_000, "reading the document from the server");
+    return session.state.doc(docId).text;
+  } finally {
+    session.stop();
+  }
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+export async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const t = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)));
+  try {
+    return await Promise.race([p, t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Polls until check() returns true; fails with describe() of the last state. */
+export async function eventually(what: string, check: () => Promise<boolean>, describe: () => Promise<string>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(150);
+  }
+  throw new Error(`timed out after ${ms} ms waiting until ${what}; last state: ${await describe()}`);
+}
+
+// --------------------------------------------------------------- the page
+
+export interface PageStatus {
+  state: string;
+  unsentEdits: number;
+}
+
+export function status(page: Page): Promise<PageStatus> {
+  return page.evaluate(() => (window as unknown as { kenes: { status(): PageStatus } }).kenes.status());
+}
+
+export function editorText(page: Page): Promise<string | null> {
+  return page.evaluate(() => (window as unknown as { kenes: { editorText(): string | null } }).kenes.editorText());
+}
+
+/** Opens an invite link and answers the one-time profile question. */
+export async function joinThroughLink(page: Page, link: string, opts: { name?: string; group?: string } = {}): Promise<void> {
+  await page.goto(link);
+  await page.waitForSelector("#join-name, .categories", { timeout: 20_000 });
+  if (await page.$("#join-name")) {
+    if (opts.name) await page.fill("#join-name", opts.name);
+    if (opts.group) await page.selectOption("#join-group", opts.group);
+    await page.click("form button[type=submit]");
+  }
+  await page.waitForSelector(".categories", { timeout: 20_000 });
+}
+
+export function isSubsequence(needle: string, hay: string): boolean {
+  const a = Array.from(needle);
+  const b = Array.from(hay);
+  let i = 0;
+  for (const c of b) if (i < a.length && c === a[i]) i++;
+  return i === a.length;
+}
+
+export function sortedChars(s: string): string {
+  return Array.from(s).sort().join("");
+}
