@@ -220,3 +220,60 @@ export function diff(from: string, to: string): TextOp {
     .delete(endA - start)
     .done();
 }
+
+/** Why untrusted components were refused; the engine's error code names. */
+export type OpError = "malformed" | "does_not_fit";
+
+/**
+ * Checks untrusted components (from JSON, storage, another process) and
+ * returns them in normal form. Malformed: anything but a positive integer
+ * retain or delete, or a non-empty string insert. Lengths that add up past
+ * 2^53 - 1 fit no document.
+ */
+export function parseOp(components: readonly unknown[]): { op: TextOp } | { error: OpError } {
+  const b = new OpBuilder();
+  let total = 0;
+  for (const c of components) {
+    let n: unknown;
+    if (typeof c === "string") {
+      if (c.length === 0) return { error: "malformed" };
+      b.insert(c);
+      continue;
+    } else if (typeof c === "number") {
+      n = c;
+    } else if (typeof c === "object" && c !== null && Object.keys(c).length === 1 && "d" in c) {
+      n = (c as { d: unknown }).d;
+    } else {
+      return { error: "malformed" };
+    }
+    if (typeof n !== "number" || !Number.isInteger(n) || n <= 0) return { error: "malformed" };
+    total += n;
+    if (!Number.isSafeInteger(n) || !Number.isSafeInteger(total)) return { error: "does_not_fit" };
+    if (typeof c === "number") b.retain(n);
+    else b.delete(n);
+  }
+  return { op: b.done() };
+}
+
+/**
+ * The op that undoes `op`, made on apply(doc, op). `doc` is the text op was
+ * made on (the deleted text comes from it). Throws OpDoesNotFitError if op
+ * does not fit doc.
+ */
+export function invert(op: TextOp, doc: string): TextOp {
+  const b = new OpBuilder();
+  let i = 0; // UTF-16 index in doc
+  for (const c of op) {
+    if (isInsert(c)) {
+      b.delete(codePointLength(c));
+      continue;
+    }
+    const n = isRetain(c) ? c : c.d;
+    const j = advanceCodePoints(doc, i, n);
+    if (j < 0) throw new OpDoesNotFitError(`op reads past the end of a ${codePointLength(doc)}-code-point document`);
+    if (isRetain(c)) b.retain(n);
+    else b.insert(doc.slice(i, j));
+    i = j;
+  }
+  return b.done();
+}

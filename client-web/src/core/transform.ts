@@ -187,6 +187,34 @@ export function transformPosition(pos: number, op: TextOp, assoc: "before" | "af
   return out + remaining;
 }
 
+/** A selection or anchor: anchor is where it started, head where the caret is. */
+export interface TextRange {
+  readonly anchor: number;
+  readonly head: number;
+}
+
+/**
+ * A comment anchor moved through `op` (engine/transform.h, transform_anchor):
+ * the anchored text is [min, max) of the two ends. Text inserted exactly at
+ * either edge stays outside; text inserted strictly inside is inside; if the
+ * anchored text is deleted the anchor collapses to one point. A collapsed
+ * anchor stays before text inserted at it. The result has anchor <= head.
+ */
+export function transformAnchor(range: TextRange, op: TextOp): TextRange {
+  const from = Math.min(range.anchor, range.head);
+  const to = Math.max(range.anchor, range.head);
+  if (from === to) {
+    const p = transformPosition(from, op, "before");
+    return { anchor: p, head: p };
+  }
+  const newFrom = transformPosition(from, op, "after");
+  const newTo = transformPosition(to, op, "before");
+  // Only when the range was deleted and text inserted where it was can the
+  // start pass the end; the anchor then collapses after the new text.
+  if (newFrom > newTo) return { anchor: newTo, head: newTo };
+  return { anchor: newFrom, head: newTo };
+}
+
 /** Checks that op fits a document of `length` code points; throws if not. */
 export function checkFits(op: TextOp, length: number): void {
   let n = 0;
