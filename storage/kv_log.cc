@@ -727,20 +727,9 @@ Status KvLog::verify(std::string_view consultation, VerifyReport* report) {
   return Status();
 }
 
-Result<TruncateReport> KvLog::truncate_after(std::string_view consultation, std::uint64_t last_good_seq) {
-  if (Status s = check_consultation_id(consultation); !s.ok()) return s;
-  if (options_.read_only) return Status(Code::kNotSupported, "this log is a read-only view");
-
-  std::unique_lock lock(mu_);
-  if (!sticky_.ok()) return refused_after(sticky_);
-  idle_cv_.wait(lock, [&] { return queue_.empty() && !writing_; });
-  // mu_ stays held: appends wait until the repair is written.
-  std::unique_lock snapshots(snapshots_mu_);
-
-  TruncateReport report;
-  KvBatch batch;
+Status KvLog::plan_truncation(std::string_view consultation, std::uint64_t last_good_seq,
+                              TruncateReport& report, KvBatch& batch) {
   std::string prefix = consultation_prefix(consultation);
-
   auto it = store_->iterate(Family::kLog, prefix_end(prefix));
   for (it->seek(prefix); it->valid(); it->next()) {
     auto key = parse_log_key(it->key());
@@ -763,6 +752,7 @@ Result<TruncateReport> KvLog::truncate_after(std::string_view consultation, std:
   }
   if (!index->status().ok()) return index->status();
 
+  // Snapshots are a cache and may reflect dropped records: all go.
   auto snaps = store_->iterate(Family::kSnapshots, prefix_end(prefix));
   for (snaps->seek(prefix); snaps->valid(); snaps->next()) {
     if (snaps->key() != prefix) ++report.dropped_snapshot_entries;
@@ -779,13 +769,37 @@ Result<TruncateReport> KvLog::truncate_after(std::string_view consultation, std:
   report.note = "repair at unix ms " + std::to_string(now) + ": truncated after seq " +
                 std::to_string(last_good_seq) + "; dropped " + std::to_string(report.dropped_records.size()) +
                 " records" +
-                (report.dropped_records.empty() ? std::string()
-                                                : " (key seqs " + std::to_string(first) + ".." + std::to_string(last) + ")") +
+                (report.dropped_records.empty()
+                     ? std::string()
+                     : " (key seqs " + std::to_string(first) + ".." + std::to_string(last) + ")") +
                 ", " + std::to_string(report.dropped_index_entries) + " idempotency entries and " +
                 std::to_string(report.dropped_snapshot_entries) + " snapshot entries; new head seq " +
                 std::to_string(report.kept.seq) + " " + to_hex(report.kept.hash);
   batch.put(Family::kIndex, repair_note_key(consultation, now), report.note);
+  return Status();
+}
 
+Result<TruncateReport> KvLog::plan_truncate_after(std::string_view consultation, std::uint64_t last_good_seq) {
+  if (Status s = check_consultation_id(consultation); !s.ok()) return s;
+  TruncateReport report;
+  KvBatch batch;
+  if (Status s = plan_truncation(consultation, last_good_seq, report, batch); !s.ok()) return s;
+  return report;
+}
+
+Result<TruncateReport> KvLog::truncate_after(std::string_view consultation, std::uint64_t last_good_seq) {
+  if (Status s = check_consultation_id(consultation); !s.ok()) return s;
+  if (options_.read_only) return Status(Code::kNotSupported, "this log is a read-only view");
+
+  std::unique_lock lock(mu_);
+  if (!sticky_.ok()) return refused_after(sticky_);
+  idle_cv_.wait(lock, [&] { return queue_.empty() && !writing_; });
+  // mu_ stays held: appends wait until the repair is written.
+  std::unique_lock snapshots(snapshots_mu_);
+
+  TruncateReport report;
+  KvBatch batch;
+  if (Status s = plan_truncation(consultation, last_good_seq, report, batch); !s.ok()) return s;
   Durability durability = options_.durability == Durability::kNone ? Durability::kNone : Durability::kFsync;
   Status written = store_->write(std::move(batch), durability);
   if (!written.ok()) {

@@ -67,6 +67,8 @@ class KvLog : public Log {
   Status verify(std::string_view consultation, VerifyReport* report) override;
   Result<TruncateReport> truncate_after(std::string_view consultation,
                                         std::uint64_t last_good_seq) override;
+  Result<TruncateReport> plan_truncate_after(std::string_view consultation,
+                                             std::uint64_t last_good_seq) override;
   Result<ConsultationStats> stats(std::string_view consultation) override;
   Status health() override;
 
@@ -96,6 +98,10 @@ class KvLog : public Log {
   Result<Tail*> tail_locked(const std::string& consultation);
   Result<Head> load_head(std::string_view consultation);
   Status record_write_error(const Status& s);  // returns the status to report
+  // Computes what truncating after last_good_seq drops, into `report`, and
+  // the deletions into `batch`.
+  Status plan_truncation(std::string_view consultation, std::uint64_t last_good_seq, TruncateReport& report,
+                         KvBatch& batch);
 
   // Walks records from from_seq, checking contiguity, frames and the chain;
   // `anchor` checks record from_seq against record from_seq - 1.

@@ -255,6 +255,10 @@ class Log {
   // Refused (kFailed) after a sticky error: reopen first.
   virtual Result<TruncateReport> truncate_after(std::string_view consultation,
                                                 std::uint64_t last_good_seq) = 0;
+  // What truncate_after would drop, changing nothing: an operator sees (and
+  // can save) the records before they go.
+  virtual Result<TruncateReport> plan_truncate_after(std::string_view consultation,
+                                                     std::uint64_t last_good_seq) = 0;
 
   // Counts for operators (walks the consultation's keys).
   virtual Result<ConsultationStats> stats(std::string_view consultation) = 0;

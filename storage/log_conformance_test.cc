@@ -657,6 +657,10 @@ TYPED_TEST(LogConformance, TruncateAfterDropsTheTailWithItsKeysAndSnapshots) {
   for (int i = 1; i <= 6; ++i) this->must_append("c1", {this->keyed("r" + std::to_string(i), "k", i)});
   this->must_append("c2", {this->keyed("other", "k", 4)});
   ASSERT_TRUE(this->log().write_snapshots("c1", 5, {{"d", 1, "x"}}).ok());
+  auto plan = this->log().plan_truncate_after("c1", 3);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->dropped_records.size(), 3u);
+  EXPECT_EQ(this->must_head("c1").seq, 6u);  // a plan changes nothing
   auto r = this->log().truncate_after("c1", 3);
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   EXPECT_EQ(r->kept.seq, 3u);
