@@ -200,10 +200,10 @@ bool underfull(const Node* n, int level) {
   return as_inner(n)->count < kMinChildren;
 }
 
-// If child `idx` of `in` is underfull, merges it with a neighbour or, when
-// the two do not fit in one node, shares their contents evenly.
+// Child `idx` of `in` is underfull: merges it with a neighbour or, when the
+// two do not fit in one node, shares their contents evenly.
 void fix_underflow(Inner* in, int level, uint32_t idx) {
-  if (in->count < 2 || !underfull(in->child[idx], level - 1)) return;
+  if (in->count < 2) return;
   const uint32_t a = idx + 1 < in->count ? idx : idx - 1;
   const uint32_t b = a + 1;
   if (level - 1 == 0) {
@@ -289,7 +289,10 @@ uint64_t erase_from(Node* n, int level, uint64_t pos, uint64_t len) {
     pos -= in->chars[i];
     ++i;
   }
-  const uint32_t first = i;
+  // Children cut partially (not removed whole): at most the first and the
+  // last of the range. Only they can have become underfull.
+  uint32_t partial[2];
+  int partials = 0;
   uint64_t removed = 0;
   while (len > 0) {
     const uint64_t take = std::min(len, in->chars[i] - pos);
@@ -302,16 +305,17 @@ uint64_t erase_from(Node* n, int level, uint64_t pos, uint64_t len) {
       in->chars[i] -= take;
       in->bytes[i] -= b;
       removed += b;
+      partial[partials++] = i;
       ++i;
     }
     len -= take;
     pos = 0;
   }
-  // Only the children at the two ends of the range were cut partially; they
-  // now sit at `first` and `first + 1`. Fix the right one first so that the
-  // left index stays valid.
-  if (first + 1 < in->count) fix_underflow(in, level, first + 1);
-  if (first < in->count) fix_underflow(in, level, first);
+  // Fix the right one first so that the left index stays valid.
+  while (partials > 0) {
+    const uint32_t k = partial[--partials];
+    if (k < in->count && underfull(in->child[k], level - 1)) fix_underflow(in, level, k);
+  }
   return removed;
 }
 
@@ -480,6 +484,15 @@ std::string Rope::substr(uint64_t pos, uint64_t len) const {
   len = std::min(len, chars_ - pos);
   if (len > 0) collect(root_, height_, pos, len, out);
   return out;
+}
+
+void Rope::insert(uint64_t pos, std::string_view utf8, uint64_t length) {
+  pos = std::min(pos, chars_);
+  if (utf8.size() <= kMaxInsertPiece) {
+    if (!utf8.empty()) insert_chunk(pos, utf8, length);
+    return;
+  }
+  insert(pos, utf8);
 }
 
 void Rope::insert(uint64_t pos, std::string_view utf8) {

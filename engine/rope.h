@@ -52,6 +52,9 @@ class Rope {
 
   // Inserts valid UTF-8 before code point `pos` (pos is clamped to length()).
   void insert(uint64_t pos, std::string_view utf8);
+  // The same when the caller knows the code point count of `utf8` (as a
+  // TextOp's Insert does), saving a count.
+  void insert(uint64_t pos, std::string_view utf8, uint64_t length);
   // Removes `len` code points starting at `pos` (the range is clamped).
   void erase(uint64_t pos, uint64_t len);
 

@@ -193,7 +193,7 @@ Status apply(const TextOp& op, Rope& text) {
     if (auto* r = std::get_if<Retain>(&c)) {
       pos += r->n;
     } else if (auto* ins = std::get_if<Insert>(&c)) {
-      text.insert(pos, ins->text);
+      text.insert(pos, ins->text, ins->length);
       pos += ins->length;
     } else {
       text.erase(pos, std::get<Delete>(c).n);
