@@ -4,6 +4,8 @@
 //   2. both open the same indicator and type at once (Latin, Cyrillic, Kazakh,
 //      an emoji) and end with one text, equal to the server's;
 //   3. the researcher goes offline, keeps typing, comes back, and converges;
+//      offline edits also survive closing the tab (IndexedDB) and are sent
+//      when the tab is opened again;
 //   4. a board member (and an observer) cannot type into the draft;
 //   5. the server is killed and started again on the same folder; both pages
 //      reconnect, nothing acknowledged is lost, and edits made meanwhile land.
@@ -150,6 +152,30 @@ describe("two people edit one draft in real browsers", () => {
     const text = await expectConverged([chair, researcher], "after coming back online");
     expect(sortedChars(text)).toBe(sortedChars(typed.join("")));
     expect(text).toContain("Офлайн түзету ✈️");
+  });
+
+  it("edits made offline survive closing the tab, and are sent when it is opened again", async () => {
+    await researcherCtx.setOffline(true);
+    await eventually(
+      "the researcher's page shows it is offline",
+      async () => (await researcher.getAttribute("#connection", "data-state")) === "offline",
+      async () => JSON.stringify(await status(researcher)),
+      15_000,
+    );
+    await researcher.click(".cm-content");
+    await researcher.keyboard.press("Control+End");
+    await researcher.keyboard.type(" Kept in IndexedDB.", { delay: 10 });
+    typed.push(" Kept in IndexedDB.");
+    expect((await status(researcher)).unsentEdits).toBeGreaterThan(0);
+    await sleep(500); // the page writes its queue after each edit
+    await researcher.close();
+    await researcherCtx.setOffline(false);
+    researcher = await newPage(researcherCtx, "researcher");
+    await researcher.goto(new URL(indicatorPath, server.links.researcher!).toString());
+    await researcher.waitForSelector(".cm-content");
+    const text = await expectConverged([chair, researcher], "after reopening the tab");
+    expect(text).toContain("Kept in IndexedDB.");
+    expect(sortedChars(text)).toBe(sortedChars(typed.join("")));
   });
 
   it("a board member and an observer cannot type into the draft", async () => {
