@@ -197,6 +197,12 @@ export class DocClient {
     }
     this.confirmed = apply(this.confirmed, edit.op);
     this.versionValue = edit.version;
+    if (!f && !this.pendingValue && !this.restoreAt) {
+      // Nothing local: the shown text is the server's (and a catch-up of a
+      // long log applies each op once, not twice).
+      this.local = this.confirmed;
+      return { kind: "remote", op: edit.op };
+    }
     let remote = edit.op;
     if (f) {
       const mine = transform(f.op, remote, "right");
@@ -243,6 +249,17 @@ export class DocClient {
     const f = this.inFlightValue;
     if (!f || f.clientSeq !== clientSeq) return null;
     return this.discardLocal();
+  }
+
+  /**
+   * Gives up on restored work whose version the log never reached (the
+   * server lost records it had acknowledged to no one). Returns true if there
+   * was such work.
+   */
+  abandonRestore(): boolean {
+    if (!this.restoreAt) return false;
+    this.restoreAt = null;
+    return true;
   }
 
   /** Drops all unsent work; returns the op from the shown to the server text. */

@@ -363,6 +363,12 @@ export class Session {
     this.phase = "live";
     this.everLive = true;
     this.attempt = 0;
+    for (const d of this.state.allDocs()) {
+      if (d.abandonRestore()) {
+        console.warn(`kenes: unsent edits of ${d.docId} were made on a version the server does not have; dropped`);
+        this.markDirty(d.docId);
+      }
+    }
     // Resend what was in flight when the connection was lost, lowest
     // client_seq first, then send what was edited meanwhile.
     const gen = this.generation;

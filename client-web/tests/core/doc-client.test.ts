@@ -113,4 +113,14 @@ describe("DocClient", () => {
     server.submit(again.baseVersion, "me", again.clientSeq, again.op);
     expect(server.text).toBe("Hello there!");
   });
+
+  it("gives up restored work made on a version the log never reaches", () => {
+    const c = new DocClient("d", "me");
+    c.restore({ docId: "d", version: 5, inFlight: null, pending: ["lost"], pendingEdits: 1 });
+    c.receive({ version: 1, op: ["x"], clientId: "o", clientSeq: 1 });
+    expect(c.restoring).toBe(true);
+    expect(c.abandonRestore()).toBe(true);
+    expect(c.unsentEdits).toBe(0);
+    expect(c.text).toBe("x");
+  });
 });

@@ -42,6 +42,8 @@ let chair: Page;
 let researcher: Page;
 let indicatorPath = "";
 let docId = "";
+// The draft's text when the story opens it (the demo may have seeded it),
+// then everything typed into it, in any order.
 const typed: string[] = [];
 const started = Date.now();
 
@@ -111,11 +113,17 @@ describe("two people edit one draft in real browsers", () => {
     await researcher.goto(new URL(indicatorPath, server.links.researcher!).toString());
     await researcher.waitForSelector(".cm-content");
     expect(await chair.locator("#page-title").textContent()).toBe(await researcher.locator("#page-title").textContent());
+    const initial = await serverText();
+    await expect.poll(() => editorText(chair), { timeout: 15_000 }).toBe(initial);
+    await expect.poll(() => editorText(researcher), { timeout: 15_000 }).toBe(initial);
+    typed.push(initial);
   });
 
   it("they type at once, in Cyrillic and with an emoji, and end with the server's text", async () => {
-    await chair.click(".cm-content");
-    await researcher.click(".cm-content");
+    for (const page of [chair, researcher]) {
+      await page.click(".cm-content");
+      await page.keyboard.press("Control+End");
+    }
     const rounds: [string, string][] = [
       ["Rights are protected. ", "Права защищены. "],
       ["Заң бар 👍 ", "Қазақстан 🇰🇿 "],
