@@ -59,6 +59,19 @@ describe("Session: connect and catch up", () => {
     expect(session.state.doc(DOC).version).toBe(1);
   });
 
+  it("settles its op from the record too, when the server echoes it after the Ack", async () => {
+    const server = new FakeServer();
+    server.echoToAuthor = true;
+    server.remoteEdit(DOC, ["x"]);
+    const { session } = await openSession(server);
+    session.edit(DOC, [1, "y"]);
+    await settle();
+    session.edit(DOC, [2, "z"]);
+    await settle();
+    expect(server.text(DOC)).toBe("xyz");
+    expect(session.state.doc(DOC)).toMatchObject({ text: "xyz", version: 3, unsentCount: 0 });
+  });
+
   it("composes edits typed while one is in flight into one submit", async () => {
     const server = new FakeServer();
     server.loseSubmits = true; // nothing comes back until we allow it

@@ -92,6 +92,8 @@ export class FakeServer {
   dropAfterNextSubmit = false;
   /** Submits never reach the server (lost on the wire). */
   loseSubmits = false;
+  /** Also send the author the record of its own submit (kenes-server does not). */
+  echoToAuthor = false;
   private nextConnection = 1;
   private readonly tokens: NonNullable<FakeServerOptions["tokens"]>;
   private readonly presenceOn: boolean;
@@ -233,12 +235,13 @@ export class FakeServer {
         }
         const seqr = this.doc(sub.docId);
         const { record, duplicate } = seqr.submit(Number(sub.baseVersion), sub.clientId, Number(sub.clientSeq), textOpFromWire(sub.op));
-        if (!duplicate) this.appendEdit(sub.docId, record.version, record.op, s.participantId, sub.clientId, Number(sub.clientSeq));
+        const logged = duplicate ? undefined : this.appendEdit(sub.docId, record.version, record.op, s.participantId, sub.clientId, Number(sub.clientSeq), false);
         if (this.dropAfterNextSubmit) {
           this.dropAfterNextSubmit = false;
           s.drop();
-          return;
         }
+        // As kenes-server does: the author gets its Ack, everyone else the
+        // record (echoToAuthor also sends the author the record, after the Ack).
         s.push({
           requestId,
           kind: {
@@ -246,6 +249,7 @@ export class FakeServer {
             value: { docId: sub.docId, clientSeq: sub.clientSeq, version: BigInt(record.version), seq: BigInt(this.log.length), duplicate },
           },
         });
+        if (logged) this.broadcast(logged, this.echoToAuthor ? undefined : s);
         return;
       }
       case "presence": {
@@ -273,19 +277,27 @@ export class FakeServer {
     return d;
   }
 
-  private appendEdit(docId: string, version: number, op: TextOp, author: string, clientId: string, clientSeq: number): void {
-    this.append({
-      author,
-      clientId,
-      clientSeq: BigInt(clientSeq),
-      event: { case: "textEdit", value: { docId, version: BigInt(version), op: textOpToWire(op) } },
-    });
+  private appendEdit(docId: string, version: number, op: TextOp, author: string, clientId: string, clientSeq: number, broadcast = true): LogRecord {
+    return this.append(
+      {
+        author,
+        clientId,
+        clientSeq: BigInt(clientSeq),
+        event: { case: "textEdit", value: { docId, version: BigInt(version), op: textOpToWire(op) } },
+      },
+      broadcast,
+    );
   }
 
-  private append(init: MessageInitShape<typeof LogRecordSchema>): void {
+  private append(init: MessageInitShape<typeof LogRecordSchema>, broadcast = true): LogRecord {
     const record = create(LogRecordSchema, { ...init, seq: BigInt(this.log.length + 1), timeUnixMs: BigInt(Date.now()) });
     this.log.push(record);
-    for (const s of this.open()) if (s.subscribed) s.push({ kind: { case: "broadcast", value: { record } } });
+    if (broadcast) this.broadcast(record);
+    return record;
+  }
+
+  private broadcast(record: LogRecord, except?: FakeSocket): void {
+    for (const s of this.open()) if (s.subscribed && s !== except) s.push({ kind: { case: "broadcast", value: { record } } });
   }
 }
 
