@@ -75,6 +75,8 @@ export const kk: Messages = {
   "indicator.notFound": "Бұл кеңесте {id} индикаторы жоқ.",
   "indicator.loading": "Жоба жүктелуде…",
   "indicator.core": "Негізгі индикатор",
+  "indicator.emptyEditable": "Жобаны осы жерде жаза бастаңыз…",
+  "indicator.emptyReadOnly": "Әзірге ештеңе жазылмаған.",
 
   "presence.title": "Қазір осында",
   "presence.alone": "Қазір мұнда басқа ешкім жоқ.",

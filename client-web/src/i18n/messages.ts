@@ -84,6 +84,8 @@ export const en = {
   "indicator.notFound": "There is no indicator {id} in this consultation.",
   "indicator.loading": "Loading the draft…",
   "indicator.core": "Core indicator",
+  "indicator.emptyEditable": "Start writing the draft here…",
+  "indicator.emptyReadOnly": "Nothing has been written yet.",
 
   "presence.title": "Here now",
   "presence.alone": "No one else is here right now.",

@@ -85,6 +85,8 @@ export const ru: Messages = {
   "indicator.notFound": "В этой консультации нет индикатора {id}.",
   "indicator.loading": "Загрузка черновика…",
   "indicator.core": "Основной индикатор",
+  "indicator.emptyEditable": "Начните писать черновик здесь…",
+  "indicator.emptyReadOnly": "Пока ничего не написано.",
 
   "presence.title": "Сейчас здесь",
   "presence.alone": "Сейчас здесь больше никого нет.",

@@ -57,9 +57,8 @@ export class EditorBinding {
           keymap.of([...defaultKeymap, ...historyKeymap]),
           EditorState.readOnly.of(!opts.editable),
           EditorView.editable.of(true), // read-only still lets people select, copy and navigate
-          this.labelCompartment.of(this.contentAttributes(opts.label)),
+          this.labelCompartment.of(this.labels(opts.label, opts.placeholder)),
           opts.editable ? [] : EditorView.contentAttributes.of({ "aria-readonly": "true" }),
-          opts.placeholder ? placeholder(opts.placeholder) : [],
           remoteCursors(),
           EditorView.updateListener.of((u) => {
             for (const tr of u.transactions) this.onTransaction(tr);
@@ -75,8 +74,9 @@ export class EditorBinding {
     return this.view.state.doc.toString();
   }
 
-  setLabel(label: string): void {
-    this.view.dispatch({ effects: this.labelCompartment.reconfigure(this.contentAttributes(label)) });
+  /** The accessible label and the empty-draft placeholder (on a language change). */
+  setLabels(label: string, emptyText?: string): void {
+    this.view.dispatch({ effects: this.labelCompartment.reconfigure(this.labels(label, emptyText)) });
   }
 
   /** A record of this document was folded: show what it changed. */
@@ -124,8 +124,11 @@ export class EditorBinding {
     this.view.destroy();
   }
 
-  private contentAttributes(label: string) {
-    return EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" });
+  private labels(label: string, emptyText: string | undefined) {
+    return [
+      EditorView.contentAttributes.of({ "aria-label": label, "aria-multiline": "true" }),
+      emptyText ? placeholder(emptyText) : [],
+    ];
   }
 
   private dispatchRemote(changes: { from: number; to: number; insert: string }[]): void {

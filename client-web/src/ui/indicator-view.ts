@@ -72,6 +72,7 @@ export class IndicatorView implements View {
         : null,
     );
     const label = t("indicator.editorLabel", { id: ind.id });
+    const emptyText = this.editable ? t("indicator.emptyEditable") : t("indicator.emptyReadOnly");
     if (!this.editor) {
       this.editor = new EditorBinding({
         parent: this.editorHost,
@@ -79,10 +80,11 @@ export class IndicatorView implements View {
         docId: this.docId,
         editable: this.editable,
         label,
+        placeholder: emptyText,
       });
       this.ctx.session.setPresence(this.docId, [], false);
     } else {
-      this.editor.setLabel(label);
+      this.editor.setLabels(label, emptyText);
     }
     this.renderPresence();
   }
