@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/document_sequencer.h"
+
 #include "engine/testing/printers.h"
 
 namespace kenes::engine {
@@ -168,6 +170,51 @@ TEST(ClientDocumentTest, RemoteOpThatDoesNotFitTheServerTextIsRefused) {
   EXPECT_EQ(r.status().code(), ErrorCode::kDoesNotFit);
   EXPECT_EQ(doc.text().to_string(), "abcdef");
   EXPECT_EQ(doc.version(), 0u);
+}
+
+// sharedb's issue #717 hid because its tests had one pending op: here the
+// pending op holds several edits at different places when a remote op comes.
+TEST(ClientDocumentTest, SeveralPendingEditsAreRebasedTogetherAndConverge) {
+  DocumentSequencer server{Rope("0123456789")};
+  ClientDocument alice("0123456789");
+  ClientDocument bob("0123456789");
+
+  ASSERT_TRUE(alice.local_edit(insert_at(2, "a")).ok());
+  Result<ClientDocument::OutgoingOp> a1 = alice.take_outgoing(1);
+  ASSERT_TRUE(a1.ok());
+  ASSERT_TRUE(alice.local_edit(insert_at(9, "b")).ok());
+  ASSERT_TRUE(alice.local_edit(TextOp().del(1)).ok());
+  ASSERT_TRUE(alice.local_edit(insert_at(11, "ә")).ok());
+  ASSERT_TRUE(alice.local_edit(TextOp().retain(4).del(3)).ok());
+  EXPECT_EQ(alice.pending_count(), 4u);
+  EXPECT_EQ(alice.text().to_string(), "1a237b89ә");
+
+  // Bob's edit reaches the server first.
+  ASSERT_TRUE(bob.local_edit(insert_at(5, "Қ")).ok());
+  Result<ClientDocument::OutgoingOp> b1 = bob.take_outgoing(1);
+  ASSERT_TRUE(b1.ok());
+  Result<DocumentSequencer::Sequenced> sb = server.submit("bob", 1, b1->base_version, b1->op);
+  ASSERT_TRUE(sb.ok());
+  Result<DocumentSequencer::Sequenced> sa = server.submit("alice", 1, a1->base_version, a1->op);
+  ASSERT_TRUE(sa.ok());
+
+  ASSERT_TRUE(bob.on_ack(1, sb->version).ok());
+  ASSERT_TRUE(bob.on_remote_op(sa->op, sa->version).ok());
+  ASSERT_TRUE(alice.on_remote_op(sb->op, sb->version).ok());
+  ASSERT_TRUE(alice.on_ack(1, sa->version).ok());
+
+  Result<ClientDocument::OutgoingOp> a2 = alice.take_outgoing(2);
+  ASSERT_TRUE(a2.ok());
+  Result<DocumentSequencer::Sequenced> sa2 = server.submit("alice", 2, a2->base_version, a2->op);
+  ASSERT_TRUE(sa2.ok());
+  ASSERT_TRUE(alice.on_ack(2, sa2->version).ok());
+  ASSERT_TRUE(bob.on_remote_op(sa2->op, sa2->version).ok());
+
+  // Bob's Қ went between 4 and 5, inside the "456" Alice deleted: it
+  // survives where that text was.
+  EXPECT_EQ(server.text().to_string(), "1a23Қ7b89ә");
+  EXPECT_EQ(alice.text().to_string(), server.text().to_string());
+  EXPECT_EQ(bob.text().to_string(), server.text().to_string());
 }
 
 TEST(ClientDocumentTest, ResendAfterReconnectUsesTheCurrentVersionAndTheSameClientSeq) {

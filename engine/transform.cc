@@ -54,6 +54,9 @@ TransformedPair transform_pair(const TextOp& first, const TextOp& second) {
 }
 
 uint64_t transform_position(uint64_t pos, const TextOp& op, Stickiness stickiness) {
+  // A position may come from a client (a cursor in a presence update): keep
+  // the arithmetic below far from wrapping around.
+  pos = std::min(pos, kMaxLength);
   uint64_t at = 0;  // position in the document before op
   uint64_t moved = pos;
   for (const Component& c : op.components()) {

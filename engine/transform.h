@@ -57,7 +57,8 @@ enum class Stickiness {
 // Where position `pos` (a code point offset in the document `op` applies to)
 // is after `op`. A position inside deleted text moves to where the deletion
 // was (after any text inserted there). Positions past the document's end
-// shift with everything before them.
+// shift with everything before them; positions above kMaxLength are taken as
+// kMaxLength (they can come from a client and must not overflow).
 uint64_t transform_position(uint64_t pos, const TextOp& op, Stickiness stickiness);
 
 // A selection: anchor is where it started, head where the caret is; they are

@@ -148,6 +148,12 @@ TEST(TransformPositionTest, PositionInsideReplacedTextMovesAfterTheReplacement) 
   EXPECT_EQ(transform_position(2, op, Stickiness::kAfter), 5u);
 }
 
+TEST(TransformPositionTest, AnAbsurdPositionFromAClientDoesNotOverflow) {
+  TextOp op;
+  op.insert("abc");
+  EXPECT_EQ(transform_position(UINT64_MAX, op, Stickiness::kBefore), kMaxLength + 3);
+}
+
 TEST(TransformRangeTest, SelectionEndsMoveTogether) {
   TextOp op;
   op.insert("ab");
