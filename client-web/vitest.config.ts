@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import SummaryReporter from "./tests/support/summary-reporter";
 
 // Unit tests: the collab core, the log fold, the network layer over fakes.
 // DOM-free, so they run in plain Node.
@@ -6,5 +7,6 @@ export default defineConfig({
   test: {
     include: ["tests/core/**/*.test.ts", "tests/model/**/*.test.ts", "tests/net/**/*.test.ts"],
     environment: "node",
+    reporters: ["default", new SummaryReporter("client-web")],
   },
 });

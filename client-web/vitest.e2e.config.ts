@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import SummaryReporter from "./tests/support/summary-reporter";
 
 // End to end: a real kenes-server and real Chromium. One file, one story, run
 // in order; see tests/e2e/README.md.
@@ -9,5 +10,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    reporters: ["default", new SummaryReporter("client-web-e2e")],
   },
 });
