@@ -33,7 +33,8 @@ export class App {
   private ready = false;
   private showingJoin = false;
   private readonly topbar = h("header", { class: "topbar" });
-  private readonly connection = h("div", { id: "connection", class: "conn", role: "status", "aria-live": "polite" });
+  private readonly connection = h("div", { id: "connection", class: "conn" });
+  private readonly announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   private readonly notices = h("div", { class: "notices", "aria-live": "assertive" });
   private readonly main = h("main", { id: "main", tabindex: "-1" });
   private readonly shown = new Map<string, HTMLElement>();
@@ -47,6 +48,7 @@ export class App {
       h("a", { class: "skip-link", href: "#main" }, t("skip.toContent")),
       this.topbar,
       this.notices,
+      this.announcer,
       this.main,
     );
     document.addEventListener("click", (e) => this.interceptLink(e));
@@ -138,7 +140,7 @@ export class App {
     this.session = session;
     session.subscribe({
       status: (s) => {
-        renderConnectionBadge(this.connection, s);
+        renderConnectionBadge(this.connection, s, this.announcer);
         if (s.state === "stopped" && s.stopReason !== undefined) this.stoppedPage(s.stopReason);
       },
       welcome: () => this.renderTopbar(),

@@ -5,7 +5,13 @@ import type { SessionStatus } from "../net";
 import { h, replaceChildren } from "./dom";
 import { errorSentence } from "./labels";
 
-export function renderConnectionBadge(el: HTMLElement, s: SessionStatus): void {
+/**
+ * Draws the badge. `announcer` is a visually hidden live region: it speaks
+ * only when the connection state itself changes, not on every keystroke's
+ * saving/saved flip, which would drown a screen reader user who is typing.
+ */
+export function renderConnectionBadge(el: HTMLElement, s: SessionStatus, announcer?: HTMLElement): void {
+  const changed = el.dataset.state !== s.state;
   el.dataset.state = s.state;
   el.dataset.unsent = String(s.unsentEdits);
   let label: string;
@@ -30,6 +36,13 @@ export function renderConnectionBadge(el: HTMLElement, s: SessionStatus): void {
       if (s.stopReason !== undefined) detail = errorSentence(s.stopReason);
       break;
   }
+  if (announcer && changed && el.dataset.lang === document.documentElement.lang) {
+    announcer.textContent = detail ? `${label}. ${detail}` : label;
+  }
+  el.dataset.lang = document.documentElement.lang;
+  const text = `${label}|${detail}`;
+  if (el.dataset.text === text) return;
+  el.dataset.text = text;
   replaceChildren(
     el,
     h("span", { class: "conn-dot", "aria-hidden": "true" }),
