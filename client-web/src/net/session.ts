@@ -81,6 +81,9 @@ export interface SessionOptions {
 
 type Phase = "closed" | "hello" | "catchup" | "live";
 
+/** Until Welcome says otherwise (kenes-server's default is 1 MiB). */
+const DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+
 export class Session {
   readonly state: ConsultationState;
   welcome: Welcome | null = null;
@@ -412,18 +415,10 @@ export class Session {
         this.emit((l) => l.problem?.(err.code));
         this.stop(err.code);
         return;
-      case "refuse": {
-        const doc = this.state.doc(docId);
-        const undo = doc.reject(clientSeq);
-        if (undo) {
-          this.markDirty(docId);
-          this.enqueue(() => this.persist());
-          this.emit((l) => l.docReset?.(docId, undo));
-          this.emitStatus();
-        }
-        this.emit((l) => l.problem?.(err.code));
+      case "refuse":
+        if (this.state.doc(docId).inFlight?.clientSeq === clientSeq) this.refuseLocally(docId, clientSeq, err.code);
+        else this.emit((l) => l.problem?.(err.code));
         break;
-      }
       case "retry":
         this.retrySubmit(docId, clientSeq, err.code);
         break;
@@ -481,8 +476,8 @@ export class Session {
   }
 
   private sendSubmit(s: Submit): void {
-    this.send({
-      case: "submitOp",
+    const kind = {
+      case: "submitOp" as const,
       value: {
         docId: s.docId,
         baseVersion: BigInt(s.baseVersion),
@@ -490,7 +485,26 @@ export class Session {
         clientSeq: BigInt(s.clientSeq),
         op: textOpToWire(s.op),
       },
-    });
+    };
+    // The server closes the connection on a frame over its limit, and a
+    // resend after the reconnect would meet the same fate forever: refuse
+    // such an edit here, as the server would.
+    const limit = Number(this.welcome?.maxMessageBytes ?? 0n) || DEFAULT_MAX_MESSAGE_BYTES;
+    const size = toBinary(ClientMessageSchema, create(ClientMessageSchema, { requestId: 0n, kind })).length + 16;
+    if (size > limit) {
+      this.refuseLocally(s.docId, s.clientSeq, ErrorCode.MESSAGE_TOO_LARGE);
+      return;
+    }
+    this.send(kind);
+  }
+
+  private refuseLocally(docId: string, clientSeq: number, code: ErrorCode): void {
+    const undo = this.state.doc(docId).reject(clientSeq);
+    if (!undo) return;
+    this.markDirty(docId);
+    this.emit((l) => l.docReset?.(docId, undo));
+    this.emit((l) => l.problem?.(code));
+    this.emitStatus();
   }
 
   private sendPresence(): void {

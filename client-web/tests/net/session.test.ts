@@ -242,6 +242,17 @@ describe("Session: server errors", () => {
     expect(session.status().unsentEdits).toBe(0);
   });
 
+  it("refuses an edit too large for the server's message limit instead of sending it", async () => {
+    const server = new FakeServer();
+    server.remoteEdit(DOC, ["kept"]);
+    const { session, problems } = await openSession(server);
+    session.edit(DOC, [4, "x".repeat(1_100_000)]);
+    await settle();
+    expect(submitsOf(server)).toHaveLength(0);
+    expect(problems).toEqual([ErrorCode.MESSAGE_TOO_LARGE]);
+    expect(session.state.doc(DOC).text).toBe("kept");
+  });
+
   it("renumbers an op whose client_seq the server calls stale, and sends it again", async () => {
     const server = new FakeServer();
     const { session, timers } = await openSession(server);
