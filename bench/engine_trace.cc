@@ -1,4 +1,4 @@
-// kenes-bench engine-trace FILE... [--runs N]
+// kenes-bench engine-trace FILE... [--runs N] [--through rope|sequencer]
 //
 // Replays editing traces through the engine the way the server handles a
 // submit: each patch [pos, del, ins] becomes wire-like components, is turned
@@ -7,8 +7,12 @@
 // the rope. Building the ops is timed; loading and decompressing the file and
 // checking the final text are not.
 //
+// --through sequencer submits each op to a DocumentSequencer instead of
+// applying it to a bare rope (adds dedup, the history and the version), as
+// the server's room does.
+//
 // Prints one JSON object per trace on stdout:
-//   {"workload":"engine-trace","trace":"automerge-paper","ops":259778,
+//   {"workload":"engine-trace","trace":"automerge-paper","through":"rope","ops":259778,
 //    "runs":5,"seconds":<median>,"seconds_min":..,"seconds_max":..,
 //    "ops_per_sec":<median>,"ops_per_sec_min":..,"ops_per_sec_max":..,
 //    "final_text_matches":true}
@@ -23,6 +27,7 @@
 #include <vector>
 
 #include "editing_trace.h"
+#include "engine/document_sequencer.h"
 #include "engine/rope.h"
 #include "engine/text_op.h"
 #include "workloads.h"
@@ -32,10 +37,12 @@ namespace {
 
 void usage(std::FILE* out) {
   std::fprintf(out,
-               "usage: kenes-bench engine-trace FILE... [--runs N]\n"
+               "usage: kenes-bench engine-trace FILE... [--runs N] [--through rope|sequencer]\n"
                "  Replays each editing trace (*.json.gz) through the engine: op objects from\n"
                "  the patches, validate, apply to the rope. Prints one JSON object per trace.\n"
-               "  --runs N   timed runs per trace (default 5, at least 1); the median is reported\n");
+               "  --runs N        timed runs per trace (default 5, at least 1); the median is reported\n"
+               "  --through PATH  rope (default): apply to a rope; sequencer: submit to a\n"
+               "                  DocumentSequencer (dedup, history, version) as the server does\n");
 }
 
 struct Run {
@@ -45,7 +52,43 @@ struct Run {
   std::string error;
 };
 
-// One timed replay of a whole trace.
+engine::Result<engine::TextOp> op_from_patch(const trace::Patch& p) {
+  std::vector<engine::Component> components;
+  components.reserve(3);
+  if (p.pos > 0) components.emplace_back(engine::Retain{p.pos});
+  if (p.del > 0) components.emplace_back(engine::Delete{p.del});
+  if (!p.ins.empty()) components.emplace_back(engine::Insert{p.ins, 0});
+  return engine::TextOp::from_components(std::move(components));
+}
+
+// One timed replay of a whole trace through a DocumentSequencer.
+Run replay_sequenced(const trace::EditingTrace& t) {
+  Run run;
+  engine::DocumentSequencer server{engine::Rope(t.start_content)};
+  uint64_t client_seq = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const trace::Txn& txn : t.txns) {
+    for (const trace::Patch& p : txn.patches) {
+      engine::Result<engine::TextOp> op = op_from_patch(p);
+      if (!op.ok()) {
+        run.error = "patch " + std::to_string(client_seq) + ": " + op.status().to_string();
+        return run;
+      }
+      auto sequenced = server.submit("trace", ++client_seq, server.version(), std::move(*op));
+      if (!sequenced.ok()) {
+        run.error = "patch " + std::to_string(client_seq - 1) + ": " + sequenced.status().to_string();
+        return run;
+      }
+    }
+  }
+  const auto stop = std::chrono::steady_clock::now();
+  run.seconds = std::chrono::duration<double>(stop - start).count();
+  run.ok = true;
+  run.matches = server.text() == t.end_content;
+  return run;
+}
+
+// One timed replay of a whole trace onto a bare rope.
 Run replay(const trace::EditingTrace& t) {
   Run run;
   engine::Rope text(t.start_content);
@@ -53,12 +96,7 @@ Run replay(const trace::EditingTrace& t) {
   const auto start = std::chrono::steady_clock::now();
   for (const trace::Txn& txn : t.txns) {
     for (const trace::Patch& p : txn.patches) {
-      std::vector<engine::Component> components;
-      components.reserve(3);
-      if (p.pos > 0) components.emplace_back(engine::Retain{p.pos});
-      if (p.del > 0) components.emplace_back(engine::Delete{p.del});
-      if (!p.ins.empty()) components.emplace_back(engine::Insert{p.ins, 0});
-      engine::Result<engine::TextOp> op = engine::TextOp::from_components(std::move(components));
+      engine::Result<engine::TextOp> op = op_from_patch(p);
       if (!op.ok()) {
         run.error = "patch " + std::to_string(index) + ": " + op.status().to_string();
         return run;
@@ -99,6 +137,7 @@ std::string json_string(std::string_view s) {
 int engine_trace_main(int argc, char** argv) {
   std::vector<std::string> files;
   int runs = 5;
+  bool through_sequencer = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h") {
@@ -111,6 +150,14 @@ int engine_trace_main(int argc, char** argv) {
         return 2;
       }
       runs = std::atoi(argv[++i]);
+    } else if (arg == "--through") {
+      const std::string_view path = i + 1 < argc ? std::string_view(argv[i + 1]) : std::string_view();
+      if (path != "rope" && path != "sequencer") {
+        usage(stderr);
+        return 2;
+      }
+      through_sequencer = path == "sequencer";
+      ++i;
     } else if (arg.starts_with("--")) {
       std::fprintf(stderr, "engine-trace: unknown option %s\n", argv[i]);
       usage(stderr);
@@ -138,7 +185,7 @@ int engine_trace_main(int argc, char** argv) {
     bool matches = true;
     std::string error;
     for (int r = 0; r < runs && error.empty(); ++r) {
-      Run run = replay(t);
+      Run run = through_sequencer ? replay_sequenced(t) : replay(t);
       if (!run.ok) {
         error = run.error;
         break;
@@ -155,10 +202,10 @@ int engine_trace_main(int argc, char** argv) {
     const double lo = *std::min_element(seconds.begin(), seconds.end());
     const double hi = *std::max_element(seconds.begin(), seconds.end());
     std::printf(
-        "{\"workload\":\"engine-trace\",\"trace\":%s,\"ops\":%zu,\"runs\":%d,\"seconds\":%.6f,"
+        "{\"workload\":\"engine-trace\",\"trace\":%s,\"through\":\"%s\",\"ops\":%zu,\"runs\":%d,\"seconds\":%.6f,"
         "\"seconds_min\":%.6f,\"seconds_max\":%.6f,\"ops_per_sec\":%.0f,\"ops_per_sec_min\":%.0f,"
         "\"ops_per_sec_max\":%.0f,\"final_text_matches\":%s}\n",
-        json_string(t.name).c_str(), ops, runs, med, lo, hi, ops / med, ops / hi, ops / lo,
+        json_string(t.name).c_str(), through_sequencer ? "sequencer" : "rope", ops, runs, med, lo, hi, ops / med, ops / hi, ops / lo,
         matches ? "true" : "false");
     std::fflush(stdout);
     all_good = all_good && matches;

@@ -11,11 +11,12 @@ DocumentSequencer::DocumentSequencer(Rope text, uint64_t version, size_t max_his
     : text_(std::move(text)), version_(version), max_history_(max_history) {}
 
 Result<DocumentSequencer::Sequenced> DocumentSequencer::submit(std::string_view client_id, uint64_t client_seq,
-                                                               uint64_t base_version, const TextOp& op) {
+                                                               uint64_t base_version, TextOp op) {
   // 1. Dedup before anything else: a resend must be acknowledged again even
   // if the document moved on far enough that its base is no longer kept.
-  if (auto it = clients_.find(client_id); it != clients_.end()) {
-    const ClientState& last = it->second;
+  ClientState* known = find_client(client_id);
+  if (known != nullptr) {
+    const ClientState& last = *known;
     if (client_seq == last.client_seq) {
       Sequenced dup{TextOp(), last.version, true};
       if (last.version > oldest_base_version()) dup.op = history_[last.version - oldest_base_version() - 1].op;
@@ -52,7 +53,7 @@ Result<DocumentSequencer::Sequenced> DocumentSequencer::submit(std::string_view 
                                               std::to_string(base_version));
   }
 
-  TextOp rebased = op;
+  TextOp rebased = std::move(op);
   for (size_t i = first; i < history_.size(); ++i) rebased = transform(rebased, history_[i].op, Side::kRight);
 
   const uint64_t length_before = text_.length();
@@ -63,7 +64,7 @@ Result<DocumentSequencer::Sequenced> DocumentSequencer::submit(std::string_view 
     return Status(ErrorCode::kInvalidState, "rebased op does not fit: " + applied.message());
   }
   record(rebased, length_before);
-  remember_client(client_id, client_seq);
+  remember_client(known, client_id, client_seq);
   return Sequenced{std::move(rebased), version_, false};
 }
 
@@ -78,23 +79,32 @@ Status DocumentSequencer::apply_sequenced(const TextOp& op, uint64_t version, st
   Status applied = apply(op, text_);
   if (!applied.ok()) return applied;
   record(op, length_before);
-  remember_client(client_id, client_seq);
+  remember_client(find_client(client_id), client_id, client_seq);
   return Status::Ok();
 }
 
-void DocumentSequencer::record(TextOp op, uint64_t length_before) {
+void DocumentSequencer::record(const TextOp& op, uint64_t length_before) {
   ++version_;
   if (max_history_ == 0) return;
   if (history_.size() == max_history_) history_.pop_front();
-  history_.push_back(HistoryEntry{std::move(op), length_before});
+  history_.push_back(HistoryEntry{op, length_before});
 }
 
-void DocumentSequencer::remember_client(std::string_view client_id, uint64_t client_seq) {
-  if (auto it = clients_.find(client_id); it != clients_.end()) {
-    it->second = ClientState{client_seq, version_};
+DocumentSequencer::ClientState* DocumentSequencer::find_client(std::string_view client_id) {
+  if (last_client_ != nullptr && last_client_->first == client_id) return &last_client_->second;
+  auto it = clients_.find(client_id);
+  if (it == clients_.end()) return nullptr;
+  last_client_ = &*it;
+  return &it->second;
+}
+
+void DocumentSequencer::remember_client(ClientState* entry, std::string_view client_id, uint64_t client_seq) {
+  if (entry != nullptr) {
+    *entry = ClientState{client_seq, version_};
     return;
   }
-  clients_.emplace(std::string(client_id), ClientState{client_seq, version_});
+  auto [it, inserted] = clients_.emplace(std::string(client_id), ClientState{client_seq, version_});
+  last_client_ = &*it;
 }
 
 }  // namespace kenes::engine

@@ -69,8 +69,9 @@ class DocumentSequencer {
   //   3. the op must fit the document at base_version → kDoesNotFit.
   // Then transforms, applies, appends to the history and bumps the version.
   // On error nothing changes. `op` comes from TextOp::from_components (or the
-  // builder), so it is normalized and its text is valid UTF-8.
-  Result<Sequenced> submit(std::string_view client_id, uint64_t client_seq, uint64_t base_version, const TextOp& op);
+  // builder), so it is normalized and its text is valid UTF-8. It is taken by
+  // value: pass it with std::move to save a copy.
+  Result<Sequenced> submit(std::string_view client_id, uint64_t client_seq, uint64_t base_version, TextOp op);
 
   // Replays one op from the log (already sequenced: no transform). `version`
   // must be version() + 1 (kInvalidState otherwise) and the op must fit
@@ -101,14 +102,22 @@ class DocumentSequencer {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
-  void record(TextOp op, uint64_t length_before);
-  void remember_client(std::string_view client_id, uint64_t client_seq);
+  using ClientTable = std::unordered_map<std::string, ClientState, IdHash, std::equal_to<>>;
+
+  void record(const TextOp& op, uint64_t length_before);
+  // The dedup entry of a client, or nullptr if it never wrote here.
+  ClientState* find_client(std::string_view client_id);
+  void remember_client(ClientState* entry, std::string_view client_id, uint64_t client_seq);
 
   Rope text_;
   uint64_t version_;
   size_t max_history_;
   std::deque<HistoryEntry> history_;  // the ops of versions oldest+1 .. version_
-  std::unordered_map<std::string, ClientState, IdHash, std::equal_to<>> clients_;
+  ClientTable clients_;
+  // The entry of the client that wrote last: consecutive submits mostly come
+  // from one typist, and this spares hashing its id each time. Entries of an
+  // unordered_map stay put when it grows, so the pointer stays valid.
+  ClientTable::value_type* last_client_ = nullptr;
 };
 
 }  // namespace kenes::engine
