@@ -18,6 +18,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ARTIFACTS,
+  accessibilityViolations,
   type ServerUnderTest,
   checkPrerequisites,
   editorText,
@@ -102,6 +103,7 @@ describe("two people edit one draft in real browsers", () => {
     await joinThroughLink(researcher, server.links.researcher!);
     await chair.screenshot({ path: join(ARTIFACTS, "e2e-overview.png"), fullPage: true });
     expect(await chair.locator(".indicator-link").count()).toBeGreaterThan(0);
+    expect(await accessibilityViolations(chair), "the overview passes axe's WCAG 2.1 AA checks").toEqual([]);
   });
 
   it("both open the same indicator", async () => {
@@ -137,6 +139,7 @@ describe("two people edit one draft in real browsers", () => {
     expect(sortedChars(text)).toBe(sortedChars(typed.join("")));
     await sleep(400); // let the carets' presence arrive for the screenshot
     await chair.screenshot({ path: join(ARTIFACTS, "e2e-indicator.png") });
+    expect(await accessibilityViolations(chair), "the indicator view passes axe's WCAG 2.1 AA checks").toEqual([]);
   });
 
   it("the researcher goes offline, keeps editing, comes back and converges", async () => {
@@ -193,6 +196,9 @@ describe("two people edit one draft in real browsers", () => {
       if (!link) continue;
       const ctx = await browser.newContext();
       const page = await newPage(ctx, role);
+      await page.goto(link);
+      await page.waitForSelector("#join-name");
+      expect(await accessibilityViolations(page), `the ${role}'s join form passes axe's checks`).toEqual([]);
       await joinThroughLink(page, link, { group: role === "member" ? "2" : undefined });
       await page.goto(new URL(indicatorPath, link).toString());
       await page.waitForSelector(".cm-content");
@@ -203,9 +209,34 @@ describe("two people edit one draft in real browsers", () => {
       expect(await editorText(page)).toBe(before);
       expect(await page.locator("#read-only-note").isVisible()).toBe(true);
       expect(await page.getAttribute(".cm-content", "aria-readonly")).toBe("true");
+      expect(await accessibilityViolations(page), `the ${role}'s read-only view passes axe's checks`).toEqual([]);
       await ctx.close();
     }
     expect(await serverText()).toBe(before);
+  });
+
+  it("keyboard only: Tab reaches an indicator, with a visible focus, and Enter opens it; the language switch works", async () => {
+    const page = await newPage(chairCtx, "chair keyboard");
+    await page.goto(new URL(indicatorPath.split("/i/")[0]!, server.links.chair!).toString());
+    await page.waitForSelector(".categories");
+    let onLink = false;
+    for (let i = 0; i < 60 && !onLink; i++) {
+      await page.keyboard.press("Tab");
+      onLink = await page.evaluate(() => document.activeElement?.classList.contains("indicator-link") ?? false);
+    }
+    expect(onLink, "Tab reaches an indicator link").toBe(true);
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(outline, "the focused link shows a focus outline").not.toBe("none");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector(".cm-content");
+    await page.selectOption("#lang-select", "ru");
+    await expect.poll(() => page.locator(".back").textContent()).toContain("Назад к обзору");
+    await page.selectOption("#lang-select", "kk");
+    await expect.poll(() => page.locator(".back").textContent()).toContain("Шолуға оралу");
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("kk");
+    expect(await accessibilityViolations(page), "the Kazakh indicator view passes axe's checks").toEqual([]);
+    await page.selectOption("#lang-select", "en");
+    await page.close();
   });
 
   it("the server is killed and restarted on the same folder; nothing acknowledged is lost", async () => {

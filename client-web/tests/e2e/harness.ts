@@ -275,3 +275,17 @@ export function isSubsequence(needle: string, hay: string): boolean {
 export function sortedChars(s: string): string {
   return Array.from(s).sort().join("");
 }
+
+// ------------------------------------------------------------ accessibility
+
+const AXE = join(CLIENT_ROOT, "node_modules/axe-core/axe.min.js");
+
+/** axe-core's WCAG 2.1 A/AA violations on the page, one line each. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ path: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: { id: string; help: string; nodes: { target: unknown[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
+  });
+}
