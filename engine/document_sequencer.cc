@@ -91,10 +91,10 @@ void DocumentSequencer::record(const TextOp& op, uint64_t length_before) {
 }
 
 DocumentSequencer::ClientState* DocumentSequencer::find_client(std::string_view client_id) {
-  if (last_client_ != nullptr && last_client_->first == client_id) return &last_client_->second;
+  if (last_client_.entry != nullptr && last_client_.entry->first == client_id) return &last_client_.entry->second;
   auto it = clients_.find(client_id);
   if (it == clients_.end()) return nullptr;
-  last_client_ = &*it;
+  last_client_.entry = &*it;
   return &it->second;
 }
 
@@ -104,7 +104,7 @@ void DocumentSequencer::remember_client(ClientState* entry, std::string_view cli
     return;
   }
   auto [it, inserted] = clients_.emplace(std::string(client_id), ClientState{client_seq, version_});
-  last_client_ = &*it;
+  last_client_.entry = &*it;
 }
 
 }  // namespace kenes::engine

@@ -113,11 +113,23 @@ class DocumentSequencer {
   uint64_t version_;
   size_t max_history_;
   std::deque<HistoryEntry> history_;  // the ops of versions oldest+1 .. version_
-  ClientTable clients_;
   // The entry of the client that wrote last: consecutive submits mostly come
   // from one typist, and this spares hashing its id each time. Entries of an
-  // unordered_map stay put when it grows, so the pointer stays valid.
-  ClientTable::value_type* last_client_ = nullptr;
+  // unordered_map stay put when it grows, so the pointer stays valid; a copy
+  // or a move of the sequencer starts with an empty cache, never a pointer
+  // into another table.
+  struct LastClient {
+    ClientTable::value_type* entry = nullptr;
+    LastClient() = default;
+    LastClient(const LastClient&) {}
+    LastClient& operator=(const LastClient&) {
+      entry = nullptr;
+      return *this;
+    }
+  };
+
+  ClientTable clients_;
+  LastClient last_client_;
 };
 
 }  // namespace kenes::engine

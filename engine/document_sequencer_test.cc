@@ -138,6 +138,23 @@ TEST(DocumentSequencerTest, ApplySequencedReplaysTheLogAndRemembersClients) {
   EXPECT_EQ(seq.text().to_string(), "abc!");
 }
 
+TEST(DocumentSequencerTest, CopiesAndMovesAreIndependentSequencers) {
+  DocumentSequencer a(Rope("ab"));
+  ASSERT_TRUE(a.submit("alice", 1, 0, insert_at(0, "x")).ok());
+  DocumentSequencer b = a;
+  ASSERT_TRUE(b.submit("alice", 2, 1, insert_at(0, "y")).ok());
+  // a never saw client_seq 2: it is new there, not a duplicate.
+  Result<DocumentSequencer::Sequenced> in_a = a.submit("alice", 2, 1, insert_at(0, "z"));
+  ASSERT_TRUE(in_a.ok());
+  EXPECT_FALSE(in_a->duplicate);
+  EXPECT_EQ(a.text().to_string(), "zxab");
+  EXPECT_EQ(b.text().to_string(), "yxab");
+  DocumentSequencer c = std::move(b);
+  Result<DocumentSequencer::Sequenced> again = c.submit("alice", 2, 1, insert_at(0, "y"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_TRUE(again->duplicate);
+}
+
 TEST(DocumentSequencerTest, ApplySequencedRefusesAVersionOutOfOrder) {
   DocumentSequencer seq(Rope("ab"), 5);
   Status s = seq.apply_sequenced(insert_at(0, "x"), 7, "alice", 1);
