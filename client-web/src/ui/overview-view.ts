@@ -15,6 +15,8 @@ export class OverviewView implements View {
   private coreOnly = false;
   private readonly openThemes = new Set<string>();
   private firstRender = true;
+  // Documents whose draft the last render showed as started.
+  private readonly started = new Set<string>();
 
   constructor(private readonly ctx: ViewContext) {
     this.refresh();
@@ -70,26 +72,30 @@ export class OverviewView implements View {
   presenceChanged(): void {
     const aside = this.el.querySelector(".sidebar");
     if (aside) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null));
+    // The rows' "people here" counts: redraw, but not on every cursor move.
+    this.scheduleRefresh(500);
   }
 
-  textFolded(): void {
-    this.scheduleRefresh();
+  textFolded(docId: string): void {
+    // Only a draft's first text changes what the overview shows.
+    if (!this.started.has(docId)) this.scheduleRefresh(0);
   }
 
   focus(): void {
     (this.el.querySelector("#page-title") as HTMLElement | null)?.focus();
   }
 
-  destroy(): void {}
+  destroy(): void {
+    if (this.refreshTimer !== null) clearTimeout(this.refreshTimer);
+  }
 
-  private pendingFrame = false;
-  private scheduleRefresh(): void {
-    if (this.pendingFrame) return;
-    this.pendingFrame = true;
-    requestAnimationFrame(() => {
-      this.pendingFrame = false;
-      this.refresh();
-    });
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private scheduleRefresh(delayMs: number): void {
+    if (this.refreshTimer !== null) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      requestAnimationFrame(() => this.refresh());
+    }, delayMs);
   }
 
   private myName(): string {
@@ -158,6 +164,7 @@ export class OverviewView implements View {
   }
 
   private indicatorRow(s: IndicatorSummary): HTMLElement {
+    if (s.draftStarted) this.started.add(indicatorDocId(s.id));
     const href = indicatorPath(this.ctx.consultationId, s.id);
     const here = this.ctx.session.presence().filter((p) => p.docId === indicatorDocId(s.id)).length;
     return h(
