@@ -10,7 +10,8 @@ namespace {
 
 TEST(FormatTest, LogKeyIsIdThenNulThenBigEndianSeq) {
   EXPECT_EQ(log_key("c1", 0x0102), std::string("c1\0\0\0\0\0\0\0\x01\x02", 11));
-  auto parsed = parse_log_key(log_key("abc", 258));
+  std::string key = log_key("abc", 258);
+  auto parsed = parse_log_key(key);
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->consultation, "abc");
   EXPECT_EQ(parsed->seq, 258u);
@@ -73,7 +74,8 @@ TEST(FormatTest, ClientAndSnapshotKeysCarryLengthsSoPrefixesDoNotCollide) {
   EXPECT_EQ(client_key("c", "ab", 1), std::string("c\0\x01\0\x02" "ab\0\0\0\0\0\0\0\x01", 15));
   EXPECT_NE(client_key("c", "a", 0x6200000000000000ull).substr(0, 6), client_key("c", "ab", 1).substr(0, 6));
   EXPECT_EQ(snapshot_key("c", "d", 2), std::string("c\0\0\x01" "d\0\0\0\0\0\0\0\x02", 13));
-  auto parsed = parse_snapshot_key_suffix(snapshot_key("c", "doc/1", 9).substr(2));
+  std::string key = snapshot_key("c", "doc/1", 9);
+  auto parsed = parse_snapshot_key_suffix(std::string_view(key).substr(2));
   ASSERT_TRUE(parsed.has_value());
   EXPECT_EQ(parsed->name, "doc/1");
   EXPECT_EQ(parsed->version, 9u);

@@ -170,6 +170,8 @@ void KvLog::append_async(std::string_view consultation, std::vector<Entry> entri
         check = Status(Code::kAlreadyExists, describe_key(*entries[i].key) + " is already in flight");
         break;
       }
+      // A point lookup under mu_: the index's bloom filters answer the usual
+      // miss without reading a data block, so this stays short.
       auto recorded = store_->get(Family::kIndex, keys[i]);
       if (!recorded.ok()) {
         check = recorded.status();
@@ -791,11 +793,13 @@ Result<TruncateReport> KvLog::truncate_after(std::string_view consultation, std:
   if (Status s = check_consultation_id(consultation); !s.ok()) return s;
   if (options_.read_only) return Status(Code::kNotSupported, "this log is a read-only view");
 
+  // Lock order everywhere: snapshots_mu_ before mu_ (write_snapshots reads
+  // the head, which takes mu_, while it holds snapshots_mu_).
+  std::unique_lock snapshots(snapshots_mu_);
   std::unique_lock lock(mu_);
   if (!sticky_.ok()) return refused_after(sticky_);
   idle_cv_.wait(lock, [&] { return queue_.empty() && !writing_; });
   // mu_ stays held: appends wait until the repair is written.
-  std::unique_lock snapshots(snapshots_mu_);
 
   TruncateReport report;
   KvBatch batch;

@@ -125,6 +125,7 @@ class KvLog : public Log {
 
   // Serialises snapshot writers against loaders so a loaded set is never half
   // of one write (the memory store's iterators are not point-in-time views).
+  // Taken before mu_ when both are needed.
   std::shared_mutex snapshots_mu_;
 };
 

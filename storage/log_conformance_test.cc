@@ -715,3 +715,32 @@ TYPED_TEST(LogConformance, StatsCountRecordsKeysAndSnapshots) {
 
 }  // namespace
 }  // namespace kenes::storage
+
+namespace kenes::storage {
+namespace {
+
+TYPED_TEST(LogConformance, SnapshotWritesAppendsAndRepairsRunTogetherWithoutDeadlock) {
+  this->append_n("c1", 5);
+  std::atomic<bool> stop{false};
+  std::thread snapshotter([&] {
+    for (std::uint64_t v = 1; !stop; ++v) {
+      auto head = this->log().head("c1");
+      if (head.ok()) (void)this->log().write_snapshots("c1", head->seq, {{"d", v, "x"}});
+    }
+  });
+  std::thread appender([&] {
+    while (!stop) (void)this->log().append("c1", {this->entry("y")});
+  });
+  for (int i = 0; i < 20; ++i) {
+    auto head = this->log().head("c1");
+    ASSERT_TRUE(head.ok());
+    ASSERT_TRUE(this->log().truncate_after("c1", head->seq > 2 ? head->seq - 2 : 0).ok());
+  }
+  stop = true;
+  snapshotter.join();
+  appender.join();
+  this->expect_verifies("c1");
+}
+
+}  // namespace
+}  // namespace kenes::storage
