@@ -502,7 +502,10 @@ void Rope::insert(uint64_t pos, std::string_view utf8) {
     size_t piece = utf8.size();
     if (piece > kMaxInsertPiece) {
       piece = kMaxInsertPiece;
-      while (is_continuation(utf8[piece])) --piece;
+      while (piece > 0 && is_continuation(utf8[piece])) --piece;
+      // Only text breaking the precondition (a run of continuation bytes)
+      // gets here; cut anyway rather than loop forever.
+      if (piece == 0) piece = kMaxInsertPiece;
     }
     const std::string_view part = utf8.substr(0, piece);
     const uint64_t chars = count_code_points(part);
