@@ -9,6 +9,15 @@ namespace kenes::storage {
 namespace {
 
 constexpr std::uint64_t kMaxSeq = std::numeric_limits<std::uint64_t>::max();
+// Bound on KvLog::client_high_ (about 100 bytes each).
+constexpr std::size_t kMaxCachedClients = 100000;
+
+// "<consultation>\0\x01<u16 BE len><client_id>": every key of one client.
+std::string client_key_prefix(std::string_view consultation, std::string_view client_id) {
+  std::string key = client_key(consultation, client_id, 0);
+  key.resize(key.size() - 8);
+  return key;
+}
 
 // Client ids and snapshot names are arbitrary bytes; show them as text when
 // they are printable ASCII and as hex otherwise, so messages stay one line.
@@ -114,6 +123,23 @@ Status KvLog::record_write_error(const Status& s) {
 
 // ---------------------------------------------------------------- appending
 
+Result<KvLog::ClientHigh*> KvLog::client_high_locked(std::string_view consultation, std::string_view client_id) {
+  std::string prefix = client_key_prefix(consultation, client_id);
+  auto it = client_high_.find(prefix);
+  if (it != client_high_.end()) return &it->second;
+  if (client_high_.size() >= kMaxCachedClients) client_high_.clear();
+  ClientHigh high;
+  auto index = store_->iterate(Family::kIndex, prefix_end(prefix));
+  index->seek_for_prev(client_key(consultation, client_id, kMaxSeq));
+  if (index->valid() && starts_with(index->key(), prefix) && index->key().size() == prefix.size() + 8) {
+    high.any = true;
+    high.max_seq = decode_u64(index->key().data() + prefix.size());
+  } else if (!index->status().ok()) {
+    return index->status();
+  }
+  return &client_high_.emplace(std::move(prefix), high).first->second;
+}
+
 Result<KvLog::Tail*> KvLog::tail_locked(const std::string& consultation) {
   auto it = tails_.find(consultation);
   if (it != tails_.end()) return &it->second;
@@ -172,6 +198,12 @@ void KvLog::append_async(std::string_view consultation, std::vector<Entry> entri
       }
       // A point lookup under mu_: the index's bloom filters answer the usual
       // miss without reading a data block, so this stays short.
+      auto high = client_high_locked(consultation, entries[i].key->client_id);
+      if (!high.ok()) {
+        check = high.status();
+        break;
+      }
+      if (!(*high)->any || entries[i].key->client_seq > (*high)->max_seq) continue;  // provably new
       auto recorded = store_->get(Family::kIndex, keys[i]);
       if (!recorded.ok()) {
         check = recorded.status();
@@ -196,6 +228,9 @@ void KvLog::append_async(std::string_view consultation, std::vector<Entry> entri
       pending->bytes += frame.size();
       pending->records.emplace_back(log_key(consultation, seq), std::move(frame));
       if (entries[i].key) {
+        ClientHigh& high = client_high_[client_key_prefix(consultation, entries[i].key->client_id)];
+        high.max_seq = high.any ? std::max(high.max_seq, entries[i].key->client_seq) : entries[i].key->client_seq;
+        high.any = true;
         pending->index.emplace_back(keys[i], encode_u64(seq));
         in_flight_keys_.insert(keys[i]);
         pending->in_flight.push_back(std::move(keys[i]));
@@ -412,6 +447,14 @@ Result<std::optional<std::uint64_t>> KvLog::find_by_client(std::string_view cons
                                                            const ClientKey& key) {
   if (Status s = check_consultation_id(consultation); !s.ok()) return s;
   if (Status s = check_client_key(key); !s.ok()) return s;
+  {
+    // Above every seq this client ever stored or sent: not recorded.
+    std::lock_guard lock(mu_);
+    auto it = client_high_.find(client_key_prefix(consultation, key.client_id));
+    if (it != client_high_.end() && (!it->second.any || key.client_seq > it->second.max_seq)) {
+      return std::optional<std::uint64_t>();
+    }
+  }
   auto value = store_->get(Family::kIndex, client_key(consultation, key.client_id, key.client_seq));
   if (!value.ok()) return value.status();
   if (!value->has_value()) return std::optional<std::uint64_t>();
@@ -811,6 +854,7 @@ Result<TruncateReport> KvLog::truncate_after(std::string_view consultation, std:
     return written;
   }
   tails_.erase(std::string(consultation));
+  client_high_.clear();  // dropped keys may have been the highest
   return report;
 }
 

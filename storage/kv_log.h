@@ -119,6 +119,17 @@ class KvLog : public Log {
   bool stopping_ = false;
   std::unordered_map<std::string, Tail> tails_;
   std::unordered_set<std::string> in_flight_keys_;  // encoded client keys
+
+  // The highest client seq stored or in flight per (consultation, client id),
+  // loaded on first use with one index seek. Clients number their ops upwards,
+  // so almost every new key is above it and provably absent: no index lookup.
+  // A cache: cleared by truncate_after, and when it grows past a bound.
+  struct ClientHigh {
+    bool any = false;  // false: the client has no key at all
+    std::uint64_t max_seq = 0;
+  };
+  std::unordered_map<std::string, ClientHigh> client_high_;  // key: client_prefix()
+  Result<ClientHigh*> client_high_locked(std::string_view consultation, std::string_view client_id);
   Status sticky_;
   std::function<Status()> write_fault_;
   std::thread writer_;

@@ -744,3 +744,26 @@ TYPED_TEST(LogConformance, SnapshotWritesAppendsAndRepairsRunTogetherWithoutDead
 
 }  // namespace
 }  // namespace kenes::storage
+
+namespace kenes::storage {
+namespace {
+
+TYPED_TEST(LogConformance, ClientSeqsOutOfOrderAreStillCheckedExactly) {
+  for (std::uint64_t cs : {1, 2, 3, 4, 5}) this->must_append("c1", {this->keyed("op", "k", cs)});
+  EXPECT_EQ(this->log().append("c1", {this->keyed("op", "k", 3)}).status().code(), Code::kAlreadyExists);
+  this->must_append("c1", {this->keyed("op", "k", 10)});
+  Appended seven = this->must_append("c1", {this->keyed("op", "k", 7)});  // a gap filled later is new
+  EXPECT_EQ(*this->log().find_by_client("c1", ClientKey{"k", 7}), std::optional<std::uint64_t>(seven.first_seq));
+  EXPECT_EQ(*this->log().find_by_client("c1", ClientKey{"k", 8}), std::nullopt);
+  EXPECT_EQ(*this->log().find_by_client("c1", ClientKey{"k", 11}), std::nullopt);
+  // Dropping the highest key by a repair lets it come again.
+  ASSERT_TRUE(this->log().truncate_after("c1", 5).ok());
+  EXPECT_EQ(*this->log().find_by_client("c1", ClientKey{"k", 10}), std::nullopt);
+  EXPECT_EQ(this->must_append("c1", {this->keyed("op", "k", 10)}).first_seq, 6u);
+  this->impl_.reopen(this->log_);
+  EXPECT_EQ(this->log().append("c1", {this->keyed("op", "k", 1)}).status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(*this->log().find_by_client("c1", ClientKey{"k", 10}), std::optional<std::uint64_t>(6));
+}
+
+}  // namespace
+}  // namespace kenes::storage
