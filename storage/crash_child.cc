@@ -8,6 +8,7 @@
 //
 // Usage: storage_crash_child --dir D [--durability fsync|wal|none]
 //          [--threads N] [--resume S0,S1,...] [--consultation C] [--per-thread M]
+//          [--memtable-bytes B]   (tiny memtables: flushes and compactions all the time)
 //
 // Each thread t owns the client id "appender-<t>" and starts at client seq
 // S<t> (default 1). Before appending a key it asks the index, as the server
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   Durability durability = Durability::kFsync;
   int threads = 4;
   std::uint64_t per_thread = 0;
+  std::size_t memtable_bytes = 0;
   std::vector<std::uint64_t> resume;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i], value = argv[i + 1];
@@ -66,6 +68,8 @@ int main(int argc, char** argv) {
       threads = std::stoi(value);
     } else if (flag == "--consultation") {
       consultation = value;
+    } else if (flag == "--memtable-bytes") {
+      memtable_bytes = std::stoull(value);
     } else if (flag == "--per-thread") {
       per_thread = std::stoull(value);
     } else if (flag == "--resume") {
@@ -85,6 +89,7 @@ int main(int argc, char** argv) {
 
   RocksLogOptions options;
   options.durability = durability;
+  options.memtable_bytes = memtable_bytes;
   auto opened = RocksLog::open(dir, options);
   if (!opened.ok()) fail(opened.status().to_string());
   RocksLog& log = **opened;

@@ -115,8 +115,11 @@ void run_crash_trials(Durability durability, int trials, std::uint64_t seed) {
     for (int t = 0; t < kThreads; ++t) resume += (t ? "," : "") + std::to_string(next_seq[t]);
     auto delay = std::chrono::milliseconds(rng() % 200);
     {
+      // Odd trials run with 64 KiB memtables, so kills also land in flushes
+      // and compactions.
       ChildProcess child({KENES_CRASH_CHILD, "--dir", path, "--durability", std::string(durability_name(durability)),
-                          "--threads", std::to_string(kThreads), "--resume", resume});
+                          "--threads", std::to_string(kThreads), "--resume", resume, "--memtable-bytes",
+                          trial % 2 ? "65536" : "0"});
       // Every fourth trial counts from the start, to land some kills inside
       // RocksDB's open and WAL replay; the others count from "ready", so a
       // slow machine still kills mid-append.

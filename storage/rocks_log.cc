@@ -99,7 +99,7 @@ std::shared_ptr<rocksdb::Cache> shared_block_cache() {
   return cache;
 }
 
-rocksdb::ColumnFamilyOptions make_family_options(std::string_view name) {
+rocksdb::ColumnFamilyOptions make_family_options(std::string_view name, std::size_t memtable_bytes) {
   rocksdb::ColumnFamilyOptions o;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = shared_block_cache();
@@ -128,6 +128,7 @@ rocksdb::ColumnFamilyOptions make_family_options(std::string_view name) {
   } else {
     o.write_buffer_size = 4 << 20;  // the default family: two small markers
   }
+  if (memtable_bytes > 0) o.write_buffer_size = memtable_bytes;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return o;
 }
@@ -138,13 +139,14 @@ const std::string kFamilyNames[kFamilyCount] = {std::string(kLogFamily), std::st
 
 // The column families to open: ours and any others the folder has (RocksDB
 // requires opening every existing family).
-std::vector<rocksdb::ColumnFamilyDescriptor> family_descriptors(const std::vector<std::string>& existing) {
+std::vector<rocksdb::ColumnFamilyDescriptor> family_descriptors(const std::vector<std::string>& existing,
+                                                               std::size_t memtable_bytes = 0) {
   std::vector<std::string> names(std::begin(kFamilyNames), std::end(kFamilyNames));
   for (const auto& e : existing) {
     if (std::find(names.begin(), names.end(), e) == names.end()) names.push_back(e);
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> out;
-  for (const auto& n : names) out.emplace_back(n, make_family_options(n));
+  for (const auto& n : names) out.emplace_back(n, make_family_options(n, memtable_bytes));
   return out;
 }
 
@@ -332,7 +334,7 @@ Status open_database(const std::string& path, const RocksLogOptions& options, ro
       if (!names.ok()) return names.status();
       existing = *names;
     }
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = family_descriptors(existing);
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = family_descriptors(existing, options.memtable_bytes);
     rocksdb::Status s = rocksdb::DB::Open(db_options, path, descriptors, &h.all, &h.db);
     if (is_lock_error(s)) {
       return Status(Code::kBusy, "data folder " + path +

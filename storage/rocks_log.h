@@ -35,6 +35,10 @@ struct RocksLogOptions {
   bool verify_on_open = false;
   // See KvLogOptions::max_batch_bytes.
   std::size_t max_batch_bytes = 4 << 20;
+  // Memtable size of every column family, 0 for the tuned defaults (see
+  // rocks_log.cc). Tests set it tiny to make flushes and compactions happen
+  // all the time.
+  std::size_t memtable_bytes = 0;
 };
 
 // Database-level numbers for operators.
