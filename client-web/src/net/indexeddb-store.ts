@@ -2,7 +2,8 @@
 //   clients  {clientId, owner, nextClientSeq}    key clientId, index owner
 //   docs     {clientId, docId, snapshot}         key [clientId, docId], index clientId
 // A tab holds its client identity with a Web Lock named after the client id
-// for as long as it lives, so two tabs of one person never share a client_seq
+// (or, where Web Locks are missing, a lease renewed in localStorage) for as
+// long as it lives, so two tabs of one person never share a client_seq
 // sequence; a reloaded tab (or a new one) takes over a free identity and the
 // unsent work that belongs to it.
 //
@@ -15,7 +16,7 @@ import { type ClientIdentity, type OfflineStore, newClientId } from "./offline-s
 const DB_NAME = "kenes-offline";
 const DB_VERSION = 1;
 
-interface LockManagerLike {
+export interface LockManagerLike {
   request(
     name: string,
     options: { ifAvailable: boolean },
@@ -38,6 +39,14 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
+export interface IndexedDbStoreOptions {
+  idb?: IDBFactory;
+  locks?: LockManagerLike | undefined;
+  leases?: LeaseStorage | undefined;
+  /** Identities held by this page (tests give each simulated tab its own). */
+  held?: Set<string>;
+}
+
 export class IndexedDbOfflineStore implements OfflineStore {
   private dbPromise: Promise<IDBDatabase> | null = null;
   // Releases the Web Lock of each identity this tab holds.
@@ -45,11 +54,18 @@ export class IndexedDbOfflineStore implements OfflineStore {
   // Identities held in this JS realm (covers browsers without Web Locks).
   private static readonly heldHere = new Set<string>();
 
-  constructor(
-    private readonly idb: IDBFactory = globalThis.indexedDB,
-    private readonly locks: LockManagerLike | undefined = (globalThis.navigator as { locks?: LockManagerLike } | undefined)
-      ?.locks,
-  ) {}
+  private readonly idb: IDBFactory;
+  private readonly locks: LockManagerLike | undefined;
+  private readonly leases: LeaseStorage | undefined;
+  private readonly held: Set<string>;
+
+  /** Defaults: the page's indexedDB, navigator.locks and localStorage. */
+  constructor(opts: IndexedDbStoreOptions = {}) {
+    this.idb = opts.idb ?? globalThis.indexedDB;
+    this.locks = "locks" in opts ? opts.locks : (globalThis.navigator as { locks?: LockManagerLike } | undefined)?.locks;
+    this.leases = "leases" in opts ? opts.leases : (globalThis as { localStorage?: LeaseStorage }).localStorage;
+    this.held = opts.held ?? IndexedDbOfflineStore.heldHere;
+  }
 
   private db(): Promise<IDBDatabase> {
     if (!this.dbPromise) {
@@ -113,19 +129,24 @@ export class IndexedDbOfflineStore implements OfflineStore {
   }
 
   release(clientId: string): void {
-    IndexedDbOfflineStore.heldHere.delete(clientId);
+    this.held.delete(clientId);
     this.releases.get(clientId)?.();
     this.releases.delete(clientId);
   }
 
   /** Takes the identity's lock if no one holds it; true on success. */
   private async hold(clientId: string): Promise<boolean> {
-    if (IndexedDbOfflineStore.heldHere.has(clientId)) return false;
-    if (!this.locks) {
-      IndexedDbOfflineStore.heldHere.add(clientId);
-      return true;
-    }
-    const acquired = await new Promise<boolean>((resolve) => {
+    if (this.held.has(clientId)) return false;
+    let acquired: boolean;
+    if (this.locks) acquired = await this.holdWithLock(clientId);
+    else if (this.leases) acquired = await this.holdWithLease(clientId, this.leases);
+    else acquired = true; // a single page (tests): the set above is enough
+    if (acquired) this.held.add(clientId);
+    return acquired;
+  }
+
+  private holdWithLock(clientId: string): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
       void this.locks!.request(`kenes-client-${clientId}`, { ifAvailable: true }, (lock) => {
         if (!lock) {
           resolve(false);
@@ -136,7 +157,44 @@ export class IndexedDbOfflineStore implements OfflineStore {
         return new Promise<void>((release) => this.releases.set(clientId, release));
       });
     });
-    if (acquired) IndexedDbOfflineStore.heldHere.add(clientId);
-    return acquired;
   }
+
+  /**
+   * Without Web Locks (they need a secure context: plain http on a LAN has
+   * none) a tab holds an identity by renewing a lease in localStorage every
+   * LEASE_RENEW_MS; a lease not renewed for LEASE_EXPIRE_MS is free. Two tabs
+   * racing for one stale lease both write, wait, and read back: one wins.
+   */
+  private async holdWithLease(clientId: string, leases: LeaseStorage): Promise<boolean> {
+    const key = `kenes.lease.${clientId}`;
+    const read = (): { owner: string; at: number } | null => {
+      try {
+        return JSON.parse(leases.getItem(key) ?? "null") as { owner: string; at: number } | null;
+      } catch {
+        return null;
+      }
+    };
+    const current = read();
+    if (current && Date.now() - current.at < LEASE_EXPIRE_MS) return false;
+    const owner = newClientId();
+    const renew = () => leases.setItem(key, JSON.stringify({ owner, at: Date.now() }));
+    renew();
+    await new Promise((r) => setTimeout(r, 60));
+    if (read()?.owner !== owner) return false;
+    const timer = setInterval(renew, LEASE_RENEW_MS);
+    this.releases.set(clientId, () => {
+      clearInterval(timer);
+      if (read()?.owner === owner) leases.removeItem(key);
+    });
+    return true;
+  }
+}
+
+const LEASE_RENEW_MS = 2000;
+const LEASE_EXPIRE_MS = 7000;
+
+export interface LeaseStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
 }

@@ -17,7 +17,7 @@ const backends: Backend[] = [
     name: "IndexedDB",
     newShared: () => new IDBFactory(),
     // No Web Locks in Node: identities are held per JS realm instead.
-    open: (idb) => new IndexedDbOfflineStore(idb as IDBFactory, undefined),
+    open: (idb) => new IndexedDbOfflineStore({ idb: idb as IDBFactory, locks: undefined, leases: undefined }),
   },
 ];
 
@@ -87,3 +87,53 @@ for (const b of backends) {
     });
   });
 }
+
+describe("IndexedDbOfflineStore without Web Locks (plain http)", () => {
+  function leaseStorage() {
+    const m = new Map<string, string>();
+    return {
+      getItem: (k: string) => m.get(k) ?? null,
+      setItem: (k: string, v: string) => void m.set(k, v),
+      removeItem: (k: string) => void m.delete(k),
+    };
+  }
+  // Each simulated tab has its own page state (held) but shares the browser's
+  // IndexedDB and localStorage.
+  const tab = (idb: IDBFactory, leases: ReturnType<typeof leaseStorage>) =>
+    new IndexedDbOfflineStore({ idb, locks: undefined, leases, held: new Set() });
+
+  it("keeps a live tab's identity from a second tab through a renewed lease", async () => {
+    const idb = new IDBFactory();
+    const leases = leaseStorage();
+    const a = tab(idb, leases);
+    const one = await a.claimClient("demo/p1");
+    const two = await tab(idb, leases).claimClient("demo/p1");
+    expect(two.clientId).not.toBe(one.clientId);
+    a.release(one.clientId);
+  });
+
+  it("hands a closed tab's identity to the next tab", async () => {
+    const idb = new IDBFactory();
+    const leases = leaseStorage();
+    const a = tab(idb, leases);
+    const one = await a.claimClient("demo/p1");
+    a.release(one.clientId);
+    const again = tab(idb, leases);
+    expect((await again.claimClient("demo/p1")).clientId).toBe(one.clientId);
+    again.release(one.clientId);
+  });
+
+  it("takes over the identity of a tab that died without letting go, once its lease is stale", async () => {
+    const idb = new IDBFactory();
+    const leases = leaseStorage();
+    const dead = tab(idb, leases);
+    const one = await dead.claimClient("demo/p1");
+    // The tab crashed: its lease stopped being renewed ten seconds ago.
+    leases.setItem(`kenes.lease.${one.clientId}`, JSON.stringify({ owner: "gone", at: Date.now() - 10_000 }));
+    dead.release(one.clientId); // only stops its timer here: the lease is not its own any more
+    const next = tab(idb, leases);
+    expect((await next.claimClient("demo/p1")).clientId).toBe(one.clientId);
+    next.release(one.clientId);
+  });
+});
+
