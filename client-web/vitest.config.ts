@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import SummaryReporter from "./tests/support/summary-reporter";
+import SummaryReporter from "./tests/support/summary-reporter.ts";
 
 // Unit tests: the collab core, the log fold, the network layer over fakes.
 // DOM-free, so they run in plain Node.

@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import SummaryReporter from "./tests/support/summary-reporter";
+import SummaryReporter from "./tests/support/summary-reporter.ts";
 
 // End to end: a real kenes-server and real Chromium. One file, one story, run
 // in order; see tests/e2e/README.md.

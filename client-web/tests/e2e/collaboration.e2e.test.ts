@@ -12,7 +12,7 @@
 // Screenshots of the overview and the indicator view go to test-artifacts/.
 // The steps share one server and one browser and run in order.
 
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -96,6 +96,10 @@ describe("two people edit one draft in real browsers", () => {
     await browser?.close();
     await server?.stop();
     console.log(`e2e against ${server?.name ?? "no server"}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    for (const shot of ["e2e-overview.png", "e2e-indicator.png"]) {
+      const path = join(ARTIFACTS, shot);
+      if (existsSync(path)) console.log(`screenshot: ${path}`);
+    }
   });
 
   it("the chair and a researcher join through their invite links", async () => {
