@@ -1,0 +1,292 @@
+#include "kenes_client.h"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <random>
+
+#include "proto_convert.h"
+
+namespace kenes::client {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+namespace {
+std::string random_client_id() {
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "c%016llx", static_cast<unsigned long long>(rng()));
+  return buf;
+}
+}  // namespace
+
+KenesClient::KenesClient(asio::io_context& io, ClientOptions options)
+    : io_(io), options_(std::move(options)), reconnect_timer_(io), backoff_(options_.reconnect_min) {
+  if (options_.client_id.empty()) options_.client_id = random_client_id();
+}
+
+KenesClient::~KenesClient() = default;
+
+const engine::ClientDocument& KenesClient::document(const std::string& doc_id) { return docs_[doc_id]; }
+
+bool KenesClient::has_unacknowledged() const {
+  for (const auto& [id, doc] : docs_) {
+    if (doc.has_inflight() || !doc.pending().is_noop()) return true;
+  }
+  return false;
+}
+
+void KenesClient::connect() {
+  if (state_ != ConnectionState::kDisconnected) return;
+  start_connect();
+}
+
+void KenesClient::start_connect() {
+  state_ = ConnectionState::kConnecting;
+  ++generation_;
+  auto ws = std::make_shared<Stream>(io_);
+  ws->read_message_max(64ull << 20);  // catch-up batches can be large
+  ws->binary(true);
+  auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(options_.host), options_.port);
+  beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
+  beast::get_lowest_layer(*ws).async_connect(
+      endpoint, [self = shared_from_this(), ws, gen = generation_](beast::error_code ec) {
+        if (gen != self->generation_) return;
+        if (ec) return self->on_connected(ws, ec);
+        beast::get_lowest_layer(*ws).socket().set_option(asio::ip::tcp::no_delay(true));
+        ws->async_handshake(self->options_.host + ":" + std::to_string(self->options_.port), "/ws",
+                            [self, ws, gen](beast::error_code ec) {
+                              if (gen != self->generation_) return;
+                              self->on_connected(ws, ec);
+                            });
+      });
+}
+
+void KenesClient::on_connected(std::shared_ptr<Stream> ws, beast::error_code ec) {
+  if (ec) return connection_lost("connect failed: " + ec.message());
+  beast::get_lowest_layer(*ws).expires_never();
+  ws_ = ws;
+  write_queue_.clear();
+  writing_ = false;
+  read_buffer_.clear();
+  kenes::v1::ClientMessage hello;
+  hello.set_request_id(next_request_id_++);
+  hello.mutable_hello()->set_token(options_.token);
+  hello.mutable_hello()->set_client_id(options_.client_id);
+  hello.mutable_hello()->set_client_version("kenes-cpp-client/0.1");
+  send_message(std::move(hello));
+  do_read();
+}
+
+void KenesClient::do_read() {
+  ws_->async_read(read_buffer_, [self = shared_from_this(), ws = ws_, gen = generation_](beast::error_code ec,
+                                                                                         std::size_t) {
+    if (gen != self->generation_) return;
+    if (ec) {
+      std::string reason = ec.message();
+      if (ec == websocket::error::closed) reason = "closed: " + std::string(ws->reason().reason.c_str());
+      return self->connection_lost(reason);
+    }
+    kenes::v1::ServerMessage msg;
+    auto data = self->read_buffer_.cdata();
+    bool ok = msg.ParseFromArray(data.data(), static_cast<int>(data.size()));
+    self->read_buffer_.consume(self->read_buffer_.size());
+    if (!ok) return self->connection_lost("server sent an undecodable frame");
+    self->on_frame(msg);
+    if (gen == self->generation_ && self->ws_) self->do_read();
+  });
+}
+
+void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
+  if (on_message) on_message(msg);
+  switch (msg.kind_case()) {
+    case kenes::v1::ServerMessage::kWelcome: {
+      welcome_ = msg.welcome();
+      state_ = ConnectionState::kCatchingUp;
+      kenes::v1::ClientMessage sub;
+      sub.set_request_id(next_request_id_++);
+      sub.mutable_subscribe()->set_consultation_id(options_.consultation_id.empty() ? welcome_.consultation_id()
+                                                                                    : options_.consultation_id);
+      sub.mutable_subscribe()->set_after_seq(last_seq_);
+      send_message(std::move(sub));
+      break;
+    }
+    case kenes::v1::ServerMessage::kCatchUp: {
+      for (const auto& rec : msg.catch_up().records()) apply_record(rec);
+      if (msg.catch_up().done()) {
+        state_ = ConnectionState::kLive;
+        backoff_ = options_.reconnect_min;
+        // Resend what was in flight when the connection dropped (the server
+        // acknowledges it again if it had been sequenced), then the rest.
+        for (auto& [doc_id, doc] : docs_) {
+          if (auto out = doc.resend_inflight()) {
+            kenes::v1::ClientMessage m;
+            m.set_request_id(next_request_id_++);
+            auto* s = m.mutable_submit_op();
+            s->set_doc_id(doc_id);
+            s->set_base_version(out->base_version);
+            s->set_client_id(options_.client_id);
+            s->set_client_seq(out->client_seq);
+            server::op_to_proto(out->op, s->mutable_op());
+            ++submits_sent_;
+            send_message(std::move(m));
+          }
+        }
+        flush_all();
+        if (on_live) on_live();
+      }
+      break;
+    }
+    case kenes::v1::ServerMessage::kBroadcast:
+      apply_record(msg.broadcast().record());
+      break;
+    case kenes::v1::ServerMessage::kAck: {
+      const auto& ack = msg.ack();
+      auto it = docs_.find(ack.doc_id());
+      if (it != docs_.end() && it->second.has_inflight() && it->second.inflight_client_seq() == ack.client_seq()) {
+        engine::Status s = it->second.on_ack(ack.client_seq(), ack.version());
+        if (!s.ok()) return connection_lost("ack does not fit: " + s.message());
+        if (on_ack) on_ack(ack.doc_id(), ack.version(), ack.client_seq());
+        flush(ack.doc_id());
+      }
+      break;
+    }
+    case kenes::v1::ServerMessage::kError:
+      if (on_error) on_error(msg.error());
+      break;
+    default:
+      break;
+  }
+}
+
+void KenesClient::apply_record(const kenes::v1::LogRecord& rec) {
+  if (rec.seq() > last_seq_) last_seq_ = rec.seq();
+  if (on_record) on_record(rec);
+  if (!rec.has_text_edit()) return;
+  const auto& edit = rec.text_edit();
+  auto& doc = docs_[edit.doc_id()];
+  if (edit.version() <= doc.version()) return;  // already have it (our own, acknowledged)
+  if (rec.client_id() == options_.client_id && doc.has_inflight() && doc.inflight_client_seq() == rec.client_seq()) {
+    engine::Status s = doc.on_ack(rec.client_seq(), edit.version());
+    if (!s.ok()) return connection_lost("own record does not fit: " + s.message());
+    if (on_ack) on_ack(edit.doc_id(), edit.version(), rec.client_seq());
+    if (state_ == ConnectionState::kLive) flush(edit.doc_id());
+    return;
+  }
+  auto op = server::op_from_proto(edit.op());
+  if (!op.ok()) return connection_lost("server sent an invalid op: " + op.status().message());
+  auto applied = doc.on_remote_op(op.value(), edit.version());
+  if (!applied.ok()) return connection_lost("remote op does not apply: " + applied.status().message());
+  if (on_remote_edit) on_remote_edit(edit.doc_id(), edit.version());
+}
+
+engine::Status KenesClient::local_edit(const std::string& doc_id, const engine::TextOp& op) {
+  auto& doc = docs_[doc_id];
+  engine::Status s = doc.local_edit(op);
+  if (!s.ok()) return s;
+  if (state_ == ConnectionState::kLive) flush(doc_id);
+  return s;
+}
+
+void KenesClient::flush(const std::string& doc_id) {
+  auto& doc = docs_[doc_id];
+  if (!doc.has_outgoing()) return;
+  auto taken = doc.take_outgoing(next_client_seq_++);
+  if (!taken.ok()) return;
+  const auto& out = taken.value();
+  kenes::v1::ClientMessage m;
+  m.set_request_id(next_request_id_++);
+  auto* s = m.mutable_submit_op();
+  s->set_doc_id(doc_id);
+  s->set_base_version(out.base_version);
+  s->set_client_id(options_.client_id);
+  s->set_client_seq(out.client_seq);
+  server::op_to_proto(out.op, s->mutable_op());
+  ++submits_sent_;
+  send_message(std::move(m));
+}
+
+void KenesClient::flush_all() {
+  for (auto& [doc_id, doc] : docs_) flush(doc_id);
+}
+
+void KenesClient::send_message(kenes::v1::ClientMessage msg) {
+  write(std::make_shared<const std::string>(msg.SerializeAsString()));
+}
+
+void KenesClient::send_raw(std::string bytes) { write(std::make_shared<const std::string>(std::move(bytes))); }
+
+void KenesClient::write(std::shared_ptr<const std::string> bytes) {
+  if (!ws_) return;
+  write_queue_.push_back(std::move(bytes));
+  if (!writing_) do_write();
+}
+
+void KenesClient::do_write() {
+  if (write_queue_.empty() || !ws_) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  auto frame = write_queue_.front();
+  ws_->async_write(asio::buffer(*frame),
+                   [self = shared_from_this(), frame, gen = generation_](beast::error_code ec, std::size_t) {
+                     if (gen != self->generation_) return;
+                     self->write_queue_.pop_front();
+                     if (ec) return self->connection_lost("write failed: " + ec.message());
+                     ++self->messages_sent_;
+                     self->do_write();
+                   });
+}
+
+void KenesClient::connection_lost(const std::string& reason) {
+  if (state_ == ConnectionState::kClosedForGood) return;
+  ++generation_;
+  if (ws_) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(*ws_).socket().close(ignored);
+  }
+  ws_.reset();
+  write_queue_.clear();
+  writing_ = false;
+  state_ = ConnectionState::kDisconnected;
+  if (on_closed) on_closed(reason);
+  if (options_.auto_reconnect && state_ == ConnectionState::kDisconnected) schedule_reconnect();
+}
+
+void KenesClient::schedule_reconnect() {
+  std::random_device rd;
+  // Full jitter: clients dropped together do not all come back together.
+  auto wait = std::chrono::milliseconds(std::uniform_int_distribution<long>(0, backoff_.count())(rd)) +
+              options_.reconnect_min;
+  backoff_ = std::min(options_.reconnect_max, backoff_ * 2);
+  reconnect_timer_.expires_after(wait);
+  reconnect_timer_.async_wait([self = shared_from_this(), gen = generation_](beast::error_code ec) {
+    if (ec || gen != self->generation_ || self->state_ != ConnectionState::kDisconnected) return;
+    self->start_connect();
+  });
+}
+
+void KenesClient::drop_connection() {
+  if (ws_) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(*ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(*ws_).socket().close(ignored);
+  }
+}
+
+void KenesClient::close() {
+  auto ws = ws_;
+  state_ = ConnectionState::kClosedForGood;
+  ++generation_;
+  reconnect_timer_.cancel();
+  ws_.reset();
+  if (ws) {
+    ws->async_close(websocket::close_code::normal, [ws](beast::error_code) {});
+  }
+}
+
+}  // namespace kenes::client

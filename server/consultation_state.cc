@@ -1,0 +1,151 @@
+#include "consultation_state.h"
+
+#include "engine/rope.h"
+#include "engine/utf8.h"
+#include "proto_convert.h"
+
+namespace kenes::server {
+
+namespace {
+constexpr char kConsultationSnapshotName[] = "consultation";
+constexpr char kDocumentSnapshotPrefix[] = "doc/";
+
+engine::Status fail(uint64_t seq, const std::string& what) {
+  return engine::Status(engine::ErrorCode::kInvalidState, "record " + std::to_string(seq) + ": " + what);
+}
+}  // namespace
+
+ConsultationState::ConsultationState(std::string consultation_id) : consultation_id_(std::move(consultation_id)) {}
+
+const Participant* ConsultationState::participant(const std::string& id) const {
+  auto it = participants_.find(id);
+  return it == participants_.end() ? nullptr : &it->second;
+}
+
+engine::DocumentSequencer& ConsultationState::document(const std::string& doc_id) {
+  auto it = documents_.find(doc_id);
+  if (it == documents_.end()) it = documents_.try_emplace(doc_id).first;
+  return it->second;
+}
+
+const engine::DocumentSequencer* ConsultationState::find_document(const std::string& doc_id) const {
+  auto it = documents_.find(doc_id);
+  return it == documents_.end() ? nullptr : &it->second;
+}
+
+engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
+  if (rec.seq() != seq_ + 1) {
+    return fail(rec.seq(), "expected seq " + std::to_string(seq_ + 1));
+  }
+  switch (rec.event_case()) {
+    case kenes::v1::LogRecord::kTextEdit: {
+      const auto& edit = rec.text_edit();
+      auto op = op_from_proto(edit.op());
+      if (!op.ok()) return fail(rec.seq(), op.status().message());
+      auto& doc = document(edit.doc_id());
+      engine::Status s = doc.apply_sequenced(op.value(), edit.version(), rec.client_id(), rec.client_seq());
+      if (!s.ok()) return fail(rec.seq(), "document " + edit.doc_id() + ": " + s.message());
+      changed_docs_[edit.doc_id()] = true;
+      break;
+    }
+    case kenes::v1::LogRecord::kConsultationCreated:
+      if (created_) return fail(rec.seq(), "the consultation was already created");
+      created_ = rec.consultation_created();
+      break;
+    case kenes::v1::LogRecord::kParticipantInvited: {
+      const auto& inv = rec.participant_invited();
+      Participant& p = participants_[inv.participant_id()];
+      p.id = inv.participant_id();
+      if (p.display_name.empty()) p.display_name = inv.display_name();
+      p.role = static_cast<kenes::v1::Role>(inv.role());
+      break;
+    }
+    case kenes::v1::LogRecord::kParticipantRevoked: {
+      const auto& rev = rec.participant_revoked();
+      Participant& p = participants_[rev.participant_id()];
+      p.id = rev.participant_id();
+      p.revoked = true;
+      p.revoke_reason = rev.reason();
+      break;
+    }
+    case kenes::v1::LogRecord::kProfileUpdated: {
+      const auto& upd = rec.profile_updated();
+      Participant& p = participants_[rec.author()];
+      p.id = rec.author();
+      if (!upd.display_name().empty()) p.display_name = upd.display_name();
+      p.stakeholder_group = upd.stakeholder_group();
+      p.gender = upd.gender();
+      break;
+    }
+    default:
+      // A record from a newer server: refusing is safer than skipping, since
+      // state must be a function of the whole log.
+      return fail(rec.seq(), "unknown event kind " + std::to_string(rec.event_case()));
+  }
+  seq_ = rec.seq();
+  return engine::Status();
+}
+
+engine::Status ConsultationState::load_snapshot(const std::string& name, const std::string& bytes) {
+  if (name == kConsultationSnapshotName) {
+    kenes::v1::ConsultationSnapshot snap;
+    if (!snap.ParseFromString(bytes)) {
+      return engine::Status(engine::ErrorCode::kInvalidState, "consultation snapshot does not decode");
+    }
+    if (snap.has_created()) created_ = snap.created();
+    for (const auto& ps : snap.participants()) {
+      Participant p;
+      p.id = ps.participant_id();
+      p.display_name = ps.display_name();
+      p.role = static_cast<kenes::v1::Role>(ps.role());
+      p.stakeholder_group = ps.stakeholder_group();
+      p.gender = ps.gender();
+      p.revoked = ps.revoked();
+      p.revoke_reason = ps.revoke_reason();
+      participants_[p.id] = std::move(p);
+    }
+    return engine::Status();
+  }
+  if (name.rfind(kDocumentSnapshotPrefix, 0) == 0) {
+    kenes::v1::DocumentSnapshot snap;
+    if (!snap.ParseFromString(bytes)) {
+      return engine::Status(engine::ErrorCode::kInvalidState, "snapshot " + name + " does not decode");
+    }
+    if (!engine::is_valid_utf8(snap.text())) {
+      return engine::Status(engine::ErrorCode::kInvalidUtf8, "snapshot " + name + " holds invalid UTF-8");
+    }
+    documents_.insert_or_assign(snap.doc_id(), engine::DocumentSequencer(engine::Rope(snap.text()), snap.version()));
+    return engine::Status();
+  }
+  return engine::Status(engine::ErrorCode::kInvalidState, "unknown snapshot " + name);
+}
+
+std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
+  std::vector<NamedSnapshot> out;
+  kenes::v1::ConsultationSnapshot meta;
+  meta.set_seq(seq_);
+  if (created_) *meta.mutable_created() = *created_;
+  for (const auto& [id, p] : participants_) {
+    auto* ps = meta.add_participants();
+    ps->set_participant_id(p.id);
+    ps->set_display_name(p.display_name);
+    ps->set_role(p.role);
+    ps->set_stakeholder_group(p.stakeholder_group);
+    ps->set_gender(p.gender);
+    ps->set_revoked(p.revoked);
+    ps->set_revoke_reason(p.revoke_reason);
+  }
+  out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString()});
+  for (auto& [id, doc] : documents_) {
+    if (only_changed && !changed_docs_[id]) continue;
+    kenes::v1::DocumentSnapshot snap;
+    snap.set_doc_id(id);
+    snap.set_version(doc.version());
+    snap.set_text(doc.text().to_string());
+    out.push_back({kDocumentSnapshotPrefix + id, doc.version(), snap.SerializeAsString()});
+  }
+  changed_docs_.clear();
+  return out;
+}
+
+}  // namespace kenes::server

@@ -1,0 +1,83 @@
+#pragma once
+
+// The state of one consultation as a pure function of its log: fold the
+// records in sequence order with apply(). Snapshots are a cache of this state
+// at a sequence number; replaying the whole log must give the same result.
+//
+// Not thread-safe: a Room owns one and touches it only on its strand.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/document_sequencer.h"
+#include "engine/status.h"
+#include "kenes/v1/log.pb.h"
+#include "kenes/v1/protocol.pb.h"
+#include "kenes/v1/snapshot.pb.h"
+
+namespace kenes::server {
+
+struct Participant {
+  std::string id;
+  std::string display_name;
+  kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
+  kenes::v1::StakeholderGroup stakeholder_group = kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED;
+  std::string gender;
+  bool revoked = false;
+  std::string revoke_reason;
+};
+
+// A named piece of state for storage's snapshot set.
+struct NamedSnapshot {
+  std::string name;
+  uint64_t version = 0;
+  std::string bytes;
+};
+
+class ConsultationState {
+ public:
+  explicit ConsultationState(std::string consultation_id);
+
+  // Folds the next record. rec.seq must be seq() + 1; a record that does not
+  // apply (an op that does not fit its document, a version out of order) is an
+  // error naming the seq, and the state is unchanged.
+  engine::Status apply(const kenes::v1::LogRecord& rec);
+
+  // Records a text edit that the caller already applied through document()'s
+  // sequencer (the room's live path: transform and apply happen before the
+  // append, acknowledgement after). Only advances seq().
+  void note_sequenced(uint64_t seq) { seq_ = seq; }
+
+  // Loads one snapshot written by snapshots(). Call before any apply().
+  engine::Status load_snapshot(const std::string& name, const std::string& bytes);
+  void set_seq(uint64_t seq) { seq_ = seq; }
+
+  // Snapshots of the consultation metadata and of every document changed since
+  // the last call with `only_changed` (all documents otherwise).
+  std::vector<NamedSnapshot> snapshots(bool only_changed);
+
+  uint64_t seq() const { return seq_; }
+  const std::string& consultation_id() const { return consultation_id_; }
+  const std::optional<kenes::v1::ConsultationCreated>& created() const { return created_; }
+  const std::map<std::string, Participant>& participants() const { return participants_; }
+  const Participant* participant(const std::string& id) const;
+
+  // The document, created empty at version 0 on first use.
+  engine::DocumentSequencer& document(const std::string& doc_id);
+  const engine::DocumentSequencer* find_document(const std::string& doc_id) const;
+  const std::map<std::string, engine::DocumentSequencer>& documents() const { return documents_; }
+  void mark_changed(const std::string& doc_id) { changed_docs_[doc_id] = true; }
+
+ private:
+  std::string consultation_id_;
+  uint64_t seq_ = 0;
+  std::optional<kenes::v1::ConsultationCreated> created_;
+  std::map<std::string, Participant> participants_;
+  std::map<std::string, engine::DocumentSequencer> documents_;
+  std::map<std::string, bool> changed_docs_;
+};
+
+}  // namespace kenes::server

@@ -1,0 +1,45 @@
+#pragma once
+
+// The demo consultation that `kenes-server --demo` creates on an empty data
+// folder, so that a newcomer sees a realistic consultation at once: the ROAM-X
+// category and theme structure, a few indicators, four invited people and a
+// first paragraph of one draft.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kenes/v1/framework.pb.h"
+#include "storage/log.h"
+#include "token.h"
+
+namespace kenes::server {
+
+inline constexpr char kDemoConsultationId[] = "demo";
+
+struct DemoLink {
+  std::string label;  // "chair", "researcher", "member", "member"
+  std::string name;
+  std::string url;
+};
+
+// Parses a framework file (JSON: edition, source, categories -> themes ->
+// questions -> indicators). Returns an error message instead on bad input.
+std::optional<kenes::v1::Framework> framework_from_json(const std::string& json, std::string* error);
+
+// The sample framework shipped with the server (compiled in).
+kenes::v1::Framework sample_framework();
+
+// Appends the first record of a new consultation. Refuses an id that already
+// has records. Returns an error message, empty on success.
+std::string append_consultation_created(storage::Log& log, const std::string& id, const std::string& title,
+                                        const kenes::v1::Framework& framework, const std::string& author);
+
+// Appends the demo consultation's first records if the log has no
+// consultation "demo". Returns an error message, empty on success.
+std::string create_demo_consultation(storage::Log& log);
+
+// Invite links for the demo's four people, valid for 30 days.
+std::vector<DemoLink> demo_links(const TokenSigner& signer, const std::string& public_url);
+
+}  // namespace kenes::server

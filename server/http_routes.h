@@ -1,0 +1,24 @@
+#pragma once
+
+// The HTTP side of the server: static files of the web app and the operator
+// endpoints (/healthz, /readyz, /metrics, /version). Pure request -> response,
+// no socket, so it is testable without a network.
+
+#include <boost/beast/http.hpp>
+#include <variant>
+
+#include "server_context.h"
+
+namespace kenes::server {
+
+using StringResponse = boost::beast::http::response<boost::beast::http::string_body>;
+using FileResponse = boost::beast::http::response<boost::beast::http::file_body>;
+using HttpResponse = std::variant<StringResponse, FileResponse>;
+
+HttpResponse handle_http_request(const boost::beast::http::request<boost::beast::http::string_body>& req,
+                                 ServerContext& ctx);
+
+// Headers every response carries (STYLE: security at the edge).
+void set_security_headers(boost::beast::http::fields& fields);
+
+}  // namespace kenes::server

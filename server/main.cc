@@ -1,0 +1,44 @@
+// kenes-server: see --help, README.md and server/README.md.
+
+#include <cstdio>
+
+#include "demo.h"
+#include "logger.h"
+#include "options.h"
+#include "server.h"
+#include "version.h"
+
+int main(int argc, char** argv) {
+  using namespace kenes::server;
+  ParsedOptions parsed = parse_server_options(argc, argv);
+  if (!parsed.options) return parsed.exit_code;
+  const ServerOptions& o = *parsed.options;
+  set_log_format_json(o.log_format == "json");
+
+  Server server(o);
+  std::string error = server.open();
+  if (!error.empty()) {
+    log(LogLevel::kError, "startup_failed", {{"error", error}});
+    std::fprintf(stderr, "kenes-server: %s\n", error.c_str());
+    return 1;
+  }
+  log(LogLevel::kInfo, "listening",
+      {{"version", kVersion},
+       {"url", server.base_url()},
+       {"data_dir", o.data_dir},
+       {"durability", o.durability},
+       {"threads", o.threads},
+       {"web_root", server.context().web_root.string()}});
+  if (o.demo) {
+    // On stdout, one per line, for people and for the end-to-end tests.
+    std::printf("\nKenes is running at %s\nOpen these invite links (each in its own browser window or profile):\n",
+                server.base_url().c_str());
+    for (const auto& link : demo_links(*server.context().signer, server.base_url())) {
+      std::printf("  %-11s %s\n", (link.label + ":").c_str(), link.url.c_str());
+    }
+    std::printf("\nStop with Ctrl-C.\n");
+    std::fflush(stdout);
+  }
+  server.run();
+  return 0;
+}

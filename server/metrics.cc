@@ -1,0 +1,89 @@
+#include "metrics.h"
+
+#include <cstdio>
+
+#include "kenes/v1/protocol.pb.h"
+
+namespace kenes::server {
+
+void LatencyHistogram::observe(double seconds) {
+  size_t i = 0;
+  while (i < kBounds.size() && seconds > kBounds[i]) ++i;
+  buckets_[i].fetch_add(1, std::memory_order_relaxed);
+  count_.fetch_add(1, std::memory_order_relaxed);
+  sum_micros_.fetch_add(static_cast<uint64_t>(seconds * 1e6), std::memory_order_relaxed);
+}
+
+void LatencyHistogram::render(std::string& out, const char* name, const char* help) const {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+  out += buf;
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i <= kBounds.size(); ++i) {
+    cumulative += buckets_[i].load(std::memory_order_relaxed);
+    if (i < kBounds.size()) {
+      std::snprintf(buf, sizeof buf, "%s_bucket{le=\"%g\"} %llu\n", name, kBounds[i],
+                    static_cast<unsigned long long>(cumulative));
+    } else {
+      std::snprintf(buf, sizeof buf, "%s_bucket{le=\"+Inf\"} %llu\n", name,
+                    static_cast<unsigned long long>(cumulative));
+    }
+    out += buf;
+  }
+  std::snprintf(buf, sizeof buf, "%s_sum %.6f\n%s_count %llu\n", name,
+                static_cast<double>(sum_micros_.load(std::memory_order_relaxed)) / 1e6, name,
+                static_cast<unsigned long long>(count_.load(std::memory_order_relaxed)));
+  out += buf;
+}
+
+void Metrics::count_error(int code) {
+  if (code < 0 || code >= kErrorCodes) code = 0;
+  errors_total[code].fetch_add(1, std::memory_order_relaxed);
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  out.reserve(4096);
+  char buf[256];
+  auto metric = [&](const char* name, const char* type, const char* help, long long value) {
+    std::snprintf(buf, sizeof buf, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type, name, value);
+    out += buf;
+  };
+  auto load = [](const auto& a) { return static_cast<long long>(a.load(std::memory_order_relaxed)); };
+  metric("kenes_connections", "gauge", "Open WebSocket and HTTP connections.", load(connections));
+  metric("kenes_connections_total", "counter", "Connections accepted since start.", load(connections_total));
+  metric("kenes_connections_refused_total", "counter", "Connections refused at the connection limit.",
+         load(connections_refused_total));
+  metric("kenes_rooms", "gauge", "Consultations loaded in memory.", load(rooms));
+  metric("kenes_ops_total", "counter", "Text ops sequenced and durable (rate() gives ops/s).", load(ops_total));
+  metric("kenes_records_total", "counter", "Log records appended.", load(records_total));
+  metric("kenes_duplicate_submits_total", "counter", "Resent submits acknowledged again without applying.",
+         load(duplicate_submits_total));
+  metric("kenes_messages_in_total", "counter", "WebSocket messages received.", load(messages_in_total));
+  metric("kenes_messages_out_total", "counter", "WebSocket messages sent.", load(messages_out_total));
+  metric("kenes_bytes_in_total", "counter", "WebSocket payload bytes received.", load(bytes_in_total));
+  metric("kenes_bytes_out_total", "counter", "WebSocket payload bytes sent.", load(bytes_out_total));
+  metric("kenes_outbound_queue_bytes", "gauge", "Bytes queued for sending, all connections.",
+         load(outbound_queue_bytes));
+  metric("kenes_slow_reader_closes_total", "counter", "Connections closed because their queue overflowed.",
+         load(slow_reader_closes_total));
+  metric("kenes_http_requests_total", "counter", "HTTP requests served.", load(http_requests_total));
+  out += "# HELP kenes_errors_total Errors sent to clients, by code.\n# TYPE kenes_errors_total counter\n";
+  for (int code = 0; code < kErrorCodes; ++code) {
+    if (!kenes::v1::ErrorCode_IsValid(code)) continue;
+    std::string name = kenes::v1::ErrorCode_Name(static_cast<kenes::v1::ErrorCode>(code));
+    std::snprintf(buf, sizeof buf, "kenes_errors_total{code=\"%s\"} %llu\n", name.c_str(),
+                  static_cast<unsigned long long>(errors_total[code].load(std::memory_order_relaxed)));
+    out += buf;
+  }
+  append_latency.render(out, "kenes_append_latency_seconds",
+                        "From handing records to the log to their durable acknowledgement.");
+  return out;
+}
+
+Metrics& metrics() {
+  static Metrics m;
+  return m;
+}
+
+}  // namespace kenes::server

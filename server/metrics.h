@@ -1,0 +1,53 @@
+#pragma once
+
+// Process-wide counters and gauges, rendered at /metrics in the Prometheus
+// text exposition format. Lock-free (relaxed atomics): a scrape may see
+// counters from slightly different instants, which Prometheus tolerates.
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+namespace kenes::server {
+
+// A latency histogram with fixed buckets (seconds).
+class LatencyHistogram {
+ public:
+  static constexpr std::array<double, 13> kBounds = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
+                                                     0.025,  0.05,    0.1,    0.25,  0.5,    1.0};
+  void observe(double seconds);
+  void render(std::string& out, const char* name, const char* help) const;
+
+ private:
+  std::array<std::atomic<uint64_t>, kBounds.size() + 1> buckets_{};
+  std::atomic<uint64_t> count_{0};
+  std::atomic<uint64_t> sum_micros_{0};
+};
+
+struct Metrics {
+  std::atomic<int64_t> connections{0};
+  std::atomic<uint64_t> connections_total{0};
+  std::atomic<uint64_t> connections_refused_total{0};
+  std::atomic<int64_t> rooms{0};
+  std::atomic<uint64_t> ops_total{0};           // text ops sequenced and durable
+  std::atomic<uint64_t> records_total{0};       // every record appended
+  std::atomic<uint64_t> duplicate_submits_total{0};
+  std::atomic<uint64_t> messages_in_total{0};
+  std::atomic<uint64_t> messages_out_total{0};
+  std::atomic<uint64_t> bytes_in_total{0};
+  std::atomic<uint64_t> bytes_out_total{0};
+  std::atomic<int64_t> outbound_queue_bytes{0};  // sum over connections
+  std::atomic<uint64_t> slow_reader_closes_total{0};
+  std::atomic<uint64_t> http_requests_total{0};
+  static constexpr int kErrorCodes = 32;  // > highest kenes.v1.ErrorCode
+  std::array<std::atomic<uint64_t>, kErrorCodes> errors_total{};
+  LatencyHistogram append_latency;
+
+  void count_error(int code);
+  std::string render() const;
+};
+
+Metrics& metrics();
+
+}  // namespace kenes::server

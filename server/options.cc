@@ -1,0 +1,92 @@
+#include "options.h"
+
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <iostream>
+
+#include "version.h"
+
+namespace po = boost::program_options;
+
+namespace kenes::server {
+
+ParsedOptions parse_server_options(int argc, char** argv) {
+  ServerOptions o;
+  po::options_description desc(
+      "kenes-server: the Kenes consultation server.\n"
+      "Every flag can also be set as an environment variable: --web-root is KENES_WEB_ROOT.\n\n"
+      "Options");
+  // clang-format off
+  desc.add_options()
+    ("help", "print this help and exit")
+    ("version", "print the version and exit")
+    ("listen", po::value(&o.listen)->default_value(o.listen), "address:port for HTTP and WebSocket (port 0: any free port)")
+    ("data-dir", po::value(&o.data_dir)->default_value(o.data_dir), "data folder: the log, snapshots and the secret key")
+    ("web-root", po::value(&o.web_root)->default_value(o.web_root), "folder with the built web app")
+    ("public-url", po::value(&o.public_url), "base of printed links (default http://<listen>)")
+    ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
+    ("durability", po::value(&o.durability)->default_value(o.durability), "fsync (default: survives power loss) | wal (survives a process crash) | none (tests only)")
+    ("max-message-bytes", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes), "largest inbound WebSocket message")
+    ("max-outbound-queue-bytes", po::value(&o.max_outbound_queue_bytes)->default_value(o.max_outbound_queue_bytes), "per-connection send queue; a reader further behind is closed")
+    ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections), "open connections at once")
+    ("rate-limit", po::value(&o.rate_limit_messages_per_second)->default_value(o.rate_limit_messages_per_second), "messages per second per connection (token bucket)")
+    ("rate-limit-burst", po::value(&o.rate_limit_burst)->default_value(o.rate_limit_burst), "token bucket size")
+    ("idle-timeout-seconds", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds), "close a connection silent for this long (pings keep live ones open)")
+    ("handshake-timeout-seconds", po::value(&o.handshake_timeout_seconds)->default_value(o.handshake_timeout_seconds), "time allowed for an HTTP request, the upgrade and Hello")
+    ("snapshot-every", po::value(&o.snapshot_every_records)->default_value(o.snapshot_every_records), "write document snapshots every N records")
+    ("allow-corrupt-log", po::bool_switch(&o.allow_corrupt_log), "start even if the log fails verification (serves what verifies; see kenes-admin repair)")
+    ("log-format", po::value(&o.log_format)->default_value(o.log_format), "json (one object per line) | text")
+    ("demo", po::bool_switch(&o.demo), "on an empty data folder, create a demo consultation and print invite links");
+  // clang-format on
+
+  ParsedOptions result;
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    // KENES_WEB_ROOT -> web-root, only for names that are flags.
+    po::store(po::parse_environment(desc,
+                                    [&desc](const std::string& env) -> std::string {
+                                      if (env.rfind("KENES_", 0) != 0) return "";
+                                      std::string name;
+                                      for (char c : env.substr(6)) {
+                                        name += c == '_' ? '-' : static_cast<char>(std::tolower(c));
+                                      }
+                                      return desc.find_nothrow(name, false) ? name : "";
+                                    }),
+              vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "kenes-server: " << e.what() << "\n(see --help)\n";
+    result.exit_code = 2;
+    return result;
+  }
+  if (vm.count("help")) {
+    std::cout << desc << "\n";
+    return result;
+  }
+  if (vm.count("version")) {
+    std::cout << "kenes-server " << kVersion << "\n";
+    return result;
+  }
+  auto bad = [&](const std::string& msg) {
+    std::cerr << "kenes-server: " << msg << "\n";
+    result.exit_code = 2;
+    return result;
+  };
+  if (o.durability != "fsync" && o.durability != "wal" && o.durability != "none") {
+    return bad("--durability must be fsync, wal or none");
+  }
+  if (o.log_format != "json" && o.log_format != "text") return bad("--log-format must be json or text");
+  if (o.threads < 1 || o.threads > 256) return bad("--threads must be between 1 and 256");
+  if (o.max_message_bytes < 1024) return bad("--max-message-bytes must be at least 1024");
+  if (o.max_outbound_queue_bytes < 4 * o.max_message_bytes) {
+    return bad("--max-outbound-queue-bytes must be at least 4 x --max-message-bytes (a catch-up batch plus live "
+               "traffic must fit)");
+  }
+  if (o.rate_limit_messages_per_second <= 0 || o.rate_limit_burst < 1) return bad("--rate-limit and --rate-limit-burst must be positive");
+  if (o.snapshot_every_records < 1) return bad("--snapshot-every must be at least 1");
+  result.options = o;
+  return result;
+}
+
+}  // namespace kenes::server

@@ -1,0 +1,50 @@
+#pragma once
+
+// Every setting of kenes-server, with its unit in its name. Each flag
+// `--some-flag` can also be given as the environment variable
+// `KENES_SOME_FLAG`; a flag on the command line wins over the environment.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace kenes::server {
+
+struct ServerOptions {
+  std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  std::string data_dir = "./data";
+  std::string web_root = "client-web/dist";
+  // Links printed by --demo and kenes-admin start with this; defaults to
+  // http://<listen>. Set it to the public https:// address behind a proxy.
+  std::string public_url;
+  int threads = 2;
+  std::string durability = "fsync";  // fsync | wal | none
+
+  // Limits at the edge.
+  uint64_t max_message_bytes = 1 << 20;          // one inbound WebSocket message
+  uint64_t max_outbound_queue_bytes = 8 << 20;   // per connection, then SLOW_READER
+  uint64_t max_connections = 20000;
+  double rate_limit_messages_per_second = 5000;  // token bucket refill, per connection
+  double rate_limit_burst = 10000;               // token bucket size
+  uint64_t idle_timeout_seconds = 60;            // no frame and no pong for this long
+  uint64_t handshake_timeout_seconds = 10;       // HTTP request / WebSocket upgrade / Hello
+  uint64_t max_http_body_bytes = 64 << 10;
+
+  // Write per-document snapshots after this many records of a consultation.
+  uint64_t snapshot_every_records = 10000;
+  // Refuse to start on a log that fails verification unless this is set.
+  bool allow_corrupt_log = false;
+
+  std::string log_format = "json";  // json | text
+  bool demo = false;                // create a demo consultation if none exists
+};
+
+struct ParsedOptions {
+  std::optional<ServerOptions> options;  // empty: exit with `exit_code`
+  int exit_code = 0;
+};
+
+// Parses argv and the environment. Prints --help, --version and errors itself.
+ParsedOptions parse_server_options(int argc, char** argv);
+
+}  // namespace kenes::server

@@ -1,0 +1,590 @@
+#include "room.h"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "logger.h"
+#include "metrics.h"
+#include "permissions.h"
+#include "proto_convert.h"
+#include "engine/utf8.h"
+#include "version.h"
+
+namespace kenes::server {
+
+namespace asio = boost::asio;
+using kenes::v1::ErrorCode;
+
+namespace {
+
+int64_t now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string client_key(const std::string& client_id, uint64_t client_seq) {
+  return client_id + '\0' + std::to_string(client_seq);
+}
+
+// Limits on what a client may put into presence: it is broadcast to everyone.
+constexpr int kMaxSelections = 64;
+constexpr size_t kMaxDisplayNameBytes = 200;
+constexpr size_t kMaxGenderBytes = 100;
+constexpr size_t kMaxReasonBytes = 1000;
+
+}  // namespace
+
+Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, RoomHead head, RoomOptions options)
+    : strand_(asio::make_strand(io)),
+      log_(log),
+      consultation_id_(state.consultation_id()),
+      options_(options),
+      state_(std::move(state)),
+      durable_seq_(head.seq),
+      last_hash_(std::move(head.hash)) {
+  if (last_hash_.empty()) last_hash_.assign(32, '\0');
+}
+
+Room::Member* Room::member(const std::string& connection_id) {
+  auto it = members_.find(connection_id);
+  return it == members_.end() ? nullptr : &it->second;
+}
+
+void Room::send_error(Member* m, uint64_t request_id, ErrorCode code, const std::string& message,
+                      const std::string& doc_id, uint64_t client_seq) {
+  metrics().count_error(code);
+  if (m) m->conn->send(error_frame(code, message, request_id, false, doc_id, client_seq));
+}
+
+void Room::inspect(std::function<void(const ConsultationState&, uint64_t)> fn) {
+  asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)] { fn(self->state_, self->durable_seq_); });
+}
+
+// ---------------------------------------------------------------- admission
+
+void Room::admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
+                 std::string client_id, uint64_t request_id) {
+  asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), connection_id = std::move(connection_id),
+                       claims = std::move(claims), client_id = std::move(client_id), request_id]() mutable {
+    self->do_admit(std::move(conn), std::move(connection_id), std::move(claims), std::move(client_id), request_id);
+  });
+}
+
+void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
+                    std::string client_id, uint64_t request_id) {
+  if (shutting_down_) {
+    metrics().count_error(kenes::v1::ERROR_CODE_SHUTTING_DOWN);
+    conn->close_with_error(kenes::v1::ERROR_CODE_SHUTTING_DOWN, "the server is shutting down; reconnect shortly");
+    return;
+  }
+  const Participant* known = state_.participant(claims.participant_id);
+  if (known && known->revoked) {
+    metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
+    conn->close_with_error(kenes::v1::ERROR_CODE_REVOKED, "this participant was removed from the consultation");
+    return;
+  }
+  Member m;
+  m.conn = conn;
+  m.connection_id = connection_id;
+  m.participant_id = claims.participant_id;
+  m.client_id = std::move(client_id);
+  // The log is the authority on roles; the token only introduces a newcomer.
+  m.role = known ? known->role : claims.role;
+  auto [it, inserted] = members_.emplace(connection_id, std::move(m));
+  if (!inserted) return;  // a second Hello on one connection is refused by the session
+  if (known) {
+    it->second.state = MemberState::kAdmitted;
+    send_welcome(it->second, request_id);
+    return;
+  }
+  if (failure_) {
+    conn->close_with_error(kenes::v1::ERROR_CODE_STORAGE_FAILURE, "the log cannot be written: " + *failure_);
+    members_.erase(it);
+    return;
+  }
+  // First visit: record the participant, welcome once it is durable.
+  kenes::v1::LogRecord rec;
+  rec.set_author(claims.participant_id);
+  auto* inv = rec.mutable_participant_invited();
+  inv->set_participant_id(claims.participant_id);
+  inv->set_display_name(claims.display_name);
+  inv->set_role(claims.role);
+  PendingAppend pending;
+  pending.connection_id = connection_id;
+  pending.request_id = request_id;
+  append(std::move(rec), std::move(pending), std::nullopt);
+}
+
+void Room::send_welcome(Member& m, uint64_t request_id) {
+  kenes::v1::ServerMessage msg;
+  msg.set_request_id(request_id);
+  auto* w = msg.mutable_welcome();
+  w->set_participant_id(m.participant_id);
+  const Participant* p = state_.participant(m.participant_id);
+  if (p) w->set_display_name(p->display_name);
+  w->set_role(m.role);
+  w->set_consultation_id(consultation_id_);
+  w->set_server_version(kVersion);
+  w->set_max_message_bytes(options_.max_message_bytes);
+  w->set_connection_id(m.connection_id);
+  m.conn->send(encode_frame(msg));
+}
+
+// ------------------------------------------------------------------ catch-up
+
+void Room::subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id, after_seq] {
+    Member* m = self->member(connection_id);
+    if (!m || m->state == MemberState::kAdmitting) {
+      if (m) self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome before Subscribe");
+      return;
+    }
+    if (m->state != MemberState::kAdmitted) {
+      self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "already subscribed");
+      return;
+    }
+    if (after_seq > self->durable_seq_) {
+      self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                       "after_seq " + std::to_string(after_seq) + " is ahead of the log head " +
+                           std::to_string(self->durable_seq_) + "; was the data folder restored from a backup?");
+      return;
+    }
+    m->state = MemberState::kCatchingUp;
+    m->catch_up_next = after_seq + 1;
+    self->continue_catch_up(connection_id);
+  });
+}
+
+void Room::continue_catch_up(const std::string& connection_id) {
+  Member* m = member(connection_id);
+  if (!m || m->state != MemberState::kCatchingUp) return;
+  if (m->catch_up_next > durable_seq_) {
+    m->conn->send(catch_up_frame({}, durable_seq_, true));
+    go_live(*m);
+    return;
+  }
+  // Read on the strand: a batch is small, and reading here keeps "what was
+  // sent by catch-up" and "what will be broadcast" exactly complementary.
+  uint64_t limit = std::min<uint64_t>(options_.catch_up_batch_records, durable_seq_ - m->catch_up_next + 1);
+  auto records = log_.read(consultation_id_, m->catch_up_next, limit);
+  if (!records.ok()) {
+    log(LogLevel::kError, "catch_up_read_failed",
+        {{"consultation", consultation_id_}, {"error", records.status().message()}});
+    m->conn->close_with_error(kenes::v1::ERROR_CODE_STORAGE_FAILURE,
+                              "cannot read the log: " + records.status().message());
+    return;
+  }
+  std::vector<std::string> batch;
+  size_t bytes = 0;
+  for (const auto& r : records.value()) {
+    if (r.seq > durable_seq_) break;
+    batch.push_back(record_bytes(r.payload, r.seq, hash_string(r.prev_hash)));
+    bytes += batch.back().size();
+    m->catch_up_next = r.seq + 1;
+    if (bytes >= options_.catch_up_batch_bytes) break;
+  }
+  if (batch.empty()) {
+    m->conn->close_with_error(kenes::v1::ERROR_CODE_STORAGE_FAILURE,
+                              "the log has a gap at seq " + std::to_string(m->catch_up_next));
+    return;
+  }
+  bool done = m->catch_up_next > durable_seq_;
+  auto frame = catch_up_frame(batch, durable_seq_, done);
+  if (done) {
+    m->conn->send(std::move(frame));
+    go_live(*m);
+    return;
+  }
+  m->conn->send_then(std::move(frame), [self = shared_from_this(), connection_id] {
+    asio::post(self->strand_, [self, connection_id] { self->continue_catch_up(connection_id); });
+  });
+}
+
+void Room::go_live(Member& m) {
+  m.state = MemberState::kLive;
+  kenes::v1::ServerMessage msg;
+  auto* p = msg.mutable_presence();
+  p->set_full(true);
+  for (const auto& [id, entry] : presence_) *p->add_participants() = entry;
+  m.conn->send(encode_frame(msg));
+  // Being online is presence too, before any cursor is placed.
+  kenes::v1::ParticipantPresence entry;
+  entry.set_participant_id(m.participant_id);
+  entry.set_connection_id(m.connection_id);
+  entry.set_role(m.role);
+  if (const Participant* part = state_.participant(m.participant_id)) entry.set_display_name(part->display_name);
+  presence_[m.connection_id] = entry;
+  m.has_presence = true;
+  broadcast_presence_of(m, false);
+}
+
+// -------------------------------------------------------------------- submit
+
+void Room::submit(std::string connection_id, uint64_t request_id, kenes::v1::SubmitOp op) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
+                       op = std::move(op)] { self->do_submit(connection_id, request_id, op); });
+}
+
+bool Room::duplicate_ack(Member* m, uint64_t request_id, const kenes::v1::SubmitOp& op) {
+  // The log's own index is exact across restarts; the engine only remembers
+  // the last submit of each client since this process loaded the document.
+  auto found = log_.find_by_client(consultation_id_, storage::ClientKey{op.client_id(), op.client_seq()});
+  if (!found.ok() || !found.value()) return false;
+  uint64_t seq = *found.value();
+  auto rec = log_.read(consultation_id_, seq, 1);
+  uint64_t version = 0;
+  if (rec.ok() && !rec.value().empty()) {
+    kenes::v1::LogRecord decoded;
+    if (decoded.ParseFromString(rec.value().front().payload) && decoded.has_text_edit()) {
+      version = decoded.text_edit().version();
+    }
+  }
+  kenes::v1::ServerMessage msg;
+  msg.set_request_id(request_id);
+  auto* ack = msg.mutable_ack();
+  ack->set_doc_id(op.doc_id());
+  ack->set_client_seq(op.client_seq());
+  ack->set_version(version);
+  ack->set_seq(seq);
+  ack->set_duplicate(true);
+  metrics().duplicate_submits_total.fetch_add(1, std::memory_order_relaxed);
+  m->conn->send(encode_frame(msg));
+  return true;
+}
+
+void Room::do_submit(const std::string& connection_id, uint64_t request_id, const kenes::v1::SubmitOp& sub) {
+  Member* m = member(connection_id);
+  if (!m) return;
+  auto refuse = [&](ErrorCode code, const std::string& message) {
+    send_error(m, request_id, code, message, sub.doc_id(), sub.client_seq());
+  };
+  if (m->state == MemberState::kAdmitting || m->state == MemberState::kAdmitted) {
+    return refuse(kenes::v1::ERROR_CODE_NOT_SUBSCRIBED, "subscribe before submitting");
+  }
+  if (shutting_down_) return refuse(kenes::v1::ERROR_CODE_SHUTTING_DOWN, "the server is shutting down; resend after reconnecting");
+  if (failure_) return refuse(kenes::v1::ERROR_CODE_STORAGE_FAILURE, "the log cannot be written: " + *failure_);
+  if (!may_edit_documents(m->role)) {
+    return refuse(kenes::v1::ERROR_CODE_FORBIDDEN, std::string("a ") + std::string(role_name(m->role)) +
+                                                        " may not edit drafts");
+  }
+  if (!valid_document_id(sub.doc_id())) {
+    return refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "doc_id must be 1-128 characters of A-Z a-z 0-9 . _ / -");
+  }
+  if (sub.client_id() != m->client_id || sub.client_seq() == 0) {
+    return refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                  "client_id must be the one given in Hello, and client_seq must start at 1");
+  }
+  auto op = op_from_proto(sub.op());
+  if (!op.ok()) return refuse(wire_error_code(op.status().code()), op.status().message());
+
+  std::string key = client_key(sub.client_id(), sub.client_seq());
+  if (pending_client_keys_.count(key) == 0 && duplicate_ack(m, request_id, sub)) return;
+
+  auto& doc = state_.document(sub.doc_id());
+  auto sequenced = doc.submit(sub.client_id(), sub.client_seq(), sub.base_version(), op.value());
+  if (!sequenced.ok()) {
+    return refuse(wire_error_code(sequenced.status().code()), sequenced.status().message());
+  }
+  if (sequenced.value().duplicate) {
+    // Sequenced earlier and not yet durable: acknowledge once it is.
+    duplicate_waiters_[key].emplace_back(connection_id, request_id);
+    return;
+  }
+  kenes::v1::LogRecord rec;
+  rec.set_author(m->participant_id);
+  rec.set_client_id(sub.client_id());
+  rec.set_client_seq(sub.client_seq());
+  auto* edit = rec.mutable_text_edit();
+  edit->set_doc_id(sub.doc_id());
+  edit->set_version(sequenced.value().version);
+  op_to_proto(sequenced.value().op, edit->mutable_op());
+
+  PendingAppend pending;
+  pending.connection_id = connection_id;
+  pending.request_id = request_id;
+  pending.is_text_edit = true;
+  pending.doc_id = sub.doc_id();
+  pending.client_seq = sub.client_seq();
+  pending.version = sequenced.value().version;
+  pending.client_key = key;
+  ++pending_client_keys_[key];
+  append(std::move(rec), std::move(pending), storage::ClientKey{sub.client_id(), sub.client_seq()});
+}
+
+// -------------------------------------------------------------------- append
+
+void Room::append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key) {
+  record.set_time_unix_ms(now_unix_ms());
+  auto shared = std::make_shared<PendingAppend>(std::move(pending));
+  shared->payload = record.SerializeAsString();
+  shared->started = std::chrono::steady_clock::now();
+  std::vector<storage::Entry> entries(1);
+  entries[0].payload = shared->payload;
+  entries[0].key = std::move(key);
+  ++pending_appends_;
+  log_.append_async(consultation_id_, std::move(entries),
+                    [self = shared_from_this(), shared](storage::Result<storage::Appended> result) {
+                      // On the log's writer thread: hop back to the strand at once.
+                      asio::post(self->strand_, [self, shared, result = std::move(result)]() mutable {
+                        self->on_appended(std::move(result), std::move(shared));
+                      });
+                    });
+}
+
+void Room::on_appended(storage::Result<storage::Appended> result, std::shared_ptr<PendingAppend> pending) {
+  --pending_appends_;
+  if (pending->is_text_edit) {
+    auto it = pending_client_keys_.find(pending->client_key);
+    if (it != pending_client_keys_.end() && --it->second == 0) pending_client_keys_.erase(it);
+  }
+  Member* requester = member(pending->connection_id);
+  if (!result.ok()) {
+    fail(result.status().message());
+    if (requester) {
+      send_error(requester, pending->request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
+                 "the log cannot be written, nothing was saved: " + result.status().message(), pending->doc_id,
+                 pending->client_seq);
+      if (requester->state == MemberState::kAdmitting) {
+        requester->conn->close_with_error(kenes::v1::ERROR_CODE_STORAGE_FAILURE, "cannot record the participant");
+        members_.erase(pending->connection_id);
+      }
+    }
+    duplicate_waiters_.erase(pending->client_key);
+    maybe_finish_shutdown();
+    return;
+  }
+  const uint64_t seq = result.value().last_seq;
+  metrics().append_latency.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->started).count());
+  metrics().records_total.fetch_add(1, std::memory_order_relaxed);
+  std::string prev_hash = last_hash_;
+  last_hash_ = hash_string(result.value().last_hash);
+  durable_seq_ = seq;
+  ++records_since_snapshot_;
+
+  std::string record = record_bytes(pending->payload, seq, prev_hash);
+  if (pending->is_text_edit) {
+    state_.note_sequenced(seq);
+    state_.mark_changed(pending->doc_id);
+    metrics().ops_total.fetch_add(1, std::memory_order_relaxed);
+    kenes::v1::ServerMessage msg;
+    auto* ack = msg.mutable_ack();
+    ack->set_doc_id(pending->doc_id);
+    ack->set_client_seq(pending->client_seq);
+    ack->set_version(pending->version);
+    ack->set_seq(seq);
+    if (requester) {
+      msg.set_request_id(pending->request_id);
+      requester->conn->send(encode_frame(msg));
+    }
+    auto waiters = duplicate_waiters_.find(pending->client_key);
+    if (waiters != duplicate_waiters_.end()) {
+      ack->set_duplicate(true);
+      for (const auto& [cid, rid] : waiters->second) {
+        if (Member* w = member(cid)) {
+          msg.set_request_id(rid);
+          w->conn->send(encode_frame(msg));
+        }
+      }
+      duplicate_waiters_.erase(waiters);
+    }
+    // The author has its Ack; everyone else gets the record.
+    broadcast(broadcast_frame(record), pending->connection_id);
+  } else {
+    kenes::v1::LogRecord rec;
+    rec.ParseFromString(record);
+    engine::Status s = state_.apply(rec);
+    if (!s.ok()) {
+      // Our own record did not fold: a bug, and the state is now suspect.
+      log(LogLevel::kError, "record_did_not_apply", {{"consultation", consultation_id_}, {"error", s.message()}});
+      fail("internal error: " + s.message());
+    }
+    broadcast(broadcast_frame(record), {});
+    if (rec.has_participant_invited() && requester && requester->state == MemberState::kAdmitting) {
+      requester->state = MemberState::kAdmitted;
+      send_welcome(*requester, pending->request_id);
+    }
+    if (rec.has_participant_revoked()) {
+      const std::string& who = rec.participant_revoked().participant_id();
+      std::vector<std::string> gone;
+      for (auto& [cid, mem] : members_) {
+        if (mem.participant_id == who) gone.push_back(cid);
+      }
+      for (const auto& cid : gone) {
+        Member* mem = member(cid);
+        metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
+        mem->conn->close_with_error(kenes::v1::ERROR_CODE_REVOKED, "you were removed from the consultation");
+        leave(cid);
+      }
+    }
+  }
+  maybe_snapshot();
+  maybe_finish_shutdown();
+}
+
+void Room::fail(const std::string& why) {
+  if (failure_) return;
+  failure_ = why;
+  healthy_ = false;
+  log(LogLevel::kError, "room_failed", {{"consultation", consultation_id_}, {"error", why}});
+}
+
+void Room::broadcast(const SharedFrame& frame, const std::string& except_connection_id) {
+  for (auto& [cid, m] : members_) {
+    if (m.state == MemberState::kLive && cid != except_connection_id) m.conn->send(frame);
+  }
+}
+
+// ------------------------------------------------------- presence, profile
+
+void Room::broadcast_presence_of(const Member& m, bool left) {
+  kenes::v1::ServerMessage msg;
+  auto* p = msg.mutable_presence();
+  if (left) {
+    p->add_left_connection_ids(m.connection_id);
+  } else {
+    *p->add_participants() = presence_[m.connection_id];
+  }
+  broadcast(encode_frame(msg), m.connection_id);
+}
+
+void Room::presence(std::string connection_id, kenes::v1::PresenceUpdate update) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id),
+                       update = std::move(update)] {
+    Member* m = self->member(connection_id);
+    if (!m) return;
+    if (m->state != MemberState::kLive) {
+      return self->send_error(m, 0, kenes::v1::ERROR_CODE_NOT_SUBSCRIBED, "subscribe before sending presence");
+    }
+    if ((!update.doc_id().empty() && !valid_document_id(update.doc_id())) ||
+        update.selections_size() > kMaxSelections) {
+      return self->send_error(m, 0, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                              "presence needs a valid doc_id and at most 64 selections");
+    }
+    auto& entry = self->presence_[connection_id];
+    entry.set_doc_id(update.doc_id());
+    *entry.mutable_selections() = update.selections();
+    entry.set_typing(update.typing());
+    if (const Participant* p = self->state_.participant(m->participant_id)) entry.set_display_name(p->display_name);
+    self->broadcast_presence_of(*m, false);
+  });
+}
+
+void Room::update_profile(std::string connection_id, uint64_t request_id, kenes::v1::UpdateProfile profile) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
+                       profile = std::move(profile)] {
+    Member* m = self->member(connection_id);
+    if (!m) return;
+    if (m->state == MemberState::kAdmitting) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
+    }
+    if (self->failure_) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
+                              "the log cannot be written: " + *self->failure_);
+    }
+    if (profile.display_name().size() > kMaxDisplayNameBytes || profile.gender().size() > kMaxGenderBytes ||
+        !engine::is_valid_utf8(profile.display_name()) || !engine::is_valid_utf8(profile.gender()) ||
+        !kenes::v1::StakeholderGroup_IsValid(profile.stakeholder_group())) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                              "display name (200 bytes), gender (100 bytes) must be short UTF-8 text and the "
+                              "stakeholder group one of the listed groups");
+    }
+    kenes::v1::LogRecord rec;
+    rec.set_author(m->participant_id);
+    auto* upd = rec.mutable_profile_updated();
+    upd->set_display_name(profile.display_name());
+    upd->set_stakeholder_group(profile.stakeholder_group());
+    upd->set_gender(profile.gender());
+    PendingAppend pending;
+    pending.connection_id = connection_id;
+    pending.request_id = request_id;
+    self->append(std::move(rec), std::move(pending), std::nullopt);
+  });
+}
+
+void Room::revoke(std::string connection_id, uint64_t request_id, kenes::v1::RevokeParticipant revoke) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
+                       revoke = std::move(revoke)] {
+    Member* m = self->member(connection_id);
+    if (!m) return;
+    if (m->state == MemberState::kAdmitting) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
+    }
+    if (!may_revoke_participants(m->role)) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_FORBIDDEN, "only the chair may remove participants");
+    }
+    if (self->failure_) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
+                              "the log cannot be written: " + *self->failure_);
+    }
+    const Participant* target = self->state_.participant(revoke.participant_id());
+    if (!target || revoke.reason().size() > kMaxReasonBytes || !engine::is_valid_utf8(revoke.reason())) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                              "no such participant, or the reason is not short UTF-8 text");
+    }
+    kenes::v1::LogRecord rec;
+    rec.set_author(m->participant_id);
+    auto* rev = rec.mutable_participant_revoked();
+    rev->set_participant_id(revoke.participant_id());
+    rev->set_reason(revoke.reason());
+    PendingAppend pending;
+    pending.connection_id = connection_id;
+    pending.request_id = request_id;
+    self->append(std::move(rec), std::move(pending), std::nullopt);
+  });
+}
+
+void Room::leave(std::string connection_id) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id)] {
+    auto it = self->members_.find(connection_id);
+    if (it == self->members_.end()) return;
+    Member gone = std::move(it->second);
+    self->members_.erase(it);
+    if (gone.has_presence) {
+      self->presence_.erase(connection_id);
+      self->broadcast_presence_of(gone, true);
+    }
+  });
+}
+
+// ----------------------------------------------------- snapshots, shutdown
+
+void Room::maybe_snapshot() {
+  // Only when nothing is in flight: then the in-memory state is exactly the
+  // state at durable_seq_, which is what a snapshot claims to be.
+  if (pending_appends_ != 0 || failure_) return;
+  if (records_since_snapshot_ < options_.snapshot_every_records && !shutting_down_) return;
+  if (records_since_snapshot_ == 0) return;
+  std::vector<storage::SnapshotEntry> entries;
+  for (auto& s : state_.snapshots(true)) {
+    entries.push_back(storage::SnapshotEntry{std::move(s.name), s.version, std::move(s.bytes)});
+  }
+  storage::Status st = log_.write_snapshots(consultation_id_, durable_seq_, std::move(entries));
+  if (!st.ok()) {
+    // A missing snapshot costs only replay time at the next start.
+    log(LogLevel::kWarn, "snapshot_failed", {{"consultation", consultation_id_}, {"error", st.message()}});
+    return;
+  }
+  records_since_snapshot_ = 0;
+}
+
+void Room::shutdown(std::function<void()> done) {
+  asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+    self->shutting_down_ = true;
+    self->shutdown_done_ = std::move(done);
+    self->maybe_finish_shutdown();
+  });
+}
+
+void Room::maybe_finish_shutdown() {
+  if (!shutting_down_ || pending_appends_ != 0 || !shutdown_done_) return;
+  maybe_snapshot();
+  for (auto& [cid, m] : members_) m.conn->close_going_away();
+  members_.clear();
+  presence_.clear();
+  auto done = std::move(shutdown_done_);
+  shutdown_done_ = nullptr;
+  done();
+}
+
+}  // namespace kenes::server

@@ -1,0 +1,154 @@
+#pragma once
+
+// A Room is one consultation in memory: the only sequencer and the only
+// broadcaster for it (PRODUCT.md §3). Everything it does runs on its own
+// strand, so its state needs no locks; its public methods only post there and
+// are safe from any thread.
+//
+// The life of a submit: transform and apply in memory (the engine's
+// DocumentSequencer), hand the record to the log, and only when the log says
+// it is durable, acknowledge the author and broadcast to everyone else —
+// durable before visible (STYLE.md habit 3). Appends are pipelined: the next
+// submit is transformed while earlier ones wait for the group commit; the log
+// calls back in sequence order, so acks and broadcasts go out in that order.
+//
+// If an append fails, the room stops acknowledging anything (its memory is now
+// ahead of the log) and says why to every later request; a restart rebuilds
+// the state from the log.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connection.h"
+#include "consultation_state.h"
+#include "kenes/v1/protocol.pb.h"
+#include "storage/log.h"
+#include "token.h"
+
+namespace kenes::server {
+
+struct RoomOptions {
+  uint64_t snapshot_every_records = 10000;
+  size_t catch_up_batch_records = 512;
+  size_t catch_up_batch_bytes = 256 << 10;
+  uint64_t max_message_bytes = 1 << 20;
+};
+
+inline std::string hash_string(const storage::Hash& h) {
+  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
+}
+
+struct RoomHead {
+  uint64_t seq = 0;
+  std::string hash;  // 32 bytes; zeros for an empty log
+};
+
+class Room : public std::enable_shared_from_this<Room> {
+ public:
+  // `state` is the consultation folded up to `head.seq`.
+  Room(boost::asio::io_context& io, storage::Log& log, ConsultationState state, RoomHead head, RoomOptions options);
+
+  const std::string& consultation_id() const { return consultation_id_; }
+
+  // A connection presented a valid token for this consultation. The room
+  // checks the participant against the log (revoked? known?), records a new
+  // participant, then sends Welcome — or a fatal error.
+  void admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
+             std::string client_id, uint64_t request_id);
+  void subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq);
+  void submit(std::string connection_id, uint64_t request_id, kenes::v1::SubmitOp op);
+  void presence(std::string connection_id, kenes::v1::PresenceUpdate update);
+  void update_profile(std::string connection_id, uint64_t request_id, kenes::v1::UpdateProfile profile);
+  void revoke(std::string connection_id, uint64_t request_id, kenes::v1::RevokeParticipant revoke);
+  void leave(std::string connection_id);
+
+  // Stops taking changes, waits for appends in flight, writes snapshots,
+  // closes every connection with 1001, then calls `done` (on the strand).
+  void shutdown(std::function<void()> done);
+
+  // Before the room serves anyone: refuse every change (a log that did not
+  // verify past head.seq is served read-only with --allow-corrupt-log).
+  void mark_read_only(std::string why) {
+    failure_ = std::move(why);
+    healthy_ = false;
+  }
+
+  // For /readyz and tests; thread-safe snapshots of strand-owned values.
+  bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
+
+  // Runs `fn` on the strand with the state (tests and history reads).
+  void inspect(std::function<void(const ConsultationState&, uint64_t durable_seq)> fn);
+
+ private:
+  enum class MemberState { kAdmitting, kAdmitted, kCatchingUp, kLive };
+  struct Member {
+    std::shared_ptr<Connection> conn;
+    std::string connection_id;
+    std::string participant_id;
+    std::string client_id;
+    kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
+    MemberState state = MemberState::kAdmitting;
+    uint64_t catch_up_next = 0;
+    bool has_presence = false;
+  };
+  // What to do once an append is durable.
+  struct PendingAppend {
+    std::string payload;
+    std::string connection_id;  // the requester, may have left meanwhile
+    uint64_t request_id = 0;
+    std::chrono::steady_clock::time_point started;
+    // Text edits were applied at submit time; other records are folded into
+    // the state when durable.
+    bool is_text_edit = false;
+    std::string doc_id;
+    uint64_t client_seq = 0;
+    uint64_t version = 0;
+    std::string client_key;  // client_id + '\0' + client_seq, for waiting duplicates
+  };
+
+  Member* member(const std::string& connection_id);
+  void send_error(Member* m, uint64_t request_id, kenes::v1::ErrorCode code, const std::string& message,
+                  const std::string& doc_id = {}, uint64_t client_seq = 0);
+  void do_admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims, std::string client_id,
+                uint64_t request_id);
+  void send_welcome(Member& m, uint64_t request_id);
+  void do_submit(const std::string& connection_id, uint64_t request_id, const kenes::v1::SubmitOp& op);
+  void continue_catch_up(const std::string& connection_id);
+  void go_live(Member& m);
+  void append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key);
+  void on_appended(storage::Result<storage::Appended> result, std::shared_ptr<PendingAppend> pending);
+  void fail(const std::string& why);
+  void broadcast(const SharedFrame& frame, const std::string& except_connection_id);
+  void broadcast_presence_of(const Member& m, bool left);
+  void maybe_snapshot();
+  void maybe_finish_shutdown();
+  bool duplicate_ack(Member* m, uint64_t request_id, const kenes::v1::SubmitOp& op);
+
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  storage::Log& log_;
+  std::string consultation_id_;
+  RoomOptions options_;
+  ConsultationState state_;
+  uint64_t durable_seq_ = 0;
+  std::string last_hash_;
+  uint64_t pending_appends_ = 0;
+  uint64_t records_since_snapshot_ = 0;
+  std::optional<std::string> failure_;
+  std::atomic<bool> healthy_{true};
+  bool shutting_down_ = false;
+  std::function<void()> shutdown_done_;
+  std::map<std::string, Member> members_;
+  std::map<std::string, kenes::v1::ParticipantPresence> presence_;
+  // Duplicates of submits still waiting for durability: key -> waiters.
+  std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> duplicate_waiters_;
+  std::map<std::string, uint64_t> pending_client_keys_;  // key -> count in flight
+};
+
+}  // namespace kenes::server

@@ -1,0 +1,196 @@
+#include "server.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/asio/strand.hpp>
+#include <filesystem>
+
+#include "demo.h"
+#include "http_session.h"
+#include "logger.h"
+#include "metrics.h"
+#include "recovery.h"
+#include "secret_key.h"
+#include "storage/rocks_log.h"
+
+namespace kenes::server {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+Server::Server(ServerOptions options) : io_(options.threads) { ctx_.options = std::move(options); }
+
+Server::~Server() = default;
+
+std::string Server::base_url() const {
+  if (!ctx_.options.public_url.empty()) return ctx_.options.public_url;
+  std::string host = ctx_.options.listen.substr(0, ctx_.options.listen.rfind(':'));
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  return "http://" + host + ":" + std::to_string(port_);
+}
+
+std::string Server::open() {
+  const auto& o = ctx_.options;
+  std::error_code ec;
+  fs::create_directories(o.data_dir, ec);
+  if (ec) return "cannot create data folder " + o.data_dir + ": " + ec.message();
+  fs::permissions(o.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+
+  auto key = load_or_create_secret_key((fs::path(o.data_dir) / "secret.key").string());
+  if (!key.error.empty()) return key.error;
+  ctx_.signer = std::make_unique<TokenSigner>(key.key);
+
+  ctx_.web_root = fs::weakly_canonical(o.web_root, ec);
+  if (ec) ctx_.web_root = o.web_root;
+  if (!fs::exists(ctx_.web_root / "index.html")) {
+    log(LogLevel::kWarn, "web_app_missing",
+        {{"web_root", ctx_.web_root.string()}, {"hint", "build it with: make web (or make run)"}});
+  }
+
+  auto durability = storage::parse_durability(o.durability);
+  if (!durability) return "unknown durability " + o.durability;
+  storage::RocksLogOptions log_options;
+  log_options.durability = *durability;
+  auto opened = storage::RocksLog::open((fs::path(o.data_dir) / "log").string(), log_options);
+  if (!opened.ok()) return opened.status().message();
+  log_ = std::move(opened.value());
+
+  if (o.demo) {
+    std::string err = create_demo_consultation(*log_);
+    if (!err.empty()) return "cannot create the demo consultation: " + err;
+  }
+
+  auto consultations = log_->consultations();
+  if (!consultations.ok()) return consultations.status().message();
+  room_options_.snapshot_every_records = o.snapshot_every_records;
+  room_options_.max_message_bytes = o.max_message_bytes;
+  // A catch-up batch must never fill a connection's queue by itself.
+  room_options_.catch_up_batch_bytes = std::min<size_t>(256 << 10, o.max_outbound_queue_bytes / 4);
+  for (const auto& id : consultations.value()) {
+    auto started = std::chrono::steady_clock::now();
+    Recovered r = recover_consultation(*log_, id);
+    if (!r.error.empty()) {
+      if (!o.allow_corrupt_log) {
+        return "consultation " + id + ": " + r.error +
+               ". Refusing to start on a log that does not verify; inspect with `kenes-admin verify`, "
+               "or start with --allow-corrupt-log to serve the records before the break.";
+      }
+      log(LogLevel::kError, "consultation_log_corrupt_serving_prefix", {{"consultation", id}, {"error", r.error}});
+      // Serve the verified prefix read-only: the room refuses appends.
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    log(LogLevel::kInfo, "consultation_loaded",
+        {{"consultation", id},
+         {"seq", r.head.seq},
+         {"replayed", r.replayed_records},
+         {"from_snapshot", r.used_snapshot},
+         {"seconds", seconds}});
+    bool corrupt = !r.error.empty();
+    auto room = std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_);
+    if (corrupt) room->mark_read_only("the log does not verify past seq " + std::to_string(r.head.seq));
+    ctx_.rooms.add(room);
+    metrics().rooms.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  std::string listen = o.listen;
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return "--listen must be host:port";
+  boost::system::error_code bec;
+  auto address = asio::ip::make_address(listen.substr(0, colon), bec);
+  if (bec) return "--listen: bad address " + listen.substr(0, colon);
+  int port = 0;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (...) {
+    return "--listen: bad port";
+  }
+  asio::ip::tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(asio::make_strand(io_));
+  acceptor_->open(endpoint.protocol(), bec);
+  if (!bec) acceptor_->set_option(asio::socket_base::reuse_address(true), bec);
+  if (!bec) acceptor_->bind(endpoint, bec);
+  if (!bec) acceptor_->listen(asio::socket_base::max_listen_connections, bec);
+  if (bec) return "cannot listen on " + listen + ": " + bec.message();
+  port_ = acceptor_->local_endpoint().port();
+  ctx_.ready = true;
+  do_accept();
+  return {};
+}
+
+std::string Server::create_consultation(const std::string& id, const std::string& title,
+                                        const kenes::v1::Framework& framework) {
+  std::lock_guard lock(create_mutex_);
+  if (ctx_.rooms.find(id)) return "consultation " + id + " already exists";
+  std::string err = append_consultation_created(*log_, id, title, framework, "operator");
+  if (!err.empty()) return err;
+  Recovered r = recover_consultation(*log_, id);
+  if (!r.error.empty()) return r.error;
+  ctx_.rooms.add(std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_));
+  metrics().rooms.fetch_add(1, std::memory_order_relaxed);
+  return {};
+}
+
+void Server::do_accept() {
+  acceptor_->async_accept(asio::make_strand(io_), [this](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+    if (ec) {
+      if (ec == asio::error::operation_aborted || stop_requested_) return;
+      // Out of file descriptors and the like: keep accepting after a breath.
+      log(LogLevel::kWarn, "accept_failed", {{"error", ec.message()}});
+    } else if (static_cast<uint64_t>(metrics().connections.load()) >= ctx_.options.max_connections) {
+      metrics().connections_refused_total.fetch_add(1, std::memory_order_relaxed);
+      metrics().count_error(kenes::v1::ERROR_CODE_TOO_MANY_CONNECTIONS);
+      // A plain HTTP 503 is understood by browsers and WebSocket clients alike.
+      static const std::string kBusy =
+          "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+          "Content-Length: 38\r\nRetry-After: 5\r\n\r\nTOO_MANY_CONNECTIONS: try again later\n";
+      boost::system::error_code ignored;
+      asio::write(socket, asio::buffer(kBusy), ignored);
+      socket.close(ignored);
+    } else {
+      metrics().connections.fetch_add(1, std::memory_order_relaxed);
+      metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
+      std::make_shared<HttpSession>(std::move(socket), ctx_)->start();
+    }
+    if (!stop_requested_) do_accept();
+  });
+}
+
+void Server::run() {
+  asio::signal_set signals(io_, SIGINT, SIGTERM);
+  signals.async_wait([this](boost::system::error_code ec, int signo) {
+    if (ec) return;
+    log(LogLevel::kInfo, "shutdown_requested", {{"signal", signo}});
+    stop();
+  });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < ctx_.options.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (auto& t : threads) t.join();
+  log(LogLevel::kInfo, "stopped", {});
+}
+
+void Server::stop() {
+  if (stop_requested_.exchange(true)) return;
+  asio::post(io_, [this] {
+    ctx_.stopping = true;
+    boost::system::error_code ignored;
+    if (acceptor_) acceptor_->close(ignored);
+    auto rooms = ctx_.rooms.all();
+    auto remaining = std::make_shared<std::atomic<size_t>>(rooms.size());
+    auto finish = [this] {
+      // Sockets get a moment to send their close frames, then the loop ends.
+      auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(300));
+      timer->async_wait([this, timer](boost::system::error_code) { io_.stop(); });
+    };
+    if (rooms.empty()) return finish();
+    for (auto& room : rooms) {
+      room->shutdown([remaining, finish] {
+        if (--*remaining == 0) finish();
+      });
+    }
+  });
+}
+
+}  // namespace kenes::server

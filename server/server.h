@@ -1,0 +1,63 @@
+#pragma once
+
+// The running server: the data folder (log + secret key), the rooms rebuilt
+// from the log, the listener and the I/O threads. main() is a thin wrapper;
+// tests start a Server in-process or the real binary on a loopback port.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kenes/v1/framework.pb.h"
+#include "options.h"
+#include "server_context.h"
+#include "storage/log.h"
+
+namespace kenes::server {
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  // Opens the data folder, rebuilds every consultation and starts listening.
+  // Returns an error message (empty on success). Prints nothing.
+  std::string open();
+
+  // The port actually bound (useful with --listen host:0).
+  uint16_t port() const { return port_; }
+  std::string base_url() const;
+  ServerContext& context() { return ctx_; }
+  storage::Log& consultation_log() { return *log_; }
+
+  // Creates an empty consultation (its first record) and its room while the
+  // server runs. Returns an error message, empty on success. Thread-safe.
+  std::string create_consultation(const std::string& id, const std::string& title,
+                                  const kenes::v1::Framework& framework);
+
+  // Runs the I/O threads until stop() completes. Blocks.
+  void run();
+
+  // Graceful: stop accepting, let appends in flight finish, write snapshots,
+  // close sockets with 1001. Safe from any thread (and from a signal handler's
+  // asio::signal_set callback).
+  void stop();
+
+ private:
+  void do_accept();
+
+  ServerContext ctx_;
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::unique_ptr<storage::Log> log_;
+  uint16_t port_ = 0;
+  RoomOptions room_options_;
+  std::mutex create_mutex_;
+  std::atomic<bool> stop_requested_{false};
+};
+
+}  // namespace kenes::server

@@ -1,0 +1,52 @@
+#pragma once
+
+// What every session needs from the running server, in one place: the
+// options, the token signer, the rooms, and the web root. Owned by Server,
+// outlives every session.
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "options.h"
+#include "room.h"
+#include "token.h"
+
+namespace kenes::server {
+
+class RoomRegistry {
+ public:
+  std::shared_ptr<Room> find(const std::string& consultation_id) const {
+    std::lock_guard lock(mutex_);
+    auto it = rooms_.find(consultation_id);
+    return it == rooms_.end() ? nullptr : it->second;
+  }
+  void add(std::shared_ptr<Room> room) {
+    std::lock_guard lock(mutex_);
+    rooms_[room->consultation_id()] = std::move(room);
+  }
+  std::vector<std::shared_ptr<Room>> all() const {
+    std::lock_guard lock(mutex_);
+    std::vector<std::shared_ptr<Room>> out;
+    for (const auto& [id, r] : rooms_) out.push_back(r);
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<Room>> rooms_;
+};
+
+struct ServerContext {
+  ServerOptions options;
+  std::filesystem::path web_root;  // canonical
+  std::unique_ptr<TokenSigner> signer;
+  RoomRegistry rooms;
+  std::atomic<bool> ready{false};
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace kenes::server

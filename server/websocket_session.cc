@@ -1,0 +1,351 @@
+#include "websocket_session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <random>
+
+#include "logger.h"
+#include "metrics.h"
+#include "version.h"
+
+namespace kenes::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using kenes::v1::ErrorCode;
+
+namespace {
+
+std::string new_connection_id() {
+  static std::atomic<uint64_t> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08llx-%llu", static_cast<unsigned long long>(rng() & 0xffffffffULL),
+                static_cast<unsigned long long>(++counter));
+  return buf;
+}
+
+websocket::close_code close_code_for(ErrorCode code) {
+  switch (code) {
+    case kenes::v1::ERROR_CODE_MESSAGE_TOO_LARGE: return websocket::close_code::too_big;
+    case kenes::v1::ERROR_CODE_SHUTTING_DOWN: return websocket::close_code::going_away;
+    case kenes::v1::ERROR_CODE_INTERNAL:
+    case kenes::v1::ERROR_CODE_STORAGE_FAILURE: return websocket::close_code::internal_error;
+    case kenes::v1::ERROR_CODE_TOO_MANY_CONNECTIONS: return websocket::close_code::try_again_later;
+    default: return websocket::close_code::policy_error;
+  }
+}
+
+// A close reason must fit a control frame (123 bytes).
+std::string short_reason(const std::string& s) { return s.size() <= 120 ? s : s.substr(0, 117) + "..."; }
+
+// A client that keeps flooding after being told is closed; a short burst over
+// the limit only loses the excess messages.
+constexpr uint64_t kRateLimitedBeforeClose = 100;
+
+}  // namespace
+
+WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, ServerContext& ctx)
+    : ws_(std::move(stream)),
+      ctx_(ctx),
+      hello_timer_(ws_.get_executor()),
+      connection_id_(new_connection_id()),
+      tokens_(ctx.options.rate_limit_burst),
+      last_refill_(std::chrono::steady_clock::now()) {}
+
+WebSocketSession::~WebSocketSession() {
+  metrics().connections.fetch_sub(1, std::memory_order_relaxed);
+  metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(queued_bytes_), std::memory_order_relaxed);
+  if (room_) room_->leave(connection_id_);
+}
+
+void WebSocketSession::start(beast::http::request<beast::http::string_body> request) {
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout timeouts{};
+  timeouts.handshake_timeout = std::chrono::seconds(ctx_.options.handshake_timeout_seconds);
+  timeouts.idle_timeout = std::chrono::seconds(ctx_.options.idle_timeout_seconds);
+  // Pings at half the idle timeout keep live-but-quiet clients connected.
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(beast::http::field::server, std::string("kenes/") + kVersion);
+  }));
+  ws_.read_message_max(ctx_.options.max_message_bytes);
+  ws_.binary(true);
+  // Small frames, many connections: keep Beast's per-connection buffers small.
+  ws_.auto_fragment(false);
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+}
+
+void WebSocketSession::on_accept(beast::error_code ec) {
+  if (ec) return;
+  hello_timer_.expires_after(std::chrono::seconds(ctx_.options.handshake_timeout_seconds));
+  hello_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->hello_received_) return;
+    self->reply_error(kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "no Hello received in time", 0, true);
+  });
+  do_read();
+}
+
+void WebSocketSession::do_read() {
+  ws_.async_read(read_buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(beast::error_code ec, std::size_t bytes) {
+  if (ec == websocket::error::message_too_big) {
+    // Beast has already failed the connection with close code 1009; the
+    // reason is in the code. Nothing was read, nothing to clean.
+    metrics().count_error(kenes::v1::ERROR_CODE_MESSAGE_TOO_LARGE);
+    log(LogLevel::kInfo, "message_too_large", {{"connection", connection_id_}});
+    if (room_) room_->leave(connection_id_);
+    return;
+  }
+  if (ec) {
+    // Closed, timed out or reset. The room holds this session until told.
+    if (room_) room_->leave(connection_id_);
+    return;
+  }
+  if (closing_) return;
+  metrics().messages_in_total.fetch_add(1, std::memory_order_relaxed);
+  metrics().bytes_in_total.fetch_add(bytes, std::memory_order_relaxed);
+
+  if (!take_rate_token()) {
+    read_buffer_.consume(read_buffer_.size());
+    if (++rate_limited_in_a_row_ >= kRateLimitedBeforeClose) {
+      reply_error(kenes::v1::ERROR_CODE_RATE_LIMITED, "too many messages; closing", 0, true);
+      return;
+    }
+    if (rate_limited_in_a_row_ == 1) {
+      reply_error(kenes::v1::ERROR_CODE_RATE_LIMITED, "too many messages; the excess was dropped", 0);
+    }
+    return do_read();
+  }
+  rate_limited_in_a_row_ = 0;
+
+  if (!ws_.got_binary()) {
+    read_buffer_.consume(read_buffer_.size());
+    reply_error(kenes::v1::ERROR_CODE_BAD_MESSAGE, "send binary frames holding a kenes.v1.ClientMessage", 0);
+    return do_read();
+  }
+  kenes::v1::ClientMessage msg;
+  auto data = read_buffer_.cdata();
+  bool parsed = msg.ParseFromArray(data.data(), static_cast<int>(data.size()));
+  read_buffer_.consume(read_buffer_.size());
+  if (read_buffer_.capacity() > 64 * 1024) read_buffer_.shrink_to_fit();
+  if (!parsed) {
+    reply_error(kenes::v1::ERROR_CODE_BAD_MESSAGE, "the frame is not a valid kenes.v1.ClientMessage", 0);
+    return do_read();
+  }
+  handle_message(msg);
+  if (!closing_) do_read();
+}
+
+bool WebSocketSession::take_rate_token() {
+  auto now = std::chrono::steady_clock::now();
+  double elapsed = std::chrono::duration<double>(now - last_refill_).count();
+  last_refill_ = now;
+  tokens_ = std::min(ctx_.options.rate_limit_burst, tokens_ + elapsed * ctx_.options.rate_limit_messages_per_second);
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+void WebSocketSession::handle_message(const kenes::v1::ClientMessage& msg) {
+  const uint64_t rid = msg.request_id();
+  if (msg.kind_case() == kenes::v1::ClientMessage::kHello) return handle_hello(msg);
+  if (msg.kind_case() == kenes::v1::ClientMessage::KIND_NOT_SET) {
+    return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE,
+                       "the envelope carries no message this server knows (a newer client?)", rid);
+  }
+  if (!room_) return reply_error(kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "send Hello with your token first", rid);
+  switch (msg.kind_case()) {
+    case kenes::v1::ClientMessage::kSubscribe:
+      if (msg.subscribe().consultation_id() != room_->consultation_id()) {
+        return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "your invitation is for another consultation", rid);
+      }
+      return room_->subscribe(connection_id_, rid, msg.subscribe().after_seq());
+    case kenes::v1::ClientMessage::kSubmitOp:
+      return room_->submit(connection_id_, rid, msg.submit_op());
+    case kenes::v1::ClientMessage::kPresence:
+      return room_->presence(connection_id_, msg.presence());
+    case kenes::v1::ClientMessage::kUpdateProfile:
+      return room_->update_profile(connection_id_, rid, msg.update_profile());
+    case kenes::v1::ClientMessage::kRevokeParticipant:
+      return room_->revoke(connection_id_, rid, msg.revoke_participant());
+    default:
+      return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind", rid);
+  }
+}
+
+void WebSocketSession::handle_hello(const kenes::v1::ClientMessage& msg) {
+  const uint64_t rid = msg.request_id();
+  if (hello_received_) {
+    return reply_error(kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "Hello was already received on this connection", rid);
+  }
+  const auto& hello = msg.hello();
+  if (hello.client_id().empty() || hello.client_id().size() > 64) {
+    return reply_error(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "client_id must be 1-64 bytes", rid, true);
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  TokenCheck check = ctx_.signer->verify(hello.token(), now);
+  if (!check.claims) {
+    ErrorCode code = check.error == TokenError::kExpired ? kenes::v1::ERROR_CODE_TOKEN_EXPIRED
+                                                         : kenes::v1::ERROR_CODE_BAD_TOKEN;
+    log(LogLevel::kInfo, "hello_refused", {{"connection", connection_id_}, {"reason", check.message}});
+    return reply_error(code, check.error == TokenError::kExpired ? "your invitation link has expired"
+                                                                 : "your invitation link is not valid",
+                       rid, true);
+  }
+  auto room = ctx_.rooms.find(check.claims->consultation_id);
+  if (!room) {
+    return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "the consultation of this invitation does not exist", rid,
+                       true);
+  }
+  hello_received_ = true;
+  hello_timer_.cancel();
+  room_ = room;
+  client_id_ = hello.client_id();
+  room_->admit(shared_from_this(), connection_id_, std::move(*check.claims), client_id_, rid);
+}
+
+void WebSocketSession::reply_error(ErrorCode code, std::string message, uint64_t request_id, bool fatal) {
+  metrics().count_error(code);
+  if (fatal) {
+    enqueue({error_frame(code, message, request_id, true), nullptr});
+    begin_close(close_code_for(code), short_reason(message));
+    return;
+  }
+  enqueue({error_frame(code, message, request_id, false), nullptr});
+}
+
+// ------------------------------------------------------------ writing
+
+void WebSocketSession::send(SharedFrame frame) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    self->enqueue({std::move(frame), nullptr});
+  });
+}
+
+void WebSocketSession::send_then(SharedFrame frame, std::function<void()> written) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame),
+                                      written = std::move(written)]() mutable {
+    self->enqueue({std::move(frame), std::move(written)});
+  });
+}
+
+void WebSocketSession::enqueue(Outgoing out) {
+  if (closing_) {
+    if (out.written) out.written();
+    return;
+  }
+  const uint64_t size = out.frame->size();
+  if (queued_bytes_ + size > ctx_.options.max_outbound_queue_bytes) {
+    metrics().slow_reader_closes_total.fetch_add(1, std::memory_order_relaxed);
+    metrics().count_error(kenes::v1::ERROR_CODE_SLOW_READER);
+    log(LogLevel::kInfo, "slow_reader_closed", {{"connection", connection_id_}, {"queued_bytes", queued_bytes_}});
+    if (out.written) out.written();
+    // The queue is full, so the error itself cannot be queued behind it: the
+    // reason travels in the close frame instead.
+    begin_close(websocket::close_code::policy_error, "SLOW_READER: reconnect and resume from your last seq");
+    return;
+  }
+  queued_bytes_ += size;
+  metrics().outbound_queue_bytes.fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
+  queue_.push_back(std::move(out));
+  if (!writing_) do_write();
+}
+
+void WebSocketSession::do_write() {
+  if (queue_.empty()) {
+    writing_ = false;
+    if (closing_) do_close();
+    return;
+  }
+  writing_ = true;
+  ws_.async_write(asio::buffer(*queue_.front().frame),
+                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(beast::error_code ec, std::size_t bytes) {
+  Outgoing done = std::move(queue_.front());
+  queue_.pop_front();
+  queued_bytes_ -= done.frame->size();
+  metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(done.frame->size()), std::memory_order_relaxed);
+  if (done.written) done.written();
+  if (ec) {
+    writing_ = false;
+    drop_queue();
+    return;
+  }
+  metrics().messages_out_total.fetch_add(1, std::memory_order_relaxed);
+  metrics().bytes_out_total.fetch_add(bytes, std::memory_order_relaxed);
+  do_write();
+}
+
+void WebSocketSession::drop_queue() {
+  while (!queue_.empty()) {
+    Outgoing o = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= o.frame->size();
+    metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(o.frame->size()), std::memory_order_relaxed);
+    if (o.written) o.written();
+  }
+}
+
+// ------------------------------------------------------------ closing
+
+void WebSocketSession::begin_close(websocket::close_code code, std::string reason) {
+  if (closing_) return;
+  closing_ = true;
+  close_reason_ = websocket::close_reason(code, reason);
+  // What is queued still goes out (the fatal Error among it), unless the
+  // queue is what overflowed.
+  if (queued_bytes_ > ctx_.options.max_outbound_queue_bytes / 2) {
+    // Keep only the frame being written; Beast forbids touching it mid-write.
+    while (queue_.size() > (writing_ ? 1u : 0u)) {
+      Outgoing o = std::move(queue_.back());
+      queue_.pop_back();
+      queued_bytes_ -= o.frame->size();
+      metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(o.frame->size()), std::memory_order_relaxed);
+      if (o.written) o.written();
+    }
+  }
+  if (room_) room_->leave(connection_id_);
+  if (!writing_) do_close();
+  // A peer that never reads would hold the write (and us) forever.
+  auto timer = std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(5));
+  timer->async_wait([self = shared_from_this(), timer](beast::error_code) {
+    log(LogLevel::kDebug, "close_grace_expired", {{"connection", self->connection_id_}});
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+  });
+}
+
+void WebSocketSession::do_close() {
+  if (close_sent_) return;
+  close_sent_ = true;
+  log(LogLevel::kDebug, "close_frame_sending", {{"connection", connection_id_}});
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
+  });
+}
+
+void WebSocketSession::close_with_error(ErrorCode code, std::string message) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, message = std::move(message)]() mutable {
+    self->enqueue({error_frame(code, message, 0, true), nullptr});
+    self->begin_close(close_code_for(code), short_reason(message));
+  });
+}
+
+void WebSocketSession::close_going_away() {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+    self->begin_close(websocket::close_code::going_away, "server shutting down; reconnect shortly");
+  });
+}
+
+}  // namespace kenes::server

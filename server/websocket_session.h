@@ -1,0 +1,77 @@
+#pragma once
+
+// One client's WebSocket connection: reads envelopes, checks what can be
+// checked without the room (size, decoding, authentication, rate), and hands
+// the rest to the consultation's Room. Writes go through a queue bounded in
+// bytes with one write in flight (Beast's rule: no concurrent writes); a
+// reader that lets the queue overflow is closed as a slow reader and resumes
+// from its last seq when it reconnects.
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <chrono>
+#include <deque>
+#include <memory>
+#include <string>
+
+#include "connection.h"
+#include "server_context.h"
+
+namespace kenes::server {
+
+class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
+ public:
+  WebSocketSession(boost::beast::tcp_stream&& stream, ServerContext& ctx);
+  ~WebSocketSession() override;
+
+  // Completes the upgrade for `request` (already read by the HTTP session).
+  void start(boost::beast::http::request<boost::beast::http::string_body> request);
+
+  void send(SharedFrame frame) override;
+  void send_then(SharedFrame frame, std::function<void()> written) override;
+  void close_with_error(kenes::v1::ErrorCode code, std::string message) override;
+  void close_going_away() override;
+
+ private:
+  struct Outgoing {
+    SharedFrame frame;
+    std::function<void()> written;
+  };
+
+  void on_accept(boost::beast::error_code ec);
+  void do_read();
+  void on_read(boost::beast::error_code ec, std::size_t bytes);
+  void handle_message(const kenes::v1::ClientMessage& msg);
+  void handle_hello(const kenes::v1::ClientMessage& msg);
+  bool take_rate_token();
+  void enqueue(Outgoing out);  // on the session's strand
+  void do_write();
+  void on_write(boost::beast::error_code ec, std::size_t bytes);
+  void begin_close(boost::beast::websocket::close_code code, std::string reason);
+  void do_close();
+  void drop_queue();
+  void reply_error(kenes::v1::ErrorCode code, std::string message, uint64_t request_id, bool fatal = false);
+
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  ServerContext& ctx_;
+  boost::beast::flat_buffer read_buffer_;
+  boost::asio::steady_timer hello_timer_;
+  std::deque<Outgoing> queue_;
+  uint64_t queued_bytes_ = 0;
+  bool writing_ = false;
+  bool closing_ = false;   // no more reads handled, no more frames queued
+  bool close_sent_ = false;
+  boost::beast::websocket::close_reason close_reason_;
+  std::string connection_id_;
+  std::string client_id_;
+  std::shared_ptr<Room> room_;
+  bool hello_received_ = false;
+  // Token bucket (STYLE.md habit 6: limits at the edge).
+  double tokens_;
+  std::chrono::steady_clock::time_point last_refill_;
+  uint64_t rate_limited_in_a_row_ = 0;
+};
+
+}  // namespace kenes::server

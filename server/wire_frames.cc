@@ -1,0 +1,105 @@
+#include "wire_frames.h"
+
+namespace kenes::server {
+namespace {
+
+// Field numbers from proto/kenes/v1/*.proto; do not change: they are the wire.
+constexpr uint32_t kRecordSeqField = 1;        // LogRecord.seq
+constexpr uint32_t kRecordPrevHashField = 2;   // LogRecord.prev_hash
+constexpr uint32_t kServerBroadcastField = 13; // ServerMessage.broadcast
+constexpr uint32_t kBroadcastRecordField = 1;  // Broadcast.record
+constexpr uint32_t kServerCatchUpField = 11;   // ServerMessage.catch_up
+constexpr uint32_t kCatchUpRecordsField = 1;   // CatchUp.records
+constexpr uint32_t kCatchUpHeadField = 2;      // CatchUp.head_seq
+constexpr uint32_t kCatchUpDoneField = 3;      // CatchUp.done
+
+constexpr uint32_t kVarint = 0;
+constexpr uint32_t kLengthDelimited = 2;
+
+void put_varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out += static_cast<char>((v & 0x7F) | 0x80);
+    v >>= 7;
+  }
+  out += static_cast<char>(v);
+}
+
+size_t varint_size(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+void put_tag(std::string& out, uint32_t field, uint32_t wire_type) { put_varint(out, (field << 3) | wire_type); }
+
+void put_bytes_field(std::string& out, uint32_t field, std::string_view bytes) {
+  put_tag(out, field, kLengthDelimited);
+  put_varint(out, bytes.size());
+  out.append(bytes);
+}
+
+size_t bytes_field_size(uint32_t field, size_t len) { return varint_size(field << 3) + varint_size(len) + len; }
+
+}  // namespace
+
+SharedFrame encode_frame(const kenes::v1::ServerMessage& message) {
+  return std::make_shared<const std::string>(message.SerializeAsString());
+}
+
+std::string record_bytes(std::string_view payload, uint64_t seq, std::string_view prev_hash) {
+  std::string out;
+  out.reserve(payload.size() + 48);
+  out.append(payload);
+  put_tag(out, kRecordSeqField, kVarint);
+  put_varint(out, seq);
+  put_bytes_field(out, kRecordPrevHashField, prev_hash);
+  return out;
+}
+
+SharedFrame broadcast_frame(std::string_view record) {
+  std::string out;
+  size_t inner = bytes_field_size(kBroadcastRecordField, record.size());
+  out.reserve(bytes_field_size(kServerBroadcastField, inner));
+  put_tag(out, kServerBroadcastField, kLengthDelimited);
+  put_varint(out, inner);
+  put_bytes_field(out, kBroadcastRecordField, record);
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t head_seq, bool done) {
+  size_t inner = 0;
+  for (const auto& r : records) inner += bytes_field_size(kCatchUpRecordsField, r.size());
+  inner += 1 + varint_size(head_seq);
+  if (done) inner += 2;
+  std::string out;
+  out.reserve(inner + 8);
+  put_tag(out, kServerCatchUpField, kLengthDelimited);
+  put_varint(out, inner);
+  for (const auto& r : records) put_bytes_field(out, kCatchUpRecordsField, r);
+  put_tag(out, kCatchUpHeadField, kVarint);
+  put_varint(out, head_seq);
+  if (done) {
+    put_tag(out, kCatchUpDoneField, kVarint);
+    put_varint(out, 1);
+  }
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+SharedFrame error_frame(kenes::v1::ErrorCode code, std::string_view message, uint64_t request_id, bool fatal,
+                        std::string_view doc_id, uint64_t client_seq) {
+  kenes::v1::ServerMessage m;
+  m.set_request_id(request_id);
+  auto* e = m.mutable_error();
+  e->set_code(code);
+  e->set_message(std::string(message));
+  e->set_request_id(request_id);
+  e->set_fatal(fatal);
+  e->set_doc_id(std::string(doc_id));
+  e->set_client_seq(client_seq);
+  return encode_frame(m);
+}
+
+}  // namespace kenes::server

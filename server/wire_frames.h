@@ -1,0 +1,36 @@
+#pragma once
+
+// Encoded ServerMessage frames, built once and shared by every recipient
+// (STYLE.md habit 5): a broadcast to 300 connections is one allocation.
+//
+// Log records travel as their stored payload with `seq` and `prev_hash`
+// appended as protobuf fields 1 and 2: protobuf parsers accept fields in any
+// order, so the stored bytes are forwarded without a decode/encode round trip.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kenes/v1/protocol.pb.h"
+
+namespace kenes::server {
+
+using SharedFrame = std::shared_ptr<const std::string>;
+
+SharedFrame encode_frame(const kenes::v1::ServerMessage& message);
+
+// The wire bytes of a kenes.v1.LogRecord from a stored payload.
+std::string record_bytes(std::string_view payload, uint64_t seq, std::string_view prev_hash);
+
+// ServerMessage{broadcast{record}} from record_bytes().
+SharedFrame broadcast_frame(std::string_view record);
+
+// ServerMessage{catch_up{records..., head_seq, done}} from record_bytes().
+SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t head_seq, bool done);
+
+SharedFrame error_frame(kenes::v1::ErrorCode code, std::string_view message, uint64_t request_id, bool fatal,
+                        std::string_view doc_id = {}, uint64_t client_seq = 0);
+
+}  // namespace kenes::server

@@ -1,0 +1,303 @@
+// Bad input gets a clear error and the server keeps serving everyone else.
+// Each test speaks raw WebSocket frames to a real server on loopback.
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "metrics.h"
+#include "test_harness.h"
+
+namespace kenes::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using kenes::v1::ClientMessage;
+using kenes::v1::ServerMessage;
+
+// A blocking WebSocket client that sends whatever it is told to.
+class RawSocket {
+ public:
+  explicit RawSocket(uint16_t port) : ws_(io_) {
+    beast::get_lowest_layer(ws_).connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    ws_.handshake("127.0.0.1", "/ws");
+    ws_.read_message_max(64 << 20);
+  }
+  void send_binary(const std::string& bytes) {
+    ws_.binary(true);
+    ws_.write(asio::buffer(bytes));
+  }
+  void send_text(const std::string& text) {
+    ws_.text(true);
+    ws_.write(asio::buffer(text));
+  }
+  void send(const ClientMessage& m) { send_binary(m.SerializeAsString()); }
+  void hello(const std::string& token, const std::string& client_id = "raw-client") {
+    ClientMessage m;
+    m.set_request_id(1);
+    m.mutable_hello()->set_token(token);
+    m.mutable_hello()->set_client_id(client_id);
+    send(m);
+  }
+  // The next message, or nullopt if the connection closed / timed out.
+  std::optional<ServerMessage> next(std::chrono::seconds timeout = std::chrono::seconds(10)) {
+    beast::get_lowest_layer(ws_).expires_after(timeout);
+    beast::flat_buffer buf;
+    beast::error_code ec;
+    ws_.read(buf, ec);
+    if (ec) {
+      last_error_ = ec;
+      return std::nullopt;
+    }
+    ServerMessage m;
+    auto d = buf.cdata();
+    if (!m.ParseFromArray(d.data(), static_cast<int>(d.size()))) return std::nullopt;
+    return m;
+  }
+  // Skips messages until one of `kind` arrives.
+  std::optional<ServerMessage> next_of(ServerMessage::KindCase kind) {
+    for (int i = 0; i < 10000; ++i) {
+      auto m = next();
+      if (!m) return std::nullopt;
+      if (m->kind_case() == kind) return m;
+    }
+    return std::nullopt;
+  }
+  // Hello + Subscribe, returns once live.
+  void join(const std::string& token, const std::string& client_id = "raw-client") {
+    hello(token, client_id);
+    ASSERT_TRUE(next_of(ServerMessage::kWelcome));
+    ClientMessage sub;
+    sub.set_request_id(2);
+    sub.mutable_subscribe()->set_consultation_id("demo");
+    send(sub);
+    for (;;) {
+      auto m = next_of(ServerMessage::kCatchUp);
+      ASSERT_TRUE(m);
+      if (m->catch_up().done()) break;
+    }
+  }
+  websocket::close_reason close_reason() const { return ws_.reason(); }
+  beast::error_code last_error() const { return last_error_; }
+  websocket::stream<beast::tcp_stream>& ws() { return ws_; }
+
+ private:
+  asio::io_context io_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::error_code last_error_;
+};
+
+ClientMessage submit(const std::string& doc, uint64_t base, uint64_t client_seq,
+                     std::function<void(kenes::v1::TextOp*)> build, const std::string& client_id = "raw-client") {
+  ClientMessage m;
+  m.set_request_id(100 + client_seq);
+  auto* s = m.mutable_submit_op();
+  s->set_doc_id(doc);
+  s->set_base_version(base);
+  s->set_client_id(client_id);
+  s->set_client_seq(client_seq);
+  build(s->mutable_op());
+  return m;
+}
+
+// A well-behaved client still works: join, edit, get the ack.
+void expect_server_still_serves(TestServer& server) {
+  RawSocket ok(server.port());
+  ok.join(server.token(kenes::v1::ROLE_RESEARCHER, "healthy"), "healthy-client");
+  ok.send(submit("indicator/healthy", 0, 1, [](kenes::v1::TextOp* op) { op->add_components()->set_insert("fine"); },
+                 "healthy-client"));
+  auto ack = ok.next_of(ServerMessage::kAck);
+  ASSERT_TRUE(ack) << "a healthy client got no ack";
+  EXPECT_EQ(ack->ack().version(), 1u);
+}
+
+kenes::v1::Error expect_error(RawSocket& s, kenes::v1::ErrorCode code) {
+  auto m = s.next_of(ServerMessage::kError);
+  EXPECT_TRUE(m) << "no Error arrived, expected " << kenes::v1::ErrorCode_Name(code);
+  if (!m) return {};
+  EXPECT_EQ(m->error().code(), code) << m->error().message();
+  EXPECT_FALSE(m->error().message().empty());
+  return m->error();
+}
+
+TEST(HostileInputTest, ATextFrameGetsBadMessageAndTheConnectionStaysUsable) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.send_text("hello?");
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_BAD_MESSAGE);
+  EXPECT_FALSE(e.fatal());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "r"));
+  expect_server_still_serves(server);
+}
+
+TEST(HostileInputTest, BytesThatAreNotAClientMessageGetBadMessage) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.send_binary(std::string("\xff\xff\xff\xff\x0f garbage", 13));
+  expect_error(s, kenes::v1::ERROR_CODE_BAD_MESSAGE);
+  expect_server_still_serves(server);
+}
+
+TEST(HostileInputTest, AnEnvelopeWithNoKnownKindGetsUnknownMessage) {
+  TestServer server;
+  RawSocket s(server.port());
+  // Field 99, a kind from a future protocol version.
+  s.send_binary(std::string("\x08\x05\x9a\x06\x00", 5));
+  expect_error(s, kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE);
+}
+
+TEST(HostileInputTest, AFrameOverTheLimitClosesWithMessageTooBig) {
+  TestServer server([](server::ServerOptions& o) { o.max_message_bytes = 4096; });
+  RawSocket s(server.port());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "big"));
+  s.send(submit("indicator/R.1", 0, 1, [](kenes::v1::TextOp* op) {
+    op->add_components()->set_insert(std::string(10000, 'x'));
+  }));
+  while (s.next()) {
+  }
+  EXPECT_EQ(s.close_reason().code, websocket::close_code::too_big);
+  expect_server_still_serves(server);
+}
+
+TEST(HostileInputTest, ASubmitBeforeHelloIsRefused) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.send(submit("indicator/R.1", 0, 1, [](kenes::v1::TextOp* op) { op->add_components()->set_insert("x"); }));
+  expect_error(s, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED);
+  expect_server_still_serves(server);
+}
+
+TEST(HostileInputTest, AForgedTokenIsRefusedAndTheConnectionClosed) {
+  TestServer server;
+  std::string token = server.token(kenes::v1::ROLE_CHAIR, "mallory");
+  // Flip one character of the signature.
+  token.back() = token.back() == 'A' ? 'B' : 'A';
+  RawSocket s(server.port());
+  s.hello(token);
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_BAD_TOKEN);
+  EXPECT_TRUE(e.fatal());
+  EXPECT_FALSE(s.next());
+  EXPECT_EQ(s.close_reason().code, websocket::close_code::policy_error);
+}
+
+TEST(HostileInputTest, AnExpiredTokenIsRefused) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.hello(server.token(kenes::v1::ROLE_MEMBER, "late", "demo", -10));
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_TOKEN_EXPIRED);
+  EXPECT_TRUE(e.fatal());
+}
+
+TEST(HostileInputTest, AnOpThatDoesNotFitIsRefusedAndChangesNothing) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "r"));
+  std::string before = server.document_text("demo", "indicator/R.1");
+  s.send(submit("indicator/R.1", 1, 1, [](kenes::v1::TextOp* op) {
+    op->add_components()->set_retain(1000000);
+    op->add_components()->set_insert("x");
+  }));
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_OP_DOES_NOT_FIT);
+  EXPECT_EQ(e.doc_id(), "indicator/R.1");
+  EXPECT_EQ(e.client_seq(), 1u);
+  EXPECT_EQ(server.document_text("demo", "indicator/R.1"), before);
+}
+
+TEST(HostileInputTest, AnInsertOfInvalidUtf8IsRefused) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "r"));
+  s.send(submit("indicator/new", 0, 1, [](kenes::v1::TextOp* op) {
+    op->add_components()->set_insert(std::string("ok\xc3\x28", 4));
+  }));
+  expect_error(s, kenes::v1::ERROR_CODE_INVALID_UTF8);
+  EXPECT_EQ(server.document_text("demo", "indicator/new"), "");
+}
+
+TEST(HostileInputTest, ABaseVersionFromTheFutureIsRefused) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "r"));
+  s.send(submit("indicator/R.1", 999, 1, [](kenes::v1::TextOp* op) { op->add_components()->set_insert("x"); }));
+  expect_error(s, kenes::v1::ERROR_CODE_VERSION_FROM_FUTURE);
+}
+
+TEST(HostileInputTest, AFloodIsRateLimitedThenClosed) {
+  TestServer server([](server::ServerOptions& o) {
+    o.rate_limit_messages_per_second = 20;
+    o.rate_limit_burst = 20;
+  });
+  RawSocket s(server.port());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "flood"));
+  kenes::v1::ClientMessage presence;
+  presence.mutable_presence()->set_doc_id("indicator/R.1");
+  beast::error_code ec;
+  for (int i = 0; i < 400 && !ec; ++i) {
+    s.ws().binary(true);
+    s.ws().write(asio::buffer(presence.SerializeAsString()), ec);
+  }
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_RATE_LIMITED);
+  EXPECT_FALSE(e.fatal());
+  while (s.next()) {
+  }
+  EXPECT_EQ(s.close_reason().code, websocket::close_code::policy_error);
+  expect_server_still_serves(server);
+}
+
+TEST(HostileInputTest, ConnectionsOverTheLimitAreRefusedWith503) {
+  TestServer server([](server::ServerOptions& o) { o.max_connections = 4; });
+  std::vector<std::unique_ptr<RawSocket>> held;
+  for (int i = 0; i < 4; ++i) held.push_back(std::make_unique<RawSocket>(server.port()));
+  EXPECT_THROW(RawSocket extra(server.port()), boost::system::system_error);
+  held.clear();
+  // Slots come back once connections close.
+  bool served = false;
+  for (int i = 0; i < 100 && !served; ++i) {
+    try {
+      RawSocket again(server.port());
+      served = true;
+    } catch (const boost::system::system_error&) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST(HostileInputTest, ASlowReaderIsClosedAndTheOthersCarryOn) {
+  TestServer server([](server::ServerOptions& o) {
+    o.max_outbound_queue_bytes = 256 * 1024;
+    o.max_message_bytes = 64 * 1024;
+  });
+  RawSocket slow(server.port());
+  slow.join(server.token(kenes::v1::ROLE_MEMBER, "slow"), "slow-client");
+
+  RawSocket writer(server.port());
+  writer.join(server.token(kenes::v1::ROLE_RESEARCHER, "writer"), "writer-client");
+  const std::string chunk(30000, 'w');
+  uint64_t before = server::metrics().slow_reader_closes_total.load();
+  // Enough to fill the kernel's socket buffers (a few MiB on loopback) and
+  // then the server's 256 KiB queue.
+  for (uint64_t i = 1; i <= 1500; ++i) {
+    writer.send(submit("indicator/slow", i - 1, i, [&](kenes::v1::TextOp* op) { op->add_components()->set_insert(chunk); },
+                       "writer-client"));
+    auto ack = writer.next_of(ServerMessage::kAck);
+    ASSERT_TRUE(ack) << "writer stalled at op " << i;
+    if (server::metrics().slow_reader_closes_total.load() > before) break;
+  }
+  EXPECT_GT(server::metrics().slow_reader_closes_total.load(), before);
+  // The slow reader eventually sees the close, with the reason.
+  int drained = 0;
+  while (slow.next()) ++drained;
+  SCOPED_TRACE("drained " + std::to_string(drained) + " frames, then: " + slow.last_error().message());
+  EXPECT_EQ(slow.close_reason().code, websocket::close_code::policy_error);
+  EXPECT_NE(std::string(slow.close_reason().reason.c_str()).find("SLOW_READER"), std::string::npos);
+  expect_server_still_serves(server);
+}
+
+}  // namespace
+}  // namespace kenes::testing
