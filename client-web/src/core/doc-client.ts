@@ -17,7 +17,8 @@
 //
 // No I/O: the network layer calls these methods and sends what takes() gives.
 
-import { type TextOp, apply, diff as diffOp } from "./text-op";
+import { CodePointText } from "./code-point-text";
+import { type TextOp, diff as diffOp } from "./text-op";
 import { compose, transform } from "./transform";
 
 export interface InFlight {
@@ -69,8 +70,8 @@ export class VersionGapError extends Error {
 
 export class DocClient {
   private versionValue = 0;
-  private confirmed = "";
-  private local = "";
+  private confirmed = CodePointText.empty;
+  private local = CodePointText.empty;
   private inFlightValue: InFlight | null = null;
   private pendingValue: TextOp | null = null;
   private pendingEdits = 0;
@@ -88,11 +89,15 @@ export class DocClient {
   }
   /** The text the person sees. */
   get text(): string {
-    return this.local;
+    return this.local.toString();
+  }
+  /** Length of `text` in code points. */
+  get length(): number {
+    return this.local.length;
   }
   /** The server's text at `version`. */
   get confirmedText(): string {
-    return this.confirmed;
+    return this.confirmed.toString();
   }
   get inFlight(): InFlight | null {
     return this.inFlightValue;
@@ -148,8 +153,7 @@ export class DocClient {
    */
   applyLocal(op: TextOp): void {
     if (op.length === 0) return;
-    const next = apply(this.local, op);
-    this.local = next;
+    this.local = this.local.apply(op);
     this.pendingValue = this.pendingValue ? compose(this.pendingValue, op) : op;
     this.pendingEdits++;
     if (this.pendingValue.length === 0) {
@@ -190,12 +194,12 @@ export class DocClient {
     }
     const f = this.inFlightValue;
     if (f && edit.clientId === this.clientId && edit.clientSeq === f.clientSeq) {
-      this.confirmed = apply(this.confirmed, edit.op);
+      this.confirmed = this.confirmed.apply(edit.op);
       this.versionValue = edit.version;
       this.inFlightValue = null;
       return { kind: "own" };
     }
-    this.confirmed = apply(this.confirmed, edit.op);
+    this.confirmed = this.confirmed.apply(edit.op);
     this.versionValue = edit.version;
     if (!f && !this.pendingValue && !this.restoreAt) {
       // Nothing local: the shown text is the server's (and a catch-up of a
@@ -221,7 +225,7 @@ export class DocClient {
       this.tryRestore();
       return { kind: "remote", op: remote };
     }
-    this.local = apply(this.local, remote);
+    this.local = this.local.apply(remote);
     return { kind: "remote", op: remote };
   }
 
@@ -234,7 +238,7 @@ export class DocClient {
   ack(clientSeq: number, version: number): boolean {
     const f = this.inFlightValue;
     if (!f || f.clientSeq !== clientSeq || version !== this.versionValue + 1) return false;
-    this.confirmed = apply(this.confirmed, f.op);
+    this.confirmed = this.confirmed.apply(f.op);
     this.versionValue = version;
     this.inFlightValue = null;
     return true;
@@ -265,7 +269,9 @@ export class DocClient {
   /** Drops all unsent work; returns the op from the shown to the server text. */
   discardLocal(): TextOp {
     let undo: TextOp = [];
-    if (this.local !== this.confirmed) undo = diffOp(this.local, this.confirmed);
+    const shown = this.local.toString();
+    const saved = this.confirmed.toString();
+    if (shown !== saved) undo = diffOp(shown, saved);
     this.local = this.confirmed;
     this.inFlightValue = null;
     this.pendingValue = null;
@@ -291,8 +297,8 @@ export class DocClient {
     this.restoreAt = null;
     try {
       let text = this.confirmed;
-      if (s.inFlight) text = apply(text, s.inFlight.op);
-      if (s.pending) text = apply(text, s.pending);
+      if (s.inFlight) text = text.apply(s.inFlight.op);
+      if (s.pending) text = text.apply(s.pending);
       this.local = text;
       this.inFlightValue = s.inFlight;
       this.pendingValue = s.pending;

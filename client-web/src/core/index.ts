@@ -3,3 +3,4 @@ export * from "./text-op";
 export * from "./transform";
 export * from "./utf16";
 export * from "./doc-client";
+export * from "./code-point-text";

@@ -145,7 +145,7 @@ export class ConsultationState {
       id: i.id,
       title: i.title,
       core: i.core,
-      draftStarted: (doc?.version ?? 0) > 0 || (doc?.text.length ?? 0) > 0,
+      draftStarted: (doc?.version ?? 0) > 0 || (doc?.length ?? 0) > 0,
       draftVersion: doc?.version ?? 0,
       // Not in the log yet (status, assignees, threads): the overview renders
       // these columns only when they are defined.
