@@ -1,0 +1,140 @@
+// Start-up on a damaged log, presence, and configuration from the environment.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "options.h"
+#include "storage/format.h"
+#include "storage/rocks_log.h"
+#include "storage/rocks_log_testing.h"
+#include "test_harness.h"
+
+namespace kenes::testing {
+namespace {
+
+// Runs the demo server once (5 records), stops it, and returns its data dir.
+void make_demo_log(const std::filesystem::path& data_dir) {
+  TestServer server([&](server::ServerOptions& o) { o.data_dir = data_dir.string(); });
+  server.stop();
+}
+
+TEST(ServerStartupTest, AServerRefusesToStartOnALogWhoseChainIsBrokenAndNamesTheRecord) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  make_demo_log(data);
+  ASSERT_TRUE(storage::testing::write_raw_log_entry((data / "log").string(), storage::log_key("demo", 3),
+                                                    std::string("\x01not a frame at all, but long enough to parse "
+                                                                "as one: 0123456789abcdef0123456789"))
+                  .ok());
+  server::ServerOptions o;
+  o.listen = "127.0.0.1:0";
+  o.data_dir = data.string();
+  server::Server s(o);
+  std::string error = s.open();
+  EXPECT_NE(error.find("demo"), std::string::npos) << error;
+  EXPECT_NE(error.find("allow-corrupt-log"), std::string::npos) << error;
+}
+
+TEST(ServerStartupTest, WithAllowCorruptLogTheVerifiedPrefixIsServedReadOnly) {
+  TempDir dir;
+  auto data = dir.path() / "data";
+  make_demo_log(data);
+  ASSERT_TRUE(storage::testing::write_raw_log_entry((data / "log").string(), storage::log_key("demo", 5), std::nullopt)
+                  .ok());
+  // Record 6 (the seeded draft) now follows a gap.
+  TestServer server([&](server::ServerOptions& o) {
+    o.data_dir = data.string();
+    o.allow_corrupt_log = true;
+    o.demo = false;
+  });
+  ClientPool pool;
+  auto c = pool.add(server.port(), server.token(kenes::v1::ROLE_CHAIR, "demo-chair"), "demo", false);
+  std::vector<kenes::v1::Error> errors;
+  pool.run([&] { c->on_error = [&](const kenes::v1::Error& e) { errors.push_back(e); }; });
+  ASSERT_TRUE(pool.wait_until([&] { return c->state() == client::ConnectionState::kLive; }));
+  pool.run([&] {
+    engine::TextOp op;
+    op.insert("x");
+    ASSERT_TRUE(c->local_edit("indicator/new", op).ok());
+  });
+  ASSERT_TRUE(pool.wait_until([&] { return !errors.empty(); }));
+  EXPECT_EQ(errors[0].code(), kenes::v1::ERROR_CODE_STORAGE_FAILURE);
+}
+
+TEST(ServerPresenceTest, ACursorMoveReachesTheOthersAndALeaveIsAnnounced) {
+  TestServer server;
+  ClientPool pool;
+  auto a = pool.add(server.port(), server.token(kenes::v1::ROLE_RESEARCHER, "anna"));
+  auto b = pool.add(server.port(), server.token(kenes::v1::ROLE_MEMBER, "bolat"));
+  std::vector<kenes::v1::Presence> seen_by_b;
+  pool.run([&] {
+    b->on_message = [&](const kenes::v1::ServerMessage& m) {
+      if (m.has_presence()) seen_by_b.push_back(m.presence());
+    };
+  });
+  ASSERT_TRUE(pool.wait_until([&] {
+    return a->state() == client::ConnectionState::kLive && b->state() == client::ConnectionState::kLive;
+  }));
+  std::string a_connection;
+  pool.run([&] {
+    a_connection = a->welcome().connection_id();
+    kenes::v1::ClientMessage m;
+    auto* p = m.mutable_presence();
+    p->set_doc_id("indicator/R.1");
+    auto* sel = p->add_selections();
+    sel->set_anchor(3);
+    sel->set_head(9);
+    p->set_typing(true);
+    a->send_message(m);
+  });
+  ASSERT_TRUE(pool.wait_until([&] {
+    for (const auto& p : seen_by_b) {
+      for (const auto& e : p.participants()) {
+        if (e.connection_id() == a_connection && e.doc_id() == "indicator/R.1" && e.selections_size() == 1 &&
+            e.selections(0).head() == 9 && e.typing()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  })) << "b never saw a's cursor";
+  pool.run([&] { a->close(); });
+  ASSERT_TRUE(pool.wait_until([&] {
+    for (const auto& p : seen_by_b) {
+      for (const auto& id : p.left_connection_ids()) {
+        if (id == a_connection) return true;
+      }
+    }
+    return false;
+  })) << "b was not told that a left";
+}
+
+TEST(ServerOptionsTest, EveryFlagCanComeFromTheEnvironmentAndTheCommandLineWins) {
+  ::setenv("KENES_THREADS", "3", 1);
+  ::setenv("KENES_DURABILITY", "wal", 1);
+  ::setenv("KENES_SNAPSHOT_EVERY", "77", 1);
+  std::vector<std::string> args = {"kenes-server", "--durability", "none"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  auto parsed = server::parse_server_options(static_cast<int>(argv.size()), argv.data());
+  ::unsetenv("KENES_THREADS");
+  ::unsetenv("KENES_DURABILITY");
+  ::unsetenv("KENES_SNAPSHOT_EVERY");
+  ASSERT_TRUE(parsed.options);
+  EXPECT_EQ(parsed.options->threads, 3);
+  EXPECT_EQ(parsed.options->snapshot_every_records, 77u);
+  EXPECT_EQ(parsed.options->durability, "none");
+}
+
+TEST(ServerOptionsTest, ANonsenseValueIsRefusedWithAMessage) {
+  std::vector<std::string> args = {"kenes-server", "--durability", "sometimes"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  auto parsed = server::parse_server_options(static_cast<int>(argv.size()), argv.data());
+  EXPECT_FALSE(parsed.options);
+  EXPECT_EQ(parsed.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace kenes::testing
