@@ -38,7 +38,7 @@ export class CodePointText {
 
   static of(s: string): CodePointText {
     const b = new ChunkBuilder();
-    b.text(s);
+    b.text(s, codePointLength(s));
     return CodePointText.from(b.done(), s);
   }
 
@@ -65,7 +65,7 @@ export class CodePointText {
 
     for (const c of op) {
       if (isInsert(c)) {
-        out.text(c);
+        out.text(c, codePointLength(c));
         continue;
       }
       const keep = isRetain(c);
@@ -82,7 +82,7 @@ export class CodePointText {
         }
         const take = Math.min(n, chunk.cp - offCp);
         const end16 = advanceCodePoints(chunk.s, off16, take);
-        if (keep) out.text(chunk.s.slice(off16, end16));
+        if (keep) out.text(chunk.s.slice(off16, end16), take);
         n -= take;
         offCp += take;
         off16 = end16;
@@ -96,7 +96,7 @@ export class CodePointText {
     // The rest is retained implicitly.
     const partial = src[ci];
     if (partial && offCp > 0) {
-      out.text(partial.s.slice(off16));
+      out.text(partial.s.slice(off16), partial.cp - offCp);
       ci++;
     }
     for (; ci < src.length; ci++) out.chunk(src[ci]!);
@@ -107,14 +107,16 @@ export class CodePointText {
 /**
  * Collects output text into chunks of at most MAX_CHUNK units. Small pieces
  * are merged with their neighbours so that editing does not fragment the
- * text into many tiny chunks. Each chunk's code point count is computed from
- * its own string, so it always agrees with codePointLength.
+ * text into many small chunks. Code point counts are carried along, not
+ * recounted, except where a piece is cut.
  */
 class ChunkBuilder {
   private readonly chunks: Chunk[] = [];
   private buf = "";
+  private bufCp = 0;
 
-  text(s: string): void {
+  /** Appends s, which has cp code points. */
+  text(s: string, cp: number): void {
     if (s.length === 0) return;
     if (this.buf.length === 0) {
       // Continue the previous chunk if it has room, so that typing one
@@ -123,15 +125,39 @@ class ChunkBuilder {
       if (last && last.s.length + s.length <= MAX_CHUNK) {
         this.chunks.pop();
         this.buf = last.s;
+        this.bufCp = last.cp;
       }
     }
-    this.buf += s;
+    this.append(s, cp);
     if (this.buf.length > 2 * MAX_CHUNK) this.flush(false);
   }
 
   chunk(c: Chunk): void {
-    if (this.buf.length > 0 && this.buf.length + c.s.length <= MAX_CHUNK) {
-      this.buf += c.s;
+    const n = this.buf.length;
+    if (n === 0) {
+      // Mend fragments on the way: a small chunk joins its neighbour.
+      const last = this.chunks[this.chunks.length - 1];
+      if (last && (c.s.length < MAX_CHUNK / 4 || last.s.length < MAX_CHUNK / 4) && last.s.length + c.s.length <= MAX_CHUNK) {
+        this.chunks.pop();
+        this.buf = last.s;
+        this.bufCp = last.cp;
+        this.append(c.s, c.cp);
+        return;
+      }
+      this.chunks.push(c);
+      return;
+    }
+    if (n + c.s.length <= MAX_CHUNK) {
+      this.append(c.s, c.cp);
+      return;
+    }
+    if (n < MAX_CHUNK / 2) {
+      // A small piece next to a full chunk: share the text out between two
+      // chunks rather than leave a sliver (typing at chunk boundaries
+      // would otherwise cut the text into ever smaller chunks).
+      this.append(c.s, c.cp);
+      this.cutAt(this.buf.length >> 1);
+      this.flush(true);
       return;
     }
     this.flush(true);
@@ -143,19 +169,43 @@ class ChunkBuilder {
     return this.chunks;
   }
 
+  private append(s: string, cp: number): void {
+    // Two halves of a pair meeting here are one code point, not two (only
+    // lone surrogates, which valid text never has, can meet this way).
+    if (isHigh(this.buf.charCodeAt(this.buf.length - 1)) && isLow(s.charCodeAt(0))) cp--;
+    this.buf += s;
+    this.bufCp += cp;
+  }
+
+  /** Emits buf[0, cut) as a chunk (never splitting a pair); keeps the rest. */
+  private cutAt(cut: number): void {
+    const s = this.buf;
+    if (cut > 0 && cut < s.length && isHigh(s.charCodeAt(cut - 1)) && isLow(s.charCodeAt(cut))) cut--;
+    const piece = s.slice(0, cut);
+    const cp = codePointLength(piece);
+    this.chunks.push({ s: piece, cp });
+    this.buf = s.slice(cut);
+    this.bufCp -= cp;
+  }
+
   /** Moves the buffer into chunks; keeps a short tail buffered unless `all`. */
   private flush(all: boolean): void {
-    let s = this.buf;
-    while (s.length > MAX_CHUNK || (all && s.length > 0)) {
-      let cut = Math.min(MAX_CHUNK, s.length);
-      // Never split a surrogate pair.
-      const last = s.charCodeAt(cut - 1);
-      if (cut < s.length && last >= 0xd800 && last <= 0xdbff) cut--;
-      const piece = s.slice(0, cut);
-      this.chunks.push({ s: piece, cp: codePointLength(piece) });
-      s = s.slice(cut);
-      if (!all && s.length <= MAX_CHUNK) break;
+    while (this.buf.length > MAX_CHUNK) {
+      // Up to two chunks' worth: halve it, so that no sliver is left over.
+      this.cutAt(this.buf.length <= 2 * MAX_CHUNK ? this.buf.length >> 1 : MAX_CHUNK);
+      if (!all && this.buf.length <= MAX_CHUNK) return;
     }
-    this.buf = s;
+    if (all && this.buf.length > 0) {
+      this.chunks.push({ s: this.buf, cp: this.bufCp });
+      this.buf = "";
+      this.bufCp = 0;
+    }
   }
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }

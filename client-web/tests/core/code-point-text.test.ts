@@ -45,6 +45,12 @@ describe("CodePointText", () => {
     }
   });
 
+  it("counts two lone surrogate halves that an edit brings together as one code point, like a string", () => {
+    const t = CodePointText.of("a\ud83db\udc4dc").apply([2, { d: 1 }]);
+    expect(t.toString()).toBe("a👍c");
+    expect(t.length).toBe(codePointLength("a👍c"));
+  });
+
   it("refuses an op that reads past the end, like apply", () => {
     const t = CodePointText.of("👍 Қазақ");
     expect(() => t.apply([8])).toThrow(OpDoesNotFitError);

@@ -3,19 +3,23 @@
 // Late ops are transformed past the ops sequenced since their base version
 // with side Right; resubmits are deduplicated by (client_id, client_seq).
 
-import { type SequencedEdit, type TextOp, apply, transform } from "../../src/core";
+import { CodePointText, type SequencedEdit, type TextOp, transform } from "../../src/core";
 
 export interface SequencedRecord extends SequencedEdit {
   readonly seq: number;
 }
 
 export class Sequencer {
-  text = "";
+  private doc = CodePointText.empty;
   readonly log: SequencedRecord[] = [];
   private readonly seen = new Map<string, SequencedRecord>();
 
   get version(): number {
     return this.log.length;
+  }
+
+  get text(): string {
+    return this.doc.toString();
   }
 
   /** Sequences a submit; returns the record and whether it was a duplicate. */
@@ -26,7 +30,7 @@ export class Sequencer {
     if (baseVersion > this.version) throw new Error(`version from the future: ${baseVersion} > ${this.version}`);
     let t = op;
     for (const r of this.log.slice(baseVersion)) t = transform(t, r.op, "right");
-    this.text = apply(this.text, t);
+    this.doc = this.doc.apply(t);
     const record: SequencedRecord = { version: this.version + 1, seq: this.version + 1, op: t, clientId, clientSeq };
     this.log.push(record);
     this.seen.set(key, record);
