@@ -20,6 +20,15 @@ constexpr Workload kWorkloads[] = {
      "replay editing traces through the engine (op objects, validate, apply)"},
     {"log-append", kenes::bench::log_append_main,
      "append small records to the RocksDB log with 1..N concurrent appenders"},
+    {"log-recover", kenes::bench::log_recover_main,
+     "open a log of 1M edit records across 100 documents and rebuild the state (snapshots + tail)"},
+    {"trace", kenes::bench::trace_main,
+     "an editing trace typed by one client through kenes-server, one reader, until the reader has it"},
+    {"echo-baseline", kenes::bench::echo_baseline_main,
+     "the trace workload's frames through a bare Beast echo (the physical limit for `trace`)"},
+    {"room", kenes::bench::room_main, "C clients typing R ops/s each in one consultation: latency to every other client"},
+    {"saturate", kenes::bench::saturate_main, "W writers on one document as fast as the client library takes edits"},
+    {"idle", kenes::bench::idle_main, "N idle authenticated connections: server RSS per connection"},
 };
 
 void usage(std::FILE* out) {

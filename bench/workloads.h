@@ -8,5 +8,11 @@ namespace kenes::bench {
 
 int engine_trace_main(int argc, char** argv);
 int log_append_main(int argc, char** argv);
+int log_recover_main(int argc, char** argv);
+int trace_main(int argc, char** argv);
+int echo_baseline_main(int argc, char** argv);
+int room_main(int argc, char** argv);
+int saturate_main(int argc, char** argv);
+int idle_main(int argc, char** argv);
 
 }  // namespace kenes::bench

@@ -194,9 +194,11 @@ engine::Status KenesClient::local_edit(const std::string& doc_id, const engine::
 void KenesClient::flush(const std::string& doc_id) {
   auto& doc = docs_[doc_id];
   if (!doc.has_outgoing()) return;
+  const uint64_t edits = doc.pending_count();
   auto taken = doc.take_outgoing(next_client_seq_++);
   if (!taken.ok()) return;
   const auto& out = taken.value();
+  if (on_submit) on_submit(doc_id, out.client_seq, edits);
   kenes::v1::ClientMessage m;
   m.set_request_id(next_request_id_++);
   auto* s = m.mutable_submit_op();

@@ -81,6 +81,11 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   std::function<void(const kenes::v1::LogRecord&)> on_record;
   std::function<void(const std::string& doc_id, uint64_t version)> on_remote_edit;
   std::function<void(const std::string& doc_id, uint64_t version, uint64_t client_seq)> on_ack;
+  // A new submit is about to be sent: `edits` local edits composed into it
+  // (measurement: kenes-bench maps each edit's hand-over time to the record
+  // the other clients will receive as (client_id, client_seq)). Not called
+  // for the resend of an in-flight op after a reconnect.
+  std::function<void(const std::string& doc_id, uint64_t client_seq, uint64_t edits)> on_submit;
   std::function<void(const kenes::v1::Error&)> on_error;
   std::function<void(const kenes::v1::ServerMessage&)> on_message;  // every message, first
   std::function<void(const std::string& reason)> on_closed;

@@ -1,0 +1,363 @@
+#include "server_target.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "storage/rocks_log.h"
+
+namespace kenes::bench {
+
+namespace fs = std::filesystem;
+
+const char* target_flags_usage() {
+  return "  --url ws://HOST:PORT   measure a running server (default: spawn one)\n"
+         "  --token T              token for --url (a chair or researcher token of its consultation)\n"
+         "  --spawn                spawn kenes-server on a temp data folder and a free loopback port (default)\n"
+         "  --server-bin PATH      kenes-server to spawn (default: ../server/kenes-server next to kenes-bench)\n"
+         "  --durability MODE      fsync (default) | wal | none, for the spawned server\n"
+         "  --server-threads N     --threads of the spawned server (default 2)\n"
+         "  --keep-server-log      keep the spawned server's folder and log (path on stderr)\n";
+}
+
+bool parse_target_flag(int argc, char** argv, int& i, TargetOptions& o, std::string* error) {
+  std::string flag = argv[i];
+  if (flag == "--spawn") {
+    o.url.clear();
+    return true;
+  }
+  if (flag == "--keep-server-log") {
+    o.keep_server_log = true;
+    return true;
+  }
+  if (flag != "--url" && flag != "--token" && flag != "--server-bin" && flag != "--durability" &&
+      flag != "--server-threads") {
+    return false;
+  }
+  if (i + 1 >= argc) {
+    *error = flag + " needs a value";
+    return true;
+  }
+  std::string value = argv[++i];
+  if (flag == "--url") o.url = value;
+  if (flag == "--token") o.token = value;
+  if (flag == "--server-bin") o.server_bin = value;
+  if (flag == "--durability") {
+    if (value != "fsync" && value != "wal" && value != "none") *error = "--durability must be fsync, wal or none";
+    o.durability = value;
+  }
+  if (flag == "--server-threads") {
+    try {
+      o.server_threads = std::stoi(value);
+    } catch (...) {
+      *error = "bad --server-threads";
+    }
+  }
+  return true;
+}
+
+uint64_t raise_fd_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;
+  if (rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+    ::getrlimit(RLIMIT_NOFILE, &rl);
+  }
+  return rl.rlim_cur;
+}
+
+namespace {
+
+std::string default_server_bin() {
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return "kenes-server";
+  return (self.parent_path().parent_path() / "server" / "kenes-server").string();
+}
+
+int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::unique_ptr<ServerTarget> ServerTarget::start(const TargetOptions& o, std::string* error,
+                                                  const std::function<std::string(storage::Log&)>& prepare) {
+  std::unique_ptr<ServerTarget> t(new ServerTarget());
+  if (!o.url.empty()) {
+    // ws://host:port[/ws]
+    std::string rest = o.url;
+    if (rest.rfind("ws://", 0) == 0) rest = rest.substr(5);
+    auto slash = rest.find('/');
+    if (slash != std::string::npos) rest = rest.substr(0, slash);
+    auto colon = rest.rfind(':');
+    if (colon == std::string::npos) {
+      *error = "--url must be ws://HOST:PORT";
+      return nullptr;
+    }
+    t->host_ = rest.substr(0, colon);
+    try {
+      t->port_ = static_cast<uint16_t>(std::stoi(rest.substr(colon + 1)));
+    } catch (...) {
+      *error = "--url must be ws://HOST:PORT";
+      return nullptr;
+    }
+    if (o.token.empty()) {
+      *error = "--url needs --token";
+      return nullptr;
+    }
+    t->given_token_ = o.token;
+    t->durability_ = "(server's own)";
+    return t;
+  }
+
+  std::string bin = o.server_bin.empty() ? default_server_bin() : o.server_bin;
+  if (::access(bin.c_str(), X_OK) != 0) {
+    *error = "no kenes-server at " + bin + " (build it, or pass --server-bin)";
+    return nullptr;
+  }
+  std::string tmpl = (fs::temp_directory_path() / "kenes-bench-server-XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) {
+    *error = "cannot create a temp folder";
+    return nullptr;
+  }
+  t->dir_ = tmpl;
+  t->keep_log_ = o.keep_server_log;
+  t->durability_ = o.durability;
+  std::string data = t->dir_ + "/data";
+  if (prepare) {
+    auto log = storage::RocksLog::open(data + "/log", storage::RocksLogOptions{});
+    if (!log.ok()) {
+      *error = "cannot prepare the data folder: " + log.status().to_string();
+      return nullptr;
+    }
+    std::string err = prepare(**log);
+    if (!err.empty()) {
+      *error = "cannot prepare the data folder: " + err;
+      return nullptr;
+    }
+  }
+
+  int out[2];
+  if (::pipe(out) != 0) {
+    *error = "pipe failed";
+    return nullptr;
+  }
+  std::vector<std::string> args{bin,
+                                "--listen", "127.0.0.1:0",
+                                "--data-dir", data,
+                                "--web-root", t->dir_ + "/web",
+                                "--durability", o.durability,
+                                "--threads", std::to_string(o.server_threads),
+                                "--demo"};
+  std::string log_path = t->dir_ + "/server.log";
+  // Everything the child needs is made before fork(): the bench may have
+  // threads, and only async-signal-safe calls are allowed in the child.
+  std::vector<char*> child_argv;
+  for (auto& a : args) child_argv.push_back(a.data());
+  child_argv.push_back(nullptr);
+  int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  ::fcntl(out[0], F_SETFD, FD_CLOEXEC);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    *error = "fork failed";
+    return nullptr;
+  }
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::close(out[0]);
+    ::close(out[1]);
+    if (log_fd >= 0) ::dup2(log_fd, 2);
+    ::execv(bin.c_str(), child_argv.data());
+    _exit(127);
+  }
+  ::close(out[1]);
+  if (log_fd >= 0) ::close(log_fd);
+  t->pid_ = pid;
+  // The demo banner on stdout names the address: "Kenes is running at http://127.0.0.1:PORT".
+  std::string seen;
+  char buf[4096];
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  bool found = false;
+  while (!found && std::chrono::steady_clock::now() < deadline) {
+    ssize_t n = ::read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    seen.append(buf, static_cast<size_t>(n));
+    auto at = seen.find("running at http://");
+    if (at != std::string::npos) {
+      auto end = seen.find_first_of(" \n", at + 18);
+      if (end == std::string::npos) continue;
+      std::string hostport = seen.substr(at + 18, end - at - 18);
+      auto colon = hostport.rfind(':');
+      t->host_ = hostport.substr(0, colon);
+      t->port_ = static_cast<uint16_t>(std::stoi(hostport.substr(colon + 1)));
+      found = true;
+    }
+  }
+  // Keep draining stdout so the server never blocks on a full pipe.
+  std::thread([fd = out[0]] {
+    char b[1024];
+    while (::read(fd, b, sizeof b) > 0) {
+    }
+    ::close(fd);
+  }).detach();
+  if (!found) {
+    std::ifstream lf(log_path);
+    std::stringstream ss;
+    ss << lf.rdbuf();
+    *error = "kenes-server did not start; its log:\n" + ss.str();
+    return nullptr;  // the destructor kills and removes it
+  }
+  std::ifstream key(data + "/secret.key", std::ios::binary);
+  std::string secret((std::istreambuf_iterator<char>(key)), std::istreambuf_iterator<char>());
+  if (secret.size() != 32) {
+    *error = "cannot read " + data + "/secret.key";
+    return nullptr;
+  }
+  t->signer_ = std::make_unique<server::TokenSigner>(secret);
+  std::fprintf(stderr, "spawned kenes-server pid %d on %s (durability %s, data %s)\n", static_cast<int>(pid),
+               t->url().c_str(), o.durability.c_str(), data.c_str());
+  return t;
+}
+
+ServerTarget::~ServerTarget() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    bool gone = false;
+    for (int i = 0; i < 2000 && !gone; ++i) {
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) gone = true;
+      else std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (!gone) {
+      std::fprintf(stderr, "kenes-server pid %d did not stop in 20 s; killing it\n", static_cast<int>(pid_));
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  if (!dir_.empty()) {
+    if (keep_log_) {
+      std::fprintf(stderr, "kept the spawned server's folder: %s\n", dir_.c_str());
+    } else {
+      std::error_code ec;
+      fs::remove_all(dir_, ec);
+    }
+  }
+}
+
+std::string ServerTarget::token(kenes::v1::Role role, const std::string& participant,
+                                const std::string& consultation) const {
+  if (!signer_) return given_token_;
+  server::TokenClaims c;
+  c.consultation_id = consultation;
+  c.participant_id = participant;
+  c.display_name = "Bench " + participant;
+  c.role = role;
+  c.expires_unix = now_unix() + 24 * 3600;
+  return signer_->sign(c);
+}
+
+uint64_t ServerTarget::rss_bytes() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream status("/proc/" + std::to_string(pid_) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      return std::stoull(line.substr(6)) * 1024;  // "VmRSS:   12345 kB"
+    }
+  }
+  return 0;
+}
+
+// ------------------------------------------------------------ ClientThreads
+
+ClientThreads::ClientThreads(int threads) {
+  for (int i = 0; i < std::max(1, threads); ++i) {
+    ios_.push_back(std::make_unique<boost::asio::io_context>(1));
+    guards_.push_back(boost::asio::make_work_guard(*ios_.back()));
+  }
+  for (auto& io : ios_) threads_.emplace_back([io = io.get()] { io->run(); });
+}
+
+ClientThreads::~ClientThreads() { stop(); }
+
+void ClientThreads::stop() {
+  guards_.clear();
+  for (auto& io : ios_) io->stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+}
+
+void ClientThreads::run(int i, const std::function<void()>& fn) {
+  std::promise<void> done;
+  boost::asio::post(io(i), [&] {
+    fn();
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+void ClientThreads::run_all(const std::function<void(int)>& fn) {
+  for (int i = 0; i < size(); ++i) run(i, [&] { fn(i); });
+}
+
+// ------------------------------------------------------------ helpers
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+double percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  // Nearest rank.
+  size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size())));
+  rank = std::clamp<size_t>(rank, 1, v.size());
+  return v[rank - 1];
+}
+
+std::string json_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      out += b;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+bool wait_for(const std::function<bool()>& done, double timeout_seconds, double poll_seconds) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_seconds);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::duration<double>(poll_seconds));
+  }
+  return true;
+}
+
+}  // namespace kenes::bench
