@@ -24,6 +24,7 @@ constexpr DemoPerson kPeople[] = {
     {"demo-researcher", "Daniyar (researcher)", kenes::v1::ROLE_RESEARCHER},
     {"demo-member-1", "Elena (board member)", kenes::v1::ROLE_MEMBER},
     {"demo-member-2", "Nurlan (board member)", kenes::v1::ROLE_MEMBER},
+    {"demo-observer", "Saule (observer)", kenes::v1::ROLE_OBSERVER},
 };
 
 std::string get_string(const json::object& o, const char* key) {

@@ -2,7 +2,8 @@
 
 // The demo consultation that `kenes-server --demo` creates on an empty data
 // folder, so that a newcomer sees a realistic consultation at once: the ROAM-X
-// category and theme structure, a few indicators, four invited people and a
+// category and theme structure, a few indicators, five invited people (chair,
+// researcher, two members, an observer) and a
 // first paragraph of one draft.
 
 #include <optional>
@@ -18,7 +19,7 @@ namespace kenes::server {
 inline constexpr char kDemoConsultationId[] = "demo";
 
 struct DemoLink {
-  std::string label;  // "chair", "researcher", "member", "member"
+  std::string label;  // the role: "chair", "researcher", "member", "observer"
   std::string name;
   std::string url;
 };
@@ -39,7 +40,7 @@ std::string append_consultation_created(storage::Log& log, const std::string& id
 // consultation "demo". Returns an error message, empty on success.
 std::string create_demo_consultation(storage::Log& log);
 
-// Invite links for the demo's four people, valid for 30 days.
+// Invite links for the demo's people, valid for 30 days.
 std::vector<DemoLink> demo_links(const TokenSigner& signer, const std::string& public_url);
 
 }  // namespace kenes::server
