@@ -1,7 +1,7 @@
 // kenes-bench log-recover: how long a restart takes on a big log.
 //
 //   kenes-bench log-recover [--records N] [--documents D] [--snapshot-every K]
-//                           [--runs N] [--dir PATH]
+//                           [--tail N] [--runs N] [--dir PATH]
 //
 // Builds (once) a RocksDB log of one consultation holding N text-edit records
 // (default 1,000,000) across D documents (default 100) — single-character
@@ -9,7 +9,9 @@
 // kenes.v1.LogRecord payloads with client keys, the way a Room appends them,
 // plus the consultation's creation and a few invitations. Every K records
 // (default 10,000, the server's --snapshot-every default) a snapshot set is
-// written from ConsultationState::snapshots(only_changed), as a Room does.
+// written from ConsultationState::snapshots(only_changed), as a Room does,
+// except in the last --tail records (default 10,000: a restart after a crash
+// just before the next snapshot, the worst case; 0 is a clean shutdown).
 //
 // Then, --runs times (default 5; medians reported): open the log with
 // RocksLog::open and rebuild the state with server::recover_consultation —
@@ -55,13 +57,16 @@ struct RecoverOptions {
   uint64_t records = 1000000;
   int documents = 100;
   uint64_t snapshot_every = 10000;
+  // Records after the last snapshot. A clean shutdown leaves none; a crash
+  // up to snapshot_every (the default, the worst case).
+  uint64_t tail = 10000;
   int runs = 5;
   std::string dir;
 };
 
 std::string marker_text(const RecoverOptions& o) {
   return "records=" + std::to_string(o.records) + " documents=" + std::to_string(o.documents) +
-         " snapshot_every=" + std::to_string(o.snapshot_every) + " format=1\n";
+         " snapshot_every=" + std::to_string(o.snapshot_every) + " tail=" + std::to_string(o.tail) + " format=1\n";
 }
 
 // Builds the log in `path`. Returns an error message, empty on success.
@@ -83,6 +88,7 @@ std::string build_log(const RecoverOptions& o, const std::string& path) {
     batch_records.push_back(std::move(rec));
   };
   uint64_t since_snapshot = 0;
+  const uint64_t final_head = 1 + kParticipants + o.records;
   auto flush = [&]() -> std::string {
     if (batch.empty()) return {};
     auto r = log.append(kConsultation, std::move(batch));
@@ -96,7 +102,7 @@ std::string build_log(const RecoverOptions& o, const std::string& path) {
     }
     batch_records.clear();
     if (seq != r.value().last_seq) return "seq mismatch";
-    if (since_snapshot >= o.snapshot_every) {
+    if (since_snapshot >= o.snapshot_every && seq + o.tail <= final_head) {
       std::vector<storage::SnapshotEntry> entries;
       for (auto& s : state.snapshots(true)) entries.push_back({std::move(s.name), s.version, std::move(s.bytes)});
       storage::Status st = log.write_snapshots(kConsultation, seq, std::move(entries));
@@ -236,7 +242,7 @@ Measured open_and_recover(const std::string& path, bool use_snapshots, bool keep
 void usage(std::FILE* out) {
   std::fprintf(out,
                "usage: kenes-bench log-recover [--records N] [--documents D] [--snapshot-every K] [--runs N]\n"
-               "                               [--dir PATH]\n\n"
+               "                               [--tail N] [--dir PATH]\n\n"
                "Builds a log of N text-edit records (default 1000000) across D documents (default 100) with\n"
                "snapshots every K records (default 10000), then times opening it and rebuilding the state with\n"
                "snapshots + tail, and replaying everything. --dir keeps the log for later runs.\n");
@@ -263,6 +269,7 @@ int log_recover_main(int argc, char** argv) {
       else if (flag == "--documents") o.documents = std::max(1, std::stoi(value));
       else if (flag == "--snapshot-every") o.snapshot_every = std::max<uint64_t>(1, std::stoull(value));
       else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
+      else if (flag == "--tail") o.tail = std::stoull(value);
       else if (flag == "--dir") o.dir = value;
       else {
         std::fprintf(stderr, "log-recover: unknown option %s\n\n", flag.c_str());
@@ -345,10 +352,10 @@ int log_recover_main(int argc, char** argv) {
   }
   std::printf(
       "{\"workload\":\"log-recover\",\"records\":%llu,\"documents\":%d,\"log_records\":%llu,\"snapshot_every\":%llu,"
-      "\"seconds\":%.4f,\"seconds_without_snapshots\":%.4f,\"tail_records\":%llu,\"replayed_without_snapshots\":%llu,"
+      "\"tail\":%llu,\"seconds\":%.4f,\"seconds_without_snapshots\":%.4f,\"tail_records\":%llu,\"replayed_without_snapshots\":%llu,"
       "\"states_match\":%s,\"runs\":%d,\"build_seconds\":%.1f,\"page_cache\":\"warm\"}\n",
       static_cast<unsigned long long>(o.records), o.documents, static_cast<unsigned long long>(head),
-      static_cast<unsigned long long>(o.snapshot_every), median(with), median(without),
+      static_cast<unsigned long long>(o.snapshot_every), static_cast<unsigned long long>(o.tail), median(with), median(without),
       static_cast<unsigned long long>(tail), static_cast<unsigned long long>(replayed_all),
       states_match ? "true" : "false", o.runs, build_seconds);
   std::fflush(stdout);
