@@ -1,5 +1,7 @@
 // kenes-server: see --help, README.md and server/README.md.
 
+#include <sys/resource.h>
+
 #include <cstdio>
 
 #include "demo.h"
@@ -8,8 +10,23 @@
 #include "server.h"
 #include "version.h"
 
+namespace {
+
+// Every connection is a file descriptor, and the usual soft limit (1024) is
+// far below --max-connections: take the hard limit the operator allows.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace kenes::server;
+  raise_fd_limit();
   ParsedOptions parsed = parse_server_options(argc, argv);
   if (!parsed.options) return parsed.exit_code;
   const ServerOptions& o = *parsed.options;

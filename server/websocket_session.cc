@@ -62,6 +62,11 @@ WebSocketSession::~WebSocketSession() {
 
 void WebSocketSession::start(beast::http::request<beast::http::string_body> request) {
   beast::get_lowest_layer(ws_).expires_never();
+  // Small frames that must leave at once: with Nagle's algorithm a second
+  // frame (a broadcast right after an ack) waits for the peer's delayed ACK,
+  // up to 40 ms on Linux, which was the p99 of `kenes-bench room`.
+  beast::error_code nodelay_ec;
+  beast::get_lowest_layer(ws_).socket().set_option(asio::ip::tcp::no_delay(true), nodelay_ec);
   websocket::stream_base::timeout timeouts{};
   timeouts.handshake_timeout = std::chrono::seconds(ctx_.options.handshake_timeout_seconds);
   timeouts.idle_timeout = std::chrono::seconds(ctx_.options.idle_timeout_seconds);
