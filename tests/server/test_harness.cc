@@ -1,9 +1,19 @@
 #include "test_harness.h"
 
-#include "logger.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <cstdlib>
+#include <fstream>
 #include <random>
+
+#include "logger.h"
+#include "secret_key.h"
 
 namespace kenes::testing {
 
@@ -137,6 +147,151 @@ bool ClientPool::wait_until(const std::function<bool()>& done, std::chrono::mill
 uint64_t test_seed() {
   if (const char* s = std::getenv("KENES_TEST_SEED")) return std::strtoull(s, nullptr, 10);
   return std::random_device{}();
+}
+
+uint16_t free_loopback_port() {
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+std::string token_for_data_dir(const fs::path& data_dir, kenes::v1::Role role, const std::string& participant_id,
+                               const std::string& consultation) {
+  fs::path key_path = data_dir / "secret.key";
+  if (!fs::exists(key_path)) throw std::runtime_error("no secret key at " + key_path.string());
+  auto key = server::load_or_create_secret_key(key_path.string());
+  if (!key.error.empty()) throw std::runtime_error(key.error);
+  server::TokenClaims c;
+  c.consultation_id = consultation;
+  c.participant_id = participant_id;
+  c.display_name = "Test " + participant_id;
+  c.role = role;
+  c.expires_unix =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
+      3600;
+  return server::TokenSigner(key.key).sign(c);
+}
+
+ServerProcess::ServerProcess(std::string binary, std::vector<std::string> args, fs::path log_path)
+    : binary_(std::move(binary)), args_(std::move(args)), log_path_(std::move(log_path)) {}
+
+ServerProcess::~ServerProcess() {
+  if (pid_ > 0) kill9();
+}
+
+bool ServerProcess::start_and_wait_ready(uint16_t port, std::string* why, std::chrono::milliseconds timeout) {
+  if (pid_ > 0) {
+    *why = "already running";
+    return false;
+  }
+  // Everything the child needs is built before fork: between fork and exec
+  // only async-signal-safe calls (this process has other threads).
+  std::vector<std::string> argv_strings = {binary_};
+  argv_strings.insert(argv_strings.end(), args_.begin(), args_.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_strings) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::string log_path = log_path_.string();
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    *why = "fork failed";
+    return false;
+  }
+  if (pid == 0) {
+    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      ::close(fd);
+    }
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  pid_ = pid;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      *why = "kenes-server exited during start-up (status " + std::to_string(status) + "):\n" + log_tail();
+      return false;
+    }
+    if (http_get(port, "/readyz").status == 200) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  *why = "kenes-server was not ready in time:\n" + log_tail();
+  return false;
+}
+
+void ServerProcess::kill9() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void ServerProcess::signal(int signo) {
+  if (pid_ > 0) ::kill(pid_, signo);
+}
+
+std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return std::nullopt;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return status;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+std::string ServerProcess::log_tail(size_t max_bytes) const {
+  std::ifstream in(log_path_, std::ios::binary);
+  std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return all.size() <= max_bytes ? all : all.substr(all.size() - max_bytes);
+}
+
+HttpReply http_request(uint16_t port, const std::string& method, const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  HttpReply reply;
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) req.set(name, value);
+  if (req.method() == http::verb::post) req.body() = "x=1";
+  req.prepare_payload();
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.skip(req.method() == http::verb::head);  // a HEAD response has no body, whatever Content-Length says
+  bool done = false;
+  // Asynchronous only for the deadline: tcp_stream's timeout covers async operations.
+  stream.expires_after(std::chrono::seconds(5));
+  stream.async_connect(
+      boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+        if (ec) return;
+        http::async_write(stream, req, [&](beast::error_code ec, std::size_t) {
+          if (ec) return;
+          http::async_read(stream, buffer, parser, [&](beast::error_code ec, std::size_t) { done = !ec; });
+        });
+      });
+  io.run();
+  if (!done) return reply;
+  auto res = parser.release();
+  reply.status = static_cast<int>(res.result_int());
+  for (const auto& field : res) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[name] = std::string(field.value());
+  }
+  reply.body = std::move(res.body());
+  return reply;
 }
 
 }  // namespace kenes::testing

@@ -5,6 +5,7 @@
 // thread. Nothing is mocked.
 
 #include <gtest/gtest.h>
+#include <sys/types.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -12,7 +13,9 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,5 +92,60 @@ class ClientPool {
 
 // A seed from KENES_TEST_SEED, or a fresh one; print it on failure.
 uint64_t test_seed();
+
+// A loopback port that was free a moment ago (bound to port 0, then closed),
+// for a server that must come back on the same port after a restart.
+uint16_t free_loopback_port();
+
+// A token signed with the key in <data_dir>/secret.key, as an operator's
+// tool would sign it. Throws if there is no key.
+std::string token_for_data_dir(const std::filesystem::path& data_dir, kenes::v1::Role role,
+                               const std::string& participant_id, const std::string& consultation = "demo");
+
+// The real kenes-server binary as a child process. Its stdout and stderr go
+// to `log_path` (appended to, so one file tells the story of every restart).
+// The destructor kills it if it still runs.
+class ServerProcess {
+ public:
+  ServerProcess(std::string binary, std::vector<std::string> args, std::filesystem::path log_path);
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  // Starts the process; then waits until GET /readyz on `port` answers 200.
+  // False (with the reason in *why) if it exited or did not get ready in time.
+  bool start_and_wait_ready(uint16_t port, std::string* why,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  void kill9();                  // SIGKILL, then reaps it
+  void signal(int signo);        // e.g. SIGTERM; does not wait
+  // Waits for the process to exit. The waitpid status, or nullopt on timeout.
+  std::optional<int> wait_exit(std::chrono::milliseconds timeout);
+  bool running() const { return pid_ > 0; }
+  // The last `max_bytes` of the log file, for failure messages.
+  std::string log_tail(size_t max_bytes = 4000) const;
+
+ private:
+  std::string binary_;
+  std::vector<std::string> args_;
+  std::filesystem::path log_path_;
+  pid_t pid_ = -1;
+};
+
+// One HTTP/1.1 request to 127.0.0.1:port on its own connection, with a
+// 5-second deadline: the status (0 if the request failed), the headers
+// (names lower-cased) and the body. `method` is "GET", "HEAD", "POST", ...
+// The target is sent as given, unnormalised (traversal tests need that).
+struct HttpReply {
+  int status = 0;
+  std::map<std::string, std::string> headers;
+  std::string body;
+  std::string header(const std::string& lower_case_name) const {
+    auto it = headers.find(lower_case_name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+HttpReply http_request(uint16_t port, const std::string& method, const std::string& target,
+                       const std::vector<std::pair<std::string, std::string>>& headers = {});
+inline HttpReply http_get(uint16_t port, const std::string& target) { return http_request(port, "GET", target); }
 
 }  // namespace kenes::testing

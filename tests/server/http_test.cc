@@ -1,0 +1,179 @@
+// The server's HTTP side over real HTTP on loopback: the web app from a
+// temporary --web-root (types, ETags, the single-page-app fallback, no way
+// out of the web root), the operator endpoints, the security headers.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "test_harness.h"
+
+namespace kenes::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kIndex[] = "<!doctype html><title>Kenes</title><div id=app></div>\n";
+constexpr char kScript[] = "console.log('kenes');\n";
+constexpr char kStyle[] = "body { margin: 0 }\n";
+constexpr char kSecret[] = "TOP-SECRET: outside the web root\n";
+
+void write_file(const fs::path& path, const std::string& content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// One server for the whole suite; the web root and a secret file beside it
+// are written before the first request.
+class HttpTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = new TestServer();
+    const fs::path root = server_->data_dir();
+    write_file(root / "web" / "index.html", kIndex);
+    write_file(root / "web" / "assets" / "app-3f9a1c.js", kScript);
+    write_file(root / "web" / "assets" / "style-77ab.css", kStyle);
+    write_file(root / "secret.txt", kSecret);
+    // Links that lead out of the web root.
+    fs::create_symlink(root / "secret.txt", root / "web" / "assets" / "leak.txt");
+    fs::create_directory_symlink(root, root / "web" / "outside");
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static HttpReply get(const std::string& target, const std::vector<std::pair<std::string, std::string>>& h = {}) {
+    return http_request(server_->port(), "GET", target, h);
+  }
+
+  static TestServer* server_;
+};
+TestServer* HttpTest::server_ = nullptr;
+
+void expect_security_headers(const HttpReply& r) {
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos)
+      << r.header("content-security-policy");
+}
+
+TEST_F(HttpTest, TheIndexIsServedAsHtmlWithTheSecurityHeaders) {
+  HttpReply r = get("/");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, kIndex);
+  EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(r.header("cache-control"), "no-cache");
+  expect_security_headers(r);
+}
+
+TEST_F(HttpTest, AnAssetHasItsContentTypeAndAnEtagThatRevalidatesTo304) {
+  HttpReply js = get("/assets/app-3f9a1c.js");
+  ASSERT_EQ(js.status, 200);
+  EXPECT_EQ(js.body, kScript);
+  EXPECT_EQ(js.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(js.header("cache-control").find("immutable"), std::string::npos) << js.header("cache-control");
+  const std::string etag = js.header("etag");
+  ASSERT_FALSE(etag.empty());
+  expect_security_headers(js);
+
+  HttpReply again = get("/assets/app-3f9a1c.js", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(again.body, "");
+  EXPECT_EQ(again.header("etag"), etag);
+
+  HttpReply stale = get("/assets/app-3f9a1c.js", {{"If-None-Match", "\"something-else\""}});
+  EXPECT_EQ(stale.status, 200);
+  EXPECT_EQ(stale.body, kScript);
+
+  HttpReply css = get("/assets/style-77ab.css");
+  ASSERT_EQ(css.status, 200);
+  EXPECT_EQ(css.header("content-type"), "text/css; charset=utf-8");
+}
+
+TEST_F(HttpTest, ClientSideRoutesGetTheApp) {
+  for (const char* route : {"/join", "/join?lang=kk", "/c/demo/i/R.1", "/c/demo/i/R.1.1/"}) {
+    HttpReply r = get(route);
+    EXPECT_EQ(r.status, 200) << route;
+    EXPECT_EQ(r.body, kIndex) << route;
+    EXPECT_EQ(r.header("content-type"), "text/html; charset=utf-8") << route;
+  }
+}
+
+TEST_F(HttpTest, AMissingAssetIsA404NotTheApp) {
+  HttpReply r = get("/assets/x.js");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.body.find("<!doctype"), std::string::npos) << r.body;
+  expect_security_headers(r);
+}
+
+TEST_F(HttpTest, TraversalAttemptsNeverReachAFileOutsideTheWebRoot) {
+  const std::vector<std::string> attempts = {
+      "/../secret.txt",
+      "/assets/../../secret.txt",
+      "/./../secret.txt",
+      "/%2e%2e/secret.txt",
+      "/%2E%2E/secret.txt",
+      "/assets/%2e%2e/%2e%2e/secret.txt",
+      "/..%2fsecret.txt",
+      "/assets/..%2f..%2fsecret.txt",
+      "/assets/..%5c..%5csecret.txt",
+      "/assets/%252e%252e/%252e%252e/secret.txt",
+      "/secret.txt%00.js",
+      "/assets/leak.txt",        // a symlink to the secret
+      "/outside/secret.txt",     // a symlinked folder outside the root
+      "/assets/../outside/secret.txt",
+  };
+  for (const auto& target : attempts) {
+    HttpReply r = get(target);
+    EXPECT_TRUE(r.status == 400 || r.status == 404) << target << " -> " << r.status;
+    EXPECT_EQ(r.body.find("TOP-SECRET"), std::string::npos) << target << " served the secret";
+  }
+}
+
+TEST_F(HttpTest, HeadGivesTheHeadersOfGetWithoutTheBody) {
+  HttpReply get_reply = get("/assets/app-3f9a1c.js");
+  HttpReply head = http_request(server_->port(), "HEAD", "/assets/app-3f9a1c.js");
+  ASSERT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.header("content-length"), std::to_string(std::string(kScript).size()));
+  EXPECT_EQ(head.header("content-type"), get_reply.header("content-type"));
+  EXPECT_EQ(head.header("etag"), get_reply.header("etag"));
+  expect_security_headers(head);
+}
+
+TEST_F(HttpTest, HealthAndReadinessAnswer200) {
+  HttpReply health = get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  expect_security_headers(health);
+  EXPECT_EQ(get("/readyz").status, 200);
+}
+
+TEST_F(HttpTest, MetricsAreInThePrometheusTextFormat) {
+  HttpReply r = get("/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type").rfind("text/plain; version=0.0.4", 0), 0u) << r.header("content-type");
+  for (const char* name : {"\nkenes_connections ", "\nkenes_rooms ", "kenes_append_latency_seconds_bucket{le=\"+Inf\"}",
+                           "kenes_errors_total{code=", "# TYPE kenes_ops_total counter"}) {
+    EXPECT_NE(r.body.find(name), std::string::npos) << name << " missing from\n" << r.body;
+  }
+}
+
+TEST_F(HttpTest, VersionIsJson) {
+  HttpReply r = get("/version");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "application/json");
+  EXPECT_EQ(r.body.rfind("{\"version\":\"", 0), 0u) << r.body;
+}
+
+TEST_F(HttpTest, OtherMethodsGet405WithTheAllowedOnes) {
+  for (const char* method : {"POST", "PUT", "DELETE"}) {
+    for (const char* target : {"/", "/healthz", "/assets/app-3f9a1c.js"}) {
+      HttpReply r = http_request(server_->port(), method, target);
+      EXPECT_EQ(r.status, 405) << method << " " << target;
+      EXPECT_EQ(r.header("allow"), "GET, HEAD") << method << " " << target;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace kenes::testing
