@@ -9,8 +9,13 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
+#include "engine/text_op.h"
 #include "kenes/v1/log.pb.h"
+#include "kenes_client.h"
+#include "logger.h"
+#include "server.h"
 #include "storage/rocks_log.h"
 #include "storage/rocks_log_testing.h"
 #include "storage/test_support.h"
@@ -80,7 +85,7 @@ class AdminTest : public ::testing::Test {
 TEST_F(AdminTest, EveryCommandPrintsItsHelp) {
   AdminRun top = admin("--help");
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair"}) {
+  for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair", "create-consultation", "invite"}) {
     EXPECT_NE(top.output.find(c), std::string::npos) << c;
     AdminRun help = admin(std::string(c) + " --help");
     EXPECT_EQ(help.exit_code, 0) << c;
@@ -248,6 +253,221 @@ TEST(AdminBackupTest, BackupWhileAnotherProcessAppendsRestoresIntoAnEmptyDataFol
   auto head_line = backup.output.substr(backup.output.find("crash: head "));
   std::string head = head_line.substr(std::string("crash: head ").size(), head_line.find('\n') - std::string("crash: head ").size());
   EXPECT_NE(verify.output.find("head " + head), std::string::npos) << verify.output << "\n" << head;
+}
+
+// ------------------------------------------------ create-consultation, invite
+
+// The first line of `output` holding an invite link, and the token in it.
+std::string link_in(const std::string& output) {
+  for (const auto& line : lines_of(output)) {
+    if (line.find("/join#token=") != std::string::npos) return line;
+  }
+  return {};
+}
+std::string token_in(const std::string& link) {
+  auto at = link.find("#token=");
+  return at == std::string::npos ? std::string() : link.substr(at + 7);
+}
+
+// kenes-server, in this process, on a data folder, until the object goes.
+class RunningServer {
+ public:
+  explicit RunningServer(const std::string& data_dir) {
+    server::ServerOptions o;
+    o.listen = "127.0.0.1:0";
+    o.data_dir = data_dir;
+    o.web_root = data_dir + "/web";
+    o.threads = 1;
+    server::set_min_log_level(server::LogLevel::kError);
+    server_ = std::make_unique<server::Server>(o);
+    error_ = server_->open();
+    if (error_.empty()) thread_ = std::thread([this] { server_->run(); });
+  }
+  ~RunningServer() {
+    if (thread_.joinable()) {
+      server_->stop();
+      thread_.join();
+    }
+  }
+  const std::string& error() const { return error_; }
+  uint16_t port() const { return server_->port(); }
+
+ private:
+  std::unique_ptr<server::Server> server_;
+  std::string error_;
+  std::thread thread_;
+};
+
+// What a participant opening an invite link gets: live with a Welcome, and
+// (if they try) an acknowledged edit — or the error that stopped them.
+struct Visit {
+  bool live = false;
+  kenes::v1::Welcome welcome;
+  bool edit_acknowledged = false;
+  std::string error;
+};
+
+Visit visit(uint16_t port, const std::string& token, const std::string& consultation, bool edit) {
+  boost::asio::io_context io;
+  client::ClientOptions o;
+  o.port = port;
+  o.token = token;
+  o.consultation_id = consultation;
+  o.auto_reconnect = false;
+  auto c = std::make_shared<client::KenesClient>(io, o);
+  client::KenesClient* raw = c.get();
+  Visit v;
+  raw->on_live = [&] {
+    v.live = true;
+    v.welcome = raw->welcome();
+    if (!edit) return io.stop();
+    engine::TextOp op;
+    op.insert("First words of the draft.");
+    if (!raw->local_edit("indicator/R.1", op).ok()) io.stop();
+  };
+  raw->on_ack = [&](const std::string&, uint64_t, uint64_t) {
+    v.edit_acknowledged = true;
+    io.stop();
+  };
+  raw->on_error = [&](const kenes::v1::Error& e) {
+    v.error = kenes::v1::ErrorCode_Name(e.code()) + ": " + e.message();
+    io.stop();
+  };
+  raw->on_closed = [&](const std::string& why) {
+    if (v.error.empty()) v.error = "closed: " + why;
+    io.stop();
+  };
+  raw->connect();
+  io.run_for(std::chrono::seconds(10));
+  raw->close();
+  return v;
+}
+
+constexpr char kSmallFramework[] = R"({"edition": "Test framework 1", "source": "kenes tests",
+  "categories": [{"id": "R", "title": "Rights", "themes": [{"id": "R.1", "title": "Policy",
+    "questions": [{"id": "R.1.1", "title": "Is there a law?",
+      "indicators": [{"id": "R.1.1.a", "title": "A law exists", "core": true, "sources": ["statute"]}]}]}]}]})";
+
+TEST(AdminConsultationTest, CreateConsultationPrintsAChairLinkThatTheStartedServerServes) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  AdminRun created = admin("create-consultation --data-dir " + data +
+                           " --id kz-2026 --title 'Kazakhstan 2026 — ROAM-X' --chair-name 'Aigerim' "
+                           "--base-url https://kenes.example.org/");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_NE(created.output.find("created consultation kz-2026"), std::string::npos) << created.output;
+  std::string link = link_in(created.output);
+  EXPECT_EQ(link.rfind("https://kenes.example.org/join#token=v1.", 0), 0u) << created.output;
+  EXPECT_TRUE(std::filesystem::exists(data + "/secret.key"));
+
+  AdminRun verify = admin("verify --data-dir " + data);
+  EXPECT_EQ(verify.exit_code, 0) << verify.output;
+  EXPECT_NE(verify.output.find("consultation kz-2026: ok: 1 records"), std::string::npos) << verify.output;
+  auto first = boost::json::parse(lines_of(admin("dump --data-dir " + data + " --consultation kz-2026").output).at(0));
+  EXPECT_EQ(first.at("consultation_created").at("title").as_string(), "Kazakhstan 2026 — ROAM-X") << first;
+
+  RunningServer server(data);
+  ASSERT_EQ(server.error(), "");
+  Visit chair = visit(server.port(), token_in(link), "kz-2026", /*edit=*/true);
+  ASSERT_TRUE(chair.live) << chair.error;
+  EXPECT_EQ(chair.welcome.role(), kenes::v1::ROLE_CHAIR);
+  EXPECT_EQ(chair.welcome.consultation_id(), "kz-2026");
+  EXPECT_EQ(chair.welcome.display_name(), "Aigerim");
+  EXPECT_TRUE(chair.edit_acknowledged) << chair.error;
+}
+
+TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramework) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  std::ofstream(dir.sub("framework.json")) << kSmallFramework;
+  AdminRun with_file = admin("create-consultation -d " + data + " --id small --title Small --framework " +
+                             dir.sub("framework.json"));
+  ASSERT_EQ(with_file.exit_code, 0) << with_file.output;
+  EXPECT_NE(with_file.output.find("framework Test framework 1, 1 indicators"), std::string::npos) << with_file.output;
+
+  AdminRun again = admin("create-consultation -d " + data + " --id small --title 'Small again'");
+  EXPECT_EQ(again.exit_code, 1) << again.output;
+  EXPECT_NE(again.output.find("consultation small already exists"), std::string::npos) << again.output;
+  EXPECT_NE(admin("verify -d " + data).output.find("consultation small: ok: 1 records"), std::string::npos);
+
+  std::ofstream(dir.sub("broken.json")) << "{\"edition\": ";
+  AdminRun broken = admin("create-consultation -d " + data + " --id other --title Other --framework " +
+                          dir.sub("broken.json"));
+  EXPECT_EQ(broken.exit_code, 2) << broken.output;
+  EXPECT_NE(broken.output.find("framework file is not a JSON object"), std::string::npos) << broken.output;
+  AdminRun missing = admin("create-consultation -d " + data + " --id other --title Other --framework " +
+                           dir.sub("nowhere.json"));
+  EXPECT_EQ(missing.exit_code, 3) << missing.output;
+  EXPECT_EQ(admin("create-consultation -d " + data + " --id 'bad id' --title X").exit_code, 2);
+  EXPECT_EQ(admin("create-consultation -d " + data + " --title 'No id'").exit_code, 2);
+  EXPECT_EQ(admin("verify -d " + data).output.find("consultation other"), std::string::npos)
+      << "a refused create must leave nothing behind";
+}
+
+TEST(AdminConsultationTest, CreateConsultationRefusesWhileTheServerHoldsTheFolder) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  RunningServer server(data);
+  ASSERT_EQ(server.error(), "");
+  AdminRun r = admin("create-consultation --data-dir " + data + " --id late --title Late");
+  EXPECT_EQ(r.exit_code, 3) << r.output;
+  EXPECT_NE(r.output.find("in use by another process (is kenes-server running on this folder?)"), std::string::npos)
+      << r.output;
+  EXPECT_EQ(link_in(r.output), "");
+}
+
+TEST(AdminConsultationTest, InviteWorksWhileTheServerRunsAndItsLinkAdmitsThatRole) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  ASSERT_EQ(admin("create-consultation -d " + data + " --id kz-2026 --title KZ").exit_code, 0);
+  RunningServer server(data);
+  ASSERT_EQ(server.error(), "");
+
+  AdminRun observer = admin("invite -d " + data + " --consultation kz-2026 --role observer --name 'Әлия Нұрланқызы'");
+  ASSERT_EQ(observer.exit_code, 0) << observer.output;
+  EXPECT_NE(observer.output.find("(observer, participant observer-"), std::string::npos) << observer.output;
+  EXPECT_EQ(link_in(observer.output).rfind("http://127.0.0.1:8080/join#token=", 0), 0u) << observer.output;
+  Visit o = visit(server.port(), token_in(link_in(observer.output)), "kz-2026", /*edit=*/false);
+  ASSERT_TRUE(o.live) << o.error;
+  EXPECT_EQ(o.welcome.role(), kenes::v1::ROLE_OBSERVER);
+  EXPECT_EQ(o.welcome.display_name(), "Әлия Нұрланқызы");
+
+  AdminRun researcher = admin("invite -d " + data +
+                              " -c kz-2026 --role researcher --name Daniyar --participant daniyar --days 7");
+  ASSERT_EQ(researcher.exit_code, 0) << researcher.output;
+  Visit r = visit(server.port(), token_in(link_in(researcher.output)), "kz-2026", /*edit=*/true);
+  ASSERT_TRUE(r.live) << r.error;
+  EXPECT_EQ(r.welcome.participant_id(), "daniyar");
+  EXPECT_EQ(r.welcome.role(), kenes::v1::ROLE_RESEARCHER);
+  EXPECT_TRUE(r.edit_acknowledged) << r.error;
+
+  // Two links without --participant are two different people.
+  AdminRun a = admin("invite -d " + data + " -c kz-2026 --role member --name A");
+  AdminRun b = admin("invite -d " + data + " -c kz-2026 --role member --name B");
+  Visit va = visit(server.port(), token_in(link_in(a.output)), "kz-2026", false);
+  Visit vb = visit(server.port(), token_in(link_in(b.output)), "kz-2026", false);
+  ASSERT_TRUE(va.live && vb.live) << va.error << vb.error;
+  EXPECT_NE(va.welcome.participant_id(), vb.welcome.participant_id());
+}
+
+TEST(AdminConsultationTest, InviteRefusesBadArgumentsAnUnknownConsultationAndAFolderWithoutAKey) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  AdminRun no_key = admin("invite -d " + data + " -c kz --role member --name X");
+  EXPECT_EQ(no_key.exit_code, 3) << no_key.output;
+  EXPECT_NE(no_key.output.find("no secret key at"), std::string::npos) << no_key.output;
+
+  ASSERT_EQ(admin("create-consultation -d " + data + " --id kz --title KZ").exit_code, 0);
+  AdminRun bad_role = admin("invite -d " + data + " -c kz --role admin --name X");
+  EXPECT_EQ(bad_role.exit_code, 2) << bad_role.output;
+  EXPECT_NE(bad_role.output.find("--role must be chair, researcher, member or observer"), std::string::npos);
+  EXPECT_EQ(admin("invite -d " + data + " -c kz --role member --name ''").exit_code, 2);
+  EXPECT_EQ(admin("invite -d " + data + " -c kz --role member --name X --days 0").exit_code, 2);
+  EXPECT_EQ(admin("invite -d " + data + " -c kz --role member").exit_code, 2);
+  AdminRun unknown = admin("invite -d " + data + " -c elsewhere --role member --name X");
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
+  EXPECT_NE(unknown.output.find("there is no consultation elsewhere"), std::string::npos) << unknown.output;
+  EXPECT_EQ(link_in(unknown.output), "");
 }
 
 }  // namespace

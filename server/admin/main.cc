@@ -1,6 +1,7 @@
 // kenes-admin: the operator's tool for a Kenes data folder.
 //   kenes-admin COMMAND [options]      (COMMAND --help for its options)
 
+#include <algorithm>
 #include <cstdio>
 #include <string_view>
 
@@ -13,8 +14,10 @@ void usage(std::FILE* out) {
                "usage: kenes-admin COMMAND [options]   (COMMAND --help for its options)\n\n"
                "Operator commands for a Kenes data folder (default ./data; the log is in <data-dir>/log).\n"
                "Read-only commands work while the server runs.\n\n");
+  int width = 0;
+  for (const auto& c : kenes::admin::commands()) width = std::max(width, static_cast<int>(c.name.size()));
   for (const auto& c : kenes::admin::commands()) {
-    std::fprintf(out, "  %-10.*s %.*s\n", static_cast<int>(c.name.size()), c.name.data(),
+    std::fprintf(out, "  %-*.*s  %.*s\n", width, static_cast<int>(c.name.size()), c.name.data(),
                  static_cast<int>(c.summary.size()), c.summary.data());
   }
   std::fprintf(out,
