@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/post.hpp>
+#include <iostream>
 #include <filesystem>
 
 #include "editing_trace.h"
