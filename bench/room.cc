@@ -20,7 +20,7 @@
 // converged: after the typing stops, every client's text of every document is
 // the same (and nothing is left unacknowledged) within 60 s.
 //
-// --find-max runs C = 300, 400, 500, ... (--steps) until p99 >= 100 ms or a
+// --find-max runs C = 50, 100, 150, ... 300, 400, ... (--steps) until p99 >= 100 ms or a
 // run fails to converge, and reports the largest C with p99 < 100 ms.
 
 #include <algorithm>
@@ -54,7 +54,7 @@ struct RoomOptions {
   int client_threads = 2;
   int runs = 1;
   bool find_max = false;
-  std::vector<int> steps{300, 400, 500, 600, 800, 1000, 1200, 1600, 2000};
+  std::vector<int> steps{50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000};
   double limit_ms = 100;
   TargetOptions target;
 };
