@@ -1,8 +1,9 @@
 import { defineConfig } from "vitest/config";
 import SummaryReporter from "./tests/support/summary-reporter.ts";
 
-// End to end: a real kenes-server and real Chromium. One file, one story, run
-// in order; see tests/e2e/README.md.
+// End to end: a real kenes-server, real Chromium (the whole story, one file
+// run in order) and real Firefox (a smoke test). The files run one after the
+// other, each with its own server; see tests/e2e/README.md.
 export default defineConfig({
   test: {
     include: ["tests/e2e/**/*.e2e.test.ts"],

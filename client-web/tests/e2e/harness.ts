@@ -17,6 +17,7 @@ export const REPO_ROOT = resolve(CLIENT_ROOT, "..");
 export const WEB_ROOT = join(CLIENT_ROOT, "dist");
 export const ARTIFACTS = join(REPO_ROOT, "test-artifacts");
 export const CHROMIUM = process.env.KENES_CHROMIUM ?? "/usr/bin/chromium";
+export const FIREFOX = process.env.KENES_FIREFOX ?? "/usr/bin/firefox-esr";
 
 export interface ServerUnderTest {
   readonly name: string;
@@ -32,9 +33,15 @@ export interface ServerUnderTest {
 }
 
 /** Fails with a sentence that says what to do, before anything starts. */
-export function checkPrerequisites(): { mode: "real" | "fake"; bin: string } {
-  if (!existsSync(CHROMIUM)) {
+export function checkPrerequisites(browser: "chromium" | "firefox" = "chromium"): { mode: "real" | "fake"; bin: string } {
+  if (browser === "chromium" && !existsSync(CHROMIUM)) {
     throw new Error(`Chromium is missing (${CHROMIUM}). Install it with: apt-get install chromium`);
+  }
+  if (browser === "firefox" && !existsSync(FIREFOX)) {
+    throw new Error(
+      `Firefox is missing (${FIREFOX}). Install it with: apt-get install firefox-esr ` +
+        "(or point KENES_FIREFOX at a Firefox >= 129; never let a tool download one).",
+    );
   }
   if (!existsSync(join(WEB_ROOT, "index.html"))) {
     throw new Error("client-web/dist is missing. Build the web client first: cd client-web && npm ci && npm run build");
