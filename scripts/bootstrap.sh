@@ -2,7 +2,7 @@
 # Installs everything Kenes needs on Debian 12. Idempotent: when every package is
 # already installed it prints nothing and touches no package list.
 #   scripts/bootstrap.sh            C++ toolchain and libraries
-#   scripts/bootstrap.sh --browser  also Chromium (for the browser end-to-end tests)
+#   scripts/bootstrap.sh --browser  also Chromium and Firefox ESR (the browser end-to-end tests)
 set -euo pipefail
 
 # Never libboost-dev / libboost-all-dev: those are 1.74 and conflict with 1.81.
@@ -17,7 +17,7 @@ packages=(
   nodejs npm
 )
 if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium)
+  packages+=(chromium firefox-esr)
 fi
 
 missing=()
