@@ -109,7 +109,7 @@ void EchoSession::on_message() {
       ack->set_seq(seq);
       send(encode(out));
       kenes::v1::ServerMessage b;
-      auto* rec = b.mutable_broadcast()->mutable_record();
+      auto* rec = b.mutable_broadcast()->add_records();
       rec->set_seq(seq);
       rec->set_client_id(sub.client_id());
       rec->set_client_seq(sub.client_seq());

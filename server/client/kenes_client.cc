@@ -141,7 +141,7 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
       break;
     }
     case kenes::v1::ServerMessage::kBroadcast:
-      apply_record(msg.broadcast().record());
+      for (const auto& record : msg.broadcast().records()) apply_record(record);
       break;
     case kenes::v1::ServerMessage::kAck: {
       const auto& ack = msg.ack();

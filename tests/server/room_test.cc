@@ -60,7 +60,7 @@ class FakeConnection : public Connection {
     std::vector<kenes::v1::LogRecord> out;
     for (auto& m : messages()) {
       if (m.has_catch_up()) out.insert(out.end(), m.catch_up().records().begin(), m.catch_up().records().end());
-      if (m.has_broadcast()) out.push_back(m.broadcast().record());
+      if (m.has_broadcast()) out.insert(out.end(), m.broadcast().records().begin(), m.broadcast().records().end());
     }
     return out;
   }

@@ -324,7 +324,7 @@ export class Session {
         if (k.value.done) this.caughtUp();
         break;
       case "broadcast":
-        if (k.value.record) this.afterFold(this.state.fold(k.value.record));
+        for (const r of k.value.records) this.afterFold(this.state.fold(r));
         break;
       case "ack": {
         const a = k.value;

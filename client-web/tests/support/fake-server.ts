@@ -297,7 +297,7 @@ export class FakeServer {
   }
 
   private broadcast(record: LogRecord, except?: FakeSocket): void {
-    for (const s of this.open()) if (s.subscribed && s !== except) s.push({ kind: { case: "broadcast", value: { record } } });
+    for (const s of this.open()) if (s.subscribed && s !== except) s.push({ kind: { case: "broadcast", value: { records: [record] } } });
   }
 }
 
