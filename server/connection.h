@@ -25,6 +25,11 @@ class Connection {
   // pace catch-up: one batch in flight per connection.
   virtual void send_then(SharedFrame frame, std::function<void()> written) = 0;
 
+  // Like send() for a broadcast_frame() (one live record). The connection may
+  // merge it with the broadcast frames queued next to it into one Broadcast
+  // frame carrying all their records, in order; never across another frame.
+  virtual void send_broadcast(SharedFrame frame) { send(std::move(frame)); }
+
   // Sends Error{code, message, fatal} and closes (WebSocket close code chosen
   // from `code`). Idempotent.
   virtual void close_with_error(kenes::v1::ErrorCode code, std::string message) = 0;

@@ -67,6 +67,11 @@ std::string Metrics::render() const {
          load(outbound_queue_bytes));
   metric("kenes_slow_reader_closes_total", "counter", "Connections closed because their queue overflowed.",
          load(slow_reader_closes_total));
+  metric("kenes_broadcast_frames_merged_total", "counter",
+         "Broadcast frames that carried several records queued for one connection.",
+         load(broadcast_frames_merged_total));
+  metric("kenes_broadcast_records_merged_total", "counter", "Records sent in merged Broadcast frames.",
+         load(broadcast_records_merged_total));
   metric("kenes_http_requests_total", "counter", "HTTP requests served.", load(http_requests_total));
   out += "# HELP kenes_errors_total Errors sent to clients, by code.\n# TYPE kenes_errors_total counter\n";
   for (int code = 0; code < kErrorCodes; ++code) {

@@ -39,6 +39,8 @@ struct Metrics {
   std::atomic<uint64_t> bytes_out_total{0};
   std::atomic<int64_t> outbound_queue_bytes{0};  // sum over connections
   std::atomic<uint64_t> slow_reader_closes_total{0};
+  std::atomic<uint64_t> broadcast_frames_merged_total{0};   // Broadcast frames carrying >1 record
+  std::atomic<uint64_t> broadcast_records_merged_total{0};  // records sent in those frames
   std::atomic<uint64_t> http_requests_total{0};
   static constexpr int kErrorCodes = 32;  // > highest kenes.v1.ErrorCode
   std::array<std::atomic<uint64_t>, kErrorCodes> errors_total{};

@@ -389,7 +389,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
       duplicate_waiters_.erase(waiters);
     }
     // The author has its Ack; everyone else gets the record.
-    broadcast(broadcast_frame(record), pending->connection_id);
+    broadcast_record(broadcast_frame(record), pending->connection_id);
   } else {
     kenes::v1::LogRecord rec;
     rec.ParseFromString(record);
@@ -399,7 +399,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
       log(LogLevel::kError, "record_did_not_apply", {{"consultation", consultation_id_}, {"error", s.message()}});
       fail("internal error: " + s.message());
     }
-    broadcast(broadcast_frame(record), {});
+    broadcast_record(broadcast_frame(record), {});
     if (rec.has_participant_invited() && requester && requester->state == MemberState::kAdmitting) {
       requester->state = MemberState::kAdmitted;
       send_welcome(*requester, pending->request_id);
@@ -432,6 +432,12 @@ void Room::fail(const std::string& why) {
 void Room::broadcast(const SharedFrame& frame, const std::string& except_connection_id) {
   for (auto& [cid, m] : members_) {
     if (m.state == MemberState::kLive && cid != except_connection_id) m.conn->send(frame);
+  }
+}
+
+void Room::broadcast_record(const SharedFrame& frame, const std::string& except_connection_id) {
+  for (auto& [cid, m] : members_) {
+    if (m.state == MemberState::kLive && cid != except_connection_id) m.conn->send_broadcast(frame);
   }
 }
 

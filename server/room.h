@@ -126,6 +126,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void on_appended(storage::Result<storage::Appended> result, std::shared_ptr<PendingAppend> pending);
   void fail(const std::string& why);
   void broadcast(const SharedFrame& frame, const std::string& except_connection_id);
+  // A broadcast_frame() of one record: connections may merge it with the
+  // records queued next to it.
+  void broadcast_record(const SharedFrame& frame, const std::string& except_connection_id);
   void broadcast_presence_of(const Member& m, bool left);
   void maybe_snapshot();
   void maybe_finish_shutdown();

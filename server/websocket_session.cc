@@ -3,6 +3,7 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <random>
+#include <utility>
 
 #include "logger.h"
 #include "metrics.h"
@@ -43,6 +44,10 @@ std::string short_reason(const std::string& s) { return s.size() <= 120 ? s : s.
 // A client that keeps flooding after being told is closed; a short burst over
 // the limit only loses the excess messages.
 constexpr uint64_t kRateLimitedBeforeClose = 100;
+
+// At most this many bytes of records in one merged Broadcast frame (a single
+// larger record still goes alone).
+constexpr size_t kMergeBudgetBytes = 64 * 1024;
 
 }  // namespace
 
@@ -219,25 +224,32 @@ void WebSocketSession::handle_hello(const kenes::v1::ClientMessage& msg) {
 void WebSocketSession::reply_error(ErrorCode code, std::string message, uint64_t request_id, bool fatal) {
   metrics().count_error(code);
   if (fatal) {
-    enqueue({error_frame(code, message, request_id, true), nullptr});
+    enqueue({error_frame(code, message, request_id, true), nullptr, {}});
     begin_close(close_code_for(code), short_reason(message));
     return;
   }
-  enqueue({error_frame(code, message, request_id, false), nullptr});
+  enqueue({error_frame(code, message, request_id, false), nullptr, {}});
 }
 
 // ------------------------------------------------------------ writing
 
 void WebSocketSession::send(SharedFrame frame) {
   asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-    self->enqueue({std::move(frame), nullptr});
+    self->enqueue({std::move(frame), nullptr, {}});
   });
 }
 
 void WebSocketSession::send_then(SharedFrame frame, std::function<void()> written) {
   asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame),
                                       written = std::move(written)]() mutable {
-    self->enqueue({std::move(frame), std::move(written)});
+    self->enqueue({std::move(frame), std::move(written), {}});
+  });
+}
+
+void WebSocketSession::send_broadcast(SharedFrame frame) {
+  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    std::string_view body = broadcast_body(*frame);
+    self->enqueue({std::move(frame), nullptr, body});
   });
 }
 
@@ -270,16 +282,45 @@ void WebSocketSession::do_write() {
     return;
   }
   writing_ = true;
+  // Merge the run of broadcasts at the front (only at the front, so nothing
+  // is reordered relative to acks, presence or errors) into one frame.
+  merge_bodies_.clear();
+  size_t budget = 0;
+  for (const Outgoing& o : queue_) {
+    if (o.broadcast_body.empty()) break;
+    if (!merge_bodies_.empty() && budget + o.broadcast_body.size() > kMergeBudgetBytes) break;
+    merge_bodies_.push_back(o.broadcast_body);
+    budget += o.broadcast_body.size();
+  }
+  if (merge_bodies_.size() > 1) {
+    in_flight_ = merge_bodies_.size();
+    merged_.clear();
+    append_merged_broadcast(merged_, merge_bodies_);
+    metrics().broadcast_frames_merged_total.fetch_add(1, std::memory_order_relaxed);
+    metrics().broadcast_records_merged_total.fetch_add(in_flight_, std::memory_order_relaxed);
+    ws_.async_write(asio::buffer(merged_), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+    return;
+  }
+  in_flight_ = 1;
   ws_.async_write(asio::buffer(*queue_.front().frame),
                   beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
 }
 
 void WebSocketSession::on_write(beast::error_code ec, std::size_t bytes) {
-  Outgoing done = std::move(queue_.front());
-  queue_.pop_front();
-  queued_bytes_ -= done.frame->size();
-  metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(done.frame->size()), std::memory_order_relaxed);
-  if (done.written) done.written();
+  // The write carried the first in_flight_ entries: they leave the queue (and
+  // its byte count) together, each with its callback.
+  const size_t done_count = std::exchange(in_flight_, 0);
+  if (done_count > 1) {
+    if (merged_.capacity() > 16 * 1024) std::string().swap(merged_);  // keep idle sessions small
+    merge_bodies_.clear();
+  }
+  for (size_t i = 0; i < done_count; ++i) {
+    Outgoing done = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= done.frame->size();
+    metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(done.frame->size()), std::memory_order_relaxed);
+    if (done.written) done.written();
+  }
   if (ec) {
     writing_ = false;
     drop_queue();
@@ -309,8 +350,8 @@ void WebSocketSession::begin_close(websocket::close_code code, std::string reaso
   // What is queued still goes out (the fatal Error among it), unless the
   // queue is what overflowed.
   if (queued_bytes_ > ctx_.options.max_outbound_queue_bytes / 2) {
-    // Keep only the frame being written; Beast forbids touching it mid-write.
-    while (queue_.size() > (writing_ ? 1u : 0u)) {
+    // Keep only the entries being written; Beast forbids touching them mid-write.
+    while (queue_.size() > (writing_ ? in_flight_ : 0u)) {
       Outgoing o = std::move(queue_.back());
       queue_.pop_back();
       queued_bytes_ -= o.frame->size();
@@ -342,7 +383,7 @@ void WebSocketSession::do_close() {
 
 void WebSocketSession::close_with_error(ErrorCode code, std::string message) {
   asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, message = std::move(message)]() mutable {
-    self->enqueue({error_frame(code, message, 0, true), nullptr});
+    self->enqueue({error_frame(code, message, 0, true), nullptr, {}});
     self->begin_close(close_code_for(code), short_reason(message));
   });
 }

@@ -5,7 +5,9 @@
 // the rest to the consultation's Room. Writes go through a queue bounded in
 // bytes with one write in flight (Beast's rule: no concurrent writes); a
 // reader that lets the queue overflow is closed as a slow reader and resumes
-// from its last seq when it reconnects.
+// from its last seq when it reconnects. Broadcast frames waiting at the front
+// of the queue when a write starts leave as one frame (load-adaptive batching:
+// no delay when the queue is empty, fewer frames and syscalls under load).
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
@@ -31,6 +33,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
 
   void send(SharedFrame frame) override;
   void send_then(SharedFrame frame, std::function<void()> written) override;
+  void send_broadcast(SharedFrame frame) override;
   void close_with_error(kenes::v1::ErrorCode code, std::string message) override;
   void close_going_away() override;
 
@@ -38,6 +41,10 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   struct Outgoing {
     SharedFrame frame;
     std::function<void()> written;
+    // For a broadcast frame, its Broadcast body (a view into `frame`): the
+    // records it carries, ready to be merged with its neighbours'. Empty for
+    // every other frame.
+    std::string_view broadcast_body;
   };
 
   void on_accept(boost::beast::error_code ec);
@@ -59,8 +66,11 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   boost::beast::flat_buffer read_buffer_;
   boost::asio::steady_timer hello_timer_;
   std::deque<Outgoing> queue_;
-  uint64_t queued_bytes_ = 0;
+  uint64_t queued_bytes_ = 0;  // sum of the queued entries' frame sizes
   bool writing_ = false;
+  size_t in_flight_ = 0;  // queue entries (at the front) the write in flight carries
+  std::string merged_;    // the frame in flight when it merges several broadcasts
+  std::vector<std::string_view> merge_bodies_;
   bool closing_ = false;   // no more reads handled, no more frames queued
   bool close_sent_ = false;
   boost::beast::websocket::close_reason close_reason_;

@@ -7,7 +7,7 @@ namespace {
 constexpr uint32_t kRecordSeqField = 1;        // LogRecord.seq
 constexpr uint32_t kRecordPrevHashField = 2;   // LogRecord.prev_hash
 constexpr uint32_t kServerBroadcastField = 13; // ServerMessage.broadcast
-constexpr uint32_t kBroadcastRecordField = 1;  // Broadcast.record
+constexpr uint32_t kBroadcastRecordsField = 1; // Broadcast.records
 constexpr uint32_t kServerCatchUpField = 11;   // ServerMessage.catch_up
 constexpr uint32_t kCatchUpRecordsField = 1;   // CatchUp.records
 constexpr uint32_t kCatchUpHeadField = 2;      // CatchUp.head_seq
@@ -61,12 +61,28 @@ std::string record_bytes(std::string_view payload, uint64_t seq, std::string_vie
 
 SharedFrame broadcast_frame(std::string_view record) {
   std::string out;
-  size_t inner = bytes_field_size(kBroadcastRecordField, record.size());
+  size_t inner = bytes_field_size(kBroadcastRecordsField, record.size());
   out.reserve(bytes_field_size(kServerBroadcastField, inner));
   put_tag(out, kServerBroadcastField, kLengthDelimited);
   put_varint(out, inner);
-  put_bytes_field(out, kBroadcastRecordField, record);
+  put_bytes_field(out, kBroadcastRecordsField, record);
   return std::make_shared<const std::string>(std::move(out));
+}
+
+std::string_view broadcast_body(std::string_view frame) {
+  // One tag byte (field 13, length-delimited), the varint length, the body.
+  size_t pos = 1;
+  while (pos < frame.size() && (static_cast<unsigned char>(frame[pos]) & 0x80)) ++pos;
+  return frame.substr(pos + 1);
+}
+
+void append_merged_broadcast(std::string& out, const std::vector<std::string_view>& bodies) {
+  size_t inner = 0;
+  for (auto b : bodies) inner += b.size();
+  out.reserve(out.size() + bytes_field_size(kServerBroadcastField, inner));
+  put_tag(out, kServerBroadcastField, kLengthDelimited);
+  put_varint(out, inner);
+  for (auto b : bodies) out.append(b);
 }
 
 SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t head_seq, bool done) {

@@ -24,8 +24,17 @@ SharedFrame encode_frame(const kenes::v1::ServerMessage& message);
 // The wire bytes of a kenes.v1.LogRecord from a stored payload.
 std::string record_bytes(std::string_view payload, uint64_t seq, std::string_view prev_hash);
 
-// ServerMessage{broadcast{record}} from record_bytes().
+// ServerMessage{broadcast{records: [record]}} from record_bytes().
 SharedFrame broadcast_frame(std::string_view record);
+
+// The encoded Broadcast inside a broadcast_frame() (its `records` fields), a
+// view into `frame`. The bodies of several broadcast frames, concatenated, are
+// one Broadcast holding all their records in that order.
+std::string_view broadcast_body(std::string_view frame);
+
+// Appends ServerMessage{broadcast{...}} made of `bodies` (broadcast_body()
+// views) to `out`: one frame carrying every record of those frames, in order.
+void append_merged_broadcast(std::string& out, const std::vector<std::string_view>& bodies);
 
 // ServerMessage{catch_up{records..., head_seq, done}} from record_bytes().
 SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t head_seq, bool done);
