@@ -23,8 +23,15 @@ using kenes::v1::ServerMessage;
 // A blocking WebSocket client that sends whatever it is told to.
 class RawSocket {
  public:
-  explicit RawSocket(uint16_t port) : ws_(io_) {
-    beast::get_lowest_layer(ws_).connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  // receive_buffer > 0: a small kernel receive buffer (SO_RCVBUF, set before
+  // connecting so the window stays small), for a reader that falls behind.
+  explicit RawSocket(uint16_t port, int receive_buffer = 0) : ws_(io_) {
+    auto& socket = beast::get_lowest_layer(ws_).socket();
+    if (receive_buffer > 0) {
+      socket.open(asio::ip::tcp::v4());
+      socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
+    }
+    socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
     ws_.handshake("127.0.0.1", "/ws");
     ws_.read_message_max(64 << 20);
   }
@@ -296,6 +303,54 @@ TEST(HostileInputTest, ASlowReaderIsClosedAndTheOthersCarryOn) {
   SCOPED_TRACE("drained " + std::to_string(drained) + " frames, then: " + slow.last_error().message());
   EXPECT_EQ(slow.close_reason().code, websocket::close_code::policy_error);
   EXPECT_NE(std::string(slow.close_reason().reason.c_str()).find("SLOW_READER"), std::string::npos);
+  expect_server_still_serves(server);
+}
+
+// Not hostile, only behind: records queued for a reader while a write is in
+// flight leave together as one Broadcast, and the reader still gets every
+// record exactly once, in order.
+TEST(HostileInputTest, ARecordsBurstReachesAReaderThatFellBehindInFewerBroadcastsEachRecordOnceInOrder) {
+  TestServer server;
+  RawSocket reader(server.port(), 8 * 1024);
+  reader.join(server.token(kenes::v1::ROLE_MEMBER, "reader"), "reader-client");
+  RawSocket writer(server.port());
+  writer.join(server.token(kenes::v1::ROLE_RESEARCHER, "writer"), "writer-client");
+  const uint64_t merged_before = server::metrics().broadcast_frames_merged_total.load();
+
+  // The reader does not read while the writer's burst is sequenced: its
+  // kernel buffers fill and the rest waits in the server's queue.
+  constexpr uint64_t kOps = 200;
+  const std::string chunk(2000, 'b');
+  for (uint64_t i = 1; i <= kOps; ++i) {
+    writer.send(submit("indicator/burst", i - 1, i, [&](kenes::v1::TextOp* op) { op->add_components()->set_insert(chunk); },
+                       "writer-client"));
+  }
+  for (uint64_t i = 1; i <= kOps; ++i) ASSERT_TRUE(writer.next_of(ServerMessage::kAck)) << "ack " << i;
+
+  std::vector<kenes::v1::LogRecord> records;
+  size_t broadcasts = 0, largest = 0;
+  uint64_t burst_records = 0;
+  while (burst_records < kOps) {
+    auto m = reader.next_of(ServerMessage::kBroadcast);
+    ASSERT_TRUE(m) << "after " << burst_records << " records of the burst";
+    ++broadcasts;
+    largest = std::max<size_t>(largest, m->broadcast().records_size());
+    for (const auto& r : m->broadcast().records()) {
+      records.push_back(r);
+      if (r.client_id() == "writer-client") ++burst_records;
+    }
+  }
+  // Every record once, in seq order, no gap; the burst in client_seq order.
+  uint64_t next_client_seq = 1;
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (i > 0) EXPECT_EQ(records[i].seq(), records[i - 1].seq() + 1) << "at record " << i;
+    if (records[i].client_id() == "writer-client") EXPECT_EQ(records[i].client_seq(), next_client_seq++);
+  }
+  EXPECT_EQ(next_client_seq, kOps + 1);
+  SCOPED_TRACE(std::to_string(broadcasts) + " broadcasts, largest " + std::to_string(largest) + " records");
+  EXPECT_GT(largest, 1u);
+  EXPECT_LT(broadcasts, records.size());
+  EXPECT_GT(server::metrics().broadcast_frames_merged_total.load(), merged_before);
   expect_server_still_serves(server);
 }
 
