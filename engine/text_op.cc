@@ -54,7 +54,7 @@ void TextOp::flush_retain() {
   if (pending_retain_ == 0) return;
   // The last explicit component is never a retain: retains wait here until
   // something follows them.
-  components_.emplace_back(std::in_place_type<Retain>, pending_retain_);
+  components_.emplace_back(Retain{pending_retain_});
   consumed_ += pending_retain_;
   pending_retain_ = 0;
 }
@@ -106,7 +106,7 @@ TextOp& TextOp::del(uint64_t n) {
       return *this;
     }
   }
-  components_.emplace_back(std::in_place_type<Delete>, n);
+  components_.emplace_back(Delete{n});
   return *this;
 }
 
