@@ -58,15 +58,15 @@ SecretKeyResult load_or_create_secret_key(const std::string& path) {
     r.error = "secret key " + path + " is readable by group or others; run: chmod 600 " + path;
     return r;
   }
-  std::string key(kKeyBytes + 1, '\0');
-  ssize_t n = ::read(fd, key.data(), key.size());
+  // One byte more than a key, so that a longer file is noticed.
+  char buf[kKeyBytes + 1];
+  ssize_t n = ::read(fd, buf, sizeof buf);
   ::close(fd);
   if (n != static_cast<ssize_t>(kKeyBytes)) {
     r.error = "secret key " + path + " must hold exactly 32 bytes";
     return r;
   }
-  key.resize(kKeyBytes);
-  r.key = std::move(key);
+  r.key.assign(buf, kKeyBytes);
   return r;
 }
 

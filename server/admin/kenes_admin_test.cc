@@ -185,7 +185,9 @@ TEST_F(AdminTest, DumpPrintsJsonLinesWithTheFrameFields) {
     auto obj = boost::json::parse(lines[i]).as_object();
     EXPECT_EQ(boost::json::value_to<std::uint64_t>(obj.at("seq")), 3 + i);
     EXPECT_EQ(obj.at("hash").as_string().size(), 64u);
-    if (!prev.empty()) EXPECT_EQ(obj.at("prev_hash").as_string(), prev);
+    if (!prev.empty()) {
+      EXPECT_EQ(obj.at("prev_hash").as_string(), prev);
+    }
     prev = obj.at("hash").as_string().c_str();
     EXPECT_EQ(obj.at("author").as_string(), "aigerim");
     EXPECT_EQ(obj.at("text_edit").at("doc_id").as_string(), "indicator/R.1.1");

@@ -135,7 +135,9 @@ class RoomTest : public ::testing::Test {
     EXPECT_TRUE(wait_for([&] { return !conn->of_kind(ServerMessage::kWelcome).empty() || conn->closed(); }));
     if (conn->closed()) return conn;
     room_->subscribe(connection_id, 2, after_seq);
-    if (wait_live) EXPECT_TRUE(wait_for([&] { return conn->live(); }));
+    if (wait_live) {
+      EXPECT_TRUE(wait_for([&] { return conn->live(); }));
+    }
     return conn;
   }
 

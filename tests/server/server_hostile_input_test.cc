@@ -343,8 +343,12 @@ TEST(HostileInputTest, ARecordsBurstReachesAReaderThatFellBehindInFewerBroadcast
   // Every record once, in seq order, no gap; the burst in client_seq order.
   uint64_t next_client_seq = 1;
   for (size_t i = 0; i < records.size(); ++i) {
-    if (i > 0) EXPECT_EQ(records[i].seq(), records[i - 1].seq() + 1) << "at record " << i;
-    if (records[i].client_id() == "writer-client") EXPECT_EQ(records[i].client_seq(), next_client_seq++);
+    if (i > 0) {
+      EXPECT_EQ(records[i].seq(), records[i - 1].seq() + 1) << "at record " << i;
+    }
+    if (records[i].client_id() == "writer-client") {
+      EXPECT_EQ(records[i].client_seq(), next_client_seq++);
+    }
   }
   EXPECT_EQ(next_client_seq, kOps + 1);
   SCOPED_TRACE(std::to_string(broadcasts) + " broadcasts, largest " + std::to_string(largest) + " records");
