@@ -62,7 +62,7 @@ fuzz: bootstrap
 	      build/fuzz/corpus/$$t tests/fuzz/corpus/$$t > build/fuzz/$$t.log 2>&1; then \
 	    tail -n 60 build/fuzz/$$t.log; echo "FAILED: $$t (the input is in build/fuzz/artifacts/)"; exit 1; \
 	  fi; \
-	  grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/$$t.log; \
+	  grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb)' build/fuzz/$$t.log; \
 	done
 
 clean:
