@@ -484,6 +484,10 @@ void Room::update_profile(std::string connection_id, uint64_t request_id, kenes:
     if (m->state == MemberState::kAdmitting) {
       return self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
     }
+    if (self->shutting_down_) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
+                              "the server is shutting down; send it again after reconnecting");
+    }
     if (self->failure_) {
       return self->send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
                               "the log cannot be written: " + *self->failure_);
@@ -518,6 +522,10 @@ void Room::revoke(std::string connection_id, uint64_t request_id, kenes::v1::Rev
     }
     if (!may_revoke_participants(m->role)) {
       return self->send_error(m, request_id, kenes::v1::ERROR_CODE_FORBIDDEN, "only the chair may remove participants");
+    }
+    if (self->shutting_down_) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
+                              "the server is shutting down; send it again after reconnecting");
     }
     if (self->failure_) {
       return self->send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,

@@ -306,3 +306,31 @@ TEST_F(RoomTest, ASubscriberJoiningWhileAppendsAreInFlightGetsEveryRecordOnceInO
 
 }  // namespace
 }  // namespace kenes::server
+
+namespace kenes::server {
+namespace {
+
+// Regression (found by reading the code while fuzzing): profile updates and
+// revocations did not check shutting_down_, so one arriving while shutdown
+// waited for appends in flight was still written to the log.
+TEST_F(RoomTest, NothingIsAppendedOnceShutdownHasBegun) {
+  open_room();
+  auto alice = join("c-alice", "alice", kenes::v1::ROLE_CHAIR, "alice-client");
+  uint64_t before = log_.head(kConsultation).value().seq;
+  submit("c-alice", "alice-client", 1, "indicator/R.1", 0, insert("last words"));
+  std::promise<void> stopped;
+  room_->shutdown([&] { stopped.set_value(); });
+  kenes::v1::UpdateProfile profile;
+  profile.set_display_name("too late");
+  room_->update_profile("c-alice", 9, profile);
+  kenes::v1::RevokeParticipant revoke;
+  revoke.set_participant_id("alice");
+  room_->revoke("c-alice", 10, revoke);
+  stopped.get_future().wait();
+  // Only the submit that was in flight when shutdown began reached the log.
+  EXPECT_EQ(log_.head(kConsultation).value().seq, before + 1);
+  room_.reset();
+}
+
+}  // namespace
+}  // namespace kenes::server
