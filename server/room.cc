@@ -476,22 +476,29 @@ void Room::presence(std::string connection_id, kenes::v1::PresenceUpdate update)
   });
 }
 
+bool Room::accepts_changes_from(Member* m, uint64_t request_id) {
+  if (m->state == MemberState::kAdmitting) {
+    send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
+    return false;
+  }
+  if (shutting_down_) {
+    send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
+               "the server is shutting down; send it again after reconnecting");
+    return false;
+  }
+  if (failure_) {
+    send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE, "the log cannot be written: " + *failure_);
+    return false;
+  }
+  return true;
+}
+
 void Room::update_profile(std::string connection_id, uint64_t request_id, kenes::v1::UpdateProfile profile) {
   asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
                        profile = std::move(profile)] {
     Member* m = self->member(connection_id);
     if (!m) return;
-    if (m->state == MemberState::kAdmitting) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
-    }
-    if (self->shutting_down_) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
-                              "the server is shutting down; send it again after reconnecting");
-    }
-    if (self->failure_) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
-                              "the log cannot be written: " + *self->failure_);
-    }
+    if (!self->accepts_changes_from(m, request_id)) return;
     if (profile.display_name().size() > kMaxDisplayNameBytes || profile.gender().size() > kMaxGenderBytes ||
         !engine::is_valid_utf8(profile.display_name()) || !engine::is_valid_utf8(profile.gender()) ||
         !kenes::v1::StakeholderGroup_IsValid(profile.stakeholder_group())) {
@@ -517,19 +524,9 @@ void Room::revoke(std::string connection_id, uint64_t request_id, kenes::v1::Rev
                        revoke = std::move(revoke)] {
     Member* m = self->member(connection_id);
     if (!m) return;
-    if (m->state == MemberState::kAdmitting) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
-    }
+    if (!self->accepts_changes_from(m, request_id)) return;
     if (!may_revoke_participants(m->role)) {
       return self->send_error(m, request_id, kenes::v1::ERROR_CODE_FORBIDDEN, "only the chair may remove participants");
-    }
-    if (self->shutting_down_) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
-                              "the server is shutting down; send it again after reconnecting");
-    }
-    if (self->failure_) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
-                              "the log cannot be written: " + *self->failure_);
     }
     const Participant* target = self->state_.participant(revoke.participant_id());
     if (!target || revoke.reason().size() > kMaxReasonBytes || !engine::is_valid_utf8(revoke.reason())) {

@@ -119,6 +119,10 @@ class Room : public std::enable_shared_from_this<Room> {
   void do_admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims, std::string client_id,
                 uint64_t request_id);
   void send_welcome(Member& m, uint64_t request_id);
+  // The checks every logged change from a member passes first (Welcome sent,
+  // not shutting down, the log writable). Sends the error and returns false
+  // when one fails.
+  bool accepts_changes_from(Member* m, uint64_t request_id);
   void do_submit(const std::string& connection_id, uint64_t request_id, const kenes::v1::SubmitOp& op);
   void continue_catch_up(const std::string& connection_id);
   void go_live(Member& m);
