@@ -89,17 +89,22 @@ class Writers {
  public:
   Writers(ClientPool& pool, RealServer& server, int count) : pool_(pool) {
     for (int i = 0; i < count; ++i) {
-      auto c = pool.add(server.port(), server.token("writer-" + std::to_string(i)));
-      pool.run([&, c] {
-        c->on_ack = [this, id = c->client_id()](const std::string& doc, uint64_t version, uint64_t client_seq) {
-          acked_.push_back({id, client_seq, doc, version});
-        };
-        c->on_error = [this](const kenes::v1::Error& e) {
-          errors_.push_back(kenes::v1::ErrorCode_Name(e.code()) + ": " + e.message());
-        };
-        c->on_closed = [this, id = c->client_id()](const std::string& reason) { first_close_.try_emplace(id, reason); };
-        c->on_live = [this] { ++lives_; };
-      });
+      // The callbacks go in before connecting: a first on_live that came
+      // before them went uncounted (a flaky "every writer went live twice").
+      auto c = pool.add(server.port(), server.token("writer-" + std::to_string(i)), "demo", true,
+                        [this](client::KenesClient& c) {
+                          c.on_ack = [this, id = c.client_id()](const std::string& doc, uint64_t version,
+                                                                uint64_t client_seq) {
+                            acked_.push_back({id, client_seq, doc, version});
+                          };
+                          c.on_error = [this](const kenes::v1::Error& e) {
+                            errors_.push_back(kenes::v1::ErrorCode_Name(e.code()) + ": " + e.message());
+                          };
+                          c.on_closed = [this, id = c.client_id()](const std::string& reason) {
+                            first_close_.try_emplace(id, reason);
+                          };
+                          c.on_live = [this] { ++lives_; };
+                        });
       clients_.push_back(c);
     }
   }

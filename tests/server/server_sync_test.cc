@@ -169,21 +169,23 @@ TEST(ServerSyncTest, ATokenForOneConsultationCannotReadAnother) {
   TestServer server;
   ASSERT_EQ(server.server().create_consultation("other", "Another country", {}), "");
   ClientPool pool;
-  auto c = pool.add(server.port(), server.token(kenes::v1::ROLE_CHAIR, "chair-a", "other"), "demo", false);
   std::vector<kenes::v1::Error> errors;
   std::vector<kenes::v1::LogRecord> records;
-  pool.run([&] {
-    c->on_error = [&](const kenes::v1::Error& e) { errors.push_back(e); };
-    c->on_record = [&](const kenes::v1::LogRecord& r) { records.push_back(r); };
-  });
+  auto c = pool.add(server.port(), server.token(kenes::v1::ROLE_CHAIR, "chair-a", "other"), "demo", false,
+                    [&](client::KenesClient& c) {
+                      c.on_error = [&](const kenes::v1::Error& e) { errors.push_back(e); };
+                      c.on_record = [&](const kenes::v1::LogRecord& r) { records.push_back(r); };
+                    });
   ASSERT_TRUE(pool.wait_until([&] { return !errors.empty(); }));
   EXPECT_EQ(errors[0].code(), kenes::v1::ERROR_CODE_FORBIDDEN);
   EXPECT_TRUE(records.empty()) << "records of another consultation were sent";
 
   // And a token for a consultation that does not exist is refused at Hello.
-  auto ghost = pool.add(server.port(), server.token(kenes::v1::ROLE_CHAIR, "x", "nowhere"), "nowhere", false);
   std::vector<kenes::v1::Error> ghost_errors;
-  pool.run([&] { ghost->on_error = [&](const kenes::v1::Error& e) { ghost_errors.push_back(e); }; });
+  auto ghost = pool.add(server.port(), server.token(kenes::v1::ROLE_CHAIR, "x", "nowhere"), "nowhere", false,
+                        [&](client::KenesClient& c) {
+                          c.on_error = [&](const kenes::v1::Error& e) { ghost_errors.push_back(e); };
+                        });
   ASSERT_TRUE(pool.wait_until([&] { return !ghost_errors.empty(); }));
   EXPECT_EQ(ghost_errors[0].code(), kenes::v1::ERROR_CODE_FORBIDDEN);
   EXPECT_TRUE(ghost_errors[0].fatal());
@@ -213,9 +215,11 @@ TEST(ServerSyncTest, ARevokedParticipantIsDisconnectedAtOnceAndRefusedAfter) {
   ASSERT_TRUE(pool.wait_until([&] { return !member_errors.empty() && !closed_reason.empty(); }));
   EXPECT_EQ(member_errors[0].code(), kenes::v1::ERROR_CODE_REVOKED);
 
-  auto again = pool.add(server.port(), server.token(kenes::v1::ROLE_MEMBER, "leaving-member"), "demo", false);
   std::vector<kenes::v1::Error> again_errors;
-  pool.run([&] { again->on_error = [&](const kenes::v1::Error& e) { again_errors.push_back(e); }; });
+  auto again = pool.add(server.port(), server.token(kenes::v1::ROLE_MEMBER, "leaving-member"), "demo", false,
+                        [&](client::KenesClient& c) {
+                          c.on_error = [&](const kenes::v1::Error& e) { again_errors.push_back(e); };
+                        });
   ASSERT_TRUE(pool.wait_until([&] { return !again_errors.empty(); }));
   EXPECT_EQ(again_errors[0].code(), kenes::v1::ERROR_CODE_REVOKED);
 }

@@ -110,7 +110,8 @@ ClientPool::~ClientPool() {
 }
 
 std::shared_ptr<client::KenesClient> ClientPool::add(uint16_t port, const std::string& token,
-                                                     const std::string& consultation, bool auto_reconnect) {
+                                                     const std::string& consultation, bool auto_reconnect,
+                                                     const std::function<void(client::KenesClient&)>& before_connect) {
   client::ClientOptions o;
   o.port = port;
   o.token = token;
@@ -119,6 +120,7 @@ std::shared_ptr<client::KenesClient> ClientPool::add(uint16_t port, const std::s
   auto c = std::make_shared<client::KenesClient>(io_, o);
   run([&] {
     clients_.push_back(c);
+    if (before_connect) before_connect(*c);
     c->connect();
   });
   return c;

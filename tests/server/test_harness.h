@@ -72,8 +72,12 @@ class ClientPool {
   ClientPool();
   ~ClientPool();
 
+  // `before_connect` runs on the I/O thread before the client connects: set
+  // callbacks there, or the first Welcome / error / on_live may come before
+  // them.
   std::shared_ptr<client::KenesClient> add(uint16_t port, const std::string& token, const std::string& consultation = "demo",
-                                           bool auto_reconnect = true);
+                                           bool auto_reconnect = true,
+                                           const std::function<void(client::KenesClient&)>& before_connect = {});
 
   // Runs fn on the I/O thread and waits for it to finish.
   void run(const std::function<void()>& fn);
