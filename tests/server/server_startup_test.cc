@@ -13,7 +13,8 @@
 namespace kenes::testing {
 namespace {
 
-// Runs the demo server once (5 records), stops it, and returns its data dir.
+// Runs the demo server once (it writes the demo consultation's first records)
+// and stops it, leaving the log in `data_dir`.
 void make_demo_log(const std::filesystem::path& data_dir) {
   TestServer server([&](server::ServerOptions& o) { o.data_dir = data_dir.string(); });
   server.stop();
@@ -34,6 +35,7 @@ TEST(ServerStartupTest, AServerRefusesToStartOnALogWhoseChainIsBrokenAndNamesThe
   std::string error = s.open();
   EXPECT_NE(error.find("demo"), std::string::npos) << error;
   EXPECT_NE(error.find("allow-corrupt-log"), std::string::npos) << error;
+  EXPECT_NE(error.find("seq 3"), std::string::npos) << "the damaged record is not named: " << error;
 }
 
 TEST(ServerStartupTest, WithAllowCorruptLogTheVerifiedPrefixIsServedReadOnly) {
