@@ -72,6 +72,11 @@ std::string Metrics::render() const {
          load(broadcast_frames_merged_total));
   metric("kenes_broadcast_records_merged_total", "counter", "Records sent in merged Broadcast frames.",
          load(broadcast_records_merged_total));
+  metric("kenes_broadcast_batches_total", "counter",
+         "Outbox flushes of the rooms: each sends one Broadcast frame per live member.",
+         load(broadcast_batches_total));
+  metric("kenes_broadcast_batch_records_total", "counter", "Records sent by those flushes.",
+         load(broadcast_batch_records_total));
   metric("kenes_http_requests_total", "counter", "HTTP requests served.", load(http_requests_total));
   out += "# HELP kenes_errors_total Errors sent to clients, by code.\n# TYPE kenes_errors_total counter\n";
   for (int code = 0; code < kErrorCodes; ++code) {

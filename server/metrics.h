@@ -41,6 +41,8 @@ struct Metrics {
   std::atomic<uint64_t> slow_reader_closes_total{0};
   std::atomic<uint64_t> broadcast_frames_merged_total{0};   // Broadcast frames carrying >1 record
   std::atomic<uint64_t> broadcast_records_merged_total{0};  // records sent in those frames
+  std::atomic<uint64_t> broadcast_batches_total{0};         // room outbox flushes
+  std::atomic<uint64_t> broadcast_batch_records_total{0};   // records in those flushes
   std::atomic<uint64_t> http_requests_total{0};
   static constexpr int kErrorCodes = 32;  // > highest kenes.v1.ErrorCode
   std::array<std::atomic<uint64_t>, kErrorCodes> errors_total{};

@@ -130,9 +130,16 @@ class Room : public std::enable_shared_from_this<Room> {
   void on_appended(storage::Result<storage::Appended> result, std::shared_ptr<PendingAppend> pending);
   void fail(const std::string& why);
   void broadcast(const SharedFrame& frame, const std::string& except_connection_id);
-  // A broadcast_frame() of one record: connections may merge it with the
-  // records queued next to it.
-  void broadcast_record(const SharedFrame& frame, const std::string& except_connection_id);
+  // A durable record waiting in the outbox for the next flush (room.cc says
+  // why). `direct` frames go to one connection each, right after the records
+  // before them: the Acks of the record's submit.
+  struct OutboxEntry {
+    std::string record;  // record_bytes()
+    std::string except_connection_id;
+    std::vector<std::pair<std::string, SharedFrame>> direct;
+  };
+  OutboxEntry& queue_record(std::string record, std::string except_connection_id);
+  void flush_outbox();
   void broadcast_presence_of(const Member& m, bool left);
   void maybe_snapshot();
   void maybe_finish_shutdown();
@@ -156,6 +163,8 @@ class Room : public std::enable_shared_from_this<Room> {
   // Duplicates of submits still waiting for durability: key -> waiters.
   std::map<std::string, std::vector<std::pair<std::string, uint64_t>>> duplicate_waiters_;
   std::map<std::string, uint64_t> pending_client_keys_;  // key -> count in flight
+  std::vector<OutboxEntry> outbox_;
+  bool flush_posted_ = false;
 };
 
 }  // namespace kenes::server

@@ -69,6 +69,17 @@ SharedFrame broadcast_frame(std::string_view record) {
   return std::make_shared<const std::string>(std::move(out));
 }
 
+SharedFrame broadcast_frame(const std::vector<std::string_view>& records) {
+  size_t inner = 0;
+  for (auto r : records) inner += bytes_field_size(kBroadcastRecordsField, r.size());
+  std::string out;
+  out.reserve(bytes_field_size(kServerBroadcastField, inner));
+  put_tag(out, kServerBroadcastField, kLengthDelimited);
+  put_varint(out, inner);
+  for (auto r : records) put_bytes_field(out, kBroadcastRecordsField, r);
+  return std::make_shared<const std::string>(std::move(out));
+}
+
 std::string_view broadcast_body(std::string_view frame) {
   // One tag byte (field 13, length-delimited), the varint length, the body.
   size_t pos = 1;

@@ -27,6 +27,9 @@ std::string record_bytes(std::string_view payload, uint64_t seq, std::string_vie
 // ServerMessage{broadcast{records: [record]}} from record_bytes().
 SharedFrame broadcast_frame(std::string_view record);
 
+// ServerMessage{broadcast{records}} of several record_bytes(), in order.
+SharedFrame broadcast_frame(const std::vector<std::string_view>& records);
+
 // The encoded Broadcast inside a broadcast_frame() (its `records` fields), a
 // view into `frame`. The bodies of several broadcast frames, concatenated, are
 // one Broadcast holding all their records in that order.
