@@ -1,5 +1,6 @@
 #include "engine/document_sequencer.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -11,7 +12,8 @@ DocumentSequencer::DocumentSequencer(Rope text, uint64_t version, size_t max_his
     : text_(std::move(text)), version_(version), max_history_(max_history) {}
 
 Result<DocumentSequencer::Sequenced> DocumentSequencer::submit(std::string_view client_id, uint64_t client_seq,
-                                                               uint64_t base_version, TextOp op) {
+                                                               uint64_t base_version, TextOp op,
+                                                               uint64_t declared_span) {
   // 1. Dedup before anything else: a resend must be acknowledged again even
   // if the document moved on far enough that its base is no longer kept.
   ClientState* known = find_client(client_id);
@@ -46,9 +48,10 @@ Result<DocumentSequencer::Sequenced> DocumentSequencer::submit(std::string_view 
   // the error speaks of the client's own numbers.
   const size_t first = base_version - oldest;
   const uint64_t base_length = first == history_.size() ? text_.length() : history_[first].length_before;
-  if (op.consumed_length() > base_length) {
+  const uint64_t span = std::max(op.consumed_length(), declared_span);
+  if (span > base_length) {
     return Status(ErrorCode::kDoesNotFit, "op retains/deletes up to code point " +
-                                              std::to_string(op.consumed_length()) + " but the document has " +
+                                              std::to_string(span) + " but the document has " +
                                               std::to_string(base_length) + " at version " +
                                               std::to_string(base_version));
   }

@@ -71,7 +71,13 @@ class DocumentSequencer {
   // On error nothing changes. `op` comes from TextOp::from_components (or the
   // builder), so it is normalized and its text is valid UTF-8. It is taken by
   // value: pass it with std::move to save a copy.
-  Result<Sequenced> submit(std::string_view client_id, uint64_t client_seq, uint64_t base_version, TextOp op);
+  //
+  // `declared_span` is how many code points the op covered as sent, trailing
+  // retain included (normalizing drops a trailing retain, so `op` no longer
+  // knows): an op that claims more than the document had at base_version
+  // does not fit either, even though dropping the excess would be harmless.
+  Result<Sequenced> submit(std::string_view client_id, uint64_t client_seq, uint64_t base_version, TextOp op,
+                           uint64_t declared_span = 0);
 
   // Replays one op from the log (already sequenced: no transform). `version`
   // must be version() + 1 (kInvalidState otherwise) and the op must fit

@@ -101,6 +101,18 @@ TEST(DocumentSequencerTest, OpThatDoesNotFitItsBaseIsRefusedInTheClientsOwnNumbe
   EXPECT_EQ(r.status().message(), "op retains/deletes up to code point 5 but the document has 3 at version 0");
 }
 
+TEST(DocumentSequencerTest, ADeclaredSpanLongerThanTheBaseDoesNotFitEvenWhenTheOpItselfWould) {
+  DocumentSequencer seq(Rope("abc"));
+  ASSERT_TRUE(seq.submit("alice", 1, 0, insert_at(0, "0123456789")).ok());
+  // "x" then a trailing retain of 4 on a 3-code-point version 0: normalized,
+  // the op is just an insert, but as sent it claimed a longer document.
+  auto r = seq.submit("bob", 1, 0, insert_at(0, "x"), 4);
+  EXPECT_EQ(r.status().code(), ErrorCode::kDoesNotFit);
+  EXPECT_EQ(r.status().message(), "op retains/deletes up to code point 4 but the document has 3 at version 0");
+  EXPECT_EQ(seq.version(), 1u);
+  EXPECT_TRUE(seq.submit("bob", 1, 0, insert_at(0, "x"), 3).ok());
+}
+
 TEST(DocumentSequencerTest, RefusedSubmitsChangeNothing) {
   DocumentSequencer seq(Rope("abc"));
   ASSERT_TRUE(seq.submit("alice", 2, 0, insert_at(0, ">")).ok());

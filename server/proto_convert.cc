@@ -26,6 +26,17 @@ engine::Result<engine::TextOp> op_from_proto(const kenes::v1::TextOp& op) {
   return engine::TextOp::from_components(std::move(components));
 }
 
+uint64_t declared_span(const kenes::v1::TextOp& op) {
+  uint64_t span = 0;
+  for (const auto& c : op.components()) {
+    uint64_t n = c.kind_case() == kenes::v1::TextOpComponent::kRetain   ? c.retain()
+                 : c.kind_case() == kenes::v1::TextOpComponent::kDelete ? c.delete_()
+                                                                         : 0;
+    span = n > UINT64_MAX - span ? UINT64_MAX : span + n;
+  }
+  return span;
+}
+
 void op_to_proto(const engine::TextOp& op, kenes::v1::TextOp* out) {
   out->mutable_components()->Reserve(static_cast<int>(op.components().size()));
   for (const auto& c : op.components()) {

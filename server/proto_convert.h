@@ -16,6 +16,10 @@ namespace kenes::server {
 // malformed.
 engine::Result<engine::TextOp> op_from_proto(const kenes::v1::TextOp& op);
 
+// The code points an op from the wire covers: its retains and deletes,
+// trailing retain included (saturating, never wrapping).
+uint64_t declared_span(const kenes::v1::TextOp& op);
+
 void op_to_proto(const engine::TextOp& op, kenes::v1::TextOp* out);
 
 // The wire error code for an engine error.

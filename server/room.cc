@@ -290,7 +290,8 @@ void Room::do_submit(const std::string& connection_id, uint64_t request_id, cons
   if (pending_client_keys_.count(key) == 0 && duplicate_ack(m, request_id, sub)) return;
 
   auto& doc = state_.document(sub.doc_id());
-  auto sequenced = doc.submit(sub.client_id(), sub.client_seq(), sub.base_version(), std::move(op).value());
+  auto sequenced =
+      doc.submit(sub.client_id(), sub.client_seq(), sub.base_version(), std::move(op).value(), declared_span(sub.op()));
   if (!sequenced.ok()) {
     return refuse(wire_error_code(sequenced.status().code()), sequenced.status().message());
   }

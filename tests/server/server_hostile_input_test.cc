@@ -215,6 +215,36 @@ TEST(HostileInputTest, AnOpThatDoesNotFitIsRefusedAndChangesNothing) {
   EXPECT_EQ(server.document_text("demo", "indicator/R.1"), before);
 }
 
+// A trailing retain past the end is normalized away, so only the sender's
+// declared span shows that the op was made for a longer document.
+TEST(HostileInputTest, ATrailingRetainPastTheEndDoesNotFitEither) {
+  TestServer server;
+  RawSocket s(server.port());
+  s.join(server.token(kenes::v1::ROLE_RESEARCHER, "r"));
+  s.send(submit("indicator/short", 0, 1, [](kenes::v1::TextOp* op) { op->add_components()->set_insert("abc"); }));
+  ASSERT_TRUE(s.next_of(ServerMessage::kAck));
+  s.send(submit("indicator/short", 1, 2, [](kenes::v1::TextOp* op) {
+    op->add_components()->set_insert("x");
+    op->add_components()->set_retain(4);
+  }));
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_OP_DOES_NOT_FIT);
+  EXPECT_EQ(e.client_seq(), 2u);
+  // Exactly the length is fine, and so are huge retains that would overflow
+  // a naive sum (they do not fit, they do not wrap).
+  s.send(submit("indicator/short", 1, 2, [](kenes::v1::TextOp* op) {
+    op->add_components()->set_insert("x");
+    op->add_components()->set_retain(3);
+  }));
+  ASSERT_TRUE(s.next_of(ServerMessage::kAck));
+  s.send(submit("indicator/short", 2, 3, [](kenes::v1::TextOp* op) {
+    op->add_components()->set_retain(1);
+    op->add_components()->set_retain(UINT64_MAX);
+    op->add_components()->set_retain(UINT64_MAX);
+  }));
+  expect_error(s, kenes::v1::ERROR_CODE_OP_DOES_NOT_FIT);
+  EXPECT_EQ(server.document_text("demo", "indicator/short"), "xabc");
+}
+
 TEST(HostileInputTest, AnInsertOfInvalidUtf8IsRefused) {
   TestServer server;
   RawSocket s(server.port());
