@@ -27,7 +27,13 @@ web: bootstrap
 
 # The sanitizer run comes first so that the last lines printed are the summary
 # of the full run (C++ and web suites, one ctest summary).
+#
+# Each libFuzzer target also runs for TEST_FUZZ_SECONDS (issue 8: fuzzing is
+# part of the test command, bounded; `make fuzz FUZZ_SECONDS=600` for longer).
+TEST_FUZZ_SECONDS ?= 20
+
 test: bootstrap-browser build-asan build web
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	@ctest --preset asan
 	@ctest --preset release
 
@@ -46,7 +52,8 @@ bench: build
 # libFuzzer targets (clang 14, ASan + UBSan; tests/fuzz/README.md), each run for
 # FUZZ_SECONDS. New inputs go to build/fuzz/corpus/<target> (the committed seeds
 # in tests/fuzz/corpus are only read); a crash leaves its input in
-# build/fuzz/artifacts/ and fails the target. Not part of `make test` (yet).
+# build/fuzz/artifacts/ and fails the target. `make test` runs them too, for
+# TEST_FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS := fuzz_text_op fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json
 
