@@ -32,6 +32,13 @@ struct ServerOptions {
 
   // Write per-document snapshots after this many records of a consultation.
   uint64_t snapshot_every_records = 10000;
+  // After a write error (a full disk, say) the log refuses every append; this
+  // often the server asks it to resume and, once it does, rebuilds the failed
+  // rooms from the log. 0: never (a restart does it).
+  uint64_t storage_retry_seconds = 5;
+  // The log stops writing while its disk has less than this free (see
+  // storage::RocksLogOptions::min_free_bytes for why it must stop first).
+  uint64_t min_free_disk_mb = 64;
   // Refuse to start on a log that fails verification unless this is set.
   bool allow_corrupt_log = false;
 

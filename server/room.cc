@@ -349,6 +349,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
   }
   Member* requester = member(pending->connection_id);
   if (!result.ok()) {
+    storage_failed_ = true;
     fail(result.status().message());
     if (requester) {
       send_error(requester, pending->request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,

@@ -82,6 +82,10 @@ class Room : public std::enable_shared_from_this<Room> {
 
   // For /readyz and tests; thread-safe snapshots of strand-owned values.
   bool healthy() const { return healthy_.load(std::memory_order_relaxed); }
+  // An append failed: the room's memory is ahead of the log and it refuses
+  // every change for good. Once the log writes again the server replaces it
+  // with a room rebuilt from the log (Server::check_storage).
+  bool storage_failed() const { return storage_failed_.load(std::memory_order_relaxed); }
 
   // Runs `fn` on the strand with the state (tests and history reads).
   void inspect(std::function<void(const ConsultationState&, uint64_t durable_seq)> fn);
@@ -156,6 +160,7 @@ class Room : public std::enable_shared_from_this<Room> {
   uint64_t records_since_snapshot_ = 0;
   std::optional<std::string> failure_;
   std::atomic<bool> healthy_{true};
+  std::atomic<bool> storage_failed_{false};
   bool shutting_down_ = false;
   std::function<void()> shutdown_done_;
   std::map<std::string, Member> members_;

@@ -53,6 +53,7 @@ std::string Server::open() {
   if (!durability) return "unknown durability " + o.durability;
   storage::RocksLogOptions log_options;
   log_options.durability = *durability;
+  log_options.min_free_bytes = o.min_free_disk_mb << 20;
   auto opened = storage::RocksLog::open((fs::path(o.data_dir) / "log").string(), log_options);
   if (!opened.ok()) return opened.status().message();
   log_ = std::move(opened.value());
@@ -116,7 +117,46 @@ std::string Server::open() {
   port_ = acceptor_->local_endpoint().port();
   ctx_.ready = true;
   do_accept();
+  storage_timer_ = std::make_unique<asio::steady_timer>(asio::make_strand(io_));
+  schedule_storage_check();
   return {};
+}
+
+void Server::schedule_storage_check() {
+  if (ctx_.options.storage_retry_seconds == 0 || stop_requested_) return;
+  storage_timer_->expires_after(std::chrono::seconds(ctx_.options.storage_retry_seconds));
+  storage_timer_->async_wait([this](boost::system::error_code ec) {
+    if (ec || stop_requested_) return;
+    check_storage();
+    schedule_storage_check();
+  });
+}
+
+void Server::check_storage() {
+  std::vector<std::shared_ptr<Room>> failed;
+  for (auto& room : ctx_.rooms.all()) {
+    if (room->storage_failed()) failed.push_back(room);
+  }
+  if (failed.empty()) return;
+  // Blocks this I/O thread until the writes already queued are refused: a
+  // moment, and only while the log is failing anyway.
+  storage::Status resumed = log_->resume_writes();
+  if (!resumed.ok()) {
+    log(LogLevel::kWarn, "storage_still_failing", {{"error", resumed.message()}, {"rooms", failed.size()}});
+    return;
+  }
+  std::lock_guard lock(create_mutex_);
+  for (auto& old : failed) {
+    const std::string id = old->consultation_id();
+    Recovered r = recover_consultation(*log_, id);
+    if (!r.error.empty()) {
+      log(LogLevel::kError, "storage_recovery_failed", {{"consultation", id}, {"error", r.error}});
+      continue;
+    }
+    ctx_.rooms.add(std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_));
+    old->shutdown([] {});
+    log(LogLevel::kInfo, "storage_recovered", {{"consultation", id}, {"seq", r.head.seq}});
+  }
 }
 
 std::string Server::create_consultation(const std::string& id, const std::string& title,
@@ -177,6 +217,7 @@ void Server::stop() {
     ctx_.stopping = true;
     boost::system::error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
+    if (storage_timer_) asio::post(storage_timer_->get_executor(), [this] { storage_timer_->cancel(); });
     auto rooms = ctx_.rooms.all();
     auto remaining = std::make_shared<std::atomic<size_t>>(rooms.size());
     auto finish = [this] {

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -49,6 +50,12 @@ class Server {
 
  private:
   void do_accept();
+  // Every --storage-retry-seconds: if a room failed on a log write, ask the
+  // log to resume; if it does, swap each failed room for one rebuilt from the
+  // log and let the old one close its connections (1001: the clients
+  // reconnect, resume and resend what was never acknowledged).
+  void schedule_storage_check();
+  void check_storage();
 
   ServerContext ctx_;
   boost::asio::io_context io_;
@@ -58,6 +65,7 @@ class Server {
   RoomOptions room_options_;
   std::mutex create_mutex_;
   std::atomic<bool> stop_requested_{false};
+  std::unique_ptr<boost::asio::steady_timer> storage_timer_;
 };
 
 }  // namespace kenes::server

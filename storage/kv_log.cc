@@ -112,6 +112,22 @@ Status KvLog::health() {
   return sticky_;
 }
 
+Status KvLog::resume_writes() {
+  if (options_.read_only) return Status(Code::kNotSupported, "this log is a read-only view");
+  std::unique_lock lock(mu_);
+  if (sticky_.ok()) return Status();
+  idle_cv_.wait(lock, [&] { return queue_.empty() && !writing_; });
+  // mu_ stays held: no append is prepared against the old tails meanwhile.
+  if (Status s = store_->resume(); !s.ok()) return s;
+  // The tails were advanced when refused appends were prepared; reload them
+  // from what is stored. Same for the client-key cache.
+  tails_.clear();
+  client_high_.clear();
+  in_flight_keys_.clear();
+  sticky_ = Status();
+  return Status();
+}
+
 Status KvLog::record_write_error(const Status& s) {
   std::lock_guard lock(mu_);
   if (sticky_.ok()) {

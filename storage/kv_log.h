@@ -71,6 +71,7 @@ class KvLog : public Log {
                                              std::uint64_t last_good_seq) override;
   Result<ConsultationStats> stats(std::string_view consultation) override;
   Status health() override;
+  Status resume_writes() override;
 
   Durability durability() const { return options_.durability; }
 

@@ -70,6 +70,11 @@ class KvStore {
   virtual Result<std::optional<std::string>> get(Family family, std::string_view key) = 0;
   // Applies the batch atomically, as durable as `durability` says.
   virtual Status write(KvBatch batch, Durability durability) = 0;
+  // After a failed write: brings the store back to accepting writes if the
+  // cause has gone (RocksDB: DB::Resume, which flushes the memtables so that a
+  // WAL cut short by the failure is no longer needed). The default has
+  // nothing to recover.
+  virtual Status resume() { return Status(); }
   // Keys >= upper_bound are never visited when upper_bound is not empty.
   virtual std::unique_ptr<KvIterator> iterate(Family family, std::string upper_bound) = 0;
 };

@@ -265,6 +265,15 @@ class Log {
 
   // ok, or the first write error, after which every append is refused.
   virtual Status health() = 0;
+
+  // After a write error: waits for the appends already queued to be refused,
+  // then asks the store to recover (say, the disk had filled up and has room
+  // again). On success the sticky error is cleared and appends are taken
+  // again, continuing from the durable head: nothing refused was written, so
+  // seqs and the hash chain go on from the last durable record. On failure
+  // the log stays as it was and the call can be repeated later. ok at once
+  // when healthy.
+  virtual Status resume_writes() = 0;
 };
 
 }  // namespace kenes::storage

@@ -1,5 +1,7 @@
 #include "storage/rocks_log.h"
 
+#include <sys/statvfs.h>
+
 #include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -186,6 +188,8 @@ struct RocksLog::Handles {
   bool secondary = false;
   std::string secondary_path;  // removed at close
   Durability durability = Durability::kFsync;
+  std::string path;             // the log folder, for the free-space check
+  std::uint64_t min_free_bytes = 0;
 };
 
 namespace {
@@ -227,6 +231,9 @@ class RocksIterator : public KvIterator {
 };
 
 class RocksStore : public KvStore {
+  // Only the log's writer thread writes (and resume() runs while it idles).
+  bool rocks_write_failed_ = false;
+
  public:
   explicit RocksStore(std::unique_ptr<RocksLog::Handles> h) : h_(std::move(h)) {}
 
@@ -258,7 +265,33 @@ class RocksStore : public KvStore {
     return std::optional<std::string>(std::move(value));
   }
 
+  Status resume() override {
+    // A write that failed inside RocksDB may have left its bytes in the WAL
+    // (they come back at the next open: see RocksLogTest.DiskErrorIsSticky...);
+    // continuing past it could give a later record the same seq. Only a
+    // restart, which replays the WAL first, is safe then.
+    if (rocks_write_failed_) {
+      return Status(Code::kFailed, "a write failed inside RocksDB; restart the server to go on safely");
+    }
+    return check_free_space();
+  }
+
+  // kIoError while the disk holding the log has less than the reserve free.
+  Status check_free_space() const {
+    if (h_->min_free_bytes == 0) return Status();
+    struct statvfs fs;
+    if (::statvfs(h_->path.c_str(), &fs) != 0) return Status();  // cannot tell: let the write say
+    const std::uint64_t free_bytes = static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize;
+    if (free_bytes >= h_->min_free_bytes) return Status();
+    return Status(Code::kIoError, "disk nearly full: " + std::to_string(free_bytes >> 20) + " MiB free on the log's disk (" +
+                                      h_->path + "), below the reserve of " +
+                                      std::to_string(h_->min_free_bytes >> 20) +
+                                      " MiB; free some space and writes resume");
+  }
+
   Status write(KvBatch batch, Durability durability) override {
+    // Refused before RocksDB sees it: nothing of the batch exists anywhere.
+    if (Status space = check_free_space(); !space.ok()) return space;
     rocksdb::WriteBatch wb(batch.bytes + 32 * batch.writes.size());
     for (const auto& w : batch.writes) {
       rocksdb::Status s;
@@ -272,7 +305,9 @@ class RocksStore : public KvStore {
     rocksdb::WriteOptions wo;
     wo.sync = durability == Durability::kFsync;
     wo.disableWAL = durability == Durability::kNone;
-    return from_rocks(h_->db->Write(wo, &wb), "writing the log");
+    rocksdb::Status written = h_->db->Write(wo, &wb);
+    if (!written.ok()) rocks_write_failed_ = true;
+    return from_rocks(written, "writing the log");
   }
 
   std::unique_ptr<KvIterator> iterate(Family family, std::string upper_bound) override {
@@ -389,6 +424,8 @@ Result<std::unique_ptr<RocksLog>> open_impl(const std::string& path, RocksLogOpt
                                             rocksdb::Env* env) {
   auto handles = std::make_unique<RocksLog::Handles>();
   handles->durability = options.durability;
+  handles->path = path;
+  handles->min_free_bytes = options.read_only ? 0 : options.min_free_bytes;
   Status s = open_database(path, options, env, *handles);
   if (!s.ok()) return s;
   RocksLog::Handles* raw = handles.get();

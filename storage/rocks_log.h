@@ -39,6 +39,13 @@ struct RocksLogOptions {
   // rocks_log.cc). Tests set it tiny to make flushes and compactions happen
   // all the time.
   std::size_t memtable_bytes = 0;
+  // Refuse every write (kIoError, "disk nearly full") while the file system
+  // holding the log has less than this many bytes free; 0: no reserve.
+  // RocksDB itself must never meet a full disk: the 7.8 that Debian 12 ships
+  // aborts on an assertion when a WAL write fails and is followed by another
+  // (RocksDB PR 12448). With a reserve the log stops first, cleanly, and
+  // resume_writes() succeeds once space is back above the reserve.
+  std::uint64_t min_free_bytes = 0;
 };
 
 // Database-level numbers for operators.

@@ -211,6 +211,52 @@ TEST(RocksLogTest, DiskErrorIsStickyUnacknowledgedAndLeavesNoPartialBatch) {
   (void)before;
 }
 
+TEST(RocksLogTest, AfterARefusalBeforeRocksDbWritesResumeAndTheChainGoesOnFromTheDurableHead) {
+  TempDir dir;
+  auto log = RocksLog::open(dir.sub("log"));
+  ASSERT_TRUE(log.ok()) << log.status().to_string();
+  ASSERT_TRUE((*log)->append("c1", {entry("a"), entry("b")}).ok());
+  EXPECT_TRUE((*log)->resume_writes().ok()) << "healthy: nothing to resume";
+
+  // As the disk-space reserve does: refused before RocksDB sees the batch.
+  std::atomic<bool> full{true};
+  (*log)->set_write_fault_for_testing([&] {
+    return full ? Status(Code::kIoError, "disk nearly full (injected)") : Status();
+  });
+  EXPECT_EQ((*log)->append("c1", {entry("c")}).status().code(), Code::kIoError);
+  EXPECT_EQ((*log)->append("c1", {entry("d")}).status().code(), Code::kFailed);
+  EXPECT_FALSE((*log)->health().ok());
+
+  full = false;
+  ASSERT_TRUE((*log)->resume_writes().ok());
+  EXPECT_TRUE((*log)->health().ok());
+  auto next = (*log)->append("c1", {entry("e")});
+  ASSERT_TRUE(next.ok()) << next.status().to_string();
+  EXPECT_EQ(next->first_seq, 3u) << "the refused appends took no seq";
+  auto records = (*log)->read("c1", 1, 10);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 3u);
+  EXPECT_EQ(records->back().payload, "e");
+  VerifyReport report;
+  EXPECT_TRUE((*log)->verify("c1", &report).ok()) << "the chain must go on from b, not from the refused c or d";
+}
+
+TEST(RocksLogTest, AfterAWriteFailedInsideRocksDbOnlyARestartResumes) {
+  TempDir dir;
+  auto fs = std::make_shared<FailingWalFs>();
+  auto env = rocksdb::NewCompositeEnv(fs);
+  auto log = testing::open_rocks_log_with_env(dir.sub("log"), {}, env.get());
+  ASSERT_TRUE(log.ok()) << log.status().to_string();
+  ASSERT_TRUE((*log)->append("c1", {entry("a")}).ok());
+  fs->fail = true;
+  ASSERT_FALSE((*log)->append("c1", {entry("b")}).ok());
+  fs->fail = false;
+  Status resumed = (*log)->resume_writes();
+  EXPECT_EQ(resumed.code(), Code::kFailed);
+  EXPECT_NE(resumed.message().find("restart"), std::string::npos) << resumed.message();
+  EXPECT_FALSE((*log)->health().ok());
+}
+
 TEST(RocksLogTest, VerifyOnOpenRefusesACorruptLogAndSaysWhere) {
   TempDir dir;
   {

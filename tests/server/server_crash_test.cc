@@ -13,7 +13,12 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -49,16 +54,15 @@ struct AckedOp {
 // restart comes back where the clients look for it.
 class RealServer {
  public:
-  RealServer()
+  // `data_dir`: where the data folder goes (default: inside the temp dir).
+  explicit RealServer(fs::path data_dir = {}, std::vector<std::string> extra_args = {})
       : port_(free_loopback_port()),
-        process_(KENES_SERVER_BINARY,
-                 {"--demo", "--listen", "127.0.0.1:" + std::to_string(port_), "--data-dir", data_dir().string(),
-                  "--web-root", (dir_.path() / "web").string(), "--durability", "fsync", "--threads", "2"},
-                 dir_.path() / "server.log") {}
+        data_dir_(data_dir.empty() ? dir_.path() / "data" : std::move(data_dir)),
+        process_(KENES_SERVER_BINARY, args(extra_args), dir_.path() / "server.log") {}
 
   bool start(std::string* why) { return process_.start_and_wait_ready(port_, why); }
   uint16_t port() const { return port_; }
-  fs::path data_dir() const { return dir_.path() / "data"; }
+  fs::path data_dir() const { return data_dir_; }
   ServerProcess& process() { return process_; }
   std::string token(const std::string& participant, kenes::v1::Role role = kenes::v1::ROLE_RESEARCHER) const {
     return token_for_data_dir(data_dir(), role, participant);
@@ -80,8 +84,18 @@ class RealServer {
   }
 
  private:
+  std::vector<std::string> args(const std::vector<std::string>& extra) const {
+    std::vector<std::string> a = {"--demo",     "--listen",     "127.0.0.1:" + std::to_string(port_),
+                                  "--data-dir", data_dir_.string(), "--web-root",
+                                  (dir_.path() / "web").string(), "--durability", "fsync",
+                                  "--threads",  "2"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  }
+
   TempDir dir_;
   uint16_t port_;
+  fs::path data_dir_;
   ServerProcess process_;
 };
 
@@ -401,6 +415,122 @@ TEST(ServerChaosTest, KillNineEveryFewSecondsAndRandomDisconnectsLoseNothingAndC
       ASSERT_NE(d, nullptr) << doc;
       EXPECT_EQ(seen[i].at(doc).first, d->text().to_string()) << "writer " << i << " on " << doc;
       EXPECT_EQ(seen[i].at(doc).second, d->version()) << "writer " << i << " on " << doc;
+    }
+  }
+}
+
+// A small tmpfs of its own, unmounted at the end: a disk that really fills
+// up. Mounting needs root (CAP_SYS_ADMIN); `error()` says why when it failed.
+class SmallDisk {
+ public:
+  explicit SmallDisk(const std::string& size) : mount_point_(dir_.path() / "disk") {
+    fs::create_directories(mount_point_);
+    std::string options = "size=" + size + ",mode=0700";
+    if (::mount("tmpfs", mount_point_.c_str(), "tmpfs", 0, options.c_str()) != 0) {
+      error_ = std::string("mount -t tmpfs: ") + std::strerror(errno);
+    }
+  }
+  ~SmallDisk() {
+    if (error_.empty()) ::umount2(mount_point_.c_str(), MNT_DETACH);
+  }
+  const std::string& error() const { return error_; }
+  fs::path path() const { return mount_point_; }
+
+  // Writes a file until the disk is full. Returns the bytes written.
+  uint64_t fill() {
+    std::ofstream out(mount_point_ / "filler", std::ios::binary);
+    const std::string chunk(64 << 10, 'f');
+    uint64_t bytes = 0;
+    while (out.write(chunk.data(), static_cast<std::streamsize>(chunk.size()))) {
+      out.flush();
+      if (!out) break;
+      bytes += chunk.size();
+    }
+    return bytes;
+  }
+  void free_filler() { fs::remove(mount_point_ / "filler"); }
+
+ private:
+  TempDir dir_;
+  fs::path mount_point_;
+  std::string error_;
+};
+
+// Disk full (issue 8, chaos): the data folder on a small tmpfs that a filler
+// file fills up under load. While it is full, submits get STORAGE_FAILURE
+// with the reason and /readyz says 503; nothing unacknowledged is ever
+// acknowledged later by mistake. Once the filler is deleted the server resumes
+// writing by itself (--storage-retry-seconds), the writers reconnect and
+// resend, and at the end every acknowledged op is logged exactly once, every
+// writer has the server's text and the log verifies.
+TEST(ServerDiskFullTest, WritesFailClearlyWhileTheDiskIsFullAndResumeWhenSpaceReturns) {
+  SmallDisk disk("96m");
+  if (!disk.error().empty()) GTEST_SKIP() << "cannot simulate a full disk here: " << disk.error();
+  const uint64_t seed = test_seed();
+  SCOPED_TRACE("seed " + std::to_string(seed) + " (KENES_TEST_SEED)");
+  RealServer server(disk.path() / "data", {"--storage-retry-seconds", "1", "--min-free-disk-mb", "8"});
+  std::string why;
+  ASSERT_TRUE(server.start(&why)) << why;
+  ClientPool pool;
+  Writers writers(pool, server, 3);
+  ASSERT_TRUE(writers.all_live_and_acknowledged());
+  Rng rng(seed);
+  for (int round = 0; round < 20; ++round) writers.edit(rng);
+  ASSERT_TRUE(writers.all_live_and_acknowledged());
+  const size_t acked_before = writers.acked().size();
+
+  const uint64_t filler = disk.fill();
+  std::cout << "  filled the disk with " << filler << " bytes\n";
+  // Typing goes on; the writes fail and say why.
+  auto has_storage_error = [&] {
+    for (const auto& e : writers.errors()) {
+      if (e.rfind("ERROR_CODE_STORAGE_FAILURE", 0) == 0) return true;
+    }
+    return false;
+  };
+  for (int round = 0; round < 2000 && !has_storage_error(); ++round) {
+    writers.edit(rng);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_TRUE(has_storage_error()) << "no write failed on a full disk\n" << server.process().log_tail();
+  EXPECT_EQ(http_get(server.port(), "/readyz").status, 503);
+  const size_t acked_while_full = writers.acked().size();
+  for (int round = 0; round < 10; ++round) writers.edit(rng);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(writers.acked().size(), acked_while_full) << "an op was acknowledged while the log refused writes";
+
+  disk.free_filler();
+  for (int round = 0; round < 20; ++round) {
+    writers.edit(rng);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(writers.all_live_and_acknowledged(std::chrono::seconds(30)))
+      << "the writers did not settle once space returned\n"
+      << server.process().log_tail();
+  ASSERT_TRUE(writers.caught_up_with_each_other());
+  EXPECT_EQ(http_get(server.port(), "/readyz").status, 200);
+  auto errors = writers.errors();
+  for (const auto& e : errors) {
+    EXPECT_TRUE(e.rfind("ERROR_CODE_STORAGE_FAILURE", 0) == 0 || e.rfind("ERROR_CODE_SHUTTING_DOWN", 0) == 0) << e;
+  }
+  auto storage_errors = std::count_if(errors.begin(), errors.end(),
+                                      [](const std::string& e) { return e.find("disk nearly full") != std::string::npos; });
+  EXPECT_GT(storage_errors, 0) << "the errors should say the disk is full: " << errors.front();
+  auto seen = writers.documents();
+  auto acked = writers.acked();
+  std::cout << "  " << acked_before << " acks before, " << acked.size() << " in all, " << errors.size()
+            << " errors while full\n";
+  EXPECT_GT(acked.size(), acked_while_full);
+  writers.close_all();
+  ASSERT_TRUE(server.stop_gracefully(&why)) << why;
+
+  server::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
+  ASSERT_EQ(recovered.error, "");
+  for (size_t i = 0; i < seen.size(); ++i) {
+    for (const auto& doc : kDocs) {
+      const auto* d = recovered.state.find_document(doc);
+      ASSERT_NE(d, nullptr) << doc;
+      EXPECT_EQ(seen[i].at(doc).first, d->text().to_string()) << "writer " << i << " on " << doc;
     }
   }
 }
