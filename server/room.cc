@@ -609,6 +609,7 @@ void Room::maybe_finish_shutdown() {
   if (!shutting_down_ || pending_appends_ != 0 || !shutdown_done_) return;
   maybe_snapshot();
   if (poll_timer_) poll_timer_->cancel();
+  if (poll_flush_timer_) poll_flush_timer_->cancel();
   for (auto& [cid, m] : members_) m.conn->close_going_away();
   members_.clear();
   presence_.clear();

@@ -19,6 +19,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -41,6 +42,10 @@ struct RoomOptions {
   size_t catch_up_batch_records = 512;
   size_t catch_up_batch_bytes = 256 << 10;
   uint64_t max_message_bytes = 1 << 20;
+  // PollUpdates of one poll leave at most this often: a burst of ballots (300
+  // voters within a second) costs one update per interval to every member
+  // instead of one per ballot. An isolated ballot's update leaves at once.
+  std::chrono::milliseconds poll_update_interval{20};
 };
 
 inline std::string hash_string(const storage::Hash& h) {
@@ -184,6 +189,8 @@ class Room : public std::enable_shared_from_this<Room> {
 
   // Assessment (room_assessment.cc).
   std::unique_ptr<boost::asio::steady_timer> poll_timer_;
+  std::unique_ptr<boost::asio::steady_timer> poll_flush_timer_;
+  std::chrono::steady_clock::time_point last_poll_flush_{};
   std::set<std::string> dirty_polls_;
   bool poll_flush_posted_ = false;
   uint64_t poll_ids_issued_ = 0;     // the highest poll-<n> handed out, logged or in flight

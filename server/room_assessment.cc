@@ -416,13 +416,23 @@ void Room::schedule_poll_update(const std::string& poll_id) {
   dirty_polls_.insert(poll_id);
   if (poll_flush_posted_) return;
   poll_flush_posted_ = true;
-  // Posted, not run now: ballots made durable by the same group commit are
-  // already queued on the strand, and one update then covers them all.
-  asio::post(strand_, [self = shared_from_this()] { self->flush_poll_updates(); });
+  const auto due = last_poll_flush_ + options_.poll_update_interval;
+  if (std::chrono::steady_clock::now() >= due) {
+    // Posted, not run now: ballots made durable by the same group commit are
+    // already queued on the strand, and one update then covers them all.
+    asio::post(strand_, [self = shared_from_this()] { self->flush_poll_updates(); });
+    return;
+  }
+  if (!poll_flush_timer_) poll_flush_timer_ = std::make_unique<asio::steady_timer>(strand_);
+  poll_flush_timer_->expires_at(due);
+  poll_flush_timer_->async_wait(asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code) {
+    self->flush_poll_updates();
+  }));
 }
 
 void Room::flush_poll_updates() {
   poll_flush_posted_ = false;
+  last_poll_flush_ = std::chrono::steady_clock::now();
   const int64_t now = wall_clock_ms();
   for (const auto& id : dirty_polls_) {
     const PollState* p = state_.assessment().poll(id);
