@@ -176,11 +176,10 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       if (!p.opened) return fail(rec.seq(), "poll " + p.id + " is not open");
       auto role = engine_role(e.voter_role());
       if (!role) return fail(rec.seq(), "the ballot's voter role is not a participant role");
-      ballot_records_[rec.seq()] = BallotRecord{e.poll_id(), rec.author()};
-      p.last_seq = rec.seq();
       if (p.close_logged) {
         ++p.late_ballots;
-        ballot_records_[rec.seq()].counted = false;
+        ballot_records_[rec.seq()] = BallotRecord{e.poll_id(), rec.author(), false};
+        p.last_seq = rec.seq();
         return engine::Status();
       }
       engine::CastBallot b;
@@ -190,15 +189,11 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       b.gender = e.voter_gender();
       b.choices.assign(e.choices().begin(), e.choices().end());
       engine::Status s = p.poll.cast(b, at);
-      if (s.code() == engine::ErrorCode::kPollClosed) {
-        ++p.late_ballots;
-        ballot_records_[rec.seq()].counted = false;
-        return engine::Status();
-      }
-      if (!s.ok()) {
-        ballot_records_.erase(rec.seq());
-        return fail(rec.seq(), "poll " + p.id + ": " + s.message());
-      }
+      const bool late = s.code() == engine::ErrorCode::kPollClosed;
+      if (!s.ok() && !late) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
+      if (late) ++p.late_ballots;
+      ballot_records_[rec.seq()] = BallotRecord{e.poll_id(), rec.author(), !late};
+      p.last_seq = rec.seq();
       return engine::Status();
     }
     case kenes::v1::LogRecord::kPollClosed: {
