@@ -29,6 +29,7 @@ constexpr Workload kWorkloads[] = {
     {"room", kenes::bench::room_main, "C clients typing R ops/s each in one consultation: latency to every other client"},
     {"saturate", kenes::bench::saturate_main, "W writers on one document as fast as the client library takes edits"},
     {"idle", kenes::bench::idle_main, "N idle authenticated connections: server RSS per connection"},
+    {"poll", kenes::bench::poll_main, "V voters vote within a second in a live anonymous poll: latency to every client's result"},
 };
 
 void usage(std::FILE* out) {

@@ -14,5 +14,6 @@ int echo_baseline_main(int argc, char** argv);
 int room_main(int argc, char** argv);
 int saturate_main(int argc, char** argv);
 int idle_main(int argc, char** argv);
+int poll_main(int argc, char** argv);
 
 }  // namespace kenes::bench

@@ -17,6 +17,7 @@ bool share_at_least(uint64_t part, uint64_t whole, Ratio r) {
 
 Status malformed(std::string message) { return Status(ErrorCode::kMalformed, std::move(message)); }
 Status invalid_state(std::string message) { return Status(ErrorCode::kInvalidState, std::move(message)); }
+Status poll_closed(std::string message) { return Status(ErrorCode::kPollClosed, std::move(message)); }
 
 Status check_text(std::string_view what, std::string_view text) {
   if (text.size() > kMaxPollTextBytes) {
@@ -378,10 +379,24 @@ Status Poll::apply_create(const CreatePoll& e, int64_t at) {
 }
 
 Status Poll::apply_cast(const CastBallot& e, int64_t at) {
-  if (!open_at(at)) return invalid_state("the poll is closed");
+  if (Status s = check_ballot(e, at); !s.ok()) return s;
+  // One ballot per voter: a later one replaces the earlier.
+  Ballot& b = ballots_[e.voter_id];
+  b.voter_id = e.voter_id;
+  b.role = e.role;
+  b.stakeholder_group = e.stakeholder_group;
+  b.gender = e.gender;
+  b.choices = e.choices;
+  b.cast_at_unix_ms = at;
+  return Status::Ok();
+}
+
+Status Poll::check_ballot(const CastBallot& e, int64_t at) const {
+  if (!created_) return invalid_state("the poll has not been created");
+  if (!open_at(at)) return poll_closed("the poll is closed");
   if (e.voter_id.empty()) return malformed("a ballot needs a voter id");
   if (!def_.eligible_roles.contains(e.role)) {
-    return invalid_state("the role '" + std::string(role_name(e.role)) + "' may not vote in this poll");
+    return Status(ErrorCode::kNotEligible, "the role '" + std::string(role_name(e.role)) + "' may not vote in this poll");
   }
   if (Status s = check_text("the stakeholder group", e.stakeholder_group); !s.ok()) return s;
   if (Status s = check_text("the gender", e.gender); !s.ok()) return s;
@@ -415,20 +430,11 @@ Status Poll::apply_cast(const CastBallot& e, int64_t at) {
     case PollKind::kRanking:
       break;  // any number of distinct options, in order of preference
   }
-
-  // One ballot per voter: a later one replaces the earlier.
-  Ballot& b = ballots_[e.voter_id];
-  b.voter_id = e.voter_id;
-  b.role = e.role;
-  b.stakeholder_group = e.stakeholder_group;
-  b.gender = e.gender;
-  b.choices = e.choices;
-  b.cast_at_unix_ms = at;
   return Status::Ok();
 }
 
 Status Poll::apply_retract(const RetractBallot& e, int64_t at) {
-  if (!open_at(at)) return invalid_state("the poll is closed");
+  if (!open_at(at)) return poll_closed("the poll is closed");
   auto it = ballots_.find(e.voter_id);
   if (it == ballots_.end()) return invalid_state("'" + e.voter_id + "' has no ballot to retract");
   ballots_.erase(it);
@@ -436,7 +442,7 @@ Status Poll::apply_retract(const RetractBallot& e, int64_t at) {
 }
 
 Status Poll::apply_close(int64_t at) {
-  if (!open_at(at)) return invalid_state("the poll is already closed");
+  if (!open_at(at)) return poll_closed("the poll is already closed");
   closed_by_hand_at_ = at;
   return Status::Ok();
 }

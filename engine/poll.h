@@ -307,10 +307,10 @@ class Poll {
   //  - kMalformed: an invalid definition; an empty voter id; a ballot that does
   //    not fit the kind (option out of range, duplicates, too many or no
   //    choices, more than one choice for single choice or agreement);
-  //  - kInvalidState: an event before CreatePoll, a second CreatePoll; a
-  //    ballot or retraction when the poll is closed; a voter whose role may
-  //    not vote; retracting a ballot that does not exist; closing a closed
-  //    poll.
+  //  - kInvalidState: an event before CreatePoll, a second CreatePoll;
+  //    retracting a ballot that does not exist;
+  //  - kPollClosed: a ballot, retraction or close when the poll is closed;
+  //  - kNotEligible: a voter whose role may not vote.
   Status apply(const PollEvent& event);
 
   // Shorthands that build the event and apply it.
@@ -318,6 +318,10 @@ class Poll {
   Status cast(const CastBallot& ballot, int64_t at_unix_ms);
   Status retract(std::string_view voter_id, int64_t at_unix_ms);
   Status close(int64_t at_unix_ms);
+
+  // What cast(ballot, at) would return, without casting: the server checks a
+  // ballot before logging it.
+  Status check_ballot(const CastBallot& ballot, int64_t at_unix_ms) const;
 
   bool created() const { return created_; }
   const PollDefinition& definition() const { return def_; }

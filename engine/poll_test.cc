@@ -196,6 +196,7 @@ TEST(PollBallotTest, InvalidBallotsAreRefusedWithAReasonAndLeaveTheStateUnchange
   };
   auto malformed = [](std::string m) { return Status(ErrorCode::kMalformed, std::move(m)); };
   auto invalid_state = [](std::string m) { return Status(ErrorCode::kInvalidState, std::move(m)); };
+  auto not_eligible = [](std::string m) { return Status(ErrorCode::kNotEligible, std::move(m)); };
   std::vector<Case> cases;
   cases.push_back({"out of range", single, vote("ana", {3}), "",
                    malformed("option 3 is out of range: the poll has 3 options")});
@@ -204,9 +205,9 @@ TEST(PollBallotTest, InvalidBallotsAreRefusedWithAReasonAndLeaveTheStateUnchange
   cases.push_back({"no choice", single, vote("ana", {}), "", malformed("a ballot must choose at least one option")});
   cases.push_back({"no voter", single, vote("", {0}), "", malformed("a ballot needs a voter id")});
   cases.push_back({"observer", single, vote("ana", {0}, "media", "", Role::kObserver), "",
-                   invalid_state("the role 'observer' may not vote in this poll")});
+                   not_eligible("the role 'observer' may not vote in this poll")});
   cases.push_back({"chair", single, vote("ana", {0}, "media", "", Role::kChair), "",
-                   invalid_state("the role 'chair' may not vote in this poll")});
+                   not_eligible("the role 'chair' may not vote in this poll")});
   cases.push_back({"bad group", single, vote("ana", {0}, "\xFF"), "",
                    malformed("the stakeholder group is not valid UTF-8")});
   cases.push_back({"too many", multi, vote("ana", {0, 1, 2}), "",
@@ -225,6 +226,9 @@ TEST(PollBallotTest, InvalidBallotsAreRefusedWithAReasonAndLeaveTheStateUnchange
     cast_ok(p, vote("bob", {0}));
     cast_ok(p, vote("ana", {1}));
     PollAudit before = p.audit(10, t);
+    if (c.retract_voter.empty()) {
+      EXPECT_EQ(p.check_ballot(c.cast, t), c.expected);
+    }
     Status s = c.retract_voter.empty() ? p.cast(c.cast, t) : p.retract(c.retract_voter, t);
     EXPECT_EQ(s, c.expected);
     EXPECT_EQ(p.audit(10, t), before);
@@ -237,10 +241,10 @@ TEST(PollBallotTest, ClosedPollRefusesBallotsRetractionsAndASecondClose) {
   cast_ok(p, vote("ana", {kAgree}));
   ASSERT_TRUE(p.close(kT0 + 5).ok());
   PollAudit before = p.audit(3, kT0 + 6);
-  EXPECT_EQ(p.cast(vote("bob", {kDisagree}), kT0 + 6), Status(ErrorCode::kInvalidState, "the poll is closed"));
-  EXPECT_EQ(p.cast(vote("ana", {kDisagree}), kT0 + 6).code(), ErrorCode::kInvalidState);
-  EXPECT_EQ(p.retract("ana", kT0 + 6), Status(ErrorCode::kInvalidState, "the poll is closed"));
-  EXPECT_EQ(p.close(kT0 + 7), Status(ErrorCode::kInvalidState, "the poll is already closed"));
+  EXPECT_EQ(p.cast(vote("bob", {kDisagree}), kT0 + 6), Status(ErrorCode::kPollClosed, "the poll is closed"));
+  EXPECT_EQ(p.cast(vote("ana", {kDisagree}), kT0 + 6).code(), ErrorCode::kPollClosed);
+  EXPECT_EQ(p.retract("ana", kT0 + 6), Status(ErrorCode::kPollClosed, "the poll is closed"));
+  EXPECT_EQ(p.close(kT0 + 7), Status(ErrorCode::kPollClosed, "the poll is already closed"));
   EXPECT_EQ(p.audit(3, kT0 + 6), before);
   EXPECT_EQ(p.closed_at(kT0 + 100), kT0 + 5);
 }
@@ -252,8 +256,11 @@ TEST(PollBallotTest, AnEventAtTheClosingTimeFindsThePollClosed) {
   cast_ok(p, vote("ana", {kAgree}), kT0 + 999);
   EXPECT_TRUE(p.is_open(kT0 + 999));
   EXPECT_FALSE(p.is_open(kT0 + 1000));
-  EXPECT_EQ(p.cast(vote("bob", {kAgree}), kT0 + 1000).code(), ErrorCode::kInvalidState);
-  EXPECT_EQ(p.close(kT0 + 2000), Status(ErrorCode::kInvalidState, "the poll is already closed"));
+  EXPECT_EQ(p.cast(vote("bob", {kAgree}), kT0 + 1000).code(), ErrorCode::kPollClosed);
+  EXPECT_EQ(p.check_ballot(vote("bob", {kAgree}), kT0 + 1000).code(), ErrorCode::kPollClosed);
+  EXPECT_TRUE(p.check_ballot(vote("bob", {kAgree}), kT0 + 999).ok());
+  EXPECT_EQ(p.voter_count(), 1u);  // checking casts nothing
+  EXPECT_EQ(p.close(kT0 + 2000), Status(ErrorCode::kPollClosed, "the poll is already closed"));
   EXPECT_EQ(p.closed_at(kT0 + 1000), kT0 + 1000);
   EXPECT_EQ(p.closed_at(kT0 + 999), std::nullopt);
   EXPECT_EQ(p.voter_count(), 1u);

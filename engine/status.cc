@@ -14,6 +14,8 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::kVersionTooOld: return "version_too_old";
     case ErrorCode::kStaleClientSeq: return "stale_client_seq";
     case ErrorCode::kInvalidState: return "invalid_state";
+    case ErrorCode::kPollClosed: return "poll_closed";
+    case ErrorCode::kNotEligible: return "not_eligible";
   }
   return "unknown";
 }

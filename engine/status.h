@@ -35,6 +35,11 @@ enum class ErrorCode {
   // The caller broke the protocol's order (an ack for an op that is not in
   // flight, a remote op out of order, nothing to send).
   kInvalidState,
+  // A ballot, retraction or close for a poll that has closed (by hand or at
+  // its closing time).
+  kPollClosed,
+  // A ballot from a role the poll does not let vote.
+  kNotEligible,
 };
 
 // A stable lower-case name for logs and test vectors ("does_not_fit").

@@ -9,6 +9,7 @@ namespace kenes::server {
 namespace {
 constexpr char kConsultationSnapshotName[] = "consultation";
 constexpr char kDocumentSnapshotPrefix[] = "doc/";
+constexpr char kAssessmentSnapshotName[] = "assessment";
 
 engine::Status fail(uint64_t seq, const std::string& what) {
   return engine::Status(engine::ErrorCode::kInvalidState, "record " + std::to_string(seq) + ": " + what);
@@ -20,6 +21,33 @@ ConsultationState::ConsultationState(std::string consultation_id) : consultation
 const Participant* ConsultationState::participant(const std::string& id) const {
   auto it = participants_.find(id);
   return it == participants_.end() ? nullptr : &it->second;
+}
+
+void ConsultationState::index_framework() {
+  framework_index_.clear();
+  if (!created_) return;
+  for (const auto& c : created_->framework().categories()) {
+    for (const auto& t : c.themes()) {
+      for (const auto& q : t.questions()) {
+        for (const auto& i : q.indicators()) framework_index_[i.id()] = i;
+      }
+    }
+  }
+}
+
+const kenes::v1::Indicator* ConsultationState::framework_indicator(const std::string& id) const {
+  auto it = framework_index_.find(id);
+  return it == framework_index_.end() ? nullptr : &it->second;
+}
+
+kenes::v1::Scope ConsultationState::scope() const {
+  if (assessment_.scope_override() != kenes::v1::SCOPE_UNSPECIFIED) return assessment_.scope_override();
+  return created_ ? created_->scope() : kenes::v1::SCOPE_UNSPECIFIED;
+}
+
+uint64_t ConsultationState::draft_version(const std::string& indicator_id) const {
+  const engine::DocumentSequencer* doc = find_document("indicator/" + indicator_id);
+  return doc ? doc->version() : 0;
 }
 
 engine::DocumentSequencer& ConsultationState::document(const std::string& doc_id) {
@@ -51,6 +79,7 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
     case kenes::v1::LogRecord::kConsultationCreated:
       if (created_) return fail(rec.seq(), "the consultation was already created");
       created_ = rec.consultation_created();
+      index_framework();
       break;
     case kenes::v1::LogRecord::kParticipantInvited: {
       const auto& inv = rec.participant_invited();
@@ -78,6 +107,11 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
       break;
     }
     default:
+      if (AssessmentState::handles(rec)) {
+        engine::Status s = assessment_.apply(rec);
+        if (!s.ok()) return s;
+        break;
+      }
       // A record from a newer server: refusing is safer than skipping, since
       // state must be a function of the whole log.
       return fail(rec.seq(), "unknown event kind " + std::to_string(rec.event_case()));
@@ -92,7 +126,10 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, const s
     if (!snap.ParseFromString(bytes)) {
       return engine::Status(engine::ErrorCode::kInvalidState, "consultation snapshot does not decode");
     }
-    if (snap.has_created()) created_ = snap.created();
+    if (snap.has_created()) {
+      created_ = snap.created();
+      index_framework();
+    }
     for (const auto& ps : snap.participants()) {
       Participant p;
       p.id = ps.participant_id();
@@ -106,6 +143,7 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, const s
     }
     return engine::Status();
   }
+  if (name == kAssessmentSnapshotName) return assessment_.load_snapshot(bytes);
   if (name.rfind(kDocumentSnapshotPrefix, 0) == 0) {
     kenes::v1::DocumentSnapshot snap;
     if (!snap.ParseFromString(bytes)) {
@@ -136,6 +174,7 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
     ps->set_revoke_reason(p.revoke_reason);
   }
   out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString()});
+  out.push_back({kAssessmentSnapshotName, seq_, assessment_.snapshot_bytes()});
   for (auto& [id, doc] : documents_) {
     if (only_changed && !changed_docs_[id]) continue;
     kenes::v1::DocumentSnapshot snap;

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "assessment_state.h"
 #include "engine/document_sequencer.h"
 #include "engine/status.h"
 #include "kenes/v1/log.pb.h"
@@ -71,13 +72,27 @@ class ConsultationState {
   const std::map<std::string, engine::DocumentSequencer>& documents() const { return documents_; }
   void mark_changed(const std::string& doc_id) { changed_docs_[doc_id] = true; }
 
+  // Indicators, polls and meetings (records 30-59).
+  const AssessmentState& assessment() const { return assessment_; }
+  // The scope in force: the latest ScopeChanged, else the one created with.
+  kenes::v1::Scope scope() const;
+  // The framework indicator with this id, or null.
+  const kenes::v1::Indicator* framework_indicator(const std::string& id) const;
+  // The version of the draft "indicator/<id>" (0 if never edited).
+  uint64_t draft_version(const std::string& indicator_id) const;
+
  private:
+  void index_framework();
+
   std::string consultation_id_;
   uint64_t seq_ = 0;
   std::optional<kenes::v1::ConsultationCreated> created_;
   std::map<std::string, Participant> participants_;
   std::map<std::string, engine::DocumentSequencer> documents_;
   std::map<std::string, bool> changed_docs_;
+  AssessmentState assessment_;
+  // A copy, not pointers into created_: the state is moved around.
+  std::map<std::string, kenes::v1::Indicator> framework_index_;
 };
 
 }  // namespace kenes::server

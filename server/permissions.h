@@ -17,6 +17,30 @@ inline bool may_edit_documents(kenes::v1::Role role) {
 
 inline bool may_revoke_participants(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
 
+// Running the consultation: polls (create, open, close), meetings (start,
+// end, spotlight), the scope. The chair alone. (Voting is decided by each
+// poll's eligible roles; joining a meeting is open to everyone.)
+inline bool may_run_consultation(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
+
+// Who works on an indicator is the chair's call.
+inline bool may_assign_indicators(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
+
+// An indicator's data sources and score belong with its draft.
+inline bool may_edit_indicator_fields(kenes::v1::Role role) { return may_edit_documents(role); }
+
+// The status workflow (assessment.proto, IndicatorStatus): the chair sets any
+// status; a researcher moves a draft along and back but never validates by
+// hand — validation is the board's decision, taken by a validation poll.
+inline bool may_set_indicator_status(kenes::v1::Role role, kenes::v1::IndicatorStatus target) {
+  if (role == kenes::v1::ROLE_CHAIR) return true;
+  if (role != kenes::v1::ROLE_RESEARCHER) return false;
+  return target == kenes::v1::INDICATOR_STATUS_DRAFTING || target == kenes::v1::INDICATOR_STATUS_IN_REVIEW ||
+         target == kenes::v1::INDICATOR_STATUS_NEEDS_REVISION;
+}
+
+// The balance of the roster by group and gender: the chair's overview.
+inline bool may_see_roster_balance(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
+
 // Document ids: 1..128 bytes of [A-Za-z0-9._/-], e.g. "indicator/R.1.1". Kept
 // narrow so ids are safe in URLs, logs and snapshot names.
 inline bool valid_document_id(std::string_view id) {

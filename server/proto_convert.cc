@@ -59,6 +59,8 @@ kenes::v1::ErrorCode wire_error_code(engine::ErrorCode code) {
     case engine::ErrorCode::kVersionFromFuture: return kenes::v1::ERROR_CODE_VERSION_FROM_FUTURE;
     case engine::ErrorCode::kVersionTooOld: return kenes::v1::ERROR_CODE_VERSION_TOO_OLD;
     case engine::ErrorCode::kStaleClientSeq: return kenes::v1::ERROR_CODE_BAD_CLIENT_SEQ;
+    case engine::ErrorCode::kPollClosed: return kenes::v1::ERROR_CODE_POLL_CLOSED;
+    case engine::ErrorCode::kNotEligible: return kenes::v1::ERROR_CODE_NOT_ELIGIBLE;
     default: return kenes::v1::ERROR_CODE_INTERNAL;
   }
 }

@@ -80,6 +80,7 @@ void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id,
     conn->close_with_error(kenes::v1::ERROR_CODE_SHUTTING_DOWN, "the server is shutting down; reconnect shortly");
     return;
   }
+  arm_poll_timer();  // a poll may have come to its closing time while nobody was here
   const Participant* known = state_.participant(claims.participant_id);
   if (known && known->revoked) {
     metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
@@ -180,14 +181,25 @@ void Room::continue_catch_up(const std::string& connection_id) {
   }
   std::vector<std::string> batch;
   size_t bytes = 0;
+  bool skipped = false;
   for (const auto& r : records.value()) {
     if (r.seq > durable_seq_) break;
+    if (!record_meant_for(*m, r.seq)) {
+      // An anonymous (or still hidden) ballot: not for this participant.
+      m->catch_up_next = r.seq + 1;
+      skipped = true;
+      continue;
+    }
     batch.push_back(record_bytes(r.payload, r.seq, hash_string(r.prev_hash)));
     bytes += batch.back().size();
     m->catch_up_next = r.seq + 1;
     if (bytes >= options_.catch_up_batch_bytes) break;
   }
-  if (batch.empty()) {
+  if (batch.empty() && skipped && m->catch_up_next <= durable_seq_) {
+    asio::post(strand_, [self = shared_from_this(), connection_id] { self->continue_catch_up(connection_id); });
+    return;
+  }
+  if (batch.empty() && !skipped) {
     m->conn->close_with_error(kenes::v1::ERROR_CODE_STORAGE_FAILURE,
                               "the log has a gap at seq " + std::to_string(m->catch_up_next));
     return;
@@ -224,6 +236,7 @@ void Room::go_live(Member& m) {
   presence_[m.connection_id] = entry;
   m.has_presence = true;
   broadcast_presence_of(m, false);
+  send_poll_updates(m);
 }
 
 // -------------------------------------------------------------------- submit
@@ -408,7 +421,11 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
       log(LogLevel::kError, "record_did_not_apply", {{"consultation", consultation_id_}, {"error", s.message()}});
       fail("internal error: " + s.message());
     }
-    queue_record(std::move(record), {});
+    if (AssessmentState::handles(rec)) {
+      deliver_assessment_record(rec, record, *pending);
+    } else {
+      queue_record(std::move(record), {});
+    }
     if (rec.has_participant_invited() && requester && requester->state == MemberState::kAdmitting) {
       requester->state = MemberState::kAdmitted;
       send_welcome(*requester, pending->request_id);
@@ -627,6 +644,7 @@ void Room::leave(std::string connection_id) {
       self->presence_.erase(connection_id);
       self->broadcast_presence_of(gone, true);
     }
+    self->note_departure(gone.participant_id);
   });
 }
 
@@ -663,6 +681,8 @@ void Room::maybe_finish_shutdown() {
   if (!shutting_down_ || pending_appends_ != 0 || !shutdown_done_) return;
   maybe_snapshot();
   flush_outbox();
+  if (poll_timer_) poll_timer_->cancel();
+  if (poll_flush_timer_) poll_flush_timer_->cancel();
   for (auto& [cid, m] : members_) m.conn->close_going_away();
   members_.clear();
   presence_.clear();

@@ -17,12 +17,15 @@
 // the state from the log.
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +42,10 @@ struct RoomOptions {
   size_t catch_up_batch_records = 512;
   size_t catch_up_batch_bytes = 256 << 10;
   uint64_t max_message_bytes = 1 << 20;
+  // PollUpdates of one poll leave at most this often: a burst of ballots (300
+  // voters within a second) costs one update per interval to every member
+  // instead of one per ballot. An isolated ballot's update leaves at once.
+  std::chrono::milliseconds poll_update_interval{20};
 };
 
 inline std::string hash_string(const storage::Hash& h) {
@@ -68,6 +75,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void update_profile(std::string connection_id, uint64_t request_id, kenes::v1::UpdateProfile profile);
   void revoke(std::string connection_id, uint64_t request_id, kenes::v1::RevokeParticipant revoke);
   void leave(std::string connection_id);
+  // Indicators, polls, meetings, roster balance: every ClientMessage kind
+  // 30-59 (room_assessment.cc).
+  void assessment_request(std::string connection_id, kenes::v1::ClientMessage msg);
 
   // Stops taking changes, waits for appends in flight, writes snapshots,
   // closes every connection with 1001, then calls `done` (on the strand).
@@ -149,6 +159,26 @@ class Room : public std::enable_shared_from_this<Room> {
   void maybe_finish_shutdown();
   bool duplicate_ack(Member* m, uint64_t request_id, const kenes::v1::SubmitOp& op);
 
+  // Indicators, polls, meetings (room_assessment.cc). The room's checks come
+  // before a record is written; the fold (AssessmentState) trusts them.
+  void do_assessment_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
+  // A durable record 30-59, already folded: send it to those it is meant for,
+  // ack the requester, send poll updates, re-arm the closing timer.
+  void deliver_assessment_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
+                                 const PendingAppend& pending);
+  // Whether the record at `seq` may be sent to this member (anonymous and
+  // hidden ballots are not; proto/README.md, "Anonymous polls").
+  bool record_meant_for(const Member& m, uint64_t seq) const;
+  void send_poll_updates(Member& m);
+  void schedule_poll_update(const std::string& poll_id);
+  void flush_poll_updates();
+  void arm_poll_timer();
+  void on_poll_timer();
+  // A connection went: if it was the participant's last one and they attend
+  // the running meeting, log their leave.
+  void note_departure(const std::string& participant_id);
+  void append_assessment(kenes::v1::LogRecord rec, const std::string& connection_id, uint64_t request_id);
+
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   storage::Log& log_;
   std::string consultation_id_;
@@ -170,6 +200,19 @@ class Room : public std::enable_shared_from_this<Room> {
   std::map<std::string, uint64_t> pending_client_keys_;  // key -> count in flight
   std::vector<OutboxEntry> outbox_;
   bool flush_posted_ = false;
+
+  // Assessment (room_assessment.cc).
+  std::unique_ptr<boost::asio::steady_timer> poll_timer_;
+  std::unique_ptr<boost::asio::steady_timer> poll_flush_timer_;
+  std::chrono::steady_clock::time_point last_poll_flush_{};
+  std::set<std::string> dirty_polls_;
+  bool poll_flush_posted_ = false;
+  uint64_t poll_ids_issued_ = 0;     // the highest poll-<n> handed out, logged or in flight
+  uint64_t meeting_ids_issued_ = 0;
+  // Polls with an open or close record in flight, and whether a meeting
+  // start/end is: requests that depend on them wait for the record.
+  std::set<std::string> poll_changes_in_flight_;
+  bool meeting_change_in_flight_ = false;
 };
 
 }  // namespace kenes::server

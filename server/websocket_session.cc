@@ -185,6 +185,8 @@ void WebSocketSession::handle_message(const kenes::v1::ClientMessage& msg) {
     case kenes::v1::ClientMessage::kRevokeParticipant:
       return room_->revoke(connection_id_, rid, msg.revoke_participant());
     default:
+      // Indicators, polls, meetings (issue 7): kinds 30-59, all to one door.
+      if (msg.kind_case() >= 30 && msg.kind_case() <= 59) return room_->assessment_request(connection_id_, msg);
       return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind", rid);
   }
 }

@@ -143,8 +143,19 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
     case kenes::v1::ServerMessage::kBroadcast:
       for (const auto& record : msg.broadcast().records()) apply_record(record);
       break;
+    case kenes::v1::ServerMessage::kPollUpdate:
+      polls_[msg.poll_update().poll_id()] = msg.poll_update();
+      if (on_poll_update) on_poll_update(msg.poll_update());
+      break;
+    case kenes::v1::ServerMessage::kRosterBalance:
+      if (on_roster_balance) on_roster_balance(msg.roster_balance());
+      break;
     case kenes::v1::ServerMessage::kAck: {
       const auto& ack = msg.ack();
+      if (ack.doc_id().empty()) {
+        if (on_request_ack) on_request_ack(msg.request_id(), ack.seq());
+        break;
+      }
       auto it = docs_.find(ack.doc_id());
       if (it != docs_.end() && it->second.has_inflight() && it->second.inflight_client_seq() == ack.client_seq()) {
         engine::Status s = it->second.on_ack(ack.client_seq(), ack.version());
@@ -289,6 +300,113 @@ void KenesClient::close() {
   if (ws) {
     ws->async_close(websocket::close_code::normal, [ws](beast::error_code) {});
   }
+}
+
+// ----------------------------------------------- indicators, polls, meetings
+
+uint64_t KenesClient::send_request(kenes::v1::ClientMessage msg) {
+  uint64_t rid = next_request_id_++;
+  msg.set_request_id(rid);
+  send_message(std::move(msg));
+  return rid;
+}
+
+uint64_t KenesClient::create_poll(const kenes::v1::PollDefinition& definition) {
+  kenes::v1::ClientMessage m;
+  *m.mutable_create_poll()->mutable_definition() = definition;
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::open_poll(const std::string& poll_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_open_poll()->set_poll_id(poll_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::cast_vote(const std::string& poll_id, const std::vector<uint32_t>& choices) {
+  kenes::v1::ClientMessage m;
+  m.mutable_cast_vote()->set_poll_id(poll_id);
+  for (uint32_t c : choices) m.mutable_cast_vote()->add_choices(c);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::close_poll(const std::string& poll_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_close_poll()->set_poll_id(poll_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_indicator_status(const std::string& indicator_id, kenes::v1::IndicatorStatus status) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_indicator_status()->set_indicator_id(indicator_id);
+  m.mutable_set_indicator_status()->set_status(status);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_indicator_assignees(const std::string& indicator_id,
+                                              const std::vector<std::string>& participant_ids) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_indicator_assignees()->set_indicator_id(indicator_id);
+  for (const auto& id : participant_ids) m.mutable_set_indicator_assignees()->add_participant_ids(id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_indicator_sources(const std::string& indicator_id, const std::vector<std::string>& sources) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_indicator_sources()->set_indicator_id(indicator_id);
+  for (const auto& src : sources) m.mutable_set_indicator_sources()->add_sources(src);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_indicator_score(const std::string& indicator_id, std::optional<uint32_t> score) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_indicator_score()->set_indicator_id(indicator_id);
+  if (score) m.mutable_set_indicator_score()->set_score(*score);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_scope(kenes::v1::Scope scope) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_scope()->set_scope(scope);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::start_meeting(const std::string& title, const std::vector<std::string>& agenda_indicator_ids) {
+  kenes::v1::ClientMessage m;
+  m.mutable_start_meeting()->set_title(title);
+  for (const auto& id : agenda_indicator_ids) m.mutable_start_meeting()->add_agenda_indicator_ids(id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::end_meeting(const std::string& meeting_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_end_meeting()->set_meeting_id(meeting_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_spotlight(const std::string& meeting_id, const std::string& indicator_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_spotlight()->set_meeting_id(meeting_id);
+  m.mutable_set_spotlight()->set_indicator_id(indicator_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::join_meeting(const std::string& meeting_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_join_meeting()->set_meeting_id(meeting_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::leave_meeting(const std::string& meeting_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_leave_meeting()->set_meeting_id(meeting_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::get_roster_balance() {
+  kenes::v1::ClientMessage m;
+  m.mutable_get_roster_balance();
+  return send_request(std::move(m));
 }
 
 }  // namespace kenes::client

@@ -25,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/client_document.h"
 #include "engine/text_op.h"
@@ -76,6 +77,31 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   void send_raw(std::string bytes);
   void send_message(kenes::v1::ClientMessage msg);
 
+  // Indicators, polls, meetings (proto/README.md, "Indicators, polls and
+  // meetings"). Each sends one request and returns its request_id; the answer
+  // is an Ack (on_request_ack with the record's seq) or an Error (on_error,
+  // same request_id). Nothing is queued while disconnected: a request sent
+  // then is lost, and the caller resends after on_live if it still wants it.
+  uint64_t send_request(kenes::v1::ClientMessage msg);
+  uint64_t create_poll(const kenes::v1::PollDefinition& definition);
+  uint64_t open_poll(const std::string& poll_id);
+  uint64_t cast_vote(const std::string& poll_id, const std::vector<uint32_t>& choices);
+  uint64_t close_poll(const std::string& poll_id);
+  uint64_t set_indicator_status(const std::string& indicator_id, kenes::v1::IndicatorStatus status);
+  uint64_t set_indicator_assignees(const std::string& indicator_id, const std::vector<std::string>& participant_ids);
+  uint64_t set_indicator_sources(const std::string& indicator_id, const std::vector<std::string>& sources);
+  uint64_t set_indicator_score(const std::string& indicator_id, std::optional<uint32_t> score);
+  uint64_t set_scope(kenes::v1::Scope scope);
+  uint64_t start_meeting(const std::string& title, const std::vector<std::string>& agenda_indicator_ids);
+  uint64_t end_meeting(const std::string& meeting_id);
+  uint64_t set_spotlight(const std::string& meeting_id, const std::string& indicator_id);
+  uint64_t join_meeting(const std::string& meeting_id);
+  uint64_t leave_meeting(const std::string& meeting_id);
+  uint64_t get_roster_balance();
+
+  // The latest PollUpdate received for each poll.
+  const std::map<std::string, kenes::v1::PollUpdate>& polls() const { return polls_; }
+
   // Callbacks, on the io thread.
   std::function<void()> on_live;  // catch-up done (after every (re)connect)
   std::function<void(const kenes::v1::LogRecord&)> on_record;
@@ -87,6 +113,10 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   // for the resend of an in-flight op after a reconnect.
   std::function<void(const std::string& doc_id, uint64_t client_seq, uint64_t edits)> on_submit;
   std::function<void(const kenes::v1::Error&)> on_error;
+  // An Ack that answers a request other than a SubmitOp (no doc_id).
+  std::function<void(uint64_t request_id, uint64_t seq)> on_request_ack;
+  std::function<void(const kenes::v1::PollUpdate&)> on_poll_update;
+  std::function<void(const kenes::v1::RosterBalance&)> on_roster_balance;
   std::function<void(const kenes::v1::ServerMessage&)> on_message;  // every message, first
   std::function<void(const std::string& reason)> on_closed;
 
@@ -122,6 +152,7 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   uint64_t messages_sent_ = 0;
   uint64_t submits_sent_ = 0;
   kenes::v1::Welcome welcome_;
+  std::map<std::string, kenes::v1::PollUpdate> polls_;
 };
 
 }  // namespace kenes::client

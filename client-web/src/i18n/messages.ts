@@ -123,6 +123,15 @@ export const en = {
   "error.19": "The server is restarting. Reconnecting shortly…",
   "error.20": "The server had a problem. Reconnecting…",
   "error.21": "The server did not accept that request.",
+  // Indicators, polls, meetings (issue 7).
+  "error.30": "That item does not exist (any more).",
+  "error.31": "The poll is closed.",
+  "error.32": "The poll is not open.",
+  "error.33": "Your role does not vote in this poll.",
+  "error.34": "That ballot does not fit the poll.",
+  "error.35": "The poll's settings are not valid.",
+  "error.36": "Your role may not set that status.",
+  "error.37": "The meeting is not in a state that allows this.",
 } as const satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;
