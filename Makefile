@@ -48,7 +48,7 @@ bench: build
 # in tests/fuzz/corpus are only read); a crash leaves its input in
 # build/fuzz/artifacts/ and fails the target. Not part of `make test` (yet).
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_text_op fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json
+FUZZ_TARGETS := fuzz_text_op fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json fuzz_framework_csv
 
 fuzz: bootstrap
 	@cmake --preset fuzz >/dev/null

@@ -85,7 +85,8 @@ class AdminTest : public ::testing::Test {
 TEST_F(AdminTest, EveryCommandPrintsItsHelp) {
   AdminRun top = admin("--help");
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair", "create-consultation", "invite"}) {
+  for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair", "create-consultation", "invite",
+                        "check-framework"}) {
     EXPECT_NE(top.output.find(c), std::string::npos) << c;
     AdminRun help = admin(std::string(c) + " --help");
     EXPECT_EQ(help.exit_code, 0) << c;
@@ -385,7 +386,10 @@ TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramewor
   AdminRun with_file = admin("create-consultation -d " + data + " --id small --title Small --framework " +
                              dir.sub("framework.json"));
   ASSERT_EQ(with_file.exit_code, 0) << with_file.output;
-  EXPECT_NE(with_file.output.find("framework Test framework 1, 1 indicators"), std::string::npos) << with_file.output;
+  EXPECT_NE(with_file.output.find("framework Test framework 1, 1 categories, 1 themes, 1 questions, 1 indicators (1 "
+                                  "core); scope all: 1 indicators"),
+            std::string::npos)
+      << with_file.output;
 
   AdminRun again = admin("create-consultation -d " + data + " --id small --title 'Small again'");
   EXPECT_EQ(again.exit_code, 1) << again.output;
@@ -395,8 +399,10 @@ TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramewor
   std::ofstream(dir.sub("broken.json")) << "{\"edition\": ";
   AdminRun broken = admin("create-consultation -d " + data + " --id other --title Other --framework " +
                           dir.sub("broken.json"));
-  EXPECT_EQ(broken.exit_code, 2) << broken.output;
-  EXPECT_NE(broken.output.find("framework file is not a JSON object"), std::string::npos) << broken.output;
+  EXPECT_EQ(broken.exit_code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("broken.json: line 1, column 13: not valid JSON"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("broken.json: 1 error in this JSON file; nothing was loaded"), std::string::npos)
+      << broken.output;
   AdminRun missing = admin("create-consultation -d " + data + " --id other --title Other --framework " +
                            dir.sub("nowhere.json"));
   EXPECT_EQ(missing.exit_code, 3) << missing.output;
@@ -404,6 +410,60 @@ TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramewor
   EXPECT_EQ(admin("create-consultation -d " + data + " --title 'No id'").exit_code, 2);
   EXPECT_EQ(admin("verify -d " + data).output.find("consultation other"), std::string::npos)
       << "a refused create must leave nothing behind";
+}
+
+TEST(AdminConsultationTest, CreateConsultationLoadsACsvFrameworkWithCoreScope) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  AdminRun created = admin("create-consultation -d " + data + " --id core-only --title Core --scope core --framework " +
+                           std::string(KENES_SOURCE_DIR) + "/server/frameworks/roamx-2019-sample.csv");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_NE(created.output.find("scope core: 8 indicators"), std::string::npos) << created.output;
+  auto first = boost::json::parse(lines_of(admin("dump -d " + data + " --consultation core-only").output).at(0));
+  EXPECT_EQ(first.at("consultation_created").at("scope").as_string(), "SCOPE_CORE") << first;
+  EXPECT_EQ(first.at("consultation_created").at("framework").at("categories").as_array().size(), 6u) << first;
+
+  EXPECT_EQ(admin("create-consultation -d " + data + " --id x --title X --scope some").exit_code, 2);
+  std::ofstream(dir.sub("no-core.csv")) << "edition,E\ncategory_id,category_title,theme_id,theme_title,question_id,"
+                                           "question_title,indicator_id,indicator_title,core,sources\n"
+                                           "R,Rights,R.A,T,R.A.1,Q,R.1,One,no,\n";
+  AdminRun no_core = admin("create-consultation -d " + data + " --id x --title X --scope core --framework " +
+                           dir.sub("no-core.csv"));
+  EXPECT_EQ(no_core.exit_code, 2) << no_core.output;
+  EXPECT_NE(no_core.output.find("the framework has no core indicators"), std::string::npos) << no_core.output;
+}
+
+TEST(AdminConsultationTest, ABadFrameworkFileCreatesNothingNotEvenTheDataFolder) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  AdminRun r = admin("create-consultation -d " + data + " --id kz --title KZ --framework " +
+                     std::string(KENES_SOURCE_DIR) + "/tests/frameworks/bad/csv_many_problems.csv");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("csv_many_problems.csv: line 6, column indicator_id: duplicate indicator id \"R.1\" "
+                          "(first at line 4)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("15 errors in this CSV file; nothing was loaded"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(data));
+}
+
+TEST(AdminConsultationTest, CheckFrameworkPrintsCountsOrEveryError) {
+  for (const char* sample : {"roamx-2019-sample.json", "roamx-2019-sample.csv"}) {
+    AdminRun ok = admin("check-framework " + std::string(KENES_SOURCE_DIR) + "/server/frameworks/" + sample);
+    EXPECT_EQ(ok.exit_code, 0) << ok.output;
+    EXPECT_NE(ok.output.find("6 categories, 31 themes, 9 questions, 9 indicators (8 core)"), std::string::npos)
+        << ok.output;
+    EXPECT_NE(ok.output.find("  R Rights: 6 themes, 3 questions, 3 indicators (3 core)"), std::string::npos)
+        << ok.output;
+  }
+  AdminRun bad = admin("check-framework " + std::string(KENES_SOURCE_DIR) + "/tests/frameworks/bad/json_many_problems.json");
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("json_many_problems.json: categories[0].themes[0].questions[0].indicators[1].id: empty id"),
+            std::string::npos)
+      << bad.output;
+  EXPECT_NE(bad.output.find("19 errors in this JSON file; nothing was loaded"), std::string::npos) << bad.output;
+  EXPECT_EQ(admin("check-framework").exit_code, 2);
+  EXPECT_EQ(admin("check-framework /nonexistent/framework.json").exit_code, 3);
 }
 
 TEST(AdminConsultationTest, CreateConsultationRefusesWhileTheServerHoldsTheFolder) {
