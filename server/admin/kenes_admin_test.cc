@@ -43,6 +43,19 @@ AdminRun admin(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// admin(), with an environment assignment ("NAME=value") in front.
+AdminRun admin_with_env(const std::string& assignment, const std::string& args) {
+  std::string command = "env " + assignment + " " + std::string(KENES_ADMIN) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -86,7 +99,7 @@ TEST_F(AdminTest, EveryCommandPrintsItsHelp) {
   AdminRun top = admin("--help");
   EXPECT_EQ(top.exit_code, 0);
   for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair", "create-consultation", "invite",
-                        "check-framework"}) {
+                        "check-framework", "export"}) {
     EXPECT_NE(top.output.find(c), std::string::npos) << c;
     AdminRun help = admin(std::string(c) + " --help");
     EXPECT_EQ(help.exit_code, 0) << c;
@@ -530,6 +543,45 @@ TEST(AdminConsultationTest, InviteRefusesBadArgumentsAnUnknownConsultationAndAFo
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
   EXPECT_NE(unknown.output.find("there is no consultation elsewhere"), std::string::npos) << unknown.output;
   EXPECT_EQ(link_in(unknown.output), "");
+}
+
+
+TEST(AdminExportTest, ExportPrintsTheHeadAndVerifyConfirmsItUntilTheLogDisagrees) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  ASSERT_EQ(admin("create-consultation -d " + data + " --id kz --title 'KZ <2026>'").exit_code, 0);
+  AdminRun exported = admin("export -d " + data + " -c kz -f report.html -o " + dir.sub("report.html"));
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  std::ifstream in(dir.sub("report.html"));
+  std::stringstream html;
+  html << in.rdbuf();
+  EXPECT_NE(html.str().find("<title>KZ &lt;2026&gt;</title>"), std::string::npos) << html.str().substr(0, 400);
+  // The command the export prints is the check, and it passes.
+  std::string check;
+  for (const auto& line : lines_of(exported.output)) {
+    if (line.rfind("check it: kenes-admin ", 0) == 0) check = line.substr(std::string("check it: kenes-admin ").size());
+  }
+  ASSERT_NE(check, "") << exported.output;
+  EXPECT_NE(html.str().find(check.substr(check.find("--expect-head"))), std::string::npos);
+  AdminRun verified = admin(check + " -d " + data);
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("matches the expected head seq 1"), std::string::npos) << verified.output;
+  // A head the log does not hold is reported.
+  std::string wrong = check.substr(0, check.size() - 4) + "0000";
+  if (wrong == check) wrong = check.substr(0, check.size() - 4) + "1111";
+  AdminRun refuted = admin(wrong + " -d " + data);
+  EXPECT_EQ(refuted.exit_code, 1) << refuted.output;
+  EXPECT_NE(refuted.output.find("not the expected"), std::string::npos) << refuted.output;
+
+  AdminRun md = admin("export -d " + data + " -c kz -f report.md");
+  EXPECT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_NE(md.output.find("# KZ \\<2026\\>"), std::string::npos) << md.output;
+  EXPECT_EQ(admin("export -d " + data + " -c nobody -f report.md").exit_code, 2);
+  EXPECT_EQ(admin("export -d " + data + " -c kz -f report.pdf").exit_code, 2);
+  AdminRun no_pandoc = admin_with_env("KENES_PANDOC=/nonexistent", "export -d " + data + " -c kz -f report.docx -o " +
+                                                                      dir.sub("r.docx"));
+  EXPECT_EQ(no_pandoc.exit_code, 3) << no_pandoc.output;
+  EXPECT_NE(no_pandoc.output.find("DOCX export needs pandoc"), std::string::npos) << no_pandoc.output;
 }
 
 }  // namespace
