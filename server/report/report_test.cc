@@ -14,6 +14,7 @@
 
 #include "demo.h"
 #include "report/docx.h"
+#include "report/edits.h"
 #include "report/export.h"
 #include "report/report_render.h"
 #include "storage/rocks_log.h"
@@ -268,6 +269,32 @@ TEST_F(ReportTest, ExportAccessFollowsTheLogNotTheToken) {
   EXPECT_EQ(check_export_access(loaded.state, claims), ExportAccess::kRoleRefused);
   claims.consultation_id = "demo";
   EXPECT_EQ(check_export_access(loaded.state, claims), ExportAccess::kOtherConsultation);
+}
+
+TEST_F(ReportTest, EditsBetweenTwoRecordsAreDiffsOfTheTextsTheLogHeldThen) {
+  // Records 11 and 12: the second edit of R.1 and the first of C.1.
+  DocumentChanges changes = changes_between(*log_, kId, 10, 12);
+  ASSERT_EQ(changes.error, "");
+  ASSERT_EQ(changes.changes.size(), 2u);
+  EXPECT_EQ(changes.changes[0].doc_id, "indicator/C.1");
+  EXPECT_EQ(changes.changes[0].from_version, 0u);
+  EXPECT_EQ(changes.changes[0].to_version, 1u);
+  EXPECT_EQ(changes.changes[1].doc_id, "indicator/R.1");
+  EXPECT_EQ(changes.changes[1].from_version, 1u);
+  EXPECT_EQ(changes.changes[1].to_version, 2u);
+
+  LoadedConsultation loaded = load_consultation(*log_, kId);
+  auto edits = minutes_edits(changes, loaded.state);
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[1].label, "R.1 Legal framework for *freedom* of expression");
+  EXPECT_EQ(edits[1].authors, std::vector<std::string>{"Daniyar"});
+  EXPECT_EQ(edits[1].diff.substr(0, edits[1].diff.find('\n', edits[1].diff.find("+# Findings"))),
+            "@@ -1,3 +1,3 @@\n-# Findings\n+# Findings (revised)");
+  EXPECT_EQ(edits[0].diff.rfind("@@ -0,0 +1,5 @@\n+Population: 20 million (2025).\n", 0), 0u) << edits[0].diff;
+
+  // Nothing in the range: no change; a range past the head ends at the head.
+  EXPECT_TRUE(changes_between(*log_, kId, 13, 13).changes.empty());
+  EXPECT_EQ(changes_between(*log_, kId, 12, 1000).changes.size(), 2u);  // the two recommendations
 }
 
 }  // namespace

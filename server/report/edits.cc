@@ -1,0 +1,84 @@
+#include "report/edits.h"
+
+#include <algorithm>
+#include <map>
+
+#include "report/line_diff.h"
+
+namespace kenes::server::report {
+
+DocumentChanges changes_between(storage::Log& log, const std::string& consultation_id, uint64_t after_seq,
+                                uint64_t through_seq) {
+  DocumentChanges out;
+  ConsultationState state(consultation_id);
+  std::map<std::string, DocumentChange> changes;
+  kenes::v1::LogRecord rec;
+  storage::Status st = log.replay(consultation_id, 1, [&](const storage::RecordView& r) -> storage::Status {
+    if (r.seq > through_seq) return storage::Status(storage::Code::kNotFound, "past the range");
+    rec.Clear();
+    if (!rec.ParseFromArray(r.payload.data(), static_cast<int>(r.payload.size()))) {
+      out.error = "record " + std::to_string(r.seq) + " does not decode";
+      return storage::Status(storage::Code::kCorruption, out.error);
+    }
+    rec.set_seq(r.seq);
+    if (r.seq > after_seq && rec.has_text_edit()) {
+      const std::string& doc = rec.text_edit().doc_id();
+      auto [it, first] = changes.try_emplace(doc);
+      if (first) {
+        it->second.doc_id = doc;
+        if (const auto* d = state.find_document(doc)) {
+          it->second.from_version = d->version();
+          it->second.before = d->text().to_string();
+        }
+      }
+      auto& authors = it->second.authors;
+      if (std::find(authors.begin(), authors.end(), rec.author()) == authors.end()) authors.push_back(rec.author());
+    }
+    engine::Status applied = state.apply(rec);
+    if (!applied.ok()) {
+      out.error = applied.message();
+      return storage::Status(storage::Code::kCorruption, out.error);
+    }
+    return storage::Status();
+  });
+  if (!st.ok() && st.code() != storage::Code::kNotFound) {
+    if (out.error.empty()) out.error = st.message();
+    return out;
+  }
+  for (auto& [doc, change] : changes) {
+    const auto* d = state.find_document(doc);
+    change.to_version = d ? d->version() : 0;
+    change.after = d ? d->text().to_string() : std::string();
+    out.changes.push_back(std::move(change));
+  }
+  return out;
+}
+
+std::vector<MinutesEdit> minutes_edits(const DocumentChanges& changes, const ConsultationState& state) {
+  std::map<std::string, std::string> indicator_titles;
+  if (state.created()) {
+    for (const auto& c : state.created()->framework().categories())
+      for (const auto& t : c.themes())
+        for (const auto& q : t.questions())
+          for (const auto& i : q.indicators()) indicator_titles["indicator/" + i.id()] = i.id() + " " + i.title();
+  }
+  std::vector<MinutesEdit> out;
+  for (const auto& c : changes.changes) {
+    if (c.before == c.after) continue;  // edits that cancelled out
+    MinutesEdit e;
+    e.doc_id = c.doc_id;
+    auto it = indicator_titles.find(c.doc_id);
+    e.label = it != indicator_titles.end() ? it->second : c.doc_id;
+    e.from_version = c.from_version;
+    e.to_version = c.to_version;
+    for (const auto& a : c.authors) {
+      const Participant* p = state.participant(a);
+      e.authors.push_back(p && !p->display_name.empty() ? p->display_name : a);
+    }
+    e.diff = unified_line_diff(c.before, c.after);
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace kenes::server::report
