@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "report/line_diff.h"
+#include "report/poll_export.h"
 
 namespace kenes::server::report {
 namespace {
@@ -109,6 +110,93 @@ TEST(VotesCsvTest, AnonymousBallotsCarryNoVoterGroupGenderOrTimeAndAreSortedByCh
       << csv;
   EXPECT_LT(csv.find(",agree\n"), csv.find(",agree with reservations\n"));
   EXPECT_LT(csv.find(",agree with reservations\n"), csv.find(",disagree\n"));
+}
+
+engine::Poll validation_poll(bool anonymous) {
+  engine::PollDefinition def;
+  def.kind = engine::PollKind::kAgreement;
+  def.question = "R.1 is accurate";
+  def.anonymous = anonymous;
+  def.eligible_roles = {engine::Role::kMember};
+  def.quorum = {1, 2};
+  def.threshold = {2, 3};
+  engine::Poll poll;
+  EXPECT_TRUE(poll.create(def, kNine).ok());
+  // Government 4, academia 3, media 1: media joins "other", which then has
+  // one voter, so the smallest shown group (academia) joins it too
+  // (engine/README.md, "Polls").
+  const char* groups[] = {"government", "government", "government", "media",
+                          "government", "academia",   "academia",   "academia"};
+  uint32_t choices[] = {engine::kAgree, engine::kAgree, engine::kAgreeWithReservations, engine::kDisagree,
+                        engine::kAgree, engine::kAgree, engine::kAgree,                 engine::kAbstain};
+  for (int i = 0; i < 8; ++i) {
+    engine::CastBallot b;
+    b.voter_id = "voter-" + std::to_string(i);
+    b.stakeholder_group = groups[i];
+    b.gender = i % 2 ? "man" : "woman";
+    b.choices = {choices[i]};
+    EXPECT_TRUE(poll.cast(b, kNine + (8 - i) * kMinute).ok());
+  }
+  return poll;
+}
+
+TEST(PollExportTest, MinutesShowTotalsOutcomeAndBreakdownsWithSmallGroupsMerged) {
+  engine::Poll poll = validation_poll(true);
+  ASSERT_TRUE(poll.close(kNine + 10 * kMinute).ok());
+  MinutesPoll m = minutes_poll("poll-1", poll, 10, kNine + 11 * kMinute);
+  EXPECT_EQ(m.kind, "agreement");
+  EXPECT_EQ(m.ballots, 8u);
+  EXPECT_EQ(m.eligible, 10u);
+  EXPECT_EQ(m.outcome.substr(0, 6), "passed") << m.outcome;
+  ASSERT_EQ(m.totals.size(), 4u);
+  EXPECT_EQ(m.totals[0], (std::pair<std::string, std::string>{"agree", "5"}));
+  std::string all;
+  for (const auto& b : m.breakdown) all += b + "\n";
+  EXPECT_NE(all.find("Group government (4): agree 3, agree with reservations 1"), std::string::npos) << all;
+  EXPECT_NE(all.find("Group other (4): agree 2, disagree 1, abstain 1"), std::string::npos) << all;
+  EXPECT_EQ(all.find("media"), std::string::npos) << "a group of one is merged:\n" << all;
+  EXPECT_EQ(all.find("academia"), std::string::npos) << all;
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(all.find("voter-" + std::to_string(i)), std::string::npos);
+}
+
+TEST(PollExportTest, HiddenResultsStayHiddenInMinutesWhileThePollIsOpen) {
+  engine::PollDefinition def;
+  def.kind = engine::PollKind::kSingleChoice;
+  def.question = "Which?";
+  def.options = {"a", "b"};
+  def.results_hidden_until_closed = true;
+  engine::Poll poll;
+  ASSERT_TRUE(poll.create(def, kNine).ok());
+  engine::CastBallot b;
+  b.voter_id = "x";
+  b.choices = {1};
+  ASSERT_TRUE(poll.cast(b, kNine + 1).ok());
+  MinutesPoll m = minutes_poll("poll-2", poll, 3, kNine + 2);
+  EXPECT_EQ(m.outcome, "open; results hidden until it closes");
+  EXPECT_TRUE(m.totals.empty());
+  EXPECT_TRUE(vote_rows("poll-2", poll, kNine + 2, [](const std::string& id) { return id; }).empty())
+      << "no ballot of an open poll is exported";
+}
+
+TEST(PollExportTest, AnonymousVoteRowsHoldOnlyChoicesAndNamedRowsNameTheVoterInCastOrder) {
+  auto name_of = [](const std::string& id) { return "Name of " + id; };
+  engine::Poll anonymous = validation_poll(true);
+  ASSERT_TRUE(anonymous.close(kNine + 10 * kMinute).ok());
+  auto rows = vote_rows("poll-1", anonymous, kNine + 11 * kMinute, name_of);
+  ASSERT_EQ(rows.size(), 8u);
+  VotesData d{"kz-2026", kHead, rows};
+  std::string csv = render_votes_csv(d);
+  for (const char* leak : {"voter-", "Name of", "government", "academia", "media", "woman", "man,", "09:"}) {
+    EXPECT_EQ(csv.find(leak), std::string::npos) << leak << " in\n" << csv;
+  }
+  engine::Poll named = validation_poll(false);
+  ASSERT_TRUE(named.close(kNine + 10 * kMinute).ok());
+  auto named_rows = vote_rows("poll-3", named, kNine + 11 * kMinute, name_of);
+  ASSERT_EQ(named_rows.size(), 8u);
+  EXPECT_EQ(named_rows[0].voter, "Name of voter-7");  // cast first
+  EXPECT_EQ(named_rows[0].group, "academia");
+  EXPECT_EQ(named_rows[0].choices, "abstain");
+  EXPECT_EQ(named_rows[7].voter, "Name of voter-0");
 }
 
 }  // namespace
