@@ -80,7 +80,7 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
     case report::ExportAccess::kRoleRefused: return text(req, http::status::forbidden, "this role may not export\n");
   }
 
-  report::ExportOutput out = report::render_export(loaded, name);
+  report::ExportOutput out = report::render_export(*ctx.log, loaded, name);
   switch (out.code) {
     case report::ExportOutput::Code::kOk: break;
     case report::ExportOutput::Code::kNotFound: return text(req, http::status::not_found, out.message + "\n");

@@ -21,7 +21,8 @@ int run(int argc, char** argv) {
   add_data_dir_option(options, &data_dir);
   options.add_options()("consultation,c", po::value(&consultation)->required(), "the consultation")(
       "file,f", po::value(&file)->required(),
-      "what to export: report.md, report.html or report.docx (DOCX needs pandoc on PATH, or $KENES_PANDOC)")(
+      "what to export: report.md, report.html, report.docx (needs pandoc on PATH, or $KENES_PANDOC), votes.csv, "
+      "minutes/<meeting id>.md or minutes/<meeting id>.html")(
       "out,o", po::value(&out_path), "write to this file (default: standard output)");
   po::variables_map vm;
   if (auto code = parse_options(argc, argv, "export [--data-dir D] --consultation C --file report.md [--out FILE]",
@@ -58,6 +59,6 @@ int run(int argc, char** argv) {
 }  // namespace
 
 static const Registration kRegistered{
-    {kName, "write the assessment report (Markdown, HTML, DOCX) with the log head it was built from", run}};
+    {kName, "write the report, meeting minutes or votes CSV, with the log head it was built from", run}};
 
 }  // namespace kenes::admin

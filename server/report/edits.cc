@@ -4,8 +4,42 @@
 #include <map>
 
 #include "report/line_diff.h"
+#include "report/report_data.h"
 
 namespace kenes::server::report {
+
+namespace {
+
+// After `rec` was folded into `state`: the decision it records, if any.
+void note_decision(const ConsultationState& state, const kenes::v1::LogRecord& rec,
+                   std::vector<std::string>* decisions) {
+  auto label = [&](const std::string& indicator_id) {
+    const auto* ind = state.framework_indicator(indicator_id);
+    return ind ? indicator_id + " " + ind->title() : indicator_id;
+  };
+  if (rec.has_indicator_status_changed()) {
+    const auto& e = rec.indicator_status_changed();
+    std::string line = label(e.indicator_id()) + ": status set to " + indicator_status_name(e.status()) + " by " +
+                       display_name(state, rec.author());
+    if (e.status() == kenes::v1::INDICATOR_STATUS_VALIDATED) {
+      line += " (draft version " + std::to_string(e.text_version()) + ")";
+    }
+    decisions->push_back(line);
+  } else if (rec.has_poll_closed()) {
+    const PollState* poll = state.assessment().poll(rec.poll_closed().poll_id());
+    if (!poll || poll->definition.target_indicator_id().empty()) return;
+    const std::string& target = poll->definition.target_indicator_id();
+    const IndicatorState* ind = state.assessment().indicator(target);
+    bool passed = ind && ind->validated_by_poll == poll->id &&
+                  ind->status == kenes::v1::INDICATOR_STATUS_VALIDATED;
+    decisions->push_back(label(target) + ": validation poll " + poll->id +
+                         (passed ? " passed; validated at draft version " +
+                                       std::to_string(poll->definition.target_version())
+                                 : " did not pass"));
+  }
+}
+
+}  // namespace
 
 DocumentChanges changes_between(storage::Log& log, const std::string& consultation_id, uint64_t after_seq,
                                 uint64_t through_seq) {
@@ -39,6 +73,7 @@ DocumentChanges changes_between(storage::Log& log, const std::string& consultati
       out.error = applied.message();
       return storage::Status(storage::Code::kCorruption, out.error);
     }
+    if (r.seq > after_seq) note_decision(state, rec, &out.decisions);
     return storage::Status();
   });
   if (!st.ok() && st.code() != storage::Code::kNotFound) {

@@ -25,6 +25,10 @@ struct DocumentChange {
 
 struct DocumentChanges {
   std::vector<DocumentChange> changes;  // by document id
+  // Decisions recorded in the range, in log order: status changes and the
+  // outcome of validation polls that closed ("R.1: validated at draft
+  // version 2 (poll-1 passed)").
+  std::vector<std::string> decisions;
   std::string error;                    // empty when ok
 };
 

@@ -2,6 +2,7 @@
 
 #include "permissions.h"
 #include "recovery.h"
+#include "report/assessment_export.h"
 #include "report/docx.h"
 #include "report/report_render.h"
 
@@ -9,17 +10,31 @@ namespace kenes::server::report {
 
 namespace {
 
-bool is_export_name(const std::string& name) {
-  for (const char* n : kExportNames) {
-    if (name == n) return true;
+// "minutes/<id>.md" -> {"<id>", ".md"}
+bool split_minutes_name(const std::string& name, std::string* meeting, std::string* ext) {
+  if (name.rfind("minutes/", 0) != 0) return false;
+  std::string rest = name.substr(8);
+  for (const char* e : {".md", ".html"}) {
+    std::string x = e;
+    if (rest.size() > x.size() && rest.compare(rest.size() - x.size(), x.size(), x) == 0) {
+      *meeting = rest.substr(0, rest.size() - x.size());
+      *ext = x;
+      return meeting->find('/') == std::string::npos;
+    }
   }
   return false;
+}
+
+bool is_export_name(const std::string& name) {
+  std::string meeting, ext;
+  return name == "report.md" || name == "report.html" || name == "report.docx" || name == "votes.csv" ||
+         split_minutes_name(name, &meeting, &ext);
 }
 
 ExportOutput unknown_export(const std::string& name) {
   ExportOutput out;
   out.code = ExportOutput::Code::kNotFound;
-  out.message = "no export named " + name + " (there are: report.md, report.html, report.docx)";
+  out.message = "no export named " + name + " (there are: " + kExportNamesHelp + ")";
   return out;
 }
 
@@ -76,15 +91,38 @@ ExportOutput export_consultation(storage::Log& log, const std::string& consultat
     out.message = "no consultation " + consultation_id;
     return out;
   }
-  return render_export(loaded, name, options);
+  return render_export(log, loaded, name, options);
 }
 
-ExportOutput render_export(const LoadedConsultation& loaded, const std::string& name, const ExportOptions& options) {
+ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, const std::string& name,
+                           const ExportOptions& options) {
   if (!is_export_name(name)) return unknown_export(name);
   ExportOutput out;
   const std::string& consultation_id = loaded.state.consultation_id();
   out.head = loaded.head;
   std::string stem = consultation_id + "-seq" + std::to_string(loaded.head.seq) + "-";
+  std::string meeting, ext;
+  if (split_minutes_name(name, &meeting, &ext)) {
+    std::string error;
+    auto data = build_minutes_data(log, loaded.state, loaded.head, meeting, &error);
+    if (!data) {
+      out.code = error.rfind("no meeting", 0) == 0 ? ExportOutput::Code::kNotFound : ExportOutput::Code::kFailed;
+      out.message = error;
+      return out;
+    }
+    out.body = ext == ".md" ? render_minutes_markdown(*data) : render_minutes_html(*data);
+    out.content_type = ext == ".md" ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8";
+    out.file_name = stem + "minutes-" + meeting + ext;
+    out.code = ExportOutput::Code::kOk;
+    return out;
+  }
+  if (name == "votes.csv") {
+    out.body = render_votes_csv(build_votes_data(loaded.state, loaded.head));
+    out.content_type = "text/csv; charset=utf-8";
+    out.file_name = stem + name;
+    out.code = ExportOutput::Code::kOk;
+    return out;
+  }
   ReportData data = build_report_data(loaded.state, loaded.head);
   if (name == "report.md") {
     out.body = render_report_markdown(data);

@@ -19,8 +19,10 @@
 namespace kenes::server::report {
 
 // The exports by file name, as in the URL and `kenes-admin export --file`:
-//   report.md, report.html, report.docx
-inline constexpr const char* kExportNames[] = {"report.md", "report.html", "report.docx"};
+//   report.md, report.html, report.docx, votes.csv,
+//   minutes/<meeting id>.md, minutes/<meeting id>.html
+inline constexpr char kExportNamesHelp[] =
+    "report.md, report.html, report.docx, votes.csv, minutes/<meeting id>.md, minutes/<meeting id>.html";
 
 struct ExportOutput {
   enum class Code {
@@ -60,7 +62,8 @@ enum class ExportAccess { kAllowed, kOtherConsultation, kRevoked, kRoleRefused }
 ExportAccess check_export_access(const ConsultationState& state, const TokenClaims& claims);
 
 // Renders export `name` of a loaded consultation (loaded.exists, no error).
-ExportOutput render_export(const LoadedConsultation& loaded, const std::string& name,
+// Minutes replay `log` (up to the loaded head) for the edits made.
+ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, const std::string& name,
                            const ExportOptions& options = {});
 
 // load_consultation, then render_export.

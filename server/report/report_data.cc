@@ -67,6 +67,38 @@ bool blank(const std::string& s) {
 
 }  // namespace
 
+std::string indicator_status_name(v1::IndicatorStatus status) {
+  switch (status) {
+    case v1::INDICATOR_STATUS_DRAFTING: return "drafting";
+    case v1::INDICATOR_STATUS_IN_REVIEW: return "in review";
+    case v1::INDICATOR_STATUS_VALIDATED: return "validated";
+    case v1::INDICATOR_STATUS_NEEDS_REVISION: return "needs revision";
+    default: return "not started";
+  }
+}
+
+std::string display_name(const ConsultationState& state, const std::string& participant_id) {
+  const Participant* p = state.participant(participant_id);
+  return p && !p->display_name.empty() ? p->display_name : participant_id;
+}
+
+std::string validation_sentence(const ConsultationState& state, const std::string& indicator_id) {
+  const IndicatorState* ind = state.assessment().indicator(indicator_id);
+  if (!ind) return {};
+  std::string out;
+  if (ind->status == v1::INDICATOR_STATUS_VALIDATED) {
+    out = "validated at draft version " + std::to_string(ind->validated_version) +
+          (ind->validated_by_poll.empty() ? std::string(" by the chair") : " by " + ind->validated_by_poll);
+    uint64_t now = state.draft_version(indicator_id);
+    if (now > ind->validated_version) out += "; the draft changed since (version " + std::to_string(now) + ")";
+    return out;
+  }
+  if (!ind->last_validation_poll.empty()) {
+    out = "not validated: " + ind->last_validation_poll + " did not pass";
+  }
+  return out;
+}
+
 ReportData build_report_data(const ConsultationState& state, const LogHead& head) {
   ReportData out;
   out.consultation_id = state.consultation_id();
@@ -76,7 +108,7 @@ ReportData build_report_data(const ConsultationState& state, const LogHead& head
   out.title = created.title();
   out.edition = created.framework().edition();
   out.source = created.framework().source();
-  out.core_only = created.scope() == v1::SCOPE_CORE;
+  out.core_only = state.scope() == v1::SCOPE_CORE;
 
   std::vector<const v1::Category*> order;
   for (const auto& c : created.framework().categories()) {
@@ -99,6 +131,15 @@ ReportData build_report_data(const ConsultationState& state, const LogHead& head
           ind.suggested_sources.assign(i.sources().begin(), i.sources().end());
           ind.draft = text_of(state, "indicator/" + i.id(), &ind.draft_version);
           if (!blank(ind.draft)) ++out.drafted;
+          if (const IndicatorState* st = state.assessment().indicator(i.id())) {
+            ind.status = indicator_status_name(st->status);
+            for (const auto& a : st->assignees) ind.assignees.push_back(display_name(state, a));
+            ind.sources_used = st->sources;
+            ind.score = st->score;
+          } else {
+            ind.status = indicator_status_name(v1::INDICATOR_STATUS_NOT_STARTED);
+          }
+          ind.validation = validation_sentence(state, i.id());
           ++out.indicators_in_scope;
           question.indicators.push_back(std::move(ind));
         }

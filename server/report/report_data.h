@@ -111,4 +111,15 @@ struct ReportData {
 
 ReportData build_report_data(const ConsultationState& state, const LogHead& head);
 
+// "not started", "drafting", "in review", "validated", "needs revision".
+std::string indicator_status_name(kenes::v1::IndicatorStatus status);
+
+// The validation result of an indicator as a sentence ("" when it was never
+// put to a validation poll nor validated by hand), e.g. "validated at draft
+// version 7 by poll-3; the draft changed since (version 9)".
+std::string validation_sentence(const ConsultationState& state, const std::string& indicator_id);
+
+// A participant's display name, or the id when the log has none.
+std::string display_name(const ConsultationState& state, const std::string& participant_id);
+
 }  // namespace kenes::server::report

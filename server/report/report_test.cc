@@ -159,6 +159,96 @@ class ReportTest : public ::testing::Test {
       r.mutable_participant_revoked()->set_reason("left the board");
       records.push_back(r);
     }
+    // Records 16 on: the indicator workflow, a meeting with a validation poll.
+    invite("member-3", "Arman", v1::ROLE_MEMBER);
+    invite("member-4", "Dana", v1::ROLE_MEMBER);
+    profile("member-3", v1::STAKEHOLDER_GROUP_ACADEMIA, "man");
+    profile("member-4", v1::STAKEHOLDER_GROUP_GOVERNMENT, "woman");
+    {
+      auto r = rec("chair");
+      r.mutable_indicator_assignees_set()->set_indicator_id("R.1");
+      r.mutable_indicator_assignees_set()->add_participant_ids("researcher");
+      records.push_back(r);
+      auto s = rec("researcher");
+      s.mutable_indicator_sources_set()->set_indicator_id("R.1");
+      s.mutable_indicator_sources_set()->add_sources("Constitution (1995)");
+      s.mutable_indicator_sources_set()->add_sources("Supreme Court rulings");
+      records.push_back(s);
+    }
+    meeting_first_seq_ = records.size() + 1;
+    {
+      auto r = rec("chair");
+      auto* m = r.mutable_meeting_started();
+      m->set_meeting_id("meeting-1");
+      m->set_title("Board meeting <1>");
+      m->add_agenda_indicator_ids("R.1");
+      m->add_agenda_indicator_ids("R.2");
+      records.push_back(r);
+    }
+    auto attend = [&](const char* who, bool present) {
+      auto r = rec(who);
+      r.mutable_attendance_changed()->set_meeting_id("meeting-1");
+      r.mutable_attendance_changed()->set_present(present);
+      records.push_back(r);
+    };
+    attend("chair", true);
+    attend("member-1", true);
+    attend("member-3", true);
+    attend("member-4", true);
+    {
+      auto r = rec("chair");
+      r.mutable_spotlight_set()->set_meeting_id("meeting-1");
+      r.mutable_spotlight_set()->set_indicator_id("R.1");
+      records.push_back(r);
+    }
+    insert("indicator/R.1", 21, "Status quo: agreed.\n");  // version 3, during the meeting
+    {
+      auto r = rec("chair");
+      auto* p = r.mutable_poll_created();
+      p->set_poll_id("poll-1");
+      auto* def = p->mutable_definition();
+      def->set_kind(v1::POLL_KIND_AGREEMENT);
+      def->set_question("R.1 describes the legal framework accurately");
+      def->set_anonymous(true);
+      def->add_eligible_roles(v1::ROLE_MEMBER);
+      def->set_target_indicator_id("R.1");
+      def->set_target_version(3);
+      records.push_back(r);
+      auto o = rec("chair");
+      o.mutable_poll_opened()->set_poll_id("poll-1");
+      records.push_back(o);
+    }
+    auto vote = [&](const char* who, uint32_t choice, v1::StakeholderGroup group, const char* gender) {
+      auto r = rec(who);
+      auto* v = r.mutable_vote_cast();
+      v->set_poll_id("poll-1");
+      v->add_choices(choice);
+      v->set_voter_role(v1::ROLE_MEMBER);
+      v->set_voter_stakeholder_group(group);
+      v->set_voter_gender(gender);
+      records.push_back(r);
+    };
+    vote("member-1", 0, v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY, "woman");
+    vote("member-3", 1, v1::STAKEHOLDER_GROUP_ACADEMIA, "man");
+    vote("member-4", 0, v1::STAKEHOLDER_GROUP_GOVERNMENT, "woman");
+    {
+      auto r = rec("chair");
+      r.mutable_poll_closed()->set_poll_id("poll-1");
+      r.mutable_poll_closed()->set_eligible(3);
+      records.push_back(r);
+      auto st = rec("chair");
+      st.mutable_indicator_status_changed()->set_indicator_id("R.2");
+      st.mutable_indicator_status_changed()->set_status(v1::INDICATOR_STATUS_NEEDS_REVISION);
+      records.push_back(st);
+    }
+    attend("member-1", false);
+    {
+      auto r = rec("chair");
+      r.mutable_meeting_ended()->set_meeting_id("meeting-1");
+      records.push_back(r);
+    }
+    insert("indicator/R.1", 21, "Update: pending.\n");  // after the meeting: changed since validation
+
     for (auto& r : records) {
       auto appended = log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}});
       ASSERT_TRUE(appended.ok()) << appended.status().to_string();
@@ -171,12 +261,13 @@ class ReportTest : public ::testing::Test {
   storage::testing::TempDir dir_;
   std::unique_ptr<storage::RocksLog> log_;
   storage::Head head_;
+  uint64_t meeting_first_seq_ = 0;
 };
 
 TEST_F(ReportTest, MarkdownReportMatchesTheGoldenFile) {
   ExportOutput out = export_consultation(*log_, kId, "report.md");
   ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
-  EXPECT_EQ(out.file_name, "kz-2026-seq15-report.md");
+  EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-report.md");
   EXPECT_EQ(out.content_type, "text/markdown; charset=utf-8");
   expect_golden("report.md", out.body);
 }
@@ -213,7 +304,7 @@ TEST_F(ReportTest, EveryExportStatesTheHeadOfTheLogItWasBuiltFrom) {
   ASSERT_TRUE(log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}}).ok());
   ExportOutput later = export_consultation(*log_, kId, "report.md");
   EXPECT_EQ(later.head.seq, head_.seq + 1);
-  EXPECT_NE(later.body.find("at record 16 "), std::string::npos);
+  EXPECT_NE(later.body.find("at record " + std::to_string(head_.seq + 1) + " "), std::string::npos);
 }
 
 TEST_F(ReportTest, TheReportFollowsTheNationalReportsOrderAndTheScope) {
@@ -252,7 +343,7 @@ TEST_F(ReportTest, DocxThroughPandocIsAWordDocumentWithTheReportsText) {
   ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
   EXPECT_EQ(out.body.substr(0, 2), "PK");  // a ZIP container
   EXPECT_NE(out.body.find("word/document.xml"), std::string::npos);
-  EXPECT_EQ(out.file_name, "kz-2026-seq15-report.docx");
+  EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-report.docx");
 }
 
 TEST_F(ReportTest, ExportAccessFollowsTheLogNotTheToken) {
@@ -294,7 +385,46 @@ TEST_F(ReportTest, EditsBetweenTwoRecordsAreDiffsOfTheTextsTheLogHeldThen) {
 
   // Nothing in the range: no change; a range past the head ends at the head.
   EXPECT_TRUE(changes_between(*log_, kId, 13, 13).changes.empty());
-  EXPECT_EQ(changes_between(*log_, kId, 12, 1000).changes.size(), 2u);  // the two recommendations
+  EXPECT_EQ(changes_between(*log_, kId, 12, 15).changes.size(), 2u);  // the two recommendations
+}
+
+TEST_F(ReportTest, TheReportShowsStatusSourcesAssigneesAndTheValidationResult) {
+  ExportOutput out = export_consultation(*log_, kId, "report.md");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  EXPECT_NE(out.body.find("- Status: validated\n- Assigned to: Daniyar\n"), std::string::npos) << out.body;
+  EXPECT_NE(out.body.find("- Data sources used: Constitution (1995); Supreme Court rulings\n"), std::string::npos);
+  EXPECT_NE(out.body.find("- Validation: validated at draft version 3 by poll-1; the draft changed since (version 4)"),
+            std::string::npos)
+      << out.body;
+  EXPECT_NE(out.body.find("- Status: needs revision\n"), std::string::npos);
+}
+
+TEST_F(ReportTest, MinutesOfAMeetingBuiltFromTheLogMatchTheGoldenFiles) {
+  for (const char* ext : {"md", "html"}) {
+    ExportOutput out = export_consultation(*log_, kId, std::string("minutes/meeting-1.") + ext);
+    ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+    EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-minutes-meeting-1." + ext);
+    expect_golden(std::string("minutes-from-log.") + ext, out.body);
+  }
+  std::string md = export_consultation(*log_, kId, "minutes/meeting-1.md").body;
+  EXPECT_NE(md.find(" # Findings (revised)\n+Status quo: agreed.\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("R.1 Legal framework for \\*freedom\\* of expression: validation poll poll-1 passed; validated "
+                    "at draft version 3"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("R.2 Access to information: status set to needs revision by Aigerim"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Update: pending"), std::string::npos) << "an edit after the meeting is not in its minutes";
+  EXPECT_EQ(export_consultation(*log_, kId, "minutes/meeting-9.md").code, ExportOutput::Code::kNotFound);
+}
+
+TEST_F(ReportTest, TheVotesCsvOfAnAnonymousPollNamesNoVoter) {
+  ExportOutput out = export_consultation(*log_, kId, "votes.csv");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  EXPECT_EQ(out.content_type, "text/csv; charset=utf-8");
+  expect_golden("votes-from-log.csv", out.body);
+  for (const char* leak : {"Елена", "Arman", "Dana", "member-", "academia", "Academia", "woman"}) {
+    EXPECT_EQ(out.body.find(leak), std::string::npos) << leak << " in\n" << out.body;
+  }
 }
 
 }  // namespace

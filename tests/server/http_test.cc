@@ -235,7 +235,16 @@ TEST_F(HttpTest, UnknownExportsAre404AndDocxWithoutPandocIs501) {
   auto token = bearer(server_->token(kenes::v1::ROLE_CHAIR, "demo-chair"));
   HttpReply unknown = get("/api/consultations/demo/export/report.pdf", token);
   EXPECT_EQ(unknown.status, 404);
-  EXPECT_NE(unknown.body.find("there are: report.md, report.html, report.docx"), std::string::npos) << unknown.body;
+  EXPECT_NE(unknown.body.find("there are: report.md, report.html, report.docx, votes.csv, minutes/<meeting id>.md"),
+            std::string::npos)
+      << unknown.body;
+  HttpReply no_meeting = get("/api/consultations/demo/export/minutes/meeting-7.md", token);
+  EXPECT_EQ(no_meeting.status, 404);
+  EXPECT_EQ(no_meeting.body, "no meeting meeting-7\n");
+  HttpReply votes = get("/api/consultations/demo/export/votes.csv", token);
+  EXPECT_EQ(votes.status, 200) << votes.body;
+  EXPECT_EQ(votes.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(votes.body.rfind("consultation,demo\nlog_head,", 0), 0u) << votes.body;
   ::setenv("KENES_PANDOC", "/nonexistent/pandoc", 1);
   HttpReply docx = get("/api/consultations/demo/export/report.docx", token);
   ::unsetenv("KENES_PANDOC");
