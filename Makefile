@@ -55,7 +55,7 @@ bench: build
 # build/fuzz/artifacts/ and fails the target. `make test` runs them too, for
 # TEST_FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS := fuzz_text_op fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json
+FUZZ_TARGETS := fuzz_text_op fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json fuzz_framework_csv
 
 fuzz: bootstrap
 	@cmake --preset fuzz >/dev/null

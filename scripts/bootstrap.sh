@@ -3,6 +3,9 @@
 # already installed it prints nothing and touches no package list.
 #   scripts/bootstrap.sh            C++ toolchain and libraries
 #   scripts/bootstrap.sh --browser  also Chromium and Firefox ESR (the browser end-to-end tests)
+#   scripts/bootstrap.sh --docx     also pandoc, for the report's DOCX export (about 200 MB; the
+#                                   Markdown and HTML exports need nothing, and DOCX says so when
+#                                   pandoc is missing). Flags combine.
 set -euo pipefail
 
 # Never libboost-dev / libboost-all-dev: those are 1.74 and conflict with 1.81.
@@ -16,9 +19,13 @@ packages=(
   clang-14 libclang-rt-14-dev
   nodejs npm
 )
-if [[ "${1:-}" == "--browser" ]]; then
-  packages+=(chromium firefox-esr)
-fi
+for arg in "$@"; do
+  case "$arg" in
+    --browser) packages+=(chromium firefox-esr) ;;
+    --docx) packages+=(pandoc) ;;
+    *) echo "bootstrap: unknown option $arg (use --browser, --docx)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

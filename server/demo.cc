@@ -1,15 +1,13 @@
 #include "demo.h"
 
-#include <boost/json.hpp>
 #include <chrono>
 
+#include "framework_import.h"
 #include "kenes/v1/log.pb.h"
 #include "kenes/v1/protocol.pb.h"
 #include "roamx_sample_json.h"  // generated from frameworks/roamx-2019-sample.json
 
 namespace kenes::server {
-
-namespace json = boost::json;
 
 namespace {
 
@@ -27,85 +25,16 @@ constexpr DemoPerson kPeople[] = {
     {"demo-observer", "Saule (observer)", kenes::v1::ROLE_OBSERVER},
 };
 
-std::string get_string(const json::object& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_string()) return {};
-  return std::string(it->value().as_string());
-}
-
-const json::array* get_array(const json::object& o, const char* key) {
-  auto it = o.find(key);
-  if (it == o.end() || !it->value().is_array()) return nullptr;
-  return &it->value().as_array();
-}
-
 }  // namespace
 
-std::optional<kenes::v1::Framework> framework_from_json(const std::string& text, std::string* error) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_object()) {
-    *error = "framework file is not a JSON object";
-    return std::nullopt;
-  }
-  kenes::v1::Framework fw;
-  const auto& root = v.as_object();
-  fw.set_edition(get_string(root, "edition"));
-  fw.set_source(get_string(root, "source"));
-  const auto* cats = get_array(root, "categories");
-  if (fw.edition().empty() || !cats) {
-    *error = "framework needs an edition and categories";
-    return std::nullopt;
-  }
-  for (const auto& cv : *cats) {
-    if (!cv.is_object()) continue;
-    auto* cat = fw.add_categories();
-    cat->set_id(get_string(cv.as_object(), "id"));
-    cat->set_title(get_string(cv.as_object(), "title"));
-    const auto* themes = get_array(cv.as_object(), "themes");
-    if (!themes) continue;
-    for (const auto& tv : *themes) {
-      if (!tv.is_object()) continue;
-      auto* theme = cat->add_themes();
-      theme->set_id(get_string(tv.as_object(), "id"));
-      theme->set_title(get_string(tv.as_object(), "title"));
-      const auto* questions = get_array(tv.as_object(), "questions");
-      if (!questions) continue;
-      for (const auto& qv : *questions) {
-        if (!qv.is_object()) continue;
-        auto* q = theme->add_questions();
-        q->set_id(get_string(qv.as_object(), "id"));
-        q->set_title(get_string(qv.as_object(), "title"));
-        const auto* indicators = get_array(qv.as_object(), "indicators");
-        if (!indicators) continue;
-        for (const auto& iv : *indicators) {
-          if (!iv.is_object()) continue;
-          const auto& io = iv.as_object();
-          auto* ind = q->add_indicators();
-          ind->set_id(get_string(io, "id"));
-          ind->set_title(get_string(io, "title"));
-          auto core = io.find("core");
-          ind->set_core(core != io.end() && core->value().is_bool() && core->value().as_bool());
-          if (const auto* sources = get_array(io, "sources")) {
-            for (const auto& s : *sources) {
-              if (s.is_string()) ind->add_sources(std::string(s.as_string()));
-            }
-          }
-        }
-      }
-    }
-  }
-  return fw;
-}
-
 kenes::v1::Framework sample_framework() {
-  std::string error;
-  auto fw = framework_from_json(kRoamxSampleJson, &error);
-  return fw ? *fw : kenes::v1::Framework{};
+  auto imported = import_framework_json(kRoamxSampleJson);
+  return imported.framework ? *imported.framework : kenes::v1::Framework{};
 }
 
 std::string append_consultation_created(storage::Log& log, const std::string& id, const std::string& title,
-                                        const kenes::v1::Framework& framework, const std::string& author) {
+                                        const kenes::v1::Framework& framework, const std::string& author,
+                                        kenes::v1::Scope scope) {
   auto head = log.head(id);
   if (!head.ok()) return head.status().message();
   if (head.value().seq > 0) return "consultation " + id + " already exists";
@@ -118,7 +47,7 @@ std::string append_consultation_created(storage::Log& log, const std::string& id
   c->set_consultation_id(id);
   c->set_title(title);
   *c->mutable_framework() = framework;
-  c->set_scope(kenes::v1::SCOPE_ALL);
+  c->set_scope(scope);
   std::vector<storage::Entry> entries(1);
   entries[0].payload = rec.SerializeAsString();
   auto appended = log.append(id, std::move(entries));

@@ -24,17 +24,16 @@ struct DemoLink {
   std::string url;
 };
 
-// Parses a framework file (JSON: edition, source, categories -> themes ->
-// questions -> indicators). Returns an error message instead on bad input.
-std::optional<kenes::v1::Framework> framework_from_json(const std::string& json, std::string* error);
-
-// The sample framework shipped with the server (compiled in).
+// The sample framework shipped with the server (compiled in from
+// frameworks/roamx-2019-sample.json; framework_import_test proves it imports
+// without an error).
 kenes::v1::Framework sample_framework();
 
 // Appends the first record of a new consultation. Refuses an id that already
 // has records. Returns an error message, empty on success.
 std::string append_consultation_created(storage::Log& log, const std::string& id, const std::string& title,
-                                        const kenes::v1::Framework& framework, const std::string& author);
+                                        const kenes::v1::Framework& framework, const std::string& author,
+                                        kenes::v1::Scope scope = kenes::v1::SCOPE_ALL);
 
 // Appends the demo consultation's first records if the log has no
 // consultation "demo". Returns an error message, empty on success.

@@ -1,6 +1,9 @@
 #include "http_routes.h"
 
+#include <chrono>
+
 #include "metrics.h"
+#include "report/export.h"
 #include "static_files.h"
 #include "version.h"
 
@@ -32,6 +35,67 @@ StringResponse text(const http::request<http::string_body>& req, http::status st
   return res;
 }
 
+// GET /api/consultations/<id>/export/<name>, with the participant's invite
+// token as "Authorization: Bearer <token>" (the same token the WebSocket
+// Hello carries). The log decides the role and revocation, as for a
+// connection; the token's role counts only for someone not yet in the log.
+StringResponse handle_export(const http::request<http::string_body>& req, std::string_view path,
+                             ServerContext& ctx) {
+  std::string_view rest = path.substr(std::string_view("/api/consultations/").size());
+  auto slash = rest.find('/');
+  if (slash == std::string_view::npos || rest.substr(slash, 8) != "/export/") {
+    return text(req, http::status::not_found, "not found\n");
+  }
+  std::string id(rest.substr(0, slash));
+  std::string name(rest.substr(slash + 8));
+
+  auto unauthorized = [&](const std::string& why) {
+    auto res = text(req, http::status::unauthorized, why + "\n");
+    res.set(http::field::www_authenticate, "Bearer realm=\"kenes\"");
+    return res;
+  };
+  std::string_view auth(req[http::field::authorization].data(), req[http::field::authorization].size());
+  if (auth.substr(0, 7) != "Bearer " || auth.size() == 7) {
+    return unauthorized("an export needs the participant's invite token: Authorization: Bearer <token>");
+  }
+  int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
+                    std::chrono::system_clock::now().time_since_epoch())
+                    .count();
+  TokenCheck check = ctx.signer->verify(auth.substr(7), now);
+  if (!check.claims) return unauthorized("the token is refused: " + check.message);
+  if (check.claims->consultation_id != id) {
+    return text(req, http::status::forbidden, "this token is for another consultation\n");
+  }
+  if (!ctx.log) return text(req, http::status::service_unavailable, "not ready: starting\n");
+
+  report::LoadedConsultation loaded = report::load_consultation(*ctx.log, id);
+  if (!loaded.error.empty()) return text(req, http::status::internal_server_error, loaded.error + "\n");
+  if (!loaded.exists) return text(req, http::status::not_found, "no consultation " + id + "\n");
+  switch (report::check_export_access(loaded.state, *check.claims)) {
+    case report::ExportAccess::kAllowed: break;
+    case report::ExportAccess::kOtherConsultation:
+      return text(req, http::status::forbidden, "this token is for another consultation\n");
+    case report::ExportAccess::kRevoked:
+      return text(req, http::status::forbidden, "this participant's access was revoked\n");
+    case report::ExportAccess::kRoleRefused: return text(req, http::status::forbidden, "this role may not export\n");
+  }
+
+  report::ExportOutput out = report::render_export(*ctx.log, loaded, name);
+  switch (out.code) {
+    case report::ExportOutput::Code::kOk: break;
+    case report::ExportOutput::Code::kNotFound: return text(req, http::status::not_found, out.message + "\n");
+    case report::ExportOutput::Code::kNotAvailable:
+      return text(req, http::status::not_implemented, out.message + "\n");
+    case report::ExportOutput::Code::kFailed:
+      return text(req, http::status::internal_server_error, out.message + "\n");
+  }
+  auto res = text(req, http::status::ok, std::move(out.body), out.content_type.c_str());
+  res.set(http::field::content_disposition, "attachment; filename=\"" + out.file_name + "\"");
+  res.set("X-Kenes-Log-Head", std::to_string(out.head.seq) + ":" + out.head.hash_hex);
+  if (req.method() == http::verb::head) res.body().clear();  // Content-Length stays that of the body
+  return res;
+}
+
 }  // namespace
 
 HttpResponse handle_http_request(const http::request<http::string_body>& req, ServerContext& ctx) {
@@ -59,6 +123,7 @@ HttpResponse handle_http_request(const http::request<http::string_body>& req, Se
   if (path == "/metrics") {
     return text(req, http::status::ok, metrics().render(), "text/plain; version=0.0.4; charset=utf-8");
   }
+  if (path.rfind("/api/consultations/", 0) == 0) return handle_export(req, path, ctx);
   if (path == "/version") {
     return text(req, http::status::ok, std::string("{\"version\":\"") + kVersion + "\"}\n", "application/json");
   }

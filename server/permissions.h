@@ -15,6 +15,16 @@ inline bool may_edit_documents(kenes::v1::Role role) {
   return role == kenes::v1::ROLE_CHAIR || role == kenes::v1::ROLE_RESEARCHER;
 }
 
+// Exports (the report; later minutes and votes) hold only what every
+// participant already reads in the consultation — drafts, the roster's names
+// and groups, poll results as their visibility allows — so every role may
+// download them, observers included (PRODUCT.md §1: observers read). A
+// revoked participant may not.
+inline bool may_export(kenes::v1::Role role) {
+  return role == kenes::v1::ROLE_CHAIR || role == kenes::v1::ROLE_RESEARCHER || role == kenes::v1::ROLE_MEMBER ||
+         role == kenes::v1::ROLE_OBSERVER;
+}
+
 inline bool may_revoke_participants(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
 
 // Running the consultation: polls (create, open, close), meetings (start,

@@ -57,6 +57,7 @@ std::string Server::open() {
   auto opened = storage::RocksLog::open((fs::path(o.data_dir) / "log").string(), log_options);
   if (!opened.ok()) return opened.status().message();
   log_ = std::move(opened.value());
+  ctx_.log = log_.get();
 
   if (o.demo) {
     std::string err = create_demo_consultation(*log_);

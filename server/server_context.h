@@ -45,6 +45,9 @@ struct ServerContext {
   std::filesystem::path web_root;  // canonical
   std::unique_ptr<TokenSigner> signer;
   RoomRegistry rooms;
+  // The log every room appends to; exports read it (thread-safe). Null
+  // until the data folder is open.
+  storage::Log* log = nullptr;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
 };

@@ -2,12 +2,12 @@
 // link its chair opens.
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "command.h"
 #include "demo.h"
+#include "framework_file.h"
+#include "framework_import.h"
 #include "invite_link.h"
 #include "secret_key.h"
 #include "token.h"
@@ -19,18 +19,8 @@ namespace {
 
 constexpr std::string_view kName = "create-consultation";
 
-size_t count_indicators(const kenes::v1::Framework& fw) {
-  size_t n = 0;
-  for (const auto& c : fw.categories()) {
-    for (const auto& t : c.themes()) {
-      for (const auto& q : t.questions()) n += static_cast<size_t>(q.indicators_size());
-    }
-  }
-  return n;
-}
-
 int run(int argc, char** argv) {
-  std::string data_dir, id, title, framework_file, chair_name, chair_id, base_url;
+  std::string data_dir, id, title, framework_file, scope_name, chair_name, chair_id, base_url;
   int days = 30;
   po::options_description options("options");
   add_data_dir_option(options, &data_dir);
@@ -38,8 +28,11 @@ int run(int argc, char** argv) {
       ("id", po::value(&id)->required(), "the consultation id: 1-64 characters of A-Z a-z 0-9 . _ - (it appears in links)")
       ("title", po::value(&title)->required(), "the consultation's title, as participants see it")
       ("framework", po::value(&framework_file),
-       "a framework file (JSON: edition, source, categories -> themes -> questions -> indicators); "
-       "default: the ROAM-X sample compiled into the server")
+       "a framework file, JSON or CSV (by extension, else by content; formats in server/README.md); "
+       "any error refuses the whole file. Default: the ROAM-X sample compiled into the server. "
+       "`kenes-admin check-framework FILE` checks a file without creating anything")
+      ("scope", po::value(&scope_name)->default_value("all"),
+       "all | core: the consultation covers every indicator of the framework, or the core ones only")
       ("chair-name", po::value(&chair_name)->default_value("Chair"), "the chair's display name in the invite")
       ("chair-id", po::value(&chair_id), "the chair's participant id (default: a fresh one)")
       ("days", po::value(&days)->default_value(30), "days the chair's link stays valid")
@@ -47,7 +40,7 @@ int run(int argc, char** argv) {
        "the server's public address, the start of the printed link (default $KENES_PUBLIC_URL)");
   po::variables_map vm;
   if (auto code = parse_options(
-          argc, argv, "create-consultation [--data-dir D] --id ID --title T [--framework FILE.json] [...]",
+          argc, argv, "create-consultation [--data-dir D] --id ID --title T [--framework FILE.json|FILE.csv] [--scope all|core] [...]",
           "Creates a consultation in <data-dir>/log (its first record, ConsultationCreated) and prints\n"
           "an invite link for its chair. Needs the folder to itself: stop the server first (it loads\n"
           "the new consultation when it starts). Creates the data folder and its secret key if needed.",
@@ -60,18 +53,26 @@ int run(int argc, char** argv) {
     return report_error(kName, "--chair-name must be 1-200 bytes of UTF-8", kExitUsage);
   }
 
+  kenes::v1::Scope scope = kenes::v1::SCOPE_ALL;
+  if (scope_name == "core") {
+    scope = kenes::v1::SCOPE_CORE;
+  } else if (scope_name != "all") {
+    return report_error(kName, "--scope must be all or core", kExitUsage);
+  }
+
   kenes::v1::Framework framework;
   if (framework_file.empty()) {
     framework = server::sample_framework();
   } else {
-    std::ifstream in(framework_file, std::ios::binary);
-    if (!in) return report_error(kName, "cannot read the framework file " + framework_file, kExitError);
-    std::stringstream text;
-    text << in.rdbuf();
-    std::string error;
-    auto parsed = server::framework_from_json(text.str(), &error);
-    if (!parsed) return report_error(kName, framework_file + ": " + error, kExitUsage);
-    framework = std::move(*parsed);
+    int code = kExitOk;
+    auto imported = import_framework_file(framework_file, std::cerr, &code);
+    if (!imported) return code;
+    framework = std::move(*imported);
+  }
+  auto counts = server::count_framework(framework);
+  if (scope == kenes::v1::SCOPE_CORE && counts.core == 0) {
+    return report_error(kName, "--scope core, but the framework has no core indicators; nothing created",
+                        kExitUsage);
   }
 
   // The log first: if the server holds the folder, stop here, before
@@ -100,7 +101,7 @@ int run(int argc, char** argv) {
   auto key = server::load_or_create_secret_key((std::filesystem::path(data_dir) / "secret.key").string());
   if (!key.error.empty()) return report_error(kName, key.error, kExitError);
 
-  std::string error = server::append_consultation_created(log, id, title, framework, "operator");
+  std::string error = server::append_consultation_created(log, id, title, framework, "operator", scope);
   if (!error.empty()) return report_error(kName, error, kExitError);
   opened.value().reset();  // closes the log: the record is durable already
 
@@ -113,7 +114,8 @@ int run(int argc, char** argv) {
   request.base_url = base_url;
   Invite invite = make_invite(key.key, request);
   std::cout << "created consultation " << id << " \"" << title << "\" in " << log_folder(data_dir) << " (framework "
-            << framework.edition() << ", " << count_indicators(framework) << " indicators)\n"
+            << framework.edition() << ", " << server::describe_counts(counts) << "; scope " << scope_name
+            << ": " << (scope == kenes::v1::SCOPE_CORE ? counts.core : counts.indicators) << " indicators)\n"
             << "invite link for the chair, " << chair_name << " (participant " << invite.participant_id
             << "), valid until " << invite.expires_utc << ":\n"
             << invite.link << "\n";

@@ -43,6 +43,19 @@ AdminRun admin(const std::string& args) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
+// admin(), with an environment assignment ("NAME=value") in front.
+AdminRun admin_with_env(const std::string& assignment, const std::string& args) {
+  std::string command = "env " + assignment + " " + std::string(KENES_ADMIN) + " " + args + " 2>&1";
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (!pipe) return {-1, "popen failed"};
+  std::string out;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
@@ -85,7 +98,8 @@ class AdminTest : public ::testing::Test {
 TEST_F(AdminTest, EveryCommandPrintsItsHelp) {
   AdminRun top = admin("--help");
   EXPECT_EQ(top.exit_code, 0);
-  for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair", "create-consultation", "invite"}) {
+  for (const char* c : {"verify", "dump", "backup", "restore", "stats", "repair", "create-consultation", "invite",
+                        "check-framework", "export"}) {
     EXPECT_NE(top.output.find(c), std::string::npos) << c;
     AdminRun help = admin(std::string(c) + " --help");
     EXPECT_EQ(help.exit_code, 0) << c;
@@ -385,7 +399,10 @@ TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramewor
   AdminRun with_file = admin("create-consultation -d " + data + " --id small --title Small --framework " +
                              dir.sub("framework.json"));
   ASSERT_EQ(with_file.exit_code, 0) << with_file.output;
-  EXPECT_NE(with_file.output.find("framework Test framework 1, 1 indicators"), std::string::npos) << with_file.output;
+  EXPECT_NE(with_file.output.find("framework Test framework 1, 1 categories, 1 themes, 1 questions, 1 indicators (1 "
+                                  "core); scope all: 1 indicators"),
+            std::string::npos)
+      << with_file.output;
 
   AdminRun again = admin("create-consultation -d " + data + " --id small --title 'Small again'");
   EXPECT_EQ(again.exit_code, 1) << again.output;
@@ -395,8 +412,10 @@ TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramewor
   std::ofstream(dir.sub("broken.json")) << "{\"edition\": ";
   AdminRun broken = admin("create-consultation -d " + data + " --id other --title Other --framework " +
                           dir.sub("broken.json"));
-  EXPECT_EQ(broken.exit_code, 2) << broken.output;
-  EXPECT_NE(broken.output.find("framework file is not a JSON object"), std::string::npos) << broken.output;
+  EXPECT_EQ(broken.exit_code, 1) << broken.output;
+  EXPECT_NE(broken.output.find("broken.json: line 1, column 13: not valid JSON"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("broken.json: 1 error in this JSON file; nothing was loaded"), std::string::npos)
+      << broken.output;
   AdminRun missing = admin("create-consultation -d " + data + " --id other --title Other --framework " +
                            dir.sub("nowhere.json"));
   EXPECT_EQ(missing.exit_code, 3) << missing.output;
@@ -404,6 +423,60 @@ TEST(AdminConsultationTest, CreateConsultationRefusesAnExistingIdAndABadFramewor
   EXPECT_EQ(admin("create-consultation -d " + data + " --title 'No id'").exit_code, 2);
   EXPECT_EQ(admin("verify -d " + data).output.find("consultation other"), std::string::npos)
       << "a refused create must leave nothing behind";
+}
+
+TEST(AdminConsultationTest, CreateConsultationLoadsACsvFrameworkWithCoreScope) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  AdminRun created = admin("create-consultation -d " + data + " --id core-only --title Core --scope core --framework " +
+                           std::string(KENES_SOURCE_DIR) + "/server/frameworks/roamx-2019-sample.csv");
+  ASSERT_EQ(created.exit_code, 0) << created.output;
+  EXPECT_NE(created.output.find("scope core: 8 indicators"), std::string::npos) << created.output;
+  auto first = boost::json::parse(lines_of(admin("dump -d " + data + " --consultation core-only").output).at(0));
+  EXPECT_EQ(first.at("consultation_created").at("scope").as_string(), "SCOPE_CORE") << first;
+  EXPECT_EQ(first.at("consultation_created").at("framework").at("categories").as_array().size(), 6u) << first;
+
+  EXPECT_EQ(admin("create-consultation -d " + data + " --id x --title X --scope some").exit_code, 2);
+  std::ofstream(dir.sub("no-core.csv")) << "edition,E\ncategory_id,category_title,theme_id,theme_title,question_id,"
+                                           "question_title,indicator_id,indicator_title,core,sources\n"
+                                           "R,Rights,R.A,T,R.A.1,Q,R.1,One,no,\n";
+  AdminRun no_core = admin("create-consultation -d " + data + " --id x --title X --scope core --framework " +
+                           dir.sub("no-core.csv"));
+  EXPECT_EQ(no_core.exit_code, 2) << no_core.output;
+  EXPECT_NE(no_core.output.find("the framework has no core indicators"), std::string::npos) << no_core.output;
+}
+
+TEST(AdminConsultationTest, ABadFrameworkFileCreatesNothingNotEvenTheDataFolder) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  AdminRun r = admin("create-consultation -d " + data + " --id kz --title KZ --framework " +
+                     std::string(KENES_SOURCE_DIR) + "/tests/frameworks/bad/csv_many_problems.csv");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("csv_many_problems.csv: line 6, column indicator_id: duplicate indicator id \"R.1\" "
+                          "(first at line 4)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("15 errors in this CSV file; nothing was loaded"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(data));
+}
+
+TEST(AdminConsultationTest, CheckFrameworkPrintsCountsOrEveryError) {
+  for (const char* sample : {"roamx-2019-sample.json", "roamx-2019-sample.csv"}) {
+    AdminRun ok = admin("check-framework " + std::string(KENES_SOURCE_DIR) + "/server/frameworks/" + sample);
+    EXPECT_EQ(ok.exit_code, 0) << ok.output;
+    EXPECT_NE(ok.output.find("6 categories, 31 themes, 9 questions, 9 indicators (8 core)"), std::string::npos)
+        << ok.output;
+    EXPECT_NE(ok.output.find("  R Rights: 6 themes, 3 questions, 3 indicators (3 core)"), std::string::npos)
+        << ok.output;
+  }
+  AdminRun bad = admin("check-framework " + std::string(KENES_SOURCE_DIR) + "/tests/frameworks/bad/json_many_problems.json");
+  EXPECT_EQ(bad.exit_code, 1) << bad.output;
+  EXPECT_NE(bad.output.find("json_many_problems.json: categories[0].themes[0].questions[0].indicators[1].id: empty id"),
+            std::string::npos)
+      << bad.output;
+  EXPECT_NE(bad.output.find("19 errors in this JSON file; nothing was loaded"), std::string::npos) << bad.output;
+  EXPECT_EQ(admin("check-framework").exit_code, 2);
+  EXPECT_EQ(admin("check-framework /nonexistent/framework.json").exit_code, 3);
 }
 
 TEST(AdminConsultationTest, CreateConsultationRefusesWhileTheServerHoldsTheFolder) {
@@ -470,6 +543,45 @@ TEST(AdminConsultationTest, InviteRefusesBadArgumentsAnUnknownConsultationAndAFo
   EXPECT_EQ(unknown.exit_code, 1) << unknown.output;
   EXPECT_NE(unknown.output.find("there is no consultation elsewhere"), std::string::npos) << unknown.output;
   EXPECT_EQ(link_in(unknown.output), "");
+}
+
+
+TEST(AdminExportTest, ExportPrintsTheHeadAndVerifyConfirmsItUntilTheLogDisagrees) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  ASSERT_EQ(admin("create-consultation -d " + data + " --id kz --title 'KZ <2026>'").exit_code, 0);
+  AdminRun exported = admin("export -d " + data + " -c kz -f report.html -o " + dir.sub("report.html"));
+  ASSERT_EQ(exported.exit_code, 0) << exported.output;
+  std::ifstream in(dir.sub("report.html"));
+  std::stringstream html;
+  html << in.rdbuf();
+  EXPECT_NE(html.str().find("<title>KZ &lt;2026&gt;</title>"), std::string::npos) << html.str().substr(0, 400);
+  // The command the export prints is the check, and it passes.
+  std::string check;
+  for (const auto& line : lines_of(exported.output)) {
+    if (line.rfind("check it: kenes-admin ", 0) == 0) check = line.substr(std::string("check it: kenes-admin ").size());
+  }
+  ASSERT_NE(check, "") << exported.output;
+  EXPECT_NE(html.str().find(check.substr(check.find("--expect-head"))), std::string::npos);
+  AdminRun verified = admin(check + " -d " + data);
+  EXPECT_EQ(verified.exit_code, 0) << verified.output;
+  EXPECT_NE(verified.output.find("matches the expected head seq 1"), std::string::npos) << verified.output;
+  // A head the log does not hold is reported.
+  std::string wrong = check.substr(0, check.size() - 4) + "0000";
+  if (wrong == check) wrong = check.substr(0, check.size() - 4) + "1111";
+  AdminRun refuted = admin(wrong + " -d " + data);
+  EXPECT_EQ(refuted.exit_code, 1) << refuted.output;
+  EXPECT_NE(refuted.output.find("not the expected"), std::string::npos) << refuted.output;
+
+  AdminRun md = admin("export -d " + data + " -c kz -f report.md");
+  EXPECT_EQ(md.exit_code, 0) << md.output;
+  EXPECT_NE(md.output.find("# KZ \\<2026\\>"), std::string::npos) << md.output;
+  EXPECT_EQ(admin("export -d " + data + " -c nobody -f report.md").exit_code, 2);
+  EXPECT_EQ(admin("export -d " + data + " -c kz -f report.pdf").exit_code, 2);
+  AdminRun no_pandoc = admin_with_env("KENES_PANDOC=/nonexistent", "export -d " + data + " -c kz -f report.docx -o " +
+                                                                      dir.sub("r.docx"));
+  EXPECT_EQ(no_pandoc.exit_code, 3) << no_pandoc.output;
+  EXPECT_NE(no_pandoc.output.find("DOCX export needs pandoc"), std::string::npos) << no_pandoc.output;
 }
 
 }  // namespace

@@ -11,7 +11,7 @@ encode() {  # encode <message type> <out file> <text format>
   printf '%s\n' "$3" | protoc --encode="$1" -I "$proto" kenes/v1/protocol.proto kenes/v1/log.proto > "$2"
 }
 
-mkdir -p fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json fuzz_text_op
+mkdir -p fuzz_client_message fuzz_log_replay fuzz_token fuzz_framework_json fuzz_framework_csv fuzz_text_op
 M=kenes.v1.ClientMessage
 encode $M fuzz_client_message/hello 'request_id: 1 hello { token: "v1.x.y" client_id: "c1" }'
 encode $M fuzz_client_message/subscribe 'request_id: 2 subscribe { consultation_id: "demo" after_seq: 3 }'
@@ -45,6 +45,11 @@ printf '%s' 'eyJjIjoiZGVtbyJ9' > fuzz_token/base64url
 printf '%s' '{"edition":"E","source":"S","categories":[{"id":"R","title":"Rights","themes":[{"id":"R.A","title":"T","questions":[{"id":"R.1","title":"Q","indicators":[{"id":"R.1.1","title":"I"}]}]}]}]}' > fuzz_framework_json/small
 printf '%s' '{"edition":"Қазақ","categories":[{"id":"C"},1,"x",{"themes":[{"questions":[{"indicators":[null]}]}]}]}' > fuzz_framework_json/odd_shapes
 printf '%s' '{"edition":"","categories":[]}' > fuzz_framework_json/no_edition
+cp ../../../server/frameworks/roamx-2019-sample.json fuzz_framework_json/roamx_sample
+
+cp ../../../server/frameworks/roamx-2019-sample.csv fuzz_framework_csv/roamx_sample
+printf 'edition,E\ncategory_id,category_title,theme_id,theme_title,question_id,question_title,indicator_id,indicator_title,core,sources\nR,Rights,R.A,T,R.A.1,Q,R.1,"I, ""quoted""",yes,a; b\n' > fuzz_framework_csv/small
+printf 'edition,"multi\r\nline"\r\nsources,core,indicator_id\r\n"x,y",no,R.1\r\n,,\r\n"unterminated\n' > fuzz_framework_csv/odd_shapes
 
 # fuzz_text_op reads its input with FuzzedDataProvider: any bytes do.
 printf 'abc\\Қазақ👍' > fuzz_text_op/text_then_bytes

@@ -177,3 +177,81 @@ TEST_F(HttpTest, OtherMethodsGet405WithTheAllowedOnes) {
 
 }  // namespace
 }  // namespace kenes::testing
+
+// ------------------------------------------------------------- exports
+
+namespace kenes::testing {
+namespace {
+
+constexpr char kReport[] = "/api/consultations/demo/export/report.md";
+
+std::vector<std::pair<std::string, std::string>> bearer(const std::string& token) {
+  return {{"Authorization", "Bearer " + token}};
+}
+
+TEST_F(HttpTest, AnExportNeedsAnInviteTokenAsABearer) {
+  HttpReply none = get(kReport);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.header("www-authenticate"), "Bearer realm=\"kenes\"");
+  EXPECT_NE(none.body.find("Authorization: Bearer <token>"), std::string::npos) << none.body;
+  HttpReply forged = get(kReport, bearer("v1.eyJjIjoiZGVtbyJ9.AAAA"));
+  EXPECT_EQ(forged.status, 401) << forged.body;
+  HttpReply expired = get(kReport, bearer(server_->token(kenes::v1::ROLE_CHAIR, "demo-chair", "demo", -10)));
+  EXPECT_EQ(expired.status, 401) << expired.body;
+  HttpReply elsewhere =
+      get("/api/consultations/other/export/report.md", bearer(server_->token(kenes::v1::ROLE_CHAIR, "demo-chair")));
+  EXPECT_EQ(elsewhere.status, 403) << elsewhere.body;
+  EXPECT_EQ(elsewhere.body, "this token is for another consultation\n");
+}
+
+TEST_F(HttpTest, EveryRoleMayDownloadTheReportWhichNamesTheLogHead) {
+  storage::Head head = *server_->server().consultation_log().head("demo");
+  for (auto [role, who] : {std::pair{kenes::v1::ROLE_OBSERVER, "demo-observer"},
+                           std::pair{kenes::v1::ROLE_MEMBER, "demo-member-1"},
+                           std::pair{kenes::v1::ROLE_CHAIR, "demo-chair"}}) {
+    HttpReply r = get(kReport, bearer(server_->token(role, who)));
+    ASSERT_EQ(r.status, 200) << who << ": " << r.body;
+    EXPECT_EQ(r.header("content-type"), "text/markdown; charset=utf-8");
+    std::string expected_head = std::to_string(head.seq) + ":" + storage::to_hex(head.hash);
+    EXPECT_EQ(r.header("x-kenes-log-head"), expected_head);
+    EXPECT_EQ(r.header("content-disposition"),
+              "attachment; filename=\"demo-seq" + std::to_string(head.seq) + "-report.md\"");
+    EXPECT_NE(r.body.find("--expect-head " + expected_head), std::string::npos);
+    EXPECT_NE(r.body.find("## R. Rights"), std::string::npos);
+    expect_security_headers(r);
+  }
+  HttpReply html = get("/api/consultations/demo/export/report.html",
+                       bearer(server_->token(kenes::v1::ROLE_OBSERVER, "demo-observer")));
+  ASSERT_EQ(html.status, 200);
+  EXPECT_EQ(html.header("content-type"), "text/html; charset=utf-8");
+  EXPECT_EQ(html.body.rfind("<!DOCTYPE html>", 0), 0u);
+  HttpReply head_only = http_request(server_->port(), "HEAD", kReport,
+                                     bearer(server_->token(kenes::v1::ROLE_OBSERVER, "demo-observer")));
+  EXPECT_EQ(head_only.status, 200);
+  EXPECT_EQ(head_only.body, "");
+}
+
+TEST_F(HttpTest, UnknownExportsAre404AndDocxWithoutPandocIs501) {
+  auto token = bearer(server_->token(kenes::v1::ROLE_CHAIR, "demo-chair"));
+  HttpReply unknown = get("/api/consultations/demo/export/report.pdf", token);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_NE(unknown.body.find("there are: report.md, report.html, report.docx, votes.csv, minutes/<meeting id>.md"),
+            std::string::npos)
+      << unknown.body;
+  HttpReply no_meeting = get("/api/consultations/demo/export/minutes/meeting-7.md", token);
+  EXPECT_EQ(no_meeting.status, 404);
+  EXPECT_EQ(no_meeting.body, "no meeting meeting-7\n");
+  HttpReply votes = get("/api/consultations/demo/export/votes.csv", token);
+  EXPECT_EQ(votes.status, 200) << votes.body;
+  EXPECT_EQ(votes.header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_EQ(votes.body.rfind("consultation,demo\nlog_head,", 0), 0u) << votes.body;
+  ::setenv("KENES_PANDOC", "/nonexistent/pandoc", 1);
+  HttpReply docx = get("/api/consultations/demo/export/report.docx", token);
+  ::unsetenv("KENES_PANDOC");
+  EXPECT_EQ(docx.status, 501);
+  EXPECT_NE(docx.body.find("DOCX export needs pandoc, which is not installed on this server"), std::string::npos)
+      << docx.body;
+}
+
+}  // namespace
+}  // namespace kenes::testing

@@ -1,0 +1,64 @@
+// kenes-admin export: the exports the server offers over HTTP, from the data
+// folder directly (a read-only view: works while the server runs).
+
+#include <fstream>
+#include <iostream>
+
+#include "command.h"
+#include "report/export.h"
+#include "report/report_render.h"
+
+namespace po = boost::program_options;
+
+namespace kenes::admin {
+namespace {
+
+constexpr std::string_view kName = "export";
+
+int run(int argc, char** argv) {
+  std::string data_dir, consultation, file, out_path;
+  po::options_description options("options");
+  add_data_dir_option(options, &data_dir);
+  options.add_options()("consultation,c", po::value(&consultation)->required(), "the consultation")(
+      "file,f", po::value(&file)->required(),
+      "what to export: report.md, report.html, report.docx (needs pandoc on PATH, or $KENES_PANDOC), votes.csv, "
+      "minutes/<meeting id>.md or minutes/<meeting id>.html")(
+      "out,o", po::value(&out_path), "write to this file (default: standard output)");
+  po::variables_map vm;
+  if (auto code = parse_options(argc, argv, "export [--data-dir D] --consultation C --file report.md [--out FILE]",
+                                "Writes an export of a consultation, built from its log as it is now, and prints\n"
+                                "on stderr the log head it was built from with the command that verifies it.\n"
+                                "Works while the server runs (read-only view).",
+                                options, vm)) {
+    return *code;
+  }
+  auto log = open_view(kName, data_dir);
+  if (!log) return kExitError;
+  server::report::ExportOutput out = server::report::export_consultation(*log, consultation, file);
+  switch (out.code) {
+    case server::report::ExportOutput::Code::kOk: break;
+    case server::report::ExportOutput::Code::kNotFound: return report_error(kName, out.message, kExitUsage);
+    case server::report::ExportOutput::Code::kNotAvailable: return report_error(kName, out.message, kExitError);
+    case server::report::ExportOutput::Code::kFailed: return report_error(kName, out.message, kExitProblems);
+  }
+  if (out_path.empty()) {
+    std::cout << out.body << std::flush;
+    if (!std::cout) return report_error(kName, "cannot write to standard output", kExitError);
+  } else {
+    std::ofstream f(out_path, std::ios::binary);
+    f << out.body;
+    f.close();
+    if (!f) return report_error(kName, "cannot write " + out_path, kExitError);
+  }
+  std::cerr << "exported " << file << " of consultation " << consultation << " at head seq " << out.head.seq
+            << " sha256 " << out.head.hash_hex << (out_path.empty() ? "" : " to " + out_path) << "\n"
+            << "check it: " << server::report::verify_command(consultation, out.head) << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+static const Registration kRegistered{
+    {kName, "write the report, meeting minutes or votes CSV, with the log head it was built from", run}};
+
+}  // namespace kenes::admin

@@ -1,0 +1,96 @@
+#include "report/assessment_export.h"
+
+#include <algorithm>
+
+#include "report/edits.h"
+#include "report/poll_export.h"
+
+namespace kenes::server::report {
+
+namespace {
+
+std::string indicator_label(const ConsultationState& state, const std::string& id) {
+  const auto* ind = state.framework_indicator(id);
+  return ind ? id + " " + ind->title() : id;
+}
+
+std::vector<const PollState*> polls_in_creation_order(const ConsultationState& state) {
+  std::vector<const PollState*> polls;
+  for (const auto& [id, p] : state.assessment().polls()) polls.push_back(&p);
+  std::sort(polls.begin(), polls.end(),
+            [](const PollState* a, const PollState* b) { return a->created_seq < b->created_seq; });
+  return polls;
+}
+
+}  // namespace
+
+std::optional<MinutesData> build_minutes_data(storage::Log& log, const ConsultationState& state, const LogHead& head,
+                                              const std::string& meeting_id, std::string* error) {
+  const MeetingState* meeting = state.assessment().meeting(meeting_id);
+  if (!meeting) {
+    *error = "no meeting " + meeting_id;
+    return std::nullopt;
+  }
+  MinutesData d;
+  d.consultation_id = state.consultation_id();
+  d.consultation_title = state.created() ? state.created()->title() : std::string();
+  d.meeting_id = meeting->id;
+  d.meeting_title = meeting->title;
+  d.chair = display_name(state, meeting->started_by);
+  d.started_at_unix_ms = meeting->started_at_unix_ms;
+  d.ended_at_unix_ms = meeting->ended_at_unix_ms;
+  d.head = head;
+  for (const auto& id : meeting->agenda) d.agenda.push_back(indicator_label(state, id));
+  for (const auto& [t, id] : meeting->spotlight_history) {
+    d.spotlight.emplace_back(t, id.empty() ? std::string() : indicator_label(state, id));
+  }
+  for (const auto& span : meeting->attendance) {
+    MinutesAttendee a;
+    a.name = display_name(state, span.participant_id);
+    if (const Participant* p = state.participant(span.participant_id)) {
+      a.role = p->role;
+      a.group = p->stakeholder_group;
+      a.gender = p->gender;
+    }
+    a.joined_at_unix_ms = span.joined_at_unix_ms;
+    a.left_at_unix_ms = span.left_at_unix_ms;
+    d.attendance.push_back(std::move(a));
+  }
+  uint64_t last = meeting->ended_seq ? meeting->ended_seq : head.seq;
+  DocumentChanges changes = changes_between(log, state.consultation_id(), meeting->started_seq, last);
+  if (!changes.error.empty()) {
+    *error = changes.error;
+    return std::nullopt;
+  }
+  d.edits = minutes_edits(changes, state);
+  d.decisions = changes.decisions;
+  for (const PollState* p : polls_in_creation_order(state)) {
+    if (p->created_seq < meeting->started_seq || p->created_seq > last) continue;
+    if (!p->opened) {
+      MinutesPoll m;
+      m.id = p->id;
+      m.question = p->definition.question();
+      m.outcome = "created, never opened";
+      d.polls.push_back(std::move(m));
+      continue;
+    }
+    uint64_t eligible = p->close_logged ? p->eligible_at_close : eligible_voters(p->definition, state.participants());
+    d.polls.push_back(minutes_poll(p->id, p->poll, eligible, head.time_unix_ms));
+  }
+  return d;
+}
+
+VotesData build_votes_data(const ConsultationState& state, const LogHead& head) {
+  VotesData d;
+  d.consultation_id = state.consultation_id();
+  d.head = head;
+  auto name_of = [&](const std::string& id) { return display_name(state, id); };
+  for (const PollState* p : polls_in_creation_order(state)) {
+    if (!p->opened) continue;
+    auto rows = vote_rows(p->id, p->poll, head.time_unix_ms, name_of);
+    d.rows.insert(d.rows.end(), rows.begin(), rows.end());
+  }
+  return d;
+}
+
+}  // namespace kenes::server::report
