@@ -66,6 +66,8 @@ export interface SessionListener {
   refused?(requestId: number, code: ErrorCode, message: string): void;
   /** A request sent with request() is durable (its record's seq). */
   acked?(requestId: number, seq: number): void;
+  /** Own edits of docId were acknowledged: its version moved. */
+  docAcked?(docId: string): void;
   /** The chair's roster balance arrived (state.assessment.rosterBalance). */
   rosterBalance?(): void;
 }
@@ -366,6 +368,7 @@ export class Session {
           this.markDirty(a.docId);
           this.flushDoc(a.docId);
           this.emitStatus();
+          this.emit((l) => l.docAcked?.(a.docId));
         }
         break;
       }

@@ -43,6 +43,7 @@ export class App {
   private readonly shown = new Map<string, HTMLElement>();
   private refreshQueued = false;
   private meetingBar: MeetingBar | null = null;
+  private rosterTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly meetingHost = h("div", { class: "meeting-host" });
   /** Requests waiting for their Ack or Error, by request id. */
   private readonly waiting = new Map<number, Answered>();
@@ -181,6 +182,9 @@ export class App {
         else this.notice(`refused-${id}`, text);
       },
       rosterBalance: () => this.view?.refresh(),
+      docAcked: (docId) => {
+        if (this.ready && !this.showingJoin) this.view?.textFolded?.(docId, []);
+      },
     });
     window.addEventListener("online", () => session.networkChanged(true));
     window.addEventListener("offline", () => session.networkChanged(false));
@@ -219,6 +223,7 @@ export class App {
       return;
     }
     if (e.kind === "ignored") return;
+    if (e.kind === "roster") this.rosterChanged();
     if (e.kind === "assessment" && e.change.kind === "meeting") this.meetingBar?.refresh();
     // Title, framework or roster changed: redraw once per frame.
     if (this.refreshQueued) return;
@@ -231,6 +236,15 @@ export class App {
         this.view?.refresh();
       }
     });
+  }
+
+  /** The chair's balance panel follows the roster: ask again, at most once a second. */
+  private rosterChanged(): void {
+    if (this.me().role !== Role.CHAIR || this.rosterTimer !== null || !this.session) return;
+    this.rosterTimer = setTimeout(() => {
+      this.rosterTimer = null;
+      this.session?.request({ case: "getRosterBalance", value: {} });
+    }, 1000);
   }
 
   private problem(code: ErrorCode): void {

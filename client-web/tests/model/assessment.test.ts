@@ -4,7 +4,7 @@
 // steps a role may take.
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
-import { IndicatorStatus, PollKind, PollResultsSchema } from "../../src/gen/kenes/v1/assessment_pb";
+import { IndicatorStatus, PollKind, type PollResults, PollResultsSchema } from "../../src/gen/kenes/v1/assessment_pb";
 import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
 import { type LogRecord, LogRecordSchema } from "../../src/gen/kenes/v1/log_pb";
 import { PollUpdateSchema, Role } from "../../src/gen/kenes/v1/protocol_pb";
@@ -85,7 +85,7 @@ describe("status steps a role may take (the server's rule, mirrored)", () => {
   });
 });
 
-function update(pollId: string, at: number, init: Partial<Parameters<typeof create<typeof PollUpdateSchema>>[1]> = {}) {
+function update(pollId: string, at: number, init: { open?: boolean; closed?: boolean; voters?: bigint; eligible?: bigint; quorumMet?: boolean; results?: PollResults } = {}) {
   return create(PollUpdateSchema, { pollId, seq: BigInt(at), ...init });
 }
 
