@@ -295,7 +295,11 @@ export class AssessmentPanel {
     if (this.pollList.querySelector(":scope > p.muted")) this.pollList.replaceChildren();
     for (const p of polls) {
       const old = this.pollItems.get(p.id);
-      if (old && focusInside(old) && document.activeElement?.tagName !== "BUTTON") continue;
+      if (old && focusInside(old) && document.activeElement?.tagName !== "BUTTON") {
+        // Someone is choosing: keep the ballot, refresh only the figures.
+        old.querySelector(".poll-results")?.replaceWith(renderPollResults(p));
+        continue;
+      }
       const focusedClass = old && focusInside(old) ? (document.activeElement as HTMLElement).className : "";
       const el = renderPoll(this.ctx, p, this.note(this.pollNote));
       if (old) old.replaceWith(el);

@@ -7,6 +7,7 @@ import { Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { canVote, renderPoll } from "./assessment-panel";
+import { renderPollResults } from "./poll-chart";
 import { indicatorPath, presentPath } from "./router";
 import type { ViewContext } from "./view";
 
@@ -157,6 +158,9 @@ export class MeetingBar {
         const focused = document.activeElement?.classList.contains("vote-submit");
         replaceChildren(body, renderPoll(this.ctx, poll, () => {}));
         if (focused) (body.querySelector(".vote-submit") as HTMLElement | null)?.focus();
+      } else {
+        // Someone is choosing: keep the ballot, refresh only the figures.
+        body.querySelector(".poll-results")?.replaceWith(renderPollResults(poll));
       }
       return;
     }

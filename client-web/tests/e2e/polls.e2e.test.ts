@@ -167,6 +167,13 @@ describe.skipIf(!realServer)("a board meeting votes to validate an indicator (re
     const answers = [2, 0, 1]; // disagree, agree, agree with reservations
     for (let i = 0; i < 3; i++) {
       const m = members[i]!;
+      // Figures reach the open dialog live, even while its ballot has the focus.
+      await eventually(
+        `member ${i + 1}'s dialog shows ${i} ballot(s) before voting`,
+        async () => (await m.locator("#poll-dialog .turnout-figure").textContent()) === `${i} of 3 eligible voted`,
+        async () => (await m.locator("#poll-dialog .turnout-figure").textContent()) ?? "",
+        15_000,
+      );
       await m.locator(`#poll-dialog input[type=radio][value="${answers[i]}"]`).check();
       await m.locator("#poll-dialog .vote-submit").click();
       await eventually(
