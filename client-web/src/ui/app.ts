@@ -406,6 +406,7 @@ export class App {
     const focused = document.activeElement?.id;
     this.renderTopbar();
     if (this.session) renderConnectionBadge(this.connection, this.session.status());
+    this.meetingBar?.refresh();
     this.view?.refresh();
     if (focused) document.getElementById(focused)?.focus();
   }

@@ -6,7 +6,7 @@
 // never wipes what someone is typing.
 import { IndicatorStatus, PollKind } from "../gen/kenes/v1/assessment_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
-import { t } from "../i18n";
+import { language, t } from "../i18n";
 import { type PollState, allowedStatusTargets, indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
 import { statusName } from "./labels";
@@ -45,7 +45,14 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
   if (poll.phase !== "draft") el.append(renderPollResults(poll));
   if (poll.myChoices && poll.phase !== "draft") {
     const labels = d.kind === PollKind.AGREEMENT ? [0, 1, 2, 3].map((i) => t(`poll.agree.${i}` as "poll.agree.0")) : d.options;
-    el.append(h("p", { class: "my-vote" }, t("poll.yourVote", { choices: poll.myChoices.map((c) => labels[c] ?? String(c + 1)).join(", ") })));
+    el.append(
+      h(
+        "p",
+        { class: "my-vote" },
+        t("poll.yourVote", { choices: poll.myChoices.map((c) => labels[c] ?? String(c + 1)).join(", ") }),
+        poll.phase === "open" ? h("span", { class: "muted" }, " ", t("poll.voted")) : null,
+      ),
+    );
   }
   if (poll.phase === "open" && canVote(ctx.me.role, poll)) el.append(voteForm(ctx, poll, note));
   if (chair) {
@@ -72,6 +79,7 @@ export class AssessmentPanel {
   private readonly pollNote = h("p", { class: "field-error", role: "alert", id: "poll-refusal" });
   private createForm: HTMLFormElement | null = null;
   private createDetails: HTMLDetailsElement | null = null;
+  private formLanguage = "";
 
   constructor(
     private readonly ctx: ViewContext,
@@ -269,7 +277,13 @@ export class AssessmentPanel {
     } else {
       (this.pollsSection.querySelector("#polls-title") as HTMLElement).textContent = t("poll.panelTitle");
     }
+    if (this.createDetails && this.formLanguage !== language() && !focusInside(this.createDetails)) {
+      // Rebuilt only for a language switch, so its labels follow.
+      this.createDetails.remove();
+      this.createDetails = null;
+    }
     if (chair && !this.createDetails) {
+      this.formLanguage = language();
       // Built once: a vote or an edit arriving never wipes a half-filled form.
       const details = h("details", { class: "poll-create" }, h("summary", { id: "poll-create-summary" }, t("poll.create")));
       const target = () => ({ indicatorId: this.indicatorId, version: st.doc(indicatorDocId(this.indicatorId)).version });

@@ -91,6 +91,7 @@ export class MeetingBar {
           chair
             ? h("button", { type: "button", id: "meeting-end", onclick: () => this.ctx.request({ case: "endMeeting", value: { meetingId: m.id } }, this.answer) }, t("meeting.end"))
             : null,
+          attending ? h("span", { class: "attending" }, t("meeting.attending")) : null,
           attending
             ? h("button", { type: "button", id: "meeting-leave", onclick: () => this.ctx.request({ case: "leaveMeeting", value: { meetingId: m.id } }, this.answer) }, t("meeting.leave"))
             : h("button", { type: "button", class: "primary", id: "meeting-join", onclick: () => this.ctx.request({ case: "joinMeeting", value: { meetingId: m.id } }, this.answer) }, t("meeting.join")),
