@@ -146,6 +146,19 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
     await chair.click("#poll-create-summary");
     const form = chair.locator(".poll-form");
     await expect(form.locator(".validate-label").textContent()).resolves.toContain(indicatorId);
+    // A definition the server refuses (one option): its reason is shown by the form.
+    await form.locator("select[name=kind]").selectOption("1");
+    await form.locator("textarea[name=question]").fill("Which wording?");
+    await form.locator("textarea[name=options]").fill("Only one");
+    await form.locator("button[type=submit]").click();
+    await eventually(
+      "the server's refusal is shown beside the form",
+      async () => ((await chair.locator("#poll-refusal").textContent()) ?? "").includes("The poll's settings are not valid."),
+      async () => (await chair.locator("#poll-refusal").textContent()) ?? "",
+      15_000,
+    );
+    console.log(`refusal shown: ${await chair.locator("#poll-refusal").textContent()}`);
+    await form.locator("select[name=kind]").selectOption("3");
     await form.locator("textarea[name=question]").fill("The draft states the situation correctly.");
     await form.locator("input[id$=-anon]").check();
     await form.locator("button[type=submit]").click();
