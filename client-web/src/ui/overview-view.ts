@@ -197,7 +197,13 @@ export class OverviewView implements View {
         s.core ? h("span", { class: "badge core" }, t("overview.core")) : null,
         s.status !== undefined ? h("span", { class: `badge status s${s.status}`, "data-status": String(s.status) }, statusName(s.status)) : null,
         s.changedSinceValidation ? h("span", { class: "badge changed" }, t("status.changed")) : null,
-        h("span", { class: s.draftStarted ? "draft-state started" : "draft-state" }, s.draftStarted ? t("overview.started") : t("overview.notStarted")),
+        // The status badge already says "Not started"; the draft's state adds
+        // something only once text exists.
+        s.draftStarted
+          ? h("span", { class: "draft-state started" }, t("overview.started"))
+          : s.status === undefined
+            ? h("span", { class: "draft-state" }, t("overview.notStarted"))
+            : null,
         s.assignees?.length ? h("span", { class: "muted" }, t("overview.assignees", { names: s.assignees.join(", ") })) : null,
         s.openThreads ? h("span", { class: "muted" }, t("overview.openThreads", { n: s.openThreads })) : null,
         here > 0 ? h("span", { class: "here-dot", title: t("presence.title") }, `● ${here}`) : null,
