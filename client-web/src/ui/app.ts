@@ -42,6 +42,7 @@ export class App {
   private readonly main = h("main", { id: "main", tabindex: "-1" });
   private readonly shown = new Map<string, HTMLElement>();
   private refreshQueued = false;
+  private fullRefresh = false;
   private meetingBar: MeetingBar | null = null;
   private rosterTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly meetingHost = h("div", { class: "meeting-host" });
@@ -225,15 +226,21 @@ export class App {
     if (e.kind === "ignored") return;
     if (e.kind === "roster") this.rosterChanged();
     if (e.kind === "assessment" && e.change.kind === "meeting") this.meetingBar?.refresh();
-    // Title, framework or roster changed: redraw once per frame.
+    // Title, framework, roster or scope changed: redraw once per frame. A
+    // status, poll or meeting change redraws only what shows them, so a
+    // stream of ballots never re-renders (and blurs) the draft's editor.
+    if (e.kind !== "assessment" || e.change.kind === "scope") this.fullRefresh = true;
     if (this.refreshQueued) return;
     this.refreshQueued = true;
     requestAnimationFrame(() => {
       this.refreshQueued = false;
-      this.renderTopbar();
+      const full = this.fullRefresh;
+      this.fullRefresh = false;
+      if (full) this.renderTopbar();
       if (!this.showingJoin) {
         this.meetingBar?.refresh();
-        this.view?.refresh();
+        if (full || !this.view?.assessmentChanged) this.view?.refresh();
+        else this.view.assessmentChanged();
       }
     });
   }

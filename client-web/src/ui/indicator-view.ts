@@ -97,6 +97,10 @@ export class IndicatorView implements View {
     this.renderPresence();
   }
 
+  assessmentChanged(): void {
+    if (this.ctx.session.state.findIndicator(this.indicatorId)) this.assessment.refresh();
+  }
+
   presenceChanged(): void {
     this.renderPresence();
   }

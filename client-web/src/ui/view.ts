@@ -30,6 +30,8 @@ export interface View {
   /** The consultation state or the language changed: redraw. */
   refresh(): void;
   presenceChanged?(): void;
+  /** Only indicator status, poll or meeting state changed (default: refresh). */
+  assessmentChanged?(): void;
   /** A record of docId was folded; op is what it changed in the shown text. */
   textFolded?(docId: string, op: TextOp): void;
   /** docId's local edits were rolled back. */

@@ -174,6 +174,8 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
   });
 
   it("three members vote from three contexts; the chair's chart updates live", async () => {
+    // The chair has the cursor in the draft: ballots arriving must not take it away.
+    await chair.click(".cm-content");
     const answers = [2, 0, 1]; // disagree, agree, agree with reservations
     for (let i = 0; i < 3; i++) {
       const m = members[i]!;
@@ -220,6 +222,7 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
       15_000,
     );
     expect(await chair.locator(".poll[data-phase=open] .turnout-figure").textContent()).toBe("3 of 3 eligible voted");
+    expect(await chair.evaluate(() => !!document.activeElement?.closest(".cm-editor")), "the chair's editor kept the focus").toBe(true);
     // Breakdowns as the server sent them: three civil-society voters form a
     // group; genders of 2 and 1 are merged into "other".
     const byGroup = await chair.locator(".poll[data-phase=open] .by-group .group").allTextContents();
