@@ -7,6 +7,7 @@ import type { Framework, Indicator } from "../gen/kenes/v1/framework_pb";
 import { Scope } from "../gen/kenes/v1/framework_pb";
 import { type LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
+import { type AssessmentEffect, AssessmentState, IndicatorStatus } from "./assessment";
 import { textOpFromWire, toNumber } from "./wire-convert";
 
 export { Role, Scope, StakeholderGroup };
@@ -27,7 +28,8 @@ export type FoldEffect =
   | { readonly kind: "ignored" }
   | { readonly kind: "created" }
   | { readonly kind: "roster"; readonly participantId: string }
-  | { readonly kind: "text"; readonly docId: string; readonly result: ReceiveResult };
+  | { readonly kind: "text"; readonly docId: string; readonly result: ReceiveResult }
+  | { readonly kind: "assessment"; readonly change: AssessmentEffect };
 
 /** The document id of an indicator's draft. */
 export function indicatorDocId(indicatorId: string): string {
@@ -47,6 +49,9 @@ export class ConsultationState {
   scope: Scope = Scope.UNSPECIFIED;
   readonly participants = new Map<string, Participant>();
   private readonly docs = new Map<string, DocClient>();
+  /** This participant (from Welcome), to recognise its own ballots. */
+  myId = "";
+  readonly assessment = new AssessmentState(() => this.myId);
 
   /** clientId: this browser's id, to recognise its own records. */
   constructor(readonly clientId: string) {}
@@ -115,9 +120,14 @@ export class ConsultationState {
         });
         return { kind: "text", docId, result };
       }
-      default:
-        // A record kind from a newer server: skip it, keep folding.
-        return { kind: "ignored" };
+      case "scopeChanged":
+        this.scope = e.value.scope;
+        return { kind: "assessment", change: { kind: "scope" } };
+      default: {
+        const change = this.assessment.fold(record, seq);
+        // Otherwise a record kind from a newer server: skip it, keep folding.
+        return change ? { kind: "assessment", change } : { kind: "ignored" };
+      }
     }
   }
 
@@ -141,18 +151,30 @@ export class ConsultationState {
   /** What the overview shows for one indicator; fields the log lacks stay undefined. */
   indicatorSummary(i: Indicator): IndicatorSummary {
     const doc = this.docs.get(indicatorDocId(i.id));
+    const a = this.assessment.indicators.get(i.id);
     return {
       id: i.id,
       title: i.title,
       core: i.core,
       draftStarted: (doc?.version ?? 0) > 0 || (doc?.length ?? 0) > 0,
       draftVersion: doc?.version ?? 0,
-      // Not in the log yet (status, assignees, threads): the overview renders
-      // these columns only when they are defined.
-      status: undefined,
-      assignees: undefined,
+      // Threads are not in the log yet: the overview renders these columns
+      // only when they are defined.
+      status: a?.status ?? IndicatorStatus.NOT_STARTED,
+      assignees: a?.assignees.length ? a.assignees.map((id) => this.participants.get(id)?.displayName || id) : undefined,
       openThreads: undefined,
+      changedSinceValidation: this.changedSinceValidation(i.id),
     };
+  }
+
+  /**
+   * The draft moved past the version that was validated (assessment.proto:
+   * clients compare the two).
+   */
+  changedSinceValidation(indicatorId: string): boolean {
+    const a = this.assessment.indicators.get(indicatorId);
+    if (!a || a.status !== IndicatorStatus.VALIDATED) return false;
+    return (this.docs.get(indicatorDocId(indicatorId))?.version ?? 0) > a.validatedVersion;
   }
 
   private participant(id: string): Participant {
@@ -179,7 +201,8 @@ export interface IndicatorSummary {
   readonly core: boolean;
   readonly draftStarted: boolean;
   readonly draftVersion: number;
-  readonly status: string | undefined;
+  readonly status: IndicatorStatus | undefined;
   readonly assignees: readonly string[] | undefined;
   readonly openThreads: number | undefined;
+  readonly changedSinceValidation: boolean;
 }

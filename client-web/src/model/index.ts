@@ -2,3 +2,4 @@
 export * from "./consultation";
 export * from "./wire-convert";
 export * from "./invite-token";
+export * from "./assessment";

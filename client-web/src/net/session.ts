@@ -59,6 +59,17 @@ export interface SessionListener {
   docReset?(docId: string, undo: TextOp): void;
   /** Something to tell the person (a translated sentence per code). */
   problem?(code: ErrorCode): void;
+  /**
+   * A request sent with request() was refused: the code, and the server's
+   * message (which names the problem, e.g. the first invalid poll setting).
+   */
+  refused?(requestId: number, code: ErrorCode, message: string): void;
+  /** A request sent with request() is durable (its record's seq). */
+  acked?(requestId: number, seq: number): void;
+  /** Own edits of docId were acknowledged: its version moved. */
+  docAcked?(docId: string): void;
+  /** The chair's roster balance arrived (state.assessment.rosterBalance). */
+  rosterBalance?(): void;
 }
 
 export interface SessionOptions {
@@ -99,6 +110,8 @@ export class Session {
   private stopReason: ErrorCode | undefined;
   private reconnectTimer: unknown = null;
   private nextRequestId = 1;
+  /** Ids of request()s not yet answered. */
+  private readonly requests = new Set<number>();
   private chain: Promise<void> = Promise.resolve();
   private readonly dirtyDocs = new Set<string>();
   private clientDirty = false;
@@ -226,6 +239,19 @@ export class Session {
     return this.chain;
   }
 
+  /**
+   * Sends an issue-7 request (status, poll, meeting, ...) if live; returns its
+   * request id, or 0 when not connected (nothing is queued: these are
+   * decisions made on what the person sees now, not edits to replay later).
+   */
+  request(kind: MessageInitShape<typeof ClientMessageSchema>["kind"]): number {
+    if (this.phase !== "live") return 0;
+    const id = this.nextRequestId;
+    if (!this.send(kind)) return 0;
+    this.requests.add(id);
+    return id;
+  }
+
   // ------------------------------------------------------------ connection
 
   private connect(): void {
@@ -268,6 +294,7 @@ export class Session {
       s.onopen = s.onmessage = s.onclose = s.onerror = null;
     }
     this.socket = null;
+    this.requests.clear();
     this.generation++;
     this.phase = "closed";
     if (this.others.size) {
@@ -312,6 +339,7 @@ export class Session {
     switch (k.case) {
       case "welcome":
         this.welcome = k.value;
+        this.state.myId = k.value.participantId;
         this.phase = "catchup";
         this.send({
           case: "subscribe",
@@ -328,11 +356,19 @@ export class Session {
         break;
       case "ack": {
         const a = k.value;
+        if (a.docId === "") {
+          // The answer to a request(): only its seq (proto/README.md).
+          const id = toNumber(msg.requestId);
+          this.requests.delete(id);
+          this.emit((l) => l.acked?.(id, toNumber(a.seq)));
+          break;
+        }
         const doc = this.state.doc(a.docId);
         if (doc.ack(toNumber(a.clientSeq), toNumber(a.version))) {
           this.markDirty(a.docId);
           this.flushDoc(a.docId);
           this.emitStatus();
+          this.emit((l) => l.docAcked?.(a.docId));
         }
         break;
       }
@@ -340,7 +376,16 @@ export class Session {
         this.presenceChanged(k.value.full, k.value.participants, k.value.leftConnectionIds);
         break;
       case "error":
-        this.serverError(k.value);
+        this.serverError(k.value, toNumber(msg.requestId));
+        break;
+      case "pollUpdate": {
+        const change = this.state.assessment.applyPollUpdate(k.value);
+        if (change) this.emit((l) => l.folded?.({ kind: "assessment", change }));
+        break;
+      }
+      case "rosterBalance":
+        this.state.assessment.rosterBalance = k.value;
+        this.emit((l) => l.rosterBalance?.());
         break;
       default:
         break;
@@ -405,11 +450,17 @@ export class Session {
     this.emit((l) => l.presence?.(list));
   }
 
-  private serverError(err: WireError): void {
+  private serverError(err: WireError, envelopeRequestId: number): void {
     const docId = err.docId;
     const clientSeq = toNumber(err.clientSeq);
     const aboutSubmit = docId !== "" && clientSeq > 0;
     const action = errorAction(err.code, err.fatal, aboutSubmit);
+    const requestId = toNumber(err.requestId) || envelopeRequestId;
+    if (!err.fatal && this.requests.delete(requestId)) {
+      // An answer to a request(): its view says what went wrong, in place.
+      this.emit((l) => l.refused?.(requestId, err.code, err.message));
+      return;
+    }
     switch (action) {
       case "stop":
         this.emit((l) => l.problem?.(err.code));

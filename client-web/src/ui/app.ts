@@ -17,12 +17,15 @@ import { h, replaceChildren } from "./dom";
 import { IndicatorView } from "./indicator-view";
 import { JoinView } from "./join-view";
 import { errorSentence, roleName } from "./labels";
+import { MeetingBar } from "./meeting-bar";
 import { OverviewView } from "./overview-view";
+import { PresenterView } from "./presenter-view";
 import { type Route, indicatorPath, overviewPath, parseRoute } from "./router";
 import { lastConsultation, loadToken, markProfiled, saveToken, wasProfiled } from "./token-store";
-import type { View, ViewContext } from "./view";
+import type { Answered, RequestKind, View, ViewContext } from "./view";
 
 const LANG_KEY = "kenes.language";
+const FOLLOW_KEY = "kenes.followChair";
 const CLIENT_VERSION = "kenes-web/0.1";
 
 export class App {
@@ -39,6 +42,12 @@ export class App {
   private readonly main = h("main", { id: "main", tabindex: "-1" });
   private readonly shown = new Map<string, HTMLElement>();
   private refreshQueued = false;
+  private fullRefresh = false;
+  private meetingBar: MeetingBar | null = null;
+  private rosterTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly meetingHost = h("div", { class: "meeting-host" });
+  /** Requests waiting for their Ack or Error, by request id. */
+  private readonly waiting = new Map<number, Answered>();
 
   constructor(private readonly root: HTMLElement) {}
 
@@ -47,6 +56,7 @@ export class App {
     this.root.replaceChildren(
       h("a", { class: "skip-link", href: "#main" }, t("skip.toContent")),
       this.topbar,
+      this.meetingHost,
       this.notices,
       this.announcer,
       this.main,
@@ -141,6 +151,12 @@ export class App {
     session.subscribe({
       status: (s) => {
         renderConnectionBadge(this.connection, s, this.announcer);
+        // A lost connection answers nothing: tell whoever waits.
+        if (s.state !== "online" && this.waiting.size) {
+          const all = [...this.waiting.values()];
+          this.waiting.clear();
+          for (const f of all) f(errorSentence(9 as ErrorCode));
+        }
         if (s.state === "stopped" && s.stopReason !== undefined) this.stoppedPage(s.stopReason);
       },
       welcome: () => this.renderTopbar(),
@@ -152,6 +168,24 @@ export class App {
         this.notice("reset", t("notice.reset"));
       },
       problem: (code) => this.problem(code),
+      acked: (id) => {
+        const f = this.waiting.get(id);
+        this.waiting.delete(id);
+        f?.(null);
+      },
+      refused: (id, code, message) => {
+        const f = this.waiting.get(id);
+        this.waiting.delete(id);
+        // The translated sentence, then the server's own words (English,
+        // naming e.g. the first invalid poll setting).
+        const text = message ? `${errorSentence(code)} (${message})` : errorSentence(code);
+        if (f) f(text);
+        else this.notice(`refused-${id}`, text);
+      },
+      rosterBalance: () => this.view?.refresh(),
+      docAcked: (docId) => {
+        if (this.ready && !this.showingJoin) this.view?.textFolded?.(docId, []);
+      },
     });
     window.addEventListener("online", () => session.networkChanged(true));
     window.addEventListener("offline", () => session.networkChanged(false));
@@ -190,14 +224,34 @@ export class App {
       return;
     }
     if (e.kind === "ignored") return;
-    // Title, framework or roster changed: redraw once per frame.
+    if (e.kind === "roster") this.rosterChanged();
+    if (e.kind === "assessment" && e.change.kind === "meeting") this.meetingBar?.refresh();
+    // Title, framework, roster or scope changed: redraw once per frame. A
+    // status, poll or meeting change redraws only what shows them, so a
+    // stream of ballots never re-renders (and blurs) the draft's editor.
+    if (e.kind !== "assessment" || e.change.kind === "scope") this.fullRefresh = true;
     if (this.refreshQueued) return;
     this.refreshQueued = true;
     requestAnimationFrame(() => {
       this.refreshQueued = false;
-      this.renderTopbar();
-      if (!this.showingJoin) this.view?.refresh();
+      const full = this.fullRefresh;
+      this.fullRefresh = false;
+      if (full) this.renderTopbar();
+      if (!this.showingJoin) {
+        this.meetingBar?.refresh();
+        if (full || !this.view?.assessmentChanged) this.view?.refresh();
+        else this.view.assessmentChanged();
+      }
     });
+  }
+
+  /** The chair's balance panel follows the roster: ask again, at most once a second. */
+  private rosterChanged(): void {
+    if (this.me().role !== Role.CHAIR || this.rosterTimer !== null || !this.session) return;
+    this.rosterTimer = setTimeout(() => {
+      this.rosterTimer = null;
+      this.session?.request({ case: "getRosterBalance", value: {} });
+    }, 1000);
   }
 
   private problem(code: ErrorCode): void {
@@ -219,6 +273,30 @@ export class App {
         return self.me();
       },
       navigate: (path) => this.navigate(path),
+      request: (kind: RequestKind, answered?: Answered) => {
+        const id = this.session?.request(kind) ?? 0;
+        if (id === 0) {
+          const text = errorSentence(9 as ErrorCode);
+          if (answered) answered(text);
+          else this.notice("not-live", text);
+          return;
+        }
+        if (answered) this.waiting.set(id, answered);
+      },
+      following: () => {
+        try {
+          return localStorage.getItem(FOLLOW_KEY) === "1";
+        } catch {
+          return false;
+        }
+      },
+      setFollowing: (on: boolean) => {
+        try {
+          localStorage.setItem(FOLLOW_KEY, on ? "1" : "0");
+        } catch {
+          /* kept for this page only */
+        }
+      },
     };
   }
 
@@ -226,7 +304,14 @@ export class App {
 
   private showRouteView(focus: boolean): void {
     const r = this.route;
-    if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
+    if (!this.meetingBar) {
+      this.meetingBar = new MeetingBar(this.context());
+      this.meetingHost.replaceChildren(this.meetingBar.el);
+    }
+    this.meetingHost.hidden = r.kind === "present";
+    this.meetingBar.refresh();
+    if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
+    else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
     else if (r.kind === "overview") this.setView(new OverviewView(this.context()), focus);
     const title = this.session?.state.title;
     document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
@@ -328,6 +413,7 @@ export class App {
     const focused = document.activeElement?.id;
     this.renderTopbar();
     if (this.session) renderConnectionBadge(this.connection, this.session.status());
+    this.meetingBar?.refresh();
     this.view?.refresh();
     if (focused) document.getElementById(focused)?.focus();
   }
@@ -337,7 +423,14 @@ export class App {
     (window as unknown as { kenes: unknown }).kenes = {
       status: () => session.status(),
       docText: (docId: string) => session.state.doc(docId).text,
-      editorText: () => (this.view instanceof IndicatorView ? this.view.editorText() : null),
+      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView ? this.view.editorText() : null),
+      indicatorStatus: (id: string) => session.state.assessment.indicators.get(id)?.status ?? 1,
+      poll: (id: string) => {
+        const p = session.state.assessment.polls.get(id);
+        const u = p?.update;
+        return p ? { phase: p.phase, voters: Number(u?.voters ?? 0n), results: !!u?.results, passed: !!u?.results?.passed, closed: !!u?.closed } : null;
+      },
+      pollIds: () => [...session.state.assessment.polls.keys()],
       lastSeq: () => session.state.lastSeq,
       clientId: () => session.clientId,
       indicatorPath: (id: string) => indicatorPath(this.consultationId, id),

@@ -7,6 +7,7 @@ import { canEditDrafts, indicatorDocId, rangeFromWire } from "../model";
 import { t } from "../i18n";
 import { participantColor } from "./colors";
 import { h, replaceChildren } from "./dom";
+import { AssessmentPanel } from "./assessment-panel";
 import { EditorBinding } from "./editor-binding";
 import { renderPresence } from "./presence-panel";
 import { overviewPath } from "./router";
@@ -21,12 +22,16 @@ export class IndicatorView implements View {
   private readonly editorSection = h("section", { class: "draft", "aria-labelledby": "draft-title" });
   private readonly sources = h("div", { class: "sources-wrap" });
   private readonly aside = h("aside", { class: "sidebar" });
+  private readonly presenceHost = h("div", {});
+  private readonly assessment: AssessmentPanel;
 
   constructor(
     private readonly ctx: ViewContext,
     readonly indicatorId: string,
   ) {
     this.docId = indicatorDocId(indicatorId);
+    this.assessment = new AssessmentPanel(ctx, indicatorId);
+    this.aside.append(this.presenceHost, this.assessment.el);
     this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.sources), this.aside);
     this.refresh();
   }
@@ -45,6 +50,7 @@ export class IndicatorView implements View {
         h("h1", { id: "page-title", tabindex: "-1" }, st.framework ? t("indicator.notFound", { id: this.indicatorId }) : t("indicator.loading")),
       );
       this.editorSection.hidden = true;
+      this.assessment.el.hidden = true;
       this.renderPresence();
       return;
     }
@@ -56,6 +62,8 @@ export class IndicatorView implements View {
       ind.core ? h("p", {}, h("span", { class: "badge core" }, t("indicator.core"))) : null,
     );
     this.editorSection.hidden = false;
+    this.assessment.el.hidden = false;
+    this.assessment.refresh();
     replaceChildren(this.editorSection, 
       h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
       this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
@@ -89,12 +97,19 @@ export class IndicatorView implements View {
     this.renderPresence();
   }
 
+  assessmentChanged(): void {
+    if (this.ctx.session.state.findIndicator(this.indicatorId)) this.assessment.refresh();
+  }
+
   presenceChanged(): void {
     this.renderPresence();
   }
 
   textFolded(docId: string, op: TextOp): void {
-    if (docId === this.docId) this.editor?.applyRemote(op);
+    if (docId !== this.docId) return;
+    this.editor?.applyRemote(op);
+    // "Changed since validation" and the validation poll's version follow the draft.
+    this.assessment.refresh();
   }
 
   docReset(docId: string): void {
@@ -118,7 +133,7 @@ export class IndicatorView implements View {
   private renderPresence(): void {
     const others = this.ctx.session.presence();
     const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name };
-    this.aside.replaceChildren(renderPresence(others, me, this.docId));
+    this.presenceHost.replaceChildren(renderPresence(others, me, this.docId));
     this.editor?.showCursors(
       others
         .filter((p) => p.docId === this.docId && p.participantId !== this.ctx.me.id)

@@ -29,3 +29,29 @@ export function errorSentence(code: ErrorCode): string {
   const s = t(key);
   return s === key ? t("error.0") : s;
 }
+
+export function statusName(status: number): string {
+  return t(`status.${status || 1}` as MessageKey);
+}
+
+/** Server breakdown labels: a group's lower-case name, a gender, "not stated" or "other". */
+const GROUP_LABELS: Record<string, number> = {
+  government: 1,
+  academia: 2,
+  "technical community": 3,
+  "private sector": 4,
+  media: 5,
+  "civil society": 6,
+  users: 7,
+  "un intergovernmental": 8,
+  "un / intergovernmental": 8,
+  "national igf": 9,
+};
+
+export function breakdownLabel(label: string): string {
+  const l = label.trim().toLowerCase();
+  if (l === "other") return t("poll.other");
+  if (l === "not stated" || l === "") return t("poll.notStated");
+  const g = GROUP_LABELS[l];
+  return g ? t(`group.${g}` as MessageKey) : label;
+}

@@ -1,12 +1,16 @@
 // The consultation overview: the framework as a tree (category -> theme ->
 // question -> indicator), progress per category, a filter to core indicators.
-// Status, assignees and open threads are not in the log yet; IndicatorSummary
-// has the fields, and the row shows each one as soon as it is defined.
+// Each row shows the indicator's status and assignees; open threads are not in
+// the log yet (the row shows them once IndicatorSummary defines them). The
+// chair also sees the board's balance by group and gender.
 import type { Category, Indicator } from "../gen/kenes/v1/framework_pb";
 import { type IndicatorSummary, Scope, indicatorDocId } from "../model";
 import { t } from "../i18n";
 import { h } from "./dom";
+import { Role } from "../gen/kenes/v1/protocol_pb";
+import { statusName } from "./labels";
 import { renderPresence } from "./presence-panel";
+import { renderRosterBalance } from "./roster-balance";
 import { indicatorPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -15,6 +19,7 @@ export class OverviewView implements View {
   private coreOnly = false;
   private readonly openThemes = new Set<string>();
   private firstRender = true;
+  private askedBalance = false;
   // Documents whose draft the last render showed as started.
   private readonly started = new Set<string>();
 
@@ -65,13 +70,22 @@ export class OverviewView implements View {
       categories.length === 0 ? h("p", {}, t("overview.empty")) : h("ol", { class: "categories" }, categories.map((c) => this.category(c))),
     );
     const me = { id: this.ctx.me.id, name: this.myName() };
-    this.el.replaceChildren(content, h("aside", { class: "sidebar" }, renderPresence(this.ctx.session.presence(), me, null)));
+    this.el.replaceChildren(content, h("aside", { class: "sidebar" }, renderPresence(this.ctx.session.presence(), me, null), this.balance()));
     if (focusKey) (this.el.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
+  }
+
+  private balance(): HTMLElement | null {
+    if (this.ctx.me.role !== Role.CHAIR) return null;
+    if (!this.askedBalance) {
+      this.askedBalance = true;
+      this.ctx.request({ case: "getRosterBalance", value: {} });
+    }
+    return renderRosterBalance(this.ctx);
   }
 
   presenceChanged(): void {
     const aside = this.el.querySelector(".sidebar");
-    if (aside) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null));
+    if (aside && !aside.contains(document.activeElement)) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null), this.balance() ?? "");
     // The rows' "people here" counts: redraw, but not on every cursor move.
     this.scheduleRefresh(500);
   }
@@ -181,8 +195,15 @@ export class OverviewView implements View {
         "span",
         { class: "ind-meta" },
         s.core ? h("span", { class: "badge core" }, t("overview.core")) : null,
-        s.status !== undefined ? h("span", { class: "badge status" }, s.status) : null,
-        h("span", { class: s.draftStarted ? "draft-state started" : "draft-state" }, s.draftStarted ? t("overview.started") : t("overview.notStarted")),
+        s.status !== undefined ? h("span", { class: `badge status s${s.status}`, "data-status": String(s.status) }, statusName(s.status)) : null,
+        s.changedSinceValidation ? h("span", { class: "badge changed" }, t("status.changed")) : null,
+        // The status badge already says "Not started"; the draft's state adds
+        // something only once text exists.
+        s.draftStarted
+          ? h("span", { class: "draft-state started" }, t("overview.started"))
+          : s.status === undefined
+            ? h("span", { class: "draft-state" }, t("overview.notStarted"))
+            : null,
         s.assignees?.length ? h("span", { class: "muted" }, t("overview.assignees", { names: s.assignees.join(", ") })) : null,
         s.openThreads ? h("span", { class: "muted" }, t("overview.openThreads", { n: s.openThreads })) : null,
         here > 0 ? h("span", { class: "here-dot", title: t("presence.title") }, `● ${here}`) : null,

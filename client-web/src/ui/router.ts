@@ -1,12 +1,14 @@
 // Paths: /join#token=... (an invite link), /c/<consultation> (overview),
-// /c/<consultation>/i/<indicator id> (indicator view), / (home). The server
+// /c/<consultation>/i/<indicator id> (indicator view), /c/<consultation>/present
+// (the presenter view), / (home). The server
 // serves index.html for every unknown path.
 
 export type Route =
   | { readonly kind: "home" }
   | { readonly kind: "join" }
   | { readonly kind: "overview"; readonly consultationId: string }
-  | { readonly kind: "indicator"; readonly consultationId: string; readonly indicatorId: string };
+  | { readonly kind: "indicator"; readonly consultationId: string; readonly indicatorId: string }
+  | { readonly kind: "present"; readonly consultationId: string };
 
 export function parseRoute(pathname: string): Route {
   const parts = pathname.split("/").filter(Boolean).map((p) => {
@@ -18,6 +20,7 @@ export function parseRoute(pathname: string): Route {
   });
   if (parts[0] === "join") return { kind: "join" };
   if (parts[0] === "c" && parts[1]) {
+    if (parts[2] === "present") return { kind: "present", consultationId: parts[1] };
     if (parts[2] === "i" && parts[3]) return { kind: "indicator", consultationId: parts[1], indicatorId: parts[3] };
     return { kind: "overview", consultationId: parts[1] };
   }
@@ -30,4 +33,9 @@ export function overviewPath(consultationId: string): string {
 
 export function indicatorPath(consultationId: string, indicatorId: string): string {
   return `/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(indicatorId)}`;
+}
+
+/** The presenter view for the meeting room's projector. */
+export function presentPath(consultationId: string): string {
+  return `/c/${encodeURIComponent(consultationId)}/present`;
 }

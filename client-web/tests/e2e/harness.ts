@@ -2,11 +2,11 @@
 // real binary, or the in-process fake for rehearsal), Chromium, and a
 // protocol client in Node that reads what the server holds.
 
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { type Browser, type Page, chromium } from "playwright-core";
 import WebSocket from "ws";
 import { MemoryOfflineStore, Session, type SocketLike } from "../../src/net";
@@ -18,12 +18,20 @@ export const WEB_ROOT = join(CLIENT_ROOT, "dist");
 export const ARTIFACTS = join(REPO_ROOT, "test-artifacts");
 export const CHROMIUM = process.env.KENES_CHROMIUM ?? "/usr/bin/chromium";
 export const FIREFOX = process.env.KENES_FIREFOX ?? "/usr/bin/firefox-esr";
+/** kenes-admin beside the server binary, or $KENES_ADMIN_BIN. */
+export function adminBin(serverBin: string): string {
+  return process.env.KENES_ADMIN_BIN ? resolve(CLIENT_ROOT, process.env.KENES_ADMIN_BIN) : join(dirname(serverBin), "admin", "kenes-admin");
+}
 
 export interface ServerUnderTest {
   readonly name: string;
   readonly port: number;
-  /** Invite links by role, as the server printed them. */
+  /** Invite links by role, as the server printed them (the last one per role). */
   readonly links: Readonly<Record<string, string>>;
+  /** Every invite link the server printed, by role, in order (the demo has two members). */
+  readonly allLinks: Readonly<Record<string, readonly string[]>>;
+  /** A new participant's invite link (kenes-admin invite on the server's folder); real server only. */
+  invite?(consultationId: string, role: string, name: string): Promise<string>;
   /** Kills the server abruptly (kill -9) and starts it again on the same data. */
   kill(): Promise<void>;
   restart(): Promise<void>;
@@ -92,6 +100,7 @@ export async function startRealServer(bin: string): Promise<ServerUnderTest> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), "kenes-e2e-"));
   const links: Record<string, string> = {};
+  const allLinks: Record<string, string[]> = {};
   let lines: string[] = [];
   let proc: ChildProcess | null = null;
   let exited = true;
@@ -113,7 +122,11 @@ export async function startRealServer(bin: string): Promise<ServerUnderTest> {
         lines.push(line);
         if (lines.length > 200) lines = lines.slice(-200);
         const m = LINK_LINE.exec(line);
-        if (m) links[m[1]!.toLowerCase()] = m[2]!;
+        if (m) {
+          const role = m[1]!.toLowerCase();
+          links[role] = m[2]!;
+          if (!(allLinks[role] ??= []).includes(m[2]!)) allLinks[role].push(m[2]!);
+        }
       }
     };
     p.stdout!.on("data", onData);
@@ -147,7 +160,21 @@ export async function startRealServer(bin: string): Promise<ServerUnderTest> {
     name: "kenes-server",
     port,
     links,
+    allLinks,
     kill: killNow,
+    invite: (consultationId, role, name) =>
+      new Promise((resolveLink, reject) => {
+        const admin = adminBin(bin);
+        execFile(
+          admin,
+          ["invite", "--data-dir", dataDir, "--consultation", consultationId, "--role", role, "--name", name, "--base-url", `http://127.0.0.1:${port}`],
+          (err, stdout, stderr) => {
+            const link = /https?:\/\/\S+#token=\S+/.exec(stdout)?.[0];
+            if (err || !link) reject(new Error(`kenes-admin invite failed (${admin}): ${err?.message ?? "no link"} ${stderr}`));
+            else resolveLink(link);
+          },
+        );
+      }),
     restart: () => launch(false),
     async stop() {
       const p = proc;
@@ -170,6 +197,7 @@ export async function startFake(): Promise<ServerUnderTest> {
     name: "fake server",
     port,
     links: s.links,
+    allLinks: Object.fromEntries(Object.entries(s.links).map(([k, v]) => [k, [v]])),
     kill: () => s.stop(),
     restart: () => s.start(),
     stop: () => s.stop(),
@@ -260,12 +288,13 @@ export function editorText(page: Page): Promise<string | null> {
 }
 
 /** Opens an invite link and answers the one-time profile question. */
-export async function joinThroughLink(page: Page, link: string, opts: { name?: string; group?: string } = {}): Promise<void> {
+export async function joinThroughLink(page: Page, link: string, opts: { name?: string; group?: string; gender?: string } = {}): Promise<void> {
   await page.goto(link);
   await page.waitForSelector("#join-name, .categories", { timeout: 20_000 });
   if (await page.$("#join-name")) {
     if (opts.name) await page.fill("#join-name", opts.name);
     if (opts.group) await page.selectOption("#join-group", opts.group);
+    if (opts.gender) await page.fill("#join-gender", opts.gender);
     await page.click("form button[type=submit]");
   }
   await page.waitForSelector(".categories", { timeout: 20_000 });

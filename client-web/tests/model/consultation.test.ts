@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
 import { type LogRecord, LogRecordSchema, StakeholderGroup } from "../../src/gen/kenes/v1/log_pb";
 import { Role } from "../../src/gen/kenes/v1/protocol_pb";
-import { ConsultationState, canEditDrafts, indicatorDocId, textOpToWire } from "../../src/model";
+import { ConsultationState, IndicatorStatus, canEditDrafts, indicatorDocId, textOpToWire } from "../../src/model";
 
 let seq = 0;
 function rec(init: Parameters<typeof create<typeof LogRecordSchema>>[1]): LogRecord {
@@ -55,7 +55,7 @@ describe("ConsultationState: the log folded", () => {
     expect(s.indicators().map((i) => i.id)).toEqual(["R.1.1"]); // core scope
     expect(s.participants.get("p1")).toMatchObject({ displayName: "Дана", role: Role.MEMBER, profiled: true, stakeholderGroup: StakeholderGroup.MEDIA });
     expect(s.doc("indicator/R.1.1").text).toBe("Заң бар 👍");
-    expect(s.indicatorSummary(s.indicators()[0]!)).toMatchObject({ draftStarted: true, draftVersion: 1, status: undefined });
+    expect(s.indicatorSummary(s.indicators()[0]!)).toMatchObject({ draftStarted: true, draftVersion: 1, status: IndicatorStatus.NOT_STARTED, changedSinceValidation: false });
   });
 
   it("ignores records it has folded already (a resume may repeat them)", () => {

@@ -300,3 +300,45 @@ describe("Session: presence", () => {
     expect(session.presence().map((p) => p.displayName).sort()).toEqual(["Ivan", "Zhanna"]);
   });
 });
+
+describe("Session: indicator, poll and meeting requests", () => {
+  it("sends a request with its id, hears its Ack or its refusal with the server's reason, and applies PollUpdates", async () => {
+    const server = new FakeServer();
+    const { session, problems } = await openSession(server);
+    const acked: [number, number][] = [];
+    const refused: [number, ErrorCode, string][] = [];
+    const effects: string[] = [];
+    session.subscribe({
+      acked: (id, seq) => acked.push([id, seq]),
+      refused: (id, code, message) => refused.push([id, code, message]),
+      folded: (e) => effects.push(e.kind === "assessment" ? `${e.change.kind}` : e.kind),
+    });
+    const sock = server.open()[0]!;
+
+    const vote = session.request({ case: "castVote", value: { pollId: "poll-1", choices: [0] } });
+    expect(vote).toBeGreaterThan(0);
+    const sent = sock.received.find((m) => m.kind.case === "castVote")!;
+    expect(sent.requestId).toBe(BigInt(vote));
+    sock.push({ requestId: BigInt(vote), kind: { case: "error", value: { code: ErrorCode.POLL_CLOSED, message: "poll-1 is closed", requestId: BigInt(vote) } } });
+    await settle();
+    expect(refused).toEqual([[vote, ErrorCode.POLL_CLOSED, "poll-1 is closed"]]);
+    expect(problems).toEqual([]); // told to the requester, not as a page-wide problem
+
+    const status = session.request({ case: "setIndicatorStatus", value: { indicatorId: "R.1.1", status: 3 } });
+    sock.push({ requestId: BigInt(status), kind: { case: "ack", value: { seq: 42n } } });
+    await settle();
+    expect(acked).toEqual([[status, 42]]);
+
+    sock.push({ kind: { case: "broadcast", value: { records: [{ seq: BigInt(session.state.lastSeq + 1), author: "p-chair", event: { case: "pollCreated", value: { pollId: "poll-1", definition: { kind: 3, question: "Q", eligibleRoles: [Role.MEMBER] } } } }] } } });
+    sock.push({ kind: { case: "pollUpdate", value: { pollId: "poll-1", seq: 50n, open: true, voters: 2n, eligible: 3n } } });
+    await settle();
+    expect(effects).toEqual(["poll", "poll"]);
+    expect(session.state.assessment.polls.get("poll-1")).toMatchObject({ phase: "open" });
+    expect(Number(session.state.assessment.polls.get("poll-1")!.update!.voters)).toBe(2);
+
+    // Not connected: nothing is queued for later.
+    sock.drop();
+    await settle();
+    expect(session.request({ case: "joinMeeting", value: { meetingId: "meeting-1" } })).toBe(0);
+  });
+});

@@ -1,0 +1,249 @@
+// The assessment side of the consultation (issue 7): indicator status,
+// assignees, sources and score; polls; meetings; the chair's roster balance.
+// Records are folded here by ConsultationState.fold; PollUpdate and
+// RosterBalance are server messages, not records, and are applied as they
+// come. Poll results are only ever what the server sent: the client never
+// tallies ballots itself (an anonymous poll's ballots never reach it).
+
+import { IndicatorStatus, type PollDefinition, type PollResults } from "../gen/kenes/v1/assessment_pb";
+import type { LogRecord } from "../gen/kenes/v1/log_pb";
+import { type PollUpdate, Role, type RosterBalance } from "../gen/kenes/v1/protocol_pb";
+import { toNumber } from "./wire-convert";
+
+export { IndicatorStatus };
+
+export interface IndicatorState {
+  status: IndicatorStatus;
+  /** The seq that set the status (a record, or the PollClosed of a passed validation poll). */
+  statusSeq: number;
+  /** The draft version validated (0 unless status is VALIDATED). */
+  validatedVersion: number;
+  /** The poll that validated it, if a poll did. */
+  validatedByPoll: string;
+  assignees: string[];
+  sources: string[];
+  score: number | undefined;
+}
+
+export type PollPhase = "draft" | "open" | "closed";
+
+export interface PollState {
+  readonly id: string;
+  readonly definition: PollDefinition;
+  readonly createdSeq: number;
+  phase: PollPhase;
+  closedSeq: number;
+  closedAtClosingTime: boolean;
+  /** This participant's own ballot, as confirmed by its VoteCast record. */
+  myChoices: number[] | undefined;
+  /** The latest figures the server sent (PollUpdate); undefined before any. */
+  update: PollUpdate | undefined;
+}
+
+export interface MeetingState {
+  readonly id: string;
+  readonly title: string;
+  readonly agenda: readonly string[];
+  readonly startedSeq: number;
+  running: boolean;
+  spotlight: string;
+  /** Participant ids attending now. */
+  readonly attendees: Set<string>;
+}
+
+/** What changed, for the views. */
+export type AssessmentEffect =
+  | { readonly kind: "indicator"; readonly indicatorId: string }
+  | { readonly kind: "scope" }
+  | { readonly kind: "poll"; readonly pollId: string }
+  | { readonly kind: "meeting"; readonly meetingId: string };
+
+/**
+ * The statuses a role may set by hand, mirroring the server's rule
+ * (assessment.proto, IndicatorStatus): the chair any, a researcher drafting,
+ * in review and needs revision (never validated: only a poll validates),
+ * members and observers none. The current status is left out (the server
+ * refuses "the same status again").
+ */
+export function allowedStatusTargets(role: Role, current: IndicatorStatus): IndicatorStatus[] {
+  let targets: IndicatorStatus[];
+  if (role === Role.CHAIR)
+    targets = [IndicatorStatus.NOT_STARTED, IndicatorStatus.DRAFTING, IndicatorStatus.IN_REVIEW, IndicatorStatus.VALIDATED, IndicatorStatus.NEEDS_REVISION];
+  else if (role === Role.RESEARCHER) targets = [IndicatorStatus.DRAFTING, IndicatorStatus.IN_REVIEW, IndicatorStatus.NEEDS_REVISION];
+  else targets = [];
+  const cur = current === IndicatorStatus.UNSPECIFIED ? IndicatorStatus.NOT_STARTED : current;
+  return targets.filter((s) => s !== cur);
+}
+
+export class AssessmentState {
+  readonly indicators = new Map<string, IndicatorState>();
+  readonly polls = new Map<string, PollState>();
+  readonly meetings = new Map<string, MeetingState>();
+  /** The running meeting's id, "" when none runs. */
+  currentMeetingId = "";
+  rosterBalance: RosterBalance | undefined;
+
+  /** myId: this participant, to recognise its own ballots. */
+  constructor(private readonly myId: () => string) {}
+
+  indicator(id: string): IndicatorState {
+    let s = this.indicators.get(id);
+    if (!s) {
+      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined };
+      this.indicators.set(id, s);
+    }
+    return s;
+  }
+
+  get currentMeeting(): MeetingState | undefined {
+    return this.currentMeetingId ? this.meetings.get(this.currentMeetingId) : undefined;
+  }
+
+  /** The poll that is open now (the latest opened, if several are). */
+  openPoll(): PollState | undefined {
+    let found: PollState | undefined;
+    for (const p of this.polls.values()) if (p.phase === "open") found = p;
+    return found;
+  }
+
+  /** Folds an issue-7 record; undefined if the record is not one. */
+  fold(record: LogRecord, seq: number): AssessmentEffect | undefined {
+    const e = record.event;
+    switch (e.case) {
+      case "indicatorStatusChanged": {
+        const s = this.indicator(e.value.indicatorId);
+        s.status = e.value.status === IndicatorStatus.UNSPECIFIED ? IndicatorStatus.NOT_STARTED : e.value.status;
+        s.statusSeq = seq;
+        s.validatedVersion = s.status === IndicatorStatus.VALIDATED ? toNumber(e.value.textVersion) : 0;
+        s.validatedByPoll = "";
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
+      case "indicatorAssigneesSet":
+        this.indicator(e.value.indicatorId).assignees = [...e.value.participantIds];
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      case "indicatorSourcesSet":
+        this.indicator(e.value.indicatorId).sources = [...e.value.sources];
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      case "indicatorScoreSet":
+        this.indicator(e.value.indicatorId).score = e.value.score;
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      case "scopeChanged":
+        return { kind: "scope" };
+      case "pollCreated": {
+        const def = e.value.definition;
+        if (!def) return undefined;
+        this.polls.set(e.value.pollId, {
+          id: e.value.pollId,
+          definition: def,
+          createdSeq: seq,
+          phase: "draft",
+          closedSeq: 0,
+          closedAtClosingTime: false,
+          myChoices: undefined,
+          update: undefined,
+        });
+        return { kind: "poll", pollId: e.value.pollId };
+      }
+      case "pollOpened": {
+        const p = this.polls.get(e.value.pollId);
+        if (p && p.phase === "draft") p.phase = "open";
+        return { kind: "poll", pollId: e.value.pollId };
+      }
+      case "voteCast": {
+        // Only one's own ballots (and, after closing, named ones) arrive;
+        // they say what I chose, never the tally.
+        const p = this.polls.get(e.value.pollId);
+        if (p && record.author === this.myId()) p.myChoices = [...e.value.choices];
+        return { kind: "poll", pollId: e.value.pollId };
+      }
+      case "pollClosed": {
+        const p = this.polls.get(e.value.pollId);
+        if (p) {
+          p.phase = "closed";
+          p.closedSeq = seq;
+          p.closedAtClosingTime = e.value.atClosingTime;
+          this.applyValidation(p);
+        }
+        return { kind: "poll", pollId: e.value.pollId };
+      }
+      case "meetingStarted": {
+        const m: MeetingState = {
+          id: e.value.meetingId,
+          title: e.value.title,
+          agenda: [...e.value.agendaIndicatorIds],
+          startedSeq: seq,
+          running: true,
+          spotlight: "",
+          attendees: new Set(),
+        };
+        this.meetings.set(m.id, m);
+        this.currentMeetingId = m.id;
+        return { kind: "meeting", meetingId: m.id };
+      }
+      case "meetingEnded": {
+        const m = this.meetings.get(e.value.meetingId);
+        if (m) {
+          m.running = false;
+          m.spotlight = "";
+          m.attendees.clear();
+        }
+        if (this.currentMeetingId === e.value.meetingId) this.currentMeetingId = "";
+        return { kind: "meeting", meetingId: e.value.meetingId };
+      }
+      case "spotlightSet": {
+        const m = this.meetings.get(e.value.meetingId);
+        if (m) m.spotlight = e.value.indicatorId;
+        return { kind: "meeting", meetingId: e.value.meetingId };
+      }
+      case "attendanceChanged": {
+        const m = this.meetings.get(e.value.meetingId);
+        if (m) {
+          if (e.value.present) m.attendees.add(record.author);
+          else m.attendees.delete(record.author);
+        }
+        return { kind: "meeting", meetingId: e.value.meetingId };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * The server's current figures for a poll. An older update (lower seq)
+   * than the one held is ignored: updates may cross a catch-up.
+   */
+  applyPollUpdate(u: PollUpdate): AssessmentEffect | undefined {
+    const p = this.polls.get(u.pollId);
+    if (!p) return undefined;
+    if (p.update && p.update.seq > u.seq) return undefined;
+    p.update = u;
+    if (u.closed) p.phase = "closed";
+    else if (u.open && p.phase === "draft") p.phase = "open";
+    this.applyValidation(p);
+    return { kind: "poll", pollId: p.id };
+  }
+
+  /** The latest results the server let everyone see (undefined while hidden). */
+  results(pollId: string): PollResults | undefined {
+    return this.polls.get(pollId)?.update?.results;
+  }
+
+  /**
+   * A validation poll that closed passed validates its indicator at the
+   * version put to the vote — a consequence of the PollClosed record. Whether
+   * it passed comes from the server's final PollUpdate; a status set by hand
+   * after the close (a later seq) wins.
+   */
+  private applyValidation(p: PollState): void {
+    const target = p.definition.targetIndicatorId;
+    const r = p.update?.results;
+    if (!target || p.phase !== "closed" || !r?.closed || !r.passed) return;
+    const closedSeq = p.closedSeq || Number(p.update?.seq ?? 0n);
+    const s = this.indicator(target);
+    if (s.statusSeq > closedSeq) return;
+    s.status = IndicatorStatus.VALIDATED;
+    s.statusSeq = closedSeq;
+    s.validatedVersion = toNumber(p.definition.targetVersion);
+    s.validatedByPoll = p.id;
+  }
+}

@@ -1,0 +1,68 @@
+// The chair's view of the board's balance: participants by stakeholder group
+// and by gender, as the server counts them (GetRosterBalance -> RosterBalance).
+import { StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import { t } from "../i18n";
+import { h } from "./dom";
+import { groupName } from "./labels";
+import type { ViewContext } from "./view";
+
+function table(id: string, caption: string, head: string, rows: [string, number][], max: number): HTMLElement {
+  return h(
+    "table",
+    { class: "balance-table", id },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, head), h("th", { scope: "col" }, t("roster.count")))),
+    h(
+      "tbody",
+      {},
+      rows.map(([label, n]) =>
+        h(
+          "tr",
+          {},
+          h("th", { scope: "row" }, label),
+          h(
+            "td",
+            {},
+            h("span", { class: "bar-track small", "aria-hidden": "true" }, h("span", { class: "bar-fill", style: `width: ${Math.round((n / Math.max(1, max)) * 100)}%` })),
+            " ",
+            h("span", { class: "bar-value" }, String(n)),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function renderRosterBalance(ctx: ViewContext): HTMLElement {
+  const b = ctx.session.state.assessment.rosterBalance;
+  const section = h(
+    "section",
+    { class: "roster-balance panel", "aria-labelledby": "roster-title" },
+    h("h2", { id: "roster-title", class: "panel-title" }, t("roster.title")),
+  );
+  const refresh = h("button", { type: "button", id: "roster-refresh", onclick: () => ctx.request({ case: "getRosterBalance", value: {} }) }, b ? t("roster.refresh") : t("roster.load"));
+  if (!b) {
+    section.append(refresh);
+    return section;
+  }
+  const byGroup = new Map<number, number>();
+  const byGender = new Map<string, number>();
+  for (const c of b.cells) {
+    const n = Number(c.participants);
+    byGroup.set(c.stakeholderGroup, (byGroup.get(c.stakeholderGroup) ?? 0) + n);
+    const g = c.gender.trim() || t("roster.notStated");
+    byGender.set(g, (byGender.get(g) ?? 0) + n);
+  }
+  const groups: [string, number][] = [...byGroup.entries()]
+    .sort((x, y) => x[0] - y[0])
+    .map(([g, n]) => [g === StakeholderGroup.UNSPECIFIED ? t("roster.notStated") : groupName(g), n]);
+  const genders: [string, number][] = [...byGender.entries()].sort((x, y) => y[1] - x[1]);
+  const max = Math.max(1, ...groups.map((g) => g[1]), ...genders.map((g) => g[1]));
+  section.append(
+    h("p", { id: "roster-total" }, t("roster.total", { n: Number(b.total) })),
+    table("roster-by-group", t("roster.byGroup"), t("roster.group"), groups, max),
+    table("roster-by-gender", t("roster.byGender"), t("roster.gender"), genders, max),
+    refresh,
+  );
+  return section;
+}
