@@ -73,6 +73,10 @@ std::string Metrics::render() const {
   metric("kenes_broadcast_records_merged_total", "counter", "Records sent in merged Broadcast frames.",
          load(broadcast_records_merged_total));
   metric("kenes_http_requests_total", "counter", "HTTP requests served.", load(http_requests_total));
+  metric("kenes_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out.",
+         load(tls_handshake_failures_total));
+  metric("kenes_tls_plaintext_refused_total", "counter",
+         "Connections that sent plain text to the TLS port (answered 400, closed).", load(tls_plaintext_refused_total));
   out += "# HELP kenes_errors_total Errors sent to clients, by code.\n# TYPE kenes_errors_total counter\n";
   for (int code = 0; code < kErrorCodes; ++code) {
     if (!kenes::v1::ErrorCode_IsValid(code)) continue;

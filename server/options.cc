@@ -24,6 +24,8 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("data-dir", po::value(&o.data_dir)->default_value(o.data_dir), "data folder: the log, snapshots and the secret key")
     ("web-root", po::value(&o.web_root)->default_value(o.web_root), "folder with the built web app")
     ("public-url", po::value(&o.public_url), "base of printed links (default http://<listen>)")
+    ("tls-cert", po::value(&o.tls_cert), "PEM certificate chain: serve https:// and wss:// only (needs --tls-key)")
+    ("tls-key", po::value(&o.tls_key), "PEM private key of --tls-cert")
     ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
     ("durability", po::value(&o.durability)->default_value(o.durability), "fsync (default: survives power loss) | wal (survives a process crash) | none (tests only)")
     ("max-message-bytes", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes), "largest inbound WebSocket message")
@@ -76,6 +78,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   if (o.durability != "fsync" && o.durability != "wal" && o.durability != "none") {
     return bad("--durability must be fsync, wal or none");
   }
+  if (o.tls_cert.empty() != o.tls_key.empty()) return bad("--tls-cert and --tls-key go together: give both or neither");
   if (o.log_format != "json" && o.log_format != "text") return bad("--log-format must be json or text");
   if (o.threads < 1 || o.threads > 256) return bad("--threads must be between 1 and 256");
   if (o.max_message_bytes < 1024) return bad("--max-message-bytes must be at least 1024");

@@ -17,6 +17,10 @@ struct ServerOptions {
   // Links printed by --demo and kenes-admin start with this; defaults to
   // http://<listen>. Set it to the public https:// address behind a proxy.
   std::string public_url;
+  // PEM files. Both or neither: with them the port speaks only https:// and
+  // wss://; without, plain http:// and ws:// (behind a TLS proxy, or local).
+  std::string tls_cert;  // the certificate chain, leaf first
+  std::string tls_key;   // its private key (unencrypted)
   int threads = 2;
   std::string durability = "fsync";  // fsync | wal | none
 

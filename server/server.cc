@@ -4,8 +4,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <filesystem>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "demo.h"
 #include "http_session.h"
@@ -20,6 +24,47 @@ namespace kenes::server {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
+namespace {
+
+// The most recent OpenSSL error as text ("no such file", "key values
+// mismatch"), for a start-up message an operator can act on.
+std::string openssl_error() {
+  unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char buf[256];
+  ERR_error_string_n(code, buf, sizeof buf);
+  return buf;
+}
+
+// A server context for --tls-cert/--tls-key: TLS 1.2 or newer, OpenSSL's
+// default cipher list (it tracks what is considered safe), and the key checked
+// against the certificate now rather than at the first handshake.
+std::string make_tls_context(const ServerOptions& o, std::shared_ptr<asio::ssl::context>& out) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  ERR_clear_error();
+  if (SSL_CTX_use_certificate_chain_file(native, o.tls_cert.c_str()) != 1) {
+    return "cannot load --tls-cert " + o.tls_cert + ": " + openssl_error();
+  }
+  if (SSL_CTX_use_PrivateKey_file(native, o.tls_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // OpenSSL compares the key with the certificate while loading it.
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      return "--tls-key " + o.tls_key + " does not belong to --tls-cert " + o.tls_cert + ": " + openssl_error();
+    }
+    return "cannot load --tls-key " + o.tls_key + ": " + openssl_error();
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return "--tls-key " + o.tls_key + " does not belong to --tls-cert " + o.tls_cert + ": " + openssl_error();
+  }
+  out = std::move(ctx);
+  return {};
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options) : io_(options.threads) { ctx_.options = std::move(options); }
 
 Server::~Server() = default;
@@ -28,7 +73,7 @@ std::string Server::base_url() const {
   if (!ctx_.options.public_url.empty()) return ctx_.options.public_url;
   std::string host = ctx_.options.listen.substr(0, ctx_.options.listen.rfind(':'));
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
-  return "http://" + host + ":" + std::to_string(port_);
+  return std::string(ctx_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
 }
 
 std::string Server::open() {
@@ -37,6 +82,12 @@ std::string Server::open() {
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir + ": " + ec.message();
   fs::permissions(o.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+
+  // TLS first: a wrong path should fail fast, before the log is opened.
+  if (!o.tls_cert.empty()) {
+    std::string err = make_tls_context(o, ctx_.tls);
+    if (!err.empty()) return err;
+  }
 
   auto key = load_or_create_secret_key((fs::path(o.data_dir) / "secret.key").string());
   if (!key.error.empty()) return key.error;
@@ -151,7 +202,11 @@ void Server::do_accept() {
     } else {
       metrics().connections.fetch_add(1, std::memory_order_relaxed);
       metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
-      std::make_shared<HttpSession>(std::move(socket), ctx_)->start();
+      if (ctx_.tls) {
+        start_tls_detector(std::move(socket), ctx_);
+      } else {
+        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), ctx_)->start();
+      }
     }
     if (!stop_requested_) do_accept();
   });

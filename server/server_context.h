@@ -15,6 +15,10 @@
 #include "room.h"
 #include "token.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace kenes::server {
 
 class RoomRegistry {
@@ -44,6 +48,9 @@ struct ServerContext {
   ServerOptions options;
   std::filesystem::path web_root;  // canonical
   std::unique_ptr<TokenSigner> signer;
+  // Set when --tls-cert/--tls-key are given: every connection is TLS. Shared
+  // (not unique) so that this header needs no OpenSSL declarations.
+  std::shared_ptr<boost::asio::ssl::context> tls;
   RoomRegistry rooms;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};

@@ -215,6 +215,7 @@ bool ServerProcess::start_and_wait_ready(uint16_t port, std::string* why, std::c
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_status_ = status;
       *why = "kenes-server exited during start-up (status " + std::to_string(status) + "):\n" + log_tail();
       return false;
     }
@@ -238,12 +239,13 @@ void ServerProcess::signal(int signo) {
 }
 
 std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return std::nullopt;
+  if (pid_ <= 0) return exit_status_;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_status_ = status;
       return status;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

@@ -122,7 +122,8 @@ class ServerProcess {
                             std::chrono::milliseconds timeout = std::chrono::seconds(20));
   void kill9();                  // SIGKILL, then reaps it
   void signal(int signo);        // e.g. SIGTERM; does not wait
-  // Waits for the process to exit. The waitpid status, or nullopt on timeout.
+  // Waits for the process to exit. The waitpid status (also when it already
+  // exited during start_and_wait_ready), or nullopt on timeout.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   bool running() const { return pid_ > 0; }
   // The last `max_bytes` of the log file, for failure messages.
@@ -133,6 +134,7 @@ class ServerProcess {
   std::vector<std::string> args_;
   std::filesystem::path log_path_;
   pid_t pid_ = -1;
+  std::optional<int> exit_status_;
 };
 
 // One HTTP/1.1 request to 127.0.0.1:port on its own connection, with a
