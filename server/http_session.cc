@@ -89,6 +89,7 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
       beast::get_lowest_layer(stream_).close();
       return;
     }
+    if (!origin_allowed(ctx_.origins, req[http::field::origin], req[http::field::host])) return refuse_upgrade(req);
     upgraded_ = true;
     beast::get_lowest_layer(stream_).expires_never();
     auto ws = std::make_shared<WebSocketSession<Stream>>(std::move(stream_), ctx_);
@@ -107,6 +108,28 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
                           });
       },
       std::move(response));
+}
+
+template <class Stream>
+void HttpSession<Stream>::refuse_upgrade(const http::request<http::string_body>& req) {
+  metrics().websocket_origin_refused_total.fetch_add(1, std::memory_order_relaxed);
+  // Origin and Host only: the target may carry a query, and nothing from the
+  // request that could hold a token is logged.
+  log(LogLevel::kInfo, "websocket_origin_refused",
+      {{"origin", std::string_view(req[http::field::origin]).substr(0, 200)},
+       {"host", std::string_view(req[http::field::host]).substr(0, 200)}});
+  auto res = std::make_shared<http::response<http::string_body>>(http::status::forbidden, req.version());
+  set_security_headers(res->base());
+  res->set(http::field::content_type, "text/plain; charset=utf-8");
+  res->set(http::field::cache_control, "no-store");
+  res->keep_alive(false);
+  res->body() =
+      "FORBIDDEN_ORIGIN: pages from " + std::string(req[http::field::origin]) +
+      " may not open a connection to this server (the operator can allow it with --allowed-origins)\n";
+  res->prepare_payload();
+  http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t n) {
+    self->on_write(false, ec, n);
+  });
 }
 
 template <class Stream>

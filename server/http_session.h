@@ -28,7 +28,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
-  void finish();  // close our side cleanly (TLS close_notify, then FIN)
+  void finish();
+  // Answers 403 to an upgrade whose Origin is not allowed, and logs it.
+  void refuse_upgrade(const boost::beast::http::request<boost::beast::http::string_body>& req);  // close our side cleanly (TLS close_notify, then FIN)
 
   Stream stream_;
   ServerContext& ctx_;

@@ -73,6 +73,9 @@ std::string Metrics::render() const {
   metric("kenes_broadcast_records_merged_total", "counter", "Records sent in merged Broadcast frames.",
          load(broadcast_records_merged_total));
   metric("kenes_http_requests_total", "counter", "HTTP requests served.", load(http_requests_total));
+  metric("kenes_websocket_origin_refused_total", "counter",
+         "WebSocket upgrades refused with 403 because of their Origin (see --allowed-origins).",
+         load(websocket_origin_refused_total));
   metric("kenes_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out.",
          load(tls_handshake_failures_total));
   metric("kenes_tls_plaintext_refused_total", "counter",

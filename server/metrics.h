@@ -42,6 +42,7 @@ struct Metrics {
   std::atomic<uint64_t> broadcast_frames_merged_total{0};   // Broadcast frames carrying >1 record
   std::atomic<uint64_t> broadcast_records_merged_total{0};  // records sent in those frames
   std::atomic<uint64_t> http_requests_total{0};
+  std::atomic<uint64_t> websocket_origin_refused_total{0};  // upgrades refused 403 (Origin)
   std::atomic<uint64_t> tls_handshake_failures_total{0};
   std::atomic<uint64_t> tls_plaintext_refused_total{0};  // plain bytes on the TLS port
   static constexpr int kErrorCodes = 32;  // > highest kenes.v1.ErrorCode

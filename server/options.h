@@ -21,6 +21,9 @@ struct ServerOptions {
   // wss://; without, plain http:// and ws:// (behind a TLS proxy, or local).
   std::string tls_cert;  // the certificate chain, leaf first
   std::string tls_key;   // its private key (unencrypted)
+  // Comma-separated origins allowed to open a WebSocket ("*": any). Empty:
+  // a browser's Origin must match the request's Host or --public-url.
+  std::string allowed_origins;
   int threads = 2;
   std::string durability = "fsync";  // fsync | wal | none
 

@@ -83,6 +83,10 @@ std::string Server::open() {
   if (ec) return "cannot create data folder " + o.data_dir + ": " + ec.message();
   fs::permissions(o.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
 
+  std::string origins_error = parse_allowed_origins(o.allowed_origins, ctx_.origins.allowed);
+  if (!origins_error.empty()) return origins_error;
+  ctx_.origins.public_origin = origin_of_url(o.public_url);
+
   // TLS first: a wrong path should fail fast, before the log is opened.
   if (!o.tls_cert.empty()) {
     std::string err = make_tls_context(o, ctx_.tls);

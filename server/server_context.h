@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "options.h"
+#include "origin_check.h"
 #include "room.h"
 #include "token.h"
 
@@ -51,6 +52,7 @@ struct ServerContext {
   // Set when --tls-cert/--tls-key are given: every connection is TLS. Shared
   // (not unique) so that this header needs no OpenSSL declarations.
   std::shared_ptr<boost::asio::ssl::context> tls;
+  OriginPolicy origins;  // who may open a WebSocket (from the options)
   RoomRegistry rooms;
   std::atomic<bool> ready{false};
   std::atomic<bool> stopping{false};
