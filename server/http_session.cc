@@ -170,7 +170,8 @@ class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
     metrics().tls_plaintext_refused_total.fetch_add(1, std::memory_order_relaxed);
     static const std::string kUseHttps =
         "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-        "X-Content-Type-Options: nosniff\r\nContent-Length: 55\r\n\r\n"
+        "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+        "Content-Security-Policy: " + std::string(kContentSecurityPolicy) + "\r\nContent-Length: 55\r\n\r\n"
         "This port speaks TLS only: use https:// or wss:// URLs\n";
     asio::async_write(stream_, asio::buffer(kUseHttps), [self = shared_from_this()](beast::error_code, std::size_t) {
       beast::error_code ignored;

@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "demo.h"
+#include "http_routes.h"
 #include "http_session.h"
 #include "logger.h"
 #include "metrics.h"
@@ -199,7 +200,9 @@ void Server::do_accept() {
       // A plain HTTP 503 is understood by browsers and WebSocket clients alike.
       static const std::string kBusy =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-          "Content-Length: 38\r\nRetry-After: 5\r\n\r\nTOO_MANY_CONNECTIONS: try again later\n";
+          "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+          "Content-Security-Policy: " + std::string(kContentSecurityPolicy) +
+          "\r\nContent-Length: 38\r\nRetry-After: 5\r\n\r\nTOO_MANY_CONNECTIONS: try again later\n";
       boost::system::error_code ignored;
       asio::write(socket, asio::buffer(kBusy), ignored);
       socket.close(ignored);
