@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   if (!parsed.options) return parsed.exit_code;
   const ServerOptions& o = *parsed.options;
   set_log_format_json(o.log_format == "json");
+  set_min_log_level(o.log_level == "debug"  ? LogLevel::kDebug
+                    : o.log_level == "warn" ? LogLevel::kWarn
+                    : o.log_level == "error" ? LogLevel::kError
+                                             : LogLevel::kInfo);
 
   Server server(o);
   std::string error = server.open();

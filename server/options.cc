@@ -40,6 +40,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("snapshot-every", po::value(&o.snapshot_every_records)->default_value(o.snapshot_every_records), "write document snapshots every N records")
     ("allow-corrupt-log", po::bool_switch(&o.allow_corrupt_log), "start even if the log fails verification (serves what verifies; see kenes-admin repair)")
     ("log-format", po::value(&o.log_format)->default_value(o.log_format), "json (one object per line) | text")
+    ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error")
     ("demo", po::bool_switch(&o.demo), "on an empty data folder, create a demo consultation and print invite links");
   // clang-format on
 
@@ -85,6 +86,9 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     return bad(parse_allowed_origins(o.allowed_origins, origins));
   }
   if (o.log_format != "json" && o.log_format != "text") return bad("--log-format must be json or text");
+  if (o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" && o.log_level != "error") {
+    return bad("--log-level must be debug, info, warn or error");
+  }
   if (o.threads < 1 || o.threads > 256) return bad("--threads must be between 1 and 256");
   if (o.max_message_bytes < 1024) return bad("--max-message-bytes must be at least 1024");
   if (o.max_outbound_queue_bytes < 4 * o.max_message_bytes) {

@@ -43,6 +43,7 @@ struct ServerOptions {
   bool allow_corrupt_log = false;
 
   std::string log_format = "json";  // json | text
+  std::string log_level = "info";   // debug | info | warn | error
   bool demo = false;                // create a demo consultation if none exists
 };
 

@@ -158,7 +158,7 @@ uint16_t free_loopback_port() {
 }
 
 std::string token_for_data_dir(const fs::path& data_dir, kenes::v1::Role role, const std::string& participant_id,
-                               const std::string& consultation) {
+                               const std::string& consultation, int64_t expires_in_seconds) {
   fs::path key_path = data_dir / "secret.key";
   if (!fs::exists(key_path)) throw std::runtime_error("no secret key at " + key_path.string());
   auto key = server::load_or_create_secret_key(key_path.string());
@@ -170,7 +170,7 @@ std::string token_for_data_dir(const fs::path& data_dir, kenes::v1::Role role, c
   c.role = role;
   c.expires_unix =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
-      3600;
+      expires_in_seconds;
   return server::TokenSigner(key.key).sign(c);
 }
 

@@ -104,7 +104,8 @@ uint16_t free_loopback_port();
 // A token signed with the key in <data_dir>/secret.key, as an operator's
 // tool would sign it. Throws if there is no key.
 std::string token_for_data_dir(const std::filesystem::path& data_dir, kenes::v1::Role role,
-                               const std::string& participant_id, const std::string& consultation = "demo");
+                               const std::string& participant_id, const std::string& consultation = "demo",
+                               int64_t expires_in_seconds = 3600);
 
 // The real kenes-server binary as a child process. Its stdout and stderr go
 // to `log_path` (appended to, so one file tells the story of every restart).
