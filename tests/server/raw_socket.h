@@ -66,10 +66,14 @@ class BasicRawSocket {
   }
   // The next message, or nullopt if the connection closed / timed out.
   std::optional<kenes::v1::ServerMessage> next(std::chrono::seconds timeout = std::chrono::seconds(10)) {
+    // tcp_stream's deadline applies to asynchronous operations only: read
+    // asynchronously and run the loop until the read ends or times out.
     boost::beast::get_lowest_layer(ws_).expires_after(timeout);
     boost::beast::flat_buffer buf;
     boost::beast::error_code ec;
-    ws_.read(buf, ec);
+    ws_.async_read(buf, [&ec](boost::beast::error_code e, std::size_t) { ec = e; });
+    io_.restart();
+    io_.run();
     if (ec) {
       last_error_ = ec;
       return std::nullopt;
