@@ -96,6 +96,7 @@ std::string Server::open() {
 
   auto key = load_or_create_secret_key((fs::path(o.data_dir) / "secret.key").string());
   if (!key.error.empty()) return key.error;
+  secret_key_created_ = key.created;
   ctx_.signer = std::make_unique<TokenSigner>(key.key);
 
   ctx_.web_root = fs::weakly_canonical(o.web_root, ec);
@@ -144,6 +145,7 @@ std::string Server::open() {
          {"from_snapshot", r.used_snapshot},
          {"seconds", seconds}});
     bool corrupt = !r.error.empty();
+    loaded_.push_back({id, r.head.seq, !corrupt});
     auto room = std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_);
     if (corrupt) room->mark_read_only("the log does not verify past seq " + std::to_string(r.head.seq));
     ctx_.rooms.add(room);
