@@ -11,14 +11,26 @@ namespace kenes::server {
 
 namespace http = boost::beast::http;
 
+// The web app is one HTML page plus hashed assets from this server: nothing
+// inline, nothing from elsewhere. 'self' in connect-src covers ws:// and wss://
+// to the same host (CSP Level 3, in every current browser). style-src needs
+// 'unsafe-inline' because the editor (CodeMirror) injects its theme as
+// <style> elements at run time; scripts stay 'self' only, which is what stops
+// an injected script. frame-ancestors (with X-Frame-Options for old browsers)
+// forbids framing (clickjacking a chair's revoke button).
+const char kContentSecurityPolicy[] =
+    "default-src 'self'; script-src 'self'; connect-src 'self'; img-src 'self' data:; "
+    "style-src 'self' 'unsafe-inline'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'self'";
+
 void set_security_headers(http::fields& f) {
   f.set(http::field::server, std::string("kenes/") + kVersion);
   f.set("X-Content-Type-Options", "nosniff");
+  // Invite links carry the token in the fragment, which browsers never send
+  // as a referrer; no-referrer also hides consultation paths from other sites.
   f.set("Referrer-Policy", "no-referrer");
   f.set("X-Frame-Options", "DENY");
-  f.set("Content-Security-Policy",
-        "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  f.set("Content-Security-Policy", kContentSecurityPolicy);
 }
 
 namespace {

@@ -18,7 +18,11 @@ using HttpResponse = std::variant<StringResponse, FileResponse>;
 HttpResponse handle_http_request(const boost::beast::http::request<boost::beast::http::string_body>& req,
                                  ServerContext& ctx);
 
-// Headers every response carries (STYLE: security at the edge).
+// Headers every HTTP response carries (STYLE: security at the edge):
+// Content-Security-Policy (kContentSecurityPolicy), X-Content-Type-Options,
+// X-Frame-Options, Referrer-Policy. Responses written as raw text (the 503 of
+// the connection limit) spell the same headers out.
+extern const char kContentSecurityPolicy[];
 void set_security_headers(boost::beast::http::fields& fields);
 
 }  // namespace kenes::server

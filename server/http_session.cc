@@ -1,8 +1,13 @@
 #include "http_session.h"
 
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "http_routes.h"
+#include "logger.h"
 #include "metrics.h"
 #include "websocket_session.h"
 
@@ -12,41 +17,82 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-HttpSession::HttpSession(asio::ip::tcp::socket&& socket, ServerContext& ctx)
-    : stream_(std::move(socket)), ctx_(ctx) {}
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, ServerContext& ctx, beast::flat_buffer buffer)
+    : stream_(std::move(stream)), ctx_(ctx), buffer_(std::move(buffer)) {}
 
-HttpSession::~HttpSession() {
+template <class Stream>
+HttpSession<Stream>::~HttpSession() {
   // A WebSocket session took the socket over and counts itself.
   if (!upgraded_) metrics().connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
-void HttpSession::start() {
-  asio::dispatch(stream_.get_executor(), beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+template <class Stream>
+void HttpSession<Stream>::start() {
+  auto self = this->shared_from_this();
+  asio::dispatch(stream_.get_executor(), [self] {
+    if constexpr (kIsTls<Stream>) {
+      // The handshake shares the request deadline: a peer that opens a
+      // socket and stalls mid-handshake holds a slot no longer than that.
+      beast::get_lowest_layer(self->stream_)
+          .expires_after(std::chrono::seconds(self->ctx_.options.handshake_timeout_seconds));
+      self->stream_.async_handshake(asio::ssl::stream_base::server, self->buffer_.data(),
+                                    beast::bind_front_handler(&HttpSession::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
 }
 
-void HttpSession::do_read() {
+template <class Stream>
+void HttpSession<Stream>::on_handshake(beast::error_code ec, std::size_t used) {
+  if (ec) {
+    metrics().tls_handshake_failures_total.fetch_add(1, std::memory_order_relaxed);
+    log(LogLevel::kDebug, "tls_handshake_failed", {{"error", ec.message()}});
+    return;
+  }
+  buffer_.consume(used);
+  do_read();
+}
+
+template <class Stream>
+void HttpSession<Stream>::do_read() {
   parser_.emplace();
   parser_->body_limit(ctx_.options.max_http_body_bytes);
   parser_->header_limit(16 * 1024);
-  stream_.expires_after(std::chrono::seconds(ctx_.options.handshake_timeout_seconds));
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(ctx_.options.handshake_timeout_seconds));
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
-  if (ec == http::error::end_of_stream) {
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    return;
+template <class Stream>
+void HttpSession<Stream>::finish() {
+  if constexpr (kIsTls<Stream>) {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    });
+  } else {
+    beast::error_code ignored;
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   }
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
+  if (ec == http::error::end_of_stream) return finish();
   if (ec) return;
   auto req = parser_->release();
   if (beast::websocket::is_upgrade(req)) {
     std::string_view target(req.target().data(), req.target().size());
     if (target.substr(0, target.find('?')) != "/ws") {
-      stream_.close();
+      beast::get_lowest_layer(stream_).close();
       return;
     }
+    if (!origin_allowed(ctx_.origins, req[http::field::origin], req[http::field::host])) return refuse_upgrade(req);
     upgraded_ = true;
-    auto ws = std::make_shared<WebSocketSession>(std::move(stream_), ctx_);
+    beast::get_lowest_layer(stream_).expires_never();
+    auto ws = std::make_shared<WebSocketSession<Stream>>(std::move(stream_), ctx_);
     ws->start(std::move(req));
     return;
   }
@@ -57,21 +103,92 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
         auto sp = std::make_shared<R>(std::move(res));
         bool keep_alive = sp->keep_alive();
         http::async_write(stream_, *sp,
-                          [self = shared_from_this(), sp, keep_alive](beast::error_code ec, std::size_t n) {
+                          [self = this->shared_from_this(), sp, keep_alive](beast::error_code ec, std::size_t n) {
                             self->on_write(keep_alive, ec, n);
                           });
       },
       std::move(response));
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::refuse_upgrade(const http::request<http::string_body>& req) {
+  metrics().websocket_origin_refused_total.fetch_add(1, std::memory_order_relaxed);
+  // Origin and Host only: the target may carry a query, and nothing from the
+  // request that could hold a token is logged.
+  log(LogLevel::kInfo, "websocket_origin_refused",
+      {{"origin", std::string_view(req[http::field::origin]).substr(0, 200)},
+       {"host", std::string_view(req[http::field::host]).substr(0, 200)}});
+  auto res = std::make_shared<http::response<http::string_body>>(http::status::forbidden, req.version());
+  set_security_headers(res->base());
+  res->set(http::field::content_type, "text/plain; charset=utf-8");
+  res->set(http::field::cache_control, "no-store");
+  res->keep_alive(false);
+  res->body() =
+      "FORBIDDEN_ORIGIN: pages from " + std::string(req[http::field::origin]) +
+      " may not open a connection to this server (the operator can allow it with --allowed-origins)\n";
+  res->prepare_payload();
+  http::async_write(stream_, *res, [self = this->shared_from_this(), res](beast::error_code ec, std::size_t n) {
+    self->on_write(false, ec, n);
+  });
+}
+
+template <class Stream>
+void HttpSession<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   if (ec) return;
-  if (!keep_alive) {
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-    return;
-  }
-  buffer_.consume(buffer_.size());
+  if (!keep_alive) return finish();
   do_read();
+}
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
+
+namespace {
+
+class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
+ public:
+  TlsDetector(asio::ip::tcp::socket&& socket, ServerContext& ctx) : stream_(std::move(socket)), ctx_(ctx) {}
+  ~TlsDetector() {
+    if (!handed_over_) metrics().connections.fetch_sub(1, std::memory_order_relaxed);
+  }
+
+  void start() {
+    stream_.expires_after(std::chrono::seconds(ctx_.options.handshake_timeout_seconds));
+    beast::async_detect_ssl(stream_, buffer_, beast::bind_front_handler(&TlsDetector::on_detect, shared_from_this()));
+  }
+
+ private:
+  void on_detect(beast::error_code ec, bool is_tls) {
+    if (ec) return;
+    if (is_tls) {
+      handed_over_ = true;
+      std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(stream_), *ctx_.tls), ctx_, std::move(buffer_))
+          ->start();
+      return;
+    }
+    // Whatever the peer sent, one readable answer beats a TLS alert it cannot
+    // parse: browsers and curl show this text.
+    metrics().tls_plaintext_refused_total.fetch_add(1, std::memory_order_relaxed);
+    static const std::string kUseHttps =
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+        "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+        "Content-Security-Policy: " + std::string(kContentSecurityPolicy) + "\r\nContent-Length: 55\r\n\r\n"
+        "This port speaks TLS only: use https:// or wss:// URLs\n";
+    asio::async_write(stream_, asio::buffer(kUseHttps), [self = shared_from_this()](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    });
+  }
+
+  beast::tcp_stream stream_;
+  ServerContext& ctx_;
+  beast::flat_buffer buffer_;
+  bool handed_over_ = false;
+};
+
+}  // namespace
+
+void start_tls_detector(asio::ip::tcp::socket&& socket, ServerContext& ctx) {
+  std::make_shared<TlsDetector>(std::move(socket), ctx)->start();
 }
 
 }  // namespace kenes::server

@@ -2,6 +2,8 @@
 
 // One TCP connection speaking HTTP/1.1: serves the web app, the operator
 // endpoints, and hands WebSocket upgrades on /ws to a WebSocketSession.
+// `Stream` is PlainStream or TlsStream (streams.h); with TLS the session
+// first completes the handshake, with a deadline.
 
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -9,25 +11,38 @@
 #include <optional>
 
 #include "server_context.h"
+#include "streams.h"
 
 namespace kenes::server {
 
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx);
+  // `buffer` holds bytes already read from the socket (the TLS detector's).
+  HttpSession(Stream&& stream, ServerContext& ctx, boost::beast::flat_buffer buffer = {});
   ~HttpSession();
   void start();
 
  private:
+  void on_handshake(boost::beast::error_code ec, std::size_t used);
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void finish();
+  // Answers 403 to an upgrade whose Origin is not allowed, and logs it.
+  void refuse_upgrade(const boost::beast::http::request<boost::beast::http::string_body>& req);  // close our side cleanly (TLS close_notify, then FIN)
 
-  boost::beast::tcp_stream stream_;
+  Stream stream_;
   ServerContext& ctx_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   bool upgraded_ = false;
 };
+
+// Runs on each accepted socket when TLS is on: peeks at the first bytes. A
+// TLS ClientHello goes on to an HttpSession<TlsStream>; anything else (a
+// plain-text request on the TLS port) gets one plain HTTP 400 saying to use
+// https://, and the socket is closed.
+void start_tls_detector(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx);
 
 }  // namespace kenes::server

@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   if (!parsed.options) return parsed.exit_code;
   const ServerOptions& o = *parsed.options;
   set_log_format_json(o.log_format == "json");
+  set_min_log_level(o.log_level == "debug"  ? LogLevel::kDebug
+                    : o.log_level == "warn" ? LogLevel::kWarn
+                    : o.log_level == "error" ? LogLevel::kError
+                                             : LogLevel::kInfo);
 
   Server server(o);
   std::string error = server.open();
@@ -39,13 +43,39 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "kenes-server: %s\n", error.c_str());
     return 1;
   }
-  log(LogLevel::kInfo, "listening",
+  // One line that says what runs, how it is configured and what it found:
+  // the first thing to read in an incident, and what monitoring can match.
+  std::string heads;
+  size_t unverified = 0;
+  const auto& loaded = server.loaded_consultations();
+  for (size_t i = 0; i < loaded.size(); ++i) {
+    if (!loaded[i].verified) ++unverified;
+    if (i < 20) heads += (heads.empty() ? "" : ",") + loaded[i].id + "@" + std::to_string(loaded[i].head_seq);
+  }
+  if (loaded.size() > 20) heads += ",...";
+  const std::string data_health = unverified == 0 ? "ok: every log verified"
+                                                  : std::to_string(unverified) +
+                                                        " consultation(s) do not verify; served read-only up to the break";
+  log(unverified == 0 ? LogLevel::kInfo : LogLevel::kWarn, "listening",
       {{"version", kVersion},
        {"url", server.base_url()},
+       {"listen", o.listen},
+       {"port", static_cast<int>(server.port())},
+       {"tls", !o.tls_cert.empty()},
+       {"allowed_origins", o.allowed_origins.empty() ? std::string("same host or --public-url") : o.allowed_origins},
        {"data_dir", o.data_dir},
        {"durability", o.durability},
        {"threads", o.threads},
-       {"web_root", server.context().web_root.string()}});
+       {"max_connections", o.max_connections},
+       {"max_message_bytes", o.max_message_bytes},
+       {"max_outbound_queue_bytes", o.max_outbound_queue_bytes},
+       {"rate_limit", o.rate_limit_messages_per_second},
+       {"idle_timeout_seconds", o.idle_timeout_seconds},
+       {"web_root", server.context().web_root.string()},
+       {"secret_key", server.secret_key_created() ? "created" : "loaded"},
+       {"consultations", static_cast<uint64_t>(loaded.size())},
+       {"log_heads", heads},
+       {"data_health", data_health}});
   if (o.demo) {
     // On stdout, one per line, for people and for the end-to-end tests.
     std::printf("\nKenes is running at %s\nOpen these invite links (each in its own browser window or profile):\n",

@@ -78,6 +78,13 @@ std::string Metrics::render() const {
   metric("kenes_broadcast_batch_records_total", "counter", "Records sent by those flushes.",
          load(broadcast_batch_records_total));
   metric("kenes_http_requests_total", "counter", "HTTP requests served.", load(http_requests_total));
+  metric("kenes_websocket_origin_refused_total", "counter",
+         "WebSocket upgrades refused with 403 because of their Origin (see --allowed-origins).",
+         load(websocket_origin_refused_total));
+  metric("kenes_tls_handshake_failures_total", "counter", "TLS handshakes that failed or timed out.",
+         load(tls_handshake_failures_total));
+  metric("kenes_tls_plaintext_refused_total", "counter",
+         "Connections that sent plain text to the TLS port (answered 400, closed).", load(tls_plaintext_refused_total));
   out += "# HELP kenes_errors_total Errors sent to clients, by code.\n# TYPE kenes_errors_total counter\n";
   for (int code = 0; code < kErrorCodes; ++code) {
     if (!kenes::v1::ErrorCode_IsValid(code)) continue;

@@ -44,6 +44,9 @@ struct Metrics {
   std::atomic<uint64_t> broadcast_batches_total{0};         // room outbox flushes
   std::atomic<uint64_t> broadcast_batch_records_total{0};   // records in those flushes
   std::atomic<uint64_t> http_requests_total{0};
+  std::atomic<uint64_t> websocket_origin_refused_total{0};  // upgrades refused 403 (Origin)
+  std::atomic<uint64_t> tls_handshake_failures_total{0};
+  std::atomic<uint64_t> tls_plaintext_refused_total{0};  // plain bytes on the TLS port
   static constexpr int kErrorCodes = 32;  // > highest kenes.v1.ErrorCode
   std::array<std::atomic<uint64_t>, kErrorCodes> errors_total{};
   LatencyHistogram append_latency;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iostream>
 
+#include "origin_check.h"
 #include "version.h"
 
 namespace po = boost::program_options;
@@ -24,6 +25,9 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("data-dir", po::value(&o.data_dir)->default_value(o.data_dir), "data folder: the log, snapshots and the secret key")
     ("web-root", po::value(&o.web_root)->default_value(o.web_root), "folder with the built web app")
     ("public-url", po::value(&o.public_url), "base of printed links (default http://<listen>)")
+    ("tls-cert", po::value(&o.tls_cert), "PEM certificate chain: serve https:// and wss:// only (needs --tls-key)")
+    ("tls-key", po::value(&o.tls_key), "PEM private key of --tls-cert")
+    ("allowed-origins", po::value(&o.allowed_origins), "comma list of origins (https://host[:port]) whose pages may open a WebSocket, or *; default: the request's own Host and --public-url. Requests without Origin (non-browser tools) always pass")
     ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
     ("durability", po::value(&o.durability)->default_value(o.durability), "fsync (default: survives power loss) | wal (survives a process crash) | none (tests only)")
     ("max-message-bytes", po::value(&o.max_message_bytes)->default_value(o.max_message_bytes), "largest inbound WebSocket message")
@@ -38,6 +42,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("storage-retry-seconds", po::value(&o.storage_retry_seconds)->default_value(o.storage_retry_seconds), "after a log write failed (disk full...), try to resume writing this often; 0: only a restart does")
     ("allow-corrupt-log", po::bool_switch(&o.allow_corrupt_log), "start even if the log fails verification (serves what verifies; see kenes-admin repair)")
     ("log-format", po::value(&o.log_format)->default_value(o.log_format), "json (one object per line) | text")
+    ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error")
     ("demo", po::bool_switch(&o.demo), "on an empty data folder, create a demo consultation and print invite links");
   // clang-format on
 
@@ -78,7 +83,14 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   if (o.durability != "fsync" && o.durability != "wal" && o.durability != "none") {
     return bad("--durability must be fsync, wal or none");
   }
+  if (o.tls_cert.empty() != o.tls_key.empty()) return bad("--tls-cert and --tls-key go together: give both or neither");
+  if (std::vector<std::string> origins; !parse_allowed_origins(o.allowed_origins, origins).empty()) {
+    return bad(parse_allowed_origins(o.allowed_origins, origins));
+  }
   if (o.log_format != "json" && o.log_format != "text") return bad("--log-format must be json or text");
+  if (o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" && o.log_level != "error") {
+    return bad("--log-level must be debug, info, warn or error");
+  }
   if (o.threads < 1 || o.threads > 256) return bad("--threads must be between 1 and 256");
   if (o.max_message_bytes < 1024) return bad("--max-message-bytes must be at least 1024");
   if (o.max_outbound_queue_bytes < 4 * o.max_message_bytes) {

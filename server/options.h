@@ -17,6 +17,13 @@ struct ServerOptions {
   // Links printed by --demo and kenes-admin start with this; defaults to
   // http://<listen>. Set it to the public https:// address behind a proxy.
   std::string public_url;
+  // PEM files. Both or neither: with them the port speaks only https:// and
+  // wss://; without, plain http:// and ws:// (behind a TLS proxy, or local).
+  std::string tls_cert;  // the certificate chain, leaf first
+  std::string tls_key;   // its private key (unencrypted)
+  // Comma-separated origins allowed to open a WebSocket ("*": any). Empty:
+  // a browser's Origin must match the request's Host or --public-url.
+  std::string allowed_origins;
   int threads = 2;
   std::string durability = "fsync";  // fsync | wal | none
 
@@ -43,6 +50,7 @@ struct ServerOptions {
   bool allow_corrupt_log = false;
 
   std::string log_format = "json";  // json | text
+  std::string log_level = "info";   // debug | info | warn | error
   bool demo = false;                // create a demo consultation if none exists
 };
 

@@ -4,10 +4,15 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
 #include <filesystem>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include "demo.h"
+#include "http_routes.h"
 #include "http_session.h"
 #include "logger.h"
 #include "metrics.h"
@@ -20,6 +25,47 @@ namespace kenes::server {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
+namespace {
+
+// The most recent OpenSSL error as text ("no such file", "key values
+// mismatch"), for a start-up message an operator can act on.
+std::string openssl_error() {
+  unsigned long code = ERR_peek_last_error();
+  ERR_clear_error();
+  if (code == 0) return "unknown OpenSSL error";
+  char buf[256];
+  ERR_error_string_n(code, buf, sizeof buf);
+  return buf;
+}
+
+// A server context for --tls-cert/--tls-key: TLS 1.2 or newer, OpenSSL's
+// default cipher list (it tracks what is considered safe), and the key checked
+// against the certificate now rather than at the first handshake.
+std::string make_tls_context(const ServerOptions& o, std::shared_ptr<asio::ssl::context>& out) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  ERR_clear_error();
+  if (SSL_CTX_use_certificate_chain_file(native, o.tls_cert.c_str()) != 1) {
+    return "cannot load --tls-cert " + o.tls_cert + ": " + openssl_error();
+  }
+  if (SSL_CTX_use_PrivateKey_file(native, o.tls_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    // OpenSSL compares the key with the certificate while loading it.
+    if (ERR_GET_REASON(ERR_peek_last_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      return "--tls-key " + o.tls_key + " does not belong to --tls-cert " + o.tls_cert + ": " + openssl_error();
+    }
+    return "cannot load --tls-key " + o.tls_key + ": " + openssl_error();
+  }
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return "--tls-key " + o.tls_key + " does not belong to --tls-cert " + o.tls_cert + ": " + openssl_error();
+  }
+  out = std::move(ctx);
+  return {};
+}
+
+}  // namespace
+
 Server::Server(ServerOptions options) : io_(options.threads) { ctx_.options = std::move(options); }
 
 Server::~Server() = default;
@@ -28,7 +74,7 @@ std::string Server::base_url() const {
   if (!ctx_.options.public_url.empty()) return ctx_.options.public_url;
   std::string host = ctx_.options.listen.substr(0, ctx_.options.listen.rfind(':'));
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
-  return "http://" + host + ":" + std::to_string(port_);
+  return std::string(ctx_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
 }
 
 std::string Server::open() {
@@ -38,8 +84,19 @@ std::string Server::open() {
   if (ec) return "cannot create data folder " + o.data_dir + ": " + ec.message();
   fs::permissions(o.data_dir, fs::perms::owner_all, fs::perm_options::replace, ec);
 
+  std::string origins_error = parse_allowed_origins(o.allowed_origins, ctx_.origins.allowed);
+  if (!origins_error.empty()) return origins_error;
+  ctx_.origins.public_origin = origin_of_url(o.public_url);
+
+  // TLS first: a wrong path should fail fast, before the log is opened.
+  if (!o.tls_cert.empty()) {
+    std::string err = make_tls_context(o, ctx_.tls);
+    if (!err.empty()) return err;
+  }
+
   auto key = load_or_create_secret_key((fs::path(o.data_dir) / "secret.key").string());
   if (!key.error.empty()) return key.error;
+  secret_key_created_ = key.created;
   ctx_.signer = std::make_unique<TokenSigner>(key.key);
 
   ctx_.web_root = fs::weakly_canonical(o.web_root, ec);
@@ -90,6 +147,7 @@ std::string Server::open() {
          {"from_snapshot", r.used_snapshot},
          {"seconds", seconds}});
     bool corrupt = !r.error.empty();
+    loaded_.push_back({id, r.head.seq, !corrupt});
     auto room = std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_);
     if (corrupt) room->mark_read_only("the log does not verify past seq " + std::to_string(r.head.seq));
     ctx_.rooms.add(room);
@@ -185,14 +243,20 @@ void Server::do_accept() {
       // A plain HTTP 503 is understood by browsers and WebSocket clients alike.
       static const std::string kBusy =
           "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
-          "Content-Length: 38\r\nRetry-After: 5\r\n\r\nTOO_MANY_CONNECTIONS: try again later\n";
+          "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+          "Content-Security-Policy: " + std::string(kContentSecurityPolicy) +
+          "\r\nContent-Length: 38\r\nRetry-After: 5\r\n\r\nTOO_MANY_CONNECTIONS: try again later\n";
       boost::system::error_code ignored;
       asio::write(socket, asio::buffer(kBusy), ignored);
       socket.close(ignored);
     } else {
       metrics().connections.fetch_add(1, std::memory_order_relaxed);
       metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
-      std::make_shared<HttpSession>(std::move(socket), ctx_)->start();
+      if (ctx_.tls) {
+        start_tls_detector(std::move(socket), ctx_);
+      } else {
+        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), ctx_)->start();
+      }
     }
     if (!stop_requested_) do_accept();
   });

@@ -29,6 +29,15 @@ class Server {
   // Returns an error message (empty on success). Prints nothing.
   std::string open();
 
+  // What open() found in the data folder, for the start-up line.
+  struct LoadedConsultation {
+    std::string id;
+    uint64_t head_seq = 0;
+    bool verified = true;  // false: served read-only (--allow-corrupt-log)
+  };
+  const std::vector<LoadedConsultation>& loaded_consultations() const { return loaded_; }
+  bool secret_key_created() const { return secret_key_created_; }
+
   // The port actually bound (useful with --listen host:0).
   uint16_t port() const { return port_; }
   std::string base_url() const;
@@ -63,6 +72,8 @@ class Server {
   std::unique_ptr<storage::Log> log_;
   uint16_t port_ = 0;
   RoomOptions room_options_;
+  std::vector<LoadedConsultation> loaded_;
+  bool secret_key_created_ = false;
   std::mutex create_mutex_;
   std::atomic<bool> stop_requested_{false};
   std::unique_ptr<boost::asio::steady_timer> storage_timer_;

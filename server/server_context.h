@@ -12,8 +12,13 @@
 #include <unordered_map>
 
 #include "options.h"
+#include "origin_check.h"
 #include "room.h"
 #include "token.h"
+
+namespace boost::asio::ssl {
+class context;
+}
 
 namespace kenes::server {
 
@@ -44,6 +49,10 @@ struct ServerContext {
   ServerOptions options;
   std::filesystem::path web_root;  // canonical
   std::unique_ptr<TokenSigner> signer;
+  // Set when --tls-cert/--tls-key are given: every connection is TLS. Shared
+  // (not unique) so that this header needs no OpenSSL declarations.
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  OriginPolicy origins;  // who may open a WebSocket (from the options)
   RoomRegistry rooms;
   // The log every room appends to; exports read it (thread-safe). Null
   // until the data folder is open.

@@ -2,6 +2,8 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <random>
 #include <utility>
 
@@ -51,7 +53,8 @@ constexpr size_t kMergeBudgetBytes = 64 * 1024;
 
 }  // namespace
 
-WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, ServerContext& ctx)
+template <class Stream>
+WebSocketSession<Stream>::WebSocketSession(Stream&& stream, ServerContext& ctx)
     : ws_(std::move(stream)),
       ctx_(ctx),
       hello_timer_(ws_.get_executor()),
@@ -59,13 +62,15 @@ WebSocketSession::WebSocketSession(beast::tcp_stream&& stream, ServerContext& ct
       tokens_(ctx.options.rate_limit_burst),
       last_refill_(std::chrono::steady_clock::now()) {}
 
-WebSocketSession::~WebSocketSession() {
+template <class Stream>
+WebSocketSession<Stream>::~WebSocketSession() {
   metrics().connections.fetch_sub(1, std::memory_order_relaxed);
   metrics().outbound_queue_bytes.fetch_sub(static_cast<int64_t>(queued_bytes_), std::memory_order_relaxed);
   if (room_) room_->leave(connection_id_);
 }
 
-void WebSocketSession::start(beast::http::request<beast::http::string_body> request) {
+template <class Stream>
+void WebSocketSession<Stream>::start(beast::http::request<beast::http::string_body> request) {
   beast::get_lowest_layer(ws_).expires_never();
   // Small frames that must leave at once: with Nagle's algorithm a second
   // frame (a broadcast right after an ack) waits for the peer's delayed ACK,
@@ -85,13 +90,14 @@ void WebSocketSession::start(beast::http::request<beast::http::string_body> requ
   ws_.binary(true);
   // Small frames, many connections: keep Beast's per-connection buffers small.
   ws_.auto_fragment(false);
-  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, shared_from_this()));
+  ws_.async_accept(request, beast::bind_front_handler(&WebSocketSession::on_accept, this->shared_from_this()));
 }
 
-void WebSocketSession::on_accept(beast::error_code ec) {
+template <class Stream>
+void WebSocketSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) return;
   hello_timer_.expires_after(std::chrono::seconds(ctx_.options.handshake_timeout_seconds));
-  hello_timer_.async_wait([weak = weak_from_this()](beast::error_code ec) {
+  hello_timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
     auto self = weak.lock();
     if (ec || !self || self->hello_received_) return;
     self->reply_error(kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "no Hello received in time", 0, true);
@@ -99,11 +105,13 @@ void WebSocketSession::on_accept(beast::error_code ec) {
   do_read();
 }
 
-void WebSocketSession::do_read() {
-  ws_.async_read(read_buffer_, beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+template <class Stream>
+void WebSocketSession<Stream>::do_read() {
+  ws_.async_read(read_buffer_, beast::bind_front_handler(&WebSocketSession::on_read, this->shared_from_this()));
 }
 
-void WebSocketSession::on_read(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t bytes) {
   if (ec == websocket::error::message_too_big) {
     // Beast has already failed the connection with close code 1009; the
     // reason is in the code. Nothing was read, nothing to clean.
@@ -152,7 +160,8 @@ void WebSocketSession::on_read(beast::error_code ec, std::size_t bytes) {
   if (!closing_) do_read();
 }
 
-bool WebSocketSession::take_rate_token() {
+template <class Stream>
+bool WebSocketSession<Stream>::take_rate_token() {
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - last_refill_).count();
   last_refill_ = now;
@@ -162,7 +171,8 @@ bool WebSocketSession::take_rate_token() {
   return true;
 }
 
-void WebSocketSession::handle_message(const kenes::v1::ClientMessage& msg) {
+template <class Stream>
+void WebSocketSession<Stream>::handle_message(const kenes::v1::ClientMessage& msg) {
   const uint64_t rid = msg.request_id();
   if (msg.kind_case() == kenes::v1::ClientMessage::kHello) return handle_hello(msg);
   if (msg.kind_case() == kenes::v1::ClientMessage::KIND_NOT_SET) {
@@ -191,7 +201,8 @@ void WebSocketSession::handle_message(const kenes::v1::ClientMessage& msg) {
   }
 }
 
-void WebSocketSession::handle_hello(const kenes::v1::ClientMessage& msg) {
+template <class Stream>
+void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg) {
   const uint64_t rid = msg.request_id();
   if (hello_received_) {
     return reply_error(kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "Hello was already received on this connection", rid);
@@ -220,10 +231,11 @@ void WebSocketSession::handle_hello(const kenes::v1::ClientMessage& msg) {
   hello_timer_.cancel();
   room_ = room;
   client_id_ = hello.client_id();
-  room_->admit(shared_from_this(), connection_id_, std::move(*check.claims), client_id_, rid);
+  room_->admit(this->shared_from_this(), connection_id_, std::move(*check.claims), client_id_, rid);
 }
 
-void WebSocketSession::reply_error(ErrorCode code, std::string message, uint64_t request_id, bool fatal) {
+template <class Stream>
+void WebSocketSession<Stream>::reply_error(ErrorCode code, std::string message, uint64_t request_id, bool fatal) {
   metrics().count_error(code);
   if (fatal) {
     enqueue({error_frame(code, message, request_id, true), nullptr, {}});
@@ -235,27 +247,31 @@ void WebSocketSession::reply_error(ErrorCode code, std::string message, uint64_t
 
 // ------------------------------------------------------------ writing
 
-void WebSocketSession::send(SharedFrame frame) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+template <class Stream>
+void WebSocketSession<Stream>::send(SharedFrame frame) {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
     self->enqueue({std::move(frame), nullptr, {}});
   });
 }
 
-void WebSocketSession::send_then(SharedFrame frame, std::function<void()> written) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame),
+template <class Stream>
+void WebSocketSession<Stream>::send_then(SharedFrame frame, std::function<void()> written) {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame),
                                       written = std::move(written)]() mutable {
     self->enqueue({std::move(frame), std::move(written), {}});
   });
 }
 
-void WebSocketSession::send_broadcast(SharedFrame frame) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+template <class Stream>
+void WebSocketSession<Stream>::send_broadcast(SharedFrame frame) {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), frame = std::move(frame)]() mutable {
     std::string_view body = broadcast_body(*frame);
     self->enqueue({std::move(frame), nullptr, body});
   });
 }
 
-void WebSocketSession::enqueue(Outgoing out) {
+template <class Stream>
+void WebSocketSession<Stream>::enqueue(Outgoing out) {
   if (closing_) {
     if (out.written) out.written();
     return;
@@ -277,7 +293,8 @@ void WebSocketSession::enqueue(Outgoing out) {
   if (!writing_) do_write();
 }
 
-void WebSocketSession::do_write() {
+template <class Stream>
+void WebSocketSession<Stream>::do_write() {
   if (queue_.empty()) {
     writing_ = false;
     if (closing_) do_close();
@@ -300,15 +317,16 @@ void WebSocketSession::do_write() {
     append_merged_broadcast(merged_, merge_bodies_);
     metrics().broadcast_frames_merged_total.fetch_add(1, std::memory_order_relaxed);
     metrics().broadcast_records_merged_total.fetch_add(in_flight_, std::memory_order_relaxed);
-    ws_.async_write(asio::buffer(merged_), beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+    ws_.async_write(asio::buffer(merged_), beast::bind_front_handler(&WebSocketSession::on_write, this->shared_from_this()));
     return;
   }
   in_flight_ = 1;
   ws_.async_write(asio::buffer(*queue_.front().frame),
-                  beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+                  beast::bind_front_handler(&WebSocketSession::on_write, this->shared_from_this()));
 }
 
-void WebSocketSession::on_write(beast::error_code ec, std::size_t bytes) {
+template <class Stream>
+void WebSocketSession<Stream>::on_write(beast::error_code ec, std::size_t bytes) {
   // The write carried the first in_flight_ entries: they leave the queue (and
   // its byte count) together, each with its callback.
   const size_t done_count = std::exchange(in_flight_, 0);
@@ -333,7 +351,8 @@ void WebSocketSession::on_write(beast::error_code ec, std::size_t bytes) {
   do_write();
 }
 
-void WebSocketSession::drop_queue() {
+template <class Stream>
+void WebSocketSession<Stream>::drop_queue() {
   while (!queue_.empty()) {
     Outgoing o = std::move(queue_.front());
     queue_.pop_front();
@@ -345,7 +364,8 @@ void WebSocketSession::drop_queue() {
 
 // ------------------------------------------------------------ closing
 
-void WebSocketSession::begin_close(websocket::close_code code, std::string reason) {
+template <class Stream>
+void WebSocketSession<Stream>::begin_close(websocket::close_code code, std::string reason) {
   if (closing_) return;
   closing_ = true;
   close_reason_ = websocket::close_reason(code, reason);
@@ -365,35 +385,41 @@ void WebSocketSession::begin_close(websocket::close_code code, std::string reaso
   if (!writing_) do_close();
   // A peer that never reads would hold the write (and us) forever.
   auto timer = std::make_shared<asio::steady_timer>(ws_.get_executor(), std::chrono::seconds(5));
-  timer->async_wait([self = shared_from_this(), timer](beast::error_code) {
+  timer->async_wait([self = this->shared_from_this(), timer](beast::error_code) {
     log(LogLevel::kDebug, "close_grace_expired", {{"connection", self->connection_id_}});
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).socket().close(ignored);
   });
 }
 
-void WebSocketSession::do_close() {
+template <class Stream>
+void WebSocketSession<Stream>::do_close() {
   if (close_sent_) return;
   close_sent_ = true;
   log(LogLevel::kDebug, "close_frame_sending", {{"connection", connection_id_}});
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+  ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) {
     beast::error_code ignored;
     beast::get_lowest_layer(self->ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     beast::get_lowest_layer(self->ws_).socket().close(ignored);
   });
 }
 
-void WebSocketSession::close_with_error(ErrorCode code, std::string message) {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this(), code, message = std::move(message)]() mutable {
+template <class Stream>
+void WebSocketSession<Stream>::close_with_error(ErrorCode code, std::string message) {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this(), code, message = std::move(message)]() mutable {
     self->enqueue({error_frame(code, message, 0, true), nullptr, {}});
     self->begin_close(close_code_for(code), short_reason(message));
   });
 }
 
-void WebSocketSession::close_going_away() {
-  asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+template <class Stream>
+void WebSocketSession<Stream>::close_going_away() {
+  asio::dispatch(ws_.get_executor(), [self = this->shared_from_this()] {
     self->begin_close(websocket::close_code::going_away, "server shutting down; reconnect shortly");
   });
 }
+
+template class WebSocketSession<PlainStream>;
+template class WebSocketSession<TlsStream>;
 
 }  // namespace kenes::server

@@ -20,12 +20,15 @@
 
 #include "connection.h"
 #include "server_context.h"
+#include "streams.h"
 
 namespace kenes::server {
 
-class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession> {
+// `Stream` is PlainStream or TlsStream (streams.h): ws:// or wss://.
+template <class Stream>
+class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(boost::beast::tcp_stream&& stream, ServerContext& ctx);
+  WebSocketSession(Stream&& stream, ServerContext& ctx);
   ~WebSocketSession() override;
 
   // Completes the upgrade for `request` (already read by the HTTP session).
@@ -61,7 +64,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void drop_queue();
   void reply_error(kenes::v1::ErrorCode code, std::string message, uint64_t request_id, bool fatal = false);
 
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   boost::beast::flat_buffer read_buffer_;
   boost::asio::steady_timer hello_timer_;

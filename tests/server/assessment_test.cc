@@ -562,9 +562,14 @@ TEST_F(AssessmentTest, ConcurrentVotesFromManyConnectionsLeaveOneBallotPerPartic
   EXPECT_EQ(state([&](const server::ConsultationState& s) { return s.assessment().poll(poll)->poll.voter_count(); }),
             uint64_t(kVoters));
   // Counted from the records themselves (the voters' own copies), the last
-  // ballot of each participant is what the poll holds.
-  std::map<std::string, std::pair<uint64_t, uint32_t>> last;  // voter -> (seq, choice)
-  pool_.run([&] {
+  // ballot of each participant is what the poll holds. Both sides may still be
+  // on their way when the last Ack arrives (a voter's other connections get
+  // its ballot on their own sockets; PollUpdates are coalesced), so wait for
+  // them to agree rather than compare a snapshot.
+  std::array<uint64_t, 3> expected{}, shown{};
+  size_t voters_seen = 0;
+  auto agree = [&] {
+    std::map<std::string, std::pair<uint64_t, uint32_t>> last;  // voter -> (seq, choice)
     for (auto& c : conns) {
       for (auto& r : c->records) {
         if (!r.has_vote_cast()) continue;
@@ -572,14 +577,17 @@ TEST_F(AssessmentTest, ConcurrentVotesFromManyConnectionsLeaveOneBallotPerPartic
         if (r.seq() > slot.first) slot = {r.seq(), r.vote_cast().choices(0)};
       }
     }
-  });
-  ASSERT_EQ(last.size(), size_t(kVoters));
-  std::array<uint64_t, 3> expected{};
-  for (auto& [voter, sc] : last) ++expected[sc.second];
-  pool_.run([&] {
-    const auto& u = chair->client->polls().at(poll);
-    for (int o = 0; o < 3; ++o) EXPECT_EQ(u.results().options(o).votes(), expected[o]) << "option " << o;
-  });
+    voters_seen = last.size();
+    expected = {};
+    for (auto& [voter, sc] : last) ++expected[sc.second];
+    auto it = chair->client->polls().find(poll);
+    if (it == chair->client->polls().end()) return false;
+    for (int o = 0; o < 3; ++o) shown[o] = it->second.results().options(o).votes();
+    return voters_seen == size_t(kVoters) && shown == expected;
+  };
+  EXPECT_TRUE(pool_.wait_until(agree)) << voters_seen << " voters in the records; shown " << shown[0] << "/"
+                                       << shown[1] << "/" << shown[2] << ", expected " << expected[0] << "/"
+                                       << expected[1] << "/" << expected[2];
 }
 
 // --------------------------------------------------------- validation poll

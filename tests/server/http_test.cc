@@ -51,10 +51,22 @@ class HttpTest : public ::testing::Test {
 };
 TestServer* HttpTest::server_ = nullptr;
 
+// Every response, whatever its status, carries these: a 404 page or a 304
+// is as framable and sniffable as the app.
 void expect_security_headers(const HttpReply& r) {
+  SCOPED_TRACE("status " + std::to_string(r.status));
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
-  EXPECT_NE(r.header("content-security-policy").find("frame-ancestors 'none'"), std::string::npos)
-      << r.header("content-security-policy");
+  EXPECT_EQ(r.header("x-frame-options"), "DENY");
+  EXPECT_EQ(r.header("referrer-policy"), "no-referrer");
+  const std::string csp = r.header("content-security-policy");
+  for (const char* directive : {"default-src 'self'", "script-src 'self';", "connect-src 'self';",
+                                "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"}) {
+    EXPECT_NE(csp.find(directive), std::string::npos) << directive << " missing from " << csp;
+  }
+  // Nothing beyond this server may run script or be connected to.
+  EXPECT_EQ(csp.find("unsafe-eval"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find(" ws:"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("*"), std::string::npos) << csp;
 }
 
 TEST_F(HttpTest, TheIndexIsServedAsHtmlWithTheSecurityHeaders) {
@@ -163,6 +175,28 @@ TEST_F(HttpTest, VersionIsJson) {
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.header("content-type"), "application/json");
   EXPECT_EQ(r.body.rfind("{\"version\":\"", 0), 0u) << r.body;
+}
+
+TEST_F(HttpTest, EveryKindOfResponseCarriesTheSecurityHeaders) {
+  expect_security_headers(get("/metrics"));
+  expect_security_headers(get("/version"));
+  expect_security_headers(get("/readyz"));
+  expect_security_headers(get("/assets/missing.js"));       // 404
+  expect_security_headers(get("/%2e%2e%2fsecret.txt"));    // 400
+  expect_security_headers(http_request(server_->port(), "POST", "/"));  // 405
+  HttpReply js = get("/assets/app-3f9a1c.js");
+  expect_security_headers(js);
+  HttpReply not_modified = get("/assets/app-3f9a1c.js", {{"If-None-Match", js.header("etag")}});
+  ASSERT_EQ(not_modified.status, 304);
+  expect_security_headers(not_modified);
+  expect_security_headers(http_request(server_->port(), "HEAD", "/"));
+}
+
+TEST(HttpLimitTest, TheConnectionLimitsRaw503CarriesTheSecurityHeadersToo) {
+  TestServer server([](server::ServerOptions& o) { o.max_connections = 0; });
+  HttpReply r = http_get(server.port(), "/healthz");
+  ASSERT_EQ(r.status, 503);
+  expect_security_headers(r);
 }
 
 TEST_F(HttpTest, OtherMethodsGet405WithTheAllowedOnes) {

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "metrics.h"
+#include "raw_socket.h"
 #include "test_harness.h"
 
 namespace kenes::testing {
@@ -19,98 +20,6 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using kenes::v1::ClientMessage;
 using kenes::v1::ServerMessage;
-
-// A blocking WebSocket client that sends whatever it is told to.
-class RawSocket {
- public:
-  // receive_buffer > 0: a small kernel receive buffer (SO_RCVBUF, set before
-  // connecting so the window stays small), for a reader that falls behind.
-  explicit RawSocket(uint16_t port, int receive_buffer = 0) : ws_(io_) {
-    auto& socket = beast::get_lowest_layer(ws_).socket();
-    if (receive_buffer > 0) {
-      socket.open(asio::ip::tcp::v4());
-      socket.set_option(asio::socket_base::receive_buffer_size(receive_buffer));
-    }
-    socket.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-    ws_.handshake("127.0.0.1", "/ws");
-    ws_.read_message_max(64 << 20);
-  }
-  void send_binary(const std::string& bytes) {
-    ws_.binary(true);
-    ws_.write(asio::buffer(bytes));
-  }
-  void send_text(const std::string& text) {
-    ws_.text(true);
-    ws_.write(asio::buffer(text));
-  }
-  void send(const ClientMessage& m) { send_binary(m.SerializeAsString()); }
-  void hello(const std::string& token, const std::string& client_id = "raw-client") {
-    ClientMessage m;
-    m.set_request_id(1);
-    m.mutable_hello()->set_token(token);
-    m.mutable_hello()->set_client_id(client_id);
-    send(m);
-  }
-  // The next message, or nullopt if the connection closed / timed out.
-  std::optional<ServerMessage> next(std::chrono::seconds timeout = std::chrono::seconds(10)) {
-    beast::get_lowest_layer(ws_).expires_after(timeout);
-    beast::flat_buffer buf;
-    beast::error_code ec;
-    ws_.read(buf, ec);
-    if (ec) {
-      last_error_ = ec;
-      return std::nullopt;
-    }
-    ServerMessage m;
-    auto d = buf.cdata();
-    if (!m.ParseFromArray(d.data(), static_cast<int>(d.size()))) return std::nullopt;
-    return m;
-  }
-  // Skips messages until one of `kind` arrives.
-  std::optional<ServerMessage> next_of(ServerMessage::KindCase kind) {
-    for (int i = 0; i < 10000; ++i) {
-      auto m = next();
-      if (!m) return std::nullopt;
-      if (m->kind_case() == kind) return m;
-    }
-    return std::nullopt;
-  }
-  // Hello + Subscribe, returns once live.
-  void join(const std::string& token, const std::string& client_id = "raw-client") {
-    hello(token, client_id);
-    ASSERT_TRUE(next_of(ServerMessage::kWelcome));
-    ClientMessage sub;
-    sub.set_request_id(2);
-    sub.mutable_subscribe()->set_consultation_id("demo");
-    send(sub);
-    for (;;) {
-      auto m = next_of(ServerMessage::kCatchUp);
-      ASSERT_TRUE(m);
-      if (m->catch_up().done()) break;
-    }
-  }
-  websocket::close_reason close_reason() const { return ws_.reason(); }
-  beast::error_code last_error() const { return last_error_; }
-  websocket::stream<beast::tcp_stream>& ws() { return ws_; }
-
- private:
-  asio::io_context io_;
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::error_code last_error_;
-};
-
-ClientMessage submit(const std::string& doc, uint64_t base, uint64_t client_seq,
-                     std::function<void(kenes::v1::TextOp*)> build, const std::string& client_id = "raw-client") {
-  ClientMessage m;
-  m.set_request_id(100 + client_seq);
-  auto* s = m.mutable_submit_op();
-  s->set_doc_id(doc);
-  s->set_base_version(base);
-  s->set_client_id(client_id);
-  s->set_client_seq(client_seq);
-  build(s->mutable_op());
-  return m;
-}
 
 // A well-behaved client still works: join, edit, get the ack.
 void expect_server_still_serves(TestServer& server) {

@@ -2,13 +2,19 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
 #include <cstdlib>
+#include <fstream>
 
 #include "options.h"
 #include "storage/format.h"
 #include "storage/rocks_log.h"
 #include "storage/rocks_log_testing.h"
 #include "test_harness.h"
+#include "version.h"
 
 namespace kenes::testing {
 namespace {
@@ -136,6 +142,65 @@ TEST(ServerOptionsTest, ANonsenseValueIsRefusedWithAMessage) {
   auto parsed = server::parse_server_options(static_cast<int>(argv.size()), argv.data());
   EXPECT_FALSE(parsed.options);
   EXPECT_EQ(parsed.exit_code, 2);
+}
+
+}  // namespace
+}  // namespace kenes::testing
+
+namespace kenes::testing {
+namespace {
+
+// The first line an operator reads: version, configuration and what the data
+// folder holds, as one JSON object with a stable event name.
+TEST(ServerStartupLineTest, TheListeningLineCarriesVersionConfigAndDataHealth) {
+  TempDir dir;
+  const uint16_t port = free_loopback_port();
+  const std::filesystem::path log_path = dir.path() / "server.log";
+  ServerProcess p(KENES_SERVER_BINARY,
+                  {"--listen", "127.0.0.1:" + std::to_string(port), "--data-dir", (dir.path() / "data").string(),
+                   "--durability", "wal", "--threads", "3", "--max-connections", "777", "--demo"},
+                  log_path);
+  std::string why;
+  ASSERT_TRUE(p.start_and_wait_ready(port, &why)) << why;
+  HttpReply version = http_get(port, "/version");
+  p.signal(SIGTERM);
+  ASSERT_TRUE(p.wait_exit(std::chrono::seconds(20)));
+
+  std::ifstream in(log_path);
+  std::optional<boost::json::object> listening;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("\"event\":\"listening\"") == std::string::npos) continue;
+    listening = boost::json::parse(line).as_object();
+  }
+  ASSERT_TRUE(listening) << p.log_tail();
+  auto& l = *listening;
+  auto str = [&](const char* k) { return l.contains(k) ? boost::json::value_to<std::string>(l.at(k)) : "<missing>"; };
+  EXPECT_EQ(str("version"), server::kVersion);
+  EXPECT_NE(version.body.find(server::kVersion), std::string::npos) << version.body;
+  EXPECT_EQ(str("listen"), "127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(str("url"), "http://127.0.0.1:" + std::to_string(port));
+  EXPECT_EQ(str("durability"), "wal");
+  EXPECT_EQ(str("data_dir"), (dir.path() / "data").string());
+  EXPECT_EQ(l.at("threads").as_int64(), 3);
+  EXPECT_EQ(l.at("tls").as_bool(), false);
+  EXPECT_EQ(l.at("max_connections").to_number<uint64_t>(), 777u);
+  EXPECT_TRUE(l.contains("max_message_bytes"));
+  EXPECT_TRUE(l.contains("rate_limit"));
+  EXPECT_EQ(l.at("consultations").to_number<uint64_t>(), 1u);
+  EXPECT_EQ(str("log_heads").rfind("demo@", 0), 0u) << str("log_heads");
+  EXPECT_EQ(str("data_health").rfind("ok", 0), 0u) << str("data_health");
+  EXPECT_EQ(str("secret_key"), "created");
+}
+
+TEST(ServerStartupLineTest, VersionFlagPrintsTheVersion) {
+  TempDir dir;
+  ServerProcess p(KENES_SERVER_BINARY, {"--version"}, dir.path() / "out.log");
+  std::string why;
+  EXPECT_FALSE(p.start_and_wait_ready(free_loopback_port(), &why, std::chrono::seconds(5)));
+  auto status = p.wait_exit(std::chrono::seconds(5));
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+  EXPECT_NE(p.log_tail().find(std::string("kenes-server ") + server::kVersion), std::string::npos) << p.log_tail();
 }
 
 }  // namespace

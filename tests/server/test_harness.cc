@@ -158,7 +158,7 @@ uint16_t free_loopback_port() {
 }
 
 std::string token_for_data_dir(const fs::path& data_dir, kenes::v1::Role role, const std::string& participant_id,
-                               const std::string& consultation) {
+                               const std::string& consultation, int64_t expires_in_seconds) {
   fs::path key_path = data_dir / "secret.key";
   if (!fs::exists(key_path)) throw std::runtime_error("no secret key at " + key_path.string());
   auto key = server::load_or_create_secret_key(key_path.string());
@@ -170,7 +170,7 @@ std::string token_for_data_dir(const fs::path& data_dir, kenes::v1::Role role, c
   c.role = role;
   c.expires_unix =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() +
-      3600;
+      expires_in_seconds;
   return server::TokenSigner(key.key).sign(c);
 }
 
@@ -215,6 +215,7 @@ bool ServerProcess::start_and_wait_ready(uint16_t port, std::string* why, std::c
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_status_ = status;
       *why = "kenes-server exited during start-up (status " + std::to_string(status) + "):\n" + log_tail();
       return false;
     }
@@ -238,12 +239,13 @@ void ServerProcess::signal(int signo) {
 }
 
 std::optional<int> ServerProcess::wait_exit(std::chrono::milliseconds timeout) {
-  if (pid_ <= 0) return std::nullopt;
+  if (pid_ <= 0) return exit_status_;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   for (;;) {
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
+      exit_status_ = status;
       return status;
     }
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;

@@ -104,7 +104,8 @@ uint16_t free_loopback_port();
 // A token signed with the key in <data_dir>/secret.key, as an operator's
 // tool would sign it. Throws if there is no key.
 std::string token_for_data_dir(const std::filesystem::path& data_dir, kenes::v1::Role role,
-                               const std::string& participant_id, const std::string& consultation = "demo");
+                               const std::string& participant_id, const std::string& consultation = "demo",
+                               int64_t expires_in_seconds = 3600);
 
 // The real kenes-server binary as a child process. Its stdout and stderr go
 // to `log_path` (appended to, so one file tells the story of every restart).
@@ -122,7 +123,8 @@ class ServerProcess {
                             std::chrono::milliseconds timeout = std::chrono::seconds(20));
   void kill9();                  // SIGKILL, then reaps it
   void signal(int signo);        // e.g. SIGTERM; does not wait
-  // Waits for the process to exit. The waitpid status, or nullopt on timeout.
+  // Waits for the process to exit. The waitpid status (also when it already
+  // exited during start_and_wait_ready), or nullopt on timeout.
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   bool running() const { return pid_ > 0; }
   // The last `max_bytes` of the log file, for failure messages.
@@ -133,6 +135,7 @@ class ServerProcess {
   std::vector<std::string> args_;
   std::filesystem::path log_path_;
   pid_t pid_ = -1;
+  std::optional<int> exit_status_;
 };
 
 // One HTTP/1.1 request to 127.0.0.1:port on its own connection, with a

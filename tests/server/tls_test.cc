@@ -1,0 +1,207 @@
+// Native TLS (--tls-cert/--tls-key): the one port serves https:// and wss://,
+// refuses plain text with a readable answer and keeps serving, and a server
+// given files it cannot use refuses to start and says why. The certificate is
+// made at test time with the OpenSSL API (no files in the repository, no
+// dependency on the openssl command).
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <sys/wait.h>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdio>
+#include <fstream>
+
+#include "metrics.h"
+#include "raw_socket.h"
+#include "test_harness.h"
+
+namespace kenes::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace fs = std::filesystem;
+using kenes::v1::ServerMessage;
+
+// Writes a self-signed P-256 certificate for CN=localhost (valid for a day)
+// and its key as PEM files.
+void write_self_signed(const fs::path& cert_path, const fs::path& key_path) {
+  EVP_PKEY* key = EVP_EC_gen("P-256");
+  ASSERT_NE(key, nullptr);
+  X509* cert = X509_new();
+  X509_set_version(cert, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
+  X509_gmtime_adj(X509_getm_notBefore(cert), -60);
+  X509_gmtime_adj(X509_getm_notAfter(cert), 24 * 3600);
+  X509_set_pubkey(cert, key);
+  X509_NAME* name = X509_get_subject_name(cert);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+  X509_set_issuer_name(cert, name);
+  ASSERT_GT(X509_sign(cert, key, EVP_sha256()), 0);
+  FILE* f = std::fopen(cert_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  PEM_write_X509(f, cert);
+  std::fclose(f);
+  f = std::fopen(key_path.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  PEM_write_PrivateKey(f, key, nullptr, nullptr, 0, nullptr, nullptr);
+  std::fclose(f);
+  X509_free(cert);
+  EVP_PKEY_free(key);
+}
+
+// An HTTPS GET on its own connection (no certificate verification: the
+// certificate is self-signed). Status 0 when the request failed.
+HttpReply https_get(uint16_t port, const std::string& target) {
+  HttpReply reply;
+  asio::io_context io;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.set_verify_mode(asio::ssl::verify_none);
+  beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+  beast::get_lowest_layer(stream).connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (!ec) stream.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return reply;
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  http::write(stream, req, ec);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  if (!ec) http::read(stream, buf, res, ec);
+  if (ec) return reply;
+  reply.status = res.result_int();
+  for (const auto& f : res) {
+    std::string n(f.name_string());
+    for (auto& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    reply.headers[n] = std::string(f.value());
+  }
+  reply.body = res.body();
+  return reply;
+}
+
+// What a plain-text client gets back from the TLS port: everything the
+// server sends before it closes.
+std::string plain_exchange(uint16_t port, const std::string& request) {
+  asio::io_context io;
+  beast::tcp_stream s(io);
+  s.expires_after(std::chrono::seconds(5));
+  beast::error_code ec;
+  s.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return "connect failed: " + ec.message();
+  asio::write(s, asio::buffer(request), ec);
+  std::string got;
+  char buf[1024];
+  for (;;) {
+    size_t n = s.read_some(asio::buffer(buf), ec);
+    got.append(buf, n);
+    if (ec) break;
+  }
+  return got;
+}
+
+class TlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    write_self_signed(certs_.path() / "cert.pem", certs_.path() / "key.pem");
+    server_ = std::make_unique<TestServer>([this](server::ServerOptions& o) {
+      o.tls_cert = (certs_.path() / "cert.pem").string();
+      o.tls_key = (certs_.path() / "key.pem").string();
+    });
+  }
+  TempDir certs_;
+  std::unique_ptr<TestServer> server_;
+};
+
+TEST_F(TlsTest, AnHttpsGetOfHealthzAnswersOkWithTheSecurityHeaders) {
+  HttpReply r = https_get(server_->port(), "/healthz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "ok\n");
+  EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(server_->server().base_url().rfind("https://", 0), 0u) << server_->server().base_url();
+}
+
+TEST_F(TlsTest, AWssClientJoinsSubmitsAndGetsItsAck) {
+  TlsRawSocket s(server_->port());
+  s.join(server_->token(kenes::v1::ROLE_RESEARCHER, "tls-writer"));
+  s.send(submit("indicator/tls", 0, 1, [](kenes::v1::TextOp* op) { op->add_components()->set_insert("secure"); }));
+  auto ack = s.next_of(ServerMessage::kAck);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->ack().version(), 1u);
+  EXPECT_EQ(server_->document_text("demo", "indicator/tls"), "secure");
+}
+
+TEST_F(TlsTest, APlainTextClientGetsAReadable400AndTheServerKeepsServing) {
+  uint64_t refused_before = server::metrics().tls_plaintext_refused_total.load();
+  std::string got = plain_exchange(server_->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
+  EXPECT_NE(got.find("https://"), std::string::npos) << got;
+  EXPECT_EQ(server::metrics().tls_plaintext_refused_total.load(), refused_before + 1);
+  // A plain WebSocket client fails its upgrade instead of hanging.
+  EXPECT_THROW(RawSocket plain(server_->port()), boost::system::system_error);
+  // Garbage that is neither TLS nor HTTP: also closed.
+  plain_exchange(server_->port(), std::string("\x00\x01\x02\x03\xff\xfe", 6));
+  EXPECT_EQ(https_get(server_->port(), "/healthz").status, 200);
+  TlsRawSocket s(server_->port());
+  s.join(server_->token(kenes::v1::ROLE_MEMBER, "still-here"));
+}
+
+TEST_F(TlsTest, ATlsClientThatStallsMidHandshakeIsDroppedAtTheDeadline) {
+  server_.reset();
+  server_ = std::make_unique<TestServer>([this](server::ServerOptions& o) {
+    o.tls_cert = (certs_.path() / "cert.pem").string();
+    o.tls_key = (certs_.path() / "key.pem").string();
+    o.handshake_timeout_seconds = 1;
+  });
+  // The first bytes of a ClientHello (a TLS handshake record header), then
+  // nothing: the detector passes it on and the handshake must time out.
+  auto started = std::chrono::steady_clock::now();
+  plain_exchange(server_->port(), std::string("\x16\x03\x01\x00\xff\x01", 6));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+}
+
+// The real binary, as an operator would start it with a typo in a path.
+int exit_status_with(const std::vector<std::string>& extra, const fs::path& log, std::string* out) {
+  TempDir dir;
+  std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--data-dir", (dir.path() / "data").string()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  ServerProcess p(KENES_SERVER_BINARY, args, log);
+  std::string why;
+  EXPECT_FALSE(p.start_and_wait_ready(free_loopback_port(), &why, std::chrono::seconds(10)));
+  auto status = p.wait_exit(std::chrono::seconds(10));
+  *out = p.log_tail();
+  if (!status || !WIFEXITED(*status)) return -1;
+  return WEXITSTATUS(*status);
+}
+
+TEST_F(TlsTest, AMissingCertificateOrKeyStopsTheStartWithAClearMessage) {
+  const std::string cert = (certs_.path() / "cert.pem").string(), key = (certs_.path() / "key.pem").string();
+  std::string out;
+  EXPECT_NE(exit_status_with({"--tls-cert", "/nonexistent/cert.pem", "--tls-key", key}, certs_.path() / "a.log", &out),
+            0);
+  EXPECT_NE(out.find("cannot load --tls-cert /nonexistent/cert.pem"), std::string::npos) << out;
+
+  EXPECT_NE(exit_status_with({"--tls-cert", cert, "--tls-key", "/nonexistent/key.pem"}, certs_.path() / "b.log", &out),
+            0);
+  EXPECT_NE(out.find("cannot load --tls-key /nonexistent/key.pem"), std::string::npos) << out;
+
+  // A key that is not the certificate's.
+  write_self_signed(certs_.path() / "other-cert.pem", certs_.path() / "other-key.pem");
+  EXPECT_NE(exit_status_with({"--tls-cert", cert, "--tls-key", (certs_.path() / "other-key.pem").string()},
+                             certs_.path() / "c.log", &out),
+            0);
+  EXPECT_NE(out.find("does not belong to --tls-cert"), std::string::npos) << out;
+
+  EXPECT_EQ(exit_status_with({"--tls-cert", cert}, certs_.path() / "d.log", &out), 2);
+  EXPECT_NE(out.find("--tls-cert and --tls-key go together"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace kenes::testing
