@@ -287,7 +287,8 @@ describe("two people edit one draft in real browsers", () => {
     expect(head, `the status line names the log head: ${said}`).toBeTruthy();
     expect(download.suggestedFilename()).toMatch(/-seq\d+-report\.html$/);
     expect(html).toContain(head!);
-    expect(html).toContain("Rights are protected.");
+    // Typed alone (the first rounds interleave two typists' characters).
+    expect(html).toContain("Kept in IndexedDB.");
     expect(html).toContain("Publish court decisions online.");
     // DOCX: the file, or the server's sentence saying pandoc is missing.
     // Each side settles (never an unhandled rejection when the other wins).
