@@ -36,6 +36,36 @@ export function indicatorDocId(indicatorId: string): string {
   return `indicator/${indicatorId}`;
 }
 
+/**
+ * The stakeholder groups' slugs in recommendation document ids, in the
+ * StakeholderGroup enum's order (index + 1 is the enum value) — the order the
+ * report lists them. Must match the server's stakeholder_group_slug()
+ * (server/report/): the report reads the documents by these ids.
+ */
+export const RECOMMENDATION_GROUP_SLUGS = [
+  "government",
+  "academia",
+  "technical-community",
+  "private-sector",
+  "media",
+  "civil-society",
+  "users",
+  "un-intergovernmental",
+  "national-igf",
+  "other",
+] as const;
+export type RecommendationGroupSlug = (typeof RECOMMENDATION_GROUP_SLUGS)[number];
+
+/** The StakeholderGroup enum value of a slug, or 0 when it is none of them. */
+export function groupOfSlug(slug: string): number {
+  return RECOMMENDATION_GROUP_SLUGS.indexOf(slug as RecommendationGroupSlug) + 1;
+}
+
+/** The document id of a category's policy recommendations to one stakeholder group. */
+export function recommendationDocId(categoryId: string, group: RecommendationGroupSlug): string {
+  return `recommendation/${categoryId}/${group}`;
+}
+
 /** Roles that may edit drafts (the server checks too; this only shapes the UI). */
 export function canEditDrafts(role: Role): boolean {
   return role === Role.CHAIR || role === Role.RESEARCHER;

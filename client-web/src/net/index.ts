@@ -5,3 +5,4 @@ export * from "./indexeddb-store";
 export * from "./offline-store";
 export * from "./session";
 export * from "./socket";
+export * from "./export-download";

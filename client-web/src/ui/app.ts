@@ -20,6 +20,7 @@ import { errorSentence, roleName } from "./labels";
 import { MeetingBar } from "./meeting-bar";
 import { OverviewView } from "./overview-view";
 import { PresenterView } from "./presenter-view";
+import { RecommendationView } from "./recommendation-view";
 import { type Route, indicatorPath, overviewPath, parseRoute } from "./router";
 import { lastConsultation, loadToken, markProfiled, saveToken, wasProfiled } from "./token-store";
 import type { Answered, RequestKind, View, ViewContext } from "./view";
@@ -312,6 +313,7 @@ export class App {
     this.meetingBar.refresh();
     if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
     else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
+    else if (r.kind === "recommendation") this.setView(new RecommendationView(this.context(), r.categoryId, r.group), focus);
     else if (r.kind === "overview") this.setView(new OverviewView(this.context()), focus);
     const title = this.session?.state.title;
     document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
@@ -423,7 +425,7 @@ export class App {
     (window as unknown as { kenes: unknown }).kenes = {
       status: () => session.status(),
       docText: (docId: string) => session.state.doc(docId).text,
-      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView ? this.view.editorText() : null),
+      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof RecommendationView ? this.view.editorText() : null),
       indicatorStatus: (id: string) => session.state.assessment.indicators.get(id)?.status ?? 1,
       poll: (id: string) => {
         const p = session.state.assessment.polls.get(id);

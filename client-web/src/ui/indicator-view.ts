@@ -3,11 +3,11 @@
 // carets and a list of who is here. Read-only for members and observers.
 import type { TextOp } from "../core";
 import type { Indicator } from "../gen/kenes/v1/framework_pb";
-import { canEditDrafts, indicatorDocId, rangeFromWire } from "../model";
+import { canEditDrafts, indicatorDocId } from "../model";
 import { t } from "../i18n";
-import { participantColor } from "./colors";
 import { h, replaceChildren } from "./dom";
 import { AssessmentPanel } from "./assessment-panel";
+import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { renderPresence } from "./presence-panel";
 import { overviewPath } from "./router";
@@ -134,16 +134,7 @@ export class IndicatorView implements View {
     const others = this.ctx.session.presence();
     const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name };
     this.presenceHost.replaceChildren(renderPresence(others, me, this.docId));
-    this.editor?.showCursors(
-      others
-        .filter((p) => p.docId === this.docId && p.participantId !== this.ctx.me.id)
-        .map((p) => ({
-          key: p.connectionId,
-          name: p.displayName,
-          color: participantColor(p.participantId),
-          selections: p.selections.map(rangeFromWire),
-        })),
-    );
+    this.editor?.showCursors(othersCursors(this.ctx, this.docId));
   }
 
   private pathOf(ind: Indicator): string[] {

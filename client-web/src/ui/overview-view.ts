@@ -2,16 +2,19 @@
 // question -> indicator), progress per category, a filter to core indicators.
 // Each row shows the indicator's status and assignees; open threads are not in
 // the log yet (the row shows them once IndicatorSummary defines them). The
-// chair also sees the board's balance by group and gender.
+// chair also sees the board's balance by group and gender. Under each
+// category, its policy recommendations (one draft per stakeholder group);
+// beside the tree, the Exports panel.
 import type { Category, Indicator } from "../gen/kenes/v1/framework_pb";
-import { type IndicatorSummary, Scope, indicatorDocId } from "../model";
+import { type IndicatorSummary, RECOMMENDATION_GROUP_SLUGS, Scope, indicatorDocId, recommendationDocId } from "../model";
 import { t } from "../i18n";
 import { h } from "./dom";
 import { Role } from "../gen/kenes/v1/protocol_pb";
-import { statusName } from "./labels";
+import { ExportsPanel } from "./exports-panel";
+import { groupName, statusName } from "./labels";
 import { renderPresence } from "./presence-panel";
 import { renderRosterBalance } from "./roster-balance";
-import { indicatorPath } from "./router";
+import { indicatorPath, recommendationPath } from "./router";
 import type { View, ViewContext } from "./view";
 
 export class OverviewView implements View {
@@ -22,8 +25,11 @@ export class OverviewView implements View {
   private askedBalance = false;
   // Documents whose draft the last render showed as started.
   private readonly started = new Set<string>();
+  private readonly openRecommendations = new Set<string>();
+  private readonly exports: ExportsPanel;
 
   constructor(private readonly ctx: ViewContext) {
+    this.exports = new ExportsPanel(ctx);
     this.refresh();
   }
 
@@ -70,7 +76,8 @@ export class OverviewView implements View {
       categories.length === 0 ? h("p", {}, t("overview.empty")) : h("ol", { class: "categories" }, categories.map((c) => this.category(c))),
     );
     const me = { id: this.ctx.me.id, name: this.myName() };
-    this.el.replaceChildren(content, h("aside", { class: "sidebar" }, renderPresence(this.ctx.session.presence(), me, null), this.balance()));
+    this.exports.refresh();
+    this.el.replaceChildren(content, h("aside", { class: "sidebar" }, renderPresence(this.ctx.session.presence(), me, null), this.balance(), this.exports.el));
     if (focusKey) (this.el.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
   }
 
@@ -85,7 +92,7 @@ export class OverviewView implements View {
 
   presenceChanged(): void {
     const aside = this.el.querySelector(".sidebar");
-    if (aside && !aside.contains(document.activeElement)) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null), this.balance() ?? "");
+    if (aside && !aside.contains(document.activeElement)) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null), this.balance() ?? "", this.exports.el);
     // The rows' "people here" counts: redraw, but not on every cursor move.
     this.scheduleRefresh(500);
   }
@@ -174,7 +181,54 @@ export class OverviewView implements View {
               })
               .filter((x) => x !== null),
           ),
+      this.recommendations(c),
     );
+  }
+
+  /** The category's policy recommendations: one draft per stakeholder group. */
+  private recommendations(c: Category): HTMLElement {
+    const st = this.ctx.session.state;
+    const headingId = `rec-${c.id}-title`;
+    const details = h(
+      "details",
+      { class: "theme recommendations", open: this.openRecommendations.has(c.id) },
+      h(
+        "summary",
+        { "data-focus-key": `rec-${c.id}` },
+        h("span", { class: "theme-title", id: headingId }, t("recommendation.section")),
+        h("span", { class: "muted count" }, t("recommendation.sectionHint")),
+      ),
+      h(
+        "ul",
+        { class: "indicators", "aria-labelledby": headingId },
+        RECOMMENDATION_GROUP_SLUGS.map((slug, i) => {
+          const docId = recommendationDocId(c.id, slug);
+          const started = st.hasDoc(docId) && st.doc(docId).length > 0;
+          if (started) this.started.add(docId);
+          const here = this.ctx.session.presence().filter((p) => p.docId === docId).length;
+          return h(
+            "li",
+            { class: "indicator-row" },
+            h(
+              "a",
+              { href: recommendationPath(this.ctx.consultationId, c.id, slug), class: "indicator-link", "data-focus-key": `rec-${c.id}-${slug}`, "data-recommendation": docId },
+              groupName(i + 1),
+            ),
+            h(
+              "span",
+              { class: "ind-meta" },
+              h("span", { class: started ? "draft-state started" : "draft-state" }, started ? t("overview.started") : t("overview.notStarted")),
+              here > 0 ? h("span", { class: "here-dot", title: t("presence.title") }, `● ${here}`) : null,
+            ),
+          );
+        }),
+      ),
+    );
+    details.addEventListener("toggle", () => {
+      if (details.open) this.openRecommendations.add(c.id);
+      else this.openRecommendations.delete(c.id);
+    });
+    return details;
   }
 
   private indicatorRow(s: IndicatorSummary): HTMLElement {

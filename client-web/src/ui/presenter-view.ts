@@ -4,9 +4,9 @@
 // are visible. It follows the chair's spotlight by itself.
 import type { TextOp } from "../core";
 import { t } from "../i18n";
-import { indicatorDocId, rangeFromWire } from "../model";
-import { participantColor } from "./colors";
+import { indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
+import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { renderPollResults } from "./poll-chart";
 import type { View, ViewContext } from "./view";
@@ -62,13 +62,8 @@ export class PresenterView implements View {
 
   presenceChanged(): void {
     if (!this.editor || !this.shownIndicator) return;
-    const docId = indicatorDocId(this.shownIndicator);
-    this.editor.showCursors(
-      this.ctx.session
-        .presence()
-        .filter((p) => p.docId === docId)
-        .map((p) => ({ key: p.connectionId, name: p.displayName, color: participantColor(p.participantId), selections: p.selections.map(rangeFromWire) })),
-    );
+    // The projector's own tab sets no caret; the chair's other tabs count.
+    this.editor.showCursors(othersCursors(this.ctx, indicatorDocId(this.shownIndicator), true));
   }
 
   textFolded(docId: string, op: TextOp): void {

@@ -7,12 +7,14 @@
 //      offline edits also survive closing the tab (IndexedDB) and are sent
 //      when the tab is opened again;
 //   4. a board member (and an observer) cannot type into the draft;
+//   4b. the chair and the researcher write a recommendation draft together, a
+//      member reads it; the chair downloads the HTML report (real server);
 //   5. the server is killed and started again on the same folder; both pages
 //      reconnect, nothing acknowledged is lost, and edits made meanwhile land.
 // Screenshots of the overview and the indicator view go to test-artifacts/.
 // The steps share one server and one browser and run in order.
 
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -223,6 +225,89 @@ describe("two people edit one draft in real browsers", () => {
     }
     expect(checked, "at least one read-only role was checked").toBeGreaterThan(0);
     expect(await serverText()).toBe(before);
+  });
+
+  it("the chair and the researcher write a category's recommendations to civil society together; a member reads them", async () => {
+    const recDoc = "recommendation/R/civil-society";
+    // The researcher finds it on the overview: category R, "Policy recommendations", Civil society.
+    await researcher.goto(new URL(indicatorPath.split("/i/")[0]!, server.links.researcher!).toString());
+    await researcher.waitForSelector(".categories");
+    await researcher.locator("#cat-R").locator("xpath=..").locator("details.recommendations summary").click();
+    const link = researcher.locator(`[data-recommendation="${recDoc}"]`);
+    expect(await link.textContent()).toBe("Civil society");
+    const recPath = (await link.getAttribute("href"))!;
+    await link.click();
+    await researcher.waitForSelector(".cm-content");
+    await chair.goto(new URL(recPath, server.links.chair!).toString());
+    await chair.waitForSelector(".cm-content");
+    for (const page of [chair, researcher]) {
+      await page.click(".cm-content");
+      await page.keyboard.press("Control+End");
+    }
+    await researcher.keyboard.type("Publish court decisions online. ", { delay: 10 });
+    await expect.poll(() => editorText(chair), { timeout: 15_000 }).toContain("Publish court decisions online.");
+    await chair.keyboard.press("Control+End");
+    await chair.keyboard.type("Train judges in digital rights.", { delay: 10 });
+    await expect.poll(() => editorText(researcher), { timeout: 15_000 }).toContain("Train judges in digital rights.");
+    // The chair's caret is labelled in the researcher's editor, as on an indicator.
+    await expect.poll(() => researcher.locator(".kenes-remote-caret").count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await status(chair)).unsentEdits + (await status(researcher)).unsentEdits, { timeout: 15_000 }).toBe(0);
+    const onServer = await readServerDoc(server.port, tokenOf(server.links.chair!), recDoc);
+    expect(await editorText(chair)).toBe(onServer);
+    expect(await editorText(researcher)).toBe(onServer);
+    expect(onServer).toContain("Publish court decisions online.");
+    expect(await accessibilityViolations(researcher), "the recommendation view passes axe's checks").toEqual([]);
+
+    const memberLink = server.links.member;
+    if (memberLink) {
+      const ctx = await browser.newContext();
+      const member = await newPage(ctx, "member");
+      await joinThroughLink(member, memberLink, { group: "6" });
+      await member.goto(new URL(recPath, memberLink).toString());
+      await member.waitForSelector(".cm-content");
+      await expect.poll(() => editorText(member), { timeout: 15_000 }).toBe(onServer);
+      expect(await member.locator("#read-only-note").isVisible()).toBe(true);
+      await ctx.close();
+    }
+    // Back to the indicator for the rest of the story.
+    for (const [page, l] of [[chair, server.links.chair!], [researcher, server.links.researcher!]] as const) {
+      await page.goto(new URL(indicatorPath, l).toString());
+      await page.waitForSelector(".cm-content");
+    }
+  });
+
+  it.skipIf(process.env.KENES_E2E_SERVER === "fake")("the chair downloads the HTML report: it holds the draft and names its log head", async () => {
+    await chair.goto(new URL(indicatorPath.split("/i/")[0]!, server.links.chair!).toString());
+    await chair.waitForSelector(".exports");
+    const [download] = await Promise.all([chair.waitForEvent("download"), chair.click('[data-export="report.html"]')]);
+    const file = await download.path();
+    const html = readFileSync(file!, "utf8");
+    const said = (await chair.locator("#export-status").textContent()) ?? "";
+    const head = /(\d+:[0-9a-f]{64})/.exec(said)?.[1];
+    expect(head, `the status line names the log head: ${said}`).toBeTruthy();
+    expect(download.suggestedFilename()).toMatch(/-seq\d+-report\.html$/);
+    expect(html).toContain(head!);
+    // Typed alone (the first rounds interleave two typists' characters).
+    expect(html).toContain("Kept in IndexedDB.");
+    expect(html).toContain("Publish court decisions online.");
+    // DOCX: the file, or the server's sentence saying pandoc is missing.
+    // Each side settles (never an unhandled rejection when the other wins).
+    const docx = await Promise.race([
+      chair
+        .waitForEvent("download", { timeout: 20_000 })
+        .then(() => "downloaded")
+        .catch(() => "timeout"),
+      chair
+        .click('[data-export="report.docx"]')
+        .then(() => chair.waitForFunction(() => document.querySelector("#export-status")?.classList.contains("error"), null, { timeout: 20_000 }))
+        .then(() => "refused")
+        .catch(() => "timeout"),
+    ]);
+    expect(docx, "DOCX either downloads or is refused with a reason").not.toBe("timeout");
+    if (docx === "refused") expect(await chair.locator("#export-status").textContent()).toContain("pandoc");
+    expect(await accessibilityViolations(chair), "the overview with the Exports panel passes axe's checks").toEqual([]);
+    await chair.goto(new URL(indicatorPath, server.links.chair!).toString());
+    await chair.waitForSelector(".cm-content");
   });
 
   it("keyboard only: Tab reaches an indicator, with a visible focus, and Enter opens it; the language switch works", async () => {

@@ -250,6 +250,16 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
       async () => (await presenter.locator(".present-editor .cm-content").textContent()) ?? "",
       15_000,
     );
+    // Live cursors: the chair's caret in the draft shows on the projector, labelled.
+    await chair.click(".cm-content");
+    await chair.keyboard.press("Control+Home");
+    await eventually(
+      "the presenter shows the chair's caret",
+      async () => (await presenter.locator(".present-editor .kenes-remote-caret").count()) > 0,
+      async () => (await presenter.locator(".present-editor").innerHTML()).slice(0, 500),
+      15_000,
+    );
+    expect(await presenter.locator(".present-editor .kenes-remote-label").first().textContent()).toBeTruthy();
     expect(await accessibilityViolations(presenter), "the presenter view passes axe").toEqual([]);
     await presenter.screenshot({ path: join(ARTIFACTS, "e2e-poll-presenter.png") });
     await presenter.context().close();

@@ -1,0 +1,102 @@
+// A category's policy recommendations to one stakeholder group
+// (/c/<consultation>/r/<category>/<group slug>): a draft like an indicator's,
+// in the same editor with the same carets, presence and read-only rule; the
+// report reads it by recommendationDocId().
+import type { TextOp } from "../core";
+import { t } from "../i18n";
+import { canEditDrafts, groupOfSlug, recommendationDocId, type RecommendationGroupSlug } from "../model";
+import { h, replaceChildren } from "./dom";
+import { othersCursors } from "./draft-cursors";
+import { EditorBinding } from "./editor-binding";
+import { groupName } from "./labels";
+import { renderPresence } from "./presence-panel";
+import { overviewPath } from "./router";
+import type { View, ViewContext } from "./view";
+
+export class RecommendationView implements View {
+  readonly el = h("div", { class: "page layout recommendation" });
+  /** Empty when the address names no known category and group. */
+  readonly docId: string;
+  private editor: EditorBinding | null = null;
+  private readonly header = h("div", { class: "indicator-header" });
+  private readonly editorHost = h("div", { class: "editor", id: "draft-editor" });
+  private readonly editorSection = h("section", { class: "draft", "aria-labelledby": "draft-title" });
+  private readonly presenceHost = h("div", {});
+
+  constructor(
+    private readonly ctx: ViewContext,
+    readonly categoryId: string,
+    readonly group: string,
+  ) {
+    this.docId = groupOfSlug(group) ? recommendationDocId(categoryId, group as RecommendationGroupSlug) : "";
+    this.el.append(h("div", { class: "content" }, this.header, this.editorSection), h("aside", { class: "sidebar" }, this.presenceHost));
+    this.refresh();
+  }
+
+  refresh(): void {
+    const st = this.ctx.session.state;
+    const category = st.framework?.categories.find((c) => c.id === this.categoryId);
+    const back = h("a", { href: overviewPath(this.ctx.consultationId), class: "back" }, "← ", t("indicator.back"));
+    const found = !!category && this.docId !== "";
+    replaceChildren(
+      this.header,
+      h("nav", { "aria-label": t("indicator.back") }, back),
+      category ? h("p", { class: "crumbs muted" }, `${category.id} ${category.title}`) : null,
+      h(
+        "h1",
+        { id: "page-title", tabindex: "-1" },
+        found
+          ? t("recommendation.title", { category: this.categoryId, group: groupName(groupOfSlug(this.group)) })
+          : st.framework
+            ? t("recommendation.notFound")
+            : t("indicator.loading"),
+      ),
+    );
+    this.editorSection.hidden = !found;
+    if (!found) return;
+    const editable = canEditDrafts(this.ctx.me.role);
+    replaceChildren(
+      this.editorSection,
+      h("h2", { id: "draft-title", class: "panel-title" }, t("recommendation.draft")),
+      editable ? null : h("p", { class: "note", id: "read-only-note" }, t("recommendation.readOnly")),
+      this.editorHost,
+    );
+    const label = t("recommendation.editorLabel", { category: this.categoryId, group: groupName(groupOfSlug(this.group)) });
+    const placeholder = editable ? t("recommendation.emptyEditable") : t("indicator.emptyReadOnly");
+    if (!this.editor) {
+      this.editor = new EditorBinding({ parent: this.editorHost, session: this.ctx.session, docId: this.docId, editable, label, placeholder });
+      this.ctx.session.setPresence(this.docId, [], false);
+    } else {
+      this.editor.setLabels(label, placeholder);
+    }
+    this.presenceChanged();
+  }
+
+  presenceChanged(): void {
+    if (!this.docId) return;
+    const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name };
+    this.presenceHost.replaceChildren(renderPresence(this.ctx.session.presence(), me, this.docId));
+    this.editor?.showCursors(othersCursors(this.ctx, this.docId));
+  }
+
+  textFolded(docId: string, op: TextOp): void {
+    if (docId === this.docId) this.editor?.applyRemote(op);
+  }
+
+  docReset(docId: string): void {
+    if (docId === this.docId) this.editor?.resync();
+  }
+
+  focus(): void {
+    (this.el.querySelector("#page-title") as HTMLElement | null)?.focus();
+  }
+
+  editorText(): string | null {
+    return this.editor?.text() ?? null;
+  }
+
+  destroy(): void {
+    this.editor?.destroy();
+    this.editor = null;
+  }
+}
