@@ -513,7 +513,10 @@ int run_soak(const SoakOptions& o) {
     });
     ++polls;
   }
-  std::this_thread::sleep_until(window_end);
+  // A failed run stops early: a 30-minute soak need not finish typing once
+  // its verdict is known.
+  while (Clock::now() < window_end && errors.total == 0 && poll_failure.empty())
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   typing = false;
 
   // Quiescence, then the texts compared (as `room` does).
