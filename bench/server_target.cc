@@ -235,21 +235,27 @@ std::unique_ptr<ServerTarget> ServerTarget::start(const TargetOptions& o, std::s
   return t;
 }
 
-ServerTarget::~ServerTarget() {
-  if (pid_ > 0) {
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    bool gone = false;
-    for (int i = 0; i < 2000 && !gone; ++i) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) gone = true;
-      else std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    if (!gone) {
-      std::fprintf(stderr, "kenes-server pid %d did not stop in 20 s; killing it\n", static_cast<int>(pid_));
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, &status, 0);
-    }
+int ServerTarget::stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  bool gone = false;
+  for (int i = 0; i < 2000 && !gone; ++i) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) gone = true;
+    else std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  if (!gone) {
+    std::fprintf(stderr, "kenes-server pid %d did not stop in 20 s; killing it\n", static_cast<int>(pid_));
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, &status, 0);
+  }
+  pid_ = 0;
+  if (!gone) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+ServerTarget::~ServerTarget() {
+  stop();
   if (!dir_.empty()) {
     if (keep_log_) {
       std::fprintf(stderr, "kept the spawned server's folder: %s\n", dir_.c_str());

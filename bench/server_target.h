@@ -79,6 +79,16 @@ class ServerTarget {
   // VmRSS of the spawned server in bytes (0 if not spawned or unreadable).
   uint64_t rss_bytes() const;
 
+  // The spawned server's data folder (its log is in <data_dir>/log); empty
+  // with --url. The folder stays until the ServerTarget is destroyed.
+  std::string data_dir() const { return dir_.empty() ? std::string() : dir_ + "/data"; }
+
+  // Stops a spawned server gracefully: SIGTERM, then waits up to 20 s.
+  // Returns its exit status (0 = a clean shutdown), or -1 if it had to be
+  // killed or was not spawned. The data folder is kept for inspection until
+  // destruction.
+  int stop();
+
  private:
   ServerTarget() = default;
   std::string host_ = "127.0.0.1";

@@ -15,5 +15,6 @@ int room_main(int argc, char** argv);
 int saturate_main(int argc, char** argv);
 int idle_main(int argc, char** argv);
 int poll_main(int argc, char** argv);
+int soak_main(int argc, char** argv);
 
 }  // namespace kenes::bench
