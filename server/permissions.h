@@ -51,6 +51,27 @@ inline bool may_set_indicator_status(kenes::v1::Role role, kenes::v1::IndicatorS
 // The balance of the roster by group and gender: the chair's overview.
 inline bool may_see_roster_balance(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
 
+// Threads (issue 6). Commenting covers starting a thread, replying,
+// suggesting, re-attaching and reacting: the chair, researchers and members;
+// observers read, unless the chair let them comment (ObserverCommentingSet).
+inline bool may_comment(kenes::v1::Role role, bool observers_may_comment) {
+  if (role == kenes::v1::ROLE_OBSERVER) return observers_may_comment;
+  return role == kenes::v1::ROLE_CHAIR || role == kenes::v1::ROLE_RESEARCHER || role == kenes::v1::ROLE_MEMBER;
+}
+
+// Accepting or rejecting a suggestion changes (or settles) a draft: those who
+// may edit drafts.
+inline bool may_decide_suggestions(kenes::v1::Role role) { return may_edit_documents(role); }
+
+// Hiding anyone's comment, with a logged reason: moderation is the chair's.
+inline bool may_hide_comments(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
+
+// Resolving or reopening a thread: the chair, a researcher, or whoever
+// started it.
+inline bool may_resolve_thread(kenes::v1::Role role, bool is_thread_creator) {
+  return role == kenes::v1::ROLE_CHAIR || role == kenes::v1::ROLE_RESEARCHER || is_thread_creator;
+}
+
 // Document ids: 1..128 bytes of [A-Za-z0-9._/-], e.g. "indicator/R.1.1". Kept
 // narrow so ids are safe in URLs, logs and snapshot names.
 inline bool valid_document_id(std::string_view id) {

@@ -161,6 +161,10 @@ export const en = {
   "error.35": "The poll's settings are not valid.",
   "error.36": "Your role cannot move the indicator to that status.",
   "error.37": "The meeting is not in a state that allows this.",
+  "error.50": "The thread or comment is not in a state that allows this.",
+  "error.51": "This suggestion was already accepted or rejected, or its text is gone.",
+  "error.52": "The suggested passage changed since the suggestion was made; confirm to apply it anyway.",
+  "error.53": "That point is outside the document's history.",
 
   "status.title": "Status",
   "status.1": "Not started",
