@@ -32,6 +32,8 @@ constexpr Workload kWorkloads[] = {
     {"poll", kenes::bench::poll_main, "V voters vote within a second in a live anonymous poll: latency to every client's result"},
     {"soak", kenes::bench::soak_main,
      "C clients typing and voting for S seconds: RSS slope, errors, latency per minute, tallies, log verify"},
+    {"threads", kenes::bench::threads_main,
+     "trace ops/s with and without 2,000 anchored threads; a late participant's catch-up time"},
 };
 
 void usage(std::FILE* out) {

@@ -16,5 +16,6 @@ int saturate_main(int argc, char** argv);
 int idle_main(int argc, char** argv);
 int poll_main(int argc, char** argv);
 int soak_main(int argc, char** argv);
+int threads_main(int argc, char** argv);
 
 }  // namespace kenes::bench
