@@ -42,6 +42,7 @@
 #include <string>
 #include <vector>
 
+#include "demo.h"
 #include "editing_trace.h"
 #include "engine/text_op.h"
 #include "engine/utf8.h"
@@ -125,6 +126,37 @@ std::vector<std::string> slices_of(const std::string& text, int n, uint64_t len)
   return out;
 }
 
+constexpr char kConsultation[] = "threads";
+
+// The shipped sample framework has 9 indicators; this one has as many as
+// asked for, in the ROAM-X shape (category > theme > question > indicator),
+// so that threads spread over 100 indicators as the issue's workload says.
+kenes::v1::Framework bench_framework(int indicators) {
+  kenes::v1::Framework f;
+  f.set_edition("Threads bench framework");
+  const char* categories[] = {"R", "O", "A", "M", "X"};
+  int made = 0;
+  for (int c = 0; made < indicators; ++c) {
+    auto* cat = f.add_categories();
+    cat->set_id(categories[c % 5] + std::string(c >= 5 ? std::to_string(c / 5) : ""));
+    cat->set_title("Category " + cat->id());
+    for (int t = 1; t <= 4 && made < indicators; ++t) {
+      auto* theme = cat->add_themes();
+      theme->set_id(cat->id() + "." + std::to_string(t));
+      theme->set_title("Theme " + theme->id());
+      auto* q = theme->add_questions();
+      q->set_id(theme->id() + ".Q");
+      q->set_title("Question " + q->id());
+      for (int i = 1; i <= 5 && made < indicators; ++i, ++made) {
+        auto* ind = q->add_indicators();
+        ind->set_id(theme->id() + "." + std::to_string(i));
+        ind->set_title("Indicator " + ind->id());
+      }
+    }
+  }
+  return f;
+}
+
 engine::TextOp op_from_patch(const trace::Patch& p) {
   engine::TextOp op;
   op.retain(p.pos).del(p.del).insert(p.ins);
@@ -134,7 +166,10 @@ engine::TextOp op_from_patch(const trace::Patch& p) {
 RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool with_threads, uint64_t seed) {
   RunResult res;
   std::string err;
-  auto target = ServerTarget::start(o.target, &err);
+  auto target = ServerTarget::start(o.target, &err, [&](storage::Log& log) {
+    return server::append_consultation_created(log, kConsultation, "Threads bench", bench_framework(o.indicators),
+                                               "bench");
+  });
   if (!target) {
     res.error = err;
     return res;
@@ -157,7 +192,7 @@ RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool w
     co.auto_reconnect = false;
     co.client_id = "threads-bench-" + std::to_string(i);
     auto role = i < 2 ? kenes::v1::ROLE_RESEARCHER : kenes::v1::ROLE_MEMBER;
-    co.token = target->token(role, "p-" + std::to_string(i));
+    co.token = target->token(role, "p-" + std::to_string(i), kConsultation);
     auto c = std::make_shared<client::KenesClient>(fleet->threads.io(i), co);
     Fleet* f = fleet.get();
     c->on_live = [f] { ++f->live; };
@@ -348,7 +383,7 @@ RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool w
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
-    co.token = target->token(kenes::v1::ROLE_MEMBER, "p-late");
+    co.token = target->token(kenes::v1::ROLE_MEMBER, "p-late", kConsultation);
     co.client_id = "threads-bench-late";
     co.auto_reconnect = true;
     co.reconnect_min = std::chrono::milliseconds(1);
