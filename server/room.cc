@@ -43,7 +43,8 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, Roo
       options_(options),
       state_(std::move(state)),
       durable_seq_(head.seq),
-      last_hash_(std::move(head.hash)) {
+      last_hash_(std::move(head.hash)),
+      history_(std::make_shared<DocumentHistory>(log, consultation_id_, head.seq)) {
   if (last_hash_.empty()) last_hash_.assign(32, '\0');
 }
 
@@ -387,6 +388,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
   ++records_since_snapshot_;
 
   std::string record = record_bytes(pending->payload, seq, prev_hash);
+  note_history(pending->payload, seq);
   if (pending->is_text_edit) {
     state_.note_sequenced(seq);
     state_.mark_changed(pending->doc_id);

@@ -197,6 +197,8 @@ void WebSocketSession<Stream>::handle_message(const kenes::v1::ClientMessage& ms
     default:
       // Indicators, polls, meetings (issue 7): kinds 30-59, all to one door.
       if (msg.kind_case() >= 30 && msg.kind_case() <= 59) return room_->assessment_request(connection_id_, msg);
+      // Document history (issue 6): kinds 80-82.
+      if (msg.kind_case() >= 80 && msg.kind_case() <= 82) return room_->history_request(connection_id_, msg);
       return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind", rid);
   }
 }
