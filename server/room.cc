@@ -43,7 +43,8 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, Roo
       options_(options),
       state_(std::move(state)),
       durable_seq_(head.seq),
-      last_hash_(std::move(head.hash)) {
+      last_hash_(std::move(head.hash)),
+      history_(std::make_shared<DocumentHistory>(log, consultation_id_, head.seq)) {
   if (last_hash_.empty()) last_hash_.assign(32, '\0');
 }
 
@@ -388,6 +389,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
   ++records_since_snapshot_;
 
   std::string record = record_bytes(pending->payload, seq, prev_hash);
+  note_history(pending->payload, seq);
   if (pending->folded_early) {
     if (seq != pending->expected_seq) {
       // Something else appended to this consultation's log: the anchors in

@@ -31,6 +31,7 @@
 
 #include "connection.h"
 #include "consultation_state.h"
+#include "document_history.h"
 #include "kenes/v1/protocol.pb.h"
 #include "storage/log.h"
 #include "token.h"
@@ -46,6 +47,9 @@ struct RoomOptions {
   // voters within a second) costs one update per interval to every member
   // instead of one per ballot. An isolated ballot's update leaves at once.
   std::chrono::milliseconds poll_update_interval{20};
+  // Where history reads (replays of a document's log) run: off the room's
+  // strand and the I/O threads. Empty: on the io_context (room tests).
+  std::function<void(std::function<void()>)> run_history;
 };
 
 inline std::string hash_string(const storage::Hash& h) {
@@ -81,6 +85,9 @@ class Room : public std::enable_shared_from_this<Room> {
   // Threads, comments, suggestions, reads and visits: ClientMessage kinds
   // 60-76 (room_discussion.cc).
   void discussion_request(std::string connection_id, kenes::v1::ClientMessage msg);
+  // GetDocumentAt / GetDocumentDiff / GetDocumentBlame, ClientMessage kinds
+  // 80-82 (room_history.cc).
+  void history_request(std::string connection_id, kenes::v1::ClientMessage msg);
 
   // Stops taking changes, waits for appends in flight, writes snapshots,
   // closes every connection with 1001, then calls `done` (on the strand).
@@ -200,6 +207,11 @@ class Room : public std::enable_shared_from_this<Room> {
   // The bytes to send for the record at `seq`: the record itself, or with its
   // comment body and mentions left out (DiscussionState::redacted).
   std::string outgoing_record(uint64_t seq, std::string record_bytes) const;
+  // History (room_history.cc): checks on the strand, the reading elsewhere.
+  void do_history_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
+  // Every durable record passes here so that the history index learns its
+  // text edits, whichever path made them.
+  void note_history(const std::string& payload, uint64_t seq);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   storage::Log& log_;
@@ -235,6 +247,9 @@ class Room : public std::enable_shared_from_this<Room> {
   // start/end is: requests that depend on them wait for the record.
   std::set<std::string> poll_changes_in_flight_;
   bool meeting_change_in_flight_ = false;
+
+  // History (room_history.cc).
+  std::shared_ptr<DocumentHistory> history_;
 };
 
 }  // namespace kenes::server

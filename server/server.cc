@@ -125,6 +125,12 @@ std::string Server::open() {
   if (!consultations.ok()) return consultations.status().message();
   room_options_.snapshot_every_records = o.snapshot_every_records;
   room_options_.max_message_bytes = o.max_message_bytes;
+  // One thread: a history read is a replay on one core, and the cores belong
+  // to the I/O threads first; requests queue rather than compete.
+  history_pool_ = std::make_unique<boost::asio::thread_pool>(1);
+  room_options_.run_history = [pool = history_pool_.get()](std::function<void()> work) {
+    boost::asio::post(*pool, std::move(work));
+  };
   // A catch-up batch must never fill a connection's queue by itself.
   room_options_.catch_up_batch_bytes = std::min<size_t>(256 << 10, o.max_outbound_queue_bytes / 4);
   for (const auto& id : consultations.value()) {

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -77,6 +78,9 @@ class Server {
   std::mutex create_mutex_;
   std::atomic<bool> stop_requested_{false};
   std::unique_ptr<boost::asio::steady_timer> storage_timer_;
+  // Document history reads (replays of the log) run here, never on a room's
+  // strand or an I/O thread. Declared after log_: destroyed (joined) first.
+  std::unique_ptr<boost::asio::thread_pool> history_pool_;
 };
 
 }  // namespace kenes::server

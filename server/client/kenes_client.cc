@@ -516,4 +516,28 @@ uint64_t KenesClient::get_roster_balance() {
   return send_request(std::move(m));
 }
 
+uint64_t KenesClient::get_document_at(const std::string& doc_id, const kenes::v1::HistoryPoint& at) {
+  kenes::v1::ClientMessage m;
+  m.mutable_get_document_at()->set_doc_id(doc_id);
+  *m.mutable_get_document_at()->mutable_at() = at;
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::get_document_diff(const std::string& doc_id, const kenes::v1::HistoryPoint& from,
+                                        const std::optional<kenes::v1::HistoryPoint>& to) {
+  kenes::v1::ClientMessage m;
+  auto* d = m.mutable_get_document_diff();
+  d->set_doc_id(doc_id);
+  *d->mutable_from() = from;
+  if (to) *d->mutable_to() = *to;
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::get_document_blame(const std::string& doc_id, const std::optional<kenes::v1::HistoryPoint>& at) {
+  kenes::v1::ClientMessage m;
+  m.mutable_get_document_blame()->set_doc_id(doc_id);
+  if (at) *m.mutable_get_document_blame()->mutable_at() = *at;
+  return send_request(std::move(m));
+}
+
 }  // namespace kenes::client

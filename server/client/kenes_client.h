@@ -98,6 +98,13 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   uint64_t join_meeting(const std::string& meeting_id);
   uint64_t leave_meeting(const std::string& meeting_id);
   uint64_t get_roster_balance();
+  // Document history (issue 6). The answer is a ServerMessage carrying
+  // document_at / document_diff / document_blame and the request_id (see
+  // on_message), or an Error. An unset `to` / `at` means the current version.
+  uint64_t get_document_at(const std::string& doc_id, const kenes::v1::HistoryPoint& at);
+  uint64_t get_document_diff(const std::string& doc_id, const kenes::v1::HistoryPoint& from,
+                             const std::optional<kenes::v1::HistoryPoint>& to = std::nullopt);
+  uint64_t get_document_blame(const std::string& doc_id, const std::optional<kenes::v1::HistoryPoint>& at = std::nullopt);
 
   // Threads and suggestions (proto/README.md, "Threads, suggestions and
   // history"), answered like the requests above. A range is given at

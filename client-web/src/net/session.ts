@@ -92,6 +92,19 @@ export interface SessionOptions {
 
 type Phase = "closed" | "hello" | "catchup" | "live";
 
+/** The answer to a history request (issue 6): the server message's kind. */
+export type HistoryAnswer = Extract<ServerMessage["kind"], { case: "documentAt" | "documentDiff" | "documentBlame" }>;
+
+/** A history request the server refused, or that no connection carried. */
+export class HistoryRefusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly serverMessage: string,
+  ) {
+    super(serverMessage || `error ${code}`);
+  }
+}
+
 /** Until Welcome says otherwise (kenes-server's default is 1 MiB). */
 const DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -112,6 +125,8 @@ export class Session {
   private nextRequestId = 1;
   /** Ids of request()s not yet answered. */
   private readonly requests = new Set<number>();
+  /** History requests (askHistory) waiting for their answer. */
+  private readonly historyWaiters = new Map<number, { resolve: (a: HistoryAnswer) => void; reject: (e: HistoryRefusal) => void }>();
   private chain: Promise<void> = Promise.resolve();
   private readonly dirtyDocs = new Set<string>();
   private clientDirty = false;
@@ -252,6 +267,22 @@ export class Session {
     return id;
   }
 
+  /**
+   * Asks for a document's history (GetDocumentAt / Diff / Blame). Unlike
+   * request() the answer is data, not a record: it resolves with it, or
+   * rejects with a HistoryRefusal (also when not live or the connection
+   * drops before the answer: read-only questions are simply asked again).
+   */
+  askHistory(
+    kind: Extract<MessageInitShape<typeof ClientMessageSchema>["kind"], { case: "getDocumentAt" | "getDocumentDiff" | "getDocumentBlame" }>,
+  ): Promise<HistoryAnswer> {
+    const id = this.nextRequestId;
+    if (this.phase !== "live" || !this.send(kind)) {
+      return Promise.reject(new HistoryRefusal(ErrorCode.NOT_SUBSCRIBED, "not connected"));
+    }
+    return new Promise((resolve, reject) => this.historyWaiters.set(id, { resolve, reject }));
+  }
+
   // ------------------------------------------------------------ connection
 
   private connect(): void {
@@ -295,6 +326,9 @@ export class Session {
     }
     this.socket = null;
     this.requests.clear();
+    const waiting = [...this.historyWaiters.values()];
+    this.historyWaiters.clear();
+    for (const w of waiting) w.reject(new HistoryRefusal(ErrorCode.NOT_SUBSCRIBED, "the connection was lost"));
     this.generation++;
     this.phase = "closed";
     if (this.others.size) {
@@ -383,6 +417,15 @@ export class Session {
         if (change) this.emit((l) => l.folded?.({ kind: "assessment", change }));
         break;
       }
+      case "documentAt":
+      case "documentDiff":
+      case "documentBlame": {
+        const id = toNumber(msg.requestId);
+        const w = this.historyWaiters.get(id);
+        this.historyWaiters.delete(id);
+        w?.resolve(k);
+        break;
+      }
       case "rosterBalance":
         this.state.assessment.rosterBalance = k.value;
         this.emit((l) => l.rosterBalance?.());
@@ -456,6 +499,12 @@ export class Session {
     const aboutSubmit = docId !== "" && clientSeq > 0;
     const action = errorAction(err.code, err.fatal, aboutSubmit);
     const requestId = toNumber(err.requestId) || envelopeRequestId;
+    const historyWaiter = this.historyWaiters.get(requestId);
+    if (!err.fatal && historyWaiter) {
+      this.historyWaiters.delete(requestId);
+      historyWaiter.reject(new HistoryRefusal(err.code, err.message));
+      return;
+    }
     if (!err.fatal && this.requests.delete(requestId)) {
       // An answer to a request(): its view says what went wrong, in place.
       this.emit((l) => l.refused?.(requestId, err.code, err.message));

@@ -9,6 +9,7 @@ import { h, replaceChildren } from "./dom";
 import { AssessmentPanel } from "./assessment-panel";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
+import { HistoryPanel } from "./history-panel";
 import { renderPresence } from "./presence-panel";
 import { overviewPath } from "./router";
 import type { View, ViewContext } from "./view";
@@ -24,6 +25,7 @@ export class IndicatorView implements View {
   private readonly aside = h("aside", { class: "sidebar" });
   private readonly presenceHost = h("div", {});
   private readonly assessment: AssessmentPanel;
+  private readonly history: HistoryPanel;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -31,8 +33,9 @@ export class IndicatorView implements View {
   ) {
     this.docId = indicatorDocId(indicatorId);
     this.assessment = new AssessmentPanel(ctx, indicatorId);
+    this.history = new HistoryPanel(ctx, this.docId);
     this.aside.append(this.presenceHost, this.assessment.el);
-    this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.sources), this.aside);
+    this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.history.el, this.sources), this.aside);
     this.refresh();
   }
 
@@ -50,6 +53,7 @@ export class IndicatorView implements View {
         h("h1", { id: "page-title", tabindex: "-1" }, st.framework ? t("indicator.notFound", { id: this.indicatorId }) : t("indicator.loading")),
       );
       this.editorSection.hidden = true;
+      this.history.el.hidden = true;
       this.assessment.el.hidden = true;
       this.renderPresence();
       return;
@@ -62,6 +66,8 @@ export class IndicatorView implements View {
       ind.core ? h("p", {}, h("span", { class: "badge core" }, t("indicator.core"))) : null,
     );
     this.editorSection.hidden = false;
+    this.history.el.hidden = false;
+    this.history.refresh();
     this.assessment.el.hidden = false;
     this.assessment.refresh();
     replaceChildren(this.editorSection, 
@@ -108,6 +114,7 @@ export class IndicatorView implements View {
   textFolded(docId: string, op: TextOp): void {
     if (docId !== this.docId) return;
     this.editor?.applyRemote(op);
+    this.history.documentChanged();
     // "Changed since validation" and the validation poll's version follow the draft.
     this.assessment.refresh();
   }
@@ -126,6 +133,7 @@ export class IndicatorView implements View {
   }
 
   destroy(): void {
+    this.history.destroy();
     this.editor?.destroy();
     this.editor = null;
   }

@@ -8,6 +8,7 @@ import { canEditDrafts, groupOfSlug, recommendationDocId, type RecommendationGro
 import { h, replaceChildren } from "./dom";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
+import { HistoryPanel } from "./history-panel";
 import { groupName } from "./labels";
 import { renderPresence } from "./presence-panel";
 import { overviewPath } from "./router";
@@ -22,6 +23,7 @@ export class RecommendationView implements View {
   private readonly editorHost = h("div", { class: "editor", id: "draft-editor" });
   private readonly editorSection = h("section", { class: "draft", "aria-labelledby": "draft-title" });
   private readonly presenceHost = h("div", {});
+  private readonly history: HistoryPanel | null;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -29,7 +31,8 @@ export class RecommendationView implements View {
     readonly group: string,
   ) {
     this.docId = groupOfSlug(group) ? recommendationDocId(categoryId, group as RecommendationGroupSlug) : "";
-    this.el.append(h("div", { class: "content" }, this.header, this.editorSection), h("aside", { class: "sidebar" }, this.presenceHost));
+    this.history = this.docId ? new HistoryPanel(ctx, this.docId) : null;
+    this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.history?.el ?? null), h("aside", { class: "sidebar" }, this.presenceHost));
     this.refresh();
   }
 
@@ -53,7 +56,9 @@ export class RecommendationView implements View {
       ),
     );
     this.editorSection.hidden = !found;
+    if (this.history) this.history.el.hidden = !found;
     if (!found) return;
+    this.history?.refresh();
     const editable = canEditDrafts(this.ctx.me.role);
     replaceChildren(
       this.editorSection,
@@ -80,7 +85,9 @@ export class RecommendationView implements View {
   }
 
   textFolded(docId: string, op: TextOp): void {
-    if (docId === this.docId) this.editor?.applyRemote(op);
+    if (docId !== this.docId) return;
+    this.editor?.applyRemote(op);
+    this.history?.documentChanged();
   }
 
   docReset(docId: string): void {
@@ -96,6 +103,7 @@ export class RecommendationView implements View {
   }
 
   destroy(): void {
+    this.history?.destroy();
     this.editor?.destroy();
     this.editor = null;
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, Role } from "../../src/gen/kenes/v1/protocol_pb";
 import { indicatorDocId } from "../../src/model";
-import { MemoryDatabase, MemoryOfflineStore, Session, type SessionStatus } from "../../src/net";
+import { HistoryRefusal, MemoryDatabase, MemoryOfflineStore, Session, type SessionStatus } from "../../src/net";
 import { FakeServer, ManualTimers, settle } from "../support/fake-server";
 
 const DOC = indicatorDocId("R.1.1");
@@ -340,5 +340,40 @@ describe("Session: indicator, poll and meeting requests", () => {
     sock.drop();
     await settle();
     expect(session.request({ case: "joinMeeting", value: { meetingId: "meeting-1" } })).toBe(0);
+  });
+});
+
+describe("Session: history questions", () => {
+  it("resolves with the answer of its own request id, rejects with the server's refusal, and on a lost connection", async () => {
+    const server = new FakeServer();
+    const { session, problems } = await openSession(server);
+    const sock = server.open()[0]!;
+
+    const at = session.askHistory({ case: "getDocumentAt", value: { docId: DOC, at: { at: { case: "version", value: 2n } } } });
+    const sentAt = sock.received.find((m) => m.kind.case === "getDocumentAt")!;
+    const blame = session.askHistory({ case: "getDocumentBlame", value: { docId: DOC } });
+    const sentBlame = sock.received.find((m) => m.kind.case === "getDocumentBlame")!;
+    // Answered out of order: each promise hears its own.
+    sock.push({ requestId: sentBlame.requestId, kind: { case: "documentBlame", value: { docId: DOC, text: "ab", runs: [{ length: 2n, authors: ["p-1"] }] } } });
+    sock.push({ requestId: sentAt.requestId, kind: { case: "documentAt", value: { docId: DOC, version: 2n, text: "hi", latestVersion: 5n } } });
+    const a = await at;
+    expect(a.case === "documentAt" && a.value.text).toBe("hi");
+    const b = await blame;
+    expect(b.case === "documentBlame" && b.value.runs.length).toBe(1);
+
+    const beyond = session.askHistory({ case: "getDocumentAt", value: { docId: DOC, at: { at: { case: "version", value: 99n } } } });
+    const sentBeyond = sock.received.filter((m) => m.kind.case === "getDocumentAt").at(-1)!;
+    sock.push({
+      requestId: sentBeyond.requestId,
+      kind: { case: "error", value: { code: ErrorCode.HISTORY_POINT, message: "version 99 is beyond", requestId: sentBeyond.requestId } },
+    });
+    await expect(beyond).rejects.toMatchObject({ code: ErrorCode.HISTORY_POINT, serverMessage: "version 99 is beyond" });
+    expect(problems).toEqual([]);
+
+    const lost = session.askHistory({ case: "getDocumentDiff", value: { docId: DOC, from: { at: { case: "version", value: 0n } } } });
+    sock.drop();
+    await expect(lost).rejects.toBeInstanceOf(HistoryRefusal);
+    await settle();
+    await expect(session.askHistory({ case: "getDocumentBlame", value: { docId: DOC } })).rejects.toMatchObject({ code: ErrorCode.NOT_SUBSCRIBED });
   });
 });

@@ -1,0 +1,79 @@
+// Document history requests (issue 6): the room checks who asks and turns
+// meeting ids into seqs on its strand, then hands the reading — possibly a
+// replay of a long log — to the history pool, which answers the connection
+// directly. The strand never waits for the log here.
+
+#include <boost/asio/post.hpp>
+
+#include "metrics.h"
+#include "room.h"
+#include "wire_frames.h"
+
+namespace kenes::server {
+
+namespace asio = boost::asio;
+
+void Room::history_request(std::string connection_id, kenes::v1::ClientMessage msg) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), msg = std::move(msg)] {
+    self->do_history_request(connection_id, msg);
+  });
+}
+
+void Room::note_history(const std::string& payload, uint64_t seq) {
+  kenes::v1::LogRecord rec;
+  if (!rec.ParseFromString(payload) || !rec.has_text_edit()) return;
+  rec.set_seq(seq);
+  history_->note_edit(rec);
+}
+
+void Room::do_history_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg) {
+  Member* m = member(connection_id);
+  if (!m) return;
+  const uint64_t rid = msg.request_id();
+  if (m->state == MemberState::kAdmitting) {
+    return send_error(m, rid, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
+  }
+  // Every role reads every document of its own consultation (PRODUCT.md), so
+  // there is no role check: a member of this room may ask.
+  std::vector<const kenes::v1::HistoryPoint*> points;
+  switch (msg.kind_case()) {
+    case kenes::v1::ClientMessage::kGetDocumentAt:
+      points.push_back(&msg.get_document_at().at());
+      break;
+    case kenes::v1::ClientMessage::kGetDocumentDiff:
+      points.push_back(&msg.get_document_diff().from());
+      points.push_back(&msg.get_document_diff().to());
+      break;
+    case kenes::v1::ClientMessage::kGetDocumentBlame:
+      points.push_back(&msg.get_document_blame().at());
+      break;
+    default:
+      return send_error(m, rid, kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind");
+  }
+  // Meetings are folded here (AssessmentState), not in the history index:
+  // "when meeting M started" becomes the seq of its MeetingStarted record.
+  DocumentHistory::MeetingSeqs meetings;
+  for (const auto* p : points) {
+    if (p->at_case() != kenes::v1::HistoryPoint::kMeetingStarted) continue;
+    const MeetingState* meeting = state_.assessment().meeting(p->meeting_started());
+    if (!meeting) return send_error(m, rid, kenes::v1::ERROR_CODE_NOT_FOUND, "no meeting " + p->meeting_started());
+    meetings[meeting->id] = meeting->started_seq;
+  }
+  flush_outbox();  // the answer may reflect records still waiting there
+  auto work = [history = history_, conn = m->conn, msg, meetings = std::move(meetings), rid] {
+    kenes::v1::ServerMessage out;
+    if (auto err = history->answer(msg, meetings, &out)) {
+      metrics().count_error(err->code);
+      conn->send(error_frame(err->code, err->message, rid, false));
+      return;
+    }
+    conn->send(encode_frame(out));
+  };
+  if (options_.run_history) {
+    options_.run_history(std::move(work));
+  } else {
+    asio::post(strand_.get_inner_executor(), std::move(work));
+  }
+}
+
+}  // namespace kenes::server
