@@ -3,3 +3,4 @@ export * from "./consultation";
 export * from "./wire-convert";
 export * from "./invite-token";
 export * from "./assessment";
+export * from "./discussion";

@@ -27,7 +27,7 @@ import {
   ServerMessageSchema,
   type Welcome,
 } from "../gen/kenes/v1/protocol_pb";
-import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import type { LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { ConsultationState, type FoldEffect, type Range, rangeToWire, textOpToWire, toNumber } from "../model";
 import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from "./backoff";
 import { ErrorCode, errorAction } from "./errors";
@@ -348,11 +348,11 @@ export class Session {
         this.emit((l) => l.welcome?.(k.value));
         break;
       case "catchUp":
-        for (const r of k.value.records) this.afterFold(this.state.fold(r));
+        for (const r of k.value.records) this.foldRecord(r);
         if (k.value.done) this.caughtUp();
         break;
       case "broadcast":
-        for (const r of k.value.records) this.afterFold(this.state.fold(r));
+        for (const r of k.value.records) this.foldRecord(r);
         break;
       case "ack": {
         const a = k.value;
@@ -390,6 +390,12 @@ export class Session {
       default:
         break;
     }
+  }
+
+  private foldRecord(r: LogRecord): void {
+    this.afterFold(this.state.fold(r));
+    // An accepted suggestion's edit also changed its thread.
+    for (const e of this.state.pendingEffects.splice(0)) this.emit((l) => l.folded?.(e));
   }
 
   private afterFold(effect: FoldEffect): void {
