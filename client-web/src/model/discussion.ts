@@ -115,6 +115,13 @@ export class DiscussionState {
   /** Per document: the seqs of its edits and their authors, for "what changed". */
   private readonly edits = new Map<string, { seqs: number[]; authors: string[] }>();
 
+  /**
+   * The baseline of "what changed since your last visit" for this page load:
+   * the seen_seq of the previous visit, null on a first visit, undefined until
+   * the first catch-up is done (set by the app before it records this visit).
+   */
+  previousVisit: number | null | undefined = undefined;
+
   constructor(private readonly myId: () => string) {}
 
   threadsOfDoc(docId: string): readonly ThreadState[] {
@@ -396,4 +403,19 @@ export function parseMentions(body: string, people: Iterable<{ id: string; displ
   const out: string[] = [];
   for (const f of found) if (!out.includes(f.id)) out.push(f.id);
   return out;
+}
+
+// Who may do what (server/permissions.h decides; these only shape the UI).
+// Role numbers as in protocol.proto: 1 chair, 2 researcher, 3 member, 4 observer.
+export function mayComment(role: number, observerCommenting: boolean): boolean {
+  return role === 1 || role === 2 || role === 3 || (role === 4 && observerCommenting);
+}
+export function mayDecideSuggestions(role: number): boolean {
+  return role === 1 || role === 2;
+}
+export function mayResolve(role: number, me: string, t: ThreadState): boolean {
+  return role === 1 || role === 2 || t.author === me;
+}
+export function mayHide(role: number): boolean {
+  return role === 1;
 }

@@ -10,6 +10,7 @@ import { AssessmentPanel } from "./assessment-panel";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { renderPresence } from "./presence-panel";
+import { ThreadsPanel } from "./threads-panel";
 import { overviewPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -24,6 +25,7 @@ export class IndicatorView implements View {
   private readonly aside = h("aside", { class: "sidebar" });
   private readonly presenceHost = h("div", {});
   private readonly assessment: AssessmentPanel;
+  private readonly threads: ThreadsPanel;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -31,7 +33,8 @@ export class IndicatorView implements View {
   ) {
     this.docId = indicatorDocId(indicatorId);
     this.assessment = new AssessmentPanel(ctx, indicatorId);
-    this.aside.append(this.presenceHost, this.assessment.el);
+    this.threads = new ThreadsPanel(ctx, this.docId, indicatorId, () => this.editor?.view ?? null);
+    this.aside.append(this.presenceHost, this.threads.el, this.assessment.el);
     this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.sources), this.aside);
     this.refresh();
   }
@@ -51,6 +54,7 @@ export class IndicatorView implements View {
       );
       this.editorSection.hidden = true;
       this.assessment.el.hidden = true;
+      this.threads.el.hidden = true;
       this.renderPresence();
       return;
     }
@@ -64,6 +68,7 @@ export class IndicatorView implements View {
     this.editorSection.hidden = false;
     this.assessment.el.hidden = false;
     this.assessment.refresh();
+    this.threads.el.hidden = false;
     replaceChildren(this.editorSection, 
       h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
       this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
@@ -94,7 +99,12 @@ export class IndicatorView implements View {
     } else {
       this.editor.setLabels(label, emptyText);
     }
+    this.threads.refresh();
     this.renderPresence();
+  }
+
+  discussionChanged(): void {
+    if (this.ctx.session.state.findIndicator(this.indicatorId)) this.threads.refresh();
   }
 
   assessmentChanged(): void {
@@ -108,12 +118,16 @@ export class IndicatorView implements View {
   textFolded(docId: string, op: TextOp): void {
     if (docId !== this.docId) return;
     this.editor?.applyRemote(op);
+    this.threads.textChanged();
     // "Changed since validation" and the validation poll's version follow the draft.
     this.assessment.refresh();
   }
 
   docReset(docId: string): void {
-    if (docId === this.docId) this.editor?.resync();
+    if (docId === this.docId) {
+      this.editor?.resync();
+      this.threads.textChanged();
+    }
   }
 
   focus(): void {
@@ -126,6 +140,7 @@ export class IndicatorView implements View {
   }
 
   destroy(): void {
+    this.threads.destroy();
     this.editor?.destroy();
     this.editor = null;
   }
