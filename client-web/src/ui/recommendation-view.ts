@@ -10,6 +10,7 @@ import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { groupName } from "./labels";
 import { renderPresence } from "./presence-panel";
+import { ThreadsPanel } from "./threads-panel";
 import { overviewPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -22,6 +23,7 @@ export class RecommendationView implements View {
   private readonly editorHost = h("div", { class: "editor", id: "draft-editor" });
   private readonly editorSection = h("section", { class: "draft", "aria-labelledby": "draft-title" });
   private readonly presenceHost = h("div", {});
+  private readonly threads: ThreadsPanel | null;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -29,7 +31,9 @@ export class RecommendationView implements View {
     readonly group: string,
   ) {
     this.docId = groupOfSlug(group) ? recommendationDocId(categoryId, group as RecommendationGroupSlug) : "";
-    this.el.append(h("div", { class: "content" }, this.header, this.editorSection), h("aside", { class: "sidebar" }, this.presenceHost));
+    // Threads on a recommendation draft count under no indicator (ThreadTarget).
+    this.threads = this.docId ? new ThreadsPanel(ctx, this.docId, "", () => this.editor?.view ?? null) : null;
+    this.el.append(h("div", { class: "content" }, this.header, this.editorSection), h("aside", { class: "sidebar" }, this.presenceHost, this.threads?.el ?? null));
     this.refresh();
   }
 
@@ -53,6 +57,7 @@ export class RecommendationView implements View {
       ),
     );
     this.editorSection.hidden = !found;
+    if (this.threads) this.threads.el.hidden = !found;
     if (!found) return;
     const editable = canEditDrafts(this.ctx.me.role);
     replaceChildren(
@@ -69,7 +74,12 @@ export class RecommendationView implements View {
     } else {
       this.editor.setLabels(label, placeholder);
     }
+    this.threads?.refresh();
     this.presenceChanged();
+  }
+
+  discussionChanged(): void {
+    if (this.editor) this.threads?.refresh();
   }
 
   presenceChanged(): void {
@@ -80,11 +90,15 @@ export class RecommendationView implements View {
   }
 
   textFolded(docId: string, op: TextOp): void {
-    if (docId === this.docId) this.editor?.applyRemote(op);
+    if (docId !== this.docId) return;
+    this.editor?.applyRemote(op);
+    this.threads?.textChanged();
   }
 
   docReset(docId: string): void {
-    if (docId === this.docId) this.editor?.resync();
+    if (docId !== this.docId) return;
+    this.editor?.resync();
+    this.threads?.textChanged();
   }
 
   focus(): void {
@@ -96,6 +110,7 @@ export class RecommendationView implements View {
   }
 
   destroy(): void {
+    this.threads?.destroy();
     this.editor?.destroy();
     this.editor = null;
   }
