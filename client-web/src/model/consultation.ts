@@ -182,6 +182,21 @@ export class ConsultationState {
     }
   }
 
+  /**
+   * An Ack of this client's in-flight op of `docId`: the server applied it
+   * as the record `seq` (which is not sent back to its author). Anchors move
+   * through it as through any TextEdit, then the document folds it. Returns
+   * false, changing nothing, when the ack does not settle the in-flight op now
+   * (the record itself will, in a later catch-up).
+   */
+  ackEdit(docId: string, clientSeq: number, version: number, seq: number): boolean {
+    const doc = this.doc(docId);
+    const f = doc.inFlight;
+    if (!f || f.clientSeq !== clientSeq || version !== doc.version + 1) return false;
+    this.discussion.textEdit(docId, f.op, doc.confirmedLength, () => doc.confirmedText, seq, this.myId, "");
+    return doc.ack(clientSeq, version);
+  }
+
   /** Indicators in the consultation's scope, in framework order. */
   indicators(): Indicator[] {
     const out: Indicator[] = [];

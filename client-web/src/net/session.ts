@@ -363,8 +363,7 @@ export class Session {
           this.emit((l) => l.acked?.(id, toNumber(a.seq)));
           break;
         }
-        const doc = this.state.doc(a.docId);
-        if (doc.ack(toNumber(a.clientSeq), toNumber(a.version))) {
+        if (this.state.ackEdit(a.docId, toNumber(a.clientSeq), toNumber(a.version), toNumber(a.seq))) {
           this.markDirty(a.docId);
           this.flushDoc(a.docId);
           this.emitStatus();

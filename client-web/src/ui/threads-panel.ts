@@ -15,7 +15,7 @@
 import type { EditorView } from "@codemirror/view";
 import { invert, transformAnchor, utf16ToCodePoint, codePointToUtf16, sliceCodePoints } from "../core";
 import { Reaction } from "../gen/kenes/v1/discussion_pb";
-import { t } from "../i18n";
+import { language, t } from "../i18n";
 import {
   type CommentState,
   type ThreadState,
@@ -50,6 +50,9 @@ export class ThreadsPanel {
   private readonly formNote = h("p", { class: "field-error", role: "alert", id: "thread-new-refusal" });
   private readonly selectionNote = h("p", { class: "muted", id: "thread-selection" });
   private form: HTMLFormElement | null = null;
+  private formKey = "";
+  /** What each thread's element was drawn from, to redraw only what changed. */
+  private readonly drawn = new Map<string, string>();
   private active = "";
   /** read marker already asked for, per thread, so a redraw does not resend it. */
   private readonly readAsked = new Map<string, number>();
@@ -110,9 +113,14 @@ export class ThreadsPanel {
   // ------------------------------------------------------------ new thread
 
   private renderForm(): void {
-    if (this.form && focusInside(this.form)) return;
     const may = mayComment(this.role, this.st.discussion.observerCommenting);
     const chair = this.role === 1;
+    // Rebuilt only when what it offers changes: a half-written comment must
+    // survive the person going to the draft to select its passage.
+    const key = `${may}/${chair}/${this.st.discussion.observerCommenting}/${language()}`;
+    if (key === this.formKey) return;
+    if (this.form && focusInside(this.form)) return;
+    this.formKey = key;
     const observerToggle = chair
       ? h(
           "div",
@@ -275,7 +283,8 @@ export class ThreadsPanel {
 
   // ------------------------------------------------------------ the list
 
-  private renderList(): void {
+  private renderList(force = false): void {
+    if (force) this.drawn.clear();
     const threads = this.threads();
     if (!threads.length) {
       replaceChildren(this.list, h("p", { class: "muted" }, t("threads.none")));
@@ -287,7 +296,10 @@ export class ThreadsPanel {
     for (const th of threads) {
       seen.add(th.id);
       const old = this.items.get(th.id);
+      const sig = this.signature(th);
+      if (old && this.drawn.get(th.id) === sig) continue;
       if (old && focusInside(old)) continue; // someone is typing in it
+      this.drawn.set(th.id, sig);
       const focusedKey = old?.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
       const el = this.renderThread(th);
       if (old) old.replaceWith(el);
@@ -299,11 +311,27 @@ export class ThreadsPanel {
       if (!seen.has(id)) {
         el.remove();
         this.items.delete(id);
+        this.drawn.delete(id);
       }
     }
     const want = threads.map((th) => this.items.get(th.id)!).filter(Boolean);
     const have = [...this.list.children];
     if (want.some((e, i) => have[i] !== e)) this.list.replaceChildren(...want);
+  }
+
+  /** Everything a thread's element shows, as one string. */
+  private signature(th: ThreadState): string {
+    const a = th.anchor;
+    return JSON.stringify([
+      th.lastSeq,
+      th.comments.map((c) => [c.plusOnes.size, c.plusOnes.has(this.ctx.me.id)]),
+      a ? [a.attached, a.changed, a.attached ? this.currentQuote(th) : ""] : null,
+      this.st.discussion.unread(th.id),
+      this.st.discussion.observerCommenting,
+      this.confirming.has(th.id),
+      language(),
+      this.st.participants.size,
+    ]);
   }
 
   private renderThread(th: ThreadState): HTMLElement {
@@ -593,7 +621,7 @@ export class ThreadsPanel {
             answered(refusal);
             if (!refusal) {
               (document.activeElement as HTMLElement | null)?.blur();
-              this.renderList();
+              this.renderList(true);
             }
           });
         },
@@ -610,7 +638,7 @@ export class ThreadsPanel {
             type: "button",
             onclick: () => {
               (document.activeElement as HTMLElement | null)?.blur();
-              this.renderList();
+              this.renderList(true);
             },
           },
           t("threads.cancel"),

@@ -8,7 +8,8 @@
 //   c. the researcher replies, the member resolves; a third participant who
 //      never opened the indicator sees the unread count on the overview and
 //      "what changed since your last visit", and reading the thread clears it.
-// Skipped against the fake server (it has no threads). Screenshots go to
+// Runs against the fake server too (KENES_E2E_SERVER=fake: its thread
+// requests are a rehearsal written from the protocol). Screenshots go to
 // test-artifacts/e2e-threads-*.png; every page state checked is axe-clean.
 
 import { mkdirSync } from "node:fs";
@@ -24,12 +25,12 @@ import {
   eventually,
   joinThroughLink,
   launchChromium,
+  startFake,
   startRealServer,
   status,
 } from "./harness";
 
 const pre = checkPrerequisites();
-const skip = pre.mode !== "real";
 
 let server: ServerUnderTest;
 let browser: Browser;
@@ -95,9 +96,9 @@ async function saved(page: Page, what: string): Promise<void> {
   }, async () => JSON.stringify(await status(page)), 20_000);
 }
 
-describe.skipIf(skip)("threads and suggestions in real browsers", () => {
+describe("threads and suggestions in real browsers", () => {
   beforeAll(async () => {
-    server = await startRealServer(pre.bin);
+    server = pre.mode === "real" ? await startRealServer(pre.bin) : await startFake();
     browser = await launchChromium();
     mkdirSync(ARTIFACTS, { recursive: true });
     researcher = await newPage("researcher");

@@ -157,6 +157,29 @@ describe("threads fold", () => {
   });
 });
 
+describe("own edits", () => {
+  it("an Ack of this client's edit moves anchors as its record would (the author never gets the record)", () => {
+    const s = fresh("r1");
+    edit(s, ["hello brave world"]);
+    thread(s, "thread-1", 6, 11);
+    const doc = s.doc(DOC);
+    doc.applyLocal(["oh, "]);
+    const sub = doc.take(() => 7)!;
+    doc.applyLocal([10, "very "]);
+    // Still unacknowledged: the anchor is in server coordinates, the display maps it.
+    expect(shown(s, "thread-1")).toBe("brave");
+    expect(s.ackEdit(DOC, sub.clientSeq, doc.version + 1, ++seq)).toBe(true);
+    s.lastSeq = seq;
+    expect(shown(s, "thread-1")).toBe("brave");
+    const a = s.discussion.threads.get("thread-1")!.anchor!;
+    const r = localRange({ from: a.from, to: a.to }, [doc.inFlight?.op ?? null, doc.pending]);
+    expect(sliceCodePoints(doc.text, r.from, r.to)).toBe("very brave".slice(5));
+    // A repeated or stale ack changes nothing.
+    expect(s.ackEdit(DOC, sub.clientSeq, doc.version + 1, ++seq)).toBe(false);
+    expect(shown(s, "thread-1")).toBe("brave");
+  });
+});
+
 describe("unread, visits, what changed", () => {
   it("counts others' comments after my read marker; own ThreadsRead only", () => {
     const s = fresh("m2");
