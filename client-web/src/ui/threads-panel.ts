@@ -162,6 +162,7 @@ export class ThreadsPanel {
       this.selectionNote,
       h("label", { for: "thread-body" }, t("threads.newLabel")),
       body,
+      this.mentionHelper(body),
       h("p", { class: "help", id: "thread-mention-help" }, t("threads.mentionHelp")),
       mentions,
       suggester
@@ -180,6 +181,47 @@ export class ThreadsPanel {
     this.form = form;
     replaceChildren(this.formHost, observerToggle, form);
     this.updateSelectionNote();
+  }
+
+  /**
+   * Under a comment box: while the word before the caret starts with "@",
+   * buttons for the participants whose names match; choosing one completes
+   * the name. Plain buttons, so Tab reaches them and screen readers read them.
+   */
+  private mentionHelper(area: HTMLTextAreaElement): HTMLElement {
+    const box = h("div", { class: "mention-choices", role: "group", "aria-label": t("threads.mentionHelp") });
+    box.hidden = true;
+    const update = () => {
+      const before = area.value.slice(0, area.selectionStart ?? area.value.length);
+      const m = /@([\p{L}\p{N}_. -]{0,30})$/u.exec(before);
+      const typed = m ? m[1]!.toLocaleLowerCase() : null;
+      const people = typed === null ? [] : [...this.st.participants.values()].filter((p) => !p.revoked && p.id !== this.ctx.me.id && (p.displayName || p.id).toLocaleLowerCase().startsWith(typed)).slice(0, 5);
+      box.replaceChildren(
+        ...people.map((p) =>
+          h(
+            "button",
+            {
+              type: "button",
+              class: "link mention-choice",
+              onclick: () => {
+                const start = before.length - m![0].length;
+                const name = p.displayName || p.id;
+                area.value = `${area.value.slice(0, start)}@${name} ${area.value.slice(before.length)}`;
+                const caret = start + name.length + 2;
+                area.focus();
+                area.setSelectionRange(caret, caret);
+                area.dispatchEvent(new Event("input"));
+              },
+            },
+            `@${p.displayName || p.id}`,
+          ),
+        ),
+      );
+      box.hidden = people.length === 0;
+    };
+    area.addEventListener("input", update);
+    area.addEventListener("keyup", update);
+    return box;
   }
 
   /** The editor's selection as a range of the server text (code points), or null/"unsaved". */
@@ -305,7 +347,12 @@ export class ThreadsPanel {
       if (old) old.replaceWith(el);
       else this.list.append(el);
       this.items.set(th.id, el);
-      if (focusedKey) (el.querySelector(`[data-key="${focusedKey}"]`) as HTMLElement | null)?.focus();
+      if (focusedKey) {
+        // The control that had the focus may be gone (an accepted suggestion
+        // has no Accept button): keep the focus on its thread, not the page.
+        const again = el.querySelector(`[data-key="${focusedKey}"]`) as HTMLElement | null;
+        (again ?? el).focus();
+      }
     }
     for (const [id, el] of this.items) {
       if (!seen.has(id)) {
@@ -351,6 +398,7 @@ export class ThreadsPanel {
         class: `thread${th.resolved ? " resolved" : ""}${detached ? " detached" : ""}${th.id === this.active ? " active" : ""}`,
         "data-thread": th.id,
         "aria-labelledby": titleId,
+        tabindex: "-1",
       },
       h(
         "h3",
@@ -428,6 +476,7 @@ export class ThreadsPanel {
           },
           h("label", { for: `${th.id}-reply` }, t("threads.replyLabel")),
           reply,
+          this.mentionHelper(reply),
           h("div", { class: "actions" }, h("button", { type: "submit", "data-key": "reply-send", class: "thread-reply" }, t("threads.reply"))),
         ),
       );
