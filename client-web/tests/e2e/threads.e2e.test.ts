@@ -119,7 +119,7 @@ describe("threads and suggestions in real browsers", () => {
     await joinThroughLink(member, members[0]!, { name: "Madina Member", group: "6" });
     // The third participant's first visit is now: what follows is "since".
     await joinThroughLink(third, members[1]!, { name: "Timur Third", group: "2" });
-    const link = researcher.locator(".indicator-link").nth(1);
+    const link = researcher.locator(".indicator-link").first();
     indicatorUrl = (await link.getAttribute("href"))!;
     indicatorId = decodeURIComponent(indicatorUrl.split("/i/")[1]!);
     await link.click();
