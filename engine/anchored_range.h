@@ -84,6 +84,16 @@ class AnchoredRange {
   // for the user, who re-attaches explicitly. O(document length x quote).
   std::optional<Range> locate_quote(const Rope& text) const;
 
+  // An anchor exactly as a snapshot remembered it (what from(), to(),
+  // changed() and detached_quote() said): for loading folded state without
+  // the text it was made on. Trusts its input; from <= to.
+  static AnchoredRange restore(uint64_t from, uint64_t to, bool changed, std::optional<DetachedQuote> quote) {
+    AnchoredRange r(from, to);
+    r.changed_ = changed;
+    r.quote_ = std::move(quote);
+    return r;
+  }
+
  private:
   AnchoredRange(uint64_t from, uint64_t to) : from_(from), to_(to) {}
 

@@ -86,6 +86,25 @@ Status DocumentSequencer::apply_sequenced(const TextOp& op, uint64_t version, st
   return Status::Ok();
 }
 
+Status DocumentSequencer::ops_since(uint64_t base_version, uint64_t* length_at_base,
+                                    std::vector<const TextOp*>* ops) const {
+  if (base_version > version_) {
+    return Status(ErrorCode::kVersionFromFuture, "version " + std::to_string(base_version) +
+                                                     " is ahead of the document's version " + std::to_string(version_));
+  }
+  const uint64_t oldest = oldest_base_version();
+  if (base_version < oldest) {
+    return Status(ErrorCode::kVersionTooOld, "version " + std::to_string(base_version) +
+                                                 " is older than the oldest kept, " + std::to_string(oldest) +
+                                                 "; reload the document");
+  }
+  const size_t first = base_version - oldest;
+  *length_at_base = first == history_.size() ? text_.length() : history_[first].length_before;
+  ops->clear();
+  for (size_t i = first; i < history_.size(); ++i) ops->push_back(&history_[i].op);
+  return Status::Ok();
+}
+
 void DocumentSequencer::record(const TextOp& op, uint64_t length_before) {
   ++version_;
   if (max_history_ == 0) return;

@@ -34,6 +34,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "engine/rope.h"
 #include "engine/status.h"
@@ -84,6 +85,12 @@ class DocumentSequencer {
   // (kDoesNotFit: the log and the snapshot disagree). Records the dedup state
   // so that a resend arriving after a restart is still recognised.
   Status apply_sequenced(const TextOp& op, uint64_t version, std::string_view client_id, uint64_t client_seq);
+
+  // For something else made at `base_version` (a comment's range): the
+  // document's length then, and the ops sequenced since, oldest first, to
+  // move it to version(). Errors as submit's step 2 (kVersionFromFuture,
+  // kVersionTooOld). The pointers are valid until the next change.
+  Status ops_since(uint64_t base_version, uint64_t* length_at_base, std::vector<const TextOp*>* ops) const;
 
   const Rope& text() const { return text_; }
   uint64_t version() const { return version_; }

@@ -10,6 +10,7 @@ namespace {
 constexpr char kConsultationSnapshotName[] = "consultation";
 constexpr char kDocumentSnapshotPrefix[] = "doc/";
 constexpr char kAssessmentSnapshotName[] = "assessment";
+constexpr char kDiscussionSnapshotName[] = "discussion";
 
 engine::Status fail(uint64_t seq, const std::string& what) {
   return engine::Status(engine::ErrorCode::kInvalidState, "record " + std::to_string(seq) + ": " + what);
@@ -67,13 +68,8 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
   }
   switch (rec.event_case()) {
     case kenes::v1::LogRecord::kTextEdit: {
-      const auto& edit = rec.text_edit();
-      auto op = op_from_proto(edit.op());
-      if (!op.ok()) return fail(rec.seq(), op.status().message());
-      auto& doc = document(edit.doc_id());
-      engine::Status s = doc.apply_sequenced(op.value(), edit.version(), rec.client_id(), rec.client_seq());
-      if (!s.ok()) return fail(rec.seq(), "document " + edit.doc_id() + ": " + s.message());
-      changed_docs_[edit.doc_id()] = true;
+      engine::Status s = apply_text_edit(rec);
+      if (!s.ok()) return s;
       break;
     }
     case kenes::v1::LogRecord::kConsultationCreated:
@@ -106,7 +102,18 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
       p.gender = upd.gender();
       break;
     }
+    case kenes::v1::LogRecord::kNotificationSettingsSet:
+    case kenes::v1::LogRecord::kDigestSent:
+      // Private records (issue 6) whose settings the digest folds; here only
+      // who may receive them. DigestSent is written by the server (author "").
+      discussion_.note_private(rec.seq(), rec.has_digest_sent() ? rec.digest_sent().participant_id() : rec.author());
+      break;
     default:
+      if (DiscussionState::handles(rec)) {
+        engine::Status s = apply_discussion(rec);
+        if (!s.ok()) return s;
+        break;
+      }
       if (AssessmentState::handles(rec)) {
         engine::Status s = assessment_.apply(rec);
         if (!s.ok()) return s;
@@ -118,6 +125,63 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
   }
   seq_ = rec.seq();
   return engine::Status();
+}
+
+engine::Status ConsultationState::apply_text_edit(const kenes::v1::LogRecord& rec) {
+  const auto& edit = rec.text_edit();
+  auto op = op_from_proto(edit.op());
+  if (!op.ok()) return fail(rec.seq(), op.status().message());
+  auto& doc = document(edit.doc_id());
+  // Checked before the anchors move, so that a refused record changes nothing.
+  if (edit.version() != doc.version() + 1) {
+    return fail(rec.seq(), "document " + edit.doc_id() + ": version " + std::to_string(edit.version()) +
+                               " follows " + std::to_string(doc.version()));
+  }
+  engine::Status fits = engine::validate(op.value(), doc.text().length());
+  if (!fits.ok()) return fail(rec.seq(), "document " + edit.doc_id() + ": " + fits.message());
+  if (!edit.accepts_suggestion_of_thread().empty()) {
+    const ThreadState* t = discussion_.thread(edit.accepts_suggestion_of_thread());
+    if (!t || t->suggestion != SuggestionStatus::kOpen) {
+      return fail(rec.seq(), "thread " + edit.accepts_suggestion_of_thread() + " has no open suggestion");
+    }
+  }
+  engine::Status moved = discussion_.move_anchors(edit.doc_id(), op.value(), doc.text());
+  if (!moved.ok()) return fail(rec.seq(), moved.message());
+  engine::Status s = doc.apply_sequenced(op.value(), edit.version(), rec.client_id(), rec.client_seq());
+  if (!s.ok()) return fail(rec.seq(), "document " + edit.doc_id() + ": " + s.message());
+  changed_docs_[edit.doc_id()] = true;
+  if (!edit.accepts_suggestion_of_thread().empty()) {
+    engine::Status a = discussion_.apply_accepting_edit(rec, doc.text());
+    if (!a.ok()) return a;
+  }
+  return engine::Status();
+}
+
+engine::Status ConsultationState::apply_discussion(const kenes::v1::LogRecord& rec) {
+  return discussion_.apply(rec, documents_);
+}
+
+engine::Result<engine::DocumentSequencer::Sequenced> ConsultationState::submit_op(
+    const std::string& doc_id, std::string_view client_id, uint64_t client_seq, uint64_t base_version,
+    engine::TextOp op, uint64_t declared_span) {
+  auto& doc = document(doc_id);
+  // The anchors need the text before the op only if it may detach one: copy
+  // it only then (typing, the common case, copies nothing).
+  std::optional<engine::Rope> before;
+  if (discussion_.needs_text_before(doc_id, op)) before = doc.text();
+  auto sequenced = doc.submit(client_id, client_seq, base_version, std::move(op), declared_span);
+  if (!sequenced.ok() || sequenced.value().duplicate) return sequenced;
+  engine::Status moved = discussion_.move_anchors(doc_id, sequenced.value().op, before ? *before : doc.text());
+  if (!moved.ok()) return engine::Status(engine::ErrorCode::kInvalidState, moved.message());
+  return sequenced;
+}
+
+engine::Status ConsultationState::apply_early(const kenes::v1::LogRecord& rec) {
+  if (rec.has_text_edit()) return apply_text_edit(rec);
+  if (!DiscussionState::handles(rec)) {
+    return fail(rec.seq(), "only discussion records and accepting edits are folded before they are durable");
+  }
+  return apply_discussion(rec);
 }
 
 engine::Status ConsultationState::load_snapshot(const std::string& name, const std::string& bytes) {
@@ -144,6 +208,7 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, const s
     return engine::Status();
   }
   if (name == kAssessmentSnapshotName) return assessment_.load_snapshot(bytes);
+  if (name == kDiscussionSnapshotName) return discussion_.load_snapshot(bytes);
   if (name.rfind(kDocumentSnapshotPrefix, 0) == 0) {
     kenes::v1::DocumentSnapshot snap;
     if (!snap.ParseFromString(bytes)) {
@@ -175,6 +240,7 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
   }
   out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString()});
   out.push_back({kAssessmentSnapshotName, seq_, assessment_.snapshot_bytes()});
+  out.push_back({kDiscussionSnapshotName, seq_, discussion_.snapshot_bytes()});
   for (auto& [id, doc] : documents_) {
     if (only_changed && !changed_docs_[id]) continue;
     kenes::v1::DocumentSnapshot snap;

@@ -9,10 +9,12 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
 #include "assessment_state.h"
+#include "discussion_state.h"
 #include "engine/document_sequencer.h"
 #include "engine/status.h"
 #include "kenes/v1/log.pb.h"
@@ -52,6 +54,22 @@ class ConsultationState {
   // append, acknowledgement after). Only advances seq().
   void note_sequenced(uint64_t seq) { seq_ = seq; }
 
+  // The room's live submit: DocumentSequencer::submit on `doc_id`, then the
+  // document's thread anchors move through the sequenced op exactly as
+  // apply() moves them for the logged TextEdit (so live and replayed anchors
+  // agree). Errors as submit's; nothing changes then.
+  engine::Result<engine::DocumentSequencer::Sequenced> submit_op(const std::string& doc_id,
+                                                                 std::string_view client_id, uint64_t client_seq,
+                                                                 uint64_t base_version, engine::TextOp op,
+                                                                 uint64_t declared_span);
+
+  // Folds a discussion record (DiscussionState::handles, or a TextEdit that
+  // accepts a suggestion) as the room builds it on its strand, before it is
+  // durable, like a text edit: anchors then move through later edits in log
+  // order, and later requests see it. rec.seq is the seq the log will give
+  // it. Does not advance seq(); note_sequenced() does once it is durable.
+  engine::Status apply_early(const kenes::v1::LogRecord& rec);
+
   // Loads one snapshot written by snapshots(). Call before any apply().
   engine::Status load_snapshot(const std::string& name, const std::string& bytes);
   void set_seq(uint64_t seq) { seq_ = seq; }
@@ -74,6 +92,8 @@ class ConsultationState {
 
   // Indicators, polls and meetings (records 30-59).
   const AssessmentState& assessment() const { return assessment_; }
+  // Threads, comments, suggestions, reads and visits (records 60-69, 75, 76).
+  const DiscussionState& discussion() const { return discussion_; }
   // The scope in force: the latest ScopeChanged, else the one created with.
   kenes::v1::Scope scope() const;
   // The framework indicator with this id, or null.
@@ -83,6 +103,10 @@ class ConsultationState {
 
  private:
   void index_framework();
+  // A TextEdit (from the log or an accepted suggestion): anchors, text,
+  // then the suggestion it accepts, if any.
+  engine::Status apply_text_edit(const kenes::v1::LogRecord& rec);
+  engine::Status apply_discussion(const kenes::v1::LogRecord& rec);
 
   std::string consultation_id_;
   uint64_t seq_ = 0;
@@ -91,6 +115,7 @@ class ConsultationState {
   std::map<std::string, engine::DocumentSequencer> documents_;
   std::map<std::string, bool> changed_docs_;
   AssessmentState assessment_;
+  DiscussionState discussion_;
   // A copy, not pointers into created_: the state is moved around.
   std::map<std::string, kenes::v1::Indicator> framework_index_;
 };

@@ -185,12 +185,12 @@ void Room::continue_catch_up(const std::string& connection_id) {
   for (const auto& r : records.value()) {
     if (r.seq > durable_seq_) break;
     if (!record_meant_for(*m, r.seq)) {
-      // An anonymous (or still hidden) ballot: not for this participant.
+      // An anonymous (or still hidden) ballot, or another's private record.
       m->catch_up_next = r.seq + 1;
       skipped = true;
       continue;
     }
-    batch.push_back(record_bytes(r.payload, r.seq, hash_string(r.prev_hash)));
+    batch.push_back(outgoing_record(r.seq, record_bytes(r.payload, r.seq, hash_string(r.prev_hash))));
     bytes += batch.back().size();
     m->catch_up_next = r.seq + 1;
     if (bytes >= options_.catch_up_batch_bytes) break;
@@ -302,9 +302,9 @@ void Room::do_submit(const std::string& connection_id, uint64_t request_id, cons
   std::string key = client_key(sub.client_id(), sub.client_seq());
   if (pending_client_keys_.count(key) == 0 && duplicate_ack(m, request_id, sub)) return;
 
-  auto& doc = state_.document(sub.doc_id());
-  auto sequenced =
-      doc.submit(sub.client_id(), sub.client_seq(), sub.base_version(), std::move(op).value(), declared_span(sub.op()));
+  // Through the state, which moves the document's thread anchors too.
+  auto sequenced = state_.submit_op(sub.doc_id(), sub.client_id(), sub.client_seq(), sub.base_version(),
+                                    std::move(op).value(), declared_span(sub.op()));
   if (!sequenced.ok()) {
     return refuse(wire_error_code(sequenced.status().code()), sequenced.status().message());
   }
@@ -337,7 +337,8 @@ void Room::do_submit(const std::string& connection_id, uint64_t request_id, cons
 // -------------------------------------------------------------------- append
 
 void Room::append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key) {
-  record.set_time_unix_ms(now_unix_ms());
+  // A record folded before it was appended got its time then.
+  if (record.time_unix_ms() == 0) record.set_time_unix_ms(now_unix_ms());
   auto shared = std::make_shared<PendingAppend>(std::move(pending));
   shared->payload = record.SerializeAsString();
   shared->started = std::chrono::steady_clock::now();
@@ -387,7 +388,22 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
   ++records_since_snapshot_;
 
   std::string record = record_bytes(pending->payload, seq, prev_hash);
-  if (pending->is_text_edit) {
+  if (pending->folded_early) {
+    if (seq != pending->expected_seq) {
+      // Something else appended to this consultation's log: the anchors in
+      // memory may disagree with a replay. Stop; a restart rebuilds them.
+      fail("internal error: a thread record got seq " + std::to_string(seq) + ", expected " +
+           std::to_string(pending->expected_seq));
+    }
+    state_.note_sequenced(seq);
+    kenes::v1::LogRecord rec;
+    rec.ParseFromString(record);
+    if (rec.has_text_edit()) {
+      state_.mark_changed(rec.text_edit().doc_id());
+      metrics().ops_total.fetch_add(1, std::memory_order_relaxed);
+    }
+    deliver_discussion_record(rec, record, *pending);
+  } else if (pending->is_text_edit) {
     state_.note_sequenced(seq);
     state_.mark_changed(pending->doc_id);
     metrics().ops_total.fetch_add(1, std::memory_order_relaxed);

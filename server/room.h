@@ -78,6 +78,9 @@ class Room : public std::enable_shared_from_this<Room> {
   // Indicators, polls, meetings, roster balance: every ClientMessage kind
   // 30-59 (room_assessment.cc).
   void assessment_request(std::string connection_id, kenes::v1::ClientMessage msg);
+  // Threads, comments, suggestions, reads and visits: ClientMessage kinds
+  // 60-76 (room_discussion.cc).
+  void discussion_request(std::string connection_id, kenes::v1::ClientMessage msg);
 
   // Stops taking changes, waits for appends in flight, writes snapshots,
   // closes every connection with 1001, then calls `done` (on the strand).
@@ -125,6 +128,10 @@ class Room : public std::enable_shared_from_this<Room> {
     uint64_t client_seq = 0;
     uint64_t version = 0;
     std::string client_key;  // client_id + '\0' + client_seq, for waiting duplicates
+    // A discussion record (or an accepting edit) folded when it was built
+    // (ConsultationState::apply_early), expected to get this seq.
+    bool folded_early = false;
+    uint64_t expected_seq = 0;
   };
 
   Member* member(const std::string& connection_id);
@@ -178,6 +185,21 @@ class Room : public std::enable_shared_from_this<Room> {
   // the running meeting, log their leave.
   void note_departure(const std::string& participant_id);
   void append_assessment(kenes::v1::LogRecord rec, const std::string& connection_id, uint64_t request_id);
+
+  // Threads (room_discussion.cc). Records are folded as they are built
+  // (ConsultationState::apply_early) so that anchors move through the text
+  // edits in log order, and each request sees those still in flight.
+  void do_discussion_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
+  // Folds `rec` with the seq the log will give it, then appends it. False
+  // (and the room failed) if it did not fold: a bug.
+  bool append_discussion(kenes::v1::LogRecord rec, const std::string& connection_id, uint64_t request_id);
+  // A durable discussion record: to whom it is meant (private records to
+  // their author only), redacted if its comment is gone, then the Ack.
+  void deliver_discussion_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
+                                 const PendingAppend& pending);
+  // The bytes to send for the record at `seq`: the record itself, or with its
+  // comment body and mentions left out (DiscussionState::redacted).
+  std::string outgoing_record(uint64_t seq, std::string record_bytes) const;
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   storage::Log& log_;

@@ -197,6 +197,8 @@ void WebSocketSession<Stream>::handle_message(const kenes::v1::ClientMessage& ms
     default:
       // Indicators, polls, meetings (issue 7): kinds 30-59, all to one door.
       if (msg.kind_case() >= 30 && msg.kind_case() <= 59) return room_->assessment_request(connection_id_, msg);
+      // Threads, comments, suggestions, reads, visits (issue 6): 60-76.
+      if (msg.kind_case() >= 60 && msg.kind_case() <= 76) return room_->discussion_request(connection_id_, msg);
       return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind", rid);
   }
 }

@@ -311,6 +311,113 @@ uint64_t KenesClient::send_request(kenes::v1::ClientMessage msg) {
   return rid;
 }
 
+uint64_t KenesClient::create_thread(const kenes::v1::ThreadTarget& target, const std::string& body,
+                                    const std::vector<std::string>& mentions, std::optional<std::string> suggestion) {
+  kenes::v1::ClientMessage m;
+  auto* r = m.mutable_create_thread();
+  *r->mutable_target() = target;
+  r->set_body(body);
+  for (const auto& id : mentions) r->add_mentions(id);
+  if (suggestion) r->mutable_suggestion()->set_text(*suggestion);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::add_comment(const std::string& thread_id, const std::string& body,
+                                  const std::vector<std::string>& mentions) {
+  kenes::v1::ClientMessage m;
+  auto* r = m.mutable_add_comment();
+  r->set_thread_id(thread_id);
+  r->set_body(body);
+  for (const auto& id : mentions) r->add_mentions(id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::edit_comment(const std::string& thread_id, const std::string& comment_id,
+                                   const std::string& body) {
+  kenes::v1::ClientMessage m;
+  auto* r = m.mutable_edit_comment();
+  r->set_thread_id(thread_id);
+  r->set_comment_id(comment_id);
+  r->set_body(body);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::delete_comment(const std::string& thread_id, const std::string& comment_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_delete_comment()->set_thread_id(thread_id);
+  m.mutable_delete_comment()->set_comment_id(comment_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::hide_comment(const std::string& thread_id, const std::string& comment_id,
+                                   const std::string& reason) {
+  kenes::v1::ClientMessage m;
+  m.mutable_hide_comment()->set_thread_id(thread_id);
+  m.mutable_hide_comment()->set_comment_id(comment_id);
+  m.mutable_hide_comment()->set_reason(reason);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::resolve_thread(const std::string& thread_id, bool resolved) {
+  kenes::v1::ClientMessage m;
+  m.mutable_resolve_thread()->set_thread_id(thread_id);
+  m.mutable_resolve_thread()->set_resolved(resolved);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::reattach_thread(const std::string& thread_id, uint64_t from, uint64_t to, uint64_t version) {
+  kenes::v1::ClientMessage m;
+  auto* r = m.mutable_reattach_thread();
+  r->set_thread_id(thread_id);
+  r->mutable_range()->set_anchor(from);
+  r->mutable_range()->set_head(to);
+  r->set_version(version);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_reaction(const std::string& thread_id, const std::string& comment_id, bool on) {
+  kenes::v1::ClientMessage m;
+  auto* r = m.mutable_set_reaction();
+  r->set_thread_id(thread_id);
+  r->set_comment_id(comment_id);
+  r->set_reaction(kenes::v1::REACTION_PLUS_ONE);
+  r->set_on(on);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::accept_suggestion(const std::string& thread_id, bool accept_changed) {
+  kenes::v1::ClientMessage m;
+  m.mutable_accept_suggestion()->set_thread_id(thread_id);
+  m.mutable_accept_suggestion()->set_accept_changed(accept_changed);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::reject_suggestion(const std::string& thread_id, const std::string& reason) {
+  kenes::v1::ClientMessage m;
+  m.mutable_reject_suggestion()->set_thread_id(thread_id);
+  m.mutable_reject_suggestion()->set_reason(reason);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_observer_commenting(bool enabled) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_observer_commenting()->set_enabled(enabled);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::mark_threads_read(const std::vector<std::string>& thread_ids, uint64_t up_to_seq) {
+  kenes::v1::ClientMessage m;
+  for (const auto& id : thread_ids) m.mutable_mark_threads_read()->add_thread_ids(id);
+  m.mutable_mark_threads_read()->set_up_to_seq(up_to_seq);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::record_visit(uint64_t seen_seq) {
+  kenes::v1::ClientMessage m;
+  m.mutable_record_visit()->set_seen_seq(seen_seq);
+  return send_request(std::move(m));
+}
+
 uint64_t KenesClient::create_poll(const kenes::v1::PollDefinition& definition) {
   kenes::v1::ClientMessage m;
   *m.mutable_create_poll()->mutable_definition() = definition;

@@ -99,6 +99,29 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   uint64_t leave_meeting(const std::string& meeting_id);
   uint64_t get_roster_balance();
 
+  // Threads and suggestions (proto/README.md, "Threads, suggestions and
+  // history"), answered like the requests above. A range is given at
+  // `version`, a version of the document this client has seen (its
+  // document's version() when nothing of its own is in flight). An accepted
+  // suggestion arrives as a TextEdit record made by the server, applied like
+  // any remote edit; its Ack has the record's seq and no doc_id.
+  uint64_t create_thread(const kenes::v1::ThreadTarget& target, const std::string& body,
+                         const std::vector<std::string>& mentions = {},
+                         std::optional<std::string> suggestion = std::nullopt);
+  uint64_t add_comment(const std::string& thread_id, const std::string& body,
+                       const std::vector<std::string>& mentions = {});
+  uint64_t edit_comment(const std::string& thread_id, const std::string& comment_id, const std::string& body);
+  uint64_t delete_comment(const std::string& thread_id, const std::string& comment_id);
+  uint64_t hide_comment(const std::string& thread_id, const std::string& comment_id, const std::string& reason);
+  uint64_t resolve_thread(const std::string& thread_id, bool resolved);
+  uint64_t reattach_thread(const std::string& thread_id, uint64_t from, uint64_t to, uint64_t version);
+  uint64_t set_reaction(const std::string& thread_id, const std::string& comment_id, bool on);
+  uint64_t accept_suggestion(const std::string& thread_id, bool accept_changed = false);
+  uint64_t reject_suggestion(const std::string& thread_id, const std::string& reason = {});
+  uint64_t set_observer_commenting(bool enabled);
+  uint64_t mark_threads_read(const std::vector<std::string>& thread_ids, uint64_t up_to_seq);
+  uint64_t record_visit(uint64_t seen_seq);
+
   // The latest PollUpdate received for each poll.
   const std::map<std::string, kenes::v1::PollUpdate>& polls() const { return polls_; }
 
