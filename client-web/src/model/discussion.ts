@@ -10,7 +10,7 @@
 // at the document's version). What the editor shows also has this client's
 // unacknowledged edits; localRange() maps an anchor through them for display.
 
-import { type TextOp, AnchoredRange, transformAnchor } from "../core";
+import { type TextOp, AnchoredRange, codePointLength, isInsert, isRetain, transformAnchor } from "../core";
 import { Reaction } from "../gen/kenes/v1/discussion_pb";
 import type { LogRecord } from "../gen/kenes/v1/log_pb";
 import { toNumber } from "./wire-convert";
@@ -165,6 +165,24 @@ export class DiscussionState {
     t.suggestion.decidedBy = author;
     t.suggestion.decidedSeq = seq;
     t.lastSeq = seq;
+    // As the server does (proto/README.md, "Suggestions"): the edit replaced
+    // the anchored text, which detached the anchor; it now covers the
+    // replacement, which starts where the op's first retain ends. An accepted
+    // deletion stays detached.
+    let inserted = 0;
+    let deleted = 0;
+    for (const c of op) {
+      if (isInsert(c)) inserted += codePointLength(c);
+      else if (!isRetain(c)) deleted += c.d;
+    }
+    if (t.anchor && inserted > 0) {
+      const start = op.length && isRetain(op[0]!) ? (op[0] as number) : 0;
+      try {
+        t.anchor.reattach({ anchor: start, head: start + inserted }, beforeLength + inserted - deleted);
+      } catch (err) {
+        console.error(`kenes: ${t.id}: cannot anchor the accepted text`, err);
+      }
+    }
     return { kind: "thread", threadId: t.id };
   }
 
@@ -237,6 +255,9 @@ export class DiscussionState {
         const c = this.comments.get(e.value.commentId);
         if (!c) return null;
         c.hiddenReason = e.value.reason;
+        // The server leaves a hidden comment's text out from now on; drop it here too.
+        c.body = "";
+        c.mentions = [];
         return this.touched(c.threadId, seq);
       }
       case "threadResolved": {
@@ -291,14 +312,14 @@ export class DiscussionState {
     }
   }
 
-  /** Comments by others after my read marker (deleted ones do not count). */
+  /** Comments by others after my read marker (deleted or hidden ones do not count, as on the server). */
   unread(threadId: string): number {
     const t = this.threads.get(threadId);
     if (!t) return 0;
     const me = this.myId();
     const upTo = this.readUpTo.get(threadId) ?? 0;
     let n = 0;
-    for (const c of t.comments) if (c.seq > upTo && c.author !== me && !c.deleted) n++;
+    for (const c of t.comments) if (c.seq > upTo && c.author !== me && !c.deleted && c.hiddenReason === null) n++;
     return n;
   }
 

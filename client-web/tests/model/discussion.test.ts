@@ -115,7 +115,7 @@ describe("threads fold", () => {
     expect(t.comments.map((c) => [c.id, c.author, c.body, c.edits, c.deleted, c.hiddenReason])).toEqual([
       ["c-thread-1", "m1", "why this, really?", 1, false, null],
       ["comment-2", "r1", "", 0, true, null],
-      ["comment-3", "chair", "rude", 0, false, "off topic"],
+      ["comment-3", "chair", "", 0, false, "off topic"],
     ]);
     expect([...t.comments[0]!.plusOnes]).toEqual(["chair"]);
     expect(t.resolved).toBe(true);
@@ -140,6 +140,10 @@ describe("threads fold", () => {
     expect(effects).toEqual([{ kind: "discussion", change: { kind: "thread", threadId: "thread-1" } }]);
     expect(t1.suggestion).toMatchObject({ status: "accepted", decidedBy: "r1" });
     expect(s.doc(DOC).confirmedText).toBe("the new phrasing stays");
+    // As on the server: the thread now covers the accepted text; still "changed".
+    expect(t1.anchor!.attached).toBe(true);
+    expect(shown(s, "thread-1")).toBe("new phrasing");
+    expect(t1.anchor!.changed).toBe(true);
     s.fold(rec({ author: "chair", event: { case: "suggestionRejected", value: { threadId: "thread-2", reason: "keep it" } } }));
     expect(s.discussion.threads.get("thread-2")!.suggestion).toMatchObject({ status: "rejected", reason: "keep it", decidedBy: "chair" });
     expect(shown(s, "thread-2")).toBe("stays");

@@ -397,6 +397,8 @@ export class FakeServer {
         const before = seqr.text;
         const { record } = seqr.submit(seqr.version, "", -this.log.length, op);
         this.moveAnchors(t.docId, record.op, before);
+        // The anchor now covers the accepted text (proto/README.md).
+        if (t.suggestion) t.anchor.reattach({ anchor: t.anchor.from - codePointLength(t.suggestion), head: t.anchor.from }, codePointLength(seqr.text));
         t.decided = true;
         const created = this.log.find((r) => r.event.case === "threadCreated" && r.event.value.threadId === k.value.threadId);
         log({ case: "textEdit", value: { docId: t.docId, version: BigInt(record.version), op: textOpToWire(record.op), acceptsSuggestionOfThread: k.value.threadId, coAuthors: created ? [created.author] : [] } });
