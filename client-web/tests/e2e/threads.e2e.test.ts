@@ -5,6 +5,10 @@
 //      (and equals the server's anchor, window.kenes.thread);
 //   b. the member suggests a replacement, the researcher accepts it: both
 //      pages show the new text and the suggestion as accepted;
+//   d. a suggestion whose passage changed since is accepted only after a
+//      warning and a confirmation (accept_changed);
+//   e. deleting a commented passage detaches its thread (shown with its
+//      quote); the member re-attaches it to a new selection;
 //   c. the researcher replies, the member resolves; a third participant who
 //      never opened the indicator sees the unread count on the overview and
 //      "what changed since your last visit", and reading the thread clears it.
@@ -205,6 +209,68 @@ describe("threads and suggestions in real browsers", () => {
     }
   });
 
+  it("d: a suggestion whose passage changed since is accepted only after a warning and a confirmation", async () => {
+    const text = (await editorText(member))!;
+    const old = "(AIA)";
+    await selectInEditor(member, text.indexOf(old), old.length);
+    await member.click(".suggest-box summary");
+    await member.fill("#thread-replacement", "(the AIA law)");
+    await member.fill("#thread-body", "Spell it out.");
+    await member.click("#thread-suggest");
+    let id = "";
+    await eventually("the second suggestion reaches the researcher", async () => {
+      for (const t of await threadIds(researcher)) if ((await thread(researcher, t))?.suggestion === "open") id = t;
+      return !!id;
+    }, async () => JSON.stringify(await threadIds(researcher)));
+    // The researcher types strictly inside the suggested passage: it changed.
+    await caretAt(researcher, text.indexOf(old) + 2);
+    await researcher.keyboard.type("x");
+    await saved(researcher, "the edit inside the suggestion");
+    const article = researcher.locator(`article[data-thread="${id}"]`);
+    await article.locator(".changed-warning").waitFor();
+    await article.locator(".suggestion-accept").click();
+    // Not sent yet: the page asks first.
+    await article.locator(".suggestion-accept-anyway").waitFor();
+    expect((await thread(researcher, id))?.suggestion).toBe("open");
+    expect(await accessibilityViolations(researcher), "the changed-since warning passes axe").toEqual([]);
+    await article.locator(".suggestion-accept-anyway").click();
+    const want = text.replace(old, "(the AIA law)");
+    for (const [p, who] of [[member, "member"], [researcher, "researcher"]] as const) {
+      await eventually(`${who}: the changed suggestion accepted anyway`, async () => (await editorText(p)) === want && (await thread(p, id))?.suggestion === "accepted", async () => JSON.stringify({ text: await editorText(p), thread: await thread(p, id) }));
+    }
+    // As the server folds it, the thread now covers the accepted text.
+    expect(await thread(member, id)).toMatchObject({ attached: true, text: "(the AIA law)" });
+  });
+
+  it("e: deleting a commented passage detaches its thread, shown with its quote, and it is re-attached to a new selection", async () => {
+    const text = (await editorText(member))!;
+    const passage = "Indeed,";
+    await selectInEditor(member, 0, passage.length);
+    await member.fill("#thread-body", "Drop this word?");
+    await member.click("#thread-comment");
+    let id = "";
+    await eventually("the third thread exists for the researcher", async () => {
+      const ids = await threadIds(researcher);
+      id = ids.find((t) => !["thread-1", "thread-2", "thread-3"].includes(t)) ?? "";
+      return !!id && (await thread(researcher, id))?.text === passage;
+    }, async () => JSON.stringify(await threadIds(researcher)));
+    await selectInEditor(researcher, 0, "Indeed, ".length);
+    await researcher.keyboard.press("Delete");
+    await saved(researcher, "the deletion");
+    const box = member.locator(`article[data-thread="${id}"] .detached-box`);
+    await box.waitFor();
+    expect(await box.locator("mark").textContent()).toBe(passage);
+    expect(await thread(member, id)).toMatchObject({ attached: false });
+    expect(await accessibilityViolations(member), "a detached thread passes axe").toEqual([]);
+    const now = text.slice("Indeed, ".length);
+    expect(await editorText(member)).toBe(now);
+    await selectInEditor(member, 0, "The law".length);
+    await member.locator(`article[data-thread="${id}"] .thread-reattach`).click();
+    for (const [p, who] of [[member, "member"], [researcher, "researcher"]] as const) {
+      await eventually(`${who}: re-attached to "The law"`, async () => (await thread(p, id))?.text === "The law" && (await highlighted(p, id)) === "The law", async () => JSON.stringify(await thread(p, id)));
+    }
+  });
+
   it("c: a reply and a resolve; a third participant sees unread counts and what changed since the last visit", async () => {
     const ids = await threadIds(researcher);
     const first = ids[0]!;
@@ -221,12 +287,13 @@ describe("threads and suggestions in real browsers", () => {
     await third.reload();
     await third.waitForSelector(".categories");
     const row = third.locator(".indicator-row", { has: third.locator(`a[href="${indicatorUrl}"]`) });
-    // thread 1: the member's comment and the researcher's reply; thread 2: the suggestion.
-    await eventually("the overview shows 3 unread comments on the indicator", async () => (await row.locator(".badge.unread").getAttribute("data-unread").catch(() => null)) === "3", async () => (await row.textContent()) ?? "");
+    // thread 1: the member's comment and the researcher's reply; threads 2
+    // and 3: the suggestions; thread 4: the re-attached comment.
+    await eventually("the overview shows 5 unread comments on the indicator", async () => (await row.locator(".badge.unread").getAttribute("data-unread").catch(() => null)) === "5", async () => (await row.textContent()) ?? "");
     const changes = third.locator(`#visit-summary li[data-key="${indicatorId}"]`);
     await changes.waitFor();
     const line = (await changes.textContent()) ?? "";
-    expect(line).toContain("2 new threads");
+    expect(line).toContain("4 new threads");
     expect(line).toContain("1 reply");
     expect(line).toMatch(/\d+ edits by Rita Researcher/);
     await third.screenshot({ path: join(ARTIFACTS, "e2e-threads-overview.png"), fullPage: true });
