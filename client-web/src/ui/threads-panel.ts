@@ -38,8 +38,14 @@ function short(s: string): string {
   return chars.length > QUOTE_CHARS ? `${chars.slice(0, QUOTE_CHARS).join("")}…` : s;
 }
 
+/**
+ * Someone is writing (or choosing) inside el: a redraw would lose it. A
+ * focused button or thread is not writing, so those redraw (and get their
+ * focus back).
+ */
 function focusInside(el: Element): boolean {
-  return el.contains(document.activeElement) && document.activeElement?.tagName !== "BUTTON";
+  const a = document.activeElement;
+  return !!a && el.contains(a) && ["INPUT", "TEXTAREA", "SELECT", "SUMMARY"].includes(a.tagName);
 }
 
 export class ThreadsPanel {

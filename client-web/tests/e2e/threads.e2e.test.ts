@@ -11,7 +11,8 @@
 //      quote); the member re-attaches it to a new selection;
 //   c. the researcher replies, the member resolves; a third participant who
 //      never opened the indicator sees the unread count on the overview and
-//      "what changed since your last visit", and reading the thread clears it.
+//      "what changed since your last visit", and reading the thread clears it;
+//   f. +1, editing and deleting one's own comment, the chair hiding one.
 // Runs against the fake server too (KENES_E2E_SERVER=fake: its thread
 // requests are a rehearsal written from the protocol). Screenshots go to
 // test-artifacts/e2e-threads-*.png; every page state checked is axe-clean.
@@ -306,5 +307,38 @@ describe("threads and suggestions in real browsers", () => {
     await third.goBack();
     await third.waitForSelector(".categories");
     await eventually("the unread badge is gone", async () => (await row.locator(".badge.unread").count()) === 0, async () => (await row.textContent()) ?? "");
+  });
+
+  it("f: +1, editing and deleting one's own comment, and the chair hiding one with a reason", async () => {
+    const first = (await threadIds(researcher))[0]!;
+    const inMember = member.locator(`article[data-thread="${first}"]`);
+    const inResearcher = researcher.locator(`article[data-thread="${first}"]`);
+    const [own, reply] = [inMember.locator("li.comment").nth(0), inMember.locator("li.comment").nth(1)];
+    // +1 on the researcher's reply, seen by her.
+    await reply.locator(".plus-one").click();
+    await eventually("the +1 counts in her page", async () => (await inResearcher.locator("li.comment").nth(1).locator(".plus-one").textContent()) === "+1 1", async () => (await inResearcher.textContent()) ?? "");
+    await eventually("the member's +1 shows as pressed", async () => (await reply.locator(".plus-one").getAttribute("aria-pressed")) === "true", async () => (await inMember.innerHTML()) ?? "");
+    // Edit her own comment.
+    await own.locator(".comment-edit").click();
+    await own.locator("textarea").fill("Which law exactly? The 2015 one?");
+    await own.locator(".comment-save").click();
+    await eventually("the edit shows in her page, marked edited", async () => ((await inResearcher.locator("li.comment").nth(0).textContent()) ?? "").includes("(edited)"), async () => (await inResearcher.textContent()) ?? "");
+    expect(await inResearcher.locator("li.comment").nth(0).locator(".comment-body").textContent()).toBe("Which law exactly? The 2015 one?");
+    // The chair hides the researcher's reply, with a reason.
+    const chair = await newPage("chair");
+    await joinThroughLink(chair, server.links.chair!, { name: "Chair" });
+    await chair.goto(new URL(indicatorUrl, server.links.chair!).toString());
+    const inChair = chair.locator(`article[data-thread="${first}"]`);
+    await inChair.waitFor();
+    await inChair.locator("li.comment").nth(1).locator(".hide-box summary").click();
+    await inChair.locator("li.comment").nth(1).locator("input").fill("Off topic");
+    await inChair.locator("li.comment").nth(1).locator(".hide-box button[type=submit]").click();
+    await eventually("the reply shows as hidden with the reason", async () => ((await inMember.locator("li.comment").nth(1).locator(".comment-body").textContent()) ?? "") === "Hidden by the chair: Off topic", async () => (await inMember.textContent()) ?? "");
+    // The member deletes her own comment: "deleted" everywhere.
+    await inMember.locator("li.comment").nth(0).locator(".comment-delete").click();
+    for (const p of [researcher, chair]) {
+      await eventually("the comment shows as deleted", async () => ((await p.locator(`article[data-thread="${first}"] li.comment`).nth(0).locator(".comment-body").textContent()) ?? "") === "Comment deleted by its author.", async () => (await p.locator(`article[data-thread="${first}"]`).textContent()) ?? "");
+    }
+    expect(await accessibilityViolations(chair), "deleted and hidden comments pass axe").toEqual([]);
   });
 });
