@@ -218,6 +218,7 @@ export class ConsultationState {
   indicatorSummary(i: Indicator): IndicatorSummary {
     const doc = this.docs.get(indicatorDocId(i.id));
     const a = this.assessment.indicators.get(i.id);
+    const threads = this.discussion.summary(i.id);
     return {
       id: i.id,
       title: i.title,
@@ -226,8 +227,8 @@ export class ConsultationState {
       draftVersion: doc?.version ?? 0,
       status: a?.status ?? IndicatorStatus.NOT_STARTED,
       assignees: a?.assignees.length ? a.assignees.map((id) => this.participants.get(id)?.displayName || id) : undefined,
-      openThreads: this.discussion.summary(i.id).open,
-      unreadComments: this.discussion.summary(i.id).unread,
+      openThreads: threads.open,
+      unreadComments: threads.unread,
       changedSinceValidation: this.changedSinceValidation(i.id),
     };
   }

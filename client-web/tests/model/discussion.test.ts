@@ -201,6 +201,9 @@ describe("unread, visits, what changed", () => {
     s.fold(rec({ author: "chair", event: { case: "commentAdded", value: { threadId: "thread-1", commentId: "comment-4", body: "later" } } }));
     expect(s.discussion.unread("thread-1")).toBe(1);
     expect(s.discussion.summary("R.1.1")).toEqual({ threads: 1, open: 1, unread: 1 });
+    // Hidden and deleted comments are not unread (as the server counts).
+    s.fold(rec({ author: "chair", event: { case: "commentHidden", value: { threadId: "thread-1", commentId: "comment-4", reason: "spam" } } }));
+    expect(s.discussion.unread("thread-1")).toBe(0);
   });
 
   it("what changed since the previous visit: edits, new threads and replies per indicator, not mine", () => {
