@@ -57,6 +57,8 @@ export class ThreadsPanel {
   private readonly selectionNote = h("p", { class: "muted", id: "thread-selection" });
   private form: HTMLFormElement | null = null;
   private formKey = "";
+  /** How many highlights the editor shows (as last dispatched). */
+  private shownMarks = 0;
   /** What each thread's element was drawn from, to redraw only what changed. */
   private readonly drawn = new Map<string, string>();
   private active = "";
@@ -740,6 +742,9 @@ export class ThreadsPanel {
         suggestion: openSuggestion ? { text: th.suggestion!.text, deletionLabel: t("threads.deletionLabel"), insertionLabel: t("threads.insertionLabel") } : undefined,
       });
     }
+    // A draft without highlights needs no transaction on every keystroke's ack.
+    if (marks.length === 0 && this.shownMarks === 0) return;
+    this.shownMarks = marks.length;
     view.dispatch({ effects: setThreadMarks.of(marks) });
   }
 
