@@ -12,7 +12,8 @@
 //   c. the researcher replies, the member resolves; a third participant who
 //      never opened the indicator sees the unread count on the overview and
 //      "what changed since your last visit", and reading the thread clears it;
-//   f. +1, editing and deleting one's own comment, the chair hiding one.
+//   f. +1, editing and deleting one's own comment, the chair hiding one;
+//   g. an observer comments only while the chair lets observers comment.
 // Runs against the fake server too (KENES_E2E_SERVER=fake: its thread
 // requests are a rehearsal written from the protocol). Screenshots go to
 // test-artifacts/e2e-threads-*.png; every page state checked is axe-clean.
@@ -43,6 +44,7 @@ const contexts: BrowserContext[] = [];
 let researcher: Page;
 let member: Page;
 let third: Page;
+let chairPage: Page;
 let indicatorUrl = "";
 let indicatorId = "";
 const started = Date.now();
@@ -340,5 +342,22 @@ describe("threads and suggestions in real browsers", () => {
       await eventually("the comment shows as deleted", async () => ((await p.locator(`article[data-thread="${first}"] li.comment`).nth(0).locator(".comment-body").textContent()) ?? "") === "Comment deleted by its author.", async () => (await p.locator(`article[data-thread="${first}"]`).textContent()) ?? "");
     }
     expect(await accessibilityViolations(chair), "deleted and hidden comments pass axe").toEqual([]);
+    chairPage = chair;
+  });
+
+  it("g: an observer may comment only once the chair lets observers comment", async () => {
+    const observer = await newPage("observer");
+    await joinThroughLink(observer, server.links.observer!, { name: "Olga Observer" });
+    await observer.goto(new URL(indicatorUrl, server.links.observer!).toString());
+    await observer.waitForSelector(".threads-panel");
+    expect(await observer.locator("#thread-body").count(), "no comment box for an observer by default").toBe(0);
+    expect(await observer.locator(".thread-reply").count()).toBe(0);
+    await chairPage.check("#observer-commenting");
+    await observer.waitForSelector("#thread-body", { timeout: 15_000 });
+    await observer.fill("#thread-body", "An observer's note.");
+    await observer.click("#thread-comment");
+    await eventually("the observer's thread reaches the chair", async () => (await chairPage.locator(".thread .comment-body", { hasText: "An observer's note." }).count()) === 1, async () => JSON.stringify(await threadIds(chairPage)));
+    await chairPage.uncheck("#observer-commenting");
+    await eventually("the observer's comment box is gone again", async () => (await observer.locator("#thread-body").count()) === 0, async () => "still shown");
   });
 });
