@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/anchored_range.h"
+#include "engine/rope.h"
 #include "engine/text_op.h"
 #include "engine/transform.h"
 #include "op_json.h"
@@ -111,7 +113,7 @@ size_t for_each_case(const std::string& kind, Check check) {
 }
 
 TEST(VectorsTest, EveryFileHasAKnownKind) {
-  const std::vector<std::string> known = {"transform", "compose", "apply", "normalize", "invert", "position", "anchor"};
+  const std::vector<std::string> known = {"transform", "compose", "apply", "normalize", "invert", "position", "anchor", "anchored_range"};
   std::map<std::string, int> seen;
   for (const VectorFile& f : all_files()) {
     EXPECT_NE(std::find(known.begin(), known.end(), f.kind), known.end()) << f.path << ": kind " << f.kind;
@@ -220,6 +222,42 @@ TEST(VectorsTest, AnchorVectorsHold) {
     const engine::Range got = engine::transform_anchor(engine::Range{num(range[0]), num(range[1])}, op(c.at("op")));
     EXPECT_EQ(got.anchor, num(expected[0]));
     EXPECT_EQ(got.head, num(expected[1]));
+  });
+  EXPECT_GT(n, 0u);
+}
+
+TEST(VectorsTest, AnchoredRangeVectorsHold) {
+  const size_t n = for_each_case("anchored_range", [](const json::object& c) {
+    std::string text = str(c.at("doc"));
+    const json::array& range = c.at("range").as_array();
+    auto created = engine::AnchoredRange::create(engine::Range{num(range[0]), num(range[1])}, engine::Rope(text));
+    ASSERT_TRUE(created.ok()) << created.status().to_string();
+    engine::AnchoredRange anchor = *created;
+    const json::array& ops = c.at("ops").as_array();
+    const json::array& expected = c.at("expected").as_array();
+    ASSERT_EQ(ops.size(), expected.size());
+    for (size_t i = 0; i < ops.size(); ++i) {
+      SCOPED_TRACE("after op " + std::to_string(i));
+      const TextOp o = op(ops[i]);
+      const engine::Status s = anchor.update(o, engine::Rope(text));
+      ASSERT_TRUE(s.ok()) << s.to_string();
+      text = applied(text, o);
+      const json::object& e = expected[i].as_object();
+      const json::array& r = e.at("range").as_array();
+      EXPECT_EQ(anchor.from(), num(r[0]));
+      EXPECT_EQ(anchor.to(), num(r[1]));
+      EXPECT_EQ(anchor.attached(), e.at("attached").as_bool());
+      EXPECT_EQ(anchor.changed(), e.at("changed").as_bool());
+      if (e.at("quote").is_null()) {
+        EXPECT_FALSE(anchor.detached_quote().has_value());
+      } else {
+        ASSERT_TRUE(anchor.detached_quote().has_value());
+        const json::object& q = e.at("quote").as_object();
+        EXPECT_EQ(anchor.detached_quote()->text, str(q.at("text")));
+        EXPECT_EQ(anchor.detached_quote()->before, str(q.at("before")));
+        EXPECT_EQ(anchor.detached_quote()->after, str(q.at("after")));
+      }
+    }
   });
   EXPECT_GT(n, 0u);
 }

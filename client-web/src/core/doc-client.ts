@@ -99,6 +99,10 @@ export class DocClient {
   get confirmedText(): string {
     return this.confirmed.toString();
   }
+  /** Length of `confirmedText` in code points. */
+  get confirmedLength(): number {
+    return this.confirmed.length;
+  }
   get inFlight(): InFlight | null {
     return this.inFlightValue;
   }

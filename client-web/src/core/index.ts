@@ -4,3 +4,4 @@ export * from "./transform";
 export * from "./utf16";
 export * from "./doc-client";
 export * from "./code-point-text";
+export * from "./anchored-range";

@@ -8,6 +8,7 @@ import { Scope } from "../gen/kenes/v1/framework_pb";
 import { type LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { type AssessmentEffect, AssessmentState, IndicatorStatus } from "./assessment";
+import { type DiscussionEffect, DiscussionState } from "./discussion";
 import { textOpFromWire, toNumber } from "./wire-convert";
 
 export { Role, Scope, StakeholderGroup };
@@ -29,7 +30,8 @@ export type FoldEffect =
   | { readonly kind: "created" }
   | { readonly kind: "roster"; readonly participantId: string }
   | { readonly kind: "text"; readonly docId: string; readonly result: ReceiveResult }
-  | { readonly kind: "assessment"; readonly change: AssessmentEffect };
+  | { readonly kind: "assessment"; readonly change: AssessmentEffect }
+  | { readonly kind: "discussion"; readonly change: DiscussionEffect };
 
 /** The document id of an indicator's draft. */
 export function indicatorDocId(indicatorId: string): string {
@@ -82,6 +84,13 @@ export class ConsultationState {
   /** This participant (from Welcome), to recognise its own ballots. */
   myId = "";
   readonly assessment = new AssessmentState(() => this.myId);
+  readonly discussion = new DiscussionState(() => this.myId);
+
+  /**
+   * Effects a record had besides its main one (an accepted suggestion's
+   * TextEdit also settles the suggestion); the session takes them after fold().
+   */
+  readonly pendingEffects: FoldEffect[] = [];
 
   /** clientId: this browser's id, to recognise its own records. */
   constructor(readonly clientId: string) {}
@@ -142,23 +151,50 @@ export class ConsultationState {
       }
       case "textEdit": {
         const docId = e.value.docId;
-        const result = this.doc(docId).receive({
-          version: toNumber(e.value.version),
-          op: textOpFromWire(e.value.op),
+        const doc = this.doc(docId);
+        const op = textOpFromWire(e.value.op);
+        const version = toNumber(e.value.version);
+        // Anchors move through the edit before the document applies it (a
+        // detaching edit reads the text it removes); a repeated record moves nothing.
+        const thread =
+          version === doc.version + 1
+            ? this.discussion.textEdit(docId, op, doc.confirmedLength, () => doc.confirmedText, seq, record.author, e.value.acceptsSuggestionOfThread)
+            : null;
+        const result = doc.receive({
+          version,
+          op,
           clientId: record.clientId,
           clientSeq: toNumber(record.clientSeq),
         });
+        if (thread) this.pendingEffects.push({ kind: "discussion", change: thread });
         return { kind: "text", docId, result };
       }
       case "scopeChanged":
         this.scope = e.value.scope;
         return { kind: "assessment", change: { kind: "scope" } };
       default: {
+        const d = this.discussion.fold(record, seq, (id) => this.doc(id).confirmedLength);
+        if (d) return { kind: "discussion", change: d };
         const change = this.assessment.fold(record, seq);
         // Otherwise a record kind from a newer server: skip it, keep folding.
         return change ? { kind: "assessment", change } : { kind: "ignored" };
       }
     }
+  }
+
+  /**
+   * An Ack of this client's in-flight op of `docId`: the server applied it
+   * as the record `seq` (which is not sent back to its author). Anchors move
+   * through it as through any TextEdit, then the document folds it. Returns
+   * false, changing nothing, when the ack does not settle the in-flight op now
+   * (the record itself will, in a later catch-up).
+   */
+  ackEdit(docId: string, clientSeq: number, version: number, seq: number): boolean {
+    const doc = this.doc(docId);
+    const f = doc.inFlight;
+    if (!f || f.clientSeq !== clientSeq || version !== doc.version + 1) return false;
+    this.discussion.textEdit(docId, f.op, doc.confirmedLength, () => doc.confirmedText, seq, this.myId, "");
+    return doc.ack(clientSeq, version);
   }
 
   /** Indicators in the consultation's scope, in framework order. */
@@ -182,17 +218,17 @@ export class ConsultationState {
   indicatorSummary(i: Indicator): IndicatorSummary {
     const doc = this.docs.get(indicatorDocId(i.id));
     const a = this.assessment.indicators.get(i.id);
+    const threads = this.discussion.summary(i.id);
     return {
       id: i.id,
       title: i.title,
       core: i.core,
       draftStarted: (doc?.version ?? 0) > 0 || (doc?.length ?? 0) > 0,
       draftVersion: doc?.version ?? 0,
-      // Threads are not in the log yet: the overview renders these columns
-      // only when they are defined.
       status: a?.status ?? IndicatorStatus.NOT_STARTED,
       assignees: a?.assignees.length ? a.assignees.map((id) => this.participants.get(id)?.displayName || id) : undefined,
-      openThreads: undefined,
+      openThreads: threads.open,
+      unreadComments: threads.unread,
       changedSinceValidation: this.changedSinceValidation(i.id),
     };
   }
@@ -234,5 +270,7 @@ export interface IndicatorSummary {
   readonly status: IndicatorStatus | undefined;
   readonly assignees: readonly string[] | undefined;
   readonly openThreads: number | undefined;
+  /** Comments by others in this indicator's threads after my read markers. */
+  readonly unreadComments: number;
   readonly changedSinceValidation: boolean;
 }

@@ -4,3 +4,4 @@ export * from "./wire-convert";
 export * from "./invite-token";
 export * from "./assessment";
 export * from "./history";
+export * from "./discussion";

@@ -27,7 +27,7 @@ import {
   ServerMessageSchema,
   type Welcome,
 } from "../gen/kenes/v1/protocol_pb";
-import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import type { LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { ConsultationState, type FoldEffect, type Range, rangeToWire, textOpToWire, toNumber } from "../model";
 import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from "./backoff";
 import { ErrorCode, errorAction } from "./errors";
@@ -382,11 +382,11 @@ export class Session {
         this.emit((l) => l.welcome?.(k.value));
         break;
       case "catchUp":
-        for (const r of k.value.records) this.afterFold(this.state.fold(r));
+        for (const r of k.value.records) this.foldRecord(r);
         if (k.value.done) this.caughtUp();
         break;
       case "broadcast":
-        for (const r of k.value.records) this.afterFold(this.state.fold(r));
+        for (const r of k.value.records) this.foldRecord(r);
         break;
       case "ack": {
         const a = k.value;
@@ -397,8 +397,7 @@ export class Session {
           this.emit((l) => l.acked?.(id, toNumber(a.seq)));
           break;
         }
-        const doc = this.state.doc(a.docId);
-        if (doc.ack(toNumber(a.clientSeq), toNumber(a.version))) {
+        if (this.state.ackEdit(a.docId, toNumber(a.clientSeq), toNumber(a.version), toNumber(a.seq))) {
           this.markDirty(a.docId);
           this.flushDoc(a.docId);
           this.emitStatus();
@@ -433,6 +432,12 @@ export class Session {
       default:
         break;
     }
+  }
+
+  private foldRecord(r: LogRecord): void {
+    this.afterFold(this.state.fold(r));
+    // An accepted suggestion's edit also changed its thread.
+    for (const e of this.state.pendingEffects.splice(0)) this.emit((l) => l.folded?.(e));
   }
 
   private afterFold(effect: FoldEffect): void {

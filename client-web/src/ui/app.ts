@@ -43,6 +43,7 @@ export class App {
   private readonly main = h("main", { id: "main", tabindex: "-1" });
   private readonly shown = new Map<string, HTMLElement>();
   private refreshQueued = false;
+  private discussionQueued = false;
   private fullRefresh = false;
   private meetingBar: MeetingBar | null = null;
   private rosterTimer: ReturnType<typeof setTimeout> | null = null;
@@ -198,6 +199,7 @@ export class App {
   private caughtUp(): void {
     this.renderTopbar();
     if (this.ready) return;
+    this.recordVisit();
     this.ready = true;
     const s = this.session!;
     const me = this.me();
@@ -217,8 +219,34 @@ export class App {
     this.showRouteView(false);
   }
 
+  /**
+   * Once per page load, after the first catch-up: fix the baseline of "what
+   * changed since your last visit", then log this visit (RecordVisit).
+   */
+  private recordVisit(): void {
+    const s = this.session!;
+    const d = s.state.discussion;
+    if (d.previousVisit !== undefined) return;
+    d.previousVisit = d.lastVisit() ?? null;
+    this.context().request({ case: "recordVisit", value: { seenSeq: BigInt(s.state.lastSeq) } }, (refusal) => {
+      if (refusal) console.warn("kenes: visit not recorded:", refusal);
+    });
+  }
+
   private folded(e: FoldEffect): void {
     if (!this.ready) return;
+    if (e.kind === "discussion") {
+      // Threads change only the threads panel and the overview's counts.
+      if (this.discussionQueued) return;
+      this.discussionQueued = true;
+      requestAnimationFrame(() => {
+        this.discussionQueued = false;
+        if (this.showingJoin) return;
+        if (this.view?.discussionChanged) this.view.discussionChanged();
+        else this.view?.refresh();
+      });
+      return;
+    }
     if (e.kind === "text") {
       if (e.result.kind === "remote") this.view?.textFolded?.(e.docId, e.result.op);
       else if (e.result.kind === "own") this.view?.textFolded?.(e.docId, []);
@@ -436,6 +464,20 @@ export class App {
       lastSeq: () => session.state.lastSeq,
       clientId: () => session.clientId,
       indicatorPath: (id: string) => indicatorPath(this.consultationId, id),
+      thread: (id: string) => {
+        const th = session.state.discussion.threads.get(id);
+        if (!th) return null;
+        const a = th.anchor;
+        return {
+          resolved: th.resolved,
+          attached: a ? a.attached : null,
+          text: a && a.attached ? Array.from(session.state.doc(th.docId).confirmedText).slice(a.from, a.to).join("") : null,
+          suggestion: th.suggestion?.status ?? null,
+          comments: th.comments.length,
+          unread: session.state.discussion.unread(id),
+        };
+      },
+      threadIds: () => [...session.state.discussion.threads.keys()],
     };
   }
 }

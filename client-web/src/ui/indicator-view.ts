@@ -11,6 +11,7 @@ import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { HistoryPanel } from "./history-panel";
 import { renderPresence } from "./presence-panel";
+import { ThreadsPanel } from "./threads-panel";
 import { overviewPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -26,6 +27,7 @@ export class IndicatorView implements View {
   private readonly presenceHost = h("div", {});
   private readonly assessment: AssessmentPanel;
   private readonly history: HistoryPanel;
+  private readonly threads: ThreadsPanel;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -34,7 +36,8 @@ export class IndicatorView implements View {
     this.docId = indicatorDocId(indicatorId);
     this.assessment = new AssessmentPanel(ctx, indicatorId);
     this.history = new HistoryPanel(ctx, this.docId);
-    this.aside.append(this.presenceHost, this.assessment.el);
+    this.threads = new ThreadsPanel(ctx, this.docId, indicatorId, () => this.editor?.view ?? null);
+    this.aside.append(this.presenceHost, this.threads.el, this.assessment.el);
     this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.history.el, this.sources), this.aside);
     this.refresh();
   }
@@ -55,6 +58,7 @@ export class IndicatorView implements View {
       this.editorSection.hidden = true;
       this.history.el.hidden = true;
       this.assessment.el.hidden = true;
+      this.threads.el.hidden = true;
       this.renderPresence();
       return;
     }
@@ -70,6 +74,7 @@ export class IndicatorView implements View {
     this.history.refresh();
     this.assessment.el.hidden = false;
     this.assessment.refresh();
+    this.threads.el.hidden = false;
     replaceChildren(this.editorSection, 
       h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
       this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
@@ -100,7 +105,12 @@ export class IndicatorView implements View {
     } else {
       this.editor.setLabels(label, emptyText);
     }
+    this.threads.refresh();
     this.renderPresence();
+  }
+
+  discussionChanged(): void {
+    if (this.ctx.session.state.findIndicator(this.indicatorId)) this.threads.refresh();
   }
 
   assessmentChanged(): void {
@@ -115,12 +125,16 @@ export class IndicatorView implements View {
     if (docId !== this.docId) return;
     this.editor?.applyRemote(op);
     this.history.documentChanged();
+    this.threads.textChanged();
     // "Changed since validation" and the validation poll's version follow the draft.
     this.assessment.refresh();
   }
 
   docReset(docId: string): void {
-    if (docId === this.docId) this.editor?.resync();
+    if (docId === this.docId) {
+      this.editor?.resync();
+      this.threads.textChanged();
+    }
   }
 
   focus(): void {
@@ -134,6 +148,7 @@ export class IndicatorView implements View {
 
   destroy(): void {
     this.history.destroy();
+    this.threads.destroy();
     this.editor?.destroy();
     this.editor = null;
   }

@@ -1,7 +1,7 @@
 // The consultation overview: the framework as a tree (category -> theme ->
 // question -> indicator), progress per category, a filter to core indicators.
-// Each row shows the indicator's status and assignees; open threads are not in
-// the log yet (the row shows them once IndicatorSummary defines them). The
+// Each row shows the indicator's status, assignees, open threads and unread
+// comments; above the tree, what changed since one's last visit. The
 // chair also sees the board's balance by group and gender. Under each
 // category, its policy recommendations (one draft per stakeholder group);
 // beside the tree, the Exports panel.
@@ -14,6 +14,7 @@ import { ExportsPanel } from "./exports-panel";
 import { groupName, statusName } from "./labels";
 import { renderPresence } from "./presence-panel";
 import { renderRosterBalance } from "./roster-balance";
+import { renderVisitSummary } from "./visit-summary";
 import { indicatorPath, recommendationPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -47,6 +48,7 @@ export class OverviewView implements View {
       "div",
       { class: "content" },
       h("h1", { id: "page-title", tabindex: "-1" }, st.title || t("app.name")),
+      renderVisitSummary(this.ctx),
       fw
         ? h(
             "p",
@@ -259,7 +261,8 @@ export class OverviewView implements View {
             ? h("span", { class: "draft-state" }, t("overview.notStarted"))
             : null,
         s.assignees?.length ? h("span", { class: "muted" }, t("overview.assignees", { names: s.assignees.join(", ") })) : null,
-        s.openThreads ? h("span", { class: "muted" }, t("overview.openThreads", { n: s.openThreads })) : null,
+        s.openThreads ? h("span", { class: "muted open-threads" }, t("overview.openThreads", { n: s.openThreads })) : null,
+        s.unreadComments ? h("span", { class: "badge unread", "data-unread": s.unreadComments }, t("overview.unread", { n: s.unreadComments })) : null,
         here > 0 ? h("span", { class: "here-dot", title: t("presence.title") }, `● ${here}`) : null,
       ),
     );

@@ -11,6 +11,7 @@ import { EditorBinding } from "./editor-binding";
 import { HistoryPanel } from "./history-panel";
 import { groupName } from "./labels";
 import { renderPresence } from "./presence-panel";
+import { ThreadsPanel } from "./threads-panel";
 import { overviewPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -24,6 +25,7 @@ export class RecommendationView implements View {
   private readonly editorSection = h("section", { class: "draft", "aria-labelledby": "draft-title" });
   private readonly presenceHost = h("div", {});
   private readonly history: HistoryPanel | null;
+  private readonly threads: ThreadsPanel | null;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -32,7 +34,12 @@ export class RecommendationView implements View {
   ) {
     this.docId = groupOfSlug(group) ? recommendationDocId(categoryId, group as RecommendationGroupSlug) : "";
     this.history = this.docId ? new HistoryPanel(ctx, this.docId) : null;
-    this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.history?.el ?? null), h("aside", { class: "sidebar" }, this.presenceHost));
+    // Threads on a recommendation draft count under no indicator (ThreadTarget).
+    this.threads = this.docId ? new ThreadsPanel(ctx, this.docId, "", () => this.editor?.view ?? null) : null;
+    this.el.append(
+      h("div", { class: "content" }, this.header, this.editorSection, this.history?.el ?? null),
+      h("aside", { class: "sidebar" }, this.presenceHost, this.threads?.el ?? null),
+    );
     this.refresh();
   }
 
@@ -57,6 +64,7 @@ export class RecommendationView implements View {
     );
     this.editorSection.hidden = !found;
     if (this.history) this.history.el.hidden = !found;
+    if (this.threads) this.threads.el.hidden = !found;
     if (!found) return;
     this.history?.refresh();
     const editable = canEditDrafts(this.ctx.me.role);
@@ -74,7 +82,12 @@ export class RecommendationView implements View {
     } else {
       this.editor.setLabels(label, placeholder);
     }
+    this.threads?.refresh();
     this.presenceChanged();
+  }
+
+  discussionChanged(): void {
+    if (this.editor) this.threads?.refresh();
   }
 
   presenceChanged(): void {
@@ -88,10 +101,13 @@ export class RecommendationView implements View {
     if (docId !== this.docId) return;
     this.editor?.applyRemote(op);
     this.history?.documentChanged();
+    this.threads?.textChanged();
   }
 
   docReset(docId: string): void {
-    if (docId === this.docId) this.editor?.resync();
+    if (docId !== this.docId) return;
+    this.editor?.resync();
+    this.threads?.textChanged();
   }
 
   focus(): void {
@@ -104,6 +120,7 @@ export class RecommendationView implements View {
 
   destroy(): void {
     this.history?.destroy();
+    this.threads?.destroy();
     this.editor?.destroy();
     this.editor = null;
   }

@@ -32,6 +32,8 @@ export interface View {
   presenceChanged?(): void;
   /** Only indicator status, poll or meeting state changed (default: refresh). */
   assessmentChanged?(): void;
+  /** Threads, comments, read markers or visits changed (issue 6). */
+  discussionChanged?(): void;
   /** A record of docId was folded; op is what it changed in the shown text. */
   textFolded?(docId: string, op: TextOp): void;
   /** docId's local edits were rolled back. */

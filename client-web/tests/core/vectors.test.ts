@@ -5,8 +5,10 @@ import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
+  AnchoredRange,
   type TextOp,
   OpDoesNotFitError,
+  codePointLength,
   apply,
   compose,
   invert,
@@ -97,6 +99,20 @@ const runners: Record<string, (c: Record<string, unknown>) => void> = {
     const [anchor, head] = c.range as [number, number];
     const got = transformAnchor({ anchor, head }, op(c.op));
     expect([got.anchor, got.head]).toEqual(c.expected);
+  },
+  anchored_range(c) {
+    // A thread's anchor through several ops, exactly as the server moves it.
+    const [anchor, head] = c.range as [number, number];
+    let text = c.doc as string;
+    const a = new AnchoredRange({ anchor, head }, codePointLength(text));
+    const expected = c.expected as unknown[];
+    (c.ops as unknown[]).forEach((raw, i) => {
+      const o = op(raw);
+      const before = text;
+      a.update(o, codePointLength(before), () => before);
+      text = apply(before, o);
+      expect({ range: [a.from, a.to], attached: a.attached, changed: a.changed, quote: a.quote }, `after op ${i}`).toEqual(expected[i]);
+    });
   },
 };
 

@@ -197,7 +197,7 @@ export async function startFake(): Promise<ServerUnderTest> {
     name: "fake server",
     port,
     links: s.links,
-    allLinks: Object.fromEntries(Object.entries(s.links).map(([k, v]) => [k, [v]])),
+    allLinks: s.allLinks,
     kill: () => s.stop(),
     restart: () => s.start(),
     stop: () => s.stop(),

@@ -4,7 +4,7 @@
 // drop connections, lose frames, refuse submits and inspect what arrived.
 
 import { type MessageInitShape, create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import type { TextOp } from "../../src/core";
+import { AnchoredRange, OpBuilder, type TextOp, codePointLength, sliceCodePoints, transformAnchor } from "../../src/core";
 import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
 import { type LogRecord, LogRecordSchema } from "../../src/gen/kenes/v1/log_pb";
 import {
@@ -20,6 +20,9 @@ import type { SocketFactory, SocketLike } from "../../src/net";
 import { Sequencer } from "./sequencer";
 
 type ServerInit = MessageInitShape<typeof ServerMessageSchema>;
+
+/** Records only their author receives. */
+const PRIVATE = new Set(["threadsRead", "visited", "notificationSettingsSet", "digestSent"]);
 
 export class FakeSocket implements SocketLike {
   binaryType: BinaryType = "blob";
@@ -203,7 +206,8 @@ export class FakeServer {
       }
       case "subscribe": {
         const after = Number(k.value.afterSeq);
-        const records = this.log.slice(after);
+        // Records 75-78 go to their author only (protocol.proto).
+        const records = this.log.slice(after).filter((r) => !PRIVATE.has(r.event.case ?? "") || r.author === s.participantId);
         // Two batches when there is enough, to exercise batching.
         const half = Math.ceil(records.length / 2);
         const head = BigInt(this.log.length);
@@ -224,6 +228,7 @@ export class FakeServer {
       case "submitOp": {
         if (this.loseSubmits) return;
         const sub = k.value;
+        const textBefore = this.doc(sub.docId).text;
         if (this.refuseNextSubmit !== null) {
           const code = this.refuseNextSubmit;
           this.refuseNextSubmit = null;
@@ -235,6 +240,7 @@ export class FakeServer {
         }
         const seqr = this.doc(sub.docId);
         const { record, duplicate } = seqr.submit(Number(sub.baseVersion), sub.clientId, Number(sub.clientSeq), textOpFromWire(sub.op));
+        if (!duplicate) this.moveAnchors(sub.docId, record.op, textBefore);
         const logged = duplicate ? undefined : this.appendEdit(sub.docId, record.version, record.op, s.participantId, sub.clientId, Number(sub.clientSeq), false);
         if (this.dropAfterNextSubmit) {
           this.dropAfterNextSubmit = false;
@@ -266,6 +272,138 @@ export class FakeServer {
           },
         });
         return;
+      default:
+        this.discussion(s, requestId, k);
+        return;
+    }
+  }
+
+  // ------------------------------------------------- threads (issue 6)
+  // Enough of the room's thread requests to rehearse the browser story: ids
+  // in creation order, ranges moved from the client's version, quotes
+  // stamped, anchors moved through every edit, acceptance as a TextEdit.
+  // Permissions are not checked (the real server's tests cover them).
+  private threadCount = 0;
+  private commentCount = 0;
+  private readonly threads = new Map<string, { docId: string; anchor: AnchoredRange | null; suggestion: string | null; decided: boolean }>();
+
+  private moveAnchors(docId: string, op: TextOp, before: string): void {
+    const length = codePointLength(before);
+    for (const t of this.threads.values()) if (t.docId === docId && t.anchor) t.anchor.update(op, length, () => before);
+  }
+
+  /** A range the client gave at `version`, moved to the document's current version. */
+  private current(docId: string, range: { anchor: bigint; head: bigint } | undefined, version: bigint): { from: number; to: number } | null {
+    if (!range) return null;
+    let r = { anchor: Number(range.anchor), head: Number(range.head) };
+    for (const rec of this.doc(docId).log.slice(Number(version))) r = transformAnchor(r, rec.op);
+    const from = Math.min(r.anchor, r.head);
+    const to = Math.max(r.anchor, r.head);
+    return from < to ? { from, to } : null;
+  }
+
+  private discussion(s: FakeSocket, requestId: bigint, k: ClientMessage["kind"]): void {
+    const refuse = (code: ErrorCode, message: string) => s.push({ requestId, kind: { case: "error", value: { code, message, requestId } } });
+    const log = (event: MessageInitShape<typeof LogRecordSchema>["event"]) => {
+      const priv = PRIVATE.has(event?.case ?? "");
+      const record = this.append({ author: s.participantId, event }, false);
+      for (const o of this.open()) if (o.subscribed && (!priv || o.participantId === s.participantId)) o.push({ kind: { case: "broadcast", value: { records: [record] } } });
+      s.push({ requestId, kind: { case: "ack", value: { seq: record.seq } } });
+    };
+    switch (k.case) {
+      case "createThread": {
+        const v = k.value;
+        const docId = v.target?.docId ?? "";
+        const id = `thread-${++this.threadCount}`;
+        const commentId = `comment-${++this.commentCount}`;
+        if (!docId) {
+          this.threads.set(id, { docId: "", anchor: null, suggestion: null, decided: false });
+          log({ case: "threadCreated", value: { threadId: id, firstCommentId: commentId, target: v.target, body: v.body, mentions: v.mentions } });
+          return;
+        }
+        const r = this.current(docId, v.target?.range, v.target?.version ?? 0n);
+        if (!r) return refuse(ErrorCode.INVALID_ARGUMENT, "empty range");
+        const text = this.doc(docId).text;
+        const anchor = new AnchoredRange({ anchor: r.from, head: r.to }, codePointLength(text));
+        this.threads.set(id, { docId, anchor, suggestion: v.suggestion ? v.suggestion.text : null, decided: false });
+        log({
+          case: "threadCreated",
+          value: {
+            threadId: id,
+            firstCommentId: commentId,
+            target: { indicatorId: v.target?.indicatorId ?? "", docId, range: { anchor: BigInt(r.from), head: BigInt(r.to) }, version: BigInt(this.doc(docId).version) },
+            quote: sliceCodePoints(text, r.from, r.to),
+            body: v.body,
+            mentions: v.mentions,
+            suggestion: v.suggestion,
+          },
+        });
+        return;
+      }
+      case "addComment":
+        log({ case: "commentAdded", value: { threadId: k.value.threadId, commentId: `comment-${++this.commentCount}`, body: k.value.body, mentions: k.value.mentions } });
+        return;
+      case "editComment":
+        log({ case: "commentEdited", value: { threadId: k.value.threadId, commentId: k.value.commentId, body: k.value.body, mentions: k.value.mentions } });
+        return;
+      case "deleteComment":
+        log({ case: "commentDeleted", value: { threadId: k.value.threadId, commentId: k.value.commentId } });
+        return;
+      case "hideComment":
+        log({ case: "commentHidden", value: { threadId: k.value.threadId, commentId: k.value.commentId, reason: k.value.reason } });
+        return;
+      case "resolveThread":
+        log({ case: "threadResolved", value: { threadId: k.value.threadId, resolved: k.value.resolved } });
+        return;
+      case "setReaction":
+        log({ case: "reactionSet", value: { threadId: k.value.threadId, commentId: k.value.commentId, reaction: k.value.reaction, on: k.value.on } });
+        return;
+      case "setObserverCommenting":
+        log({ case: "observerCommentingSet", value: { enabled: k.value.enabled } });
+        return;
+      case "markThreadsRead":
+        log({ case: "threadsRead", value: { threadIds: k.value.threadIds, upToSeq: k.value.upToSeq } });
+        return;
+      case "recordVisit":
+        log({ case: "visited", value: { seenSeq: k.value.seenSeq } });
+        return;
+      case "reattachThread": {
+        const t = this.threads.get(k.value.threadId);
+        if (!t?.anchor) return refuse(ErrorCode.NOT_FOUND, "no such thread");
+        const r = this.current(t.docId, k.value.range, k.value.version);
+        if (!r) return refuse(ErrorCode.INVALID_ARGUMENT, "empty range");
+        const text = this.doc(t.docId).text;
+        t.anchor.reattach({ anchor: r.from, head: r.to }, codePointLength(text));
+        log({ case: "threadReattached", value: { threadId: k.value.threadId, range: { anchor: BigInt(r.from), head: BigInt(r.to) }, version: BigInt(this.doc(t.docId).version), quote: sliceCodePoints(text, r.from, r.to) } });
+        return;
+      }
+      case "rejectSuggestion": {
+        const t = this.threads.get(k.value.threadId);
+        if (!t || t.suggestion === null || t.decided) return refuse(ErrorCode.SUGGESTION_STATE, "not an open suggestion");
+        t.decided = true;
+        log({ case: "suggestionRejected", value: { threadId: k.value.threadId, reason: k.value.reason } });
+        return;
+      }
+      case "acceptSuggestion": {
+        const t = this.threads.get(k.value.threadId);
+        if (!t?.anchor || t.suggestion === null || t.decided || !t.anchor.attached) return refuse(ErrorCode.SUGGESTION_STATE, "not an open, attached suggestion");
+        if (t.anchor.changed && !k.value.acceptChanged) return refuse(ErrorCode.SUGGESTION_CHANGED, "the passage changed since");
+        const b = new OpBuilder();
+        b.retain(t.anchor.from);
+        if (t.suggestion) b.insert(t.suggestion);
+        b.delete(t.anchor.to - t.anchor.from);
+        const op = b.done();
+        const seqr = this.doc(t.docId);
+        const before = seqr.text;
+        const { record } = seqr.submit(seqr.version, "", -this.log.length, op);
+        this.moveAnchors(t.docId, record.op, before);
+        // The anchor now covers the accepted text (proto/README.md).
+        if (t.suggestion) t.anchor.reattach({ anchor: t.anchor.from - codePointLength(t.suggestion), head: t.anchor.from }, codePointLength(seqr.text));
+        t.decided = true;
+        const created = this.log.find((r) => r.event.case === "threadCreated" && r.event.value.threadId === k.value.threadId);
+        log({ case: "textEdit", value: { docId: t.docId, version: BigInt(record.version), op: textOpToWire(record.op), acceptsSuggestionOfThread: k.value.threadId, coAuthors: created ? [created.author] : [] } });
+        return;
+      }
       default:
         return;
     }

@@ -33,6 +33,7 @@ const PEOPLE = [
   { role: "chair", participantId: "p-chair", name: "Aigerim (chair)", r: Role.CHAIR },
   { role: "researcher", participantId: "p-researcher", name: "Dmitry (researcher)", r: Role.RESEARCHER },
   { role: "member", participantId: "p-member", name: "Saule (member)", r: Role.MEMBER },
+  { role: "member", participantId: "p-member2", name: "Erlan (member)", r: Role.MEMBER },
   { role: "observer", participantId: "p-observer", name: "Olga (observer)", r: Role.OBSERVER },
 ];
 
@@ -58,6 +59,8 @@ class WsBridge extends FakeSocket {
 export interface RunningFakeServer {
   readonly port: number;
   readonly links: Record<string, string>;
+  /** Every link by role, in order (two members). */
+  readonly allLinks: Record<string, string[]>;
   readonly fake: FakeServer;
   stop(): Promise<void>;
   start(): Promise<void>;
@@ -66,10 +69,13 @@ export interface RunningFakeServer {
 export async function startFakeServer(opts: { port: number; webRoot: string; fake?: FakeServer }): Promise<RunningFakeServer> {
   const tokens: Record<string, { participantId: string; name: string; role: Role }> = {};
   const links: Record<string, string> = {};
+  const allLinks: Record<string, string[]> = {};
   for (const p of PEOPLE) {
     const tok = fakeToken(p.participantId, p.role, p.name);
     tokens[tok] = { participantId: p.participantId, name: p.name, role: p.r };
-    links[p.role] = `http://127.0.0.1:${opts.port}/join#token=${tok}`;
+    // The first link per role, as before a second member existed.
+    links[p.role] ??= `http://127.0.0.1:${opts.port}/join#token=${tok}`;
+    (allLinks[p.role] ??= []).push(`http://127.0.0.1:${opts.port}/join#token=${tok}`);
   }
   const fake = opts.fake ?? new FakeServer({ tokens, framework: demoFramework, title: "Kazakhstan ROAM-X assessment (demo)", presence: true });
   let http: Server | null = null;
@@ -106,5 +112,5 @@ export async function startFakeServer(opts: { port: number; webRoot: string; fak
     http = null;
   };
   await start();
-  return { port: opts.port, links, fake, stop, start };
+  return { port: opts.port, links, allLinks, fake, stop, start };
 }
