@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "assessment_state.h"
+#include "digest_state.h"
 #include "engine/document_sequencer.h"
 #include "engine/status.h"
 #include "kenes/v1/log.pb.h"
@@ -74,6 +75,8 @@ class ConsultationState {
 
   // Indicators, polls and meetings (records 30-59).
   const AssessmentState& assessment() const { return assessment_; }
+  // E-mail digest settings, last digests and its thread index (77-78).
+  const DigestState& digest() const { return digest_; }
   // The scope in force: the latest ScopeChanged, else the one created with.
   kenes::v1::Scope scope() const;
   // The framework indicator with this id, or null.
@@ -91,6 +94,7 @@ class ConsultationState {
   std::map<std::string, engine::DocumentSequencer> documents_;
   std::map<std::string, bool> changed_docs_;
   AssessmentState assessment_;
+  DigestState digest_;
   // A copy, not pointers into created_: the state is moved around.
   std::map<std::string, kenes::v1::Indicator> framework_index_;
 };

@@ -354,6 +354,9 @@ void Room::do_assessment_request(const std::string& connection_id, const ClientM
 // ------------------------------------------------------------- delivery
 
 bool Room::record_meant_for(const Member& m, uint64_t seq) const {
+  // Minimal privacy of records 77-78 (digest helper; the threads helper's
+  // version covers 75-78 and replaces this): only their participant's.
+  if (const std::string* owner = state_.digest().private_record_owner(seq)) return *owner == m.participant_id;
   const BallotRecord* ballot = state_.assessment().ballot_record(seq);
   if (!ballot || ballot->voter_id == m.participant_id) return true;
   const PollState* p = state_.assessment().poll(ballot->poll_id);
