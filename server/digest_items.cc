@@ -93,8 +93,16 @@ std::vector<DigestItem> digest_items(const std::string& me, const std::vector<Lo
         break;
       }
       case LogRecord::kCommentEdited: {
+        // Only an edit that mentions me for the first time is news; one that
+        // keeps an earlier mention (a typo fixed) was mailed already.
         const auto& c = rec.comment_edited();
-        if (mentions(c.mentions(), me)) add(DigestItem::Kind::kMention, rec, c.thread_id(), c.comment_id(), c.body());
+        if (!mentions(c.mentions(), me)) break;
+        const DigestComment* comment = threads.comment(c.comment_id());
+        if (comment) {
+          auto first = comment->first_mentioned_seq.find(me);
+          if (first != comment->first_mentioned_seq.end() && first->second < rec.seq()) break;
+        }
+        add(DigestItem::Kind::kMention, rec, c.thread_id(), c.comment_id(), c.body());
         break;
       }
       default:

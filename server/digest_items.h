@@ -5,8 +5,9 @@
 // "E-mail digest"). No I/O; unit-tested in digest_items_test.cc.
 //
 // An item is a comment by someone else that
-//   - mentions the participant (ThreadCreated / CommentAdded / CommentEdited
-//     with them in `mentions`), or
+//   - mentions the participant (ThreadCreated / CommentAdded with them in
+//     `mentions`, or a CommentEdited that mentions them for the first time
+//     in that comment), or
 //   - replies (CommentAdded) in a thread they started or had commented in
 //     before that reply, or
 //   - starts a thread (ThreadCreated) on an indicator assigned to them now.

@@ -164,6 +164,18 @@ TEST(DigestItemsTest, OneItemPerCommentAndAnEditThatMentionsMeUpgradesIt) {
   EXPECT_EQ(items[1].kind, DigestItem::Kind::kMention);
 }
 
+TEST(DigestItemsTest, AnEditThatKeepsAnEarlierMentionIsNotNewsAgain) {
+  Log log;
+  log.thread("bolat", "thread-1", "R.1", "@Aigerim?", {"aigerim"});
+  const uint64_t last_digest = log.head();  // that mention was mailed
+  log.edit("bolat", "thread-1", "c-thread-1", "@Aigerim, typo fixed", {"aigerim"});
+  EXPECT_TRUE(digest_items("aigerim", log.after(last_digest), log.state(), {}).empty());
+  // Across a snapshot too: the index keeps who was mentioned first when.
+  DigestState reloaded;
+  ASSERT_TRUE(reloaded.load_snapshot(log.state().snapshot_bytes()).ok());
+  EXPECT_TRUE(digest_items("aigerim", log.after(last_digest), reloaded, {}).empty());
+}
+
 TEST(DigestItemsTest, ThreadLinksFollowTheBrowserRoutes) {
   EXPECT_EQ(thread_link("https://kenes.example/", "demo", "R.1.1", "", "thread-7"),
             "https://kenes.example/c/demo/i/R.1.1#thread-7");

@@ -14,6 +14,7 @@ bool DigestState::observes(const LogRecord& rec) {
   switch (rec.event_case()) {
     case LogRecord::kThreadCreated:
     case LogRecord::kCommentAdded:
+    case LogRecord::kCommentEdited:
     case LogRecord::kCommentDeleted:
     case LogRecord::kCommentHidden:
       return true;
@@ -57,7 +58,9 @@ engine::Status DigestState::apply(const LogRecord& rec) {
       th.doc_id = t.target().doc_id();
       th.created_seq = rec.seq();
       th.first_comment_seq.emplace(rec.author(), rec.seq());
-      comments_[t.first_comment_id()].author = rec.author();
+      DigestComment& c = comments_[t.first_comment_id()];
+      c.author = rec.author();
+      for (const auto& m : t.mentions()) c.first_mentioned_seq.emplace(m, rec.seq());
       kept.set_seq(rec.seq());
       kept.set_author(rec.author());
       auto* k = kept.mutable_thread_created();
@@ -65,17 +68,33 @@ engine::Status DigestState::apply(const LogRecord& rec) {
       k->set_first_comment_id(t.first_comment_id());
       k->mutable_target()->set_indicator_id(t.target().indicator_id());
       k->mutable_target()->set_doc_id(t.target().doc_id());
+      *k->mutable_mentions() = t.mentions();
       break;
     }
     case LogRecord::kCommentAdded: {
       const auto& c = rec.comment_added();
       auto it = threads_.find(c.thread_id());
       if (it != threads_.end()) it->second.first_comment_seq.emplace(rec.author(), rec.seq());
-      comments_[c.comment_id()].author = rec.author();
+      DigestComment& comment = comments_[c.comment_id()];
+      comment.author = rec.author();
+      for (const auto& m : c.mentions()) comment.first_mentioned_seq.emplace(m, rec.seq());
       kept.set_seq(rec.seq());
       kept.set_author(rec.author());
       kept.mutable_comment_added()->set_thread_id(c.thread_id());
       kept.mutable_comment_added()->set_comment_id(c.comment_id());
+      *kept.mutable_comment_added()->mutable_mentions() = c.mentions();
+      break;
+    }
+    case LogRecord::kCommentEdited: {
+      const auto& c = rec.comment_edited();
+      DigestComment& comment = comments_[c.comment_id()];
+      for (const auto& m : c.mentions()) comment.first_mentioned_seq.emplace(m, rec.seq());
+      if (c.mentions().empty()) return engine::Status();  // nothing the digest needs to keep
+      kept.set_seq(rec.seq());
+      kept.set_author(rec.author());
+      kept.mutable_comment_edited()->set_thread_id(c.thread_id());
+      kept.mutable_comment_edited()->set_comment_id(c.comment_id());
+      *kept.mutable_comment_edited()->mutable_mentions() = c.mentions();
       break;
     }
     case LogRecord::kCommentDeleted:

@@ -4,7 +4,8 @@
 // (proto/README.md, "E-mail digest"): each participant's settings
 // (NotificationSettingsSet, record 77) and their last digest (DigestSent,
 // record 78), plus a light index of the threads (records 60-64: who started
-// each thread and on what, who commented when, which comments are gone).
+// each thread and on what, who commented when, whom each comment mentioned
+// first when, which comments are gone).
 // ConsultationState owns one and hands it every record after it folded it.
 //
 // The thread index is the digest's own: it keeps no bodies, only who and
@@ -56,6 +57,9 @@ struct DigestThread {
 struct DigestComment {
   std::string author;
   bool gone = false;  // deleted by its author or hidden by the chair
+  // Participant -> the seq of the first record (the comment or one of its
+  // edits) that mentioned them: an edit that keeps a mention is not news.
+  std::map<std::string, uint64_t> first_mentioned_seq;
 };
 
 class DigestState {
