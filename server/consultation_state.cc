@@ -11,6 +11,7 @@ constexpr char kConsultationSnapshotName[] = "consultation";
 constexpr char kDocumentSnapshotPrefix[] = "doc/";
 constexpr char kAssessmentSnapshotName[] = "assessment";
 constexpr char kDiscussionSnapshotName[] = "discussion";
+constexpr char kDigestSnapshotName[] = "digest";
 
 engine::Status fail(uint64_t seq, const std::string& what) {
   return engine::Status(engine::ErrorCode::kInvalidState, "record " + std::to_string(seq) + ": " + what);
@@ -123,6 +124,11 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
       // state must be a function of the whole log.
       return fail(rec.seq(), "unknown event kind " + std::to_string(rec.event_case()));
   }
+  // The digest reads records folded above (threads) and folds its own.
+  if (DigestState::handles(rec) || DigestState::observes(rec)) {
+    engine::Status s = digest_.apply(rec);
+    if (!s.ok()) return s;
+  }
   seq_ = rec.seq();
   return engine::Status();
 }
@@ -181,7 +187,12 @@ engine::Status ConsultationState::apply_early(const kenes::v1::LogRecord& rec) {
   if (!DiscussionState::handles(rec)) {
     return fail(rec.seq(), "only discussion records and accepting edits are folded before they are durable");
   }
-  return apply_discussion(rec);
+  engine::Status s = apply_discussion(rec);
+  if (!s.ok()) return s;
+  // The digest's thread index sees these records here on the live path, as
+  // apply() shows them to it in a replay.
+  if (DigestState::observes(rec)) return digest_.apply(rec);
+  return s;
 }
 
 engine::Status ConsultationState::load_snapshot(const std::string& name, const std::string& bytes) {
@@ -209,6 +220,7 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, const s
   }
   if (name == kAssessmentSnapshotName) return assessment_.load_snapshot(bytes);
   if (name == kDiscussionSnapshotName) return discussion_.load_snapshot(bytes);
+  if (name == kDigestSnapshotName) return digest_.load_snapshot(bytes);
   if (name.rfind(kDocumentSnapshotPrefix, 0) == 0) {
     kenes::v1::DocumentSnapshot snap;
     if (!snap.ParseFromString(bytes)) {
@@ -241,6 +253,7 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
   out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString()});
   out.push_back({kAssessmentSnapshotName, seq_, assessment_.snapshot_bytes()});
   out.push_back({kDiscussionSnapshotName, seq_, discussion_.snapshot_bytes()});
+  out.push_back({kDigestSnapshotName, seq_, digest_.snapshot_bytes()});
   for (auto& [id, doc] : documents_) {
     if (only_changed && !changed_docs_[id]) continue;
     kenes::v1::DocumentSnapshot snap;

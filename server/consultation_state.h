@@ -15,6 +15,7 @@
 
 #include "assessment_state.h"
 #include "discussion_state.h"
+#include "digest_state.h"
 #include "engine/document_sequencer.h"
 #include "engine/status.h"
 #include "kenes/v1/log.pb.h"
@@ -94,6 +95,8 @@ class ConsultationState {
   const AssessmentState& assessment() const { return assessment_; }
   // Threads, comments, suggestions, reads and visits (records 60-69, 75, 76).
   const DiscussionState& discussion() const { return discussion_; }
+  // E-mail digest settings, last digests and its thread index (77-78).
+  const DigestState& digest() const { return digest_; }
   // The scope in force: the latest ScopeChanged, else the one created with.
   kenes::v1::Scope scope() const;
   // The framework indicator with this id, or null.
@@ -116,6 +119,7 @@ class ConsultationState {
   std::map<std::string, bool> changed_docs_;
   AssessmentState assessment_;
   DiscussionState discussion_;
+  DigestState digest_;
   // A copy, not pointers into created_: the state is moved around.
   std::map<std::string, kenes::v1::Indicator> framework_index_;
 };

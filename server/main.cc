@@ -73,6 +73,9 @@ int main(int argc, char** argv) {
        {"idle_timeout_seconds", o.idle_timeout_seconds},
        {"web_root", server.context().web_root.string()},
        {"secret_key", server.secret_key_created() ? "created" : "loaded"},
+       {"email_digest", o.smtp_host.empty() ? std::string("off (no --smtp-host)")
+                                            : "via " + o.smtp_host + ":" + std::to_string(o.smtp_port) +
+                                                  ", checked every " + std::to_string(o.digest_check_seconds) + " s"},
        {"consultations", static_cast<uint64_t>(loaded.size())},
        {"log_heads", heads},
        {"data_health", data_health}});

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <iostream>
 
+#include "mail/mail_message.h"
 #include "origin_check.h"
 #include "version.h"
 
@@ -41,24 +42,34 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("min-free-disk-mb", po::value(&o.min_free_disk_mb)->default_value(o.min_free_disk_mb), "refuse log writes (STORAGE_FAILURE, disk nearly full) while the data folder's disk has less free; they resume once it has more again. 0: no reserve")
     ("storage-retry-seconds", po::value(&o.storage_retry_seconds)->default_value(o.storage_retry_seconds), "after a log write failed (disk full...), try to resume writing this often; 0: only a restart does")
     ("allow-corrupt-log", po::bool_switch(&o.allow_corrupt_log), "start even if the log fails verification (serves what verifies; see kenes-admin repair)")
+    ("smtp-host", po::value(&o.smtp_host), "SMTP server for the e-mail digest (plain SMTP, no STARTTLS/AUTH: use a local relay); none: no digests")
+    ("smtp-port", po::value(&o.smtp_port)->default_value(o.smtp_port), "its port")
+    ("smtp-from", po::value(&o.smtp_from), "From address of digests (default kenes@<smtp host>)")
+    ("digest-check-seconds", po::value(&o.digest_check_seconds)->default_value(o.digest_check_seconds), "how often each consultation looks for digests due")
     ("log-format", po::value(&o.log_format)->default_value(o.log_format), "json (one object per line) | text")
     ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error")
     ("demo", po::bool_switch(&o.demo), "on an empty data folder, create a demo consultation and print invite links");
   // clang-format on
+  // Test-only settings: parsed, never shown in --help.
+  po::options_description hidden;
+  hidden.add_options()("digest-period-scale", po::value(&o.digest_period_scale)->default_value(o.digest_period_scale),
+                       "tests only: multiply every digest period by this");
+  po::options_description all;
+  all.add(desc).add(hidden);
 
   ParsedOptions result;
   po::variables_map vm;
   try {
-    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::store(po::parse_command_line(argc, argv, all), vm);
     // KENES_WEB_ROOT -> web-root, only for names that are flags.
-    po::store(po::parse_environment(desc,
-                                    [&desc](const std::string& env) -> std::string {
+    po::store(po::parse_environment(all,
+                                    [&all](const std::string& env) -> std::string {
                                       if (env.rfind("KENES_", 0) != 0) return "";
                                       std::string name;
                                       for (char c : env.substr(6)) {
                                         name += c == '_' ? '-' : static_cast<char>(std::tolower(c));
                                       }
-                                      return desc.find_nothrow(name, false) ? name : "";
+                                      return all.find_nothrow(name, false) ? name : "";
                                     }),
               vm);
     po::notify(vm);
@@ -99,6 +110,14 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   }
   if (o.rate_limit_messages_per_second <= 0 || o.rate_limit_burst < 1) return bad("--rate-limit and --rate-limit-burst must be positive");
   if (o.snapshot_every_records < 1) return bad("--snapshot-every must be at least 1");
+  if (o.digest_check_seconds < 1) return bad("--digest-check-seconds must be at least 1");
+  if (!(o.digest_period_scale > 0)) return bad("--digest-period-scale must be positive");
+  if (!o.smtp_host.empty()) {
+    if (o.smtp_from.empty()) o.smtp_from = "kenes@" + o.smtp_host;
+    if (!mail::plausible_email_address(o.smtp_from)) {
+      return bad("--smtp-from must be one plain address like kenes@example.org");
+    }
+  }
   result.options = o;
   return result;
 }

@@ -49,6 +49,16 @@ struct ServerOptions {
   // Refuse to start on a log that fails verification unless this is set.
   bool allow_corrupt_log = false;
 
+  // E-mail digest (docs/operations.md, "E-mail digest"). No SMTP host: no
+  // digests. Plain SMTP only (no STARTTLS, no AUTH): relay through a local MTA.
+  std::string smtp_host;
+  uint16_t smtp_port = 25;
+  std::string smtp_from;  // the From address; default kenes@<smtp host>
+  uint64_t digest_check_seconds = 60;
+  // Tests only: every digest period is multiplied by this (0.0001 makes a
+  // daily digest last 8.64 s). Hidden from --help.
+  double digest_period_scale = 1.0;
+
   std::string log_format = "json";  // json | text
   std::string log_level = "info";   // debug | info | warn | error
   bool demo = false;                // create a demo consultation if none exists

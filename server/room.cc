@@ -441,6 +441,8 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
     }
     if (AssessmentState::handles(rec)) {
       deliver_assessment_record(rec, record, *pending);
+    } else if (DigestState::handles(rec)) {
+      deliver_private_record(rec, record, *pending);
     } else {
       queue_record(std::move(record), {});
     }
@@ -701,6 +703,7 @@ void Room::maybe_finish_shutdown() {
   flush_outbox();
   if (poll_timer_) poll_timer_->cancel();
   if (poll_flush_timer_) poll_flush_timer_->cancel();
+  if (digest_timer_) digest_timer_->cancel();
   for (auto& [cid, m] : members_) m.conn->close_going_away();
   members_.clear();
   presence_.clear();

@@ -38,6 +38,19 @@
 
 namespace kenes::server {
 
+// The e-mail digest (room_digest.cc). An empty smtp_host: no digests.
+struct DigestOptions {
+  std::string smtp_host;
+  uint16_t smtp_port = 25;
+  std::string from_address;
+  std::string public_url;  // base of the thread links
+  std::chrono::milliseconds check_interval{60000};
+  double period_scale = 1.0;  // tests only
+  std::chrono::milliseconds smtp_step_timeout{30000};
+  // One digest covers at most this many records; the rest go in the next.
+  size_t max_records_per_digest = 20000;
+};
+
 struct RoomOptions {
   uint64_t snapshot_every_records = 10000;
   size_t catch_up_batch_records = 512;
@@ -50,6 +63,7 @@ struct RoomOptions {
   // Where history reads (replays of a document's log) run: off the room's
   // strand and the I/O threads. Empty: on the io_context (room tests).
   std::function<void(std::function<void()>)> run_history;
+  DigestOptions digest;
 };
 
 inline std::string hash_string(const storage::Hash& h) {
@@ -88,6 +102,13 @@ class Room : public std::enable_shared_from_this<Room> {
   // GetDocumentAt / GetDocumentDiff / GetDocumentBlame, ClientMessage kinds
   // 80-82 (room_history.cc).
   void history_request(std::string connection_id, kenes::v1::ClientMessage msg);
+
+  // E-mail digest (room_digest.cc): SetNotificationSettings (ClientMessage
+  // 77), and the periodic check that mails digests due. start_digests() arms
+  // the check with the base of thread links; call it once after construction
+  // (nothing happens without an SMTP host).
+  void set_notification_settings(std::string connection_id, kenes::v1::ClientMessage msg);
+  void start_digests(std::string public_url);
 
   // Stops taking changes, waits for appends in flight, writes snapshots,
   // closes every connection with 1001, then calls `done` (on the strand).
@@ -212,6 +233,14 @@ class Room : public std::enable_shared_from_this<Room> {
   // Every durable record passes here so that the history index learns its
   // text edits, whichever path made them.
   void note_history(const std::string& payload, uint64_t seq);
+  // E-mail digest (room_digest.cc).
+  void do_set_notification_settings(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
+  void arm_digest_timer();
+  void check_digests();
+  void on_digest_mailed(const std::string& participant_id, uint64_t up_to_seq, uint32_t items, const std::string& error);
+  // A durable record 77 or 78: only to its participant's connections.
+  void deliver_private_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
+                              const PendingAppend& pending);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   storage::Log& log_;
@@ -250,6 +279,12 @@ class Room : public std::enable_shared_from_this<Room> {
 
   // History (room_history.cc).
   std::shared_ptr<DocumentHistory> history_;
+  // E-mail digest (room_digest.cc).
+  std::unique_ptr<boost::asio::steady_timer> digest_timer_;
+  std::set<std::string> digests_in_flight_;  // participants whose mail is on its way
+  // Participants -> a seq up to which a check found nothing to mail (saves
+  // reading the same records again at every check).
+  std::map<std::string, uint64_t> digest_nothing_through_;
 };
 
 }  // namespace kenes::server

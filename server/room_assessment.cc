@@ -356,6 +356,7 @@ void Room::do_assessment_request(const std::string& connection_id, const ClientM
 bool Room::record_meant_for(const Member& m, uint64_t seq) const {
   // Reads, visits and notification settings are their author's alone.
   if (const std::string* owner = state_.discussion().private_owner(seq)) return *owner == m.participant_id;
+  if (const std::string* owner = state_.digest().private_record_owner(seq)) return *owner == m.participant_id;
   const BallotRecord* ballot = state_.assessment().ballot_record(seq);
   if (!ballot || ballot->voter_id == m.participant_id) return true;
   const PollState* p = state_.assessment().poll(ballot->poll_id);

@@ -133,6 +133,11 @@ std::string Server::open() {
   };
   // A catch-up batch must never fill a connection's queue by itself.
   room_options_.catch_up_batch_bytes = std::min<size_t>(256 << 10, o.max_outbound_queue_bytes / 4);
+  room_options_.digest.smtp_host = o.smtp_host;
+  room_options_.digest.smtp_port = o.smtp_port;
+  room_options_.digest.from_address = o.smtp_from;
+  room_options_.digest.check_interval = std::chrono::seconds(o.digest_check_seconds);
+  room_options_.digest.period_scale = o.digest_period_scale;
   for (const auto& id : consultations.value()) {
     auto started = std::chrono::steady_clock::now();
     Recovered r = recover_consultation(*log_, id);
@@ -180,6 +185,9 @@ std::string Server::open() {
   if (!bec) acceptor_->listen(asio::socket_base::max_listen_connections, bec);
   if (bec) return "cannot listen on " + listen + ": " + bec.message();
   port_ = acceptor_->local_endpoint().port();
+  // Digest links need the bound port (--listen host:0) unless --public-url.
+  room_options_.digest.public_url = base_url();
+  for (auto& room : ctx_.rooms.all()) room->start_digests(room_options_.digest.public_url);
   ctx_.ready = true;
   do_accept();
   storage_timer_ = std::make_unique<asio::steady_timer>(asio::make_strand(io_));
@@ -218,7 +226,9 @@ void Server::check_storage() {
       log(LogLevel::kError, "storage_recovery_failed", {{"consultation", id}, {"error", r.error}});
       continue;
     }
-    ctx_.rooms.add(std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_));
+    auto room = std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_);
+    room->start_digests(room_options_.digest.public_url);
+    ctx_.rooms.add(room);
     old->shutdown([] {});
     log(LogLevel::kInfo, "storage_recovered", {{"consultation", id}, {"seq", r.head.seq}});
   }
@@ -232,7 +242,9 @@ std::string Server::create_consultation(const std::string& id, const std::string
   if (!err.empty()) return err;
   Recovered r = recover_consultation(*log_, id);
   if (!r.error.empty()) return r.error;
-  ctx_.rooms.add(std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_));
+  auto room = std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_);
+  room->start_digests(room_options_.digest.public_url);
+  ctx_.rooms.add(room);
   metrics().rooms.fetch_add(1, std::memory_order_relaxed);
   return {};
 }

@@ -194,6 +194,8 @@ void WebSocketSession<Stream>::handle_message(const kenes::v1::ClientMessage& ms
       return room_->update_profile(connection_id_, rid, msg.update_profile());
     case kenes::v1::ClientMessage::kRevokeParticipant:
       return room_->revoke(connection_id_, rid, msg.revoke_participant());
+    case kenes::v1::ClientMessage::kSetNotificationSettings:
+      return room_->set_notification_settings(connection_id_, msg);
     default:
       // Indicators, polls, meetings (issue 7): kinds 30-59, all to one door.
       if (msg.kind_case() >= 30 && msg.kind_case() <= 59) return room_->assessment_request(connection_id_, msg);

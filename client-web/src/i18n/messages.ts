@@ -392,6 +392,23 @@ export const en = {
   "history.unknownAuthor": "Unknown participant",
   "history.empty": "Nobody has edited this draft yet: it has no history.",
   "history.loading": "Loading…",
+  "notify.button": "Notifications",
+  "notify.title": "E-mail digest",
+  "notify.hint": "Between meetings, Kenes can e-mail you what concerns you: mentions of you, replies in your threads and new threads on your indicators, each with a link to the thread. Nothing is sent when nothing is new.",
+  "notify.email": "Your e-mail address",
+  "notify.period": "How often",
+  "notify.off": "Off",
+  "notify.hourly": "At most hourly",
+  "notify.daily": "At most daily",
+  "notify.weekly": "At most weekly",
+  "notify.save": "Save",
+  "notify.close": "Close",
+  "notify.saving": "Saving…",
+  "notify.saved": "Saved.",
+  "notify.needEmail": "Enter the address the digest should go to.",
+  "notify.isOn": "The digest goes to {email}.",
+  "notify.isOff": "The digest is off.",
+  "notify.last": { one: "Last digest: {when}, {n} comment.", other: "Last digest: {when}, {n} comments." },
 } as const satisfies Record<string, Entry>;
 
 export type MessageKey = keyof typeof en;

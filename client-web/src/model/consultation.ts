@@ -5,13 +5,23 @@
 import { DocClient, type ReceiveResult } from "../core";
 import type { Framework, Indicator } from "../gen/kenes/v1/framework_pb";
 import { Scope } from "../gen/kenes/v1/framework_pb";
+import { DigestPeriod } from "../gen/kenes/v1/discussion_pb";
 import { type LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { type AssessmentEffect, AssessmentState, IndicatorStatus } from "./assessment";
 import { type DiscussionEffect, DiscussionState } from "./discussion";
 import { textOpFromWire, toNumber } from "./wire-convert";
 
-export { Role, Scope, StakeholderGroup };
+export { DigestPeriod, Role, Scope, StakeholderGroup };
+
+/** This participant's e-mail digest, from their own (private) records 77-78. */
+export interface NotificationSettings {
+  email: string;
+  period: DigestPeriod;
+  /** The latest digest mailed: when, and how many comments it listed. */
+  lastDigestUnixMs: number;
+  lastDigestItems: number;
+}
 
 export interface Participant {
   readonly id: string;
@@ -32,6 +42,7 @@ export type FoldEffect =
   | { readonly kind: "text"; readonly docId: string; readonly result: ReceiveResult }
   | { readonly kind: "assessment"; readonly change: AssessmentEffect }
   | { readonly kind: "discussion"; readonly change: DiscussionEffect };
+  | { readonly kind: "notifications" };
 
 /** The document id of an indicator's draft. */
 export function indicatorDocId(indicatorId: string): string {
@@ -91,6 +102,8 @@ export class ConsultationState {
    * TextEdit also settles the suggestion); the session takes them after fold().
    */
   readonly pendingEffects: FoldEffect[] = [];
+  /** Never set: OFF, no address. The server sends these records only to their owner. */
+  readonly notifications: NotificationSettings = { email: "", period: DigestPeriod.OFF, lastDigestUnixMs: 0, lastDigestItems: 0 };
 
   /** clientId: this browser's id, to recognise its own records. */
   constructor(readonly clientId: string) {}
@@ -169,6 +182,18 @@ export class ConsultationState {
         if (thread) this.pendingEffects.push({ kind: "discussion", change: thread });
         return { kind: "text", docId, result };
       }
+      case "notificationSettingsSet":
+        if (record.author === this.myId) {
+          this.notifications.email = e.value.email;
+          this.notifications.period = e.value.period === DigestPeriod.UNSPECIFIED ? DigestPeriod.OFF : e.value.period;
+        }
+        return { kind: "notifications" };
+      case "digestSent":
+        if (e.value.participantId === this.myId) {
+          this.notifications.lastDigestUnixMs = toNumber(record.timeUnixMs);
+          this.notifications.lastDigestItems = e.value.items;
+        }
+        return { kind: "notifications" };
       case "scopeChanged":
         this.scope = e.value.scope;
         return { kind: "assessment", change: { kind: "scope" } };

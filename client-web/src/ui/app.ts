@@ -18,6 +18,7 @@ import { IndicatorView } from "./indicator-view";
 import { JoinView } from "./join-view";
 import { errorSentence, roleName } from "./labels";
 import { MeetingBar } from "./meeting-bar";
+import { NotificationsDialog } from "./notifications-dialog";
 import { OverviewView } from "./overview-view";
 import { PresenterView } from "./presenter-view";
 import { RecommendationView } from "./recommendation-view";
@@ -46,6 +47,7 @@ export class App {
   private discussionQueued = false;
   private fullRefresh = false;
   private meetingBar: MeetingBar | null = null;
+  private notifications: NotificationsDialog | null = null;
   private rosterTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly meetingHost = h("div", { class: "meeting-host" });
   /** Requests waiting for their Ack or Error, by request id. */
@@ -253,6 +255,10 @@ export class App {
       return;
     }
     if (e.kind === "ignored") return;
+    if (e.kind === "notifications") {
+      this.notifications?.refresh();
+      return;
+    }
     if (e.kind === "roster") this.rosterChanged();
     if (e.kind === "assessment" && e.change.kind === "meeting") this.meetingBar?.refresh();
     // Title, framework, roster or scope changed: redraw once per frame. A
@@ -420,9 +426,17 @@ export class App {
         { class: "topbar-right" },
         this.connection,
         me.id ? h("span", { class: "me" }, me.name, h("span", { class: "muted" }, ` · ${roleName(me.role)}`)) : null,
+        me.id ? this.notificationsButton() : null,
         h("div", { class: "lang" }, h("label", { for: "lang-select" }, t("lang.label")), langSelect),
       ),
     );
+  }
+
+  /** The e-mail digest settings, once the session knows who we are. */
+  private notificationsButton(): HTMLElement {
+    if (!this.notifications) this.notifications = new NotificationsDialog(() => this.context());
+    this.notifications.refresh();
+    return this.notifications.button;
   }
 
   private initLanguage(): void {
