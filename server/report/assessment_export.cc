@@ -77,6 +77,29 @@ std::optional<MinutesData> build_minutes_data(storage::Log& log, const Consultat
     uint64_t eligible = p->close_logged ? p->eligible_at_close : eligible_voters(p->definition, state.participants());
     d.polls.push_back(minutes_poll(p->id, p->poll, eligible, head.time_unix_ms));
   }
+  // Threads (issue 6): those started and those resolved during the meeting.
+  const auto& threads = state.discussion().threads();
+  d.threads_recorded = true;
+  auto thread_label = [&](const ThreadState& t) {
+    std::string label = t.id + " on " +
+                        (t.target.indicator_id().empty() ? t.target.doc_id() : indicator_label(state, t.target.indicator_id()));
+    if (!t.quote.empty()) label += ": \u201c" + t.quote.substr(0, 200) + "\u201d";
+    label += " (" + display_name(state, t.creator) + ")";
+    return label;
+  };
+  std::vector<const ThreadState*> ordered;
+  for (const auto& [id, t] : threads) ordered.push_back(&t);
+  std::sort(ordered.begin(), ordered.end(),
+            [](const ThreadState* a, const ThreadState* b) { return a->created_seq < b->created_seq; });
+  for (const ThreadState* t : ordered) {
+    if (t->created_seq >= meeting->started_seq && t->created_seq <= last) d.threads_opened.push_back(thread_label(*t));
+    for (uint64_t s : t->resolved_seqs) {
+      if (s >= meeting->started_seq && s <= last) {
+        d.threads_resolved.push_back(thread_label(*t));
+        break;
+      }
+    }
+  }
   return d;
 }
 

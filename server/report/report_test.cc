@@ -203,6 +203,25 @@ class ReportTest : public ::testing::Test {
     }
     insert("indicator/R.1", 21, "Status quo: agreed.\n");  // version 3, during the meeting
     {
+      // A thread on the draft's "Findings", started and resolved in the meeting.
+      auto t = rec("member-1");
+      auto* c = t.mutable_thread_created();
+      c->set_thread_id("thread-1");
+      c->set_first_comment_id("comment-1");
+      c->mutable_target()->set_indicator_id("R.1");
+      c->mutable_target()->set_doc_id("indicator/R.1");
+      c->mutable_target()->mutable_range()->set_anchor(2);
+      c->mutable_target()->mutable_range()->set_head(10);
+      c->mutable_target()->set_version(3);
+      c->set_quote("Findings");
+      c->set_body("Which findings?");
+      records.push_back(t);
+      auto r = rec("chair");
+      r.mutable_thread_resolved()->set_thread_id("thread-1");
+      r.mutable_thread_resolved()->set_resolved(true);
+      records.push_back(r);
+    }
+    {
       auto r = rec("chair");
       auto* p = r.mutable_poll_created();
       p->set_poll_id("poll-1");
