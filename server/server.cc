@@ -172,7 +172,10 @@ std::string Server::open() {
   if (!bec) acceptor_->set_option(asio::socket_base::reuse_address(true), bec);
   if (!bec) acceptor_->bind(endpoint, bec);
   if (!bec) acceptor_->listen(asio::socket_base::max_listen_connections, bec);
-  if (bec) return "cannot listen on " + listen + ": " + bec.message();
+  if (bec) {
+    listen_failed_ = true;
+    return "cannot listen on " + listen + ": " + bec.message();
+  }
   port_ = acceptor_->local_endpoint().port();
   ctx_.ready = true;
   do_accept();
