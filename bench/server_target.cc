@@ -15,6 +15,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <future>
 #include <sstream>
 
@@ -288,6 +289,23 @@ uint64_t ServerTarget::rss_bytes() const {
     }
   }
   return 0;
+}
+
+double ServerTarget::cpu_seconds() const {
+  if (pid_ <= 0) return 0;
+  std::ifstream stat("/proc/" + std::to_string(pid_) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // Fields after the command (which may hold spaces) start past the last ')';
+  // utime and stime are fields 14 and 15, the 12th and 13th after it.
+  auto close = all.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(all.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i >= 14) ticks += std::stod(field);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 // ------------------------------------------------------------ ClientThreads

@@ -78,6 +78,8 @@ class ServerTarget {
 
   // VmRSS of the spawned server in bytes (0 if not spawned or unreadable).
   uint64_t rss_bytes() const;
+  // The spawned server's CPU time so far (user + system), 0 if unknown.
+  double cpu_seconds() const;
 
   // The spawned server's data folder (its log is in <data_dir>/log); empty
   // with --url. The folder stays until the ServerTarget is destroyed.

@@ -28,6 +28,8 @@
 // so that a 30-minute run's bench process stays small: 300 clients at 2
 // edits/s make ~180,000 receipts a second.
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -547,6 +549,13 @@ int run_soak(const SoakOptions& o) {
 
   uint64_t edits = 0;
   for (auto& m : members) edits += m->ticks;
+  // CPU of the run (connect to quiescence): the server's and the bench's own,
+  // since both share the machine's cores.
+  const double server_cpu = target->cpu_seconds();
+  rusage self_usage{};
+  ::getrusage(RUSAGE_SELF, &self_usage);
+  const double bench_cpu = static_cast<double>(self_usage.ru_utime.tv_sec + self_usage.ru_stime.tv_sec) +
+                           static_cast<double>(self_usage.ru_utime.tv_usec + self_usage.ru_stime.tv_usec) / 1e6;
   closing = true;
   for (int th = 0; th < threads.size(); ++th) {
     threads.run(th, [&] {
@@ -615,14 +624,15 @@ int run_soak(const SoakOptions& o) {
       "\"edits\":%llu,\"latency_samples\":%llu,\"errors\":%llu,\"rss_start_bytes\":%.0f,\"rss_end_bytes\":%.0f,"
       "\"rss_slope_bytes_per_min\":%.0f,\"rss_samples\":%zu,\"warmup_seconds\":%g,\"max_rss_slope_bytes_per_min\":%.0f,"
       "\"converged\":%s,\"tallies_match\":%s,\"log_verified\":%s,\"log_head_seq\":%llu,\"client_threads\":%d,"
-      "\"server_threads\":%d,\"note\":\"clients and server share the machine's cores\"}\n",
+      "\"server_threads\":%d,\"server_cpu_seconds\":%.1f,\"bench_cpu_seconds\":%.1f,"
+      "\"note\":\"clients and server share the machine's cores\"}\n",
       o.clients, o.rate, o.seconds, o.docs, o.target.durability.c_str(), all.percentile(50), all.percentile(99),
       all.max(), worst, minute_list.c_str(), all.percentile(99) < 25 ? "true" : "false", poll_hist.percentile(99),
       static_cast<unsigned long long>(polls), static_cast<unsigned long long>(votes),
       static_cast<unsigned long long>(edits), static_cast<unsigned long long>(all.count()),
       static_cast<unsigned long long>(errors.total), rss_start, rss_end, slope, after.size(), warmup, o.max_rss_slope,
       converged ? "true" : "false", tallies_match && polls_ok ? "true" : "false", log_verified ? "true" : "false",
-      static_cast<unsigned long long>(log_head), o.client_threads, o.target.server_threads);
+      static_cast<unsigned long long>(log_head), o.client_threads, o.target.server_threads, server_cpu, bench_cpu);
   std::fflush(stdout);
   {
     std::lock_guard lock(errors.mu);

@@ -57,9 +57,30 @@ const MeetingState* AssessmentState::running_meeting() const {
   return &meetings_.back();
 }
 
-const BallotRecord* AssessmentState::ballot_record(uint64_t seq) const {
-  auto it = ballot_records_.find(seq);
-  return it == ballot_records_.end() ? nullptr : &it->second;
+std::optional<BallotRecord> AssessmentState::ballot_record(uint64_t seq) const {
+  auto it = std::lower_bound(ballot_index_.begin(), ballot_index_.end(), seq,
+                             [](const BallotIndexEntry& e, uint64_t s) { return e.seq < s; });
+  if (it == ballot_index_.end() || it->seq != seq) return std::nullopt;
+  return BallotRecord{interned_[it->poll], interned_[it->voter], it->counted};
+}
+
+uint32_t AssessmentState::intern(const std::string& s) {
+  auto it = intern_ids_.find(s);
+  if (it != intern_ids_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(interned_.size());
+  interned_.push_back(s);
+  intern_ids_.emplace(s, id);
+  return id;
+}
+
+void AssessmentState::index_ballot(uint64_t seq, const std::string& poll_id, const std::string& voter_id,
+                                   bool counted) {
+  BallotIndexEntry e{seq, intern(poll_id), intern(voter_id), counted};
+  // Records fold in log order, so this appends; the search keeps it correct
+  // for a caller that does not.
+  auto it = std::upper_bound(ballot_index_.begin(), ballot_index_.end(), seq,
+                             [](uint64_t s, const BallotIndexEntry& x) { return s < x.seq; });
+  ballot_index_.insert(it, e);
 }
 
 bool AssessmentState::changed_since_validation(const std::string& indicator_id, uint64_t draft_version) const {
@@ -128,7 +149,17 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
   // a replay as read (without); the snapshot must not depend on which.
   kenes::v1::LogRecord kept = rec;
   kept.clear_prev_hash();
-  records_.push_back(kept.SerializeAsString());
+  const std::string bytes = kept.SerializeAsString();
+  // AssessmentSnapshot.records is field 1, length-delimited: tag 0x0A.
+  snapshot_records_.push_back('\x0A');
+  for (uint64_t n = bytes.size(); ; n >>= 7) {
+    if (n < 0x80) {
+      snapshot_records_.push_back(static_cast<char>(n));
+      break;
+    }
+    snapshot_records_.push_back(static_cast<char>((n & 0x7F) | 0x80));
+  }
+  snapshot_records_ += bytes;
   return engine::Status();
 }
 
@@ -178,7 +209,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       if (!role) return fail(rec.seq(), "the ballot's voter role is not a participant role");
       if (p.close_logged) {
         ++p.late_ballots;
-        ballot_records_[rec.seq()] = BallotRecord{e.poll_id(), rec.author(), false};
+        index_ballot(rec.seq(), e.poll_id(), rec.author(), false);
         p.last_seq = rec.seq();
         return engine::Status();
       }
@@ -192,7 +223,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       const bool late = s.code() == engine::ErrorCode::kPollClosed;
       if (!s.ok() && !late) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
       if (late) ++p.late_ballots;
-      ballot_records_[rec.seq()] = BallotRecord{e.poll_id(), rec.author(), !late};
+      index_ballot(rec.seq(), e.poll_id(), rec.author(), !late);
       p.last_seq = rec.seq();
       return engine::Status();
     }
@@ -295,13 +326,10 @@ engine::Status AssessmentState::apply_meeting_event(const kenes::v1::LogRecord& 
 }
 
 std::string AssessmentState::snapshot_bytes() const {
-  // The records are already serialized; a repeated LogRecord field is their
-  // concatenation with tags, so build the bytes directly.
-  kenes::v1::AssessmentSnapshot snap;
-  for (const auto& r : records_) {
-    if (!snap.add_records()->ParseFromString(r)) snap.mutable_records()->RemoveLast();
-  }
-  return snap.SerializeAsString();
+  // A repeated LogRecord field is the concatenation of its encoded entries,
+  // which apply() keeps: an AssessmentSnapshot with only `records` is exactly
+  // these bytes.
+  return snapshot_records_;
 }
 
 engine::Status AssessmentState::load_snapshot(const std::string& bytes) {

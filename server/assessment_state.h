@@ -134,7 +134,7 @@ class AssessmentState {
   uint64_t polls_created() const { return polls_created_; }
   uint64_t meetings_started() const { return meetings_.size(); }
   // The VoteCast record at `seq`, if that seq is one.
-  const BallotRecord* ballot_record(uint64_t seq) const;
+  std::optional<BallotRecord> ballot_record(uint64_t seq) const;
   // The time of the latest record folded (monotonic, see the file comment).
   int64_t last_time_unix_ms() const { return last_time_; }
 
@@ -151,9 +151,25 @@ class AssessmentState {
   std::map<std::string, PollState> polls_;
   uint64_t polls_created_ = 0;
   std::vector<MeetingState> meetings_;
-  std::map<uint64_t, BallotRecord> ballot_records_;
+  // Every ballot record, by seq. A long meeting makes hundreds of thousands
+  // of them, so each costs 24 bytes here, its poll and voter ids interned
+  // (a std::map of strings cost ~130 bytes a ballot; bench/README.md, soak).
+  struct BallotIndexEntry {
+    uint64_t seq = 0;
+    uint32_t poll = 0;   // index into interned_
+    uint32_t voter = 0;  // index into interned_
+    bool counted = true;
+  };
+  void index_ballot(uint64_t seq, const std::string& poll_id, const std::string& voter_id, bool counted);
+  uint32_t intern(const std::string& s);
+  std::vector<BallotIndexEntry> ballot_index_;  // ascending seq
+  std::vector<std::string> interned_;
+  std::map<std::string, uint32_t, std::less<>> intern_ids_;
   int64_t last_time_ = 0;
-  std::vector<std::string> records_;  // serialized, for snapshots
+  // Every record folded, already encoded as the `records` field of an
+  // AssessmentSnapshot (tag, length, bytes): the snapshot is this string,
+  // with no per-record allocation and no re-encoding at snapshot time.
+  std::string snapshot_records_;
 };
 
 // The eligible voters of a poll now: non-revoked participants whose role is

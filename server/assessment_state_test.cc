@@ -116,7 +116,7 @@ TEST(AssessmentStateTest, RecordsThatContradictTheStateAreRefusedAndChangeNothin
   uint64_t last_seq = f.state.poll("poll-1")->last_seq;
   EXPECT_FALSE(f.add(vote("poll-1", 7), kT0 + 1, "ana").ok());        // no option 7
   EXPECT_EQ(f.state.poll("poll-1")->last_seq, last_seq);
-  EXPECT_EQ(f.state.ballot_record(f.seq()), nullptr);
+  EXPECT_FALSE(f.state.ballot_record(f.seq()).has_value());
   EXPECT_FALSE(f.add(create("poll-1", 0), kT0 + 1).ok());            // exists
   EXPECT_FALSE(f.add(open("poll-9"), kT0 + 1).ok());                 // no such poll
   EXPECT_FALSE(f.add(open("poll-1"), kT0 + 1).ok());                 // opened twice

@@ -33,6 +33,10 @@ void set_security_headers(http::fields& f) {
   f.set("Content-Security-Policy", kContentSecurityPolicy);
 }
 
+void set_strict_transport_security(http::fields& f, uint64_t max_age_seconds) {
+  if (max_age_seconds > 0) f.set("Strict-Transport-Security", "max-age=" + std::to_string(max_age_seconds));
+}
+
 namespace {
 
 StringResponse text(const http::request<http::string_body>& req, http::status status, std::string body,

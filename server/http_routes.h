@@ -24,5 +24,10 @@ HttpResponse handle_http_request(const boost::beast::http::request<boost::beast:
 // the connection limit) spell the same headers out.
 extern const char kContentSecurityPolicy[];
 void set_security_headers(boost::beast::http::fields& fields);
+// Strict-Transport-Security, on responses sent over native TLS only (a
+// browser ignores it over plain HTTP, and behind a TLS proxy the proxy sets
+// it): --hsts-max-age-seconds (0: none), no includeSubDomains (other hosts of
+// the domain are not ours to decide). docs/operations.md, "TLS".
+void set_strict_transport_security(boost::beast::http::fields& fields, uint64_t max_age_seconds);
 
 }  // namespace kenes::server

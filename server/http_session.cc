@@ -5,6 +5,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <type_traits>
 
 #include "http_routes.h"
 #include "logger.h"
@@ -101,6 +102,9 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
       [this](auto&& res) {
         using R = std::decay_t<decltype(res)>;
         auto sp = std::make_shared<R>(std::move(res));
+        if constexpr (std::is_same_v<Stream, TlsStream>) {
+          set_strict_transport_security(sp->base(), ctx_.options.hsts_max_age_seconds);
+        }
         bool keep_alive = sp->keep_alive();
         http::async_write(stream_, *sp,
                           [self = this->shared_from_this(), sp, keep_alive](beast::error_code ec, std::size_t n) {
@@ -120,6 +124,9 @@ void HttpSession<Stream>::refuse_upgrade(const http::request<http::string_body>&
        {"host", std::string_view(req[http::field::host]).substr(0, 200)}});
   auto res = std::make_shared<http::response<http::string_body>>(http::status::forbidden, req.version());
   set_security_headers(res->base());
+  if constexpr (std::is_same_v<Stream, TlsStream>) {
+    set_strict_transport_security(res->base(), ctx_.options.hsts_max_age_seconds);
+  }
   res->set(http::field::content_type, "text/plain; charset=utf-8");
   res->set(http::field::cache_control, "no-store");
   res->keep_alive(false);

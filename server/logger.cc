@@ -1,6 +1,8 @@
 #include "logger.h"
 
 #include <atomic>
+#include <charconv>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -76,6 +78,16 @@ void log(LogLevel level, std::string_view event, std::initializer_list<LogField>
             else line.append(v);
           } else if constexpr (std::is_same_v<T, bool>) {
             line += v ? "true" : "false";
+          } else if constexpr (std::is_same_v<T, double>) {
+            // Shortest form that reads back the same (5000, 0.25, 1e-06), not
+            // std::to_string's fixed six decimals; JSON has no inf or nan.
+            if (!std::isfinite(v)) {
+              line += json ? "null" : (std::isnan(v) ? "nan" : (v > 0 ? "inf" : "-inf"));
+            } else {
+              char buf[32];
+              auto r = std::to_chars(buf, buf + sizeof buf, v);
+              line.append(buf, r.ptr);
+            }
           } else {
             line += std::to_string(v);
           }

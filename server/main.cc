@@ -41,7 +41,9 @@ int main(int argc, char** argv) {
   if (!error.empty()) {
     log(LogLevel::kError, "startup_failed", {{"error", error}});
     std::fprintf(stderr, "kenes-server: %s\n", error.c_str());
-    return 1;
+    // 3: the socket (a restart may find the port free); 1: anything a
+    // restart will not change. packaging/kenes-server.service relies on it.
+    return server.listen_failed() ? 3 : 1;
   }
   // One line that says what runs, how it is configured and what it found:
   // the first thing to read in an incident, and what monitoring can match.

@@ -95,6 +95,10 @@ std::string Metrics::render() const {
   }
   append_latency.render(out, "kenes_append_latency_seconds",
                         "From handing records to the log to their durable acknowledgement.");
+  metric("kenes_snapshots_total", "counter", "Snapshot sets written by the rooms.", load(snapshots_total));
+  metric("kenes_snapshot_bytes_total", "counter", "Bytes of the snapshot sets written.", load(snapshot_bytes_total));
+  snapshot_write_latency.render(out, "kenes_snapshot_write_seconds",
+                                "Encoding and writing one room's snapshot set (the room waits meanwhile).");
   return out;
 }
 

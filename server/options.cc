@@ -28,6 +28,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("public-url", po::value(&o.public_url), "base of printed links (default http://<listen>)")
     ("tls-cert", po::value(&o.tls_cert), "PEM certificate chain: serve https:// and wss:// only (needs --tls-key)")
     ("tls-key", po::value(&o.tls_key), "PEM private key of --tls-cert")
+    ("hsts-max-age-seconds", po::value(&o.hsts_max_age_seconds)->default_value(o.hsts_max_age_seconds), "with --tls-cert: Strict-Transport-Security max-age on every response (one year); 0: no header")
     ("allowed-origins", po::value(&o.allowed_origins), "comma list of origins (https://host[:port]) whose pages may open a WebSocket, or *; default: the request's own Host and --public-url. Requests without Origin (non-browser tools) always pass")
     ("threads", po::value(&o.threads)->default_value(o.threads), "I/O threads")
     ("durability", po::value(&o.durability)->default_value(o.durability), "fsync (default: survives power loss) | wal (survives a process crash) | none (tests only)")

@@ -21,6 +21,8 @@ struct ServerOptions {
   // wss://; without, plain http:// and ws:// (behind a TLS proxy, or local).
   std::string tls_cert;  // the certificate chain, leaf first
   std::string tls_key;   // its private key (unencrypted)
+  // Strict-Transport-Security max-age on native TLS responses; 0: not sent.
+  uint64_t hsts_max_age_seconds = 31536000;
   // Comma-separated origins allowed to open a WebSocket ("*": any). Empty:
   // a browser's Origin must match the request's Host or --public-url.
   std::string allowed_origins;

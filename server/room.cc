@@ -515,28 +515,39 @@ void Room::flush_outbox() {
   std::vector<OutboxEntry> entries;
   entries.swap(outbox_);
   // Members whose view differs from everyone else's: authors and ack waiters.
+  // Restricted records (ballots only their voter may see) are left out of
+  // the shared frame; their voters' connections get their own view.
   std::set<std::string_view> own_view;
+  std::set<std::string_view> restricted_to;
   for (const auto& e : entries) {
     if (!e.except_connection_id.empty()) own_view.insert(e.except_connection_id);
     for (const auto& d : e.direct) own_view.insert(d.first);
+    if (!e.only_participant.empty()) restricted_to.insert(e.only_participant);
   }
   SharedFrame shared;
+  bool shared_built = false;
   std::vector<std::string_view> run;
   for (auto& [cid, m] : members_) {
     const bool live = m.state == MemberState::kLive;
-    if (!own_view.count(cid)) {
+    if (!own_view.count(cid) && !restricted_to.count(m.participant_id)) {
       if (!live) continue;
-      if (!shared) {
+      if (!shared_built) {
+        shared_built = true;
         run.clear();
-        for (const auto& e : entries) run.push_back(e.record);
-        shared = broadcast_frame(run);
+        for (const auto& e : entries) {
+          if (e.only_participant.empty()) run.push_back(e.record);
+        }
+        if (!run.empty()) shared = broadcast_frame(run);
       }
-      m.conn->send_broadcast(shared);
+      if (shared) m.conn->send_broadcast(shared);
       continue;
     }
     run.clear();
     for (const auto& e : entries) {
-      if (live && e.except_connection_id != cid) run.push_back(e.record);
+      if (live && e.except_connection_id != cid &&
+          (e.only_participant.empty() || e.only_participant == m.participant_id)) {
+        run.push_back(e.record);
+      }
       for (const auto& [to, frame] : e.direct) {
         if (to != cid) continue;
         if (!run.empty()) m.conn->send_broadcast(broadcast_frame(run));
@@ -676,11 +687,18 @@ void Room::maybe_snapshot() {
   if (pending_appends_ != 0 || failure_) return;
   if (records_since_snapshot_ < options_.snapshot_every_records && !shutting_down_) return;
   if (records_since_snapshot_ == 0) return;
+  const auto started = std::chrono::steady_clock::now();
   std::vector<storage::SnapshotEntry> entries;
+  uint64_t bytes = 0;
   for (auto& s : state_.snapshots(true)) {
+    bytes += s.bytes.size();
     entries.push_back(storage::SnapshotEntry{std::move(s.name), s.version, std::move(s.bytes)});
   }
   storage::Status st = log_.write_snapshots(consultation_id_, durable_seq_, std::move(entries));
+  metrics().snapshot_write_latency.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  metrics().snapshots_total.fetch_add(1, std::memory_order_relaxed);
+  metrics().snapshot_bytes_total.fetch_add(bytes, std::memory_order_relaxed);
   if (!st.ok()) {
     // A missing snapshot costs only replay time at the next start.
     log(LogLevel::kWarn, "snapshot_failed", {{"consultation", consultation_id_}, {"error", st.message()}});

@@ -186,6 +186,9 @@ class Room : public std::enable_shared_from_this<Room> {
     std::string record;  // record_bytes()
     std::string except_connection_id;
     std::vector<std::pair<std::string, SharedFrame>> direct;
+    // Non-empty: only this participant's connections may see the record (a
+    // ballot of an anonymous poll, or of a named poll with hidden results).
+    std::string only_participant;
   };
   OutboxEntry& queue_record(std::string record, std::string except_connection_id);
   void flush_outbox();
@@ -204,6 +207,8 @@ class Room : public std::enable_shared_from_this<Room> {
   // Whether the record at `seq` may be sent to this member (anonymous and
   // hidden ballots are not; proto/README.md, "Anonymous polls").
   bool record_meant_for(const Member& m, uint64_t seq) const;
+  // The participant a record is restricted to ("" when anyone may see it).
+  std::string record_audience(uint64_t seq) const;
   void send_poll_updates(Member& m);
   void schedule_poll_update(const std::string& poll_id);
   void flush_poll_updates();

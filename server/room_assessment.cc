@@ -353,17 +353,22 @@ void Room::do_assessment_request(const std::string& connection_id, const ClientM
 
 // ------------------------------------------------------------- delivery
 
-bool Room::record_meant_for(const Member& m, uint64_t seq) const {
+std::string Room::record_audience(uint64_t seq) const {
   // Reads, visits and notification settings are their author's alone.
-  if (const std::string* owner = state_.discussion().private_owner(seq)) return *owner == m.participant_id;
-  if (const std::string* owner = state_.digest().private_record_owner(seq)) return *owner == m.participant_id;
-  const BallotRecord* ballot = state_.assessment().ballot_record(seq);
-  if (!ballot || ballot->voter_id == m.participant_id) return true;
+  if (const std::string* owner = state_.discussion().private_owner(seq)) return *owner;
+  if (const std::string* owner = state_.digest().private_record_owner(seq)) return *owner;
+  const std::optional<BallotRecord> ballot = state_.assessment().ballot_record(seq);
+  if (!ballot) return {};
   const PollState* p = state_.assessment().poll(ballot->poll_id);
-  if (!p || p->definition.anonymous()) return false;
+  if (!p || p->definition.anonymous()) return ballot->voter_id;
   // A named poll's ballots show who chose what: not before its results.
-  if (p->definition.results_hidden_until_closed() && !p->closed(wall_clock_ms())) return false;
-  return true;
+  if (p->definition.results_hidden_until_closed() && !p->closed(wall_clock_ms())) return ballot->voter_id;
+  return {};
+}
+
+bool Room::record_meant_for(const Member& m, uint64_t seq) const {
+  std::string only = record_audience(seq);
+  return only.empty() || only == m.participant_id;
 }
 
 void Room::deliver_assessment_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
@@ -375,22 +380,20 @@ void Room::deliver_assessment_record(const kenes::v1::LogRecord& rec, const std:
   ack.mutable_ack()->set_seq(seq);
   bool refused_late = false;
   if (rec.has_vote_cast()) {
-    // A ballot goes only to those allowed to see it, so not through the
-    // shared outbox: what is queued there goes first, then one frame for
-    // everyone allowed; the rest are skipped.
-    flush_outbox();
-    SharedFrame frame = broadcast_frame(record_bytes);
-    for (auto& [cid, mem] : members_) {
-      if (mem.state == MemberState::kLive && record_meant_for(mem, seq)) mem.conn->send_broadcast(frame);
-    }
-    const BallotRecord* b = state_.assessment().ballot_record(seq);
+    // A ballot goes only to those allowed to see it. It still waits in the
+    // outbox with the records of the same group commit, restricted to its
+    // voter when others may not see it: a burst of ballots then costs one
+    // frame per member per flush, not one per ballot (bench/README.md, soak).
+    OutboxEntry& entry = queue_record(record_bytes, {});
+    entry.only_participant = record_audience(seq);
+    const std::optional<BallotRecord> b = state_.assessment().ballot_record(seq);
     refused_late = b && !b->counted;
     schedule_poll_update(rec.vote_cast().poll_id());
     if (requester && refused_late) {
       send_error(requester, pending.request_id, kenes::v1::ERROR_CODE_POLL_CLOSED,
                  "the poll closed before your ballot was recorded; it was not counted");
     } else if (requester) {
-      requester->conn->send(encode_frame(ack));
+      entry.direct.emplace_back(pending.connection_id, encode_frame(ack));
     }
   } else {
     // Everyone gets the record, the requester too, then its Ack.

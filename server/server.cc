@@ -183,7 +183,10 @@ std::string Server::open() {
   if (!bec) acceptor_->set_option(asio::socket_base::reuse_address(true), bec);
   if (!bec) acceptor_->bind(endpoint, bec);
   if (!bec) acceptor_->listen(asio::socket_base::max_listen_connections, bec);
-  if (bec) return "cannot listen on " + listen + ": " + bec.message();
+  if (bec) {
+    listen_failed_ = true;
+    return "cannot listen on " + listen + ": " + bec.message();
+  }
   port_ = acceptor_->local_endpoint().port();
   // Digest links need the bound port (--listen host:0) unless --public-url.
   room_options_.digest.public_url = base_url();

@@ -29,6 +29,11 @@ class Server {
   // Opens the data folder, rebuilds every consultation and starts listening.
   // Returns an error message (empty on success). Prints nothing.
   std::string open();
+  // After a failed open(): true when the failure was the listening socket (a
+  // port in use, an address not yet up), which a restart may cure; false for
+  // the configuration or the data folder, which it will not. main() exits 3
+  // and 1 respectively (docs/operations.md, "Exit status").
+  bool listen_failed() const { return listen_failed_; }
 
   // What open() found in the data folder, for the start-up line.
   struct LoadedConsultation {
@@ -70,6 +75,7 @@ class Server {
   ServerContext ctx_;
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  bool listen_failed_ = false;
   std::unique_ptr<storage::Log> log_;
   uint16_t port_ = 0;
   RoomOptions room_options_;

@@ -1,5 +1,6 @@
 #include "websocket_session.h"
 
+#include <algorithm>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/ssl.hpp>
@@ -237,7 +238,25 @@ void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg)
   hello_timer_.cancel();
   room_ = room;
   client_id_ = hello.client_id();
+  arm_token_expiry(check.claims->expires_unix - now);
   room_->admit(this->shared_from_this(), connection_id_, std::move(*check.claims), client_id_, rid);
+}
+
+template <class Stream>
+void WebSocketSession<Stream>::arm_token_expiry(int64_t seconds_left) {
+  // The token was checked at Hello; a connection must not outlive it. The
+  // Hello timer, idle from now on, closes the connection at the expiry
+  // (steady clock, so a wall clock step cannot postpone it much: at worst the
+  // connection lasts the token's remaining time as measured at Hello).
+  constexpr int64_t kTenYears = int64_t{10} * 365 * 24 * 3600;
+  hello_timer_.expires_after(std::chrono::seconds(std::clamp<int64_t>(seconds_left, 0, kTenYears)));
+  hello_timer_.async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->closing_) return;
+    log(LogLevel::kInfo, "token_expired_while_connected", {{"connection", self->connection_id_}});
+    self->reply_error(kenes::v1::ERROR_CODE_TOKEN_EXPIRED,
+                      "your invitation link has expired; ask for a new one to reconnect", 0, true);
+  });
 }
 
 template <class Stream>

@@ -55,6 +55,8 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void handle_message(const kenes::v1::ClientMessage& msg);
   void handle_hello(const kenes::v1::ClientMessage& msg);
+  // Closes the connection with a fatal TOKEN_EXPIRED when its token expires.
+  void arm_token_expiry(int64_t seconds_left);
   bool take_rate_token();
   void enqueue(Outgoing out);  // on the session's strand
   void do_write();
@@ -67,7 +69,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   boost::beast::websocket::stream<Stream> ws_;
   ServerContext& ctx_;
   boost::beast::flat_buffer read_buffer_;
-  boost::asio::steady_timer hello_timer_;
+  boost::asio::steady_timer hello_timer_;  // the Hello deadline, then the token's expiry
   std::deque<Outgoing> queue_;
   uint64_t queued_bytes_ = 0;  // sum of the queued entries' frame sizes
   bool writing_ = false;

@@ -56,6 +56,7 @@ TestServer* HttpTest::server_ = nullptr;
 void expect_security_headers(const HttpReply& r) {
   SCOPED_TRACE("status " + std::to_string(r.status));
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(r.header("strict-transport-security"), "");  // plain HTTP: only native TLS sends it
   EXPECT_EQ(r.header("x-frame-options"), "DENY");
   EXPECT_EQ(r.header("referrer-policy"), "no-referrer");
   const std::string csp = r.header("content-security-policy");

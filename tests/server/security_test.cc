@@ -263,6 +263,25 @@ TEST(Security, ATokenThatExpiresCannotBeReplayedAfterwards) {
   expect_hello_refused(server.port(), token, kenes::v1::ERROR_CODE_TOKEN_EXPIRED);
 }
 
+TEST(Security, AConnectionIsClosedWhenItsTokenExpiresWhileConnected) {
+  TestServer server;
+  // Expiry is in whole seconds: this one ends 1-2 s from now.
+  const std::string brief = server.token(kenes::v1::ROLE_MEMBER, "brief", "demo", 2);
+  RawSocket s(server.port());
+  s.join(brief, "brief-client");
+  RawSocket lasting(server.port());
+  lasting.join(server.token(kenes::v1::ROLE_MEMBER, "lasting"), "lasting-client");
+  const auto joined = std::chrono::steady_clock::now();
+  auto e = expect_error(s, kenes::v1::ERROR_CODE_TOKEN_EXPIRED);
+  EXPECT_TRUE(e.fatal());
+  EXPECT_LT(std::chrono::steady_clock::now() - joined, std::chrono::seconds(4));
+  while (s.next()) {
+  }
+  // The connection with a valid token is still served.
+  lasting.send(ClientMessage());
+  expect_error(lasting, kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE);
+}
+
 TEST(Security, ARevokedParticipantIsClosedAtOnceAndTheirTokenStopsWorking) {
   TestServer server;
   const std::string bob_token = server.token(kenes::v1::ROLE_MEMBER, "bob");

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
 #include <cstdlib>
 #include <fstream>
@@ -168,9 +169,11 @@ TEST(ServerStartupLineTest, TheListeningLineCarriesVersionConfigAndDataHealth) {
 
   std::ifstream in(log_path);
   std::optional<boost::json::object> listening;
+  std::string raw;
   for (std::string line; std::getline(in, line);) {
     if (line.find("\"event\":\"listening\"") == std::string::npos) continue;
     listening = boost::json::parse(line).as_object();
+    raw = line;
   }
   ASSERT_TRUE(listening) << p.log_tail();
   auto& l = *listening;
@@ -185,11 +188,43 @@ TEST(ServerStartupLineTest, TheListeningLineCarriesVersionConfigAndDataHealth) {
   EXPECT_EQ(l.at("tls").as_bool(), false);
   EXPECT_EQ(l.at("max_connections").to_number<uint64_t>(), 777u);
   EXPECT_TRUE(l.contains("max_message_bytes"));
-  EXPECT_TRUE(l.contains("rate_limit"));
+  // A number as written, not std::to_string's "5000.000000".
+  EXPECT_NE(raw.find("\"rate_limit\":5000,"), std::string::npos) << raw;
   EXPECT_EQ(l.at("consultations").to_number<uint64_t>(), 1u);
   EXPECT_EQ(str("log_heads").rfind("demo@", 0), 0u) << str("log_heads");
   EXPECT_EQ(str("data_health").rfind("ok", 0), 0u) << str("data_health");
   EXPECT_EQ(str("secret_key"), "created");
+}
+
+// A port still held (by the previous instance, say) is worth retrying, a bad
+// configuration is not: the exit status tells systemd which
+// (packaging/kenes-server.service, RestartPreventExitStatus=1 2).
+TEST(ServerStartupLineTest, ABusyPortExitsWithThreeAndABadDataFolderWithOne) {
+  TempDir dir;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor holder(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  const uint16_t busy = holder.local_endpoint().port();
+  ServerProcess p(KENES_SERVER_BINARY,
+                  {"--listen", "127.0.0.1:" + std::to_string(busy), "--data-dir", (dir.path() / "data").string()},
+                  dir.path() / "busy.log");
+  std::string why;
+  EXPECT_FALSE(p.start_and_wait_ready(free_loopback_port(), &why, std::chrono::seconds(10)));
+  auto status = p.wait_exit(std::chrono::seconds(10));
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 3) << p.log_tail();
+  EXPECT_NE(p.log_tail().find("cannot listen on"), std::string::npos) << p.log_tail();
+
+  // A data folder that is a file: exit 1, whatever the port.
+  { std::ofstream(dir.path() / "not-a-folder") << "x"; }
+  const uint16_t port = free_loopback_port();
+  ServerProcess bad(KENES_SERVER_BINARY,
+                    {"--listen", "127.0.0.1:" + std::to_string(port), "--data-dir",
+                     (dir.path() / "not-a-folder").string()},
+                    dir.path() / "bad.log");
+  EXPECT_FALSE(bad.start_and_wait_ready(port, &why, std::chrono::seconds(10)));
+  status = bad.wait_exit(std::chrono::seconds(10));
+  ASSERT_TRUE(status);
+  EXPECT_EQ(WEXITSTATUS(*status), 1) << bad.log_tail();
 }
 
 TEST(ServerStartupLineTest, VersionFlagPrintsTheVersion) {

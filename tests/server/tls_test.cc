@@ -125,6 +125,7 @@ TEST_F(TlsTest, AnHttpsGetOfHealthzAnswersOkWithTheSecurityHeaders) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "ok\n");
   EXPECT_EQ(r.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(r.header("strict-transport-security"), "max-age=31536000");
   EXPECT_EQ(server_->server().base_url().rfind("https://", 0), 0u) << server_->server().base_url();
 }
 
