@@ -41,7 +41,7 @@ export type FoldEffect =
   | { readonly kind: "roster"; readonly participantId: string }
   | { readonly kind: "text"; readonly docId: string; readonly result: ReceiveResult }
   | { readonly kind: "assessment"; readonly change: AssessmentEffect }
-  | { readonly kind: "discussion"; readonly change: DiscussionEffect };
+  | { readonly kind: "discussion"; readonly change: DiscussionEffect }
   | { readonly kind: "notifications" };
 
 /** The document id of an indicator's draft. */

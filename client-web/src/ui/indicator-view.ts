@@ -5,7 +5,7 @@ import type { TextOp } from "../core";
 import type { Indicator } from "../gen/kenes/v1/framework_pb";
 import { canEditDrafts, indicatorDocId } from "../model";
 import { t } from "../i18n";
-import { h, replaceChildren } from "./dom";
+import { h, replaceChildren, replaceChildrenBefore } from "./dom";
 import { AssessmentPanel } from "./assessment-panel";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
@@ -75,10 +75,9 @@ export class IndicatorView implements View {
     this.assessment.el.hidden = false;
     this.assessment.refresh();
     this.threads.el.hidden = false;
-    replaceChildren(this.editorSection, 
+    replaceChildrenBefore(this.editorSection, this.editorHost,
       h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
       this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
-      this.editorHost,
     );
     replaceChildren(this.sources, 
       ind.sources.length

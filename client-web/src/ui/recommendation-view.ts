@@ -5,7 +5,7 @@
 import type { TextOp } from "../core";
 import { t } from "../i18n";
 import { canEditDrafts, groupOfSlug, recommendationDocId, type RecommendationGroupSlug } from "../model";
-import { h, replaceChildren } from "./dom";
+import { h, replaceChildren, replaceChildrenBefore } from "./dom";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { HistoryPanel } from "./history-panel";
@@ -68,11 +68,11 @@ export class RecommendationView implements View {
     if (!found) return;
     this.history?.refresh();
     const editable = canEditDrafts(this.ctx.me.role);
-    replaceChildren(
+    replaceChildrenBefore(
       this.editorSection,
+      this.editorHost,
       h("h2", { id: "draft-title", class: "panel-title" }, t("recommendation.draft")),
       editable ? null : h("p", { class: "note", id: "read-only-note" }, t("recommendation.readOnly")),
-      this.editorHost,
     );
     const label = t("recommendation.editorLabel", { category: this.categoryId, group: groupName(groupOfSlug(this.group)) });
     const placeholder = editable ? t("recommendation.emptyEditable") : t("indicator.emptyReadOnly");
