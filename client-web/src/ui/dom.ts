@@ -32,22 +32,3 @@ export function replaceChildren(el: Element, ...children: (Child | Child[])[]): 
   el.replaceChildren();
   append(el, children);
 }
-
-/**
- * Makes `el`'s children `children` followed by `keep`, without taking `keep`
- * out of the document when it is already there. Moving a node blurs whatever
- * has the focus inside it: re-rendering a view around its editor (someone
- * joined, a status changed) would send the next keystrokes of the person
- * typing to the page instead of the draft.
- */
-export function replaceChildrenBefore(el: Element, keep: Element, ...children: (Child | Child[])[]): void {
-  if (keep.parentElement !== el) {
-    replaceChildren(el, ...children, keep);
-    return;
-  }
-  for (const c of [...el.childNodes]) if (c !== keep) c.remove();
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.insertBefore(typeof c === "string" || typeof c === "number" ? document.createTextNode(String(c)) : c, keep);
-  }
-}

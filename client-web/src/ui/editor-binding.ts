@@ -67,6 +67,13 @@ export class EditorBinding {
         ],
       }),
     });
+    if (!opts.editable) {
+      // A read-only draft longer than its box scrolls: the scroller itself
+      // takes the keyboard focus (WCAG 2.1.1), labelled as the draft.
+      this.view.scrollDOM.tabIndex = 0;
+      this.view.scrollDOM.setAttribute("role", "region");
+      this.view.scrollDOM.setAttribute("aria-label", opts.label);
+    }
   }
 
   /** The editor's text (UTF-16 string). */
@@ -77,6 +84,7 @@ export class EditorBinding {
   /** The accessible label and the empty-draft placeholder (on a language change). */
   setLabels(label: string, emptyText?: string): void {
     this.view.dispatch({ effects: this.labelCompartment.reconfigure(this.labels(label, emptyText)) });
+    if (!this.opts.editable) this.view.scrollDOM.setAttribute("aria-label", label);
   }
 
   /** A record of this document was folded: show what it changed. */

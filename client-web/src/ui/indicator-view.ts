@@ -5,7 +5,7 @@ import type { TextOp } from "../core";
 import type { Indicator } from "../gen/kenes/v1/framework_pb";
 import { canEditDrafts, indicatorDocId } from "../model";
 import { t } from "../i18n";
-import { h, replaceChildren, replaceChildrenBefore } from "./dom";
+import { h, replaceChildren } from "./dom";
 import { AssessmentPanel } from "./assessment-panel";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
@@ -75,10 +75,15 @@ export class IndicatorView implements View {
     this.assessment.el.hidden = false;
     this.assessment.refresh();
     this.threads.el.hidden = false;
-    replaceChildrenBefore(this.editorSection, this.editorHost,
+    // Re-inserting the editor blurs it: someone typing must keep the focus
+    // (and their next keystrokes) when the view re-renders around them.
+    const typing = this.editorHost.contains(document.activeElement);
+    replaceChildren(this.editorSection, 
       h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
       this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
+      this.editorHost,
     );
+    if (typing) this.editor?.view.focus();
     replaceChildren(this.sources, 
       ind.sources.length
         ? h(

@@ -5,7 +5,7 @@
 import type { TextOp } from "../core";
 import { t } from "../i18n";
 import { canEditDrafts, groupOfSlug, recommendationDocId, type RecommendationGroupSlug } from "../model";
-import { h, replaceChildren, replaceChildrenBefore } from "./dom";
+import { h, replaceChildren } from "./dom";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { HistoryPanel } from "./history-panel";
@@ -68,12 +68,15 @@ export class RecommendationView implements View {
     if (!found) return;
     this.history?.refresh();
     const editable = canEditDrafts(this.ctx.me.role);
-    replaceChildrenBefore(
+    // As in IndicatorView.refresh: whoever is typing keeps the focus.
+    const typing = this.editorHost.contains(document.activeElement);
+    replaceChildren(
       this.editorSection,
-      this.editorHost,
       h("h2", { id: "draft-title", class: "panel-title" }, t("recommendation.draft")),
       editable ? null : h("p", { class: "note", id: "read-only-note" }, t("recommendation.readOnly")),
+      this.editorHost,
     );
+    if (typing) this.editor?.view.focus();
     const label = t("recommendation.editorLabel", { category: this.categoryId, group: groupName(groupOfSlug(this.group)) });
     const placeholder = editable ? t("recommendation.emptyEditable") : t("indicator.emptyReadOnly");
     if (!this.editor) {
