@@ -53,6 +53,7 @@ export class ThreadsPanel {
   private readonly formHost = h("div", { class: "thread-new" });
   private readonly list = h("div", { class: "thread-list" });
   private readonly items = new Map<string, HTMLElement>();
+  private linkedThreadShown = false;
   private readonly formNote = h("p", { class: "field-error", role: "alert", id: "thread-new-refusal" });
   private readonly selectionNote = h("p", { class: "muted", id: "thread-selection" });
   private form: HTMLFormElement | null = null;
@@ -109,6 +110,22 @@ export class ThreadsPanel {
     this.renderList();
     this.updateHighlights();
     this.markShownRead();
+    this.revealLinkedThread();
+  }
+
+  /**
+   * A link from the e-mail digest names a thread in the fragment
+   * (/c/<id>/i/<indicator>#thread-7): once that thread is drawn, bring it into
+   * view and give it the focus, once per page load.
+   */
+  private revealLinkedThread(): void {
+    if (this.linkedThreadShown || !location.hash.startsWith("#thread-")) return;
+    const el = this.items.get(decodeURIComponent(location.hash.slice(1)));
+    // The panel is drawn once before the view is in the document: wait for that.
+    if (!el || !el.isConnected) return;
+    this.linkedThreadShown = true;
+    el.scrollIntoView({ block: "center" });
+    el.focus();
   }
 
   /** The document's text changed (a remote record, an ack, a local edit). */
@@ -350,15 +367,16 @@ export class ThreadsPanel {
       if (old && this.drawn.get(th.id) === sig) continue;
       if (old && focusInside(old)) continue; // someone is typing in it
       this.drawn.set(th.id, sig);
-      const focusedKey = old?.contains(document.activeElement) ? (document.activeElement as HTMLElement).dataset.key : undefined;
+      const hadFocus = !!old?.contains(document.activeElement);
+      const focusedKey = hadFocus ? (document.activeElement as HTMLElement).dataset.key : undefined;
       const el = this.renderThread(th);
       if (old) old.replaceWith(el);
       else this.list.append(el);
       this.items.set(th.id, el);
-      if (focusedKey) {
+      if (hadFocus) {
         // The control that had the focus may be gone (an accepted suggestion
         // has no Accept button): keep the focus on its thread, not the page.
-        const again = el.querySelector(`[data-key="${focusedKey}"]`) as HTMLElement | null;
+        const again = focusedKey ? (el.querySelector(`[data-key="${focusedKey}"]`) as HTMLElement | null) : null;
         (again ?? el).focus();
       }
     }
@@ -405,6 +423,8 @@ export class ThreadsPanel {
       {
         class: `thread${th.resolved ? " resolved" : ""}${detached ? " detached" : ""}${th.id === this.active ? " active" : ""}`,
         "data-thread": th.id,
+        // The digest's links end in #<thread id> (server/digest_mail.cc).
+        id: th.id,
         "aria-labelledby": titleId,
         tabindex: "-1",
       },

@@ -360,4 +360,17 @@ describe("threads and suggestions in real browsers", () => {
     await chairPage.uncheck("#observer-commenting");
     await eventually("the observer's comment box is gone again", async () => (await observer.locator("#thread-body").count()) === 0, async () => "still shown");
   });
+
+  it("h: a digest's link (…/i/<indicator>#<thread id>) opens the indicator with that thread in view and focused", async () => {
+    const last = (await threadIds(chairPage)).at(-1)!;
+    const page = await newPage("digest reader");
+    await joinThroughLink(page, server.links.member!, { name: "Digest Reader" });
+    await page.goto(new URL(`${indicatorUrl}#${last}`, server.links.member!).toString());
+    await eventually(
+      "the linked thread has the focus",
+      async () => (await page.evaluate(() => document.activeElement?.id ?? "")) === last,
+      async () => `focused: ${await page.evaluate(() => `${document.activeElement?.outerHTML.slice(0, 80)} at ${location.href}; ids ${[...document.querySelectorAll("article.thread")].map((e) => e.id).join(",")}`)}`,
+    );
+    expect(await page.locator(`#${last}`).isVisible()).toBe(true);
+  });
 });
