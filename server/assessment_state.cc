@@ -256,6 +256,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
         }
         ind.updated_seq = rec.seq();
       }
+      if (release_closed_ballots_) release_ballots(p);
       return engine::Status();
     }
     default:
@@ -325,6 +326,20 @@ engine::Status AssessmentState::apply_meeting_event(const kenes::v1::LogRecord& 
   }
 }
 
+void AssessmentState::release_ballots(PollState& p) {
+  if (p.final_view || !p.close_logged) return;
+  // Closed by its record, the poll's view no longer depends on the time
+  // (poll_update never asks about a moment before the close) or on the
+  // roster (the eligible count is the one stamped in the record).
+  p.final_view = p.poll.view(p.eligible_at_close, p.close_logged_at_unix_ms);
+  p.poll = engine::Poll();
+}
+
+void AssessmentState::release_closed_ballots() {
+  release_closed_ballots_ = true;
+  for (auto& [id, p] : polls_) release_ballots(p);
+}
+
 std::string AssessmentState::snapshot_bytes() const {
   // A repeated LogRecord field is the concatenation of its encoded entries,
   // which apply() keeps: an AssessmentSnapshot with only `records` is exactly
@@ -338,6 +353,7 @@ engine::Status AssessmentState::load_snapshot(const std::string& bytes) {
     return engine::Status(engine::ErrorCode::kInvalidState, "assessment snapshot does not decode");
   }
   AssessmentState fresh;
+  fresh.release_closed_ballots_ = release_closed_ballots_;
   for (const auto& rec : snap.records()) {
     engine::Status s = fresh.apply(rec);
     if (!s.ok()) return s;
@@ -370,7 +386,7 @@ kenes::v1::PollUpdate poll_update(const PollState& p, uint64_t eligible_now, int
   }
   const int64_t now = p.close_logged ? std::max(now_unix_ms, p.close_logged_at_unix_ms) : now_unix_ms;
   const uint64_t eligible = p.close_logged ? p.eligible_at_close : eligible_now;
-  engine::PollView view = p.poll.view(eligible, now);
+  engine::PollView view = p.final_view ? *p.final_view : p.poll.view(eligible, now);
   u.set_open(view.open);
   u.set_closed(p.closed(now));
   u.set_voters(view.voters);

@@ -70,10 +70,15 @@ struct PollState {
   uint64_t late_ballots = 0;
   // The latest record that changed the poll.
   uint64_t last_seq = 0;
+  // Set when the state releases a closed poll's ballots (see
+  // AssessmentState::release_closed_ballots): what every PollUpdate of the
+  // poll shows from then on, computed as the PollClosed record was folded.
+  // `poll` is then empty.
+  std::optional<engine::PollView> final_view;
 
   // Closed for good: by a PollClosed record, or past its closing time at `now`.
   bool closed(int64_t now_unix_ms) const { return close_logged || (opened && !poll.is_open(now_unix_ms)); }
-  bool open(int64_t now_unix_ms) const { return opened && poll.is_open(now_unix_ms) && !close_logged; }
+  bool open(int64_t now_unix_ms) const { return opened && !close_logged && poll.is_open(now_unix_ms); }
 };
 
 struct AttendanceSpan {
@@ -116,6 +121,16 @@ class AssessmentState {
   // Folds the next such record (rec.seq set). An error names the seq and
   // leaves the state unchanged.
   engine::Status apply(const kenes::v1::LogRecord& rec);
+
+  // From now on, and for the polls already closed, a poll whose PollClosed
+  // record is folded keeps its final PollView and drops its ballots (the
+  // engine's copy of each, ~250 bytes a ballot): a live room needs only the
+  // final result of a closed poll, and a long consultation casts hundreds
+  // of thousands of ballots. States that read closed polls' ballots (the
+  // vote exports' replays) leave it off, the default. Either way the
+  // PollUpdates, indicator statuses and snapshot bytes are the same
+  // (AssessmentStateTest.ReleasingClosedBallotsChangesNoAnswer).
+  void release_closed_ballots();
 
   // Snapshot: every record folded so far, with seq and time; load_snapshot()
   // refolds them (a fresh state only).
@@ -165,6 +180,8 @@ class AssessmentState {
   std::vector<BallotIndexEntry> ballot_index_;  // ascending seq
   std::vector<std::string> interned_;
   std::map<std::string, uint32_t, std::less<>> intern_ids_;
+  void release_ballots(PollState& p);
+  bool release_closed_ballots_ = false;
   int64_t last_time_ = 0;
   // Every record folded, already encoded as the `records` field of an
   // AssessmentSnapshot (tag, length, bytes): the snapshot is this string,

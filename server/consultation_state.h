@@ -93,6 +93,9 @@ class ConsultationState {
 
   // Indicators, polls and meetings (records 30-59).
   const AssessmentState& assessment() const { return assessment_; }
+  // A live room's state keeps only the final result of a closed poll
+  // (AssessmentState::release_closed_ballots); exports keep the ballots.
+  void release_closed_ballots() { assessment_.release_closed_ballots(); }
   // Threads, comments, suggestions, reads and visits (records 60-69, 75, 76).
   const DiscussionState& discussion() const { return discussion_; }
   // E-mail digest settings, last digests and its thread index (77-78).

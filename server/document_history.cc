@@ -110,8 +110,27 @@ class RunCursor {
 
 }  // namespace
 
-DocumentHistory::DocumentHistory(storage::Log& log, std::string consultation_id, uint64_t base_seq)
-    : log_(log), consultation_id_(std::move(consultation_id)), base_seq_(base_seq) {}
+DocumentHistory::DocumentHistory(storage::Log& log, std::string consultation_id,
+                                 std::chrono::steady_clock::duration idle_unload)
+    : log_(log), consultation_id_(std::move(consultation_id)), idle_unload_(idle_unload) {}
+
+class DocumentHistory::Answering {
+ public:
+  explicit Answering(DocumentHistory& h) : h_(h) {
+    std::lock_guard lock(h_.mu_);
+    ++h_.answering_;
+    h_.last_question_ = std::chrono::steady_clock::now();
+  }
+  ~Answering() {
+    std::lock_guard lock(h_.mu_);
+    --h_.answering_;
+  }
+  Answering(const Answering&) = delete;
+  Answering& operator=(const Answering&) = delete;
+
+ private:
+  DocumentHistory& h_;
+};
 
 uint32_t DocumentHistory::intern_locked(const std::string& author) {
   auto [it, inserted] = author_ids_.emplace(author, static_cast<uint32_t>(authors_.size()));
@@ -123,19 +142,35 @@ void DocumentHistory::add_locked(const std::string& doc_id, uint64_t version, co
                                  std::map<std::string, std::vector<Version>>& docs) {
   auto& versions = docs[doc_id];
   // The fold refuses an edit whose version is not the next one, so the log
-  // never holds one; skipping keeps the index consistent all the same.
+  // never holds one; skipping keeps the index consistent all the same (and
+  // drops an edit both the scan and live_ saw).
   if (version != versions.size() + 1) return;
   versions.push_back(at);
 }
 
 void DocumentHistory::note_edit(const kenes::v1::LogRecord& rec) {
-  if (!rec.has_text_edit() || rec.seq() <= base_seq_) return;
+  if (!rec.has_text_edit() || !wants_edits()) return;
   std::lock_guard lock(mu_);
-  Version at{rec.seq(), rec.time_unix_ms(), intern_locked(rec.author())};
-  if (loaded_) {
-    add_locked(rec.text_edit().doc_id(), rec.text_edit().version(), at, docs_);
-  } else {
-    live_.push_back(LiveEdit{rec.text_edit().doc_id(), rec.text_edit().version(), at});
+  switch (state_.load(std::memory_order_relaxed)) {
+    case State::kCold:
+      return;
+    case State::kLoading:
+      live_.push_back(LiveEdit{rec.text_edit().doc_id(), rec.text_edit().version(),
+                               Version{rec.seq(), rec.time_unix_ms(), intern_locked(rec.author())}});
+      return;
+    case State::kLoaded:
+      if (answering_ == 0 && std::chrono::steady_clock::now() - last_question_ > idle_unload_) {
+        // Nobody has asked for a while: give the memory back. The next
+        // question scans the log again.
+        docs_ = {};
+        authors_ = {};
+        author_ids_ = {};
+        state_.store(State::kCold, std::memory_order_release);
+        return;
+      }
+      add_locked(rec.text_edit().doc_id(), rec.text_edit().version(),
+                 Version{rec.seq(), rec.time_unix_ms(), intern_locked(rec.author())}, docs_);
+      return;
   }
 }
 
@@ -143,44 +178,45 @@ std::optional<HistoryError> DocumentHistory::ensure_loaded() {
   std::lock_guard load_lock(load_mu_);
   {
     std::lock_guard lock(mu_);
-    if (loaded_) return std::nullopt;
+    if (state_.load(std::memory_order_relaxed) == State::kLoaded) return std::nullopt;
+    // From here on note_edit keeps what it sees. Every edit it skipped
+    // before was durable already, so the scan below, which starts after
+    // this point, reads it.
+    live_.clear();
+    state_.store(State::kLoading, std::memory_order_release);
   }
   // Scanned without holding mu_: the room keeps adding to live_ meanwhile.
   std::map<std::string, std::vector<Version>> scanned;
-  if (base_seq_ > 0) {
-    bool reached = false;
-    storage::Status s = log_.replay(consultation_id_, 1, [&](const storage::RecordView& r) -> storage::Status {
-      if (r.seq > base_seq_) {
-        reached = true;
-        return storage::Status(storage::Code::kNotFound, "stop");
-      }
-      kenes::v1::LogRecord rec;
-      if (!rec.ParseFromArray(r.payload.data(), static_cast<int>(r.payload.size()))) {
-        return storage::Status(storage::Code::kCorruption, "record " + std::to_string(r.seq) + " does not decode");
-      }
-      if (rec.has_text_edit()) {
-        // mu_ only for the author table, which note_edit shares.
-        std::lock_guard lock(mu_);
-        add_locked(rec.text_edit().doc_id(), rec.text_edit().version(),
-                   Version{r.seq, rec.time_unix_ms(), intern_locked(rec.author())}, scanned);
-      }
-      if (r.seq == base_seq_) {
-        reached = true;
-        return storage::Status(storage::Code::kNotFound, "stop");
-      }
-      return storage::Status();
-    });
-    if (!reached && !s.ok()) return storage_error(s);
-  }
+  storage::Status s = log_.replay(consultation_id_, 1, [&](const storage::RecordView& r) -> storage::Status {
+    kenes::v1::LogRecord rec;
+    if (!rec.ParseFromArray(r.payload.data(), static_cast<int>(r.payload.size()))) {
+      return storage::Status(storage::Code::kCorruption, "record " + std::to_string(r.seq) + " does not decode");
+    }
+    if (rec.has_text_edit()) {
+      // mu_ only for the author table, which note_edit shares.
+      std::lock_guard lock(mu_);
+      add_locked(rec.text_edit().doc_id(), rec.text_edit().version(),
+                 Version{r.seq, rec.time_unix_ms(), intern_locked(rec.author())}, scanned);
+    }
+    return storage::Status();
+  });
   std::lock_guard lock(mu_);
+  if (!s.ok()) {
+    live_ = {};
+    state_.store(State::kCold, std::memory_order_release);
+    return storage_error(s);
+  }
+  // live_ may repeat the scan's last edits (noted while the scan read them):
+  // add_locked drops an edit whose version is already there.
   for (const auto& e : live_) add_locked(e.doc_id, e.version, e.at, scanned);
-  live_.clear();
+  live_ = {};
   docs_ = std::move(scanned);
-  loaded_ = true;
+  state_.store(State::kLoaded, std::memory_order_release);
   return std::nullopt;
 }
 
 uint64_t DocumentHistory::latest_version(const std::string& doc_id) {
+  Answering answering(*this);
   if (ensure_loaded()) return 0;
   std::lock_guard lock(mu_);
   auto it = docs_.find(doc_id);
@@ -291,6 +327,7 @@ HistoryError unknown_doc(const std::string& doc_id) {
 std::optional<HistoryError> DocumentHistory::answer(const kenes::v1::ClientMessage& request,
                                                     const MeetingSeqs& meetings, kenes::v1::ServerMessage* out) {
   out->set_request_id(request.request_id());
+  Answering answering(*this);
   switch (request.kind_case()) {
     case kenes::v1::ClientMessage::kGetDocumentAt:
       return answer_at(request.get_document_at(), meetings, out->mutable_document_at());

@@ -7,13 +7,16 @@
 //
 // Two halves with different owners:
 //   - an index, per document, of every version: the seq of the TextEdit
-//     that made it, its time and author. The room adds to it on its strand as
-//     edits become durable (note_edit, cheap); what came before the room
-//     started (its head at construction) is read from the log once, lazily,
-//     on the first history request — a room that is never asked pays
-//     nothing. The index is what turns "version N", "the time T" or "when
-//     meeting M started" into a version without scanning the log, and tells
-//     the readers which seqs to read.
+//     that made it, its time and author. It is a cache, built from the log
+//     on the first history question (one scan) and kept up to date after
+//     that by the room on its strand as edits become durable (note_edit,
+//     cheap). A room that is never asked pays nothing: before the first
+//     question, and again once nobody has asked for kIdleUnload, the room
+//     does not even decode its records for it, and the index holds no
+//     memory (it costs ~24 bytes an edit while loaded, and a long meeting
+//     makes tens of thousands of edits an hour). The index is what turns
+//     "version N", "the time T" or "when meeting M started" into a version
+//     without scanning the log, and tells the readers which seqs to read.
 //   - the readers (at / diff / blame), which may replay up to the whole log
 //     of one document: they run off the room's strand and off the I/O
 //     threads, on the server's history pool, and only read the log (storage
@@ -28,6 +31,8 @@
 //
 // Thread-safety: every method may be called from any thread.
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -48,12 +53,21 @@ struct HistoryError {
 
 class DocumentHistory {
  public:
-  // Records after `base_seq` reach the index through note_edit; those up to
-  // it are read from the log on first use.
-  DocumentHistory(storage::Log& log, std::string consultation_id, uint64_t base_seq);
+  // How long the index stays in memory after the last history question.
+  static constexpr std::chrono::minutes kIdleUnload{15};
 
-  // A durable record (its seq set) with a TextEdit, seq > base_seq, in seq
-  // order. Other records are ignored.
+  DocumentHistory(storage::Log& log, std::string consultation_id,
+                  std::chrono::steady_clock::duration idle_unload = kIdleUnload);
+
+  // Whether note_edit wants the room's durable edits now: false while the
+  // index is not in memory, so the room need not decode its records for it.
+  // An edit skipped while this is false is durable, so the next load's scan
+  // of the log finds it.
+  bool wants_edits() const { return state_.load(std::memory_order_acquire) != State::kCold; }
+
+  // A durable record (its seq set) with a TextEdit, in seq order. Other
+  // records are ignored. Also where an idle index is dropped (the room's
+  // strand calls it often; the history pool only when asked).
   void note_edit(const kenes::v1::LogRecord& rec);
 
   // The seq of each meeting's MeetingStarted record, resolved by the room
@@ -77,6 +91,8 @@ class DocumentHistory {
     uint32_t author;  // index in authors_
   };
 
+  // Loads the index if it is not in memory. Called with an Answering held,
+  // so that an idle unload cannot empty it under the caller.
   std::optional<HistoryError> ensure_loaded();
   void add_locked(const std::string& doc_id, uint64_t version, const Version& at,
                   std::map<std::string, std::vector<Version>>& docs);
@@ -93,17 +109,24 @@ class DocumentHistory {
   std::optional<HistoryError> answer_blame(const kenes::v1::GetDocumentBlame& req, const MeetingSeqs& meetings,
                                            kenes::v1::DocumentBlame* out);
 
+  // Keeps the index in memory while a question is answered.
+  class Answering;
+
   storage::Log& log_;
   const std::string consultation_id_;
-  const uint64_t base_seq_;
+  const std::chrono::steady_clock::duration idle_unload_;
+
+  // kCold: nothing in memory, note_edit ignores edits. kLoading: a scan of
+  // the log is running; note_edit keeps what it sees in live_, which goes
+  // after the scanned edits (duplicates, by seq, are dropped). kLoaded:
+  // note_edit adds to docs_.
+  enum class State { kCold, kLoading, kLoaded };
+  std::atomic<State> state_{State::kCold};
 
   std::mutex load_mu_;  // held through the one-time scan; taken before mu_
-  bool loaded_ = false;
 
   mutable std::mutex mu_;
   // Per document, versions 1..latest in order (entry i is version i + 1).
-  // Until loaded_, docs_ is empty and live_ holds what note_edit saw: the
-  // edits after base_seq_, which go after the scanned ones.
   std::map<std::string, std::vector<Version>> docs_;
   struct LiveEdit {
     std::string doc_id;
@@ -113,6 +136,8 @@ class DocumentHistory {
   std::vector<LiveEdit> live_;
   std::vector<std::string> authors_;
   std::map<std::string, uint32_t> author_ids_;
+  int answering_ = 0;  // questions in progress (under mu_)
+  std::chrono::steady_clock::time_point last_question_;
 };
 
 }  // namespace kenes::server

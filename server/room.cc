@@ -44,8 +44,9 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, Roo
       state_(std::move(state)),
       durable_seq_(head.seq),
       last_hash_(std::move(head.hash)),
-      history_(std::make_shared<DocumentHistory>(log, consultation_id_, head.seq)) {
+      history_(std::make_shared<DocumentHistory>(log, consultation_id_)) {
   if (last_hash_.empty()) last_hash_.assign(32, '\0');
+  state_.release_closed_ballots();
 }
 
 Room::Member* Room::member(const std::string& connection_id) {

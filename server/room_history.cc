@@ -20,6 +20,9 @@ void Room::history_request(std::string connection_id, kenes::v1::ClientMessage m
 }
 
 void Room::note_history(const std::string& payload, uint64_t seq) {
+  // Decoding every durable record costs the strand; only while the index is
+  // in memory is it worth it.
+  if (!history_->wants_edits()) return;
   kenes::v1::LogRecord rec;
   if (!rec.ParseFromString(payload) || !rec.has_text_edit()) return;
   rec.set_seq(seq);

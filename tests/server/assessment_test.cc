@@ -491,11 +491,20 @@ TEST_F(AssessmentTest, AnAnonymousPollNeverTellsAnyParticipantWhoVoted) {
     for (const auto& g : u.results().by_group().groups()) labels.push_back(g.label());
     EXPECT_EQ(labels, (std::vector<std::string>{"academia", "other"}));
   });
-  // The log keeps the voters: the one-ballot rule rests on it.
+  // The log keeps the voters (the one-ballot rule rests on it), and the
+  // server knows which record is whose, so that catch-up can give each voter
+  // their own ballots and nobody else's. The closed poll itself keeps only
+  // its result.
   EXPECT_EQ(state([&](const server::ConsultationState& s) {
-              return s.assessment().poll(poll)->poll.ballot_of("secret-voter-0")->choices;
+              int found = 0;
+              for (uint64_t seq = 1; seq <= s.assessment().poll(poll)->last_seq; ++seq) {
+                auto b = s.assessment().ballot_record(seq);
+                if (b && b->poll_id == poll && b->voter_id == "secret-voter-0") ++found;
+              }
+              return found;
             }),
-            std::vector<uint32_t>{2});
+            2);
+  EXPECT_TRUE(state([&](const server::ConsultationState& s) { return s.assessment().poll(poll)->final_view.has_value(); }));
 }
 
 TEST_F(AssessmentTest, ANamedPollWithHiddenResultsShowsBallotsOnlyAfterClosing) {
@@ -856,7 +865,9 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
       after = s.assessment().snapshot_bytes();
       EXPECT_TRUE(s.assessment().poll(anon_poll)->close_logged);
-      EXPECT_EQ(s.assessment().poll(anon_poll)->poll.voter_count(), 4u);
+      // A live room keeps a closed poll's final result, not its ballots.
+      ASSERT_TRUE(s.assessment().poll(anon_poll)->final_view.has_value());
+      EXPECT_EQ(s.assessment().poll(anon_poll)->final_view->voters, 4u);
       EXPECT_TRUE(s.assessment().poll(open_poll)->opened && !s.assessment().poll(open_poll)->close_logged);
       EXPECT_EQ(s.assessment().indicator("R.1")->status, kenes::v1::INDICATOR_STATUS_IN_REVIEW);
       ASSERT_NE(s.assessment().running_meeting(), nullptr);
