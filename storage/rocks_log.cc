@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include <rocksdb/cache.h>
+#include <rocksdb/write_buffer_manager.h>
 #include <rocksdb/convenience.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -72,9 +73,31 @@ rocksdb::CompressionType table_compression() {
   return lz4 ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
 }
 
+// One memory budget for every log the process opens: a 64 MiB block cache,
+// and memtables (every family's, the ones being flushed included) capped at
+// 32 MiB and charged to that same cache, which evicts data blocks to make
+// room. Without the cap each family's memtables grow to their own size
+// (32 + 16 + 16 + 4 MiB, twice while one flushes) before anything is
+// flushed, so the server's memory climbs for many minutes after a start and
+// then saws up and down by tens of MiB (bench/README.md, soak).
+constexpr std::size_t kBlockCacheBytes = 64 << 20;
+constexpr std::size_t kMemtableBudgetBytes = 32 << 20;
+
+std::shared_ptr<rocksdb::Cache> shared_block_cache() {
+  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
+  return cache;
+}
+
+std::shared_ptr<rocksdb::WriteBufferManager> shared_write_buffer_manager() {
+  static std::shared_ptr<rocksdb::WriteBufferManager> manager =
+      std::make_shared<rocksdb::WriteBufferManager>(kMemtableBudgetBytes, shared_block_cache());
+  return manager;
+}
+
 // Options tuned for an append-only log read back sequentially.
 rocksdb::DBOptions make_db_options() {
   rocksdb::DBOptions o;
+  o.write_buffer_manager = shared_write_buffer_manager();
   o.create_if_missing = true;
   o.create_missing_column_families = true;
   // A batch spans the log and index families; atomic flush keeps every
@@ -94,11 +117,6 @@ rocksdb::DBOptions make_db_options() {
   o.keep_log_file_num = 4;  // RocksDB's own info logs (LOG.old.*)
   o.max_log_file_size = 8 << 20;
   return o;
-}
-
-std::shared_ptr<rocksdb::Cache> shared_block_cache() {
-  static std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
-  return cache;
 }
 
 rocksdb::ColumnFamilyOptions make_family_options(std::string_view name, std::size_t memtable_bytes) {
