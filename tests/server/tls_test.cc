@@ -16,6 +16,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <functional>
@@ -173,6 +174,38 @@ TEST_F(TlsTest, ATlsClientThatStallsMidHandshakeIsDroppedAtTheDeadline) {
   auto started = std::chrono::steady_clock::now();
   plain_exchange(server_->port(), std::string("\x16\x03\x01\x00\xff\x01", 6));
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+}
+
+// Reloads racing handshakes on the server's I/O threads: each reload
+// releases the context that connections in the middle of their handshake were
+// made with. A stress test (a data race here need not show on every run), not
+// a proof; TSan would make it one.
+TEST_F(TlsTest, ReloadsWhileClientsConnectNeverBreakAConnection) {
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 3; ++i) {
+    clients.emplace_back([&] {
+      while (!done) {
+        (https_get(server_->port(), "/healthz").status == 200 ? ok : failed).fetch_add(1);
+      }
+    });
+  }
+  int reloads = 0;
+  std::string err;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (std::chrono::steady_clock::now() < deadline && err.empty()) {
+    err = server_->server().reload_tls();
+    ++reloads;
+  }
+  done = true;
+  for (auto& t : clients) t.join();
+  RecordProperty("reloads", reloads);
+  RecordProperty("requests", ok.load());
+  EXPECT_EQ(err, "");
+  EXPECT_GT(reloads, 10);
+  EXPECT_GT(ok.load(), 10);
+  EXPECT_EQ(failed.load(), 0) << ok.load() << " requests answered, " << reloads << " reloads";
 }
 
 // The real binary, as an operator would start it with a typo in a path.
