@@ -168,7 +168,16 @@ class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
     if (ec) return;
     if (is_tls) {
       handed_over_ = true;
-      std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(stream_), *ctx_.tls), ctx_, std::move(buffer_))
+      // The context is the current one (SIGHUP may have swapped it since the
+      // accept). The stream need not keep `tls` alive: making it calls
+      // SSL_new, which takes a reference on the SSL_CTX, and SSL_free drops
+      // it, so the certificate and key a connection started with stay valid
+      // for its whole life (WebSocket included) even after a reload has
+      // released the asio::ssl::context that owned them. We set no password
+      // or verify callback on the context, the only state asio frees with the
+      // wrapper itself.
+      std::shared_ptr<asio::ssl::context> tls = ctx_.tls.get();
+      std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(stream_), *tls), ctx_, std::move(buffer_))
           ->start();
       return;
     }

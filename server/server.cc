@@ -6,7 +6,9 @@
 #include <boost/asio/write.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
+#include <ctime>
 #include <filesystem>
+#include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -64,6 +66,32 @@ std::string make_tls_context(const ServerOptions& o, std::shared_ptr<asio::ssl::
   return {};
 }
 
+// "CN=kenes.example.org" and "2027-02-28T12:00:00Z" for the log line of a
+// reload, so that an operator sees which certificate is now served.
+struct CertificateSummary {
+  std::string subject;
+  std::string not_after;
+};
+CertificateSummary describe_certificate(asio::ssl::context& ctx) {
+  CertificateSummary out;
+  X509* cert = SSL_CTX_get0_certificate(ctx.native_handle());
+  if (cert == nullptr) return out;
+  if (BIO* bio = BIO_new(BIO_s_mem())) {
+    if (X509_NAME_print_ex(bio, X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) >= 0) {
+      char* data = nullptr;
+      long n = BIO_get_mem_data(bio, &data);
+      if (n > 0) out.subject.assign(data, static_cast<size_t>(n));
+    }
+    BIO_free(bio);
+  }
+  std::tm tm{};
+  if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) == 1) {
+    char buf[32];
+    if (std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0) out.not_after = buf;
+  }
+  return out;
+}
+
 }  // namespace
 
 Server::Server(ServerOptions options) : io_(options.threads) { ctx_.options = std::move(options); }
@@ -90,9 +118,17 @@ std::string Server::open() {
 
   // TLS first: a wrong path should fail fast, before the log is opened.
   if (!o.tls_cert.empty()) {
-    std::string err = make_tls_context(o, ctx_.tls);
+    std::shared_ptr<asio::ssl::context> tls;
+    std::string err = make_tls_context(o, tls);
     if (!err.empty()) return err;
+    ctx_.tls.set(std::move(tls));
   }
+  // SIGHUP reloads the certificate. Handled from here on, not only once run()
+  // starts: its default action ends the process, and replaying a large log
+  // can take a while, during which `systemctl reload` must not kill the
+  // server. A signal that arrives before run() waits in the set.
+  hup_signals_ = std::make_unique<asio::signal_set>(io_, SIGHUP);
+  wait_for_sighup();
 
   auto key = load_or_create_secret_key((fs::path(o.data_dir) / "secret.key").string());
   if (!key.error.empty()) return key.error;
@@ -283,6 +319,36 @@ void Server::do_accept() {
   });
 }
 
+void Server::wait_for_sighup() {
+  hup_signals_->async_wait([this](boost::system::error_code ec, int) {
+    if (ec || stop_requested_) return;
+    reload_tls();
+    wait_for_sighup();
+  });
+}
+
+std::string Server::reload_tls() {
+  const auto& o = ctx_.options;
+  if (o.tls_cert.empty()) {
+    log(LogLevel::kInfo, "tls_reload_skipped", {{"reason", "SIGHUP: no --tls-cert/--tls-key, nothing to reload"}});
+    return {};
+  }
+  // Built aside and swapped in whole: a failure at any step leaves the
+  // certificate in service untouched. The messages name paths and OpenSSL's
+  // reason, never file contents.
+  std::shared_ptr<asio::ssl::context> fresh;
+  std::string err = make_tls_context(o, fresh);
+  if (!err.empty()) {
+    log(LogLevel::kWarn, "tls_reload_failed", {{"error", err}, {"action", "still serving the previous certificate"}});
+    return err;
+  }
+  CertificateSummary cert = describe_certificate(*fresh);
+  ctx_.tls.set(std::move(fresh));
+  log(LogLevel::kInfo, "tls_reloaded",
+      {{"cert", o.tls_cert}, {"subject", cert.subject}, {"not_after", cert.not_after}});
+  return {};
+}
+
 void Server::run() {
   asio::signal_set signals(io_, SIGINT, SIGTERM);
   signals.async_wait([this](boost::system::error_code ec, int signo) {
@@ -303,6 +369,7 @@ void Server::stop() {
     ctx_.stopping = true;
     boost::system::error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
+    if (hup_signals_) hup_signals_->cancel(ignored);
     if (storage_timer_) asio::post(storage_timer_->get_executor(), [this] { storage_timer_->cancel(); });
     auto rooms = ctx_.rooms.all();
     auto remaining = std::make_shared<std::atomic<size_t>>(rooms.size());

@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <memory>
@@ -58,6 +59,13 @@ class Server {
   // Runs the I/O threads until stop() completes. Blocks.
   void run();
 
+  // Re-reads --tls-cert/--tls-key and, if they load (and the key is the
+  // certificate's), serves them to connections accepted from now on; open
+  // connections keep theirs. On failure the certificate in service stays and
+  // the reason is returned and logged (`tls_reload_failed`). Without TLS it
+  // only logs that there is nothing to reload. Thread-safe; SIGHUP calls it.
+  std::string reload_tls();
+
   // Graceful: stop accepting, let appends in flight finish, write snapshots,
   // close sockets with 1001. Safe from any thread (and from a signal handler's
   // asio::signal_set callback).
@@ -70,6 +78,7 @@ class Server {
   // log and let the old one close its connections (1001: the clients
   // reconnect, resume and resend what was never acknowledged).
   void schedule_storage_check();
+  void wait_for_sighup();
   void check_storage();
 
   ServerContext ctx_;
@@ -84,6 +93,7 @@ class Server {
   std::mutex create_mutex_;
   std::atomic<bool> stop_requested_{false};
   std::unique_ptr<boost::asio::steady_timer> storage_timer_;
+  std::unique_ptr<boost::asio::signal_set> hup_signals_;
   // Document history reads (replays of the log) run here, never on a room's
   // strand or an I/O thread. Declared after log_: destroyed (joined) first.
   std::unique_ptr<boost::asio::thread_pool> history_pool_;

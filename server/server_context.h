@@ -45,13 +45,39 @@ class RoomRegistry {
   std::unordered_map<std::string, std::shared_ptr<Room>> rooms_;
 };
 
+// The TLS context new connections are made with. SIGHUP swaps it for one
+// built from the renewed files while I/O threads read it, hence the mutex
+// (taken once per accepted connection, never held across I/O). A connection
+// takes what get() returns when its TLS stream is made and never looks again:
+// its SSL object holds a reference on the old SSL_CTX (see
+// http_session.cc), so the swap affects new connections only.
+class TlsContextSlot {
+ public:
+  std::shared_ptr<boost::asio::ssl::context> get() const {
+    std::lock_guard lock(mutex_);
+    return ctx_;
+  }
+  void set(std::shared_ptr<boost::asio::ssl::context> ctx) {
+    std::lock_guard lock(mutex_);
+    ctx_.swap(ctx);
+    // The old context (if any) is released in `ctx`'s destructor, after the
+    // lock: freeing it is OpenSSL's work, not the other threads' wait.
+  }
+  // Fixed at start-up: a server with TLS stays a TLS server across reloads.
+  explicit operator bool() const { return static_cast<bool>(get()); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::shared_ptr<boost::asio::ssl::context> ctx_;
+};
+
 struct ServerContext {
   ServerOptions options;
   std::filesystem::path web_root;  // canonical
   std::unique_ptr<TokenSigner> signer;
   // Set when --tls-cert/--tls-key are given: every connection is TLS. Shared
   // (not unique) so that this header needs no OpenSSL declarations.
-  std::shared_ptr<boost::asio::ssl::context> tls;
+  TlsContextSlot tls;
   OriginPolicy origins;  // who may open a WebSocket (from the options)
   RoomRegistry rooms;
   // The log every room appends to; exports read it (thread-safe). Null

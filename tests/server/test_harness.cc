@@ -182,6 +182,11 @@ ServerProcess::~ServerProcess() {
 }
 
 bool ServerProcess::start_and_wait_ready(uint16_t port, std::string* why, std::chrono::milliseconds timeout) {
+  return start_and_wait_ready([port] { return http_get(port, "/readyz").status == 200; }, why, timeout);
+}
+
+bool ServerProcess::start_and_wait_ready(const std::function<bool()>& ready, std::string* why,
+                                         std::chrono::milliseconds timeout) {
   if (pid_ > 0) {
     *why = "already running";
     return false;
@@ -219,7 +224,7 @@ bool ServerProcess::start_and_wait_ready(uint16_t port, std::string* why, std::c
       *why = "kenes-server exited during start-up (status " + std::to_string(status) + "):\n" + log_tail();
       return false;
     }
-    if (http_get(port, "/readyz").status == 200) return true;
+    if (ready()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   *why = "kenes-server was not ready in time:\n" + log_tail();

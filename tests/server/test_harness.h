@@ -121,6 +121,10 @@ class ServerProcess {
   // False (with the reason in *why) if it exited or did not get ready in time.
   bool start_and_wait_ready(uint16_t port, std::string* why,
                             std::chrono::milliseconds timeout = std::chrono::seconds(20));
+  // The same with another readiness probe (a TLS server answers plain HTTP
+  // with a 400).
+  bool start_and_wait_ready(const std::function<bool()>& ready, std::string* why,
+                            std::chrono::milliseconds timeout = std::chrono::seconds(20));
   void kill9();                  // SIGKILL, then reaps it
   void signal(int signo);        // e.g. SIGTERM; does not wait
   // Waits for the process to exit. The waitpid status (also when it already
