@@ -266,4 +266,13 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
   return out;
 }
 
+void ConsultationState::snapshot_not_written(const std::vector<std::string>& names) {
+  const std::string_view prefix = kDocumentSnapshotPrefix;
+  for (const auto& name : names) {
+    if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0) {
+      changed_docs_[name.substr(prefix.size())] = true;
+    }
+  }
+}
+
 }  // namespace kenes::server

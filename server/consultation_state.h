@@ -78,6 +78,10 @@ class ConsultationState {
   // Snapshots of the consultation metadata and of every document changed since
   // the last call with `only_changed` (all documents otherwise).
   std::vector<NamedSnapshot> snapshots(bool only_changed);
+  // A set from snapshots(true) was not written: its documents count as
+  // changed again, so that the next set, which will claim a later seq,
+  // carries them (the log would otherwise pair their older snapshots with it).
+  void snapshot_not_written(const std::vector<std::string>& names);
 
   uint64_t seq() const { return seq_; }
   const std::string& consultation_id() const { return consultation_id_; }

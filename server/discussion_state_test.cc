@@ -255,5 +255,30 @@ TEST(DiscussionStateTest, LivePathEqualsReplayRandomized) {
   EXPECT_GT(changed, 0u);
 }
 
+// The room writes snapshots off its strand; a set that fails to be written
+// must leave its documents marked changed, or the next set (claiming a later
+// seq) would omit them and a restart would pair their older snapshots with
+// the newer seq.
+TEST(ConsultationSnapshotTest, ASetNotWrittenIsCarriedByTheNextOne) {
+  auto doc_names = [](std::vector<NamedSnapshot> set) {
+    std::vector<std::string> names;
+    for (const auto& s : set) {
+      if (s.name.rfind("doc/", 0) == 0) names.push_back(s.name);
+    }
+    return names;
+  };
+  Log log;
+  ASSERT_TRUE(log.add(edit_record("indicator/a", 1, engine::TextOp().insert("alpha"))).ok());
+  ASSERT_TRUE(log.add(edit_record("indicator/b", 1, engine::TextOp().insert("beta"))).ok());
+  auto first = log.state.snapshots(true);
+  EXPECT_EQ(doc_names(first), (std::vector<std::string>{"doc/indicator/a", "doc/indicator/b"}));
+  EXPECT_TRUE(doc_names(log.state.snapshots(true)).empty()) << "nothing changed since";
+  std::vector<std::string> names;
+  for (const auto& s : first) names.push_back(s.name);
+  log.state.snapshot_not_written(names);
+  ASSERT_TRUE(log.add(edit_record("indicator/b", 2, engine::TextOp().retain(4).insert("!"))).ok());
+  EXPECT_EQ(doc_names(log.state.snapshots(true)), (std::vector<std::string>{"doc/indicator/a", "doc/indicator/b"}));
+}
+
 }  // namespace
 }  // namespace kenes::server

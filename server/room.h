@@ -63,6 +63,10 @@ struct RoomOptions {
   // Where history reads (replays of a document's log) run: off the room's
   // strand and the I/O threads. Empty: on the io_context (room tests).
   std::function<void(std::function<void()>)> run_history;
+  // Where snapshot writes (a synchronous RocksDB write of up to megabytes)
+  // run: off the room's strand, which meanwhile goes on sequencing. Empty:
+  // on the calling thread (room tests).
+  std::function<void(std::function<void()>)> run_snapshot_write;
   DigestOptions digest;
 };
 
@@ -256,6 +260,9 @@ class Room : public std::enable_shared_from_this<Room> {
   std::string last_hash_;
   uint64_t pending_appends_ = 0;
   uint64_t records_since_snapshot_ = 0;
+  // One snapshot write at a time, so the covered seqs the log sees only grow.
+  bool snapshot_in_flight_ = false;
+  bool final_snapshot_started_ = false;  // shutting down: one last try only
   std::optional<std::string> failure_;
   std::atomic<bool> healthy_{true};
   std::atomic<bool> storage_failed_{false};

@@ -167,6 +167,10 @@ std::string Server::open() {
   room_options_.run_history = [pool = history_pool_.get()](std::function<void()> work) {
     boost::asio::post(*pool, std::move(work));
   };
+  snapshot_pool_ = std::make_unique<boost::asio::thread_pool>(1);
+  room_options_.run_snapshot_write = [pool = snapshot_pool_.get()](std::function<void()> work) {
+    boost::asio::post(*pool, std::move(work));
+  };
   // A catch-up batch must never fill a connection's queue by itself.
   room_options_.catch_up_batch_bytes = std::min<size_t>(256 << 10, o.max_outbound_queue_bytes / 4);
   room_options_.digest.smtp_host = o.smtp_host;

@@ -97,6 +97,8 @@ class Server {
   // Document history reads (replays of the log) run here, never on a room's
   // strand or an I/O thread. Declared after log_: destroyed (joined) first.
   std::unique_ptr<boost::asio::thread_pool> history_pool_;
+  // Snapshot writes, off the rooms' strands (one thread: they are rare).
+  std::unique_ptr<boost::asio::thread_pool> snapshot_pool_;
 };
 
 }  // namespace kenes::server
