@@ -1,8 +1,11 @@
 #include "metrics.h"
 
+#include <unistd.h>
+
 #include <cstdio>
 
 #include "kenes/v1/protocol.pb.h"
+#include "storage/rocks_log.h"
 
 namespace kenes::server {
 
@@ -40,6 +43,21 @@ void Metrics::count_error(int code) {
   if (code < 0 || code >= kErrorCodes) code = 0;
   errors_total[code].fetch_add(1, std::memory_order_relaxed);
 }
+
+namespace {
+
+// VmRSS, from /proc/self/statm's second field (pages). 0 where there is none.
+uint64_t resident_bytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long long size = 0, resident = 0;
+  const int n = std::fscanf(f, "%llu %llu", &size, &resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return resident * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+}
+
+}  // namespace
 
 std::string Metrics::render() const {
   std::string out;
@@ -98,7 +116,17 @@ std::string Metrics::render() const {
   metric("kenes_snapshots_total", "counter", "Snapshot sets written by the rooms.", load(snapshots_total));
   metric("kenes_snapshot_bytes_total", "counter", "Bytes of the snapshot sets written.", load(snapshot_bytes_total));
   snapshot_write_latency.render(out, "kenes_snapshot_write_seconds",
-                                "Encoding and writing one room's snapshot set (the room waits meanwhile).");
+                                "Writing one room's snapshot set, on the snapshot thread (the room goes on).");
+  const storage::RocksMemory rocks = storage::rocks_memory();
+  metric("kenes_storage_block_cache_bytes", "gauge",
+         "RocksDB block cache in use, the memtables' charge included (bounded by its capacity).",
+         static_cast<long long>(rocks.block_cache_bytes));
+  metric("kenes_storage_block_cache_capacity_bytes", "gauge", "RocksDB block cache capacity.",
+         static_cast<long long>(rocks.block_cache_capacity));
+  metric("kenes_storage_memtable_bytes", "gauge", "RocksDB memtables of every family, not yet flushed.",
+         static_cast<long long>(rocks.memtable_bytes));
+  metric("process_resident_memory_bytes", "gauge", "Resident set size of the server process.",
+         static_cast<long long>(resident_bytes()));
   return out;
 }
 

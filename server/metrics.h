@@ -52,8 +52,7 @@ struct Metrics {
   static constexpr int kErrorCodes = 80;
   std::array<std::atomic<uint64_t>, kErrorCodes> errors_total{};
   LatencyHistogram append_latency;
-  // A room's snapshot set: encoding and writing it, on the room's strand
-  // (nothing else of that room runs meanwhile).
+  // A room's snapshot set: writing it, on the server's snapshot thread.
   LatencyHistogram snapshot_write_latency;
   std::atomic<uint64_t> snapshot_bytes_total{0};
   std::atomic<uint64_t> snapshots_total{0};

@@ -94,6 +94,19 @@ std::shared_ptr<rocksdb::WriteBufferManager> shared_write_buffer_manager() {
   return manager;
 }
 
+}  // namespace
+
+RocksMemory rocks_memory() {
+  RocksMemory m;
+  m.block_cache_bytes = shared_block_cache()->GetUsage();
+  m.block_cache_capacity = shared_block_cache()->GetCapacity();
+  m.memtable_bytes = shared_write_buffer_manager()->memory_usage();
+  m.memtable_budget = shared_write_buffer_manager()->buffer_size();
+  return m;
+}
+
+namespace {
+
 // Options tuned for an append-only log read back sequentially.
 rocksdb::DBOptions make_db_options() {
   rocksdb::DBOptions o;

@@ -48,6 +48,18 @@ struct RocksLogOptions {
   std::uint64_t min_free_bytes = 0;
 };
 
+// What RocksDB holds in memory for all the logs this process opened: they
+// share one block cache and one memtable budget (rocks_log.cc), so these are
+// bounded whatever the log's size. For /metrics, and for telling the
+// server's own memory from RocksDB's in a soak.
+struct RocksMemory {
+  std::uint64_t block_cache_bytes = 0;  // in use; the memtables' charge included
+  std::uint64_t block_cache_capacity = 0;
+  std::uint64_t memtable_bytes = 0;
+  std::uint64_t memtable_budget = 0;
+};
+RocksMemory rocks_memory();
+
 // Database-level numbers for operators.
 struct DatabaseStats {
   std::string path;

@@ -169,6 +169,17 @@ TEST_F(HttpTest, MetricsAreInThePrometheusTextFormat) {
                            "kenes_errors_total{code=", "# TYPE kenes_ops_total counter"}) {
     EXPECT_NE(r.body.find(name), std::string::npos) << name << " missing from\n" << r.body;
   }
+  // The memory gauges carry real numbers: the process has a resident set,
+  // and RocksDB's cache its fixed capacity.
+  auto gauge = [&](const std::string& name) -> long long {
+    size_t at = r.body.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stoll(r.body.substr(at + name.size() + 2));
+  };
+  EXPECT_GT(gauge("process_resident_memory_bytes"), 1 << 20);
+  EXPECT_EQ(gauge("kenes_storage_block_cache_capacity_bytes"), 64 << 20);
+  EXPECT_GE(gauge("kenes_storage_block_cache_bytes"), 0);
+  EXPECT_GE(gauge("kenes_storage_memtable_bytes"), 0);
 }
 
 TEST_F(HttpTest, VersionIsJson) {
