@@ -8,7 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -277,6 +280,26 @@ std::string ServerTarget::token(kenes::v1::Role role, const std::string& partici
   c.role = role;
   c.expires_unix = now_unix() + 24 * 3600;
   return signer_->sign(c);
+}
+
+std::optional<double> ServerTarget::metric(const std::string& name) const {
+  // A plain blocking HTTP/1.1 GET: the sampler thread calls it every few
+  // seconds, far from the measured path.
+  try {
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket socket(io);
+    socket.connect({boost::asio::ip::make_address(host_), port_});
+    const std::string request = "GET /metrics HTTP/1.1\r\nHost: " + host_ + "\r\nConnection: close\r\n\r\n";
+    boost::asio::write(socket, boost::asio::buffer(request));
+    std::string reply;
+    boost::system::error_code ec;
+    boost::asio::read(socket, boost::asio::dynamic_buffer(reply), ec);  // until the server closes
+    const size_t at = reply.find("\n" + name + " ");
+    if (at == std::string::npos) return std::nullopt;
+    return std::stod(reply.substr(at + name.size() + 2));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 uint64_t ServerTarget::rss_bytes() const {

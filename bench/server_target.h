@@ -78,6 +78,9 @@ class ServerTarget {
 
   // VmRSS of the spawned server in bytes (0 if not spawned or unreadable).
   uint64_t rss_bytes() const;
+  // A gauge from the server's /metrics ("kenes_storage_block_cache_bytes"),
+  // read over a fresh HTTP connection; nullopt if it cannot be had.
+  std::optional<double> metric(const std::string& name) const;
   // The spawned server's CPU time so far (user + system), 0 if unknown.
   double cpu_seconds() const;
 
