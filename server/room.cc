@@ -715,8 +715,7 @@ void Room::maybe_snapshot() {
       if (!st.ok()) {
         // A missing snapshot costs only replay time at the next start; the
         // next try must carry these documents again.
-        log(LogLevel::kWarn, "snapshot_failed",
-                  {{"consultation", self->consultation_id_}, {"error", st.message()}});
+        log(LogLevel::kWarn, "snapshot_failed", {{"consultation", self->consultation_id_}, {"error", st.message()}});
         self->state_.snapshot_not_written(names);
         self->records_since_snapshot_ += records;
       }
