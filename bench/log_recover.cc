@@ -104,9 +104,14 @@ std::string build_log(const RecoverOptions& o, const std::string& path) {
     if (seq != r.value().last_seq) return "seq mismatch";
     if (since_snapshot >= o.snapshot_every && seq + o.tail <= final_head) {
       std::vector<storage::SnapshotEntry> entries;
-      for (auto& s : state.snapshots(true)) entries.push_back({std::move(s.name), s.version, std::move(s.bytes)});
+      std::vector<std::string> names;
+      for (auto& s : state.snapshots(true)) {
+        names.push_back(s.name);
+        entries.push_back({std::move(s.name), s.version, std::move(s.bytes), s.replaces_older});
+      }
       storage::Status st = log.write_snapshots(kConsultation, seq, std::move(entries));
       if (!st.ok()) return st.to_string();
+      state.snapshot_written(names);
       since_snapshot = 0;
     }
     return {};

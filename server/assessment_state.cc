@@ -150,16 +150,25 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
   kenes::v1::LogRecord kept = rec;
   kept.clear_prev_hash();
   const std::string bytes = kept.SerializeAsString();
+  const size_t start = open_segment_.size();
   // AssessmentSnapshot.records is field 1, length-delimited: tag 0x0A.
-  snapshot_records_.push_back('\x0A');
+  open_segment_.push_back('\x0A');
   for (uint64_t n = bytes.size(); ; n >>= 7) {
     if (n < 0x80) {
-      snapshot_records_.push_back(static_cast<char>(n));
+      open_segment_.push_back(static_cast<char>(n));
       break;
     }
-    snapshot_records_.push_back(static_cast<char>((n & 0x7F) | 0x80));
+    open_segment_.push_back(static_cast<char>((n & 0x7F) | 0x80));
   }
-  snapshot_records_ += bytes;
+  open_segment_ += bytes;
+  for (size_t i = start; i < open_segment_.size(); ++i) {
+    fingerprint_ = (fingerprint_ ^ static_cast<unsigned char>(open_segment_[i])) * 1099511628211ull;
+  }
+  if (open_segment_.size() >= segment_bytes_) {
+    full_unwritten_.push_back(Segment{open_index_, std::move(open_segment_)});
+    open_segment_ = std::string();
+    ++open_index_;
+  }
   return engine::Status();
 }
 
@@ -340,11 +349,16 @@ void AssessmentState::release_closed_ballots() {
   for (auto& [id, p] : polls_) release_ballots(p);
 }
 
-std::string AssessmentState::snapshot_bytes() const {
-  // A repeated LogRecord field is the concatenation of its encoded entries,
-  // which apply() keeps: an AssessmentSnapshot with only `records` is exactly
-  // these bytes.
-  return snapshot_records_;
+std::vector<AssessmentState::Segment> AssessmentState::unwritten_segments() const {
+  std::vector<Segment> out = full_unwritten_;
+  out.push_back(Segment{open_index_, open_segment_});
+  return out;
+}
+
+void AssessmentState::segments_written(uint32_t open_index) {
+  auto it = full_unwritten_.begin();
+  while (it != full_unwritten_.end() && it->index < open_index) ++it;
+  full_unwritten_.erase(full_unwritten_.begin(), it);
 }
 
 engine::Status AssessmentState::load_snapshot(const std::string& bytes) {
@@ -354,11 +368,42 @@ engine::Status AssessmentState::load_snapshot(const std::string& bytes) {
   }
   AssessmentState fresh;
   fresh.release_closed_ballots_ = release_closed_ballots_;
+  fresh.segment_bytes_ = segment_bytes_;
   for (const auto& rec : snap.records()) {
     engine::Status s = fresh.apply(rec);
     if (!s.ok()) return s;
   }
   *this = std::move(fresh);
+  return engine::Status();
+}
+
+engine::Status AssessmentState::load_segment(uint32_t index, const std::string& bytes) {
+  if (index != next_load_index_ && index != 0) {
+    return engine::Status(engine::ErrorCode::kInvalidState, "assessment snapshot segment " +
+                                                                std::to_string(next_load_index_) + " is missing");
+  }
+  kenes::v1::AssessmentSnapshot snap;
+  if (!snap.ParseFromString(bytes)) {
+    return engine::Status(engine::ErrorCode::kInvalidState,
+                          "assessment snapshot segment " + std::to_string(index) + " does not decode");
+  }
+  AssessmentState next;
+  if (index != 0) next = std::move(*this);
+  next.release_closed_ballots_ = release_closed_ballots_;
+  next.segment_bytes_ = segment_bytes_;
+  next.open_segment_.clear();
+  for (const auto& rec : snap.records()) {
+    engine::Status s = next.apply(rec);
+    if (!s.ok()) return engine::Status(s.code(), "assessment snapshot segment " + std::to_string(index) + ": " + s.message());
+  }
+  // This segment is stored as it is; the ones before it were full and are
+  // stored too. Whatever the refold cut on the way is dropped: the stored
+  // bytes, not a new cut, are what the next set must extend.
+  next.full_unwritten_.clear();
+  next.open_segment_ = bytes;
+  next.open_index_ = index;
+  next.next_load_index_ = index + 1;
+  *this = std::move(next);
   return engine::Status();
 }
 

@@ -132,10 +132,39 @@ class AssessmentState {
   // (AssessmentStateTest.ReleasingClosedBallotsChangesNoAnswer).
   void release_closed_ballots();
 
-  // Snapshot: every record folded so far, with seq and time; load_snapshot()
-  // refolds them (a fresh state only).
-  std::string snapshot_bytes() const;
+  // Snapshot. Every record folded so far, with seq and time, encoded as
+  // AssessmentSnapshot.records and cut into segments of about
+  // segment_bytes() each; loading refolds them. A full segment never changes
+  // again: it is written once and then dropped from memory, so a snapshot
+  // costs the room (memory, the copy on its strand, the write) about one
+  // segment plus what changed, not the consultation's whole history. The
+  // last segment is the open one, rewritten by each snapshot set.
+  struct Segment {
+    uint32_t index = 0;
+    std::string bytes;
+  };
+  // The segments a snapshot set must carry: the full ones not yet written,
+  // then the open one (possibly empty). The last entry's index + 1 is the
+  // segment count.
+  std::vector<Segment> unwritten_segments() const;
+  // A set carrying unwritten_segments() up to open segment `open_index` is
+  // stored: the full segments below it may be dropped.
+  void segments_written(uint32_t open_index);
+  // Loads the stored segments in index order, 0 first (which starts afresh).
+  // A gap, or a record that does not fold, is an error that leaves the state
+  // unusable: the caller then replays the log into a fresh one instead.
+  engine::Status load_segment(uint32_t index, const std::string& bytes);
+  // Loads a snapshot written as one AssessmentSnapshot of every record (the
+  // format before segments, and still the shape of each segment's bytes);
+  // everything loaded counts as unwritten.
   engine::Status load_snapshot(const std::string& bytes);
+  // Segments fill to about this many bytes (1 MiB; tests make it small).
+  void set_segment_bytes(size_t n) { segment_bytes_ = n; }
+  size_t segment_bytes() const { return segment_bytes_; }
+  // A hash of every record folded so far, as the snapshot encodes them, in
+  // order: two states that folded the same records have the same one,
+  // whatever was loaded from where and whatever was already written.
+  uint64_t records_fingerprint() const { return fingerprint_; }
 
   kenes::v1::Scope scope_override() const { return scope_; }  // UNSPECIFIED: as created
   const std::map<std::string, IndicatorState>& indicators() const { return indicators_; }
@@ -183,10 +212,18 @@ class AssessmentState {
   void release_ballots(PollState& p);
   bool release_closed_ballots_ = false;
   int64_t last_time_ = 0;
-  // Every record folded, already encoded as the `records` field of an
-  // AssessmentSnapshot (tag, length, bytes): the snapshot is this string,
-  // with no per-record allocation and no re-encoding at snapshot time.
-  std::string snapshot_records_;
+  // The open segment: records folded since the last full one, already
+  // encoded as the `records` field of an AssessmentSnapshot (tag, length,
+  // bytes), so that a snapshot needs no per-record allocation or encoding.
+  std::string open_segment_;
+  uint32_t open_index_ = 0;
+  // Full segments not yet written, ascending index.
+  std::vector<Segment> full_unwritten_;
+  size_t segment_bytes_ = size_t{1} << 20;
+  // The next stored segment load_segment() accepts.
+  uint32_t next_load_index_ = 0;
+  uint64_t fingerprint_ = kFingerprintSeed;
+  static constexpr uint64_t kFingerprintSeed = 14695981039346656037ull;  // FNV-1a 64
 };
 
 // The eligible voters of a poll now: non-revoked participants whose role is

@@ -1,5 +1,7 @@
 #include "consultation_state.h"
 
+#include <algorithm>
+
 #include "engine/rope.h"
 #include "engine/utf8.h"
 #include "proto_convert.h"
@@ -10,11 +12,30 @@ namespace {
 constexpr char kConsultationSnapshotName[] = "consultation";
 constexpr char kDocumentSnapshotPrefix[] = "doc/";
 constexpr char kAssessmentSnapshotName[] = "assessment";
+constexpr std::string_view kAssessmentSegmentPrefix = "assessment/";
 constexpr char kDiscussionSnapshotName[] = "discussion";
 constexpr char kDigestSnapshotName[] = "digest";
 
 engine::Status fail(uint64_t seq, const std::string& what) {
   return engine::Status(engine::ErrorCode::kInvalidState, "record " + std::to_string(seq) + ": " + what);
+}
+
+// "assessment/00000012": fixed width, so names sort as indices do.
+std::string segment_name(uint32_t index) {
+  std::string digits = std::to_string(index);
+  return std::string(kAssessmentSegmentPrefix) + std::string(8 - std::min<size_t>(8, digits.size()), '0') + digits;
+}
+
+std::optional<uint32_t> segment_index(std::string_view name) {
+  if (name.size() != kAssessmentSegmentPrefix.size() + 8 || name.substr(0, kAssessmentSegmentPrefix.size()) != kAssessmentSegmentPrefix) {
+    return std::nullopt;
+  }
+  uint32_t n = 0;
+  for (char c : name.substr(kAssessmentSegmentPrefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<uint32_t>(c - '0');
+  }
+  return n;
 }
 }  // namespace
 
@@ -195,7 +216,7 @@ engine::Status ConsultationState::apply_early(const kenes::v1::LogRecord& rec) {
   return s;
 }
 
-engine::Status ConsultationState::load_snapshot(const std::string& name, const std::string& bytes) {
+engine::Status ConsultationState::load_snapshot(const std::string& name, std::string bytes) {
   if (name == kConsultationSnapshotName) {
     kenes::v1::ConsultationSnapshot snap;
     if (!snap.ParseFromString(bytes)) {
@@ -218,7 +239,19 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, const s
     }
     return engine::Status();
   }
-  if (name == kAssessmentSnapshotName) return assessment_.load_snapshot(bytes);
+  if (name == kAssessmentSnapshotName) {
+    kenes::v1::AssessmentSnapshot manifest;
+    if (!manifest.ParseFromString(bytes)) {
+      return engine::Status(engine::ErrorCode::kInvalidState, "assessment snapshot does not decode");
+    }
+    if (manifest.segments() == 0) return assessment_.load_snapshot(bytes);  // written before segments
+    loading_segment_count_ = manifest.segments();
+    return engine::Status();
+  }
+  if (std::optional<uint32_t> index = segment_index(name)) {
+    loading_segments_[*index] = std::move(bytes);
+    return engine::Status();
+  }
   if (name == kDiscussionSnapshotName) return discussion_.load_snapshot(bytes);
   if (name == kDigestSnapshotName) return digest_.load_snapshot(bytes);
   if (name.rfind(kDocumentSnapshotPrefix, 0) == 0) {
@@ -233,6 +266,31 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, const s
     return engine::Status();
   }
   return engine::Status(engine::ErrorCode::kInvalidState, "unknown snapshot " + name);
+}
+
+engine::Status ConsultationState::finish_loading_snapshots() {
+  const uint32_t count = loading_segment_count_;
+  std::map<uint32_t, std::string> segments = std::move(loading_segments_);
+  loading_segments_.clear();
+  loading_segment_count_ = 0;
+  if (count == 0) {
+    if (!segments.empty()) {
+      return engine::Status(engine::ErrorCode::kInvalidState, "assessment snapshot segments without their manifest");
+    }
+    return engine::Status();
+  }
+  for (uint32_t i = 0; i < count; ++i) {
+    auto it = segments.find(i);
+    if (it == segments.end()) {
+      return engine::Status(engine::ErrorCode::kInvalidState, "assessment snapshot segment " + std::to_string(i) +
+                                                                  " of " + std::to_string(count) + " is missing");
+    }
+    engine::Status s = assessment_.load_segment(i, it->second);
+    if (!s.ok()) return s;
+    segments.erase(it);  // folded: its bytes live on only as the open segment's
+  }
+  // Names at or past `count` are left from an older cut: not part of this set.
+  return engine::Status();
 }
 
 std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
@@ -250,10 +308,14 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
     ps->set_revoked(p.revoked);
     ps->set_revoke_reason(p.revoke_reason);
   }
-  out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString()});
-  out.push_back({kAssessmentSnapshotName, seq_, assessment_.snapshot_bytes()});
-  out.push_back({kDiscussionSnapshotName, seq_, discussion_.snapshot_bytes()});
-  out.push_back({kDigestSnapshotName, seq_, digest_.snapshot_bytes()});
+  out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString(), true});
+  std::vector<AssessmentState::Segment> segments = assessment_.unwritten_segments();
+  kenes::v1::AssessmentSnapshot manifest;
+  manifest.set_segments(segments.back().index + 1);
+  out.push_back({kAssessmentSnapshotName, seq_, manifest.SerializeAsString(), true});
+  for (auto& segment : segments) out.push_back({segment_name(segment.index), seq_, std::move(segment.bytes), true});
+  out.push_back({kDiscussionSnapshotName, seq_, discussion_.snapshot_bytes(), true});
+  out.push_back({kDigestSnapshotName, seq_, digest_.snapshot_bytes(), true});
   for (auto& [id, doc] : documents_) {
     if (only_changed && !changed_docs_[id]) continue;
     kenes::v1::DocumentSnapshot snap;
@@ -264,6 +326,14 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
   }
   changed_docs_.clear();
   return out;
+}
+
+void ConsultationState::snapshot_written(const std::vector<std::string>& names) {
+  std::optional<uint32_t> open;
+  for (const auto& name : names) {
+    if (std::optional<uint32_t> index = segment_index(name)) open = std::max(open.value_or(0), *index);
+  }
+  if (open) assessment_.segments_written(*open);
 }
 
 void ConsultationState::snapshot_not_written(const std::vector<std::string>& names) {

@@ -39,6 +39,9 @@ struct NamedSnapshot {
   std::string name;
   uint64_t version = 0;
   std::string bytes;
+  // Storage may delete the name's older versions (storage::SnapshotEntry):
+  // all but the documents, whose versions history reads.
+  bool replaces_older = false;
 };
 
 class ConsultationState {
@@ -71,16 +74,25 @@ class ConsultationState {
   // it. Does not advance seq(); note_sequenced() does once it is durable.
   engine::Status apply_early(const kenes::v1::LogRecord& rec);
 
-  // Loads one snapshot written by snapshots(). Call before any apply().
-  engine::Status load_snapshot(const std::string& name, const std::string& bytes);
+  // Loads the entries of one stored set written from snapshots(), in any
+  // order, then finish_loading_snapshots() checks the set is whole. Call
+  // before any apply(). An error leaves the state unusable: replay the log
+  // into a fresh one instead.
+  engine::Status load_snapshot(const std::string& name, std::string bytes);
+  engine::Status finish_loading_snapshots();
   void set_seq(uint64_t seq) { seq_ = seq; }
 
-  // Snapshots of the consultation metadata and of every document changed since
-  // the last call with `only_changed` (all documents otherwise).
+  // A snapshot set: the consultation metadata, the assessment's manifest and
+  // unwritten segments (AssessmentState::unwritten_segments), the discussion,
+  // the digest, and every document changed since the last call with
+  // `only_changed` (all documents otherwise).
   std::vector<NamedSnapshot> snapshots(bool only_changed);
-  // A set from snapshots(true) was not written: its documents count as
-  // changed again, so that the next set, which will claim a later seq,
-  // carries them (the log would otherwise pair their older snapshots with it).
+  // The set was stored: the assessment's full segments in it leave memory.
+  void snapshot_written(const std::vector<std::string>& names);
+  // The set was not stored: its documents count as changed again, so that
+  // the next set, which will claim a later seq, carries them (the log would
+  // otherwise pair their older snapshots with it). The unwritten segments
+  // stay unwritten.
   void snapshot_not_written(const std::vector<std::string>& names);
 
   uint64_t seq() const { return seq_; }
@@ -100,6 +112,7 @@ class ConsultationState {
   // A live room's state keeps only the final result of a closed poll
   // (AssessmentState::release_closed_ballots); exports keep the ballots.
   void release_closed_ballots() { assessment_.release_closed_ballots(); }
+  void set_assessment_segment_bytes(size_t n) { assessment_.set_segment_bytes(n); }
   // Threads, comments, suggestions, reads and visits (records 60-69, 75, 76).
   const DiscussionState& discussion() const { return discussion_; }
   // E-mail digest settings, last digests and its thread index (77-78).
@@ -124,6 +137,10 @@ class ConsultationState {
   std::map<std::string, Participant> participants_;
   std::map<std::string, engine::DocumentSequencer> documents_;
   std::map<std::string, bool> changed_docs_;
+  // While loading a set: the assessment manifest's segment count (0: none
+  // seen) and the segments, folded in order once the set is in.
+  uint32_t loading_segment_count_ = 0;
+  std::map<uint32_t, std::string> loading_segments_;
   AssessmentState assessment_;
   DiscussionState discussion_;
   DigestState digest_;

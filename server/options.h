@@ -41,6 +41,9 @@ struct ServerOptions {
 
   // Write per-document snapshots after this many records of a consultation.
   uint64_t snapshot_every_records = 10000;
+  // Tests only (no flag): the assessment snapshot's segment size
+  // (AssessmentState::set_segment_bytes), small to make many segments.
+  size_t assessment_segment_bytes = size_t{1} << 20;
   // After a write error (a full disk, say) the log refuses every append; this
   // often the server asks it to resume and, once it does, rebuilds the failed
   // rooms from the log. 0: never (a restart does it).

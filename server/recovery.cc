@@ -10,12 +10,13 @@ Recovered recover_consultation(storage::Log& log, const std::string& consultatio
     if (snaps.ok() && snaps.value().covered_seq > 0) {
       ConsultationState candidate(consultation_id);
       bool good = true;
-      for (const auto& e : snaps.value().entries) {
-        if (!candidate.load_snapshot(e.name, e.bytes).ok()) {
+      for (auto& e : snaps.value().entries) {
+        if (!candidate.load_snapshot(e.name, std::move(e.bytes)).ok()) {
           good = false;
           break;
         }
       }
+      if (good) good = candidate.finish_loading_snapshots().ok();
       // A snapshot that does not load is only a lost cache: replay instead.
       if (good) {
         candidate.set_seq(snaps.value().covered_seq);

@@ -53,6 +53,7 @@ struct DigestOptions {
 
 struct RoomOptions {
   uint64_t snapshot_every_records = 10000;
+  size_t assessment_segment_bytes = size_t{1} << 20;  // see Options
   size_t catch_up_batch_records = 512;
   size_t catch_up_batch_bytes = 256 << 10;
   uint64_t max_message_bytes = 1 << 20;

@@ -521,6 +521,10 @@ Status KvLog::write_snapshots(std::string_view consultation, std::uint64_t cover
   append_u64(header, covered_seq);
   batch.put(Family::kSnapshots, snapshot_header_key(consultation), std::move(header));
   for (auto& e : entries) {
+    if (e.replaces_older) {
+      batch.delete_range(Family::kSnapshots, snapshot_name_prefix(consultation, e.name),
+                         snapshot_key(consultation, e.name, e.version));
+    }
     std::string value(1, static_cast<char>(kSnapshotFormat));
     value += e.bytes;
     batch.put(Family::kSnapshots, snapshot_key(consultation, e.name, e.version), std::move(value));

@@ -93,6 +93,11 @@ struct SnapshotEntry {
   std::string name;
   std::uint64_t version = 0;
   std::string bytes;
+  // Older versions of the name are deleted by the same write. Documents keep
+  // theirs (history reads the text at a version from the nearest one); state
+  // that only the latest version of matters would otherwise pile up, a copy
+  // per snapshot set, for as long as the consultation lives.
+  bool replaces_older = false;
   bool operator==(const SnapshotEntry&) const = default;
 };
 

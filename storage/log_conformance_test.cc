@@ -409,6 +409,25 @@ TYPED_TEST(LogConformance, SnapshotAtOrBeforeFindsTheVersionForHistory) {
   EXPECT_EQ(*this->log().load_snapshot_at_or_before("c2", "d", 100), std::nullopt);
 }
 
+TYPED_TEST(LogConformance, AnEntryThatReplacesOlderVersionsDeletesThemAndOnlyThem) {
+  this->append_n("c1", 9);
+  ASSERT_TRUE(this->log().write_snapshots("c1", 1, {{"state", 1, "s1"}, {"doc/a", 1, "a1"}, {"state2", 1, "t1"}}).ok());
+  ASSERT_TRUE(this->log().write_snapshots("c1", 4, {{"state", 4, "s4"}, {"doc/a", 4, "a4"}}).ok());
+  SnapshotEntry replacing{"state", 9, "s9"};
+  replacing.replaces_older = true;
+  ASSERT_TRUE(this->log().write_snapshots("c1", 9, {replacing, {"doc/a", 9, "a9"}}).ok());
+  auto at = [&](std::string_view name, std::uint64_t v) { return this->log().load_snapshot_at_or_before("c1", name, v); };
+  EXPECT_EQ(*at("state", 8), std::nullopt);  // versions 1 and 4 are gone
+  EXPECT_EQ(at("state", 9)->value().bytes, "s9");
+  EXPECT_EQ(at("doc/a", 1)->value().bytes, "a1");  // a name without the flag keeps its history
+  EXPECT_EQ(at("doc/a", 5)->value().bytes, "a4");
+  EXPECT_EQ(at("state2", 9)->value().bytes, "t1");  // another name, even one the range key sorts near
+  auto set = this->log().load_latest_snapshots("c1");
+  ASSERT_TRUE(set.ok());
+  ASSERT_EQ(set->entries.size(), 3u);
+  EXPECT_EQ(set->entries[1].bytes, "s9");
+}
+
 TYPED_TEST(LogConformance, NoSnapshotsMeansCoveredSeqZero) {
   auto set = this->log().load_latest_snapshots("c1");
   ASSERT_TRUE(set.ok());

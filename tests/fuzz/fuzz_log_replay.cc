@@ -72,7 +72,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   std::vector<kenes::storage::SnapshotEntry> snaps;
   for (auto& s : replayed.state.snapshots(false)) {
-    snaps.push_back(kenes::storage::SnapshotEntry{std::move(s.name), s.version, std::move(s.bytes)});
+    snaps.push_back(kenes::storage::SnapshotEntry{std::move(s.name), s.version, std::move(s.bytes), s.replaces_older});
   }
   // Names storage refuses (a document id too long for a key) only cost the
   // cache; recovery then replays everything.

@@ -791,9 +791,10 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
   auto tweak = [&](server::ServerOptions& o) {
     o.data_dir = (dir.path() / "data").string();
     o.snapshot_every_records = 7;
+    o.assessment_segment_bytes = 256;  // the snapshot in many segments
   };
   const std::string anon_poll = "poll-1", open_poll = "poll-2";
-  std::string before;
+  uint64_t before = 0;
   {
     TestServer server(tweak);
     ClientPool pool;
@@ -854,16 +855,16 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
       });
       return done;
     }));
-    server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { before = s.assessment().snapshot_bytes(); });
+    server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { before = s.assessment().records_fingerprint(); });
     pool.run([&] { chair->close(); });
     server.stop();
   }
-  std::string final_state;
+  uint64_t final_state = 0;
   {
     TestServer again(tweak);
-    std::string after;
+    uint64_t after = 0;
     again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
-      after = s.assessment().snapshot_bytes();
+      after = s.assessment().records_fingerprint();
       EXPECT_TRUE(s.assessment().poll(anon_poll)->close_logged);
       // A live room keeps a closed poll's final result, not its ballots.
       ASSERT_TRUE(s.assessment().poll(anon_poll)->final_view.has_value());
@@ -890,7 +891,7 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     pool.run([&] { m0->cast_vote(open_poll, {0}); });
     ASSERT_TRUE(pool.wait_until([&] { return (*update)->results().options(0).votes() == 1; }));
     EXPECT_EQ((*update)->voters(), 4u);
-    again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { final_state = s.assessment().snapshot_bytes(); });
+    again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { final_state = s.assessment().records_fingerprint(); });
     pool.run([&] { m0->close(); });
     again.stop();
   }
@@ -900,8 +901,21 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     server::Recovered r = server::recover_consultation(*log.value(), "demo", use_snapshots);
     ASSERT_TRUE(r.error.empty()) << r.error;
     EXPECT_EQ(r.used_snapshot, use_snapshots);
-    EXPECT_EQ(r.state.assessment().snapshot_bytes(), final_state) << (use_snapshots ? "from snapshots" : "from the log");
+    EXPECT_EQ(r.state.assessment().records_fingerprint(), final_state) << (use_snapshots ? "from snapshots" : "from the log");
   }
+  // The snapshot is in segments, and storage keeps only the latest version
+  // of every name but the documents.
+  auto set = log.value()->load_latest_snapshots("demo");
+  ASSERT_TRUE(set.ok());
+  size_t segments = 0;
+  for (const auto& e : set->entries) {
+    if (e.name.rfind("assessment/", 0) == 0) ++segments;
+    if (e.name.rfind("doc/", 0) == 0 || e.version == 0) continue;
+    auto older = log.value()->load_snapshot_at_or_before("demo", e.name, e.version - 1);
+    ASSERT_TRUE(older.ok());
+    EXPECT_FALSE(older->has_value()) << e.name << " kept a version older than " << e.version;
+  }
+  EXPECT_GT(segments, 3u);
 }
 
 }  // namespace
