@@ -57,32 +57,6 @@ const MeetingState* AssessmentState::running_meeting() const {
   return &meetings_.back();
 }
 
-std::optional<BallotRecord> AssessmentState::ballot_record(uint64_t seq) const {
-  auto it = std::lower_bound(ballot_index_.begin(), ballot_index_.end(), seq,
-                             [](const BallotIndexEntry& e, uint64_t s) { return e.seq < s; });
-  if (it == ballot_index_.end() || it->seq != seq) return std::nullopt;
-  return BallotRecord{interned_[it->poll], interned_[it->voter], it->counted};
-}
-
-uint32_t AssessmentState::intern(const std::string& s) {
-  auto it = intern_ids_.find(s);
-  if (it != intern_ids_.end()) return it->second;
-  uint32_t id = static_cast<uint32_t>(interned_.size());
-  interned_.push_back(s);
-  intern_ids_.emplace(s, id);
-  return id;
-}
-
-void AssessmentState::index_ballot(uint64_t seq, const std::string& poll_id, const std::string& voter_id,
-                                   bool counted) {
-  BallotIndexEntry e{seq, intern(poll_id), intern(voter_id), counted};
-  // Records fold in log order, so this appends; the search keeps it correct
-  // for a caller that does not.
-  auto it = std::upper_bound(ballot_index_.begin(), ballot_index_.end(), seq,
-                             [](uint64_t s, const BallotIndexEntry& x) { return s < x.seq; });
-  ballot_index_.insert(it, e);
-}
-
 bool AssessmentState::changed_since_validation(const std::string& indicator_id, uint64_t draft_version) const {
   const IndicatorState* ind = indicator(indicator_id);
   return ind && ind->status == kenes::v1::INDICATOR_STATUS_VALIDATED && draft_version > ind->validated_version;
@@ -218,7 +192,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       if (!role) return fail(rec.seq(), "the ballot's voter role is not a participant role");
       if (p.close_logged) {
         ++p.late_ballots;
-        index_ballot(rec.seq(), e.poll_id(), rec.author(), false);
+        last_ballot_ = BallotRecord{rec.seq(), e.poll_id(), rec.author(), false};
         p.last_seq = rec.seq();
         return engine::Status();
       }
@@ -232,7 +206,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       const bool late = s.code() == engine::ErrorCode::kPollClosed;
       if (!s.ok() && !late) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
       if (late) ++p.late_ballots;
-      index_ballot(rec.seq(), e.poll_id(), rec.author(), !late);
+      last_ballot_ = BallotRecord{rec.seq(), e.poll_id(), rec.author(), !late};
       p.last_seq = rec.seq();
       return engine::Status();
     }

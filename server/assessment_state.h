@@ -106,8 +106,10 @@ struct MeetingState {
   bool attending(const std::string& participant_id) const;
 };
 
-// What a VoteCast record is, for deciding who may receive it.
+// The latest VoteCast record folded: whether it counted, for the room's
+// answer to its voter.
 struct BallotRecord {
+  uint64_t seq = 0;
   std::string poll_id;
   std::string voter_id;
   bool counted = true;  // false: stamped too late (see the file comment)
@@ -177,8 +179,9 @@ class AssessmentState {
   // The numbers the next poll / meeting id would get ("poll-<n>").
   uint64_t polls_created() const { return polls_created_; }
   uint64_t meetings_started() const { return meetings_.size(); }
-  // The VoteCast record at `seq`, if that seq is one.
-  std::optional<BallotRecord> ballot_record(uint64_t seq) const;
+  // The latest VoteCast record folded, if any. (Who may receive a ballot is
+  // decided from the record itself: record_audience.h.)
+  const std::optional<BallotRecord>& last_ballot() const { return last_ballot_; }
   // The time of the latest record folded (monotonic, see the file comment).
   int64_t last_time_unix_ms() const { return last_time_; }
 
@@ -195,20 +198,7 @@ class AssessmentState {
   std::map<std::string, PollState> polls_;
   uint64_t polls_created_ = 0;
   std::vector<MeetingState> meetings_;
-  // Every ballot record, by seq. A long meeting makes hundreds of thousands
-  // of them, so each costs 24 bytes here, its poll and voter ids interned
-  // (a std::map of strings cost ~130 bytes a ballot; bench/README.md, soak).
-  struct BallotIndexEntry {
-    uint64_t seq = 0;
-    uint32_t poll = 0;   // index into interned_
-    uint32_t voter = 0;  // index into interned_
-    bool counted = true;
-  };
-  void index_ballot(uint64_t seq, const std::string& poll_id, const std::string& voter_id, bool counted);
-  uint32_t intern(const std::string& s);
-  std::vector<BallotIndexEntry> ballot_index_;  // ascending seq
-  std::vector<std::string> interned_;
-  std::map<std::string, uint32_t, std::less<>> intern_ids_;
+  std::optional<BallotRecord> last_ballot_;
   void release_ballots(PollState& p);
   bool release_closed_ballots_ = false;
   int64_t last_time_ = 0;

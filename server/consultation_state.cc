@@ -126,9 +126,8 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
     }
     case kenes::v1::LogRecord::kNotificationSettingsSet:
     case kenes::v1::LogRecord::kDigestSent:
-      // Private records (issue 6) whose settings the digest folds; here only
-      // who may receive them. DigestSent is written by the server (author "").
-      discussion_.note_private(rec.seq(), rec.has_digest_sent() ? rec.digest_sent().participant_id() : rec.author());
+      // Private records (issue 6): the digest folds them below, and who may
+      // receive them is read from the record (record_audience.h).
       break;
     default:
       if (DiscussionState::handles(rec)) {

@@ -210,9 +210,6 @@ TEST(DigestStateTest, SettingsLastDigestAndSnapshotRoundTrip) {
   EXPECT_EQ(s->enabled_seq, 1u);
   EXPECT_EQ(s->covered_seq(), 9u);
   EXPECT_EQ(s->last_sent_unix_ms, 12345);
-  ASSERT_NE(state.private_record_owner(10), nullptr);
-  EXPECT_EQ(*state.private_record_owner(10), "aigerim");
-  EXPECT_EQ(state.private_record_owner(2), nullptr);
 
   DigestState copy;
   ASSERT_TRUE(copy.load_snapshot(state.snapshot_bytes()).ok());

@@ -33,7 +33,6 @@ engine::Status DigestState::apply(const LogRecord& rec) {
       d.email = s.email();
       d.period = s.period();
       if (d.enabled() && !was_enabled) d.enabled_seq = rec.seq();
-      private_owner_[rec.seq()] = rec.author();
       kept = rec;
       break;
     }
@@ -46,7 +45,6 @@ engine::Status DigestState::apply(const LogRecord& rec) {
       DigestSettings& d = settings_[s.participant_id()];
       d.last_up_to_seq = std::max(d.last_up_to_seq, s.up_to_seq());
       d.last_sent_unix_ms = rec.time_unix_ms();
-      private_owner_[rec.seq()] = s.participant_id();
       kept = rec;
       break;
     }
@@ -151,11 +149,6 @@ const DigestThread* DigestState::thread(const std::string& thread_id) const {
 const DigestComment* DigestState::comment(const std::string& comment_id) const {
   auto it = comments_.find(comment_id);
   return it == comments_.end() ? nullptr : &it->second;
-}
-
-const std::string* DigestState::private_record_owner(uint64_t seq) const {
-  auto it = private_owner_.find(seq);
-  return it == private_owner_.end() ? nullptr : &it->second;
 }
 
 }  // namespace kenes::server

@@ -82,15 +82,11 @@ class DigestState {
   const DigestSettings* settings_of(const std::string& participant_id) const;
   const DigestThread* thread(const std::string& thread_id) const;
   const DigestComment* comment(const std::string& comment_id) const;
-  // The participant a private record (77 or 78) at `seq` belongs to, or null
-  // when the record at `seq` is not one.
-  const std::string* private_record_owner(uint64_t seq) const;
 
  private:
   std::map<std::string, DigestSettings> settings_;
   std::map<std::string, DigestThread> threads_;
   std::map<std::string, DigestComment> comments_;
-  std::map<uint64_t, std::string> private_owner_;
   std::vector<std::string> records_;  // serialized, bodies stripped, for snapshots
 };
 

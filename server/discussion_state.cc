@@ -49,11 +49,6 @@ const CommentState* DiscussionState::comment(const std::string& id) const {
   return it == comments_.end() ? nullptr : &it->second;
 }
 
-const std::string* DiscussionState::private_owner(uint64_t seq) const {
-  auto it = private_owner_.find(seq);
-  return it == private_owner_.end() ? nullptr : &it->second;
-}
-
 uint64_t DiscussionState::last_read(const std::string& participant, const std::string& thread_id) const {
   auto p = last_read_.find(participant);
   if (p == last_read_.end()) return 0;
@@ -268,12 +263,10 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
         uint64_t& r = mine[id];
         r = std::max(r, rec.threads_read().up_to_seq());
       }
-      private_owner_[seq] = rec.author();
       break;
     }
     case kenes::v1::LogRecord::kVisited:
       visits_[rec.author()].push_back(Visit{seq, rec.visited().seen_seq()});
-      private_owner_[seq] = rec.author();
       break;
     case kenes::v1::LogRecord::kTextEdit: {
       // Only in restore mode: an accepting edit, refolded for its suggestion.
@@ -357,11 +350,6 @@ std::string DiscussionState::snapshot_bytes() const {
       a->set_quote_after(q->after);
     }
   }
-  for (const auto& [seq, owner] : private_owner_) {
-    auto* p = snap.add_private_records();
-    p->set_seq(seq);
-    p->set_participant_id(owner);
-  }
   return snap.SerializeAsString();
 }
 
@@ -385,7 +373,7 @@ engine::Status DiscussionState::load_snapshot(const std::string& bytes) {
     if (a.detached()) q = engine::DetachedQuote{a.quote_text(), a.quote_before(), a.quote_after()};
     it->second.anchor = engine::AnchoredRange::restore(a.from(), a.to(), a.changed(), std::move(q));
   }
-  for (const auto& p : snap.private_records()) private_owner_[p.seq()] = p.participant_id();
+  // private_records (written before record_audience.h) are not needed.
   return engine::Status::Ok();
 }
 
@@ -426,8 +414,6 @@ std::string DiscussionState::debug_string() const {
   }
   out << "redacted";
   for (uint64_t s : redacted_) out << " " << s;
-  out << "\nprivate";
-  for (const auto& [s, who] : private_owner_) out << " " << s << ":" << who;
   out << "\n";
   return out.str();
 }

@@ -18,7 +18,8 @@
 // Redaction: once a comment is deleted or hidden, the seqs of the records that
 // carry its body (its ThreadCreated or CommentAdded and every CommentEdited)
 // are listed in redacted(); the room sends those records without body and
-// mentions. Privacy: records 75-78 belong to one participant (private_owner).
+// mentions. Privacy: records 75-78 belong to one participant
+// (record_audience.h decides it from the record).
 //
 // Not thread-safe: owned by a Room, touched on its strand.
 
@@ -90,8 +91,6 @@ class DiscussionState {
   // their document up in `documents` (its version must be the record's).
   engine::Status apply(const kenes::v1::LogRecord& rec,
                        const std::map<std::string, engine::DocumentSequencer>& documents);
-  // Notes the owner of a private record (75-78) for the room's filter.
-  void note_private(uint64_t seq, const std::string& owner) { private_owner_[seq] = owner; }
 
   // True if `op` on `doc_id` could detach an anchor, so the caller must keep
   // the text it applies to for move_anchors (copying the text only then).
@@ -124,8 +123,6 @@ class DiscussionState {
 
   // Records whose comment body must not be sent any more.
   bool redacted(uint64_t seq) const { return redacted_.count(seq) != 0; }
-  // The only participant a private record may go to; nullptr for the rest.
-  const std::string* private_owner(uint64_t seq) const;
 
   // Everything folded, in a fixed text form: tests compare live, replayed
   // and restored states with it.
@@ -145,7 +142,6 @@ class DiscussionState {
   std::map<std::string, std::map<std::string, uint64_t>> last_read_;
   std::map<std::string, std::vector<Visit>> visits_;
   std::set<uint64_t> redacted_;
-  std::map<uint64_t, std::string> private_owner_;
   std::vector<std::string> records_;  // serialized, for snapshots
 };
 

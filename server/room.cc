@@ -187,7 +187,7 @@ void Room::continue_catch_up(const std::string& connection_id) {
   bool skipped = false;
   for (const auto& r : records.value()) {
     if (r.seq > durable_seq_) break;
-    if (!record_meant_for(*m, r.seq)) {
+    if (!payload_meant_for(*m, r.payload)) {
       // An anonymous (or still hidden) ballot, or another's private record.
       m->catch_up_next = r.seq + 1;
       skipped = true;

@@ -209,11 +209,14 @@ class Room : public std::enable_shared_from_this<Room> {
   // ack the requester, send poll updates, re-arm the closing timer.
   void deliver_assessment_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
                                  const PendingAppend& pending);
-  // Whether the record at `seq` may be sent to this member (anonymous and
-  // hidden ballots are not; proto/README.md, "Anonymous polls").
-  bool record_meant_for(const Member& m, uint64_t seq) const;
-  // The participant a record is restricted to ("" when anyone may see it).
-  std::string record_audience(uint64_t seq) const;
+  // The participant a record is restricted to ("" when anyone may see it;
+  // record_audience.h): anonymous and hidden ballots, reads, visits and
+  // digest records (proto/README.md, "Anonymous polls").
+  std::string record_audience(const kenes::v1::LogRecord& rec) const;
+  // For catch-up, which reads the record's bytes back from the log: decodes
+  // only a record that may be restricted. Bytes that do not decode are sent
+  // to no one.
+  bool payload_meant_for(const Member& m, std::string_view payload);
   void send_poll_updates(Member& m);
   void schedule_poll_update(const std::string& poll_id);
   void flush_poll_updates();
@@ -261,6 +264,8 @@ class Room : public std::enable_shared_from_this<Room> {
   std::string last_hash_;
   uint64_t pending_appends_ = 0;
   uint64_t records_since_snapshot_ = 0;
+  // Reused by payload_meant_for.
+  kenes::v1::LogRecord catch_up_decoded_;
   // One snapshot write at a time, so the covered seqs the log sees only grow.
   bool snapshot_in_flight_ = false;
   bool final_snapshot_started_ = false;  // shutting down: one last try only

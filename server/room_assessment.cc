@@ -14,6 +14,7 @@
 #include "metrics.h"
 #include "permissions.h"
 #include "proto_convert.h"
+#include "record_audience.h"
 #include "room.h"
 #include "token.h"
 #include "wire_frames.h"
@@ -353,21 +354,16 @@ void Room::do_assessment_request(const std::string& connection_id, const ClientM
 
 // ------------------------------------------------------------- delivery
 
-std::string Room::record_audience(uint64_t seq) const {
-  // Reads, visits and notification settings are their author's alone.
-  if (const std::string* owner = state_.discussion().private_owner(seq)) return *owner;
-  if (const std::string* owner = state_.digest().private_record_owner(seq)) return *owner;
-  const std::optional<BallotRecord> ballot = state_.assessment().ballot_record(seq);
-  if (!ballot) return {};
-  const PollState* p = state_.assessment().poll(ballot->poll_id);
-  if (!p || p->definition.anonymous()) return ballot->voter_id;
-  // A named poll's ballots show who chose what: not before its results.
-  if (p->definition.results_hidden_until_closed() && !p->closed(wall_clock_ms())) return ballot->voter_id;
-  return {};
+std::string Room::record_audience(const kenes::v1::LogRecord& rec) const {
+  return server::record_audience(rec, state_.assessment(), wall_clock_ms());
 }
 
-bool Room::record_meant_for(const Member& m, uint64_t seq) const {
-  std::string only = record_audience(seq);
+bool Room::payload_meant_for(const Member& m, std::string_view payload) {
+  if (!may_have_one_recipient(payload)) return true;
+  // A reused message: catch-up decodes a batch of ballots in a row.
+  catch_up_decoded_.Clear();
+  if (!catch_up_decoded_.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) return false;
+  const std::string only = record_audience(catch_up_decoded_);
   return only.empty() || only == m.participant_id;
 }
 
@@ -385,9 +381,9 @@ void Room::deliver_assessment_record(const kenes::v1::LogRecord& rec, const std:
     // voter when others may not see it: a burst of ballots then costs one
     // frame per member per flush, not one per ballot (bench/README.md, soak).
     OutboxEntry& entry = queue_record(record_bytes, {});
-    entry.only_participant = record_audience(seq);
-    const std::optional<BallotRecord> b = state_.assessment().ballot_record(seq);
-    refused_late = b && !b->counted;
+    entry.only_participant = record_audience(rec);
+    const std::optional<BallotRecord> b = state_.assessment().last_ballot();
+    refused_late = b && b->seq == seq && !b->counted;
     schedule_poll_update(rec.vote_cast().poll_id());
     if (requester && refused_late) {
       send_error(requester, pending.request_id, kenes::v1::ERROR_CODE_POLL_CLOSED,

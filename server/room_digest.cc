@@ -81,11 +81,11 @@ void Room::deliver_private_record(const kenes::v1::LogRecord& rec, const std::st
   // Not through the shared outbox (everyone would get it): what is queued
   // there goes first, then the record to its owner's live connections.
   flush_outbox();
-  const std::string* owner = state_.digest().private_record_owner(rec.seq());
-  if (owner) {
+  const std::string owner = record_audience(rec);
+  if (!owner.empty()) {
     SharedFrame frame = broadcast_frame(record_bytes);
     for (auto& [cid, mem] : members_) {
-      if (mem.state == MemberState::kLive && mem.participant_id == *owner) mem.conn->send_broadcast(frame);
+      if (mem.state == MemberState::kLive && mem.participant_id == owner) mem.conn->send_broadcast(frame);
     }
   }
   if (Member* requester = member(pending.connection_id)) {

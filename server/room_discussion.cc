@@ -109,12 +109,12 @@ void Room::deliver_discussion_record(const kenes::v1::LogRecord& rec, const std:
   // An accepted suggestion's edit: its version, but no doc_id, so that no
   // client takes it for the ack of an op of its own in flight.
   if (rec.has_text_edit()) ack.mutable_ack()->set_version(rec.text_edit().version());
-  if (const std::string* owner = state_.discussion().private_owner(seq)) {
+  if (const std::string owner = record_audience(rec); !owner.empty()) {
     // Only the author's own connections, like a ballot only its allowed readers.
     flush_outbox();
     SharedFrame frame = broadcast_frame(record_bytes);
     for (auto& [cid, mem] : members_) {
-      if (mem.state == MemberState::kLive && mem.participant_id == *owner) mem.conn->send_broadcast(frame);
+      if (mem.state == MemberState::kLive && mem.participant_id == owner) mem.conn->send_broadcast(frame);
     }
     if (requester) requester->conn->send(encode_frame(ack));
     return;

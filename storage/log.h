@@ -106,7 +106,7 @@ struct SnapshotEntry {
 // consultation has no snapshots.
 struct SnapshotSet {
   std::uint64_t covered_seq = 0;
-  std::vector<SnapshotEntry> entries;  // sorted by name
+  std::vector<SnapshotEntry> entries;  // by key: name length, then name
 };
 
 // The first place where a consultation's stored log is not what the format
