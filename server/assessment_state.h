@@ -130,7 +130,7 @@ class AssessmentState {
   // final result of a closed poll, and a long consultation casts hundreds
   // of thousands of ballots. States that read closed polls' ballots (the
   // vote exports' replays) leave it off, the default. Either way the
-  // PollUpdates, indicator statuses and snapshot bytes are the same
+  // PollUpdates, indicator statuses and snapshot records are the same
   // (AssessmentStateTest.ReleasingClosedBallotsChangesNoAnswer).
   void release_closed_ballots();
 
