@@ -295,7 +295,7 @@ size_t expect_same_answers(const Fold& keep, const AssessmentState& other, const
 // the start, one that switches to releasing half-way, and one refolded from
 // the releasing state's snapshot must answer every question as the state
 // that keeps everything: each poll's PollUpdate at several times, indicator
-// statuses, every ballot record, and the records the snapshot holds.
+// statuses, who may receive each ballot, and the records the snapshot holds.
 TEST(AssessmentStateTest, ReleasingClosedBallotsChangesNoAnswer) {
   const uint64_t seed = std::random_device{}();
   SCOPED_TRACE("seed " + std::to_string(seed));
