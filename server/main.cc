@@ -28,13 +28,15 @@ void raise_fd_limit() {
 int main(int argc, char** argv) {
   using namespace kenes::server;
 #ifdef __GLIBC__
-  // Blocks of 1 MiB and more (snapshot sets and their copies, the encoded
-  // assessment snapshot as it grows, RocksDB's arena blocks) come from mmap
+  // Blocks of 1 MiB and more (snapshot sets and their copies, full
+  // assessment snapshot segments, RocksDB's arena blocks) come from mmap
   // and go back to the system when freed. glibc's default raises this
   // threshold each time such a block is freed, up to 32 MiB, after which
   // those blocks come from the heaps and leave holes that are never
   // returned: in a 10-minute soak the server's RSS grew 4.9 MB/min with the
-  // default and 1.4 MB/min with this (bench/README.md, soak).
+  // default and 1.4 MB/min with this (bench/README.md, soak). That was
+  // measured while the room still copied the whole assessment snapshot at
+  // every set; it has not been measured again since the segments.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
   raise_fd_limit();

@@ -15,7 +15,7 @@
 // and visits would otherwise each cost an index entry for as long as the
 // server ran (bench/README.md, soak).
 //
-// Pure; not thread-safe only as far as the AssessmentState passed in is not.
+// Pure: reads the record and the AssessmentState passed in, nothing else.
 
 #include <cstdint>
 #include <string>

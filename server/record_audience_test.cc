@@ -24,7 +24,8 @@ LogRecord record(uint64_t seq, const std::string& author) {
   return r;
 }
 
-// A poll created and opened at seq 1-2 (ids poll-<n>), closing at kT0 + 1000.
+// A poll `id` created and opened (two records, seqs after `seq`), closing at
+// kT0 + 1000.
 void add_poll(AssessmentState& state, uint64_t& seq, const std::string& id, bool anonymous, bool hidden) {
   LogRecord c = record(++seq, "chair");
   auto* d = c.mutable_poll_created()->mutable_definition();
