@@ -331,6 +331,21 @@ double ServerTarget::cpu_seconds() const {
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
+std::pair<uint64_t, uint64_t> ServerTarget::context_switches() const {
+  std::pair<uint64_t, uint64_t> sum{0, 0};
+  if (pid_ <= 0) return sum;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid_) + "/task", ec)) {
+    std::ifstream status(task.path() / "status");
+    std::string line;
+    while (std::getline(status, line)) {
+      if (line.rfind("voluntary_ctxt_switches:", 0) == 0) sum.first += std::stoull(line.substr(24));
+      if (line.rfind("nonvoluntary_ctxt_switches:", 0) == 0) sum.second += std::stoull(line.substr(27));
+    }
+  }
+  return sum;
+}
+
 // ------------------------------------------------------------ ClientThreads
 
 ClientThreads::ClientThreads(int threads) {

@@ -83,6 +83,10 @@ class ServerTarget {
   std::optional<double> metric(const std::string& name) const;
   // The spawned server's CPU time so far (user + system), 0 if unknown.
   double cpu_seconds() const;
+  // Context switches of the spawned server's live threads so far, voluntary
+  // (it blocked: futex, epoll) and involuntary (preempted). Threads that
+  // exited are not counted. {0, 0} if unknown.
+  std::pair<uint64_t, uint64_t> context_switches() const;
 
   // The spawned server's data folder (its log is in <data_dir>/log); empty
   // with --url. The folder stays until the ServerTarget is destroyed.

@@ -24,6 +24,8 @@
 //                 use (from /metrics; the memtables are charged to it), which
 //                 fills up to its fixed capacity over the first tens of
 //                 minutes, and each minute's peak RSS.
+// Also reported: the server's CPU seconds and the bench's, and the server's
+// context switches a second (voluntary, involuntary) while typing.
 // Latency (edit p50/p99/max overall and per minute; poll update p99) is
 // reported, never asserted: on a shared machine it measures the machine too.
 //
@@ -317,6 +319,8 @@ int run_soak(const SoakOptions& o) {
 
   // Typing, on a fixed schedule per client with phases spread evenly.
   const auto period = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / o.rate));
+  const auto switches_before = target->context_switches();
+  const auto switches_t0 = Clock::now();
   window_start = Clock::now() + std::chrono::milliseconds(50);
   window_end = window_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   typing = true;
@@ -563,6 +567,13 @@ int run_soak(const SoakOptions& o) {
   // CPU of the run (connect to quiescence): the server's and the bench's own,
   // since both share the machine's cores.
   const double server_cpu = target->cpu_seconds();
+  // Context switches a second from the start of typing to quiescence: what
+  // the server's threads cost each other (voluntary: one woke another, or
+  // waited) and what the shared cores cost them (involuntary).
+  const auto switches_after = target->context_switches();
+  const double switch_span = std::max(1e-3, std::chrono::duration<double>(Clock::now() - switches_t0).count());
+  const double voluntary_per_s = static_cast<double>(switches_after.first - switches_before.first) / switch_span;
+  const double involuntary_per_s = static_cast<double>(switches_after.second - switches_before.second) / switch_span;
   rusage self_usage{};
   ::getrusage(RUSAGE_SELF, &self_usage);
   const double bench_cpu = static_cast<double>(self_usage.ru_utime.tv_sec + self_usage.ru_stime.tv_sec) +
@@ -654,6 +665,7 @@ int run_soak(const SoakOptions& o) {
       "\"rss_minute_peak_mb\":[%s],\"rss_samples\":%zu,\"warmup_seconds\":%g,\"max_rss_slope_bytes_per_min\":%.0f,"
       "\"converged\":%s,\"tallies_match\":%s,\"log_verified\":%s,\"log_head_seq\":%llu,\"client_threads\":%d,"
       "\"server_threads\":%d,\"server_cpu_seconds\":%.1f,\"bench_cpu_seconds\":%.1f,"
+      "\"server_voluntary_switches_per_s\":%.0f,\"server_involuntary_switches_per_s\":%.0f,"
       "\"note\":\"clients and server share the machine's cores\"}\n",
       o.clients, o.rate, o.seconds, o.docs, o.target.durability.c_str(), all.percentile(50), all.percentile(99),
       all.max(), worst, minute_list.c_str(), all.percentile(99) < 25 ? "true" : "false", poll_hist.percentile(99),
@@ -662,7 +674,8 @@ int run_soak(const SoakOptions& o) {
       static_cast<unsigned long long>(errors.total), rss_start, rss_end, slope, net_slope, rss_minutes.c_str(),
       after.size(), warmup, o.max_rss_slope,
       converged ? "true" : "false", tallies_match && polls_ok ? "true" : "false", log_verified ? "true" : "false",
-      static_cast<unsigned long long>(log_head), o.client_threads, o.target.server_threads, server_cpu, bench_cpu);
+      static_cast<unsigned long long>(log_head), o.client_threads, o.target.server_threads, server_cpu, bench_cpu,
+      voluntary_per_s, involuntary_per_s);
   std::fflush(stdout);
   {
     std::lock_guard lock(errors.mu);

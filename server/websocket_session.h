@@ -61,6 +61,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void enqueue(Outgoing out);  // on the session's strand
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
+  struct WriteDone;  // on_write's handler (see the .cc for why it is not a bind)
   void begin_close(boost::beast::websocket::close_code code, std::string reason);
   void do_close();
   void drop_queue();
