@@ -5,6 +5,7 @@
 #include "assessment_convert.h"
 #include "consultation_state.h"
 #include "kenes/v1/snapshot.pb.h"
+#include "wire_frames.h"
 
 namespace kenes::server {
 
@@ -125,16 +126,7 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
   kept.clear_prev_hash();
   const std::string bytes = kept.SerializeAsString();
   const size_t start = open_segment_.size();
-  // AssessmentSnapshot.records is field 1, length-delimited: tag 0x0A.
-  open_segment_.push_back('\x0A');
-  for (uint64_t n = bytes.size(); ; n >>= 7) {
-    if (n < 0x80) {
-      open_segment_.push_back(static_cast<char>(n));
-      break;
-    }
-    open_segment_.push_back(static_cast<char>((n & 0x7F) | 0x80));
-  }
-  open_segment_ += bytes;
+  append_bytes_field(open_segment_, kenes::v1::AssessmentSnapshot::kRecordsFieldNumber, bytes);
   for (size_t i = start; i < open_segment_.size(); ++i) {
     fingerprint_ = (fingerprint_ ^ static_cast<unsigned char>(open_segment_[i])) * 1099511628211ull;
   }

@@ -1,6 +1,7 @@
 #include "digest_state.h"
 
 #include "kenes/v1/snapshot.pb.h"
+#include "wire_frames.h"
 
 namespace kenes::server {
 
@@ -109,17 +110,14 @@ engine::Status DigestState::apply(const LogRecord& rec) {
       return engine::Status();
   }
   kept.clear_prev_hash();
-  records_.push_back(kept.SerializeAsString());
+  append_bytes_field(records_, kenes::v1::AssessmentSnapshot::kRecordsFieldNumber, kept.SerializeAsString());
   return engine::Status();
 }
 
 std::string DigestState::snapshot_bytes() const {
-  // The same shape as the assessment's snapshot: a list of records.
-  kenes::v1::AssessmentSnapshot snap;
-  for (const auto& r : records_) {
-    if (!snap.add_records()->ParseFromString(r)) snap.mutable_records()->RemoveLast();
-  }
-  return snap.SerializeAsString();
+  // The same shape as the assessment's snapshot: a list of records, kept
+  // encoded as that message's fields so that a set is one copy.
+  return records_;
 }
 
 engine::Status DigestState::load_snapshot(const std::string& bytes) {

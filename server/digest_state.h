@@ -87,7 +87,9 @@ class DigestState {
   std::map<std::string, DigestSettings> settings_;
   std::map<std::string, DigestThread> threads_;
   std::map<std::string, DigestComment> comments_;
-  std::vector<std::string> records_;  // serialized, bodies stripped, for snapshots
+  // The records folded, bodies stripped, encoded as AssessmentSnapshot.records
+  // fields: the snapshot's bytes as they are.
+  std::string records_;
 };
 
 }  // namespace kenes::server

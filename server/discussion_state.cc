@@ -5,6 +5,7 @@
 
 #include "kenes/v1/snapshot.pb.h"
 #include "proto_convert.h"
+#include "wire_frames.h"
 
 namespace kenes::server {
 
@@ -80,7 +81,7 @@ void DiscussionState::redact_comment(CommentState& c) {
 engine::Status DiscussionState::apply(const kenes::v1::LogRecord& rec,
                                       const std::map<std::string, engine::DocumentSequencer>& documents) {
   engine::Status s = apply_record(rec, &documents);
-  if (s.ok()) records_.push_back(rec.SerializeAsString());
+  if (s.ok()) keep_record(rec);
   return s;
 }
 
@@ -327,15 +328,20 @@ engine::Status DiscussionState::apply_accepting_edit(const kenes::v1::LogRecord&
   }
   kenes::v1::LogRecord kept = rec;
   kept.mutable_text_edit()->clear_op();  // the snapshot needs only who accepted what, when
-  records_.push_back(kept.SerializeAsString());
+  keep_record(kept);
   return engine::Status::Ok();
 }
 
+void DiscussionState::keep_record(const kenes::v1::LogRecord& rec) {
+  append_bytes_field(records_, kenes::v1::DiscussionSnapshot::kRecordsFieldNumber, rec.SerializeAsString());
+}
+
 std::string DiscussionState::snapshot_bytes() const {
+  // The records are kept encoded as the snapshot's `records` fields: a set
+  // copies them instead of decoding and re-encoding each (which took the
+  // strand O(records) parse work at every set). Fields may come in any
+  // order, so the anchors follow.
   kenes::v1::DiscussionSnapshot snap;
-  for (const auto& r : records_) {
-    if (!snap.add_records()->ParseFromString(r)) snap.mutable_records()->RemoveLast();
-  }
   for (const auto& [id, t] : threads_) {
     if (!t.anchor) continue;
     auto* a = snap.add_anchors();
@@ -350,7 +356,11 @@ std::string DiscussionState::snapshot_bytes() const {
       a->set_quote_after(q->after);
     }
   }
-  return snap.SerializeAsString();
+  std::string out;
+  out.reserve(records_.size() + snap.ByteSizeLong());
+  out.append(records_);
+  snap.AppendToString(&out);
+  return out;
 }
 
 engine::Status DiscussionState::load_snapshot(const std::string& bytes) {
@@ -362,7 +372,7 @@ engine::Status DiscussionState::load_snapshot(const std::string& bytes) {
   for (const auto& r : snap.records()) {
     engine::Status s = apply_record(r, nullptr);
     if (!s.ok()) return engine::Status(s.code(), "discussion snapshot: " + s.message());
-    records_.push_back(r.SerializeAsString());
+    keep_record(r);
   }
   for (const auto& a : snap.anchors()) {
     auto it = threads_.find(a.thread_id());

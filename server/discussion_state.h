@@ -132,6 +132,7 @@ class DiscussionState {
   engine::Status apply_record(const kenes::v1::LogRecord& rec,
                               const std::map<std::string, engine::DocumentSequencer>* documents);
   void redact_comment(CommentState& c);
+  void keep_record(const kenes::v1::LogRecord& rec);
 
   std::map<std::string, ThreadState> threads_;
   std::map<std::string, CommentState> comments_;
@@ -142,7 +143,8 @@ class DiscussionState {
   std::map<std::string, std::map<std::string, uint64_t>> last_read_;
   std::map<std::string, std::vector<Visit>> visits_;
   std::set<uint64_t> redacted_;
-  std::vector<std::string> records_;  // serialized, for snapshots
+  // Every record folded, encoded as DiscussionSnapshot.records fields.
+  std::string records_;
 };
 
 }  // namespace kenes::server

@@ -35,15 +35,15 @@ size_t varint_size(uint64_t v) {
 
 void put_tag(std::string& out, uint32_t field, uint32_t wire_type) { put_varint(out, (field << 3) | wire_type); }
 
-void put_bytes_field(std::string& out, uint32_t field, std::string_view bytes) {
+size_t bytes_field_size(uint32_t field, size_t len) { return varint_size(field << 3) + varint_size(len) + len; }
+
+}  // namespace
+
+void append_bytes_field(std::string& out, uint32_t field, std::string_view bytes) {
   put_tag(out, field, kLengthDelimited);
   put_varint(out, bytes.size());
   out.append(bytes);
 }
-
-size_t bytes_field_size(uint32_t field, size_t len) { return varint_size(field << 3) + varint_size(len) + len; }
-
-}  // namespace
 
 SharedFrame encode_frame(const kenes::v1::ServerMessage& message) {
   return std::make_shared<const std::string>(message.SerializeAsString());
@@ -55,7 +55,7 @@ std::string record_bytes(std::string_view payload, uint64_t seq, std::string_vie
   out.append(payload);
   put_tag(out, kRecordSeqField, kVarint);
   put_varint(out, seq);
-  put_bytes_field(out, kRecordPrevHashField, prev_hash);
+  append_bytes_field(out, kRecordPrevHashField, prev_hash);
   return out;
 }
 
@@ -65,7 +65,7 @@ SharedFrame broadcast_frame(std::string_view record) {
   out.reserve(bytes_field_size(kServerBroadcastField, inner));
   put_tag(out, kServerBroadcastField, kLengthDelimited);
   put_varint(out, inner);
-  put_bytes_field(out, kBroadcastRecordsField, record);
+  append_bytes_field(out, kBroadcastRecordsField, record);
   return std::make_shared<const std::string>(std::move(out));
 }
 
@@ -76,7 +76,7 @@ SharedFrame broadcast_frame(const std::vector<std::string_view>& records) {
   out.reserve(bytes_field_size(kServerBroadcastField, inner));
   put_tag(out, kServerBroadcastField, kLengthDelimited);
   put_varint(out, inner);
-  for (auto r : records) put_bytes_field(out, kBroadcastRecordsField, r);
+  for (auto r : records) append_bytes_field(out, kBroadcastRecordsField, r);
   return std::make_shared<const std::string>(std::move(out));
 }
 
@@ -105,7 +105,7 @@ SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t hea
   out.reserve(inner + 8);
   put_tag(out, kServerCatchUpField, kLengthDelimited);
   put_varint(out, inner);
-  for (const auto& r : records) put_bytes_field(out, kCatchUpRecordsField, r);
+  for (const auto& r : records) append_bytes_field(out, kCatchUpRecordsField, r);
   put_tag(out, kCatchUpHeadField, kVarint);
   put_varint(out, head_seq);
   if (done) {
