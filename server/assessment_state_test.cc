@@ -285,7 +285,9 @@ size_t expect_same_answers(const Fold& keep, const AssessmentState& other, const
     }
   }
   for (const auto& [id, p] : keep.state.polls()) {
-    if (const PollState* q = other.poll(id)) EXPECT_EQ(q->late_ballots, p.late_ballots) << id;
+    if (const PollState* q = other.poll(id)) {
+      EXPECT_EQ(q->late_ballots, p.late_ballots) << id;
+    }
   }
   return released;
 }
