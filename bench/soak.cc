@@ -29,7 +29,7 @@
 //                 context switches a second while typing are at most X: its
 //                 I/O threads waking each other once per frame sent
 //                 (~28,000/s in this workload before a write's completion
-//                 stayed on its thread, ~2,600/s since) fails the run.
+//                 stayed on its thread, 2,500-3,000/s since) fails the run.
 // Also reported: the server's CPU seconds and the bench's, and its
 // involuntary context switches a second (what the shared cores cost it).
 // Latency (edit p50/p99/max overall and per minute; poll update p99) is
