@@ -28,7 +28,7 @@
 #include <string>
 #include <vector>
 
-#include "demo.h"
+#include "replay/demo.h"
 #include "kenes/v1/log.pb.h"
 #include "kenes_client.h"
 #include "server_target.h"
@@ -62,7 +62,7 @@ std::string prepare(const IdleOptions& o, storage::Log& log) {
   int consultations = (o.connections + o.per_consultation - 1) / o.per_consultation;
   for (int c = 0; c < consultations; ++c) {
     std::string id = "idle-" + std::to_string(c);
-    std::string err = server::append_consultation_created(log, id, "Idle " + id, empty, "bench");
+    std::string err = replay::append_consultation_created(log, id, "Idle " + id, empty, "bench");
     if (!err.empty()) return err;
     std::vector<storage::Entry> entries;
     for (int i = c * o.per_consultation; i < std::min(o.connections, (c + 1) * o.per_consultation); ++i) {

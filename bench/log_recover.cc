@@ -14,7 +14,7 @@
 // just before the next snapshot, the worst case; 0 is a clean shutdown).
 //
 // Then, --runs times (default 5; medians reported): open the log with
-// RocksLog::open and rebuild the state with server::recover_consultation —
+// RocksLog::open and rebuild the state with replay::recover_consultation —
 // latest snapshots plus the tail (`seconds`) — and the same replaying the whole
 // log without snapshots (`seconds_without_snapshots`). Both states are
 // compared (every document's text and version).
@@ -34,12 +34,12 @@
 #include <string>
 #include <vector>
 
-#include "consultation_state.h"
-#include "demo.h"
+#include "consultation/consultation_state.h"
+#include "consultation/sample_framework.h"
 #include "engine/text_op.h"
 #include "kenes/v1/log.pb.h"
-#include "proto_convert.h"
-#include "recovery.h"
+#include "consultation/proto_convert.h"
+#include "replay/recovery.h"
 #include "server_target.h"
 #include "storage/rocks_log.h"
 #include "workloads.h"
@@ -76,7 +76,7 @@ std::string build_log(const RecoverOptions& o, const std::string& path) {
   auto opened = storage::RocksLog::open(path, lo);
   if (!opened.ok()) return opened.status().to_string();
   storage::Log& log = **opened;
-  server::ConsultationState state(kConsultation);
+  consultation::ConsultationState state(kConsultation);
   uint64_t seq = 0;
   const int64_t t0_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -124,7 +124,7 @@ std::string build_log(const RecoverOptions& o, const std::string& path) {
     auto* c = rec.mutable_consultation_created();
     c->set_consultation_id(kConsultation);
     c->set_title("Recovery benchmark");
-    *c->mutable_framework() = server::sample_framework();
+    *c->mutable_framework() = consultation::sample_framework();
     c->set_scope(kenes::v1::SCOPE_ALL);
     add(std::move(rec), std::nullopt);
     for (int p = 0; p < kParticipants; ++p) {
@@ -184,7 +184,7 @@ std::string build_log(const RecoverOptions& o, const std::string& path) {
     auto* edit = rec.mutable_text_edit();
     edit->set_doc_id(d.id);
     edit->set_version(++d.version);
-    server::op_to_proto(op, edit->mutable_op());
+    consultation::op_to_proto(op, edit->mutable_op());
     add(std::move(rec), storage::ClientKey{client_id, client_seq[who]});
     if (batch.size() >= 1000) {
       std::string err = flush();
@@ -224,7 +224,7 @@ Measured open_and_recover(const std::string& path, bool use_snapshots, bool keep
       return m;
     }
     for (const auto& id : ids.value()) {
-      server::Recovered r = server::recover_consultation(**opened, id, use_snapshots);
+      replay::Recovered r = replay::recover_consultation(**opened, id, use_snapshots);
       if (!r.error.empty()) {
         m.error = r.error;
         return m;

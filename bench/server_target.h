@@ -36,7 +36,7 @@
 
 #include "kenes/v1/protocol.pb.h"
 #include "storage/log.h"
-#include "token.h"
+#include "auth/token.h"
 
 namespace kenes::bench {
 

@@ -42,7 +42,7 @@
 #include <string>
 #include <vector>
 
-#include "demo.h"
+#include "replay/demo.h"
 #include "editing_trace.h"
 #include "engine/text_op.h"
 #include "engine/utf8.h"
@@ -167,7 +167,7 @@ RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool w
   RunResult res;
   std::string err;
   auto target = ServerTarget::start(o.target, &err, [&](storage::Log& log) {
-    return server::append_consultation_created(log, kConsultation, "Threads bench", bench_framework(o.indicators),
+    return replay::append_consultation_created(log, kConsultation, "Threads bench", bench_framework(o.indicators),
                                                "bench");
   });
   if (!target) {

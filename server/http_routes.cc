@@ -3,7 +3,7 @@
 #include <chrono>
 
 #include "metrics.h"
-#include "report/export.h"
+#include "replay/report/export.h"
 #include "static_files.h"
 #include "version.h"
 
@@ -87,7 +87,8 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
   report::LoadedConsultation loaded = report::load_consultation(*ctx.log, id);
   if (!loaded.error.empty()) return text(req, http::status::internal_server_error, loaded.error + "\n");
   if (!loaded.exists) return text(req, http::status::not_found, "no consultation " + id + "\n");
-  switch (report::check_export_access(loaded.state, *check.claims)) {
+  const consultation::Invitation who{check.claims->participant_id, check.claims->display_name, check.claims->role};
+  switch (report::check_export_access(loaded.state, check.claims->consultation_id, who)) {
     case report::ExportAccess::kAllowed: break;
     case report::ExportAccess::kOtherConsultation:
       return text(req, http::status::forbidden, "this token is for another consultation\n");

@@ -5,7 +5,7 @@
 
 #include <cstdio>
 
-#include "demo.h"
+#include "demo_links.h"
 #include "logger.h"
 #include "options.h"
 #include "server.h"

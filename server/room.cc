@@ -5,11 +5,13 @@
 #include <set>
 #include <string_view>
 
+#include "consultation/admission.h"
+#include "consultation/delivery.h"
+#include "consultation/proto_convert.h"
+#include "consultation/record_audience.h"
+#include "consultation/text_request.h"
 #include "logger.h"
 #include "metrics.h"
-#include "permissions.h"
-#include "proto_convert.h"
-#include "engine/utf8.h"
 #include "version.h"
 
 namespace kenes::server {
@@ -28,24 +30,17 @@ std::string client_key(const std::string& client_id, uint64_t client_seq) {
   return client_id + '\0' + std::to_string(client_seq);
 }
 
-// Limits on what a client may put into presence: it is broadcast to everyone.
-constexpr int kMaxSelections = 64;
-constexpr size_t kMaxDisplayNameBytes = 200;
-constexpr size_t kMaxGenderBytes = 100;
-constexpr size_t kMaxReasonBytes = 1000;
-
 }  // namespace
 
-Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, RoomHead head, RoomOptions options)
+Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, storage::Head head, RoomOptions options)
     : strand_(asio::make_strand(io)),
       log_(log),
       consultation_id_(state.consultation_id()),
       options_(options),
       state_(std::move(state)),
       durable_seq_(head.seq),
-      last_hash_(std::move(head.hash)),
-      history_(std::make_shared<DocumentHistory>(log, consultation_id_)) {
-  if (last_hash_.empty()) last_hash_.assign(32, '\0');
+      last_hash_(storage::hash_bytes(head.hash)),
+      history_(std::make_shared<replay::DocumentHistory>(log, consultation_id_)) {
   state_.release_closed_ballots();
   state_.set_assessment_segment_bytes(options_.assessment_segment_bytes);
 }
@@ -53,6 +48,13 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, Roo
 Room::Member* Room::member(const std::string& connection_id) {
   auto it = members_.find(connection_id);
   return it == members_.end() ? nullptr : &it->second;
+}
+
+consultation::RequestContext Room::request_context() const {
+  // Never before the last record's time: a clock stepping back must not
+  // reopen a poll (assessment_state.h, "Record times").
+  return consultation::RequestContext{state_, in_flight_, durable_seq_,
+                                      std::max(now_unix_ms(), state_.assessment().last_time_unix_ms())};
 }
 
 void Room::send_error(Member* m, uint64_t request_id, ErrorCode code, const std::string& message,
@@ -84,8 +86,9 @@ void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id,
     return;
   }
   arm_poll_timer();  // a poll may have come to its closing time while nobody was here
-  const Participant* known = state_.participant(claims.participant_id);
-  if (known && known->revoked) {
+  consultation::Admission admission = consultation::admit(
+      state_, consultation::Invitation{claims.participant_id, claims.display_name, claims.role});
+  if (admission.kind == consultation::Admission::Kind::kRevoked) {
     metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
     conn->close_with_error(kenes::v1::ERROR_CODE_REVOKED, "this participant was removed from the consultation");
     return;
@@ -93,13 +96,10 @@ void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id,
   Member m;
   m.conn = conn;
   m.connection_id = connection_id;
-  m.participant_id = claims.participant_id;
-  m.client_id = std::move(client_id);
-  // The log is the authority on roles; the token only introduces a newcomer.
-  m.role = known ? known->role : claims.role;
+  m.caller = consultation::Caller{claims.participant_id, admission.role, std::move(client_id)};
   auto [it, inserted] = members_.emplace(connection_id, std::move(m));
   if (!inserted) return;  // a second Hello on one connection is refused by the session
-  if (known) {
+  if (admission.kind == consultation::Admission::Kind::kKnown) {
     it->second.state = MemberState::kAdmitted;
     send_welcome(it->second, request_id);
     return;
@@ -110,16 +110,11 @@ void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id,
     return;
   }
   // First visit: record the participant, welcome once it is durable.
-  kenes::v1::LogRecord rec;
-  rec.set_author(claims.participant_id);
-  auto* inv = rec.mutable_participant_invited();
-  inv->set_participant_id(claims.participant_id);
-  inv->set_display_name(claims.display_name);
-  inv->set_role(claims.role);
   PendingAppend pending;
   pending.connection_id = connection_id;
   pending.request_id = request_id;
-  append(std::move(rec), std::move(pending), std::nullopt);
+  pending.answer = Answer::kWelcome;
+  append(std::move(*admission.invited), std::move(pending));
 }
 
 void Room::send_welcome(Member& m, uint64_t request_id) {
@@ -127,10 +122,11 @@ void Room::send_welcome(Member& m, uint64_t request_id) {
   kenes::v1::ServerMessage msg;
   msg.set_request_id(request_id);
   auto* w = msg.mutable_welcome();
-  w->set_participant_id(m.participant_id);
-  const Participant* p = state_.participant(m.participant_id);
-  if (p) w->set_display_name(p->display_name);
-  w->set_role(m.role);
+  w->set_participant_id(m.caller.participant_id);
+  if (const consultation::Participant* p = state_.participant(m.caller.participant_id)) {
+    w->set_display_name(p->display_name);
+  }
+  w->set_role(m.caller.role);
   w->set_consultation_id(consultation_id_);
   w->set_server_version(kVersion);
   w->set_max_message_bytes(options_.max_message_bytes);
@@ -182,18 +178,21 @@ void Room::continue_catch_up(const std::string& connection_id) {
                               "cannot read the log: " + records.status().message());
     return;
   }
+  const int64_t now = now_unix_ms();
   std::vector<std::string> batch;
   size_t bytes = 0;
   bool skipped = false;
   for (const auto& r : records.value()) {
     if (r.seq > durable_seq_) break;
-    if (!payload_meant_for(*m, r.payload)) {
+    if (!consultation::payload_meant_for(r.payload, m->caller.participant_id, state_.assessment(), now,
+                                         catch_up_decoded_)) {
       // An anonymous (or still hidden) ballot, or another's private record.
       m->catch_up_next = r.seq + 1;
       skipped = true;
       continue;
     }
-    batch.push_back(outgoing_record(r.seq, record_bytes(r.payload, r.seq, hash_string(r.prev_hash))));
+    batch.push_back(consultation::outgoing_record(state_.discussion(), r.seq,
+                                                  record_bytes(r.payload, r.seq, storage::hash_bytes(r.prev_hash))));
     bytes += batch.back().size();
     m->catch_up_next = r.seq + 1;
     if (bytes >= options_.catch_up_batch_bytes) break;
@@ -232,10 +231,12 @@ void Room::go_live(Member& m) {
   m.conn->send(encode_frame(msg));
   // Being online is presence too, before any cursor is placed.
   kenes::v1::ParticipantPresence entry;
-  entry.set_participant_id(m.participant_id);
+  entry.set_participant_id(m.caller.participant_id);
   entry.set_connection_id(m.connection_id);
-  entry.set_role(m.role);
-  if (const Participant* part = state_.participant(m.participant_id)) entry.set_display_name(part->display_name);
+  entry.set_role(m.caller.role);
+  if (const consultation::Participant* part = state_.participant(m.caller.participant_id)) {
+    entry.set_display_name(part->display_name);
+  }
   presence_[m.connection_id] = entry;
   m.has_presence = true;
   broadcast_presence_of(m, false);
@@ -288,62 +289,113 @@ void Room::do_submit(const std::string& connection_id, uint64_t request_id, cons
   }
   if (shutting_down_) return refuse(kenes::v1::ERROR_CODE_SHUTTING_DOWN, "the server is shutting down; resend after reconnecting");
   if (failure_) return refuse(kenes::v1::ERROR_CODE_STORAGE_FAILURE, "the log cannot be written: " + *failure_);
-  if (!may_edit_documents(m->role)) {
-    return refuse(kenes::v1::ERROR_CODE_FORBIDDEN, std::string("a ") + std::string(role_name(m->role)) +
-                                                        " may not edit drafts");
-  }
-  if (!valid_document_id(sub.doc_id())) {
-    return refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "doc_id must be 1-128 characters of A-Z a-z 0-9 . _ / -");
-  }
-  if (sub.client_id() != m->client_id || sub.client_seq() == 0) {
-    return refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
-                  "client_id must be the one given in Hello, and client_seq must start at 1");
-  }
-  auto op = op_from_proto(sub.op());
-  if (!op.ok()) return refuse(wire_error_code(op.status().code()), op.status().message());
+  auto checked = consultation::check_submit(m->caller, sub);
+  if (auto* refusal = std::get_if<consultation::Refusal>(&checked)) return refuse(refusal->code, refusal->message);
+  auto& op = std::get<consultation::CheckedSubmit>(checked);
 
   std::string key = client_key(sub.client_id(), sub.client_seq());
   if (pending_client_keys_.count(key) == 0 && duplicate_ack(m, request_id, sub)) return;
 
   // Through the state, which moves the document's thread anchors too.
   auto sequenced = state_.submit_op(sub.doc_id(), sub.client_id(), sub.client_seq(), sub.base_version(),
-                                    std::move(op).value(), declared_span(sub.op()));
+                                    std::move(op.op), op.declared_span);
   if (!sequenced.ok()) {
-    return refuse(wire_error_code(sequenced.status().code()), sequenced.status().message());
+    return refuse(consultation::wire_error_code(sequenced.status().code()), sequenced.status().message());
   }
   if (sequenced.value().duplicate) {
     // Sequenced earlier and not yet durable: acknowledge once it is.
     duplicate_waiters_[key].emplace_back(connection_id, request_id);
     return;
   }
-  kenes::v1::LogRecord rec;
-  rec.set_author(m->participant_id);
-  rec.set_client_id(sub.client_id());
-  rec.set_client_seq(sub.client_seq());
-  auto* edit = rec.mutable_text_edit();
-  edit->set_doc_id(sub.doc_id());
-  edit->set_version(sequenced.value().version);
-  op_to_proto(sequenced.value().op, edit->mutable_op());
-
   PendingAppend pending;
   pending.connection_id = connection_id;
   pending.request_id = request_id;
-  pending.is_text_edit = true;
-  pending.doc_id = sub.doc_id();
-  pending.client_seq = sub.client_seq();
-  pending.version = sequenced.value().version;
+  pending.answer = Answer::kAck;
+  pending.folded = Folded::kBySequencer;
   pending.client_key = key;
   ++pending_client_keys_[key];
-  append(std::move(rec), std::move(pending), storage::ClientKey{sub.client_id(), sub.client_seq()});
+  append(consultation::text_edit_record(m->caller, sub, sequenced.value()), std::move(pending),
+         storage::ClientKey{sub.client_id(), sub.client_seq()});
+}
+
+// ------------------------------------------------------------------ requests
+
+void Room::request(std::string connection_id, kenes::v1::ClientMessage msg) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), msg = std::move(msg)] {
+    self->do_request(connection_id, msg);
+  });
+}
+
+void Room::do_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg) {
+  Member* m = member(connection_id);
+  if (!m) return;
+  const uint64_t rid = msg.request_id();
+  const consultation::RequestKind* kind = consultation::find_request(msg.kind_case());
+  if (!kind || !kind->handler) {
+    return send_error(m, rid, kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind");
+  }
+  if (kind->door == consultation::Door::kChange) {
+    if (!accepts_changes_from(m, rid)) return;
+  } else if (m->state == MemberState::kAdmitting) {
+    return send_error(m, rid, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
+  }
+  consultation::Outcome out = kind->handler(request_context(), m->caller, msg);
+  if (out.refusal) return send_error(m, rid, out.refusal->code, out.refusal->message);
+  if (out.answer) {
+    out.answer->set_request_id(rid);
+    flush_outbox();
+    m->conn->send(encode_frame(*out.answer));
+    return;
+  }
+  if (!out.record) return send_error(m, rid, kenes::v1::ERROR_CODE_INTERNAL, "internal error: the request had no outcome");
+  PendingAppend pending;
+  pending.connection_id = connection_id;
+  pending.request_id = rid;
+  pending.answer = Answer::kAck;
+  pending.folded = out.fold == consultation::Fold::kAsBuilt ? Folded::kAsBuilt : Folded::kWhenDurable;
+  append(std::move(*out.record), std::move(pending));
+}
+
+bool Room::accepts_changes_from(Member* m, uint64_t request_id) {
+  if (m->state == MemberState::kAdmitting) {
+    send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
+    return false;
+  }
+  if (shutting_down_) {
+    send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
+               "the server is shutting down; send it again after reconnecting");
+    return false;
+  }
+  if (failure_) {
+    send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE, "the log cannot be written: " + *failure_);
+    return false;
+  }
+  return true;
 }
 
 // -------------------------------------------------------------------- append
 
-void Room::append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key) {
-  // A record folded before it was appended got its time then.
-  if (record.time_unix_ms() == 0) record.set_time_unix_ms(now_unix_ms());
+bool Room::append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key) {
+  record.set_time_unix_ms(now_unix_ms());
+  if (pending.folded == Folded::kAsBuilt) {
+    // Appends complete in order and each takes the next seq, so this is the
+    // seq the record will get (checked when it is durable).
+    pending.expected_seq = durable_seq_ + pending_appends_ + 1;
+    record.set_seq(pending.expected_seq);
+    engine::Status s = state_.apply_early(record);
+    if (!s.ok()) {
+      // The handler checked everything the fold checks: a bug, not bad input.
+      log(LogLevel::kError, "record_did_not_fold", {{"consultation", consultation_id_}, {"error", s.message()}});
+      send_error(member(pending.connection_id), pending.request_id, kenes::v1::ERROR_CODE_INTERNAL,
+                 "internal error: " + s.message());
+      return false;
+    }
+    record.clear_seq();  // storage assigns it; the stored payload has none
+  }
+  in_flight_.built(record, state_.assessment());
   auto shared = std::make_shared<PendingAppend>(std::move(pending));
   shared->payload = record.SerializeAsString();
+  shared->record = std::move(record);
   shared->started = std::chrono::steady_clock::now();
   std::vector<storage::Entry> entries(1);
   entries[0].payload = shared->payload;
@@ -356,11 +408,12 @@ void Room::append(kenes::v1::LogRecord record, PendingAppend pending, std::optio
                         self->on_appended(std::move(result), std::move(shared));
                       });
                     });
+  return true;
 }
 
 void Room::on_appended(storage::Result<storage::Appended> result, std::shared_ptr<PendingAppend> pending) {
   --pending_appends_;
-  if (pending->is_text_edit) {
+  if (!pending->client_key.empty()) {
     auto it = pending_client_keys_.find(pending->client_key);
     if (it != pending_client_keys_.end() && --it->second == 0) pending_client_keys_.erase(it);
   }
@@ -369,15 +422,17 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
     storage_failed_ = true;
     fail(result.status().message());
     if (requester) {
+      const auto& rec = pending->record;
       send_error(requester, pending->request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE,
-                 "the log cannot be written, nothing was saved: " + result.status().message(), pending->doc_id,
-                 pending->client_seq);
+                 "the log cannot be written, nothing was saved: " + result.status().message(),
+                 rec.has_text_edit() && !rec.client_id().empty() ? rec.text_edit().doc_id() : std::string(),
+                 rec.client_seq());
       if (requester->state == MemberState::kAdmitting) {
         requester->conn->close_with_error(kenes::v1::ERROR_CODE_STORAGE_FAILURE, "cannot record the participant");
         members_.erase(pending->connection_id);
       }
     }
-    duplicate_waiters_.erase(pending->client_key);
+    if (!pending->client_key.empty()) duplicate_waiters_.erase(pending->client_key);
     maybe_finish_shutdown();
     return;
   }
@@ -385,90 +440,99 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
   metrics().append_latency.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - pending->started).count());
   metrics().records_total.fetch_add(1, std::memory_order_relaxed);
-  std::string prev_hash = last_hash_;
-  last_hash_ = hash_string(result.value().last_hash);
+  std::string prev_hash = std::move(last_hash_);
+  last_hash_ = storage::hash_bytes(result.value().last_hash);
   durable_seq_ = seq;
   ++records_since_snapshot_;
 
+  kenes::v1::LogRecord& rec = pending->record;
+  rec.set_seq(seq);
   std::string record = record_bytes(pending->payload, seq, prev_hash);
-  note_history(pending->payload, seq);
-  if (pending->folded_early) {
-    if (seq != pending->expected_seq) {
-      // Something else appended to this consultation's log: the anchors in
-      // memory may disagree with a replay. Stop; a restart rebuilds them.
-      fail("internal error: a thread record got seq " + std::to_string(seq) + ", expected " +
-           std::to_string(pending->expected_seq));
-    }
-    state_.note_sequenced(seq);
-    kenes::v1::LogRecord rec;
-    rec.ParseFromString(record);
-    if (rec.has_text_edit()) {
-      state_.mark_changed(rec.text_edit().doc_id());
-      metrics().ops_total.fetch_add(1, std::memory_order_relaxed);
-    }
-    deliver_discussion_record(rec, record, *pending);
-  } else if (pending->is_text_edit) {
-    state_.note_sequenced(seq);
-    state_.mark_changed(pending->doc_id);
+  note_history(rec);
+  switch (pending->folded) {
+    case Folded::kAsBuilt:
+      if (seq != pending->expected_seq) {
+        // Something else appended to this consultation's log: the anchors in
+        // memory may disagree with a replay. Stop; a restart rebuilds them.
+        fail("internal error: a record folded as it was built got seq " + std::to_string(seq) + ", expected " +
+             std::to_string(pending->expected_seq));
+      }
+      state_.note_sequenced(seq);
+      break;
+    case Folded::kBySequencer:
+      state_.note_sequenced(seq);
+      break;
+    case Folded::kWhenDurable:
+      if (engine::Status s = state_.apply(rec); !s.ok()) {
+        // Our own record did not fold: a bug, and the state is now suspect.
+        log(LogLevel::kError, "record_did_not_apply", {{"consultation", consultation_id_}, {"error", s.message()}});
+        fail("internal error: " + s.message());
+      }
+      break;
+  }
+  if (rec.has_text_edit()) {
+    state_.mark_changed(rec.text_edit().doc_id());
     metrics().ops_total.fetch_add(1, std::memory_order_relaxed);
-    kenes::v1::ServerMessage msg;
-    auto* ack = msg.mutable_ack();
-    ack->set_doc_id(pending->doc_id);
-    ack->set_client_seq(pending->client_seq);
-    ack->set_version(pending->version);
-    ack->set_seq(seq);
-    // The author gets its Ack in place of the record; everyone else the record.
-    OutboxEntry& entry = queue_record(std::move(record), pending->connection_id);
-    if (requester) {
-      msg.set_request_id(pending->request_id);
-      entry.direct.emplace_back(pending->connection_id, encode_frame(msg));
+  }
+  in_flight_.durable(rec);
+  deliver(rec, std::move(record), *pending);
+  maybe_snapshot();
+  maybe_finish_shutdown();
+}
+
+// ------------------------------------------------------------------ delivery
+
+void Room::deliver(const kenes::v1::LogRecord& rec, std::string record_bytes, const PendingAppend& pending) {
+  const consultation::Delivery d = consultation::delivery_of(rec, state_, now_unix_ms());
+  Member* requester = member(pending.connection_id);
+  OutboxEntry& entry =
+      queue_record(consultation::outgoing_record(state_.discussion(), rec.seq(), std::move(record_bytes)),
+                   d.ack_replaces_record ? pending.connection_id : std::string());
+  entry.only_participant = d.only_participant;
+  kenes::v1::ServerMessage ack;
+  *ack.mutable_ack() = d.ack;
+  if (requester && pending.answer == Answer::kAck) {
+    if (d.refusal) {
+      metrics().count_error(d.refusal->code);
+      entry.direct.emplace_back(pending.connection_id,
+                                error_frame(d.refusal->code, d.refusal->message, pending.request_id, false));
+    } else {
+      ack.set_request_id(pending.request_id);
+      entry.direct.emplace_back(pending.connection_id, encode_frame(ack));
     }
-    auto waiters = duplicate_waiters_.find(pending->client_key);
-    if (waiters != duplicate_waiters_.end()) {
-      ack->set_duplicate(true);
+  }
+  // Resubmits of the same op that came while it was in flight.
+  if (!pending.client_key.empty()) {
+    if (auto waiters = duplicate_waiters_.find(pending.client_key); waiters != duplicate_waiters_.end()) {
+      ack.mutable_ack()->set_duplicate(true);
       for (const auto& [cid, rid] : waiters->second) {
-        msg.set_request_id(rid);
-        entry.direct.emplace_back(cid, encode_frame(msg));
+        ack.set_request_id(rid);
+        entry.direct.emplace_back(cid, encode_frame(ack));
       }
       duplicate_waiters_.erase(waiters);
     }
-  } else {
-    kenes::v1::LogRecord rec;
-    rec.ParseFromString(record);
-    engine::Status s = state_.apply(rec);
-    if (!s.ok()) {
-      // Our own record did not fold: a bug, and the state is now suspect.
-      log(LogLevel::kError, "record_did_not_apply", {{"consultation", consultation_id_}, {"error", s.message()}});
-      fail("internal error: " + s.message());
-    }
-    if (AssessmentState::handles(rec)) {
-      deliver_assessment_record(rec, record, *pending);
-    } else if (DigestState::handles(rec)) {
-      deliver_private_record(rec, record, *pending);
-    } else {
-      queue_record(std::move(record), {});
-    }
-    if (rec.has_participant_invited() && requester && requester->state == MemberState::kAdmitting) {
-      requester->state = MemberState::kAdmitted;
-      send_welcome(*requester, pending->request_id);
-    }
-    if (rec.has_participant_revoked()) {
-      const std::string& who = rec.participant_revoked().participant_id();
-      std::vector<std::string> gone;
-      for (auto& [cid, mem] : members_) {
-        if (mem.participant_id == who) gone.push_back(cid);
-      }
-      flush_outbox();  // the revoked see their revocation, then the close
-      for (const auto& cid : gone) {
-        Member* mem = member(cid);
-        metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
-        mem->conn->close_with_error(kenes::v1::ERROR_CODE_REVOKED, "you were removed from the consultation");
-        leave(cid);
-      }
-    }
   }
-  maybe_snapshot();
-  maybe_finish_shutdown();
+  if (requester && pending.answer == Answer::kWelcome && requester->state == MemberState::kAdmitting) {
+    requester->state = MemberState::kAdmitted;
+    send_welcome(*requester, pending.request_id);
+  }
+  if (!d.poll_changed.empty()) schedule_poll_update(d.poll_changed);
+  if (d.poll_times_changed) arm_poll_timer();
+  if (!d.revoked_participant.empty()) close_connections_of(d.revoked_participant);
+}
+
+void Room::close_connections_of(const std::string& participant_id) {
+  std::vector<std::string> gone;
+  for (auto& [cid, mem] : members_) {
+    if (mem.caller.participant_id == participant_id) gone.push_back(cid);
+  }
+  flush_outbox();  // the revoked see their revocation, then the close
+  for (const auto& cid : gone) {
+    Member* mem = member(cid);
+    metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
+    mem->conn->close_with_error(kenes::v1::ERROR_CODE_REVOKED, "you were removed from the consultation");
+    leave(cid);
+  }
 }
 
 void Room::fail(const std::string& why) {
@@ -508,7 +572,7 @@ Room::OutboxEntry& Room::queue_record(std::string record, std::string except_con
       self->flush_outbox();
     });
   }
-  outbox_.push_back(OutboxEntry{std::move(record), std::move(except_connection_id), {}});
+  outbox_.push_back(OutboxEntry{std::move(record), std::move(except_connection_id), {}, {}});
   return outbox_.back();
 }
 
@@ -517,8 +581,9 @@ void Room::flush_outbox() {
   std::vector<OutboxEntry> entries;
   entries.swap(outbox_);
   // Members whose view differs from everyone else's: authors and ack waiters.
-  // Restricted records (ballots only their voter may see) are left out of
-  // the shared frame; their voters' connections get their own view.
+  // Restricted records (a ballot only its voter may see, a read marker) are
+  // left out of the shared frame; their participants' connections get their
+  // own view.
   std::set<std::string_view> own_view;
   std::set<std::string_view> restricted_to;
   for (const auto& e : entries) {
@@ -531,7 +596,7 @@ void Room::flush_outbox() {
   std::vector<std::string_view> run;
   for (auto& [cid, m] : members_) {
     const bool live = m.state == MemberState::kLive;
-    if (!own_view.count(cid) && !restricted_to.count(m.participant_id)) {
+    if (!own_view.count(cid) && !restricted_to.count(m.caller.participant_id)) {
       if (!live) continue;
       if (!shared_built) {
         shared_built = true;
@@ -547,7 +612,7 @@ void Room::flush_outbox() {
     run.clear();
     for (const auto& e : entries) {
       if (live && e.except_connection_id != cid &&
-          (e.only_participant.empty() || e.only_participant == m.participant_id)) {
+          (e.only_participant.empty() || e.only_participant == m.caller.participant_id)) {
         run.push_back(e.record);
       }
       for (const auto& [to, frame] : e.direct) {
@@ -563,7 +628,7 @@ void Room::flush_outbox() {
   metrics().broadcast_batch_records_total.fetch_add(entries.size(), std::memory_order_relaxed);
 }
 
-// ------------------------------------------------------- presence, profile
+// ---------------------------------------------------------------- presence
 
 void Room::broadcast_presence_of(const Member& m, bool left) {
   kenes::v1::ServerMessage msg;
@@ -584,86 +649,17 @@ void Room::presence(std::string connection_id, kenes::v1::PresenceUpdate update)
     if (m->state != MemberState::kLive) {
       return self->send_error(m, 0, kenes::v1::ERROR_CODE_NOT_SUBSCRIBED, "subscribe before sending presence");
     }
-    if ((!update.doc_id().empty() && !valid_document_id(update.doc_id())) ||
-        update.selections_size() > kMaxSelections) {
-      return self->send_error(m, 0, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
-                              "presence needs a valid doc_id and at most 64 selections");
+    if (auto refusal = consultation::check_presence(update)) {
+      return self->send_error(m, 0, refusal->code, refusal->message);
     }
     auto& entry = self->presence_[connection_id];
     entry.set_doc_id(update.doc_id());
     *entry.mutable_selections() = update.selections();
     entry.set_typing(update.typing());
-    if (const Participant* p = self->state_.participant(m->participant_id)) entry.set_display_name(p->display_name);
+    if (const consultation::Participant* p = self->state_.participant(m->caller.participant_id)) {
+      entry.set_display_name(p->display_name);
+    }
     self->broadcast_presence_of(*m, false);
-  });
-}
-
-bool Room::accepts_changes_from(Member* m, uint64_t request_id) {
-  if (m->state == MemberState::kAdmitting) {
-    send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome");
-    return false;
-  }
-  if (shutting_down_) {
-    send_error(m, request_id, kenes::v1::ERROR_CODE_SHUTTING_DOWN,
-               "the server is shutting down; send it again after reconnecting");
-    return false;
-  }
-  if (failure_) {
-    send_error(m, request_id, kenes::v1::ERROR_CODE_STORAGE_FAILURE, "the log cannot be written: " + *failure_);
-    return false;
-  }
-  return true;
-}
-
-void Room::update_profile(std::string connection_id, uint64_t request_id, kenes::v1::UpdateProfile profile) {
-  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
-                       profile = std::move(profile)] {
-    Member* m = self->member(connection_id);
-    if (!m) return;
-    if (!self->accepts_changes_from(m, request_id)) return;
-    if (profile.display_name().size() > kMaxDisplayNameBytes || profile.gender().size() > kMaxGenderBytes ||
-        !engine::is_valid_utf8(profile.display_name()) || !engine::is_valid_utf8(profile.gender()) ||
-        !kenes::v1::StakeholderGroup_IsValid(profile.stakeholder_group())) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
-                              "display name (200 bytes), gender (100 bytes) must be short UTF-8 text and the "
-                              "stakeholder group one of the listed groups");
-    }
-    kenes::v1::LogRecord rec;
-    rec.set_author(m->participant_id);
-    auto* upd = rec.mutable_profile_updated();
-    upd->set_display_name(profile.display_name());
-    upd->set_stakeholder_group(profile.stakeholder_group());
-    upd->set_gender(profile.gender());
-    PendingAppend pending;
-    pending.connection_id = connection_id;
-    pending.request_id = request_id;
-    self->append(std::move(rec), std::move(pending), std::nullopt);
-  });
-}
-
-void Room::revoke(std::string connection_id, uint64_t request_id, kenes::v1::RevokeParticipant revoke) {
-  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
-                       revoke = std::move(revoke)] {
-    Member* m = self->member(connection_id);
-    if (!m) return;
-    if (!self->accepts_changes_from(m, request_id)) return;
-    if (!may_revoke_participants(m->role)) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_FORBIDDEN, "only the chair may remove participants");
-    }
-    const Participant* target = self->state_.participant(revoke.participant_id());
-    if (!target || revoke.reason().size() > kMaxReasonBytes || !engine::is_valid_utf8(revoke.reason())) {
-      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
-                              "no such participant, or the reason is not short UTF-8 text");
-    }
-    kenes::v1::LogRecord rec;
-    rec.set_author(m->participant_id);
-    auto* rev = rec.mutable_participant_revoked();
-    rev->set_participant_id(revoke.participant_id());
-    rev->set_reason(revoke.reason());
-    PendingAppend pending;
-    pending.connection_id = connection_id;
-    pending.request_id = request_id;
-    self->append(std::move(rec), std::move(pending), std::nullopt);
   });
 }
 
@@ -677,7 +673,7 @@ void Room::leave(std::string connection_id) {
       self->presence_.erase(connection_id);
       self->broadcast_presence_of(gone, true);
     }
-    self->note_departure(gone.participant_id);
+    self->note_departure(gone.caller.participant_id);
   });
 }
 

@@ -12,6 +12,12 @@
 // submit is transformed while earlier ones wait for the group commit; the log
 // calls back in sequence order, so acks and broadcasts go out in that order.
 //
+// What each request means is not decided here: consultation/ holds every
+// request as a pure handler (request.h) and says who receives each durable
+// record (delivery.h). The room looks the request up, calls the handler,
+// appends what it returns, and once the record is durable delivers it the
+// one way every record is delivered (on_appended).
+//
 // If an append fails, the room stops acknowledging anything (its memory is now
 // ahead of the log) and says why to every later request; a restart rebuilds
 // the state from the log.
@@ -29,14 +35,18 @@
 #include <string>
 #include <vector>
 
+#include "auth/token.h"
 #include "connection.h"
-#include "consultation_state.h"
-#include "document_history.h"
+#include "consultation/consultation_state.h"
+#include "consultation/in_flight.h"
+#include "consultation/request.h"
 #include "kenes/v1/protocol.pb.h"
+#include "replay/document_history.h"
 #include "storage/log.h"
-#include "token.h"
 
 namespace kenes::server {
+
+using consultation::ConsultationState;
 
 // The e-mail digest (room_digest.cc). An empty smtp_host: no digests.
 struct DigestOptions {
@@ -71,48 +81,36 @@ struct RoomOptions {
   DigestOptions digest;
 };
 
-inline std::string hash_string(const storage::Hash& h) {
-  return std::string(reinterpret_cast<const char*>(h.data()), h.size());
-}
-
-struct RoomHead {
-  uint64_t seq = 0;
-  std::string hash;  // 32 bytes; zeros for an empty log
-};
-
 class Room : public std::enable_shared_from_this<Room> {
  public:
-  // `state` is the consultation folded up to `head.seq`.
-  Room(boost::asio::io_context& io, storage::Log& log, ConsultationState state, RoomHead head, RoomOptions options);
+  // `state` is the consultation folded up to `head.seq`; `head.hash` is that
+  // record's hash (replay/recovery.h).
+  Room(boost::asio::io_context& io, storage::Log& log, ConsultationState state, storage::Head head,
+       RoomOptions options);
 
   const std::string& consultation_id() const { return consultation_id_; }
 
   // A connection presented a valid token for this consultation. The room
-  // checks the participant against the log (revoked? known?), records a new
-  // participant, then sends Welcome — or a fatal error.
+  // checks the participant against the log (consultation/admission.h:
+  // revoked? known?), records a new participant, then sends Welcome — or a
+  // fatal error.
   void admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
              std::string client_id, uint64_t request_id);
+  // One method per door of consultation/request.h.
   void subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq);
   void submit(std::string connection_id, uint64_t request_id, kenes::v1::SubmitOp op);
   void presence(std::string connection_id, kenes::v1::PresenceUpdate update);
-  void update_profile(std::string connection_id, uint64_t request_id, kenes::v1::UpdateProfile profile);
-  void revoke(std::string connection_id, uint64_t request_id, kenes::v1::RevokeParticipant revoke);
-  void leave(std::string connection_id);
-  // Indicators, polls, meetings, roster balance: every ClientMessage kind
-  // 30-59 (room_assessment.cc).
-  void assessment_request(std::string connection_id, kenes::v1::ClientMessage msg);
-  // Threads, comments, suggestions, reads and visits: ClientMessage kinds
-  // 60-76 (room_discussion.cc).
-  void discussion_request(std::string connection_id, kenes::v1::ClientMessage msg);
-  // GetDocumentAt / GetDocumentDiff / GetDocumentBlame, ClientMessage kinds
-  // 80-82 (room_history.cc).
+  // Every request with a handler (Door::kChange and kRead): the handler
+  // decides, the room appends or answers.
+  void request(std::string connection_id, kenes::v1::ClientMessage msg);
+  // GetDocumentAt / GetDocumentDiff / GetDocumentBlame (room_history.cc):
+  // checked here, read on the history pool.
   void history_request(std::string connection_id, kenes::v1::ClientMessage msg);
+  void leave(std::string connection_id);
 
-  // E-mail digest (room_digest.cc): SetNotificationSettings (ClientMessage
-  // 77), and the periodic check that mails digests due. start_digests() arms
-  // the check with the base of thread links; call it once after construction
-  // (nothing happens without an SMTP host).
-  void set_notification_settings(std::string connection_id, kenes::v1::ClientMessage msg);
+  // E-mail digest (room_digest.cc): the periodic check that mails digests
+  // due. start_digests() arms it with the base of thread links; call it once
+  // after construction (nothing happens without an SMTP host).
   void start_digests(std::string public_url);
 
   // Stops taking changes, waits for appends in flight, writes snapshots,
@@ -141,33 +139,33 @@ class Room : public std::enable_shared_from_this<Room> {
   struct Member {
     std::shared_ptr<Connection> conn;
     std::string connection_id;
-    std::string participant_id;
-    std::string client_id;
-    kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
+    consultation::Caller caller;  // participant, role (the log's), client id
     MemberState state = MemberState::kAdmitting;
     uint64_t catch_up_next = 0;
     bool has_presence = false;
   };
+  // How the state learns of a record: when it is durable, as it was built
+  // (ConsultationState::apply_early; consultation::Fold::kAsBuilt), or by the
+  // sequencer at submit time (ConsultationState::submit_op).
+  enum class Folded { kWhenDurable, kAsBuilt, kBySequencer };
+  // What the requester gets once the record is durable.
+  enum class Answer { kNone, kAck, kWelcome };
   // What to do once an append is durable.
   struct PendingAppend {
-    std::string payload;
-    std::string connection_id;  // the requester, may have left meanwhile
+    kenes::v1::LogRecord record;  // as appended; seq and prev_hash set when durable
+    std::string payload;          // its stored bytes
+    std::string connection_id;    // the requester, may have left meanwhile
     uint64_t request_id = 0;
+    Answer answer = Answer::kNone;
+    Folded folded = Folded::kWhenDurable;
+    uint64_t expected_seq = 0;  // kAsBuilt: the seq it was folded with
     std::chrono::steady_clock::time_point started;
-    // Text edits were applied at submit time; other records are folded into
-    // the state when durable.
-    bool is_text_edit = false;
-    std::string doc_id;
-    uint64_t client_seq = 0;
-    uint64_t version = 0;
-    std::string client_key;  // client_id + '\0' + client_seq, for waiting duplicates
-    // A discussion record (or an accepting edit) folded when it was built
-    // (ConsultationState::apply_early), expected to get this seq.
-    bool folded_early = false;
-    uint64_t expected_seq = 0;
+    std::string client_key;  // submits: client_id + '\0' + client_seq, for waiting duplicates
   };
 
   Member* member(const std::string& connection_id);
+  // What a handler may read (consultation::RequestContext), now.
+  consultation::RequestContext request_context() const;
   void send_error(Member* m, uint64_t request_id, kenes::v1::ErrorCode code, const std::string& message,
                   const std::string& doc_id = {}, uint64_t client_seq = 0);
   void do_admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims, std::string client_id,
@@ -178,45 +176,39 @@ class Room : public std::enable_shared_from_this<Room> {
   // when one fails.
   bool accepts_changes_from(Member* m, uint64_t request_id);
   void do_submit(const std::string& connection_id, uint64_t request_id, const kenes::v1::SubmitOp& op);
+  void do_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
   void continue_catch_up(const std::string& connection_id);
   void go_live(Member& m);
-  void append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key);
+  // Hands `record` to the log (stamping its time), folding it first if
+  // `folded` is kAsBuilt. False, with the room failed, if it did not fold: the
+  // handler checked everything the fold checks, so that is a bug.
+  bool append(kenes::v1::LogRecord record, PendingAppend pending, std::optional<storage::ClientKey> key = {});
   void on_appended(storage::Result<storage::Appended> result, std::shared_ptr<PendingAppend> pending);
+  // The one delivery path of a durable, folded record (consultation/delivery.h).
+  void deliver(const kenes::v1::LogRecord& rec, std::string record_bytes, const PendingAppend& pending);
   void fail(const std::string& why);
   void broadcast(const SharedFrame& frame, const std::string& except_connection_id);
   // A durable record waiting in the outbox for the next flush (room.cc says
   // why). `direct` frames go to one connection each, right after the records
-  // before them: the Acks of the record's submit.
+  // before them: the answers to the record's request.
   struct OutboxEntry {
     std::string record;  // record_bytes()
     std::string except_connection_id;
     std::vector<std::pair<std::string, SharedFrame>> direct;
     // Non-empty: only this participant's connections may see the record (a
-    // ballot of an anonymous poll, or of a named poll with hidden results).
+    // ballot of an anonymous poll or of a named poll with hidden results, a
+    // read marker, a visit, digest settings).
     std::string only_participant;
   };
   OutboxEntry& queue_record(std::string record, std::string except_connection_id);
   void flush_outbox();
   void broadcast_presence_of(const Member& m, bool left);
+  void close_connections_of(const std::string& participant_id);
   void maybe_snapshot();
   void maybe_finish_shutdown();
   bool duplicate_ack(Member* m, uint64_t request_id, const kenes::v1::SubmitOp& op);
 
-  // Indicators, polls, meetings (room_assessment.cc). The room's checks come
-  // before a record is written; the fold (AssessmentState) trusts them.
-  void do_assessment_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
-  // A durable record 30-59, already folded: send it to those it is meant for,
-  // ack the requester, send poll updates, re-arm the closing timer.
-  void deliver_assessment_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
-                                 const PendingAppend& pending);
-  // The participant a record is restricted to ("" when anyone may see it;
-  // record_audience.h): anonymous and hidden ballots, reads, visits and
-  // digest records (proto/README.md, "Anonymous polls").
-  std::string record_audience(const kenes::v1::LogRecord& rec) const;
-  // For catch-up, which reads the record's bytes back from the log: decodes
-  // only a record that may be restricted. Bytes that do not decode are sent
-  // to no one.
-  bool payload_meant_for(const Member& m, std::string_view payload);
+  // Polls (room.cc): updates coalesced per interval, the closing-time timer.
   void send_poll_updates(Member& m);
   void schedule_poll_update(const std::string& poll_id);
   void flush_poll_updates();
@@ -225,46 +217,29 @@ class Room : public std::enable_shared_from_this<Room> {
   // A connection went: if it was the participant's last one and they attend
   // the running meeting, log their leave.
   void note_departure(const std::string& participant_id);
-  void append_assessment(kenes::v1::LogRecord rec, const std::string& connection_id, uint64_t request_id);
 
-  // Threads (room_discussion.cc). Records are folded as they are built
-  // (ConsultationState::apply_early) so that anchors move through the text
-  // edits in log order, and each request sees those still in flight.
-  void do_discussion_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
-  // Folds `rec` with the seq the log will give it, then appends it. False
-  // (and the room failed) if it did not fold: a bug.
-  bool append_discussion(kenes::v1::LogRecord rec, const std::string& connection_id, uint64_t request_id);
-  // A durable discussion record: to whom it is meant (private records to
-  // their author only), redacted if its comment is gone, then the Ack.
-  void deliver_discussion_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
-                                 const PendingAppend& pending);
-  // The bytes to send for the record at `seq`: the record itself, or with its
-  // comment body and mentions left out (DiscussionState::redacted).
-  std::string outgoing_record(uint64_t seq, std::string record_bytes) const;
-  // History (room_history.cc): checks on the strand, the reading elsewhere.
+  // History (room_history.cc). Every durable record passes note_history so
+  // that the history index learns its text edits, whichever path made them.
   void do_history_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
-  // Every durable record passes here so that the history index learns its
-  // text edits, whichever path made them.
-  void note_history(const std::string& payload, uint64_t seq);
+  void note_history(const kenes::v1::LogRecord& rec);
   // E-mail digest (room_digest.cc).
-  void do_set_notification_settings(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
   void arm_digest_timer();
   void check_digests();
   void on_digest_mailed(const std::string& participant_id, uint64_t up_to_seq, uint32_t items, const std::string& error);
-  // A durable record 77 or 78: only to its participant's connections.
-  void deliver_private_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
-                              const PendingAppend& pending);
 
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   storage::Log& log_;
   std::string consultation_id_;
   RoomOptions options_;
   ConsultationState state_;
+  // Assessment records handed to the log and not yet durable (poll and
+  // meeting changes, ids handed out): handlers see them through this.
+  consultation::InFlight in_flight_;
   uint64_t durable_seq_ = 0;
-  std::string last_hash_;
+  std::string last_hash_;  // of record durable_seq_, raw 32 bytes
   uint64_t pending_appends_ = 0;
   uint64_t records_since_snapshot_ = 0;
-  // Reused by payload_meant_for.
+  // Reused by catch-up's payload_meant_for.
   kenes::v1::LogRecord catch_up_decoded_;
   // One snapshot write at a time, so the covered seqs the log sees only grow.
   bool snapshot_in_flight_ = false;
@@ -282,21 +257,16 @@ class Room : public std::enable_shared_from_this<Room> {
   std::vector<OutboxEntry> outbox_;
   bool flush_posted_ = false;
 
-  // Assessment (room_assessment.cc).
+  // Polls.
   std::unique_ptr<boost::asio::steady_timer> poll_timer_;
   std::unique_ptr<boost::asio::steady_timer> poll_flush_timer_;
   std::chrono::steady_clock::time_point last_poll_flush_{};
   std::set<std::string> dirty_polls_;
   bool poll_flush_posted_ = false;
-  uint64_t poll_ids_issued_ = 0;     // the highest poll-<n> handed out, logged or in flight
-  uint64_t meeting_ids_issued_ = 0;
-  // Polls with an open or close record in flight, and whether a meeting
-  // start/end is: requests that depend on them wait for the record.
-  std::set<std::string> poll_changes_in_flight_;
-  bool meeting_change_in_flight_ = false;
 
   // History (room_history.cc).
-  std::shared_ptr<DocumentHistory> history_;
+  std::shared_ptr<replay::DocumentHistory> history_;
+
   // E-mail digest (room_digest.cc).
   std::unique_ptr<boost::asio::steady_timer> digest_timer_;
   std::set<std::string> digests_in_flight_;  // participants whose mail is on its way

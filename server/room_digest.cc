@@ -1,6 +1,7 @@
 // The room's side of the e-mail digest (server/README.md, "E-mail digest"):
-// SetNotificationSettings becomes a private NotificationSettingsSet record;
-// a timer on the strand looks, every check interval, for participants whose
+// SetNotificationSettings is a request like any other (a private
+// NotificationSettingsSet record, consultation/roster_requests.cc); here a
+// timer on the strand looks, every check interval, for participants whose
 // period has elapsed since their last DigestSent and who have something new,
 // builds each mail from the log (digest_items, digest_mail), hands it to the
 // SMTP client off the strand, and logs DigestSent once the mail server took
@@ -11,18 +12,17 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
-#include "digest_items.h"
-#include "digest_mail.h"
+#include "consultation/automatic_records.h"
+#include "consultation/digest_items.h"
+#include "consultation/digest_mail.h"
 #include "logger.h"
 #include "mail/mail_message.h"
 #include "mail/smtp_client.h"
 #include "room.h"
-#include "wire_frames.h"
 
 namespace kenes::server {
 
 namespace asio = boost::asio;
-using kenes::v1::ClientMessage;
 
 namespace {
 
@@ -42,59 +42,6 @@ int64_t nominal_period_ms(kenes::v1::DigestPeriod p) {
 }
 
 }  // namespace
-
-void Room::set_notification_settings(std::string connection_id, ClientMessage msg) {
-  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), msg = std::move(msg)] {
-    self->do_set_notification_settings(connection_id, msg);
-  });
-}
-
-void Room::do_set_notification_settings(const std::string& connection_id, const ClientMessage& msg) {
-  Member* m = member(connection_id);
-  if (!m) return;
-  const uint64_t rid = msg.request_id();
-  if (!accepts_changes_from(m, rid)) return;
-  const auto& r = msg.set_notification_settings();
-  const bool off = r.period() == kenes::v1::DIGEST_PERIOD_OFF;
-  if (!kenes::v1::DigestPeriod_IsValid(r.period()) || r.period() == kenes::v1::DIGEST_PERIOD_UNSPECIFIED) {
-    return send_error(m, rid, kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "period must be off, hourly, daily or weekly");
-  }
-  // Turning the digest off may keep or clear the address; turning it on
-  // needs one that is safe in an SMTP command and a mail header.
-  if (!(off && r.email().empty()) && !mail::plausible_email_address(r.email())) {
-    return send_error(m, rid, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
-                      "the e-mail address must be one plain address like name@example.org (at most 254 bytes)");
-  }
-  kenes::v1::LogRecord rec;
-  rec.set_author(m->participant_id);
-  *rec.mutable_notification_settings_set() = kenes::v1::NotificationSettingsSet();
-  rec.mutable_notification_settings_set()->set_email(r.email());
-  rec.mutable_notification_settings_set()->set_period(r.period());
-  PendingAppend pending;
-  pending.connection_id = connection_id;
-  pending.request_id = rid;
-  append(std::move(rec), std::move(pending), std::nullopt);
-}
-
-void Room::deliver_private_record(const kenes::v1::LogRecord& rec, const std::string& record_bytes,
-                                  const PendingAppend& pending) {
-  // Not through the shared outbox (everyone would get it): what is queued
-  // there goes first, then the record to its owner's live connections.
-  flush_outbox();
-  const std::string owner = record_audience(rec);
-  if (!owner.empty()) {
-    SharedFrame frame = broadcast_frame(record_bytes);
-    for (auto& [cid, mem] : members_) {
-      if (mem.state == MemberState::kLive && mem.participant_id == owner) mem.conn->send_broadcast(frame);
-    }
-  }
-  if (Member* requester = member(pending.connection_id)) {
-    kenes::v1::ServerMessage ack;
-    ack.set_request_id(pending.request_id);
-    ack.mutable_ack()->set_seq(rec.seq());
-    requester->conn->send(encode_frame(ack));
-  }
-}
 
 void Room::start_digests(std::string public_url) {
   if (options_.digest.smtp_host.empty()) return;
@@ -119,10 +66,10 @@ void Room::check_digests() {
   if (shutting_down_ || failure_) return;
   const DigestOptions& opt = options_.digest;
   const int64_t now = wall_clock_ms();
-  const DigestState& digest = state_.digest();
+  const consultation::DigestState& digest = state_.digest();
   for (const auto& [pid, s] : digest.settings()) {
     if (!s.enabled() || digests_in_flight_.count(pid)) continue;
-    const Participant* p = state_.participant(pid);
+    const consultation::Participant* p = state_.participant(pid);
     if (!p || p->revoked) continue;
     const auto period = static_cast<int64_t>(static_cast<double>(nominal_period_ms(s.period)) * opt.period_scale);
     // At most once per period, counted from the last DigestSent's record
@@ -156,14 +103,14 @@ void Room::check_digests() {
         if (a == pid) assigned.insert(indicator);
       }
     }
-    std::vector<DigestItem> items = digest_items(pid, records, digest, assigned);
+    std::vector<consultation::DigestItem> items = consultation::digest_items(pid, records, digest, assigned);
     if (items.empty()) {
       digest_nothing_through_[pid] = up_to;
       continue;
     }
     const std::string title = state_.created() ? state_.created()->title() : std::string();
     const auto& roster = state_.participants();
-    DigestMailText text = digest_mail_text(consultation_id_, title, opt.public_url, items, [&](const std::string& id) {
+    consultation::DigestMailText text = consultation::digest_mail_text(consultation_id_, title, opt.public_url, items, [&](const std::string& id) {
       auto it = roster.find(id);
       return it == roster.end() || it->second.display_name.empty() ? id : it->second.display_name;
     });
@@ -206,12 +153,7 @@ void Room::on_digest_mailed(const std::string& participant_id, uint64_t up_to_se
   log(LogLevel::kInfo, "digest_sent",
       {{"consultation", consultation_id_}, {"participant", participant_id}, {"items", static_cast<uint64_t>(items)}});
   digest_nothing_through_.erase(participant_id);
-  kenes::v1::LogRecord rec;  // author "": the server's own record
-  auto* sent = rec.mutable_digest_sent();
-  sent->set_participant_id(participant_id);
-  sent->set_up_to_seq(up_to_seq);
-  sent->set_items(items);
-  append(std::move(rec), PendingAppend{}, std::nullopt);
+  append(consultation::digest_sent_record(participant_id, up_to_seq, items), PendingAppend{});
 }
 
 }  // namespace kenes::server

@@ -19,13 +19,9 @@ void Room::history_request(std::string connection_id, kenes::v1::ClientMessage m
   });
 }
 
-void Room::note_history(const std::string& payload, uint64_t seq) {
-  // Decoding every durable record costs the strand; only while the index is
-  // in memory is it worth it.
-  if (!history_->wants_edits()) return;
-  kenes::v1::LogRecord rec;
-  if (!rec.ParseFromString(payload) || !rec.has_text_edit()) return;
-  rec.set_seq(seq);
+void Room::note_history(const kenes::v1::LogRecord& rec) {
+  // Kept only while the index is in memory: a consultation nobody asks
+  // about pays nothing per edit.
   history_->note_edit(rec);
 }
 
@@ -55,10 +51,10 @@ void Room::do_history_request(const std::string& connection_id, const kenes::v1:
   }
   // Meetings are folded here (AssessmentState), not in the history index:
   // "when meeting M started" becomes the seq of its MeetingStarted record.
-  DocumentHistory::MeetingSeqs meetings;
+  replay::DocumentHistory::MeetingSeqs meetings;
   for (const auto* p : points) {
     if (p->at_case() != kenes::v1::HistoryPoint::kMeetingStarted) continue;
-    const MeetingState* meeting = state_.assessment().meeting(p->meeting_started());
+    const consultation::MeetingState* meeting = state_.assessment().meeting(p->meeting_started());
     if (!meeting) return send_error(m, rid, kenes::v1::ERROR_CODE_NOT_FOUND, "no meeting " + p->meeting_started());
     meetings[meeting->id] = meeting->started_seq;
   }

@@ -13,13 +13,13 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
-#include "demo.h"
+#include "replay/demo.h"
 #include "http_routes.h"
 #include "http_session.h"
 #include "logger.h"
 #include "metrics.h"
-#include "recovery.h"
-#include "secret_key.h"
+#include "replay/recovery.h"
+#include "auth/secret_key.h"
 #include "storage/rocks_log.h"
 
 namespace kenes::server {
@@ -153,7 +153,7 @@ std::string Server::open() {
   ctx_.log = log_.get();
 
   if (o.demo) {
-    std::string err = create_demo_consultation(*log_);
+    std::string err = replay::create_demo_consultation(*log_);
     if (!err.empty()) return "cannot create the demo consultation: " + err;
   }
 
@@ -181,7 +181,7 @@ std::string Server::open() {
   room_options_.digest.period_scale = o.digest_period_scale;
   for (const auto& id : consultations.value()) {
     auto started = std::chrono::steady_clock::now();
-    Recovered r = recover_consultation(*log_, id);
+    replay::Recovered r = replay::recover_consultation(*log_, id);
     if (!r.error.empty()) {
       if (!o.allow_corrupt_log) {
         return "consultation " + id + ": " + r.error +
@@ -265,7 +265,7 @@ void Server::check_storage() {
   std::lock_guard lock(create_mutex_);
   for (auto& old : failed) {
     const std::string id = old->consultation_id();
-    Recovered r = recover_consultation(*log_, id);
+    replay::Recovered r = replay::recover_consultation(*log_, id);
     if (!r.error.empty()) {
       log(LogLevel::kError, "storage_recovery_failed", {{"consultation", id}, {"error", r.error}});
       continue;
@@ -282,9 +282,9 @@ std::string Server::create_consultation(const std::string& id, const std::string
                                         const kenes::v1::Framework& framework) {
   std::lock_guard lock(create_mutex_);
   if (ctx_.rooms.find(id)) return "consultation " + id + " already exists";
-  std::string err = append_consultation_created(*log_, id, title, framework, "operator");
+  std::string err = replay::append_consultation_created(*log_, id, title, framework, "operator");
   if (!err.empty()) return err;
-  Recovered r = recover_consultation(*log_, id);
+  replay::Recovered r = replay::recover_consultation(*log_, id);
   if (!r.error.empty()) return r.error;
   auto room = std::make_shared<Room>(io_, *log_, std::move(r.state), r.head, room_options_);
   room->start_digests(room_options_.digest.public_url);

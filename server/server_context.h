@@ -14,7 +14,7 @@
 #include "options.h"
 #include "origin_check.h"
 #include "room.h"
-#include "token.h"
+#include "auth/token.h"
 
 namespace boost::asio::ssl {
 class context;

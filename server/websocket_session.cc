@@ -8,6 +8,7 @@
 #include <random>
 #include <utility>
 
+#include "consultation/request.h"
 #include "logger.h"
 #include "metrics.h"
 #include "version.h"
@@ -191,36 +192,31 @@ bool WebSocketSession<Stream>::take_rate_token() {
 template <class Stream>
 void WebSocketSession<Stream>::handle_message(const kenes::v1::ClientMessage& msg) {
   const uint64_t rid = msg.request_id();
-  if (msg.kind_case() == kenes::v1::ClientMessage::kHello) return handle_hello(msg);
-  if (msg.kind_case() == kenes::v1::ClientMessage::KIND_NOT_SET) {
+  // Which way each kind goes is consultation/request_table.cc's to say.
+  const consultation::RequestKind* kind = consultation::find_request(msg.kind_case());
+  if (!kind) {
     return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE,
                        "the envelope carries no message this server knows (a newer client?)", rid);
   }
+  if (kind->door == consultation::Door::kHello) return handle_hello(msg);
   if (!room_) return reply_error(kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "send Hello with your token first", rid);
-  switch (msg.kind_case()) {
-    case kenes::v1::ClientMessage::kSubscribe:
+  switch (kind->door) {
+    case consultation::Door::kHello:
+      return;  // above
+    case consultation::Door::kSubscribe:
       if (msg.subscribe().consultation_id() != room_->consultation_id()) {
         return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "your invitation is for another consultation", rid);
       }
       return room_->subscribe(connection_id_, rid, msg.subscribe().after_seq());
-    case kenes::v1::ClientMessage::kSubmitOp:
+    case consultation::Door::kSubmit:
       return room_->submit(connection_id_, rid, msg.submit_op());
-    case kenes::v1::ClientMessage::kPresence:
+    case consultation::Door::kPresence:
       return room_->presence(connection_id_, msg.presence());
-    case kenes::v1::ClientMessage::kUpdateProfile:
-      return room_->update_profile(connection_id_, rid, msg.update_profile());
-    case kenes::v1::ClientMessage::kRevokeParticipant:
-      return room_->revoke(connection_id_, rid, msg.revoke_participant());
-    case kenes::v1::ClientMessage::kSetNotificationSettings:
-      return room_->set_notification_settings(connection_id_, msg);
-    default:
-      // Indicators, polls, meetings (issue 7): kinds 30-59, all to one door.
-      if (msg.kind_case() >= 30 && msg.kind_case() <= 59) return room_->assessment_request(connection_id_, msg);
-      // Threads, comments, suggestions, reads, visits (issue 6): 60-76.
-      if (msg.kind_case() >= 60 && msg.kind_case() <= 76) return room_->discussion_request(connection_id_, msg);
-      // Document history (issue 6): kinds 80-82.
-      if (msg.kind_case() >= 80 && msg.kind_case() <= 82) return room_->history_request(connection_id_, msg);
-      return reply_error(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind", rid);
+    case consultation::Door::kChange:
+    case consultation::Door::kRead:
+      return room_->request(connection_id_, msg);
+    case consultation::Door::kHistory:
+      return room_->history_request(connection_id_, msg);
   }
 }
 

@@ -1,5 +1,7 @@
 #include "wire_frames.h"
 
+#include "consultation/protobuf_fields.h"
+
 namespace kenes::server {
 namespace {
 
@@ -13,37 +15,15 @@ constexpr uint32_t kCatchUpRecordsField = 1;   // CatchUp.records
 constexpr uint32_t kCatchUpHeadField = 2;      // CatchUp.head_seq
 constexpr uint32_t kCatchUpDoneField = 3;      // CatchUp.done
 
-constexpr uint32_t kVarint = 0;
-constexpr uint32_t kLengthDelimited = 2;
-
-void put_varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out += static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  out += static_cast<char>(v);
-}
-
-size_t varint_size(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-void put_tag(std::string& out, uint32_t field, uint32_t wire_type) { put_varint(out, (field << 3) | wire_type); }
-
-size_t bytes_field_size(uint32_t field, size_t len) { return varint_size(field << 3) + varint_size(len) + len; }
+constexpr uint32_t kVarint = consultation::kWireVarint;
+constexpr uint32_t kLengthDelimited = consultation::kWireLengthDelimited;
+using consultation::append_bytes_field;
+using consultation::bytes_field_size;
+using consultation::put_tag;
+using consultation::put_varint;
+using consultation::varint_size;
 
 }  // namespace
-
-void append_bytes_field(std::string& out, uint32_t field, std::string_view bytes) {
-  put_tag(out, field, kLengthDelimited);
-  put_varint(out, bytes.size());
-  out.append(bytes);
-}
 
 SharedFrame encode_frame(const kenes::v1::ServerMessage& message) {
   return std::make_shared<const std::string>(message.SerializeAsString());

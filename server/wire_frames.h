@@ -21,11 +21,6 @@ using SharedFrame = std::shared_ptr<const std::string>;
 
 SharedFrame encode_frame(const kenes::v1::ServerMessage& message);
 
-// Appends one length-delimited protobuf field (`field`, `bytes`) to `out`.
-// Appending encoded messages this way builds a repeated message field (a
-// frame's records, a snapshot's records) without decoding them.
-void append_bytes_field(std::string& out, uint32_t field, std::string_view bytes);
-
 // The wire bytes of a kenes.v1.LogRecord from a stored payload.
 std::string record_bytes(std::string_view payload, uint64_t seq, std::string_view prev_hash);
 

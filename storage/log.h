@@ -80,6 +80,9 @@ struct RecordView {
   std::string_view payload;
 };
 
+// A hash as its 32 raw bytes (the wire's prev_hash carries it so).
+inline std::string hash_bytes(const Hash& h) { return std::string(reinterpret_cast<const char*>(h.data()), h.size()); }
+
 // The last record of a consultation: seq 0 and the zero hash when it has none.
 struct Head {
   std::uint64_t seq = 0;

@@ -39,18 +39,18 @@ int run(int argc, char** argv) {
   }
 
   int code = kExitOk;
-  server::FrameworkFormat format{};
+  consultation::FrameworkFormat format{};
   auto framework = import_framework_file(file, std::cout, &code, &format);
   if (!framework) return code;
-  auto counts = server::count_framework(*framework);
-  std::cout << file << ": ok (" << (format == server::FrameworkFormat::kJson ? "JSON" : "CSV") << "): edition \""
+  auto counts = consultation::count_framework(*framework);
+  std::cout << file << ": ok (" << (format == consultation::FrameworkFormat::kJson ? "JSON" : "CSV") << "): edition \""
             << framework->edition() << "\"\n"
-            << "  " << server::describe_counts(counts) << "\n";
+            << "  " << consultation::describe_counts(counts) << "\n";
   for (const auto& cat : framework->categories()) {
-    server::FrameworkCounts c;
+    consultation::FrameworkCounts c;
     kenes::v1::Framework one;
     *one.add_categories() = cat;
-    c = server::count_framework(one);
+    c = consultation::count_framework(one);
     std::cout << "  " << cat.id() << " " << cat.title() << ": " << c.themes << " themes, " << c.questions
               << " questions, " << c.indicators << " indicators (" << c.core << " core)\n";
   }

@@ -5,12 +5,13 @@
 #include <iostream>
 
 #include "command.h"
-#include "demo.h"
+#include "consultation/sample_framework.h"
+#include "replay/demo.h"
 #include "framework_file.h"
-#include "framework_import.h"
+#include "consultation/framework_import.h"
 #include "invite_link.h"
-#include "secret_key.h"
-#include "token.h"
+#include "auth/secret_key.h"
+#include "auth/token.h"
 
 namespace po = boost::program_options;
 
@@ -62,14 +63,14 @@ int run(int argc, char** argv) {
 
   kenes::v1::Framework framework;
   if (framework_file.empty()) {
-    framework = server::sample_framework();
+    framework = consultation::sample_framework();
   } else {
     int code = kExitOk;
     auto imported = import_framework_file(framework_file, std::cerr, &code);
     if (!imported) return code;
     framework = std::move(*imported);
   }
-  auto counts = server::count_framework(framework);
+  auto counts = consultation::count_framework(framework);
   if (scope == kenes::v1::SCOPE_CORE && counts.core == 0) {
     return report_error(kName, "--scope core, but the framework has no core indicators; nothing created",
                         kExitUsage);
@@ -101,7 +102,7 @@ int run(int argc, char** argv) {
   auto key = server::load_or_create_secret_key((std::filesystem::path(data_dir) / "secret.key").string());
   if (!key.error.empty()) return report_error(kName, key.error, kExitError);
 
-  std::string error = server::append_consultation_created(log, id, title, framework, "operator", scope);
+  std::string error = replay::append_consultation_created(log, id, title, framework, "operator", scope);
   if (!error.empty()) return report_error(kName, error, kExitError);
   opened.value().reset();  // closes the log: the record is durable already
 
@@ -114,7 +115,7 @@ int run(int argc, char** argv) {
   request.base_url = base_url;
   Invite invite = make_invite(key.key, request);
   std::cout << "created consultation " << id << " \"" << title << "\" in " << log_folder(data_dir) << " (framework "
-            << framework.edition() << ", " << server::describe_counts(counts) << "; scope " << scope_name
+            << framework.edition() << ", " << consultation::describe_counts(counts) << "; scope " << scope_name
             << ": " << (scope == kenes::v1::SCOPE_CORE ? counts.core : counts.indicators) << " indicators)\n"
             << "invite link for the chair, " << chair_name << " (participant " << invite.participant_id
             << "), valid until " << invite.expires_utc << ":\n"

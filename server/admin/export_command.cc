@@ -5,8 +5,8 @@
 #include <iostream>
 
 #include "command.h"
-#include "report/export.h"
-#include "report/report_render.h"
+#include "replay/report/export.h"
+#include "replay/report/report_render.h"
 
 namespace po = boost::program_options;
 
@@ -34,12 +34,12 @@ int run(int argc, char** argv) {
   }
   auto log = open_view(kName, data_dir);
   if (!log) return kExitError;
-  server::report::ExportOutput out = server::report::export_consultation(*log, consultation, file);
+  report::ExportOutput out = report::export_consultation(*log, consultation, file);
   switch (out.code) {
-    case server::report::ExportOutput::Code::kOk: break;
-    case server::report::ExportOutput::Code::kNotFound: return report_error(kName, out.message, kExitUsage);
-    case server::report::ExportOutput::Code::kNotAvailable: return report_error(kName, out.message, kExitError);
-    case server::report::ExportOutput::Code::kFailed: return report_error(kName, out.message, kExitProblems);
+    case report::ExportOutput::Code::kOk: break;
+    case report::ExportOutput::Code::kNotFound: return report_error(kName, out.message, kExitUsage);
+    case report::ExportOutput::Code::kNotAvailable: return report_error(kName, out.message, kExitError);
+    case report::ExportOutput::Code::kFailed: return report_error(kName, out.message, kExitProblems);
   }
   if (out_path.empty()) {
     std::cout << out.body << std::flush;
@@ -52,7 +52,7 @@ int run(int argc, char** argv) {
   }
   std::cerr << "exported " << file << " of consultation " << consultation << " at head seq " << out.head.seq
             << " sha256 " << out.head.hash_hex << (out_path.empty() ? "" : " to " + out_path) << "\n"
-            << "check it: " << server::report::verify_command(consultation, out.head) << "\n";
+            << "check it: " << report::verify_command(consultation, out.head) << "\n";
   return kExitOk;
 }
 

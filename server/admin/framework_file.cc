@@ -9,7 +9,7 @@
 namespace kenes::admin {
 
 std::optional<kenes::v1::Framework> import_framework_file(const std::string& path, std::ostream& out,
-                                                          int* exit_code, server::FrameworkFormat* format) {
+                                                          int* exit_code, consultation::FrameworkFormat* format) {
   std::error_code ec;
   auto size = std::filesystem::file_size(path, ec);
   if (ec) {
@@ -19,8 +19,8 @@ std::optional<kenes::v1::Framework> import_framework_file(const std::string& pat
   }
   // Refused before reading: a wrong file (a backup, a video) is not loaded
   // into memory to be parsed.
-  if (size > server::kMaxFrameworkFileBytes) {
-    out << path << ": " << size << " bytes; a framework file may have at most " << server::kMaxFrameworkFileBytes
+  if (size > consultation::kMaxFrameworkFileBytes) {
+    out << path << ": " << size << " bytes; a framework file may have at most " << consultation::kMaxFrameworkFileBytes
         << "\n";
     *exit_code = kExitProblems;
     return std::nullopt;
@@ -34,16 +34,16 @@ std::optional<kenes::v1::Framework> import_framework_file(const std::string& pat
     return std::nullopt;
   }
   std::string bytes = text.str();
-  auto detected = server::detect_framework_format(path, bytes);
+  auto detected = consultation::detect_framework_format(path, bytes);
   if (format) *format = detected;
-  server::FrameworkImport imported = server::import_framework(path, bytes);
+  consultation::FrameworkImport imported = consultation::import_framework(path, bytes);
   for (const auto& w : imported.warnings) out << path << ": warning: " << w.to_string() << "\n";
   if (imported.ok()) return std::move(imported.framework);
   for (const auto& e : imported.errors) out << path << ": " << e.to_string() << "\n";
   std::size_t total = imported.errors.size() + imported.more_errors;
   if (imported.more_errors > 0) out << path << ": ... and " << imported.more_errors << " more errors\n";
   out << path << ": " << total << (total == 1 ? " error" : " errors") << " in this "
-      << (detected == server::FrameworkFormat::kJson ? "JSON" : "CSV") << " file; nothing was loaded\n";
+      << (detected == consultation::FrameworkFormat::kJson ? "JSON" : "CSV") << " file; nothing was loaded\n";
   *exit_code = kExitProblems;
   return std::nullopt;
 }

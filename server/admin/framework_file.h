@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-#include "framework_import.h"
+#include "consultation/framework_import.h"
 
 namespace kenes::admin {
 
@@ -18,6 +18,6 @@ namespace kenes::admin {
 // cannot be read.
 std::optional<kenes::v1::Framework> import_framework_file(const std::string& path, std::ostream& out,
                                                           int* exit_code,
-                                                          server::FrameworkFormat* format = nullptr);
+                                                          consultation::FrameworkFormat* format = nullptr);
 
 }  // namespace kenes::admin

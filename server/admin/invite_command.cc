@@ -7,7 +7,7 @@
 
 #include "command.h"
 #include "invite_link.h"
-#include "token.h"
+#include "auth/token.h"
 
 namespace po = boost::program_options;
 
@@ -41,7 +41,7 @@ int run(int argc, char** argv) {
           options, vm)) {
     return *code;
   }
-  auto role = server::role_from_name(role_text);
+  auto role = consultation::role_from_name(role_text);
   if (!role || *role == kenes::v1::ROLE_UNSPECIFIED) {
     return report_error(kName, "--role must be chair, researcher, member or observer, not '" + role_text + "'",
                         kExitUsage);
@@ -87,7 +87,7 @@ int run(int argc, char** argv) {
   request.days = days;
   request.base_url = base_url;
   Invite invite = make_invite(*key, request);
-  std::cout << "invite link for " << name << " (" << server::role_name(*role) << ", participant "
+  std::cout << "invite link for " << name << " (" << consultation::role_name(*role) << ", participant "
             << invite.participant_id << ") to consultation " << consultation << ", valid until "
             << invite.expires_utc << ":\n"
             << invite.link << "\n";

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "engine/utf8.h"
-#include "secret_key.h"
-#include "token.h"
+#include "auth/secret_key.h"
+#include "auth/token.h"
 
 namespace kenes::admin {
 
@@ -18,7 +18,7 @@ std::string fresh_participant_id(kenes::v1::Role role) {
   std::random_device rd;
   char suffix[16];
   std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rd()));
-  return std::string(server::role_name(role)) + "-" + suffix;
+  return std::string(consultation::role_name(role)) + "-" + suffix;
 }
 
 std::string utc_time(int64_t unix_seconds) {

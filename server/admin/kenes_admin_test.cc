@@ -429,7 +429,7 @@ TEST(AdminConsultationTest, CreateConsultationLoadsACsvFrameworkWithCoreScope) {
   TempDir dir;
   std::string data = dir.sub("data");
   AdminRun created = admin("create-consultation -d " + data + " --id core-only --title Core --scope core --framework " +
-                           std::string(KENES_SOURCE_DIR) + "/server/frameworks/roamx-2019-sample.csv");
+                           std::string(KENES_SOURCE_DIR) + "/consultation/frameworks/roamx-2019-sample.csv");
   ASSERT_EQ(created.exit_code, 0) << created.output;
   EXPECT_NE(created.output.find("scope core: 8 indicators"), std::string::npos) << created.output;
   auto first = boost::json::parse(lines_of(admin("dump -d " + data + " --consultation core-only").output).at(0));
@@ -462,7 +462,7 @@ TEST(AdminConsultationTest, ABadFrameworkFileCreatesNothingNotEvenTheDataFolder)
 
 TEST(AdminConsultationTest, CheckFrameworkPrintsCountsOrEveryError) {
   for (const char* sample : {"roamx-2019-sample.json", "roamx-2019-sample.csv"}) {
-    AdminRun ok = admin("check-framework " + std::string(KENES_SOURCE_DIR) + "/server/frameworks/" + sample);
+    AdminRun ok = admin("check-framework " + std::string(KENES_SOURCE_DIR) + "/consultation/frameworks/" + sample);
     EXPECT_EQ(ok.exit_code, 0) << ok.output;
     EXPECT_NE(ok.output.find("6 categories, 31 themes, 9 questions, 9 indicators (8 core)"), std::string::npos)
         << ok.output;

@@ -5,7 +5,7 @@
 #include <boost/asio/post.hpp>
 #include <random>
 
-#include "proto_convert.h"
+#include "consultation/proto_convert.h"
 
 namespace kenes::client {
 
@@ -130,7 +130,7 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
             s->set_base_version(out->base_version);
             s->set_client_id(options_.client_id);
             s->set_client_seq(out->client_seq);
-            server::op_to_proto(out->op, s->mutable_op());
+            consultation::op_to_proto(out->op, s->mutable_op());
             ++submits_sent_;
             send_message(std::move(m));
           }
@@ -187,7 +187,7 @@ void KenesClient::apply_record(const kenes::v1::LogRecord& rec) {
     if (state_ == ConnectionState::kLive) flush(edit.doc_id());
     return;
   }
-  auto op = server::op_from_proto(edit.op());
+  auto op = consultation::op_from_proto(edit.op());
   if (!op.ok()) return connection_lost("server sent an invalid op: " + op.status().message());
   auto applied = doc.on_remote_op(op.value(), edit.version());
   if (!applied.ok()) return connection_lost("remote op does not apply: " + applied.status().message());
@@ -217,7 +217,7 @@ void KenesClient::flush(const std::string& doc_id) {
   s->set_base_version(out.base_version);
   s->set_client_id(options_.client_id);
   s->set_client_seq(out.client_seq);
-  server::op_to_proto(out.op, s->mutable_op());
+  consultation::op_to_proto(out.op, s->mutable_op());
   ++submits_sent_;
   send_message(std::move(m));
 }

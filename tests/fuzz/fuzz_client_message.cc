@@ -24,8 +24,8 @@
 
 #include "connection.h"
 #include "logger.h"
-#include "demo.h"
-#include "recovery.h"
+#include "replay/demo.h"
+#include "replay/recovery.h"
 #include "room.h"
 #include "storage/memory_log.h"
 
@@ -55,8 +55,8 @@ class FakeConnection : public kenes::server::Connection {
 const std::vector<std::string>& demo_payloads() {
   static const std::vector<std::string> payloads = [] {
     kenes::storage::MemoryLog log;
-    if (!kenes::server::create_demo_consultation(log).empty()) std::abort();
-    auto records = log.read(kenes::server::kDemoConsultationId, 1, 1000);
+    if (!kenes::replay::create_demo_consultation(log).empty()) std::abort();
+    auto records = log.read(kenes::replay::kDemoConsultationId, 1, 1000);
     if (!records.ok()) std::abort();
     std::vector<std::string> out;
     for (auto& r : records.value()) out.push_back(r.payload);
@@ -67,7 +67,7 @@ const std::vector<std::string>& demo_payloads() {
 
 kenes::server::TokenClaims claims_for(const std::string& participant, kenes::v1::Role role) {
   kenes::server::TokenClaims c;
-  c.consultation_id = kenes::server::kDemoConsultationId;
+  c.consultation_id = kenes::replay::kDemoConsultationId;
   c.participant_id = participant;
   c.display_name = participant;
   c.role = role;
@@ -98,9 +98,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   {
     std::vector<kenes::storage::Entry> entries;
     for (const auto& p : demo_payloads()) entries.push_back(kenes::storage::Entry{p, std::nullopt});
-    if (!log.append(kenes::server::kDemoConsultationId, std::move(entries)).ok()) std::abort();
+    if (!log.append(kenes::replay::kDemoConsultationId, std::move(entries)).ok()) std::abort();
   }
-  auto recovered = kenes::server::recover_consultation(log, kenes::server::kDemoConsultationId);
+  auto recovered = kenes::replay::recover_consultation(log, kenes::replay::kDemoConsultationId);
   if (!recovered.error.empty()) std::abort();
   kenes::server::RoomOptions options;
   options.snapshot_every_records = 2;  // snapshots during the run too

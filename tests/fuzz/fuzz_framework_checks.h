@@ -7,18 +7,18 @@
 #include <cstdlib>
 #include <string>
 
-#include "framework_import.h"
+#include "consultation/framework_import.h"
 
 namespace kenes::fuzz {
 
-inline void check_import(const kenes::server::FrameworkImport& imported) {
+inline void check_import(const kenes::consultation::FrameworkImport& imported) {
   if (!imported.framework) {
     if (imported.errors.empty()) std::abort();  // a refusal always says why
     return;
   }
   if (!imported.errors.empty()) std::abort();  // nothing half-loaded
   const auto& fw = *imported.framework;
-  if (kenes::server::count_framework(fw).indicators == 0) std::abort();
+  if (kenes::consultation::count_framework(fw).indicators == 0) std::abort();
   std::string bytes;
   if (!fw.SerializeToString(&bytes)) std::abort();
   kenes::v1::Framework back;
@@ -30,7 +30,7 @@ inline void check_import(const kenes::server::FrameworkImport& imported) {
         for (const auto& i : q.indicators())
           for (const auto& s : i.sources())
             if (s.find(';') != std::string::npos) return;
-  auto again = kenes::server::import_framework_csv(kenes::server::framework_to_csv(fw));
+  auto again = kenes::consultation::import_framework_csv(kenes::consultation::framework_to_csv(fw));
   if (!again.framework) std::abort();
   if (!google::protobuf::util::MessageDifferencer::Equals(fw, *again.framework)) std::abort();
 }

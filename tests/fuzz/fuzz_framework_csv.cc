@@ -10,6 +10,6 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string input(reinterpret_cast<const char*>(data), size);
-  kenes::fuzz::check_import(kenes::server::import_framework_csv(input));
+  kenes::fuzz::check_import(kenes::consultation::import_framework_csv(input));
   return 0;
 }

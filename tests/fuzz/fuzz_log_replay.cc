@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "recovery.h"
+#include "replay/recovery.h"
 #include "storage/memory_log.h"
 
 namespace {
@@ -27,7 +27,7 @@ constexpr char kConsultation[] = "fuzz";
   std::abort();
 }
 
-void expect_same(const kenes::server::ConsultationState& replayed, const kenes::server::ConsultationState& restored) {
+void expect_same(const kenes::consultation::ConsultationState& replayed, const kenes::consultation::ConsultationState& restored) {
   if (replayed.seq() != restored.seq()) broken("seq");
   if (replayed.created().has_value() != restored.created().has_value()) broken("created");
   if (replayed.participants().size() != restored.participants().size()) broken("participant count");
@@ -66,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto appended = log.append(kConsultation, std::move(entries));
   if (!appended.ok()) std::abort();  // storage takes any bytes
 
-  auto replayed = kenes::server::recover_consultation(log, kConsultation, /*use_snapshots=*/false);
+  auto replayed = kenes::replay::recover_consultation(log, kConsultation, /*use_snapshots=*/false);
   if (!replayed.error.empty()) return 0;
   if (replayed.head.seq != appended.value().last_seq) std::abort();
 
@@ -77,7 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Names storage refuses (a document id too long for a key) only cost the
   // cache; recovery then replays everything.
   if (!log.write_snapshots(kConsultation, replayed.head.seq, std::move(snaps)).ok()) return 0;
-  auto restored = kenes::server::recover_consultation(log, kConsultation, /*use_snapshots=*/true);
+  auto restored = kenes::replay::recover_consultation(log, kConsultation, /*use_snapshots=*/true);
   if (!restored.error.empty()) broken("recovery from the snapshot failed: " + restored.error);
   if (!restored.used_snapshot) broken("snapshot not used");
   if (restored.head.seq != replayed.head.seq || restored.head.hash != replayed.head.hash) broken("head");

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-#include "token.h"
+#include "auth/token.h"
 
 using kenes::server::base64url_decode;
 using kenes::server::base64url_encode;

@@ -45,9 +45,9 @@ printf '%s' 'eyJjIjoiZGVtbyJ9' > fuzz_token/base64url
 printf '%s' '{"edition":"E","source":"S","categories":[{"id":"R","title":"Rights","themes":[{"id":"R.A","title":"T","questions":[{"id":"R.1","title":"Q","indicators":[{"id":"R.1.1","title":"I"}]}]}]}]}' > fuzz_framework_json/small
 printf '%s' '{"edition":"Қазақ","categories":[{"id":"C"},1,"x",{"themes":[{"questions":[{"indicators":[null]}]}]}]}' > fuzz_framework_json/odd_shapes
 printf '%s' '{"edition":"","categories":[]}' > fuzz_framework_json/no_edition
-cp ../../../server/frameworks/roamx-2019-sample.json fuzz_framework_json/roamx_sample
+cp ../../../consultation/frameworks/roamx-2019-sample.json fuzz_framework_json/roamx_sample
 
-cp ../../../server/frameworks/roamx-2019-sample.csv fuzz_framework_csv/roamx_sample
+cp ../../../consultation/frameworks/roamx-2019-sample.csv fuzz_framework_csv/roamx_sample
 printf 'edition,E\ncategory_id,category_title,theme_id,theme_title,question_id,question_title,indicator_id,indicator_title,core,sources\nR,Rights,R.A,T,R.A.1,Q,R.1,"I, ""quoted""",yes,a; b\n' > fuzz_framework_csv/small
 printf 'edition,"multi\r\nline"\r\nsources,core,indicator_id\r\n"x,y",no,R.1\r\n,,\r\n"unterminated\n' > fuzz_framework_csv/odd_shapes
 

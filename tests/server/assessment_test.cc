@@ -9,7 +9,7 @@
 #include <random>
 #include <set>
 
-#include "recovery.h"
+#include "replay/recovery.h"
 #include "storage/rocks_log.h"
 #include "test_harness.h"
 
@@ -168,8 +168,8 @@ class AssessmentTest : public ::testing::Test {
 
   template <class Fn>
   auto state(Fn fn) {
-    decltype(fn(std::declval<const server::ConsultationState&>())) out{};
-    server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) { out = fn(s); });
+    decltype(fn(std::declval<const consultation::ConsultationState&>())) out{};
+    server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { out = fn(s); });
     return out;
   }
 
@@ -186,7 +186,7 @@ TEST_F(AssessmentTest, ChairRunsALivePollAndEveryoneSeesTheResultAfterEachVote) 
   std::string poll = create_and_open(*chair, single_choice());
   EXPECT_EQ(poll, "poll-1");
   // Eligible: every member on the roster (the demo consultation has its own too).
-  uint64_t members_on_roster = state([](const server::ConsultationState& s) {
+  uint64_t members_on_roster = state([](const consultation::ConsultationState& s) {
     uint64_t n = 0;
     for (const auto& [id, p] : s.participants()) n += p.role == kenes::v1::ROLE_MEMBER && !p.revoked;
     return n;
@@ -262,7 +262,7 @@ TEST_F(AssessmentTest, RefusedPollRequestsSayPreciselyWhy) {
                kenes::v1::ERROR_CODE_NOT_ELIGIBLE, "observer");
   expect_error(request(*chair, [&](client::KenesClient& c) { return c.cast_vote(poll, {0}); }),
                kenes::v1::ERROR_CODE_NOT_ELIGIBLE, "chair not among eligible roles");
-  EXPECT_EQ(state([&](const server::ConsultationState& s) { return s.assessment().poll(poll)->poll.voter_count(); }),
+  EXPECT_EQ(state([&](const consultation::ConsultationState& s) { return s.assessment().poll(poll)->poll.voter_count(); }),
             0u);
 }
 
@@ -381,15 +381,15 @@ TEST_F(AssessmentTest, EveryNewActionIsAllowedOrRefusedByRoleAsTheTableSays) {
                kForbidden, "roster balance as researcher");
 
   // The state holds what was allowed and nothing else.
-  auto r1 = state([](const server::ConsultationState& s) { return *s.assessment().indicator("R.1"); });
+  auto r1 = state([](const consultation::ConsultationState& s) { return *s.assessment().indicator("R.1"); });
   EXPECT_EQ(r1.status, kenes::v1::INDICATOR_STATUS_VALIDATED);
   EXPECT_EQ(r1.assignees, std::vector<std::string>{"researcher"});
   EXPECT_EQ(r1.sources, std::vector<std::string>{"ITU 2023"});
   EXPECT_EQ(r1.score, 70u);
-  auto r2 = state([](const server::ConsultationState& s) { return s.assessment().indicator("R.2")->status; });
+  auto r2 = state([](const consultation::ConsultationState& s) { return s.assessment().indicator("R.2")->status; });
   EXPECT_EQ(r2, kenes::v1::INDICATOR_STATUS_NEEDS_REVISION);
-  EXPECT_EQ(state([](const server::ConsultationState& s) { return s.assessment().indicator("R.3") == nullptr; }), true);
-  EXPECT_EQ(state([](const server::ConsultationState& s) { return s.scope(); }), kenes::v1::SCOPE_CORE);
+  EXPECT_EQ(state([](const consultation::ConsultationState& s) { return s.assessment().indicator("R.3") == nullptr; }), true);
+  EXPECT_EQ(state([](const consultation::ConsultationState& s) { return s.scope(); }), kenes::v1::SCOPE_CORE);
 }
 
 // ----------------------------------------------------------------- anonymity
@@ -433,7 +433,7 @@ TEST_F(AssessmentTest, AnAnonymousPollNeverTellsAnyParticipantWhoVoted) {
 
   // A participant who arrives afterwards, and one who reconnects from scratch.
   auto late = join(kenes::v1::ROLE_MEMBER, "late-comer");
-  uint64_t created_seq = state([&](const server::ConsultationState& s) { return s.assessment().poll(poll)->created_seq; });
+  uint64_t created_seq = state([&](const consultation::ConsultationState& s) { return s.assessment().poll(poll)->created_seq; });
 
   auto leaks = [&](const std::string& bytes, const Actor& receiver) -> std::string {
     for (auto& v : voters) {
@@ -508,7 +508,7 @@ TEST_F(AssessmentTest, AnAnonymousPollNeverTellsAnyParticipantWhoVoted) {
     }
   });
   EXPECT_EQ(own, 2);
-  EXPECT_TRUE(state([&](const server::ConsultationState& s) { return s.assessment().poll(poll)->final_view.has_value(); }));
+  EXPECT_TRUE(state([&](const consultation::ConsultationState& s) { return s.assessment().poll(poll)->final_view.has_value(); }));
 }
 
 TEST_F(AssessmentTest, ANamedPollWithHiddenResultsShowsBallotsOnlyAfterClosing) {
@@ -572,7 +572,7 @@ TEST_F(AssessmentTest, ConcurrentVotesFromManyConnectionsLeaveOneBallotPerPartic
   }));
   EXPECT_TRUE(wait_update(*chair, poll, [&](const auto& u) { return u.voters() == uint64_t(kVoters); }));
   // The server's state: one ballot per participant.
-  EXPECT_EQ(state([&](const server::ConsultationState& s) { return s.assessment().poll(poll)->poll.voter_count(); }),
+  EXPECT_EQ(state([&](const consultation::ConsultationState& s) { return s.assessment().poll(poll)->poll.voter_count(); }),
             uint64_t(kVoters));
   // Counted from the records themselves (the voters' own copies), the last
   // ballot of each participant is what the poll holds. Both sides may still be
@@ -617,7 +617,7 @@ TEST_F(AssessmentTest, APassingValidationPollValidatesTheIndicatorAtTheVotedVers
     ASSERT_TRUE(pool_.wait_until([&] { return !researcher->client->has_unacknowledged(); }));
   };
   edit("The constitution guarantees access. ");
-  uint64_t version = state([&](const server::ConsultationState& s) { return s.draft_version("R.1"); });
+  uint64_t version = state([&](const consultation::ConsultationState& s) { return s.draft_version("R.1"); });
   ASSERT_GT(version, 0u);
   expect_error(request(*researcher, [](client::KenesClient& c) {
                  return c.set_indicator_status("R.1", kenes::v1::INDICATOR_STATUS_VALIDATED);
@@ -629,33 +629,33 @@ TEST_F(AssessmentTest, APassingValidationPollValidatesTheIndicatorAtTheVotedVers
     uint32_t choice = i == 2 ? engine::kDisagree : engine::kAgree;
     expect_ok(request(*members[i], [&](client::KenesClient& c) { return c.cast_vote(poll, {choice}); }), "vote");
   }
-  EXPECT_EQ(state([](const server::ConsultationState& s) {
+  EXPECT_EQ(state([](const consultation::ConsultationState& s) {
               auto* i = s.assessment().indicator("R.1");
               return i ? i->status : kenes::v1::INDICATOR_STATUS_NOT_STARTED;
             }),
             kenes::v1::INDICATOR_STATUS_NOT_STARTED)
       << "nothing is validated before the poll closes";
   expect_ok(request(*chair, [&](client::KenesClient& c) { return c.close_poll(poll); }), "close");
-  auto ind = state([](const server::ConsultationState& s) { return *s.assessment().indicator("R.1"); });
+  auto ind = state([](const consultation::ConsultationState& s) { return *s.assessment().indicator("R.1"); });
   EXPECT_EQ(ind.status, kenes::v1::INDICATOR_STATUS_VALIDATED);
   EXPECT_EQ(ind.validated_version, version);
   EXPECT_EQ(ind.validated_by_poll, poll);
-  EXPECT_FALSE(state([&](const server::ConsultationState& s) {
+  EXPECT_FALSE(state([&](const consultation::ConsultationState& s) {
     return s.assessment().changed_since_validation("R.1", s.draft_version("R.1"));
   }));
 
   edit("Amended after the vote. ");
-  EXPECT_TRUE(state([&](const server::ConsultationState& s) {
+  EXPECT_TRUE(state([&](const consultation::ConsultationState& s) {
     return s.assessment().changed_since_validation("R.1", s.draft_version("R.1"));
   }));
 
   // A failing one changes nothing.
-  uint64_t v2 = state([&](const server::ConsultationState& s) { return s.draft_version("R.2"); });
+  uint64_t v2 = state([&](const consultation::ConsultationState& s) { return s.draft_version("R.2"); });
   std::string failing = create_and_open(*chair, validation_of("R.2", v2));
   expect_ok(request(*members[0], [&](client::KenesClient& c) { return c.cast_vote(failing, {engine::kDisagree}); }),
             "vote");
   expect_ok(request(*chair, [&](client::KenesClient& c) { return c.close_poll(failing); }), "close");
-  auto r2 = state([](const server::ConsultationState& s) { return *s.assessment().indicator("R.2"); });
+  auto r2 = state([](const consultation::ConsultationState& s) { return *s.assessment().indicator("R.2"); });
   EXPECT_EQ(r2.status, kenes::v1::INDICATOR_STATUS_NOT_STARTED);
   EXPECT_EQ(r2.last_validation_poll, failing);
 }
@@ -728,7 +728,7 @@ TEST_F(AssessmentTest, AMeetingRecordsAgendaSpotlightAndAttendanceIncludingDisco
   expect_error(request(*chair, [](client::KenesClient& c) { return c.end_meeting("meeting-1"); }),
                kenes::v1::ERROR_CODE_MEETING_STATE, "end twice");
 
-  auto m = state([](const server::ConsultationState& s) { return *s.assessment().meeting("meeting-1"); });
+  auto m = state([](const consultation::ConsultationState& s) { return *s.assessment().meeting("meeting-1"); });
   EXPECT_EQ(m.title, "Board 1");
   EXPECT_EQ(m.agenda, (std::vector<std::string>{"R.1", "R.2"}));
   EXPECT_EQ(m.spotlight, "R.2");
@@ -769,7 +769,7 @@ TEST_F(AssessmentTest, TheChairSeesTheRosterBalanceByGroupAndGender) {
   EXPECT_EQ(media_female, 2u);
   EXPECT_EQ(academia_unstated, 1u);
   // The totals are the roster's (the demo consultation has participants of its own).
-  auto [members_on_roster, everyone] = state([](const server::ConsultationState& s) {
+  auto [members_on_roster, everyone] = state([](const consultation::ConsultationState& s) {
     uint64_t members = 0, all = 0;
     for (const auto& [id, p] : s.participants()) {
       if (p.revoked) continue;
@@ -814,7 +814,7 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     for (int i = 0; i < 4; ++i) members.push_back(connect(kenes::v1::ROLE_MEMBER, "m" + std::to_string(i)));
     auto count_polls = [&] {
       uint64_t n = 0;
-      server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { n = s.assessment().polls().size(); });
+      server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { n = s.assessment().polls().size(); });
       return n;
     };
     pool.run([&] {
@@ -851,7 +851,7 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     // Let the leaves (by disconnect) be written.
     ASSERT_TRUE(pool.wait_until([&] {
       bool done = false;
-      server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+      server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
         auto* m = s.assessment().running_meeting();
         done = m && m->attendance.size() == 4 &&
                std::all_of(m->attendance.begin(), m->attendance.end(),
@@ -859,7 +859,7 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
       });
       return done;
     }));
-    server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { before = s.assessment().records_fingerprint(); });
+    server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { before = s.assessment().records_fingerprint(); });
     pool.run([&] { chair->close(); });
     server.stop();
   }
@@ -867,7 +867,7 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
   {
     TestServer again(tweak);
     uint64_t after = 0;
-    again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+    again.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
       after = s.assessment().records_fingerprint();
       EXPECT_TRUE(s.assessment().poll(anon_poll)->close_logged);
       // A live room keeps a closed poll's final result, not its ballots.
@@ -895,14 +895,14 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     pool.run([&] { m0->cast_vote(open_poll, {0}); });
     ASSERT_TRUE(pool.wait_until([&] { return (*update)->results().options(0).votes() == 1; }));
     EXPECT_EQ((*update)->voters(), 4u);
-    again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { final_state = s.assessment().records_fingerprint(); });
+    again.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { final_state = s.assessment().records_fingerprint(); });
     pool.run([&] { m0->close(); });
     again.stop();
   }
   auto log = storage::RocksLog::open((dir.path() / "data" / "log").string());
   ASSERT_TRUE(log.ok()) << log.status().message();
   for (bool use_snapshots : {false, true}) {
-    server::Recovered r = server::recover_consultation(*log.value(), "demo", use_snapshots);
+    replay::Recovered r = replay::recover_consultation(*log.value(), "demo", use_snapshots);
     ASSERT_TRUE(r.error.empty()) << r.error;
     EXPECT_EQ(r.used_snapshot, use_snapshots);
     EXPECT_EQ(r.state.assessment().records_fingerprint(), final_state) << (use_snapshots ? "from snapshots" : "from the log");

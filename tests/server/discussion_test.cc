@@ -14,7 +14,7 @@
 #include <random>
 #include <set>
 
-#include "recovery.h"
+#include "replay/recovery.h"
 #include "storage/rocks_log.h"
 #include "test_harness.h"
 
@@ -48,8 +48,8 @@ struct Actor {
 // The thread state a client can fold from the records it received: its own
 // text edits come back as Acks, not records, so this is for clients that do
 // not type (or whose edits are added back, see fold_view's `typist`).
-std::string anchor_text(const server::ConsultationState& s, const std::string& thread_id) {
-  const server::ThreadState* t = s.discussion().thread(thread_id);
+std::string anchor_text(const consultation::ConsultationState& s, const std::string& thread_id) {
+  const consultation::ThreadState* t = s.discussion().thread(thread_id);
   if (!t || !t->anchor) return "<no thread>";
   if (!t->anchor->attached()) return "<detached: " + t->anchor->detached_quote()->text + ">";
   const auto* doc = s.find_document(t->target.doc_id());
@@ -162,7 +162,7 @@ class DiscussionTest : public ::testing::Test {
   }
   std::string thread_at(uint64_t seq) {
     std::string id;
-    server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+    server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
       for (const auto& [tid, t] : s.discussion().threads()) {
         if (t.created_seq == seq) id = tid;
       }
@@ -172,7 +172,7 @@ class DiscussionTest : public ::testing::Test {
   }
   std::string comment_at(uint64_t seq) {
     std::string id;
-    server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+    server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
       for (const auto& [tid, t] : s.discussion().threads()) {
         for (const auto& cid : t.comment_ids) {
           if (s.discussion().comment(cid)->created_seq == seq) id = cid;
@@ -184,19 +184,19 @@ class DiscussionTest : public ::testing::Test {
   }
   std::string server_anchor(const std::string& thread_id) {
     std::string out;
-    server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) { out = anchor_text(s, thread_id); });
+    server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { out = anchor_text(s, thread_id); });
     return out;
   }
   std::string server_discussion() {
     std::string out;
-    server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+    server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
       out = s.discussion().debug_string() + "\n" + s.find_document(kDoc)->text().to_string();
     });
     return out;
   }
   // The thread state `a` folds from what it received (see the file comment).
-  std::unique_ptr<server::ConsultationState> view(Actor& a) {
-    auto s = std::make_unique<server::ConsultationState>("demo");
+  std::unique_ptr<consultation::ConsultationState> view(Actor& a) {
+    auto s = std::make_unique<consultation::ConsultationState>("demo");
     pool_.run([&] {
       for (const auto& r : a.records) {
         s->set_seq(r.seq() - 1);  // others' private records are skipped
@@ -274,15 +274,15 @@ TEST_F(DiscussionTest, EveryThreadEventGoesThroughTheProtocolAndIntoTheState) {
   EXPECT_FALSE(kinds.count(75) || kinds.count(76)) << "another's private record reached the observer";
 
   const std::string on_indicator = thread_at(indicator_thread.seq);
-  server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
     const auto& d = s.discussion();
-    const server::ThreadState* t = d.thread(thread);
+    const consultation::ThreadState* t = d.thread(thread);
     ASSERT_NE(t, nullptr);
     EXPECT_EQ(t->quote, "constitution");
     EXPECT_EQ(t->creator, "mem");
     EXPECT_FALSE(t->resolved);
     EXPECT_EQ(t->comment_ids.size(), 3u);
-    const server::CommentState* r = d.comment(reply_id);
+    const consultation::CommentState* r = d.comment(reply_id);
     EXPECT_EQ(r->body, "The 1995 one, amended 2017");
     EXPECT_EQ(r->edits, 1u);
     EXPECT_TRUE(r->hidden);
@@ -295,7 +295,7 @@ TEST_F(DiscussionTest, EveryThreadEventGoesThroughTheProtocolAndIntoTheState) {
     EXPECT_EQ(d.unread_count("mem", thread), 1u);
     ASSERT_NE(d.visits("mem"), nullptr);
     EXPECT_EQ(d.visits("mem")->back().seen_seq, read.seq);
-    EXPECT_EQ(d.thread(sug_thread)->suggestion, server::SuggestionStatus::kRejected);
+    EXPECT_EQ(d.thread(sug_thread)->suggestion, consultation::SuggestionStatus::kRejected);
     EXPECT_EQ(d.thread(sug_thread)->reject_reason, "keep it short");
     EXPECT_TRUE(d.observers_may_comment());
     EXPECT_EQ(d.thread(on_indicator)->target.indicator_id(), "R.2");
@@ -620,7 +620,7 @@ TEST_F(DiscussionTest, AnAnchorStaysOnItsWordsWhileAResearcherTypesAroundAndInsi
   auto v = view(*late_joiner);
   EXPECT_EQ(anchor_text(*v, thread), "freedom (and safety) of expression");
   std::string server_state;
-  server_->inspect("demo", [&](const server::ConsultationState& st, uint64_t) { server_state = st.discussion().debug_string(); });
+  server_->inspect("demo", [&](const consultation::ConsultationState& st, uint64_t) { server_state = st.discussion().debug_string(); });
   EXPECT_EQ(v->discussion().debug_string(), server_state);
 }
 
@@ -636,8 +636,8 @@ TEST_F(DiscussionTest, DeletingTheAnchoredTextDetachesTheThreadWithItsQuoteAndIt
   const std::string text = text_of(*researcher);
   type(*researcher, engine::TextOp().retain(find_cp(text, "constitution")).del(std::string("constitution guarantees").size()));
   converge({researcher.get(), member.get()});
-  server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
-    const server::ThreadState* t = s.discussion().thread(thread);
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    const consultation::ThreadState* t = s.discussion().thread(thread);
     ASSERT_FALSE(t->anchor->attached());
     EXPECT_EQ(t->anchor->detached_quote()->text, "guarantees");
     EXPECT_EQ(t->anchor->detached_quote()->before.substr(t->anchor->detached_quote()->before.size() - 13), "constitution ");
@@ -702,8 +702,8 @@ TEST_F(DiscussionTest, AnAcceptedSuggestionIsOneEditByBothThatEveryClientApplies
                kenes::v1::ERROR_CODE_SUGGESTION_STATE, "accept twice");
   expect_error(request(*researcher, [&](client::KenesClient& c) { return c.reject_suggestion(thread); }),
                kenes::v1::ERROR_CODE_SUGGESTION_STATE, "reject an accepted suggestion");
-  server_->inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
-    EXPECT_EQ(s.discussion().thread(thread)->suggestion, server::SuggestionStatus::kAccepted);
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    EXPECT_EQ(s.discussion().thread(thread)->suggestion, consultation::SuggestionStatus::kAccepted);
     EXPECT_EQ(s.discussion().thread(thread)->decided_seq, accepted.seq);
   });
 }
@@ -924,7 +924,7 @@ TEST(DiscussionRestartTest, ConcurrentEditsAndThreadsGiveTheSameAnchorsLiveAfter
     size_t threads = 0, detached = 0;
     // Give the last thread requests time to be answered.
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+    server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
       live_state = s.discussion().debug_string();
       threads = s.discussion().threads().size();
       for (const auto& [id, t] : s.discussion().threads()) detached += !t.anchor->attached();
@@ -942,14 +942,14 @@ TEST(DiscussionRestartTest, ConcurrentEditsAndThreadsGiveTheSameAnchorsLiveAfter
   {
     TestServer again(tweak);
     std::string after;
-    again.inspect("demo", [&](const server::ConsultationState& s, uint64_t) { after = s.discussion().debug_string(); });
+    again.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { after = s.discussion().debug_string(); });
     EXPECT_EQ(after, live_state) << "restart (snapshots + tail)";
     again.stop();
   }
   auto log = storage::RocksLog::open((dir.path() / "data" / "log").string());
   ASSERT_TRUE(log.ok()) << log.status().message();
   for (bool use_snapshots : {false, true}) {
-    server::Recovered r = server::recover_consultation(*log.value(), "demo", use_snapshots);
+    replay::Recovered r = replay::recover_consultation(*log.value(), "demo", use_snapshots);
     ASSERT_TRUE(r.error.empty()) << r.error;
     EXPECT_EQ(r.used_snapshot, use_snapshots);
     EXPECT_EQ(r.state.discussion().debug_string(), live_state) << (use_snapshots ? "from snapshots" : "from the log");

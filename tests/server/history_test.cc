@@ -19,7 +19,7 @@
 #include "editing_trace.h"
 #include "engine/text_op.h"
 #include "engine/utf8.h"
-#include "proto_convert.h"
+#include "consultation/proto_convert.h"
 #include "storage/rocks_log.h"
 #include "test_harness.h"
 
@@ -87,7 +87,7 @@ struct Expected {
   std::string text(uint64_t v) const {
     std::string t;
     for (uint64_t i = 0; i < v; ++i) {
-      auto op = server::op_from_proto(edits[i].text_edit().op());
+      auto op = consultation::op_from_proto(edits[i].text_edit().op());
       EXPECT_TRUE(op.ok());
       EXPECT_TRUE(engine::apply_to_string(op.value(), t).ok());
     }
@@ -99,7 +99,7 @@ struct Expected {
   std::vector<Authors> blame(uint64_t v) const {
     std::vector<Authors> cps;
     for (uint64_t i = 0; i < v; ++i) {
-      auto op = server::op_from_proto(edits[i].text_edit().op());
+      auto op = consultation::op_from_proto(edits[i].text_edit().op());
       std::vector<Authors> next;
       size_t pos = 0;
       for (const auto& c : op.value().components()) {
@@ -495,7 +495,7 @@ TEST(History, BlameAttributesAnEditToItsAuthorAndCoAuthors) {
     auto* edit = rec.mutable_text_edit();
     edit->set_doc_id(kDoc);
     edit->set_version(2);
-    server::op_to_proto(engine::TextOp().retain(6).del(5).insert("there"), edit->mutable_op());
+    consultation::op_to_proto(engine::TextOp().retain(6).del(5).insert("there"), edit->mutable_op());
     edit->add_co_authors("suggester");
     std::vector<storage::Entry> entries(1);
     entries[0].payload = rec.SerializeAsString();
@@ -618,7 +618,7 @@ TEST(History, DISABLED_LongLogCost) {
           auto* e = rec.mutable_text_edit();
           e->set_doc_id(docs[d]);
           e->set_version(version);
-          server::op_to_proto(op, e->mutable_op());
+          consultation::op_to_proto(op, e->mutable_op());
           batch.push_back(storage::Entry{rec.SerializeAsString(), std::nullopt});
           ++edits;
         }

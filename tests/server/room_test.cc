@@ -13,17 +13,23 @@
 #include <thread>
 
 #include "connection.h"
-#include "demo.h"
+#include "consultation/proto_convert.h"
+#include "consultation/sample_framework.h"
 #include "metrics.h"
-#include "proto_convert.h"
-#include "recovery.h"
+#include "replay/demo.h"
+#include "replay/recovery.h"
 #include "room.h"
 #include "storage/memory_log.h"
 
 namespace kenes::server {
 namespace {
 
+using consultation::op_to_proto;
+using consultation::sample_framework;
 using kenes::v1::ServerMessage;
+using replay::append_consultation_created;
+using replay::recover_consultation;
+using replay::Recovered;
 
 // A connection that decodes and keeps what the room sends it.
 class FakeConnection : public Connection {
@@ -316,12 +322,14 @@ TEST_F(RoomTest, NothingIsAppendedOnceShutdownHasBegun) {
   submit("c-alice", "alice-client", 1, "indicator/R.1", 0, insert("last words"));
   std::promise<void> stopped;
   room_->shutdown([&] { stopped.set_value(); });
-  kenes::v1::UpdateProfile profile;
-  profile.set_display_name("too late");
-  room_->update_profile("c-alice", 9, profile);
-  kenes::v1::RevokeParticipant revoke;
-  revoke.set_participant_id("alice");
-  room_->revoke("c-alice", 10, revoke);
+  kenes::v1::ClientMessage profile;
+  profile.set_request_id(9);
+  profile.mutable_update_profile()->set_display_name("too late");
+  room_->request("c-alice", profile);
+  kenes::v1::ClientMessage revoke;
+  revoke.set_request_id(10);
+  revoke.mutable_revoke_participant()->set_participant_id("alice");
+  room_->request("c-alice", revoke);
   stopped.get_future().wait();
   // Only the submit that was in flight when shutdown began reached the log.
   EXPECT_EQ(log_.head(kConsultation).value().seq, before + 1);

@@ -33,9 +33,9 @@
 
 #include "kenes/v1/framework.pb.h"
 #include "raw_socket.h"
-#include "secret_key.h"
+#include "auth/secret_key.h"
 #include "test_harness.h"
-#include "token.h"
+#include "auth/token.h"
 
 namespace kenes::testing {
 namespace {

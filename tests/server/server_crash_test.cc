@@ -28,7 +28,7 @@
 #include <thread>
 
 #include "engine/testing/random_edits.h"
-#include "recovery.h"
+#include "replay/recovery.h"
 #include "storage/rocks_log.h"
 #include "test_harness.h"
 
@@ -237,12 +237,12 @@ class Writers {
 // With the server stopped: every acknowledged op is in the log under its
 // (client_id, client_seq), as the version it was acknowledged as; no key is
 // logged twice; the log verifies. Returns the consultation rebuilt from it.
-server::Recovered expect_log_holds_exactly_the_acknowledged_ops(const fs::path& data_dir,
+replay::Recovered expect_log_holds_exactly_the_acknowledged_ops(const fs::path& data_dir,
                                                                  const std::vector<AckedOp>& acked) {
   auto opened = storage::RocksLog::open((data_dir / "log").string(), {});
   if (!opened.ok()) {
     ADD_FAILURE() << "cannot open the log: " << opened.status().message();
-    return server::Recovered{server::ConsultationState("demo"), {}, 0, false, "log did not open"};
+    return replay::Recovered{consultation::ConsultationState("demo"), {}, 0, false, "log did not open"};
   }
   storage::RocksLog& log = *opened.value();
   for (const auto& a : acked) {
@@ -277,7 +277,7 @@ server::Recovered expect_log_holds_exactly_the_acknowledged_ops(const fs::path& 
   EXPECT_GE(edits, acked.size());
   storage::VerifyReport report;
   EXPECT_TRUE(log.verify("demo", &report).ok()) << (report.first_break ? report.first_break->message : "");
-  return server::recover_consultation(log, "demo");
+  return replay::recover_consultation(log, "demo");
 }
 
 int crash_trials() {
@@ -325,7 +325,7 @@ void kill_and_restart_under_load(uint64_t seed) {
   writers.close_all();
   ASSERT_TRUE(server.stop_gracefully(&why)) << why;
 
-  server::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
+  replay::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
   ASSERT_EQ(recovered.error, "");
   for (size_t i = 0; i < seen.size(); ++i) {
     for (const auto& doc : kDocs) {
@@ -407,7 +407,7 @@ TEST(ServerChaosTest, KillNineEveryFewSecondsAndRandomDisconnectsLoseNothingAndC
   writers.close_all();
   ASSERT_TRUE(server.stop_gracefully(&why)) << why;
 
-  server::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
+  replay::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
   ASSERT_EQ(recovered.error, "");
   for (size_t i = 0; i < seen.size(); ++i) {
     for (const auto& doc : kDocs) {
@@ -524,7 +524,7 @@ TEST(ServerDiskFullTest, WritesFailClearlyWhileTheDiskIsFullAndResumeWhenSpaceRe
   writers.close_all();
   ASSERT_TRUE(server.stop_gracefully(&why)) << why;
 
-  server::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
+  replay::Recovered recovered = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
   ASSERT_EQ(recovered.error, "");
   for (size_t i = 0; i < seen.size(); ++i) {
     for (const auto& doc : kDocs) {
@@ -638,7 +638,7 @@ TEST(ServerShutdownTest, SigtermUnderLoadExitsZeroWithGoingAwayAndKeepsEveryAckn
   writers.close_all();
   auto acked = writers.acked();
   EXPECT_GT(acked.size(), 0u);
-  server::Recovered before = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
+  replay::Recovered before = expect_log_holds_exactly_the_acknowledged_ops(server.data_dir(), acked);
   ASSERT_EQ(before.error, "");
   EXPECT_TRUE(before.used_snapshot) << "a clean shutdown writes snapshots";
   EXPECT_EQ(before.replayed_records, 0u) << "after a clean shutdown the snapshots cover the whole log";

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "engine/testing/random_edits.h"
-#include "recovery.h"
+#include "replay/recovery.h"
 #include "storage/rocks_log.h"
 #include "test_harness.h"
 
@@ -29,7 +29,7 @@ void expect_converged(TestServer& server, ClientPool& pool, const std::vector<st
                       const std::string& doc) {
   std::string server_text = server.document_text("demo", doc);
   uint64_t server_version = 0;
-  server.inspect("demo", [&](const server::ConsultationState& s, uint64_t) {
+  server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
     if (const auto* d = s.find_document(doc)) server_version = d->version();
   });
   ASSERT_TRUE(pool.wait_until([&] {
@@ -149,7 +149,7 @@ TEST(ServerSyncTest, AnObserverAndAMemberCannotEditADraft) {
   TestServer server;
   ClientPool pool;
   for (auto role : {kenes::v1::ROLE_OBSERVER, kenes::v1::ROLE_MEMBER}) {
-    auto c = pool.add(server.port(), server.token(role, std::string("p-") + std::string(server::role_name(role))));
+    auto c = pool.add(server.port(), server.token(role, std::string("p-") + std::string(consultation::role_name(role))));
     std::vector<kenes::v1::Error> errors;
     pool.run([&] { c->on_error = [&](const kenes::v1::Error& e) { errors.push_back(e); }; });
     ASSERT_TRUE(pool.wait_until([&] { return c->state() == client::ConnectionState::kLive; }));
@@ -250,8 +250,8 @@ TEST(ServerSyncTest, ARestartedServerServesTheSameStateFromSnapshotsAndFromTheFu
   }
   auto log = storage::RocksLog::open((keep.path() / "data" / "log").string(), {});
   ASSERT_TRUE(log.ok());
-  auto with = server::recover_consultation(*log.value(), "demo", true);
-  auto without = server::recover_consultation(*log.value(), "demo", false);
+  auto with = replay::recover_consultation(*log.value(), "demo", true);
+  auto without = replay::recover_consultation(*log.value(), "demo", false);
   ASSERT_EQ(with.error, "");
   ASSERT_EQ(without.error, "");
   EXPECT_TRUE(with.used_snapshot);

@@ -13,7 +13,7 @@
 #include <random>
 
 #include "logger.h"
-#include "secret_key.h"
+#include "auth/secret_key.h"
 
 namespace kenes::testing {
 
@@ -75,11 +75,11 @@ std::string TestServer::token(kenes::v1::Role role, const std::string& participa
 }
 
 void TestServer::inspect(const std::string& consultation,
-                         std::function<void(const server::ConsultationState&, uint64_t)> fn) {
+                         std::function<void(const consultation::ConsultationState&, uint64_t)> fn) {
   auto room = server_->context().rooms.find(consultation);
   if (!room) throw std::runtime_error("no room " + consultation);
   std::promise<void> done;
-  room->inspect([&](const server::ConsultationState& s, uint64_t seq) {
+  room->inspect([&](const consultation::ConsultationState& s, uint64_t seq) {
     fn(s, seq);
     done.set_value();
   });
@@ -88,7 +88,7 @@ void TestServer::inspect(const std::string& consultation,
 
 std::string TestServer::document_text(const std::string& consultation, const std::string& doc_id) {
   std::string text;
-  inspect(consultation, [&](const server::ConsultationState& s, uint64_t) {
+  inspect(consultation, [&](const consultation::ConsultationState& s, uint64_t) {
     if (const auto* d = s.find_document(doc_id)) text = d->text().to_string();
   });
   return text;

@@ -22,7 +22,7 @@
 
 #include "kenes_client.h"
 #include "server.h"
-#include "token.h"
+#include "auth/token.h"
 
 namespace kenes::testing {
 
@@ -55,7 +55,7 @@ class TestServer {
 
   // Runs `fn` on the room's strand and waits for it.
   void inspect(const std::string& consultation,
-               std::function<void(const server::ConsultationState&, uint64_t durable_seq)> fn);
+               std::function<void(const consultation::ConsultationState&, uint64_t durable_seq)> fn);
   std::string document_text(const std::string& consultation, const std::string& doc_id);
 
  private:

@@ -53,7 +53,7 @@ export function indicatorDocId(indicatorId: string): string {
  * The stakeholder groups' slugs in recommendation document ids, in the
  * StakeholderGroup enum's order (index + 1 is the enum value) — the order the
  * report lists them. Must match the server's stakeholder_group_slug()
- * (server/report/): the report reads the documents by these ids.
+ * (replay/report/): the report reads the documents by these ids.
  */
 export const RECOMMENDATION_GROUP_SLUGS = [
   "government",

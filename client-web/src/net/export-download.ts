@@ -1,5 +1,5 @@
 // Exports over HTTP: GET /api/consultations/<id>/export/<name> with the
-// invite token as a Bearer header (server/report/README.md). A plain link
+// invite token as a Bearer header (replay/report/README.md). A plain link
 // cannot send the header, so the page fetches and hands the bytes to the
 // browser as a Blob download.
 

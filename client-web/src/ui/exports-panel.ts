@@ -1,6 +1,6 @@
 // The Exports panel of the overview: the report (Markdown, HTML, DOCX), the
 // votes CSV and each meeting's minutes, downloaded with the invite token
-// (net/export-download.ts). Every role may export (server/report/README.md).
+// (net/export-download.ts). Every role may export (replay/report/README.md).
 // A refusal shows the translated reason and the server's own words; a
 // download names the log head it was built from.
 import { t } from "../i18n";

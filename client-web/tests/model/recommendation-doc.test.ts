@@ -10,7 +10,7 @@ describe("recommendation documents", () => {
     expect(indicatorDocId("R.1")).toBe("indicator/R.1");
   });
 
-  it("list the ten stakeholder groups in the enum's order, as server/report/ spells them", () => {
+  it("list the ten stakeholder groups in the enum's order, as replay/report/ spells them", () => {
     expect(RECOMMENDATION_GROUP_SLUGS).toEqual([
       "government",
       "academia",

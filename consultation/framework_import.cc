@@ -1,0 +1,820 @@
+#include "consultation/framework_import.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cstdint>
+#include <cstdlib>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "consultation/csv.h"
+#include "engine/utf8.h"
+
+namespace kenes::consultation {
+
+namespace json = boost::json;
+
+std::string FrameworkIssue::to_string() const { return where.empty() ? message : where + ": " + message; }
+
+namespace {
+
+constexpr std::size_t kMaxEditionBytes = 200;
+
+// Errors up to the cap, then only counted.
+class Issues {
+ public:
+  void error(std::string where, std::string message) {
+    if (out_.errors.size() < kMaxFrameworkErrors) {
+      out_.errors.push_back({std::move(where), std::move(message)});
+    } else {
+      ++out_.more_errors;
+    }
+  }
+  void warning(std::string where, std::string message) {
+    if (out_.warnings.size() < kMaxFrameworkErrors) out_.warnings.push_back({std::move(where), std::move(message)});
+  }
+  bool any_error() const { return !out_.errors.empty(); }
+  // Orders errors by the line they name (whole-file errors first), keeping
+  // the order of errors on one line: the CSV reader finds quoting errors in a
+  // first pass over the text, the rest row by row.
+  void sort_by_line() {
+    auto line_of = [](const FrameworkIssue& i) -> std::size_t {
+      if (i.where.rfind("line ", 0) != 0) return 0;
+      return std::strtoull(i.where.c_str() + 5, nullptr, 10);
+    };
+    std::stable_sort(out_.errors.begin(), out_.errors.end(),
+                     [&](const FrameworkIssue& a, const FrameworkIssue& b) { return line_of(a) < line_of(b); });
+  }
+  FrameworkImport finish(kenes::v1::Framework framework) {
+    if (count_framework(framework).indicators == 0 && !any_error()) error("", "the framework has no indicators");
+    if (framework.source().empty() && !any_error()) {
+      warning("", "no source is cited (where the framework comes from, for the record)");
+    }
+    if (!any_error()) out_.framework = std::move(framework);
+    return std::move(out_);
+  }
+
+ private:
+  FrameworkImport out_;
+};
+
+// A value for an error message: in quotes, control characters and quotes
+// escaped, and bytes that are not UTF-8 as \xNN so the message itself stays
+// valid UTF-8.
+std::string quoted(std::string_view s) {
+  bool utf8 = engine::is_valid_utf8(s);
+  std::string out = "\"";
+  std::size_t shown = 0;
+  for (unsigned char c : s) {
+    if (++shown > 80) {
+      out += "...";
+      break;
+    }
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && !utf8)) {
+      static const char* hex = "0123456789abcdef";
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+bool is_id_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
+}
+
+void check_id(const std::string& id, const std::string& where, Issues& issues) {
+  if (id.empty()) {
+    issues.error(where, "empty id");
+  } else if (id.size() > kMaxFrameworkIdBytes) {
+    issues.error(where, "id " + quoted(id) + " is longer than " + std::to_string(kMaxFrameworkIdBytes) + " bytes");
+  } else if (!std::all_of(id.begin(), id.end(), is_id_char)) {
+    issues.error(where, "id " + quoted(id) + " may hold only letters A-Z a-z, digits and . _ -");
+  }
+}
+
+void check_text(const std::string& text, const std::string& where, const char* what, std::size_t max_bytes,
+                Issues& issues) {
+  if (text.empty()) {
+    issues.error(where, std::string("empty ") + what);
+  } else if (text.size() > max_bytes) {
+    issues.error(where, std::string(what) + " is longer than " + std::to_string(max_bytes) + " bytes");
+  }
+}
+
+std::string trim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The first place each id of one kind was seen, to name both places of a
+// duplicate.
+class IdRegistry {
+ public:
+  explicit IdRegistry(const char* kind) : kind_(kind) {}
+  // Records `id`, or reports it as a duplicate. Empty ids are not recorded
+  // (they are reported as empty).
+  // `first_label` is what a later duplicate's message calls this place
+  // (default: `where`).
+  bool add(const std::string& id, const std::string& where, Issues& issues, const std::string& first_label = {}) {
+    if (id.empty()) return false;
+    auto [it, inserted] = first_.try_emplace(id, first_label.empty() ? where : first_label);
+    if (!inserted) {
+      issues.error(where, std::string("duplicate ") + kind_ + " id " + quoted(id) + " (first at " + it->second + ")");
+    }
+    return inserted;
+  }
+  const std::string* find(const std::string& id) const {
+    auto it = first_.find(id);
+    return it == first_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  const char* kind_;
+  std::map<std::string, std::string> first_;
+};
+
+// ---------------------------------------------------------------- JSON
+
+std::string_view kind_name(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::null: return "null";
+    case json::kind::bool_: return "a boolean";
+    case json::kind::int64:
+    case json::kind::uint64:
+    case json::kind::double_: return "a number";
+    case json::kind::string: return "a string";
+    case json::kind::array: return "an array";
+    case json::kind::object: return "an object";
+  }
+  return "a value";
+}
+
+std::string join(const std::string& path, std::string_view key) {
+  return path.empty() ? std::string(key) : path + "." + std::string(key);
+}
+
+std::string index(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+class JsonReader {
+ public:
+  explicit JsonReader(Issues& issues) : issues_(issues) {}
+
+  void unknown_fields(const json::object& o, const std::string& path, std::initializer_list<std::string_view> known) {
+    for (const auto& kv : o) {
+      if (std::find(known.begin(), known.end(), kv.key()) != known.end()) continue;
+      std::string list;
+      for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      issues_.error(join(path, kv.key()), "unknown field (expected " + list + ")");
+    }
+  }
+
+  // The value of o[key] if present and of the wanted kind; reports a missing
+  // required field or a wrong type.
+  const json::value* get(const json::object& o, const std::string& path, std::string_view key, json::kind kind,
+                         const char* kind_text, bool required) {
+    auto it = o.find(key);
+    if (it == o.end()) {
+      if (required) issues_.error(join(path, key), "missing");
+      return nullptr;
+    }
+    if (it->value().kind() != kind) {
+      issues_.error(join(path, key), std::string("expected ") + kind_text + ", found " +
+                                         std::string(kind_name(it->value())));
+      return nullptr;
+    }
+    return &it->value();
+  }
+
+  // nullopt when missing or not a string (and reported as needed).
+  std::optional<std::string> string(const json::object& o, const std::string& path, std::string_view key,
+                                    bool required) {
+    const json::value* v = get(o, path, key, json::kind::string, "a string", required);
+    if (!v) return std::nullopt;
+    std::string s(v->get_string());
+    // Boost.JSON refuses invalid UTF-8 in the text; an escape such as
+    // "\ud800" (a lone surrogate) must not slip through either.
+    if (!engine::is_valid_utf8(s)) {
+      issues_.error(join(path, key), "not valid UTF-8");
+      return std::nullopt;
+    }
+    return trim(s);
+  }
+
+  const json::array* array(const json::object& o, const std::string& path, std::string_view key, bool required) {
+    const json::value* v = get(o, path, key, json::kind::array, "an array", required);
+    return v ? &v->get_array() : nullptr;
+  }
+
+  const json::object* object(const json::value& v, const std::string& path) {
+    if (!v.is_object()) {
+      issues_.error(path, "expected an object, found " + std::string(kind_name(v)));
+      return nullptr;
+    }
+    return &v.get_object();
+  }
+
+  kenes::v1::Framework read(const json::value& root) {
+    kenes::v1::Framework fw;
+    const json::object* r = object(root, "(top level)");
+    if (!r) return fw;
+    unknown_fields(*r, "", {"edition", "source", "categories"});
+    if (auto edition = string(*r, "", "edition", true)) {
+      check_text(*edition, "edition", "edition", kMaxEditionBytes, issues_);
+      fw.set_edition(*edition);
+    }
+    fw.set_source(string(*r, "", "source", false).value_or(""));
+    if (fw.source().size() > kMaxFrameworkTitleBytes) {
+      issues_.error("source", "longer than " + std::to_string(kMaxFrameworkTitleBytes) + " bytes");
+    }
+    const json::array* cats = array(*r, "", "categories", true);
+    if (!cats) return fw;
+    for (std::size_t ci = 0; ci < cats->size(); ++ci) {
+      std::string cpath = index("categories", ci);
+      const json::object* co = object((*cats)[ci], cpath);
+      if (!co) continue;
+      unknown_fields(*co, cpath, {"id", "title", "themes"});
+      auto* cat = fw.add_categories();
+      read_header(*co, cpath, cat, categories_);
+      const json::array* themes = array(*co, cpath, "themes", true);
+      if (!themes) continue;
+      for (std::size_t ti = 0; ti < themes->size(); ++ti) {
+        std::string tpath = index(join(cpath, "themes"), ti);
+        const json::object* to = object((*themes)[ti], tpath);
+        if (!to) continue;
+        unknown_fields(*to, tpath, {"id", "title", "questions"});
+        auto* theme = cat->add_themes();
+        read_header(*to, tpath, theme, themes_);
+        const json::array* questions = array(*to, tpath, "questions", true);
+        if (!questions) continue;
+        for (std::size_t qi = 0; qi < questions->size(); ++qi) {
+          std::string qpath = index(join(tpath, "questions"), qi);
+          const json::object* qo = object((*questions)[qi], qpath);
+          if (!qo) continue;
+          unknown_fields(*qo, qpath, {"id", "title", "indicators"});
+          auto* question = theme->add_questions();
+          read_header(*qo, qpath, question, questions_);
+          const json::array* indicators = array(*qo, qpath, "indicators", true);
+          if (!indicators) continue;
+          for (std::size_t ii = 0; ii < indicators->size(); ++ii) {
+            std::string ipath = index(join(qpath, "indicators"), ii);
+            const json::object* io = object((*indicators)[ii], ipath);
+            if (!io) continue;
+            unknown_fields(*io, ipath, {"id", "title", "core", "sources"});
+            auto* ind = question->add_indicators();
+            read_header(*io, ipath, ind, indicators_);
+            if (const json::value* core = get(*io, ipath, "core", json::kind::bool_, "true or false", true)) {
+              ind->set_core(core->get_bool());
+            }
+            if (const json::array* sources = array(*io, ipath, "sources", false)) {
+              for (std::size_t si = 0; si < sources->size(); ++si) {
+                std::string spath = index(join(ipath, "sources"), si);
+                const json::value& sv = (*sources)[si];
+                if (!sv.is_string()) {
+                  issues_.error(spath, "expected a string, found " + std::string(kind_name(sv)));
+                  continue;
+                }
+                std::string s(sv.get_string());
+                if (!engine::is_valid_utf8(s)) {
+                  issues_.error(spath, "not valid UTF-8");
+                  continue;
+                }
+                s = trim(s);
+                check_text(s, spath, "source", kMaxFrameworkTitleBytes, issues_);
+                ind->add_sources(std::move(s));
+              }
+            }
+          }
+        }
+      }
+    }
+    return fw;
+  }
+
+ private:
+  template <typename Node>
+  void read_header(const json::object& o, const std::string& path, Node* node, IdRegistry& ids) {
+    if (auto id = string(o, path, "id", true)) {
+      check_id(*id, join(path, "id"), issues_);
+      ids.add(*id, join(path, "id"), issues_);
+      node->set_id(*id);
+    }
+    if (auto title = string(o, path, "title", true)) {
+      check_text(*title, join(path, "title"), "title", kMaxFrameworkTitleBytes, issues_);
+      node->set_title(*title);
+    }
+  }
+
+  Issues& issues_;
+  IdRegistry categories_{"category"};
+  IdRegistry themes_{"theme"};
+  IdRegistry questions_{"question"};
+  IdRegistry indicators_{"indicator"};
+};
+
+// "line L, column C" of a byte offset (columns count code points, from 1).
+std::string line_column(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < offset; ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else if ((c & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// The offset of the first byte that does not start a valid UTF-8 sequence
+// (overlong forms, surrogates and code points past U+10FFFF included), or npos.
+std::size_t first_invalid_utf8(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || i + len > s.size() || !engine::is_valid_utf8(s.substr(i, len))) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+bool too_large(std::string_view text, Issues& issues) {
+  if (text.size() <= kMaxFrameworkFileBytes) return false;
+  issues.error("", "the file has " + std::to_string(text.size()) + " bytes; a framework file may have at most " +
+                       std::to_string(kMaxFrameworkFileBytes));
+  return true;
+}
+
+// ---------------------------------------------------------------- CSV
+
+// The columns, in the order framework_to_csv writes them. Do not rename:
+// operators keep spreadsheets with these headers.
+constexpr std::string_view kColumns[] = {"category_id", "category_title", "theme_id",        "theme_title",
+                                         "question_id", "question_title", "indicator_id",    "indicator_title",
+                                         "core",        "sources"};
+enum Column { kCategoryId, kCategoryTitle, kThemeId, kThemeTitle, kQuestionId, kQuestionTitle, kIndicatorId,
+              kIndicatorTitle, kCore, kSources, kColumnCount };
+
+struct CsvRow {
+  std::size_t line = 0;  // where the row starts
+  std::vector<std::string> fields;
+};
+
+// RFC 4180: fields separated by commas; a field in double quotes may hold
+// commas, line breaks and "" for a quote. Rows end with CRLF or LF.
+std::vector<CsvRow> read_csv_rows(std::string_view text, Issues& issues) {
+  std::vector<CsvRow> rows;
+  std::size_t i = 0, line = 1;
+  while (i < text.size()) {
+    CsvRow row;
+    row.line = line;
+    bool row_done = false;
+    while (!row_done) {
+      std::string field;
+      if (i < text.size() && text[i] == '"') {
+        std::size_t start_line = line;
+        ++i;
+        bool closed = false;
+        while (i < text.size()) {
+          char c = text[i++];
+          if (c == '"') {
+            if (i < text.size() && text[i] == '"') {
+              field += '"';
+              ++i;
+            } else {
+              closed = true;
+              break;
+            }
+          } else {
+            if (c == '\n') ++line;
+            field += c;
+          }
+        }
+        if (!closed) {
+          issues.error("line " + std::to_string(start_line), "a quoted field is not closed (a \" is missing)");
+          return rows;
+        }
+        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+          issues.error("line " + std::to_string(line),
+                       "text after a closing quote (inside a quoted field, write a quote as \"\")");
+          while (i < text.size() && text[i] != ',' && text[i] != '\n') ++i;  // resynchronise
+        }
+      } else {
+        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
+          if (text[i] == '"') {
+            issues.error("line " + std::to_string(line),
+                         "a quote inside an unquoted field (quote the whole field and double the quote)");
+          }
+          field += text[i++];
+        }
+      }
+      row.fields.push_back(std::move(field));
+      if (i >= text.size()) {
+        row_done = true;
+      } else if (text[i] == ',') {
+        ++i;
+      } else {  // a line end: CRLF, LF or a lone CR
+        if (text[i] == '\r') ++i;
+        if (i < text.size() && text[i] == '\n') ++i;
+        ++line;
+        row_done = true;
+      }
+    }
+    bool blank = std::all_of(row.fields.begin(), row.fields.end(), [](const std::string& f) { return trim(f).empty(); });
+    if (!blank) rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+bool parse_core(const std::string& value, bool* core) {
+  std::string v;
+  for (char c : value) v += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  if (v == "yes" || v == "true" || v == "1") {
+    *core = true;
+    return true;
+  }
+  if (v == "no" || v == "false" || v == "0") {
+    *core = false;
+    return true;
+  }
+  return false;
+}
+
+class CsvReader {
+ public:
+  explicit CsvReader(Issues& issues) : issues_(issues) {}
+
+  // Where an id was first seen: its index among its siblings, the line, the
+  // parent's id.
+  struct Seen {
+    int index;
+    std::size_t line;
+    std::string parent;
+  };
+
+  kenes::v1::Framework read(std::string_view text) {
+    kenes::v1::Framework fw;
+    // Rows are read on after a stray quote, so one pass reports everything;
+    // an unclosed quote ends the rows (the rest of the file is one field).
+    std::vector<CsvRow> rows = read_csv_rows(text, issues_);
+    std::size_t r = 0;
+    bool has_edition = false;
+    // Metadata rows before the header: "edition,<name>" and "source,<text>".
+    for (; r < rows.size(); ++r) {
+      const CsvRow& row = rows[r];
+      std::string key = trim(row.fields[0]);
+      if (key != "edition" && key != "source") break;
+      std::string where = "line " + std::to_string(row.line);
+      for (std::size_t f = 2; f < row.fields.size(); ++f) {
+        if (!trim(row.fields[f]).empty()) issues_.error(where, "a " + key + " row has one value, in its second field");
+      }
+      std::string value = row.fields.size() > 1 ? trim(row.fields[1]) : std::string();
+      if (!engine::is_valid_utf8(value)) {
+        issues_.error(where, "the " + key + " is not valid UTF-8");
+        continue;
+      }
+      if (key == "edition") {
+        if (has_edition) issues_.error(where, "a second edition row");
+        has_edition = true;
+        check_text(value, where, "edition", kMaxEditionBytes, issues_);
+        fw.set_edition(value);
+      } else {
+        if (!fw.source().empty()) issues_.error(where, "a second source row");
+        if (value.size() > kMaxFrameworkTitleBytes) {
+          issues_.error(where, "the source is longer than " + std::to_string(kMaxFrameworkTitleBytes) + " bytes");
+        }
+        fw.set_source(value);
+      }
+    }
+    if (!has_edition) {
+      issues_.error("line 1", "no edition row before the header (e.g. a first line: edition,ROAM-X 2018)");
+    }
+    if (r == rows.size()) {
+      issues_.error("", "no header row (category_id,category_title,theme_id,...)");
+      return fw;
+    }
+    if (!read_header(rows[r])) return fw;
+    for (++r; r < rows.size(); ++r) read_row(rows[r], fw);
+    return fw;
+  }
+
+ private:
+  bool read_header(const CsvRow& row) {
+    std::string where = "line " + std::to_string(row.line);
+    position_.assign(kColumnCount, SIZE_MAX);
+    width_ = row.fields.size();
+    bool ok = true;
+    for (std::size_t f = 0; f < row.fields.size(); ++f) {
+      std::string name = trim(row.fields[f]);
+      auto it = std::find(std::begin(kColumns), std::end(kColumns), name);
+      if (it == std::end(kColumns)) {
+        if (name.empty() && f + 1 == row.fields.size()) {  // a trailing comma
+          width_ = f;
+          continue;
+        }
+        issues_.error(where, "unknown column " + quoted(name) + " in the header");
+        ok = false;
+        continue;
+      }
+      auto c = static_cast<std::size_t>(it - std::begin(kColumns));
+      if (position_[c] != SIZE_MAX) {
+        issues_.error(where, "column " + quoted(name) + " appears twice in the header");
+        ok = false;
+      }
+      position_[c] = f;
+    }
+    for (std::size_t c = 0; c < kColumnCount; ++c) {
+      if (position_[c] == SIZE_MAX) {
+        issues_.error(where, "the header has no column " + std::string(kColumns[c]));
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  std::string where(const CsvRow& row, Column c) const {
+    return "line " + std::to_string(row.line) + ", column " + std::string(kColumns[c]);
+  }
+
+  void read_row(const CsvRow& row, kenes::v1::Framework& fw) {
+    std::string at = "line " + std::to_string(row.line);
+    if (row.fields.size() < width_) {
+      issues_.error(at, std::to_string(row.fields.size()) + " fields, the header has " + std::to_string(width_));
+      return;
+    }
+    for (std::size_t f = width_; f < row.fields.size(); ++f) {
+      if (!trim(row.fields[f]).empty()) {
+        issues_.error(at, std::to_string(row.fields.size()) + " fields, the header has " + std::to_string(width_));
+        return;
+      }
+    }
+    std::string v[kColumnCount];
+    bool utf8 = true;
+    for (std::size_t c = 0; c < kColumnCount; ++c) {
+      const std::string& raw = row.fields[position_[c]];
+      if (!engine::is_valid_utf8(raw)) {
+        issues_.error(where(row, static_cast<Column>(c)), "not valid UTF-8");
+        utf8 = false;
+      }
+      v[c] = trim(raw);
+    }
+    if (!utf8) return;
+
+    // How deep the row goes: an indicator, or only a question, theme or
+    // category (structure without indicators).
+    Column deepest = !v[kIndicatorId].empty() ? kIndicatorId
+                     : !v[kQuestionId].empty() ? kQuestionId
+                     : !v[kThemeId].empty()    ? kThemeId
+                                               : kCategoryId;
+    if (deepest != kIndicatorId) {
+      for (Column c : {kIndicatorTitle, kCore, kSources}) {
+        if (!v[c].empty()) issues_.error(where(row, c), "given, but the row has no indicator_id");
+      }
+    }
+    kenes::v1::Category* cat = category(row, v, fw);
+    if (!cat || deepest == kCategoryId) return;
+    if (v[kThemeId].empty()) {
+      issues_.error(where(row, kThemeId), "empty id");
+      return;
+    }
+    kenes::v1::Theme* theme = child(row, v, kThemeId, kThemeTitle, "theme", v[kCategoryId], cat->mutable_themes(),
+                                    themes_);
+    if (!theme || deepest == kThemeId) return;
+    if (v[kQuestionId].empty()) {
+      issues_.error(where(row, kQuestionId), "empty id");
+      return;
+    }
+    kenes::v1::Question* question = child(row, v, kQuestionId, kQuestionTitle, "question", v[kThemeId],
+                                          theme->mutable_questions(), questions_);
+    if (!question || deepest == kQuestionId) return;
+
+    std::string iwhere = where(row, kIndicatorId);
+    check_id(v[kIndicatorId], iwhere, issues_);
+    if (!indicator_lines_.add(v[kIndicatorId], iwhere, issues_, "line " + std::to_string(row.line))) return;
+    auto* ind = question->add_indicators();
+    ind->set_id(v[kIndicatorId]);
+    check_text(v[kIndicatorTitle], where(row, kIndicatorTitle), "title", kMaxFrameworkTitleBytes, issues_);
+    ind->set_title(v[kIndicatorTitle]);
+    bool core = false;
+    if (v[kCore].empty()) {
+      issues_.error(where(row, kCore), "empty (write yes or no)");
+    } else if (!parse_core(v[kCore], &core)) {
+      issues_.error(where(row, kCore), quoted(v[kCore]) + " is not yes/no, true/false or 1/0");
+    }
+    ind->set_core(core);
+    std::string_view sources = v[kSources];
+    while (!sources.empty()) {
+      auto semi = sources.find(';');
+      std::string s = trim(sources.substr(0, semi));
+      if (s.size() > kMaxFrameworkTitleBytes) {
+        issues_.error(where(row, kSources), "a source is longer than " + std::to_string(kMaxFrameworkTitleBytes) +
+                                                " bytes");
+      } else if (!s.empty()) {
+        ind->add_sources(std::move(s));
+      }
+      if (semi == std::string_view::npos) break;
+      sources.remove_prefix(semi + 1);
+    }
+  }
+
+  kenes::v1::Category* category(const CsvRow& row, const std::string (&v)[kColumnCount], kenes::v1::Framework& fw) {
+    const std::string& id = v[kCategoryId];
+    if (id.empty()) {
+      issues_.error(where(row, kCategoryId), "empty id");
+      return nullptr;
+    }
+    auto it = category_index_.find(id);
+    if (it == category_index_.end()) {
+      check_id(id, where(row, kCategoryId), issues_);
+      check_text(v[kCategoryTitle], where(row, kCategoryTitle), "title", kMaxFrameworkTitleBytes, issues_);
+      it = category_index_.emplace(id, Seen{fw.categories_size(), row.line, ""}).first;
+      auto* cat = fw.add_categories();
+      cat->set_id(id);
+      cat->set_title(v[kCategoryTitle]);
+      return cat;
+    }
+    auto* cat = fw.mutable_categories(it->second.index);
+    same_title(row, kCategoryTitle, "category", id, cat->title(), v[kCategoryTitle], it->second.line);
+    return cat;
+  }
+
+  // A theme under its category, or a question under its theme: found by id
+  // (which must then be under the same parent), or added.
+  template <typename Node>
+  Node* child(const CsvRow& row, const std::string (&v)[kColumnCount], Column id_col, Column title_col,
+              const char* kind, const std::string& parent_id, google::protobuf::RepeatedPtrField<Node>* siblings,
+              std::map<std::string, Seen>& seen);
+
+  void same_title(const CsvRow& row, Column c, const char* kind, const std::string& id, const std::string& first,
+                  const std::string& now, std::size_t first_line) {
+    if (!now.empty() && now != first) {
+      issues_.error(where(row, c), quoted(now) + " differs from the title of " + kind + " " + quoted(id) +
+                                       " on line " + std::to_string(first_line) + " (" + quoted(first) +
+                                       "); leave it empty or repeat it exactly");
+    }
+  }
+
+  Issues& issues_;
+  std::vector<std::size_t> position_;  // column -> field index
+  std::size_t width_ = 0;
+  std::map<std::string, Seen> category_index_;
+  std::map<std::string, Seen> themes_;
+  std::map<std::string, Seen> questions_;
+  IdRegistry indicator_lines_{"indicator"};
+};
+
+template <typename Node>
+Node* CsvReader::child(const CsvRow& row, const std::string (&v)[kColumnCount], Column id_col, Column title_col,
+                       const char* kind, const std::string& parent_id,
+                       google::protobuf::RepeatedPtrField<Node>* siblings, std::map<std::string, Seen>& seen) {
+  const std::string& id = v[id_col];
+  auto it = seen.find(id);
+  if (it == seen.end()) {
+    check_id(id, where(row, id_col), issues_);
+    check_text(v[title_col], where(row, title_col), "title", kMaxFrameworkTitleBytes, issues_);
+    seen.emplace(id, Seen{siblings->size(), row.line, parent_id});
+    Node* node = siblings->Add();
+    node->set_id(id);
+    node->set_title(v[title_col]);
+    return node;
+  }
+  if (it->second.parent != parent_id) {
+    issues_.error(where(row, id_col), std::string(kind) + " " + quoted(id) + " is under " + quoted(it->second.parent) +
+                                          " on line " + std::to_string(it->second.line) + ", here under " +
+                                          quoted(parent_id));
+    return nullptr;
+  }
+  Node* node = siblings->Mutable(it->second.index);
+  same_title(row, title_col, kind, id, node->title(), v[title_col], it->second.line);
+  return node;
+}
+
+}  // namespace
+
+FrameworkImport import_framework_json(std::string_view text) {
+  Issues issues;
+  if (too_large(text, issues)) return issues.finish({});
+  // Boost.JSON calls bad UTF-8 a "syntax error"; say what it is.
+  if (std::size_t bad = first_invalid_utf8(text); bad != std::string_view::npos) {
+    issues.error(line_column(text, bad), "not valid UTF-8 (the file must be UTF-8 text)");
+    return issues.finish({});
+  }
+  json::stream_parser parser;
+  boost::system::error_code ec;
+  std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (!ec) parser.finish(ec);
+  if (ec) {
+    issues.error(line_column(text, consumed), "not valid JSON: " + ec.message());
+    return issues.finish({});
+  }
+  json::value root = parser.release();
+  JsonReader reader(issues);
+  return issues.finish(reader.read(root));
+}
+
+FrameworkImport import_framework_csv(std::string_view text) {
+  Issues issues;
+  if (too_large(text, issues)) return issues.finish({});
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // spreadsheets write a BOM
+  CsvReader reader(issues);
+  kenes::v1::Framework fw = reader.read(text);
+  issues.sort_by_line();
+  return issues.finish(std::move(fw));
+}
+
+FrameworkFormat detect_framework_format(std::string_view file_name, std::string_view text) {
+  auto ends_with = [&](std::string_view ext) {
+    if (file_name.size() < ext.size()) return false;
+    auto tail = file_name.substr(file_name.size() - ext.size());
+    return std::equal(tail.begin(), tail.end(), ext.begin(),
+                      [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b; });
+  };
+  if (ends_with(".json")) return FrameworkFormat::kJson;
+  if (ends_with(".csv")) return FrameworkFormat::kCsv;
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  auto first = text.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && text[first] == '{' ? FrameworkFormat::kJson : FrameworkFormat::kCsv;
+}
+
+FrameworkImport import_framework(std::string_view file_name, std::string_view text) {
+  return detect_framework_format(file_name, text) == FrameworkFormat::kJson ? import_framework_json(text)
+                                                                            : import_framework_csv(text);
+}
+
+std::string framework_to_csv(const kenes::v1::Framework& fw) {
+  std::string out = "edition," + csv_field(fw.edition()) + "\n";
+  if (!fw.source().empty()) out += "source," + csv_field(fw.source()) + "\n";
+  for (std::size_t c = 0; c < kColumnCount; ++c) {
+    if (c > 0) out += ',';
+    out += kColumns[c];
+  }
+  out += "\n";
+  auto row = [&](std::initializer_list<std::string_view> fields) {
+    std::size_t n = 0;
+    for (auto f : fields) {
+      if (n++ > 0) out += ',';
+      out += csv_field(f);
+    }
+    for (; n < kColumnCount; ++n) out += ",";
+    out += "\n";
+  };
+  for (const auto& cat : fw.categories()) {
+    if (cat.themes().empty()) row({cat.id(), cat.title()});
+    for (const auto& theme : cat.themes()) {
+      if (theme.questions().empty()) row({cat.id(), cat.title(), theme.id(), theme.title()});
+      for (const auto& q : theme.questions()) {
+        if (q.indicators().empty()) row({cat.id(), cat.title(), theme.id(), theme.title(), q.id(), q.title()});
+        for (const auto& ind : q.indicators()) {
+          std::string sources;
+          for (const auto& s : ind.sources()) {
+            if (!sources.empty()) sources += "; ";
+            sources += s;
+          }
+          row({cat.id(), cat.title(), theme.id(), theme.title(), q.id(), q.title(), ind.id(), ind.title(),
+               ind.core() ? "yes" : "no", sources});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+FrameworkCounts count_framework(const kenes::v1::Framework& fw) {
+  FrameworkCounts n;
+  for (const auto& c : fw.categories()) {
+    ++n.categories;
+    for (const auto& t : c.themes()) {
+      ++n.themes;
+      for (const auto& q : t.questions()) {
+        ++n.questions;
+        for (const auto& i : q.indicators()) {
+          ++n.indicators;
+          if (i.core()) ++n.core;
+        }
+      }
+    }
+  }
+  return n;
+}
+
+std::string describe_counts(const FrameworkCounts& n) {
+  return std::to_string(n.categories) + " categories, " + std::to_string(n.themes) + " themes, " +
+         std::to_string(n.questions) + " questions, " + std::to_string(n.indicators) + " indicators (" +
+         std::to_string(n.core) + " core)";
+}
+
+}  // namespace kenes::consultation

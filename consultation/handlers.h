@@ -1,0 +1,59 @@
+#pragma once
+
+// The request handlers, one function per ClientMessage kind with a handler
+// (request.h). Internal to consultation/: the room reaches them only through
+// the table (request_table.cc). Grouped by file:
+//   roster_requests.cc      the roster and a participant's own settings
+//   assessment_requests.cc  indicators, polls, meetings (kinds 30-44)
+//   discussion_requests.cc  threads, comments, suggestions, reads (60-76)
+
+#include "consultation/request.h"
+
+namespace kenes::consultation::handlers {
+
+#define KENES_HANDLER(name) \
+  Outcome name(const RequestContext& ctx, const Caller& caller, const kenes::v1::ClientMessage& msg)
+
+// roster_requests.cc
+KENES_HANDLER(update_profile);
+KENES_HANDLER(revoke_participant);
+KENES_HANDLER(get_roster_balance);
+KENES_HANDLER(set_notification_settings);
+
+// assessment_requests.cc
+KENES_HANDLER(set_indicator_status);
+KENES_HANDLER(set_indicator_assignees);
+KENES_HANDLER(set_indicator_sources);
+KENES_HANDLER(set_indicator_score);
+KENES_HANDLER(set_scope);
+KENES_HANDLER(create_poll);
+KENES_HANDLER(open_poll);
+KENES_HANDLER(close_poll);
+KENES_HANDLER(cast_vote);
+KENES_HANDLER(start_meeting);
+KENES_HANDLER(end_meeting);
+KENES_HANDLER(set_spotlight);
+KENES_HANDLER(join_meeting);
+KENES_HANDLER(leave_meeting);
+
+// discussion_requests.cc
+KENES_HANDLER(create_thread);
+KENES_HANDLER(add_comment);
+KENES_HANDLER(edit_comment);
+KENES_HANDLER(delete_comment);
+KENES_HANDLER(hide_comment);
+KENES_HANDLER(resolve_thread);
+KENES_HANDLER(reattach_thread);
+KENES_HANDLER(set_reaction);
+KENES_HANDLER(accept_suggestion);
+KENES_HANDLER(reject_suggestion);
+KENES_HANDLER(set_observer_commenting);
+KENES_HANDLER(mark_threads_read);
+KENES_HANDLER(record_visit);
+
+#undef KENES_HANDLER
+
+// "a member may not <what>".
+Outcome forbidden(const Caller& caller, const std::string& what);
+
+}  // namespace kenes::consultation::handlers

@@ -1,0 +1,74 @@
+// The table of requests: one row per ClientMessage kind (request.h). The
+// room's dispatch is a lookup here; every decision is in a handler.
+
+#include <algorithm>
+#include <array>
+
+#include "consultation/handlers.h"
+
+namespace kenes::consultation {
+
+namespace {
+
+using K = kenes::v1::ClientMessage;
+namespace h = handlers;
+
+// In field-number order (checked by RequestTableTest).
+constexpr std::array kTable = {
+    RequestKind{K::kHello, "hello", Door::kHello, nullptr},
+    RequestKind{K::kSubscribe, "subscribe", Door::kSubscribe, nullptr},
+    RequestKind{K::kSubmitOp, "submit_op", Door::kSubmit, nullptr},
+    RequestKind{K::kPresence, "presence", Door::kPresence, nullptr},
+    RequestKind{K::kUpdateProfile, "update_profile", Door::kChange, h::update_profile},
+    RequestKind{K::kRevokeParticipant, "revoke_participant", Door::kChange, h::revoke_participant},
+    RequestKind{K::kSetIndicatorStatus, "set_indicator_status", Door::kChange, h::set_indicator_status},
+    RequestKind{K::kSetIndicatorAssignees, "set_indicator_assignees", Door::kChange, h::set_indicator_assignees},
+    RequestKind{K::kSetIndicatorSources, "set_indicator_sources", Door::kChange, h::set_indicator_sources},
+    RequestKind{K::kSetIndicatorScore, "set_indicator_score", Door::kChange, h::set_indicator_score},
+    RequestKind{K::kSetScope, "set_scope", Door::kChange, h::set_scope},
+    RequestKind{K::kCreatePoll, "create_poll", Door::kChange, h::create_poll},
+    RequestKind{K::kOpenPoll, "open_poll", Door::kChange, h::open_poll},
+    RequestKind{K::kCastVote, "cast_vote", Door::kChange, h::cast_vote},
+    RequestKind{K::kClosePoll, "close_poll", Door::kChange, h::close_poll},
+    RequestKind{K::kStartMeeting, "start_meeting", Door::kChange, h::start_meeting},
+    RequestKind{K::kEndMeeting, "end_meeting", Door::kChange, h::end_meeting},
+    RequestKind{K::kSetSpotlight, "set_spotlight", Door::kChange, h::set_spotlight},
+    RequestKind{K::kJoinMeeting, "join_meeting", Door::kChange, h::join_meeting},
+    RequestKind{K::kLeaveMeeting, "leave_meeting", Door::kChange, h::leave_meeting},
+    RequestKind{K::kGetRosterBalance, "get_roster_balance", Door::kRead, h::get_roster_balance},
+    RequestKind{K::kCreateThread, "create_thread", Door::kChange, h::create_thread},
+    RequestKind{K::kAddComment, "add_comment", Door::kChange, h::add_comment},
+    RequestKind{K::kEditComment, "edit_comment", Door::kChange, h::edit_comment},
+    RequestKind{K::kDeleteComment, "delete_comment", Door::kChange, h::delete_comment},
+    RequestKind{K::kHideComment, "hide_comment", Door::kChange, h::hide_comment},
+    RequestKind{K::kResolveThread, "resolve_thread", Door::kChange, h::resolve_thread},
+    RequestKind{K::kReattachThread, "reattach_thread", Door::kChange, h::reattach_thread},
+    RequestKind{K::kSetReaction, "set_reaction", Door::kChange, h::set_reaction},
+    RequestKind{K::kAcceptSuggestion, "accept_suggestion", Door::kChange, h::accept_suggestion},
+    RequestKind{K::kRejectSuggestion, "reject_suggestion", Door::kChange, h::reject_suggestion},
+    RequestKind{K::kSetObserverCommenting, "set_observer_commenting", Door::kChange, h::set_observer_commenting},
+    RequestKind{K::kMarkThreadsRead, "mark_threads_read", Door::kChange, h::mark_threads_read},
+    RequestKind{K::kRecordVisit, "record_visit", Door::kChange, h::record_visit},
+    RequestKind{K::kSetNotificationSettings, "set_notification_settings", Door::kChange, h::set_notification_settings},
+    RequestKind{K::kGetDocumentAt, "get_document_at", Door::kHistory, nullptr},
+    RequestKind{K::kGetDocumentDiff, "get_document_diff", Door::kHistory, nullptr},
+    RequestKind{K::kGetDocumentBlame, "get_document_blame", Door::kHistory, nullptr},
+};
+
+}  // namespace
+
+std::span<const RequestKind> request_table() { return kTable; }
+
+const RequestKind* find_request(kenes::v1::ClientMessage::KindCase kind) {
+  auto it = std::lower_bound(kTable.begin(), kTable.end(), kind,
+                             [](const RequestKind& row, K::KindCase k) { return row.kind < k; });
+  return it != kTable.end() && it->kind == kind ? &*it : nullptr;
+}
+
+Outcome handle_request(const RequestContext& ctx, const Caller& caller, const kenes::v1::ClientMessage& msg) {
+  const RequestKind* row = find_request(msg.kind_case());
+  if (!row || !row->handler) return Outcome::refuse(kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE, "unknown message kind");
+  return row->handler(ctx, caller, msg);
+}
+
+}  // namespace kenes::consultation

@@ -1,0 +1,75 @@
+#pragma once
+
+// One entry point for every export, shared by the HTTP endpoints
+// (http_routes.cc) and `kenes-admin export`: rebuild the consultation's state
+// from its log (latest snapshot set + the tail, hash chain checked, exactly
+// as the server starts), note the head, render.
+//
+// Thread-safe: reads the log (thread-safe) and touches no room; the state is
+// a fresh fold, so an export never waits for a room's strand. It blocks for
+// the fold (bounded by the snapshot interval) and, for DOCX, for pandoc.
+
+#include <string>
+
+#include "consultation/consultation_state.h"
+#include "replay/report/report_data.h"
+#include "storage/log.h"
+#include "consultation/admission.h"
+
+namespace kenes::report {
+
+// The exports by file name, as in the URL and `kenes-admin export --file`:
+//   report.md, report.html, report.docx, votes.csv,
+//   minutes/<meeting id>.md, minutes/<meeting id>.html
+inline constexpr char kExportNamesHelp[] =
+    "report.md, report.html, report.docx, votes.csv, minutes/<meeting id>.md, minutes/<meeting id>.html";
+
+struct ExportOutput {
+  enum class Code {
+    kOk,
+    kNotFound,      // no such consultation, or no such export name
+    kNotAvailable,  // the export needs something missing here (pandoc)
+    kFailed,        // the log could not be read or does not verify
+  };
+  Code code = Code::kFailed;
+  std::string message;  // for a person, when not kOk
+  std::string content_type;
+  std::string file_name;  // suggested download name: <consultation>-<name> with the head seq
+  std::string body;
+  LogHead head;
+};
+
+struct ExportOptions {
+  std::string pandoc;  // find_pandoc() by default; "" = not installed
+  bool pandoc_set = false;
+};
+
+struct LoadedConsultation {
+  consultation::ConsultationState state;
+  LogHead head;
+  std::string error;  // empty when ok
+  bool exists = false;
+};
+
+// The state at the log's head, and the head (seq, hash, the record's time).
+LoadedConsultation load_consultation(storage::Log& log, const std::string& consultation_id);
+
+// Who may download an export of this consultation (permissions.h,
+// may_export): a valid invitation (token) for this consultation, here
+// `consultation_id` and `who`, whose participant is not revoked. The log
+// decides the role; the invitation's role counts only for someone not yet in
+// the log (consultation::admit, as when a connection is admitted).
+enum class ExportAccess { kAllowed, kOtherConsultation, kRevoked, kRoleRefused };
+ExportAccess check_export_access(const consultation::ConsultationState& state, const std::string& consultation_id,
+                                 const consultation::Invitation& who);
+
+// Renders export `name` of a loaded consultation (loaded.exists, no error).
+// Minutes replay `log` (up to the loaded head) for the edits made.
+ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, const std::string& name,
+                           const ExportOptions& options = {});
+
+// load_consultation, then render_export.
+ExportOutput export_consultation(storage::Log& log, const std::string& consultation_id, const std::string& name,
+                                 const ExportOptions& options = {});
+
+}  // namespace kenes::report

@@ -1,0 +1,169 @@
+#include "replay/report/report_data.h"
+
+#include <algorithm>
+
+namespace kenes::report {
+
+namespace v1 = kenes::v1;
+
+const std::vector<v1::StakeholderGroup>& stakeholder_groups() {
+  static const std::vector<v1::StakeholderGroup> groups = {
+      v1::STAKEHOLDER_GROUP_GOVERNMENT,       v1::STAKEHOLDER_GROUP_ACADEMIA,
+      v1::STAKEHOLDER_GROUP_TECHNICAL_COMMUNITY, v1::STAKEHOLDER_GROUP_PRIVATE_SECTOR,
+      v1::STAKEHOLDER_GROUP_MEDIA,            v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY,
+      v1::STAKEHOLDER_GROUP_USERS,            v1::STAKEHOLDER_GROUP_UN_INTERGOVERNMENTAL,
+      v1::STAKEHOLDER_GROUP_NATIONAL_IGF,     v1::STAKEHOLDER_GROUP_OTHER};
+  return groups;
+}
+
+std::string stakeholder_group_slug(v1::StakeholderGroup group) {
+  switch (group) {
+    case v1::STAKEHOLDER_GROUP_GOVERNMENT: return "government";
+    case v1::STAKEHOLDER_GROUP_ACADEMIA: return "academia";
+    case v1::STAKEHOLDER_GROUP_TECHNICAL_COMMUNITY: return "technical-community";
+    case v1::STAKEHOLDER_GROUP_PRIVATE_SECTOR: return "private-sector";
+    case v1::STAKEHOLDER_GROUP_MEDIA: return "media";
+    case v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY: return "civil-society";
+    case v1::STAKEHOLDER_GROUP_USERS: return "users";
+    case v1::STAKEHOLDER_GROUP_UN_INTERGOVERNMENTAL: return "un-intergovernmental";
+    case v1::STAKEHOLDER_GROUP_NATIONAL_IGF: return "national-igf";
+    case v1::STAKEHOLDER_GROUP_OTHER: return "other";
+    default: return "";
+  }
+}
+
+std::string stakeholder_group_title(v1::StakeholderGroup group) {
+  switch (group) {
+    case v1::STAKEHOLDER_GROUP_GOVERNMENT: return "Government";
+    case v1::STAKEHOLDER_GROUP_ACADEMIA: return "Academia";
+    case v1::STAKEHOLDER_GROUP_TECHNICAL_COMMUNITY: return "Technical community";
+    case v1::STAKEHOLDER_GROUP_PRIVATE_SECTOR: return "Private sector";
+    case v1::STAKEHOLDER_GROUP_MEDIA: return "Media";
+    case v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY: return "Civil society";
+    case v1::STAKEHOLDER_GROUP_USERS: return "Users";
+    case v1::STAKEHOLDER_GROUP_UN_INTERGOVERNMENTAL: return "UN / intergovernmental";
+    case v1::STAKEHOLDER_GROUP_NATIONAL_IGF: return "National IGF";
+    case v1::STAKEHOLDER_GROUP_OTHER: return "Other";
+    default: return "Not given";
+  }
+}
+
+std::string recommendation_doc_id(const std::string& category_id, v1::StakeholderGroup group) {
+  return "recommendation/" + category_id + "/" + stakeholder_group_slug(group);
+}
+
+namespace {
+
+std::string text_of(const consultation::ConsultationState& state, const std::string& doc_id, uint64_t* version = nullptr) {
+  const auto* doc = state.find_document(doc_id);
+  if (!doc) return {};
+  if (version) *version = doc->version();
+  return doc->text().to_string();
+}
+
+bool blank(const std::string& s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; });
+}
+
+}  // namespace
+
+std::string indicator_status_name(v1::IndicatorStatus status) {
+  switch (status) {
+    case v1::INDICATOR_STATUS_DRAFTING: return "drafting";
+    case v1::INDICATOR_STATUS_IN_REVIEW: return "in review";
+    case v1::INDICATOR_STATUS_VALIDATED: return "validated";
+    case v1::INDICATOR_STATUS_NEEDS_REVISION: return "needs revision";
+    default: return "not started";
+  }
+}
+
+std::string display_name(const consultation::ConsultationState& state, const std::string& participant_id) {
+  const consultation::Participant* p = state.participant(participant_id);
+  return p && !p->display_name.empty() ? p->display_name : participant_id;
+}
+
+std::string validation_sentence(const consultation::ConsultationState& state, const std::string& indicator_id) {
+  const consultation::IndicatorState* ind = state.assessment().indicator(indicator_id);
+  if (!ind) return {};
+  std::string out;
+  if (ind->status == v1::INDICATOR_STATUS_VALIDATED) {
+    out = "validated at draft version " + std::to_string(ind->validated_version) +
+          (ind->validated_by_poll.empty() ? std::string(" by the chair") : " by " + ind->validated_by_poll);
+    uint64_t now = state.draft_version(indicator_id);
+    if (now > ind->validated_version) out += "; the draft changed since (version " + std::to_string(now) + ")";
+    return out;
+  }
+  if (!ind->last_validation_poll.empty()) {
+    out = "not validated: " + ind->last_validation_poll + " did not pass";
+  }
+  return out;
+}
+
+ReportData build_report_data(const consultation::ConsultationState& state, const LogHead& head) {
+  ReportData out;
+  out.consultation_id = state.consultation_id();
+  out.head = head;
+  if (!state.created()) return out;
+  const auto& created = *state.created();
+  out.title = created.title();
+  out.edition = created.framework().edition();
+  out.source = created.framework().source();
+  out.core_only = state.scope() == v1::SCOPE_CORE;
+
+  std::vector<const v1::Category*> order;
+  for (const auto& c : created.framework().categories()) {
+    if (c.id() == "C") order.insert(order.begin(), &c);
+    else order.push_back(&c);
+  }
+  for (const v1::Category* c : order) {
+    CategoryReport cat{c->id(), c->title(), {}, {}};
+    for (const auto& t : c->themes()) {
+      ThemeReport theme{t.id(), t.title(), {}};
+      for (const auto& q : t.questions()) {
+        QuestionReport question{q.id(), q.title(), {}};
+        for (const auto& i : q.indicators()) {
+          ++out.indicators_in_framework;
+          if (out.core_only && !i.core()) continue;
+          IndicatorReport ind;
+          ind.id = i.id();
+          ind.title = i.title();
+          ind.core = i.core();
+          ind.suggested_sources.assign(i.sources().begin(), i.sources().end());
+          ind.draft = text_of(state, "indicator/" + i.id(), &ind.draft_version);
+          if (!blank(ind.draft)) ++out.drafted;
+          if (const consultation::IndicatorState* st = state.assessment().indicator(i.id())) {
+            ind.status = indicator_status_name(st->status);
+            for (const auto& a : st->assignees) ind.assignees.push_back(display_name(state, a));
+            ind.sources_used = st->sources;
+            ind.score = st->score;
+          } else {
+            ind.status = indicator_status_name(v1::INDICATOR_STATUS_NOT_STARTED);
+          }
+          ind.validation = validation_sentence(state, i.id());
+          ++out.indicators_in_scope;
+          question.indicators.push_back(std::move(ind));
+        }
+        if (!question.indicators.empty()) theme.questions.push_back(std::move(question));
+      }
+      cat.themes.push_back(std::move(theme));
+    }
+    for (auto group : stakeholder_groups()) {
+      std::string text = text_of(state, recommendation_doc_id(c->id(), group));
+      if (!blank(text)) cat.recommendations.push_back({group, std::move(text)});
+    }
+    out.categories.push_back(std::move(cat));
+  }
+
+  for (const auto& [id, p] : state.participants()) {
+    if (p.revoked) continue;
+    out.participants.push_back({p.display_name, p.role, p.stakeholder_group});
+    ++out.by_group[p.stakeholder_group];
+    ++out.by_gender[p.gender];
+  }
+  std::stable_sort(out.participants.begin(), out.participants.end(), [](const auto& a, const auto& b) {
+    return a.role != b.role ? a.role < b.role : a.name < b.name;
+  });
+  return out;
+}
+
+}  // namespace kenes::report

@@ -1,0 +1,125 @@
+#pragma once
+
+// What an export is built from: the consultation's state at one log head,
+// reduced to plain values in report order. build_report_data() is the one
+// place that reads ConsultationState for the report; the renderers
+// (report_render.h) see only these values, so they are pure text functions
+// and golden-testable.
+//
+// Plain values; thread-safe to share once built.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "consultation/consultation_state.h"
+
+namespace kenes::report {
+
+// The log head an export was built from: every export states it, and
+// `kenes-admin verify --consultation C --expect-head SEQ:HASH` checks it.
+struct LogHead {
+  uint64_t seq = 0;
+  std::string hash_hex;    // SHA-256 of record `seq`'s stored frame, 64 hex digits
+  int64_t time_unix_ms = 0;  // when record `seq` was sequenced (not when the export ran)
+};
+
+// Policy recommendations are drafts (PRODUCT.md §2), one document per
+// category and stakeholder group: "recommendation/<category id>/<group>",
+// e.g. "recommendation/R/civil-society", where <group> is
+// stakeholder_group_slug(). Do not change: document ids are stored in the log.
+std::string recommendation_doc_id(const std::string& category_id, kenes::v1::StakeholderGroup group);
+// "government", "academia", "technical-community", "private-sector", "media",
+// "civil-society", "users", "un-intergovernmental", "national-igf", "other";
+// "" for UNSPECIFIED.
+std::string stakeholder_group_slug(kenes::v1::StakeholderGroup group);
+// "Government", ..., "UN / intergovernmental", "National IGF", "Other";
+// "Not given" for UNSPECIFIED.
+std::string stakeholder_group_title(kenes::v1::StakeholderGroup group);
+// The ten groups in the order of the issue and the product brief.
+const std::vector<kenes::v1::StakeholderGroup>& stakeholder_groups();
+
+struct IndicatorReport {
+  std::string id;
+  std::string title;
+  bool core = false;
+  std::vector<std::string> suggested_sources;  // the framework's
+  std::string draft;                           // text of document "indicator/<id>" ("" if none)
+  uint64_t draft_version = 0;
+  // The fields below come from the indicator workflow (status, sources used,
+  // validation). Empty / unset when the log records none of it.
+  std::string status;
+  std::vector<std::string> sources_used;
+  std::vector<std::string> assignees;  // display names
+  std::optional<uint32_t> score;
+  std::string validation;  // e.g. "validated at draft version 7 by poll-3"; "" if never validated
+};
+
+struct QuestionReport {
+  std::string id;
+  std::string title;
+  std::vector<IndicatorReport> indicators;  // in scope only
+};
+
+struct ThemeReport {
+  std::string id;
+  std::string title;
+  std::vector<QuestionReport> questions;  // with at least one indicator in scope
+};
+
+struct RecommendationReport {
+  kenes::v1::StakeholderGroup group = kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED;
+  std::string text;  // non-empty
+};
+
+struct CategoryReport {
+  std::string id;
+  std::string title;
+  std::vector<ThemeReport> themes;
+  std::vector<RecommendationReport> recommendations;  // groups with a non-empty draft, in group order
+};
+
+struct ParticipantRow {
+  std::string name;
+  kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
+  kenes::v1::StakeholderGroup group = kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED;
+};
+
+struct ReportData {
+  std::string consultation_id;
+  std::string title;
+  std::string edition;
+  std::string source;
+  bool core_only = false;
+  std::size_t indicators_in_framework = 0;
+  std::size_t indicators_in_scope = 0;
+  std::size_t drafted = 0;  // indicators in scope with a non-empty draft
+  LogHead head;
+  // The contextual chapter (category "C") first, then the others in the
+  // framework's order (R, O, A, M, X for ROAM-X).
+  std::vector<CategoryReport> categories;
+  // Current, non-revoked participants, by role then name.
+  std::vector<ParticipantRow> participants;
+  // Balance of those participants: counts by group and by gender ("" is "not
+  // given"). Separate margins, never a group x gender table: a report may be
+  // published, and a cross table of a small board names people's genders.
+  std::map<kenes::v1::StakeholderGroup, std::size_t> by_group;
+  std::map<std::string, std::size_t> by_gender;
+};
+
+ReportData build_report_data(const consultation::ConsultationState& state, const LogHead& head);
+
+// "not started", "drafting", "in review", "validated", "needs revision".
+std::string indicator_status_name(kenes::v1::IndicatorStatus status);
+
+// The validation result of an indicator as a sentence ("" when it was never
+// put to a validation poll nor validated by hand), e.g. "validated at draft
+// version 7 by poll-3; the draft changed since (version 9)".
+std::string validation_sentence(const consultation::ConsultationState& state, const std::string& indicator_id);
+
+// A participant's display name, or the id when the log has none.
+std::string display_name(const consultation::ConsultationState& state, const std::string& participant_id);
+
+}  // namespace kenes::report

@@ -1,0 +1,34 @@
+#pragma once
+
+// The assessment report as text, from ReportData: Markdown (drafts are
+// Markdown, so the report is too; pandoc turns it into DOCX) and one
+// self-contained HTML file (inline CSS, no scripts, no external resources;
+// every piece of consultation text escaped, drafts shown as written).
+//
+// Pure: same data, same bytes (no clock; the time shown is the log head's).
+
+#include <string>
+
+#include "replay/report/report_data.h"
+
+namespace kenes::report {
+
+std::string render_report_markdown(const ReportData& data);
+std::string render_report_html(const ReportData& data);
+
+// Helpers shared by the exports.
+// "2026-01-01 09:30:00 UTC"
+std::string format_utc(int64_t unix_ms);
+// & < > " ' escaped for HTML text and attribute values.
+std::string html_escape(std::string_view text);
+// Markdown inline text: characters with a meaning in Markdown backslash-
+// escaped, line breaks as spaces.
+std::string markdown_inline(std::string_view text);
+// The sentence every export carries about its log head, and the command that
+// checks it.
+std::string head_sentence(const std::string& consultation_id, const LogHead& head);
+std::string verify_command(const std::string& consultation_id, const LogHead& head);
+// "chair", "researcher", "member", "observer"
+std::string role_label(kenes::v1::Role role);
+
+}  // namespace kenes::report

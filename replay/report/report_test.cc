@@ -1,0 +1,451 @@
+// The exports of a small fixed consultation, built record by record through a
+// real RocksDB log and folded back exactly as the server does, compared with
+// the committed files in tests/exports/. Regenerate them after a deliberate
+// change with
+//   KENES_REGENERATE_GOLDEN=1 build/release/server/kenes_server_unit_tests --gtest_filter='Report*'
+// and review the diff (git diff tests/exports).
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "replay/demo.h"
+#include "replay/report/docx.h"
+#include "replay/report/edits.h"
+#include "replay/report/export.h"
+#include "replay/report/report_render.h"
+#include "storage/rocks_log.h"
+#include "storage/test_support.h"
+
+namespace kenes::report {
+namespace {
+
+namespace fs = std::filesystem;
+namespace v1 = kenes::v1;
+
+const fs::path kGolden = fs::path(KENES_SOURCE_DIR) / "tests/exports";
+constexpr char kId[] = "kz-2026";
+constexpr int64_t kStart = 1767258000000;  // 2026-01-01 09:00:00 UTC
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void expect_golden(const std::string& name, const std::string& actual) {
+  fs::path path = kGolden / name;
+  if (std::getenv("KENES_REGENERATE_GOLDEN")) {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(path)) << path << " is missing; run with KENES_REGENERATE_GOLDEN=1";
+  EXPECT_EQ(read_file(path), actual) << "differs from " << path;
+}
+
+v1::Framework small_framework() {
+  v1::Framework fw;
+  fw.set_edition("Test edition <2026>");
+  fw.set_source("Kenes tests & friends");
+  auto add_category = [&](const char* id, const char* title) {
+    auto* c = fw.add_categories();
+    c->set_id(id);
+    c->set_title(title);
+    return c;
+  };
+  // C comes second in the file: the report moves the contextual chapter first.
+  auto* r = add_category("R", "Rights");
+  auto* c = add_category("C", "Contextual indicators");
+  auto* x = add_category("X", "Cross-cutting indicators");
+  auto add = [](v1::Category* cat, const char* theme, const char* question, const char* id, const char* title,
+                bool core, std::vector<std::string> sources) {
+    v1::Theme* t = nullptr;
+    for (auto& existing : *cat->mutable_themes()) {
+      if (existing.id() == theme) t = &existing;
+    }
+    if (!t) {
+      t = cat->add_themes();
+      t->set_id(theme);
+      t->set_title(std::string("Theme ") + theme);
+    }
+    auto* q = t->add_questions();
+    q->set_id(question);
+    q->set_title(std::string("Question ") + question + "?");
+    auto* i = q->add_indicators();
+    i->set_id(id);
+    i->set_title(title);
+    i->set_core(core);
+    for (auto& s : sources) i->add_sources(s);
+  };
+  add(r, "R.A", "R.A.1", "R.1", "Legal framework for *freedom* of expression", true, {"Constitution", "Courts"});
+  add(r, "R.B", "R.B.1", "R.2", "Access to information", false, {});
+  add(c, "C.A", "C.A.1", "C.1", "Population", true, {"Statistics office"});
+  x->add_themes()->set_id("X.A");
+  x->mutable_themes(0)->set_title("Gender");
+  return fw;
+}
+
+class ReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = storage::RocksLog::open(dir_.sub("log"));
+    ASSERT_TRUE(opened.ok()) << opened.status().to_string();
+    log_ = std::move(opened.value());
+    int64_t t = kStart;
+    auto rec = [&](const std::string& author) {
+      v1::LogRecord r;
+      r.set_author(author);
+      r.set_time_unix_ms(t);
+      t += 60000;
+      return r;
+    };
+    std::vector<v1::LogRecord> records;
+    {
+      auto r = rec("operator");
+      auto* c = r.mutable_consultation_created();
+      c->set_consultation_id(kId);
+      c->set_title("Kazakhstan 2026 — ROAM-X <national> assessment");
+      *c->mutable_framework() = small_framework();
+      c->set_scope(v1::SCOPE_ALL);
+      records.push_back(r);
+    }
+    auto invite = [&](const char* id, const char* name, v1::Role role) {
+      auto r = rec("chair");
+      r.mutable_participant_invited()->set_participant_id(id);
+      r.mutable_participant_invited()->set_display_name(name);
+      r.mutable_participant_invited()->set_role(role);
+      records.push_back(r);
+    };
+    invite("chair", "Aigerim", v1::ROLE_CHAIR);
+    invite("researcher", "Daniyar", v1::ROLE_RESEARCHER);
+    invite("member-1", "Елена <b>", v1::ROLE_MEMBER);
+    invite("member-2", "Nurlan", v1::ROLE_MEMBER);
+    invite("observer", "Saule", v1::ROLE_OBSERVER);
+    auto profile = [&](const char* who, v1::StakeholderGroup group, const char* gender) {
+      auto r = rec(who);
+      r.mutable_profile_updated()->set_stakeholder_group(group);
+      r.mutable_profile_updated()->set_gender(gender);
+      records.push_back(r);
+    };
+    profile("chair", v1::STAKEHOLDER_GROUP_GOVERNMENT, "woman");
+    profile("member-1", v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY, "woman");
+    profile("member-2", v1::STAKEHOLDER_GROUP_ACADEMIA, "man");
+    uint64_t client_seq = 0;
+    std::map<std::string, uint64_t> versions;
+    auto insert = [&](const std::string& doc, uint64_t at, const std::string& text) {
+      auto r = rec("researcher");
+      r.set_client_id("researcher-client");
+      r.set_client_seq(++client_seq);
+      auto* e = r.mutable_text_edit();
+      e->set_doc_id(doc);
+      e->set_version(++versions[doc]);
+      if (at > 0) e->mutable_op()->add_components()->set_retain(at);
+      e->mutable_op()->add_components()->set_insert(text);
+      records.push_back(r);
+    };
+    insert("indicator/R.1", 0,
+           "# Findings\n\nThe constitution protects expression; see <script>alert(\"x\")</script> & more.\n");
+    insert("indicator/R.1", 10, " (revised)");
+    insert("indicator/C.1", 0, "Population: 20 million (2025).\n\n```\n# not a heading\n```\n");
+    insert("recommendation/R/civil-society", 0, "Publish court decisions online.");
+    insert("recommendation/R/government", 0, "Adopt a data protection law.");
+    {
+      auto r = rec("chair");
+      r.mutable_participant_revoked()->set_participant_id("member-2");
+      r.mutable_participant_revoked()->set_reason("left the board");
+      records.push_back(r);
+    }
+    // Records 16 on: the indicator workflow, a meeting with a validation poll.
+    invite("member-3", "Arman", v1::ROLE_MEMBER);
+    invite("member-4", "Dana", v1::ROLE_MEMBER);
+    profile("member-3", v1::STAKEHOLDER_GROUP_ACADEMIA, "man");
+    profile("member-4", v1::STAKEHOLDER_GROUP_GOVERNMENT, "woman");
+    {
+      auto r = rec("chair");
+      r.mutable_indicator_assignees_set()->set_indicator_id("R.1");
+      r.mutable_indicator_assignees_set()->add_participant_ids("researcher");
+      records.push_back(r);
+      auto s = rec("researcher");
+      s.mutable_indicator_sources_set()->set_indicator_id("R.1");
+      s.mutable_indicator_sources_set()->add_sources("Constitution (1995)");
+      s.mutable_indicator_sources_set()->add_sources("Supreme Court rulings");
+      records.push_back(s);
+    }
+    meeting_first_seq_ = records.size() + 1;
+    {
+      auto r = rec("chair");
+      auto* m = r.mutable_meeting_started();
+      m->set_meeting_id("meeting-1");
+      m->set_title("Board meeting <1>");
+      m->add_agenda_indicator_ids("R.1");
+      m->add_agenda_indicator_ids("R.2");
+      records.push_back(r);
+    }
+    auto attend = [&](const char* who, bool present) {
+      auto r = rec(who);
+      r.mutable_attendance_changed()->set_meeting_id("meeting-1");
+      r.mutable_attendance_changed()->set_present(present);
+      records.push_back(r);
+    };
+    attend("chair", true);
+    attend("member-1", true);
+    attend("member-3", true);
+    attend("member-4", true);
+    {
+      auto r = rec("chair");
+      r.mutable_spotlight_set()->set_meeting_id("meeting-1");
+      r.mutable_spotlight_set()->set_indicator_id("R.1");
+      records.push_back(r);
+    }
+    insert("indicator/R.1", 21, "Status quo: agreed.\n");  // version 3, during the meeting
+    {
+      // A thread on the draft's "Findings", started and resolved in the meeting.
+      auto t = rec("member-1");
+      auto* c = t.mutable_thread_created();
+      c->set_thread_id("thread-1");
+      c->set_first_comment_id("comment-1");
+      c->mutable_target()->set_indicator_id("R.1");
+      c->mutable_target()->set_doc_id("indicator/R.1");
+      c->mutable_target()->mutable_range()->set_anchor(2);
+      c->mutable_target()->mutable_range()->set_head(10);
+      c->mutable_target()->set_version(3);
+      c->set_quote("Findings");
+      c->set_body("Which findings?");
+      records.push_back(t);
+      auto r = rec("chair");
+      r.mutable_thread_resolved()->set_thread_id("thread-1");
+      r.mutable_thread_resolved()->set_resolved(true);
+      records.push_back(r);
+    }
+    {
+      auto r = rec("chair");
+      auto* p = r.mutable_poll_created();
+      p->set_poll_id("poll-1");
+      auto* def = p->mutable_definition();
+      def->set_kind(v1::POLL_KIND_AGREEMENT);
+      def->set_question("R.1 describes the legal framework accurately");
+      def->set_anonymous(true);
+      def->add_eligible_roles(v1::ROLE_MEMBER);
+      def->set_target_indicator_id("R.1");
+      def->set_target_version(3);
+      records.push_back(r);
+      auto o = rec("chair");
+      o.mutable_poll_opened()->set_poll_id("poll-1");
+      records.push_back(o);
+    }
+    auto vote = [&](const char* who, uint32_t choice, v1::StakeholderGroup group, const char* gender) {
+      auto r = rec(who);
+      auto* v = r.mutable_vote_cast();
+      v->set_poll_id("poll-1");
+      v->add_choices(choice);
+      v->set_voter_role(v1::ROLE_MEMBER);
+      v->set_voter_stakeholder_group(group);
+      v->set_voter_gender(gender);
+      records.push_back(r);
+    };
+    vote("member-1", 0, v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY, "woman");
+    vote("member-3", 1, v1::STAKEHOLDER_GROUP_ACADEMIA, "man");
+    vote("member-4", 0, v1::STAKEHOLDER_GROUP_GOVERNMENT, "woman");
+    {
+      auto r = rec("chair");
+      r.mutable_poll_closed()->set_poll_id("poll-1");
+      r.mutable_poll_closed()->set_eligible(3);
+      records.push_back(r);
+      auto st = rec("chair");
+      st.mutable_indicator_status_changed()->set_indicator_id("R.2");
+      st.mutable_indicator_status_changed()->set_status(v1::INDICATOR_STATUS_NEEDS_REVISION);
+      records.push_back(st);
+    }
+    attend("member-1", false);
+    {
+      auto r = rec("chair");
+      r.mutable_meeting_ended()->set_meeting_id("meeting-1");
+      records.push_back(r);
+    }
+    insert("indicator/R.1", 21, "Update: pending.\n");  // after the meeting: changed since validation
+
+    for (auto& r : records) {
+      auto appended = log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}});
+      ASSERT_TRUE(appended.ok()) << appended.status().to_string();
+    }
+    auto head = log_->head(kId);
+    ASSERT_TRUE(head.ok());
+    head_ = head.value();
+  }
+
+  storage::testing::TempDir dir_;
+  std::unique_ptr<storage::RocksLog> log_;
+  storage::Head head_;
+  uint64_t meeting_first_seq_ = 0;
+};
+
+TEST_F(ReportTest, MarkdownReportMatchesTheGoldenFile) {
+  ExportOutput out = export_consultation(*log_, kId, "report.md");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-report.md");
+  EXPECT_EQ(out.content_type, "text/markdown; charset=utf-8");
+  expect_golden("report.md", out.body);
+}
+
+TEST_F(ReportTest, HtmlReportMatchesTheGoldenFileAndEscapesEveryText) {
+  ExportOutput out = export_consultation(*log_, kId, "report.html");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  expect_golden("report.html", out.body);
+  EXPECT_EQ(out.body.find("<script"), std::string::npos);
+  EXPECT_EQ(out.body.find("<b>"), std::string::npos);
+  EXPECT_NE(out.body.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"), std::string::npos);
+  EXPECT_NE(out.body.find("Елена &lt;b&gt;"), std::string::npos);
+  // Self-contained: nothing fetched from elsewhere.
+  EXPECT_EQ(out.body.find("src="), std::string::npos);
+  EXPECT_EQ(out.body.find("<link"), std::string::npos);
+}
+
+TEST_F(ReportTest, EveryExportStatesTheHeadOfTheLogItWasBuiltFrom) {
+  for (const char* name : {"report.md", "report.html"}) {
+    ExportOutput out = export_consultation(*log_, kId, name);
+    ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+    EXPECT_EQ(out.head.seq, head_.seq);
+    EXPECT_EQ(out.head.hash_hex, storage::to_hex(head_.hash));
+    EXPECT_NE(out.body.find("--expect-head " + std::to_string(head_.seq) + ":" + storage::to_hex(head_.hash)),
+              std::string::npos)
+        << name;
+  }
+  // One more record: a new export names the new head.
+  v1::LogRecord r;
+  r.set_author("chair");
+  r.mutable_participant_invited()->set_participant_id("late");
+  r.mutable_participant_invited()->set_display_name("Late");
+  r.mutable_participant_invited()->set_role(v1::ROLE_OBSERVER);
+  ASSERT_TRUE(log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}}).ok());
+  ExportOutput later = export_consultation(*log_, kId, "report.md");
+  EXPECT_EQ(later.head.seq, head_.seq + 1);
+  EXPECT_NE(later.body.find("at record " + std::to_string(head_.seq + 1) + " "), std::string::npos);
+}
+
+TEST_F(ReportTest, TheReportFollowsTheNationalReportsOrderAndTheScope) {
+  ExportOutput out = export_consultation(*log_, kId, "report.md");
+  auto at = [&](const std::string& s) { return out.body.find(s); };
+  ASSERT_NE(at("## C. Contextual indicators"), std::string::npos);
+  EXPECT_LT(at("## C. Contextual indicators"), at("## R. Rights"));
+  EXPECT_LT(at("## R. Rights"), at("## X. Cross-cutting indicators"));
+  // Headings inside drafts sit below the indicator's own; fenced code is left alone.
+  EXPECT_NE(at("###### Findings"), std::string::npos);
+  EXPECT_NE(at("```\n# not a heading\n```"), std::string::npos);
+  // Recommendations by group, in the groups' order; revoked people are not listed.
+  EXPECT_LT(at("#### Government"), at("#### Civil society"));
+  EXPECT_EQ(at("Nurlan"), std::string::npos);
+}
+
+TEST_F(ReportTest, UnknownExportsAndConsultationsAreNotFound) {
+  EXPECT_EQ(export_consultation(*log_, kId, "report.pdf").code, ExportOutput::Code::kNotFound);
+  ExportOutput none = export_consultation(*log_, "nobody", "report.md");
+  EXPECT_EQ(none.code, ExportOutput::Code::kNotFound);
+  EXPECT_EQ(none.message, "no consultation nobody");
+}
+
+TEST_F(ReportTest, DocxSaysClearlyWhenPandocIsMissing) {
+  ExportOptions no_pandoc;
+  no_pandoc.pandoc_set = true;
+  ExportOutput out = export_consultation(*log_, kId, "report.docx", no_pandoc);
+  EXPECT_EQ(out.code, ExportOutput::Code::kNotAvailable);
+  EXPECT_NE(out.message.find("DOCX export needs pandoc, which is not installed on this server"), std::string::npos);
+}
+
+TEST_F(ReportTest, DocxThroughPandocIsAWordDocumentWithTheReportsText) {
+  std::string pandoc = find_pandoc();
+  if (pandoc.empty()) GTEST_SKIP() << "pandoc is not installed (apt-get install pandoc)";
+  ExportOutput out = export_consultation(*log_, kId, "report.docx");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  EXPECT_EQ(out.body.substr(0, 2), "PK");  // a ZIP container
+  EXPECT_NE(out.body.find("word/document.xml"), std::string::npos);
+  EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-report.docx");
+}
+
+TEST_F(ReportTest, ExportAccessFollowsTheLogNotTheToken) {
+  LoadedConsultation loaded = load_consultation(*log_, kId);
+  ASSERT_EQ(loaded.error, "");
+  std::string consultation = kId;
+  consultation::Invitation claims{"observer", "Saule", v1::ROLE_OBSERVER};
+  EXPECT_EQ(check_export_access(loaded.state, consultation, claims), ExportAccess::kAllowed);
+  claims.participant_id = "member-2";  // revoked in the log
+  claims.role = v1::ROLE_MEMBER;
+  EXPECT_EQ(check_export_access(loaded.state, consultation, claims), ExportAccess::kRevoked);
+  claims.participant_id = "newcomer";  // not in the log yet: the token's role
+  EXPECT_EQ(check_export_access(loaded.state, consultation, claims), ExportAccess::kAllowed);
+  claims.role = v1::ROLE_UNSPECIFIED;
+  EXPECT_EQ(check_export_access(loaded.state, consultation, claims), ExportAccess::kRoleRefused);
+  consultation = "demo";
+  EXPECT_EQ(check_export_access(loaded.state, consultation, claims), ExportAccess::kOtherConsultation);
+}
+
+TEST_F(ReportTest, EditsBetweenTwoRecordsAreDiffsOfTheTextsTheLogHeldThen) {
+  // Records 11 and 12: the second edit of R.1 and the first of C.1.
+  DocumentChanges changes = changes_between(*log_, kId, 10, 12);
+  ASSERT_EQ(changes.error, "");
+  ASSERT_EQ(changes.changes.size(), 2u);
+  EXPECT_EQ(changes.changes[0].doc_id, "indicator/C.1");
+  EXPECT_EQ(changes.changes[0].from_version, 0u);
+  EXPECT_EQ(changes.changes[0].to_version, 1u);
+  EXPECT_EQ(changes.changes[1].doc_id, "indicator/R.1");
+  EXPECT_EQ(changes.changes[1].from_version, 1u);
+  EXPECT_EQ(changes.changes[1].to_version, 2u);
+
+  LoadedConsultation loaded = load_consultation(*log_, kId);
+  auto edits = minutes_edits(changes, loaded.state);
+  ASSERT_EQ(edits.size(), 2u);
+  EXPECT_EQ(edits[1].label, "R.1 Legal framework for *freedom* of expression");
+  EXPECT_EQ(edits[1].authors, std::vector<std::string>{"Daniyar"});
+  EXPECT_EQ(edits[1].diff.substr(0, edits[1].diff.find('\n', edits[1].diff.find("+# Findings"))),
+            "@@ -1,3 +1,3 @@\n-# Findings\n+# Findings (revised)");
+  EXPECT_EQ(edits[0].diff.rfind("@@ -0,0 +1,5 @@\n+Population: 20 million (2025).\n", 0), 0u) << edits[0].diff;
+
+  // Nothing in the range: no change; a range past the head ends at the head.
+  EXPECT_TRUE(changes_between(*log_, kId, 13, 13).changes.empty());
+  EXPECT_EQ(changes_between(*log_, kId, 12, 15).changes.size(), 2u);  // the two recommendations
+}
+
+TEST_F(ReportTest, TheReportShowsStatusSourcesAssigneesAndTheValidationResult) {
+  ExportOutput out = export_consultation(*log_, kId, "report.md");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  EXPECT_NE(out.body.find("- Status: validated\n- Assigned to: Daniyar\n"), std::string::npos) << out.body;
+  EXPECT_NE(out.body.find("- Data sources used: Constitution (1995); Supreme Court rulings\n"), std::string::npos);
+  EXPECT_NE(out.body.find("- Validation: validated at draft version 3 by poll-1; the draft changed since (version 4)"),
+            std::string::npos)
+      << out.body;
+  EXPECT_NE(out.body.find("- Status: needs revision\n"), std::string::npos);
+}
+
+TEST_F(ReportTest, MinutesOfAMeetingBuiltFromTheLogMatchTheGoldenFiles) {
+  for (const char* ext : {"md", "html"}) {
+    ExportOutput out = export_consultation(*log_, kId, std::string("minutes/meeting-1.") + ext);
+    ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+    EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-minutes-meeting-1." + ext);
+    expect_golden(std::string("minutes-from-log.") + ext, out.body);
+  }
+  std::string md = export_consultation(*log_, kId, "minutes/meeting-1.md").body;
+  EXPECT_NE(md.find(" # Findings (revised)\n+Status quo: agreed.\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("R.1 Legal framework for \\*freedom\\* of expression: validation poll poll-1 passed; validated "
+                    "at draft version 3"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("R.2 Access to information: status set to needs revision by Aigerim"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Update: pending"), std::string::npos) << "an edit after the meeting is not in its minutes";
+  EXPECT_EQ(export_consultation(*log_, kId, "minutes/meeting-9.md").code, ExportOutput::Code::kNotFound);
+}
+
+TEST_F(ReportTest, TheVotesCsvOfAnAnonymousPollNamesNoVoter) {
+  ExportOutput out = export_consultation(*log_, kId, "votes.csv");
+  ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+  EXPECT_EQ(out.content_type, "text/csv; charset=utf-8");
+  expect_golden("votes-from-log.csv", out.body);
+  for (const char* leak : {"Елена", "Arman", "Dana", "member-", "academia", "Academia", "woman"}) {
+    EXPECT_EQ(out.body.find(leak), std::string::npos) << leak << " in\n" << out.body;
+  }
+}
+
+}  // namespace
+}  // namespace kenes::report

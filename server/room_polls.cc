@@ -1,0 +1,108 @@
+// The room's side of polls and meetings that is not a request: PollUpdates,
+// coalesced so that a burst of ballots costs one update per interval; the
+// closing-time timer; and an attendee's leave when their last connection
+// goes. The records themselves come from consultation/automatic_records.h.
+// Runs on the room's strand like the rest of Room.
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "consultation/automatic_records.h"
+#include "room.h"
+
+namespace kenes::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+int64_t wall_clock_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+void Room::schedule_poll_update(const std::string& poll_id) {
+  dirty_polls_.insert(poll_id);
+  if (poll_flush_posted_) return;
+  poll_flush_posted_ = true;
+  const auto due = last_poll_flush_ + options_.poll_update_interval;
+  if (std::chrono::steady_clock::now() >= due) {
+    // Posted, not run now: ballots made durable by the same group commit are
+    // already queued on the strand, and one update then covers them all.
+    asio::post(strand_, [self = shared_from_this()] { self->flush_poll_updates(); });
+    return;
+  }
+  if (!poll_flush_timer_) poll_flush_timer_ = std::make_unique<asio::steady_timer>(strand_);
+  poll_flush_timer_->expires_at(due);
+  poll_flush_timer_->async_wait(asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code) {
+    self->flush_poll_updates();
+  }));
+}
+
+void Room::flush_poll_updates() {
+  poll_flush_posted_ = false;
+  last_poll_flush_ = std::chrono::steady_clock::now();
+  const int64_t now = wall_clock_ms();
+  for (const auto& id : dirty_polls_) {
+    const consultation::PollState* p = state_.assessment().poll(id);
+    if (!p) continue;
+    kenes::v1::ServerMessage msg;
+    *msg.mutable_poll_update() =
+        consultation::poll_update(*p, consultation::eligible_voters(p->definition, state_.participants()), now);
+    broadcast(encode_frame(msg), {});
+  }
+  dirty_polls_.clear();
+}
+
+void Room::send_poll_updates(Member& m) {
+  const int64_t now = wall_clock_ms();
+  for (const auto& [id, p] : state_.assessment().polls()) {
+    kenes::v1::ServerMessage msg;
+    *msg.mutable_poll_update() =
+        consultation::poll_update(p, consultation::eligible_voters(p.definition, state_.participants()), now);
+    m.conn->send(encode_frame(msg));
+  }
+}
+
+// ---------------------------------------------------------- closing time
+
+void Room::arm_poll_timer() {
+  const std::optional<int64_t> next = consultation::next_closing_time(state_, in_flight_);
+  if (!next) {
+    if (poll_timer_) poll_timer_->cancel();
+    return;
+  }
+  if (!poll_timer_) poll_timer_ = std::make_unique<asio::steady_timer>(strand_);
+  const int64_t delay = std::max<int64_t>(0, *next - wall_clock_ms());
+  poll_timer_->expires_after(std::chrono::milliseconds(delay));
+  std::weak_ptr<Room> weak = shared_from_this();
+  poll_timer_->async_wait(asio::bind_executor(strand_, [weak](boost::system::error_code ec) {
+    if (ec) return;  // re-armed or cancelled
+    if (auto self = weak.lock()) self->on_poll_timer();
+  }));
+}
+
+void Room::on_poll_timer() {
+  if (shutting_down_ || failure_) return;
+  for (auto& rec : consultation::closing_time_records(state_, in_flight_, wall_clock_ms())) {
+    append(std::move(rec), PendingAppend{});
+  }
+  arm_poll_timer();  // the next poll's time (or a steady clock that ran early)
+}
+
+// ------------------------------------------------------------ attendance
+
+void Room::note_departure(const std::string& participant_id) {
+  if (shutting_down_ || failure_) return;
+  for (const auto& [cid, mem] : members_) {
+    if (mem.caller.participant_id == participant_id) return;  // still connected elsewhere
+  }
+  if (auto rec = consultation::departure_record(state_, in_flight_, participant_id)) {
+    append(std::move(*rec), PendingAppend{});
+  }
+}
+
+}  // namespace kenes::server
