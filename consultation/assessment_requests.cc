@@ -120,7 +120,7 @@ Outcome set_indicator_status(const RequestContext& ctx, const Caller& caller, co
   }
   if (!may_set_indicator_status(caller.role, r.status())) {
     return Outcome::refuse(kenes::v1::ERROR_CODE_STATUS_NOT_ALLOWED,
-                           "a " + std::string(role_name(caller.role)) + " may not set an indicator to '" +
+                           a_role(caller.role) + " may not set an indicator to '" +
                                status_name(r.status()) + "'" +
                                (caller.role == kenes::v1::ROLE_RESEARCHER
                                     ? " (only a passing validation poll validates)"

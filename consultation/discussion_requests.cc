@@ -50,7 +50,7 @@ Outcome comment_forbidden(const Caller& caller) {
                          caller.role == kenes::v1::ROLE_OBSERVER
                              ? std::string("an observer may not comment, suggest or react unless the chair lets "
                                            "observers comment")
-                             : "a " + std::string(role_name(caller.role)) + " may not comment");
+                             : a_role(caller.role) + " may not comment");
 }
 
 // A comment body: 1..16 KiB of UTF-8 (empty allowed only where said).
@@ -350,7 +350,7 @@ namespace {
 std::variant<const ThreadState*, Outcome> open_suggestion(const RequestContext& ctx, const Caller& caller,
                                                           const std::string& thread_id, bool accept) {
   if (!may_decide_suggestions(caller.role)) {
-    return Outcome::refuse(kenes::v1::ERROR_CODE_FORBIDDEN, "a " + std::string(role_name(caller.role)) +
+    return Outcome::refuse(kenes::v1::ERROR_CODE_FORBIDDEN, a_role(caller.role) +
                                                                 " may not " + (accept ? "accept" : "reject") +
                                                                 " suggestions");
   }

@@ -20,4 +20,10 @@ std::optional<kenes::v1::Role> role_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string a_role(kenes::v1::Role role) {
+  const std::string_view name = role_name(role);
+  const bool vowel = !name.empty() && std::string_view("aeiou").find(name.front()) != std::string_view::npos;
+  return std::string(vowel ? "an " : "a ") + std::string(name);
+}
+
 }  // namespace kenes::consultation

@@ -4,6 +4,7 @@
 // the browser hides controls by the same rules, but never decides.
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "kenes/v1/protocol.pb.h"
@@ -15,6 +16,8 @@ namespace kenes::consultation {
 // them and live in e-mails and browsers for weeks.
 std::string_view role_name(kenes::v1::Role role);
 std::optional<kenes::v1::Role> role_from_name(std::string_view name);
+// "a member", "an observer": the role as refusals name it.
+std::string a_role(kenes::v1::Role role);
 
 // Chairs and researchers write drafts; members and observers read them
 // (members comment and suggest instead; observers too if the chair lets them).

@@ -20,7 +20,7 @@ constexpr size_t kMaxReasonBytes = 1000;
 }  // namespace
 
 Outcome forbidden(const Caller& caller, const std::string& what) {
-  return Outcome::refuse(kenes::v1::ERROR_CODE_FORBIDDEN, "a " + std::string(role_name(caller.role)) + " may not " + what);
+  return Outcome::refuse(kenes::v1::ERROR_CODE_FORBIDDEN, a_role(caller.role) + " may not " + what);
 }
 
 Outcome update_profile(const RequestContext&, const Caller& caller, const ClientMessage& msg) {

@@ -11,7 +11,7 @@ constexpr int kMaxSelections = 64;
 
 std::variant<CheckedSubmit, Refusal> check_submit(const Caller& caller, const kenes::v1::SubmitOp& submit) {
   if (!may_edit_documents(caller.role)) {
-    return Refusal{kenes::v1::ERROR_CODE_FORBIDDEN, "a " + std::string(role_name(caller.role)) + " may not edit drafts"};
+    return Refusal{kenes::v1::ERROR_CODE_FORBIDDEN, a_role(caller.role) + " may not edit drafts"};
   }
   if (!valid_document_id(submit.doc_id())) {
     return Refusal{kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "doc_id must be 1-128 characters of A-Z a-z 0-9 . _ / -"};

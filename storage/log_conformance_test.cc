@@ -227,9 +227,15 @@ TYPED_TEST(LogConformance, CallbacksRunInSeqOrderOffTheCallersThread) {
     this->log().append_async("c1", {this->entry("p" + std::to_string(i))}, [&](Result<Appended> r) {
       ASSERT_TRUE(r.ok());
       if (std::this_thread::get_id() != caller) ++off_thread;
-      std::lock_guard lock(mu);
-      seen.push_back(r->first_seq);
-      if (seen.size() == kAppends) all_done.set_value();
+      bool last = false;
+      {
+        std::lock_guard lock(mu);
+        seen.push_back(r->first_seq);
+        last = seen.size() == kAppends;
+      }
+      // After the lock is released: the test returns as soon as this is set,
+      // and `mu` dies with it (unlocking it afterwards crashed under load).
+      if (last) all_done.set_value();
     });
   }
   all_done.get_future().wait();

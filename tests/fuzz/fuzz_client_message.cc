@@ -8,7 +8,9 @@
 //   - a Hello admits a newcomer with its client_id (a first visit: an append);
 //   - a submit is sent by the chair, again by the chair (a duplicate), and by
 //     the researcher (a concurrent op to transform past);
-//   - presence, profile and revoke come from the chair and from the member.
+//   - presence comes from the chair and from the member;
+//   - every other request (consultation/request_table.cc) from the member,
+//     then twice from the chair; history questions from the member.
 // Then the room shuts down, which waits for every append, and the io_context
 // is drained. Never a crash; every frame the room sends must decode.
 
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "connection.h"
+#include "consultation/request.h"
 #include "logger.h"
 #include "replay/demo.h"
 #include "replay/recovery.h"
@@ -119,43 +122,47 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   room->subscribe("conn-member", 2, 0);
   if (!msg.has_subscribe()) room->subscribe("conn-chair", 2, 0);
 
-  switch (msg.kind_case()) {
-    case ClientMessage::kHello: {
-      if (!valid_client_id(msg.hello().client_id())) break;
-      auto newcomer = std::make_shared<FakeConnection>();
-      room->admit(newcomer, "conn-newcomer", claims_for("fuzz-newcomer", kenes::v1::ROLE_MEMBER),
-                  msg.hello().client_id(), rid);
-      room->subscribe("conn-newcomer", rid, 0);  // may come before Welcome: refused
-      break;
+  // By door, as WebSocketSession dispatches (consultation/request_table.cc):
+  // every request kind reaches its handler, as the chair and as a member.
+  const kenes::consultation::RequestKind* kind = kenes::consultation::find_request(msg.kind_case());
+  if (kind) {
+    switch (kind->door) {
+      case kenes::consultation::Door::kHello: {
+        if (!valid_client_id(msg.hello().client_id())) break;
+        auto newcomer = std::make_shared<FakeConnection>();
+        room->admit(newcomer, "conn-newcomer", claims_for("fuzz-newcomer", kenes::v1::ROLE_MEMBER),
+                    msg.hello().client_id(), rid);
+        room->subscribe("conn-newcomer", rid, 0);  // may come before Welcome: refused
+        break;
+      }
+      case kenes::consultation::Door::kSubscribe:
+        if (msg.subscribe().consultation_id() != room->consultation_id()) break;  // FORBIDDEN in the session
+        room->subscribe("conn-chair", rid, msg.subscribe().after_seq());
+        room->subscribe("conn-chair", rid, msg.subscribe().after_seq());  // already subscribed
+        break;
+      case kenes::consultation::Door::kSubmit: {
+        room->submit("conn-chair", rid, msg.submit_op());
+        room->submit("conn-chair", rid, msg.submit_op());
+        kenes::v1::SubmitOp other = msg.submit_op();
+        other.set_client_id("client-researcher");
+        room->submit("conn-researcher", rid, other);
+        room->submit("conn-member", rid, msg.submit_op());  // a member may not edit
+        break;
+      }
+      case kenes::consultation::Door::kPresence:
+        room->presence("conn-chair", msg.presence());
+        room->presence("conn-member", msg.presence());
+        break;
+      case kenes::consultation::Door::kChange:
+      case kenes::consultation::Door::kRead:
+        room->request("conn-member", msg);
+        room->request("conn-chair", msg);
+        room->request("conn-chair", msg);  // the same again: a state refusal, or a second record
+        break;
+      case kenes::consultation::Door::kHistory:
+        room->history_request("conn-member", msg);
+        break;
     }
-    case ClientMessage::kSubscribe:
-      if (msg.subscribe().consultation_id() != room->consultation_id()) break;  // FORBIDDEN in the session
-      room->subscribe("conn-chair", rid, msg.subscribe().after_seq());
-      room->subscribe("conn-chair", rid, msg.subscribe().after_seq());  // already subscribed
-      break;
-    case ClientMessage::kSubmitOp: {
-      room->submit("conn-chair", rid, msg.submit_op());
-      room->submit("conn-chair", rid, msg.submit_op());
-      kenes::v1::SubmitOp other = msg.submit_op();
-      other.set_client_id("client-researcher");
-      room->submit("conn-researcher", rid, other);
-      room->submit("conn-member", rid, msg.submit_op());  // a member may not edit
-      break;
-    }
-    case ClientMessage::kPresence:
-      room->presence("conn-chair", msg.presence());
-      room->presence("conn-member", msg.presence());
-      break;
-    case ClientMessage::kUpdateProfile:
-      room->update_profile("conn-chair", rid, msg.update_profile());
-      room->update_profile("conn-member", rid, msg.update_profile());
-      break;
-    case ClientMessage::kRevokeParticipant:
-      room->revoke("conn-member", rid, msg.revoke_participant());  // a member may not
-      room->revoke("conn-chair", rid, msg.revoke_participant());
-      break;
-    case ClientMessage::KIND_NOT_SET:
-      break;
   }
   room->leave("conn-member");
   room->shutdown([&work] { work.reset(); });

@@ -1,0 +1,430 @@
+#include "consultation/testing/random_consultation.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "consultation/proto_convert.h"
+#include "consultation/sample_framework.h"
+#include "engine/testing/random_edits.h"
+
+namespace kenes::consultation::testing {
+
+namespace {
+
+using engine::testing::Alphabet;
+using engine::testing::Rng;
+using kenes::v1::ClientMessage;
+
+// Everything the generator needs between steps.
+class Generator {
+ public:
+  Generator(const RandomConsultationOptions& o) : o_(o), rng_(o.seed), room_("random-" + std::to_string(o.seed), 1'800'000'000'000) {}
+
+  SimulatedRoom run() {
+    kenes::v1::LogRecord created;
+    created.set_author("operator");
+    auto* c = created.mutable_consultation_created();
+    c->set_consultation_id(room_.state().consultation_id());
+    c->set_title("Random consultation " + std::to_string(o_.seed));
+    *c->mutable_framework() = sample_framework();
+    c->set_scope(kenes::v1::SCOPE_ALL);
+    room_.append(created);
+    for (const auto& cat : c->framework().categories()) {
+      for (const auto& theme : cat.themes()) {
+        for (const auto& q : theme.questions()) {
+          for (const auto& i : q.indicators()) indicators_.push_back(i.id());
+        }
+      }
+    }
+    join("chair", kenes::v1::ROLE_CHAIR);
+    for (int i = 1; i <= o_.researchers; ++i) join("researcher-" + std::to_string(i), kenes::v1::ROLE_RESEARCHER);
+    for (int i = 1; i <= o_.members; ++i) join("member-" + std::to_string(i), kenes::v1::ROLE_MEMBER);
+    for (int i = 1; i <= o_.observers; ++i) join("observer-" + std::to_string(i), kenes::v1::ROLE_OBSERVER);
+    revoke_at_ = static_cast<int>(rng_.between(o_.steps / 2, o_.steps));
+    for (int step = 0; step < o_.steps; ++step) {
+      room_.advance(static_cast<int64_t>(rng_.chance(1, 20) ? rng_.between(10'000, 120'000) : rng_.between(1, 3000)));
+      if (step == revoke_at_) revoke_someone();
+      act();
+    }
+    return std::move(room_);
+  }
+
+ private:
+  void join(const std::string& id, kenes::v1::Role role) {
+    callers_.push_back(room_.admit(id, display_name(id), role));
+  }
+
+  // Names in the people's languages: the folds must carry any Unicode.
+  std::string display_name(const std::string& id) {
+    static const char* const kNames[] = {"Айгерім", "Даниияр", "Elena", "Нұрлан", "Saule", "Мария", "José", "李明"};
+    return std::string(kNames[rng_.below(std::size(kNames))]) + " (" + id + ")";
+  }
+
+  Alphabet alphabet() {
+    static const Alphabet kAll[] = {Alphabet::kAscii, Alphabet::kKazakh, Alphabet::kMixed, Alphabet::kEmoji};
+    return kAll[rng_.below(std::size(kAll))];
+  }
+  std::string text(size_t max_units) { return engine::testing::random_text(rng_, rng_.between(1, max_units), alphabet()); }
+
+  const Caller& anyone() { return callers_[rng_.below(callers_.size())]; }
+  const Caller& with_role(kenes::v1::Role role) {
+    // Mostly someone of the role, sometimes anyone (so that refusals happen).
+    if (rng_.chance(1, 8)) return anyone();
+    std::vector<const Caller*> of;
+    for (const auto& c : callers_) {
+      if (c.role == role) of.push_back(&c);
+    }
+    return of.empty() ? anyone() : *of[rng_.below(of.size())];
+  }
+  const Caller& drafter() { return with_role(rng_.chance(1, 3) ? kenes::v1::ROLE_CHAIR : kenes::v1::ROLE_RESEARCHER); }
+  const Caller& commenter() { return with_role(rng_.chance(2, 3) ? kenes::v1::ROLE_MEMBER : kenes::v1::ROLE_RESEARCHER); }
+
+  std::string draft_doc() { return "indicator/" + indicators_[2 + rng_.below(std::max(1, o_.drafts))]; }
+  std::string indicator() { return indicators_[rng_.below(indicators_.size())]; }
+
+  template <class Map>
+  std::string pick_key(const Map& m) {
+    if (m.empty()) return "none-" + std::to_string(rng_.below(3));
+    auto it = m.begin();
+    std::advance(it, rng_.below(m.size()));
+    return it->first;
+  }
+  std::string thread_id() { return pick_key(room_.state().discussion().threads()); }
+  std::string poll_id() { return pick_key(room_.state().assessment().polls()); }
+  // Mostly one the request can act on, so that most requests succeed: a
+  // poll that is open (or not yet opened), a thread with an open suggestion.
+  std::string poll_id(bool opened) {
+    std::vector<std::string> fit;
+    for (const auto& [id, p] : room_.state().assessment().polls()) {
+      if (p.opened == opened && !p.close_logged) fit.push_back(id);
+    }
+    return fit.empty() || rng_.chance(1, 6) ? poll_id() : fit[rng_.below(fit.size())];
+  }
+  std::string suggestion_thread_id() {
+    std::vector<std::string> fit;
+    for (const auto& [id, t] : room_.state().discussion().threads()) {
+      if (t.suggestion == SuggestionStatus::kOpen) fit.push_back(id);
+    }
+    return fit.empty() || rng_.chance(1, 6) ? thread_id() : fit[rng_.below(fit.size())];
+  }
+  std::string meeting_id() {
+    const auto& meetings = room_.state().assessment().meetings();
+    if (const MeetingState* running = room_.state().assessment().running_meeting(); running && rng_.chance(4, 5)) {
+      return running->id;
+    }
+    return meetings.empty() ? "meeting-1" : meetings[rng_.below(meetings.size())].id;
+  }
+  // A comment of `thread`, the caller's own when there is one and a coin says so.
+  std::string comment_of(const std::string& thread, const Caller& caller) {
+    const ThreadState* t = room_.state().discussion().thread(thread);
+    if (!t || t->comment_ids.empty()) return "comment-1";
+    if (rng_.chance(2, 3)) {
+      for (const auto& id : t->comment_ids) {
+        const CommentState* c = room_.state().discussion().comment(id);
+        if (c && c->author == caller.participant_id) return id;
+      }
+    }
+    return t->comment_ids[rng_.below(t->comment_ids.size())];
+  }
+  void mentions(google::protobuf::RepeatedPtrField<std::string>* out) {
+    if (rng_.chance(1, 4)) *out->Add() = anyone().participant_id;
+  }
+  // A range of `doc` as a client sees it at some recent version: [anchor, head) there.
+  bool range_at(const std::string& doc, uint64_t* version, kenes::v1::TextRange* range) {
+    const engine::DocumentSequencer* d = room_.state().find_document(doc);
+    if (!d || d->version() == 0) return false;
+    *version = d->version() - std::min<uint64_t>(d->version(), rng_.below(3));
+    uint64_t length = 0;
+    std::vector<const engine::TextOp*> ops;
+    if (!d->ops_since(*version, &length, &ops).ok() || length == 0) return false;
+    const uint64_t from = rng_.below(length);
+    const uint64_t to = from + 1 + rng_.below(std::min<uint64_t>(20, length - from));
+    range->set_anchor(rng_.chance(1, 2) ? from : to);
+    range->set_head(range->anchor() == from ? to : from);
+    return true;
+  }
+
+  void request(const Caller& caller, const ClientMessage& msg) { room_.request(caller, msg); }
+
+  void type() {
+    const Caller& who = drafter();
+    const std::string doc = draft_doc();
+    const engine::DocumentSequencer* d = room_.state().find_document(doc);
+    const uint64_t current = d ? d->version() : 0;
+    // An op made a few versions back, as a typist's whose edits crossed others'.
+    const uint64_t base = current - std::min<uint64_t>(current, rng_.below(3));
+    uint64_t length = 0;
+    std::vector<const engine::TextOp*> ops;
+    if (d && !d->ops_since(base, &length, &ops).ok()) return;
+    // Mostly typing (an insert somewhere), sometimes any edit: drafts grow,
+    // as they do, and threads have text to anchor to.
+    engine::TextOp op;
+    if (rng_.chance(7, 10)) {
+      op.retain(rng_.below(length + 1)).insert(text(12));
+    } else {
+      op = engine::testing::random_op(rng_, length, alphabet());
+    }
+    kenes::v1::SubmitOp submit;
+    submit.set_doc_id(doc);
+    submit.set_base_version(base);
+    submit.set_client_id(who.client_id);
+    submit.set_client_seq(++client_seqs_[who.client_id]);
+    op_to_proto(op, submit.mutable_op());
+    room_.submit(who, submit);
+  }
+
+  void create_poll() {
+    ClientMessage m;
+    auto* d = m.mutable_create_poll()->mutable_definition();
+    const uint64_t kind = rng_.below(4);
+    d->set_question(text(6));
+    d->set_anonymous(rng_.chance(1, 2));
+    d->set_results_hidden_until_closed(rng_.chance(1, 3));
+    d->add_eligible_roles(kenes::v1::ROLE_MEMBER);
+    if (rng_.chance(1, 2)) d->add_eligible_roles(kenes::v1::ROLE_RESEARCHER);
+    if (rng_.chance(1, 4)) d->add_eligible_roles(kenes::v1::ROLE_CHAIR);
+    if (rng_.chance(1, 3)) {
+      d->mutable_quorum()->set_num(1);
+      d->mutable_quorum()->set_den(2);
+    }
+    if (rng_.chance(1, 4)) d->set_closes_at_unix_ms(room_.now() + static_cast<int64_t>(rng_.between(5'000, 200'000)));
+    if (kind == 0 || rng_.chance(1, 3)) {
+      d->set_kind(kenes::v1::POLL_KIND_AGREEMENT);
+      if (rng_.chance(2, 3)) {
+        const std::string doc = draft_doc();
+        d->set_target_indicator_id(doc.substr(std::string("indicator/").size()));
+        d->set_target_version(room_.state().draft_version(d->target_indicator_id()));
+      }
+    } else {
+      d->set_kind(kind == 1 ? kenes::v1::POLL_KIND_SINGLE_CHOICE
+                            : kind == 2 ? kenes::v1::POLL_KIND_MULTIPLE_CHOICE : kenes::v1::POLL_KIND_RANKING);
+      const uint64_t n = rng_.between(2, 4);
+      for (uint64_t i = 0; i < n; ++i) d->add_options("option " + std::to_string(i + 1) + " " + text(3));
+      if (kind == 3) d->set_ranking_method(rng_.chance(1, 2) ? kenes::v1::RANKING_METHOD_BORDA : kenes::v1::RANKING_METHOD_INSTANT_RUNOFF);
+    }
+    request(with_role(kenes::v1::ROLE_CHAIR), m);
+  }
+
+  void vote() {
+    const std::string id = poll_id(true);
+    const PollState* p = room_.state().assessment().poll(id);
+    ClientMessage m;
+    m.mutable_cast_vote()->set_poll_id(id);
+    const uint64_t options = p ? std::max<uint64_t>(p->definition.options_size(), 4) : 3;
+    const bool many = p && (p->definition.kind() == kenes::v1::POLL_KIND_MULTIPLE_CHOICE ||
+                            p->definition.kind() == kenes::v1::POLL_KIND_RANKING);
+    const uint64_t count = many ? rng_.between(1, options) : 1;
+    // Validation statements mostly agreed with, so that some pass.
+    if (p && p->definition.kind() == kenes::v1::POLL_KIND_AGREEMENT && rng_.chance(2, 3)) {
+      m.mutable_cast_vote()->add_choices(0);
+      return request(with_role(kenes::v1::ROLE_MEMBER), m);
+    }
+    std::vector<uint32_t> choices;
+    for (uint32_t i = 0; i < options; ++i) choices.push_back(i);
+    for (uint64_t i = 0; i < count; ++i) {
+      std::swap(choices[i], choices[i + rng_.below(choices.size() - i)]);
+      m.mutable_cast_vote()->add_choices(choices[i]);
+    }
+    request(with_role(kenes::v1::ROLE_MEMBER), m);
+  }
+
+  void revoke_someone() {
+    const std::string who = "member-" + std::to_string(o_.members);
+    ClientMessage m;
+    m.mutable_revoke_participant()->set_participant_id(who);
+    m.mutable_revoke_participant()->set_reason("left the board");
+    if (room_.request(callers_.front(), m).refusal) return;
+    // The room closes a revoked participant's connections: no more requests.
+    std::erase_if(callers_, [&](const Caller& c) { return c.participant_id == who; });
+  }
+
+  void act() {
+    ClientMessage m;
+    const uint64_t dice = rng_.below(100);
+    if (dice < 30) return type();
+    if (dice < 37) {
+      const Caller& who = commenter();
+      auto* t = m.mutable_create_thread();
+      const std::string doc = draft_doc();
+      t->mutable_target()->set_indicator_id(doc.substr(std::string("indicator/").size()));
+      uint64_t version = 0;
+      if (rng_.chance(3, 4) && range_at(doc, &version, t->mutable_target()->mutable_range())) {
+        t->mutable_target()->set_doc_id(doc);
+        t->mutable_target()->set_version(version);
+        if (rng_.chance(1, 3)) t->mutable_suggestion()->set_text(rng_.chance(1, 6) ? std::string() : text(6));
+      } else {
+        t->mutable_target()->clear_range();
+      }
+      t->set_body(t->has_suggestion() && rng_.chance(1, 2) ? std::string() : text(8));
+      mentions(t->mutable_mentions());
+      return request(who, m);
+    }
+    if (dice < 44) {
+      const Caller& who = commenter();
+      m.mutable_add_comment()->set_thread_id(thread_id());
+      m.mutable_add_comment()->set_body(text(8));
+      mentions(m.mutable_add_comment()->mutable_mentions());
+      return request(who, m);
+    }
+    if (dice < 47) {
+      const Caller& who = commenter();
+      const std::string thread = thread_id();
+      m.mutable_edit_comment()->set_thread_id(thread);
+      m.mutable_edit_comment()->set_comment_id(comment_of(thread, who));
+      m.mutable_edit_comment()->set_body(text(8));
+      mentions(m.mutable_edit_comment()->mutable_mentions());
+      return request(who, m);
+    }
+    if (dice < 49) {
+      const Caller& who = commenter();
+      const std::string thread = thread_id();
+      m.mutable_delete_comment()->set_thread_id(thread);
+      m.mutable_delete_comment()->set_comment_id(comment_of(thread, who));
+      return request(who, m);
+    }
+    if (dice < 50) {
+      const std::string thread = thread_id();
+      m.mutable_hide_comment()->set_thread_id(thread);
+      m.mutable_hide_comment()->set_comment_id(comment_of(thread, callers_.front()));
+      m.mutable_hide_comment()->set_reason(text(5));
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 53) {
+      m.mutable_resolve_thread()->set_thread_id(thread_id());
+      m.mutable_resolve_thread()->set_resolved(rng_.chance(2, 3));
+      return request(anyone(), m);
+    }
+    if (dice < 55) {
+      // A detached thread when there is one: re-attaching an attached one is refused.
+      std::string thread = thread_id();
+      for (const auto& [id, t] : room_.state().discussion().threads()) {
+        if (t.anchor && !t.anchor->attached() && rng_.chance(1, 2)) thread = id;
+      }
+      const ThreadState* t = room_.state().discussion().thread(thread);
+      uint64_t version = 0;
+      m.mutable_reattach_thread()->set_thread_id(thread);
+      if (!t || !range_at(t->target.doc_id().empty() ? draft_doc() : t->target.doc_id(), &version,
+                          m.mutable_reattach_thread()->mutable_range())) {
+        return;
+      }
+      m.mutable_reattach_thread()->set_version(version);
+      return request(commenter(), m);
+    }
+    if (dice < 58) {
+      const Caller& who = commenter();
+      const std::string thread = thread_id();
+      auto* r = m.mutable_set_reaction();
+      r->set_thread_id(thread);
+      r->set_comment_id(comment_of(thread, callers_.front()));
+      r->set_reaction(kenes::v1::REACTION_PLUS_ONE);
+      r->set_on(rng_.chance(3, 4));
+      return request(who, m);
+    }
+    if (dice < 61) {
+      if (rng_.chance(2, 3)) {
+        m.mutable_accept_suggestion()->set_thread_id(suggestion_thread_id());
+        m.mutable_accept_suggestion()->set_accept_changed(rng_.chance(1, 2));
+      } else {
+        m.mutable_reject_suggestion()->set_thread_id(suggestion_thread_id());
+        m.mutable_reject_suggestion()->set_reason(rng_.chance(1, 2) ? text(5) : std::string());
+      }
+      return request(drafter(), m);
+    }
+    if (dice < 62) {
+      m.mutable_set_observer_commenting()->set_enabled(!room_.state().discussion().observers_may_comment());
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 65) {
+      m.mutable_mark_threads_read()->add_thread_ids(thread_id());
+      m.mutable_mark_threads_read()->set_up_to_seq(room_.state().seq() - rng_.below(4));
+      return request(anyone(), m);
+    }
+    if (dice < 66) {
+      m.mutable_record_visit()->set_seen_seq(room_.state().seq() - rng_.below(10));
+      return request(anyone(), m);
+    }
+    if (dice < 67) {
+      m.mutable_set_notification_settings()->set_email(rng_.chance(5, 6) ? "someone@example.org" : "not an address");
+      m.mutable_set_notification_settings()->set_period(
+          static_cast<kenes::v1::DigestPeriod>(rng_.between(1, 4)));
+      return request(anyone(), m);
+    }
+    if (dice < 69) {
+      auto* p = m.mutable_update_profile();
+      if (rng_.chance(1, 2)) p->set_display_name(display_name("renamed"));
+      p->set_stakeholder_group(static_cast<kenes::v1::StakeholderGroup>(rng_.between(0, 10)));
+      p->set_gender(rng_.chance(1, 2) ? "f" : rng_.chance(1, 2) ? "m" : "");
+      return request(anyone(), m);
+    }
+    if (dice < 71) return create_poll();
+    if (dice < 74) {
+      m.mutable_open_poll()->set_poll_id(poll_id(false));
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 83) return vote();
+    if (dice < 85) {
+      m.mutable_close_poll()->set_poll_id(poll_id(true));
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 88) {
+      m.mutable_set_indicator_status()->set_indicator_id(indicator());
+      m.mutable_set_indicator_status()->set_status(static_cast<kenes::v1::IndicatorStatus>(rng_.between(1, 5)));
+      return request(drafter(), m);
+    }
+    if (dice < 89) {
+      m.mutable_set_indicator_assignees()->set_indicator_id(indicator());
+      m.mutable_set_indicator_assignees()->add_participant_ids(with_role(kenes::v1::ROLE_RESEARCHER).participant_id);
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 90) {
+      m.mutable_set_indicator_sources()->set_indicator_id(indicator());
+      m.mutable_set_indicator_sources()->add_sources(text(8));
+      return request(drafter(), m);
+    }
+    if (dice < 91) {
+      m.mutable_set_indicator_score()->set_indicator_id(indicator());
+      if (rng_.chance(4, 5)) m.mutable_set_indicator_score()->set_score(static_cast<uint32_t>(rng_.below(101)));
+      return request(drafter(), m);
+    }
+    if (dice < 92) {
+      m.mutable_set_scope()->set_scope(rng_.chance(1, 2) ? kenes::v1::SCOPE_CORE : kenes::v1::SCOPE_ALL);
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 93) {
+      m.mutable_start_meeting()->set_title(text(6));
+      m.mutable_start_meeting()->add_agenda_indicator_ids(indicator());
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 95) {
+      m.mutable_set_spotlight()->set_meeting_id(meeting_id());
+      m.mutable_set_spotlight()->set_indicator_id(rng_.chance(1, 5) ? std::string() : indicator());
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
+    }
+    if (dice < 98) {
+      m.mutable_join_meeting()->set_meeting_id(meeting_id());
+      return request(anyone(), m);
+    }
+    if (dice < 99) {
+      m.mutable_leave_meeting()->set_meeting_id(meeting_id());
+      return request(anyone(), m);
+    }
+    m.mutable_end_meeting()->set_meeting_id(meeting_id());
+    request(with_role(kenes::v1::ROLE_CHAIR), m);
+  }
+
+  RandomConsultationOptions o_;
+  Rng rng_;
+  SimulatedRoom room_;
+  std::vector<std::string> indicators_;
+  std::vector<Caller> callers_;
+  std::map<std::string, uint64_t> client_seqs_;
+  int revoke_at_ = 0;
+};
+
+}  // namespace
+
+SimulatedRoom random_consultation(const RandomConsultationOptions& options) { return Generator(options).run(); }
+
+}  // namespace kenes::consultation::testing
