@@ -312,6 +312,29 @@ std::optional<HistoryError> read_edits(storage::Log& log, const std::string& con
   return std::nullopt;
 }
 
+// The one replay loop of the three questions. The edits at `seqs` are
+// versions from + 1, from + 2, ... of the document; each is shown to `each`
+// (if any) with its version and the text it applies to, then applied to
+// `text`, which holds version `from` on entry.
+using EditVisitor = std::function<std::optional<HistoryError>(const kenes::v1::LogRecord& rec, const engine::TextOp& op,
+                                                              uint64_t version, const engine::Rope& before)>;
+std::optional<HistoryError> apply_edits(storage::Log& log, const std::string& consultation,
+                                        const std::vector<uint64_t>& seqs, uint64_t from, engine::Rope& text,
+                                        const EditVisitor& each) {
+  uint64_t version = from;
+  return read_edits(log, consultation, seqs, [&](const kenes::v1::LogRecord& rec) -> std::optional<HistoryError> {
+    auto op = consultation::op_from_proto(rec.text_edit().op());
+    if (!op.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, op.status().message());
+    ++version;
+    if (each) {
+      if (auto e = each(rec, op.value(), version, text)) return e;
+    }
+    engine::Status s = engine::apply(op.value(), text);
+    if (!s.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, "record " + std::to_string(rec.seq()) + ": " + s.message());
+    return std::nullopt;
+  });
+}
+
 std::optional<HistoryError> bad_doc_id(const std::string& doc_id) {
   if (consultation::valid_document_id(doc_id)) return std::nullopt;
   return error(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
@@ -376,14 +399,7 @@ std::optional<HistoryError> DocumentHistory::answer_at(const kenes::v1::GetDocum
     const auto& versions = docs_.at(req.doc_id());
     for (uint64_t v = from + 1; v <= version; ++v) seqs.push_back(versions[v - 1].seq);
   }
-  auto e = read_edits(log_, consultation_id_, seqs, [&](const kenes::v1::LogRecord& rec) -> std::optional<HistoryError> {
-    auto op = consultation::op_from_proto(rec.text_edit().op());
-    if (!op.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, op.status().message());
-    engine::Status s = engine::apply(op.value(), text);
-    if (!s.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, "record " + std::to_string(rec.seq()) + ": " + s.message());
-    return std::nullopt;
-  });
-  if (e) return e;
+  if (auto e = apply_edits(log_, consultation_id_, seqs, from, text, nullptr)) return e;
   out->set_doc_id(req.doc_id());
   out->set_version(version);
   out->set_text(text.to_string());
@@ -406,15 +422,13 @@ std::optional<HistoryError> DocumentHistory::answer_blame(const kenes::v1::GetDo
   }
   engine::Rope text;
   engine::Blame blame;
-  auto e = read_edits(log_, consultation_id_, seqs, [&](const kenes::v1::LogRecord& rec) -> std::optional<HistoryError> {
-    auto op = consultation::op_from_proto(rec.text_edit().op());
-    if (!op.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, op.status().message());
-    engine::Status s = engine::apply(op.value(), text);
-    if (s.ok()) s = blame.apply(op.value(), edit_authors(rec));
+  auto blame_each = [&](const kenes::v1::LogRecord& rec, const engine::TextOp& op, uint64_t,
+                        const engine::Rope&) -> std::optional<HistoryError> {
+    engine::Status s = blame.apply(op, edit_authors(rec));
     if (!s.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, "record " + std::to_string(rec.seq()) + ": " + s.message());
     return std::nullopt;
-  });
-  if (e) return e;
+  };
+  if (auto e = apply_edits(log_, consultation_id_, seqs, 0, text, blame_each)) return e;
   out->set_doc_id(req.doc_id());
   out->set_version(version);
   out->set_text(text.to_string());
@@ -452,21 +466,21 @@ std::optional<HistoryError> DocumentHistory::answer_diff(const kenes::v1::GetDoc
   engine::Rope text;
   engine::Blame blame;
   std::string earlier;
+  bool have_earlier = false;
   std::vector<engine::TextOp> ops;
-  uint64_t version = 0;
-  auto e = read_edits(log_, consultation_id_, seqs, [&](const kenes::v1::LogRecord& rec) -> std::optional<HistoryError> {
-    auto op = consultation::op_from_proto(rec.text_edit().op());
-    if (!op.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, op.status().message());
-    if (version == from) earlier = text.to_string();
-    engine::Status s = engine::apply(op.value(), text);
-    if (s.ok()) s = blame.apply(op.value(), edit_authors(rec));
+  auto diff_each = [&](const kenes::v1::LogRecord& rec, const engine::TextOp& op, uint64_t version,
+                       const engine::Rope& before) -> std::optional<HistoryError> {
+    if (version == from + 1) {
+      earlier = before.to_string();
+      have_earlier = true;
+    }
+    engine::Status s = blame.apply(op, edit_authors(rec));
     if (!s.ok()) return error(kenes::v1::ERROR_CODE_INTERNAL, "record " + std::to_string(rec.seq()) + ": " + s.message());
-    ++version;
-    if (version > from) ops.push_back(std::move(op.value()));
+    if (version > from) ops.push_back(op);
     return std::nullopt;
-  });
-  if (e) return e;
-  if (version == from) earlier = text.to_string();
+  };
+  if (auto e = apply_edits(log_, consultation_id_, seqs, 0, text, diff_each)) return e;
+  if (!have_earlier) earlier = text.to_string();  // no edit after `from`: it is the latest text
   const engine::TextOp change = compose_all(ops, 0, ops.size());
 
   out->set_doc_id(req.doc_id());

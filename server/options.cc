@@ -1,10 +1,11 @@
 #include "options.h"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/program_options.hpp>
 #include <cctype>
 #include <iostream>
 
-#include "mail/mail_message.h"
+#include "consultation/email_address.h"
 #include "origin_check.h"
 #include "version.h"
 
@@ -92,6 +93,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     result.exit_code = 2;
     return result;
   };
+  if (std::string error; !parse_listen(o.listen, &error)) return bad(error);
   if (o.durability != "fsync" && o.durability != "wal" && o.durability != "none") {
     return bad("--durability must be fsync, wal or none");
   }
@@ -115,12 +117,45 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   if (!(o.digest_period_scale > 0)) return bad("--digest-period-scale must be positive");
   if (!o.smtp_host.empty()) {
     if (o.smtp_from.empty()) o.smtp_from = "kenes@" + o.smtp_host;
-    if (!mail::plausible_email_address(o.smtp_from)) {
+    if (!consultation::plausible_email_address(o.smtp_from)) {
       return bad("--smtp-from must be one plain address like kenes@example.org");
     }
   }
   result.options = o;
   return result;
+}
+
+std::optional<ListenAddress> parse_listen(const std::string& text, std::string* error) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    *error = "--listen must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080 (got '" + text + "')";
+    return std::nullopt;
+  }
+  ListenAddress out;
+  out.host = text.substr(0, colon);
+  out.address = out.host;
+  if (out.address.size() >= 2 && out.address.front() == '[' && out.address.back() == ']') {
+    out.address = out.address.substr(1, out.address.size() - 2);
+  }
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(out.address, ec);
+  if (ec) {
+    *error = "--listen: '" + out.host + "' is not an IP address (give one, e.g. 127.0.0.1 or 0.0.0.0)";
+    return std::nullopt;
+  }
+  const std::string port = text.substr(colon + 1);
+  uint32_t value = 0;
+  bool digits = !port.empty() && port.size() <= 5;
+  for (char c : port) {
+    digits = digits && c >= '0' && c <= '9';
+    if (digits) value = value * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (!digits || value > 65535) {
+    *error = "--listen: the port must be a number from 0 to 65535 (got '" + port + "')";
+    return std::nullopt;
+  }
+  out.port = static_cast<uint16_t>(value);
+  return out;
 }
 
 }  // namespace kenes::server

@@ -69,6 +69,16 @@ struct ServerOptions {
   bool demo = false;                // create a demo consultation if none exists
 };
 
+// --listen: "host:port" with an IPv4 or IPv6 address ("[::1]:8080") and a
+// port 0-65535 (0: any free one).
+struct ListenAddress {
+  std::string host;     // as written, brackets included (for links)
+  std::string address;  // without brackets (for binding)
+  uint16_t port = 0;
+};
+// The address, or std::nullopt with `error` saying what is wrong.
+std::optional<ListenAddress> parse_listen(const std::string& text, std::string* error);
+
 struct ParsedOptions {
   std::optional<ServerOptions> options;  // empty: exit with `exit_code`
   int exit_code = 0;

@@ -100,7 +100,9 @@ Server::~Server() = default;
 
 std::string Server::base_url() const {
   if (!ctx_.options.public_url.empty()) return ctx_.options.public_url;
-  std::string host = ctx_.options.listen.substr(0, ctx_.options.listen.rfind(':'));
+  std::string error;
+  const std::optional<ListenAddress> where = parse_listen(ctx_.options.listen, &error);
+  std::string host = where ? where->host : std::string();
   if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
   return std::string(ctx_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
 }
@@ -206,19 +208,13 @@ std::string Server::open() {
     metrics().rooms.fetch_add(1, std::memory_order_relaxed);
   }
 
-  std::string listen = o.listen;
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return "--listen must be host:port";
+  const std::string& listen = o.listen;
+  std::string listen_error;
+  const std::optional<ListenAddress> where = parse_listen(listen, &listen_error);
+  if (!where) return listen_error;
   boost::system::error_code bec;
-  auto address = asio::ip::make_address(listen.substr(0, colon), bec);
-  if (bec) return "--listen: bad address " + listen.substr(0, colon);
-  int port = 0;
-  try {
-    port = std::stoi(listen.substr(colon + 1));
-  } catch (...) {
-    return "--listen: bad port";
-  }
-  asio::ip::tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(where->address, bec), where->port);
+  if (bec) return "--listen: bad address " + where->host;
   acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(asio::make_strand(io_));
   acceptor_->open(endpoint.protocol(), bec);
   if (!bec) acceptor_->set_option(asio::socket_base::reuse_address(true), bec);

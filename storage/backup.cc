@@ -9,21 +9,13 @@
 #include <sstream>
 #include <system_error>
 
+#include "storage/file_sync.h"
 #include "storage/rocks_log.h"
 
 namespace fs = std::filesystem;
 
 namespace kenes::storage {
 namespace {
-
-Status fsync_path(const fs::path& p, bool directory) {
-  int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-  if (fd < 0) return Status(Code::kIoError, "open " + p.string() + " for fsync failed");
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Status(Code::kIoError, "fsync " + p.string() + " failed");
-  return Status();
-}
 
 Status io_error(const std::error_code& ec, const std::string& what) {
   return Status(Code::kIoError, what + ": " + ec.message());

@@ -22,6 +22,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "storage/file_sync.h"
 #include "storage/rocks_log_testing.h"
 
 namespace fs = std::filesystem;
@@ -186,15 +187,6 @@ std::vector<rocksdb::ColumnFamilyDescriptor> family_descriptors(const std::vecto
 bool has_current_file(const std::string& path) {
   std::error_code ec;
   return fs::exists(fs::path(path) / "CURRENT", ec);
-}
-
-Status fsync_path(const fs::path& p, bool directory) {
-  int fd = ::open(p.c_str(), directory ? (O_RDONLY | O_DIRECTORY) : O_RDONLY);
-  if (fd < 0) return Status(Code::kIoError, "open " + p.string() + " for fsync failed");
-  int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Status(Code::kIoError, "fsync " + p.string() + " failed");
-  return Status();
 }
 
 // Empty or absent: the only folders a backup or restore may write into.

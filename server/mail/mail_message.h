@@ -31,10 +31,4 @@ std::string base64(const std::string& bytes);
 // RFC 5322 date, UTC: "Mon, 30 Nov 2026 07:26:53 +0000".
 std::string rfc5322_date(int64_t unix_ms);
 
-// A sane single address: 3..254 bytes, one '@' with text on both sides, a
-// dot in the domain, no spaces, controls, CR/LF, quotes, angle brackets,
-// commas or semicolons. Deliberately narrower than RFC 5321: whatever
-// passes is safe in an SMTP command and a header.
-bool plausible_email_address(const std::string& address);
-
 }  // namespace kenes::server::mail

@@ -28,7 +28,7 @@ struct SmtpServer {
 };
 
 struct Envelope {
-  std::string from;  // bare addresses (checked by plausible_email_address)
+  std::string from;  // bare addresses (checked by consultation::plausible_email_address)
   std::string to;
 };
 

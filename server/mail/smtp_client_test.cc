@@ -101,21 +101,6 @@ TEST(SmtpClientTest, AServerThatNeverAnswersTimesOut) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(3));
 }
 
-TEST(MailMessageTest, AddressesThatCouldInjectAreRefused) {
-  EXPECT_TRUE(plausible_email_address("aigerim@example.kz"));
-  EXPECT_TRUE(plausible_email_address("a.b+tag@mail.example.org"));
-  EXPECT_FALSE(plausible_email_address(""));
-  EXPECT_FALSE(plausible_email_address("no-at.example"));
-  EXPECT_FALSE(plausible_email_address("a@b"));
-  EXPECT_FALSE(plausible_email_address("a@@b.c"));
-  EXPECT_FALSE(plausible_email_address("a@b.c\r\nRCPT TO:<x@y.z>"));
-  EXPECT_FALSE(plausible_email_address("a b@c.d"));
-  EXPECT_FALSE(plausible_email_address("<a@b.c>"));
-  EXPECT_FALSE(plausible_email_address("a@b.c,d@e.f"));
-  EXPECT_FALSE(plausible_email_address(std::string(250, 'a') + "@b.cd"));
-  EXPECT_FALSE(plausible_email_address("a@" + std::string(250, 'b') + ".cd"));
-}
-
 TEST(MailMessageTest, HeadersArePlainAsciiWhateverTheText) {
   const std::string text = render_message(sample());
   const std::string headers = text.substr(0, text.find("\r\n\r\n"));

@@ -145,6 +145,33 @@ TEST(ServerOptionsTest, ANonsenseValueIsRefusedWithAMessage) {
   EXPECT_EQ(parsed.exit_code, 2);
 }
 
+// Regression: --listen 127.0.0.1:70000 bound port 4464 (70000 mod 65536),
+// and "8080x" bound 8080.
+TEST(ServerOptionsTest, AListenPortOutsideZeroTo65535OrWithJunkIsRefused) {
+  std::string error;
+  for (const char* bad : {"127.0.0.1:70000", "127.0.0.1:65536", "127.0.0.1:8080x", "127.0.0.1:", "127.0.0.1:-1",
+                          "localhost:8080", "8080", "[::1]:99999"}) {
+    EXPECT_FALSE(server::parse_listen(bad, &error)) << bad;
+    EXPECT_FALSE(error.empty()) << bad;
+  }
+  auto v4 = server::parse_listen("0.0.0.0:65535", &error);
+  ASSERT_TRUE(v4);
+  EXPECT_EQ(v4->port, 65535);
+  EXPECT_EQ(v4->host, "0.0.0.0");
+  auto v6 = server::parse_listen("[::1]:0", &error);
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(v6->address, "::1");
+  EXPECT_EQ(v6->host, "[::1]");
+  EXPECT_EQ(v6->port, 0);
+
+  std::vector<std::string> args = {"kenes-server", "--listen", "127.0.0.1:70000"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  auto parsed = server::parse_server_options(static_cast<int>(argv.size()), argv.data());
+  EXPECT_FALSE(parsed.options);
+  EXPECT_EQ(parsed.exit_code, 2);
+}
+
 }  // namespace
 }  // namespace kenes::testing
 

@@ -32,9 +32,22 @@ export interface PollState {
   readonly definition: PollDefinition;
   readonly createdSeq: number;
   phase: PollPhase;
+  /** Opened by its PollOpened record (a PollUpdate may say so earlier). */
+  opened: boolean;
+  /**
+   * When ballots stop counting, fixed at the open (0: no closing time). A
+   * closing time the open already reached moves to just after it, as on the
+   * server, so the poll opens closed rather than never.
+   */
+  closesAtUnixMs: number;
+  /** The seq of its PollClosed record, 0 before it is folded. */
   closedSeq: number;
   closedAtClosingTime: boolean;
-  /** This participant's own ballot, as confirmed by its VoteCast record. */
+  /**
+   * This participant's own counted ballot, from its VoteCast records: a
+   * ballot stamped after the close (or at or past the closing time) is
+   * logged but does not count, so it does not replace the one that did.
+   */
   myChoices: number[] | undefined;
   /** The latest figures the server sent (PollUpdate); undefined before any. */
   update: PollUpdate | undefined;
@@ -82,6 +95,12 @@ export class AssessmentState {
   /** The running meeting's id, "" when none runs. */
   currentMeetingId = "";
   rosterBalance: RosterBalance | undefined;
+  /**
+   * The time of the latest issue-7 record folded. Records are judged by
+   * max(own time, this), as the server judges them, so a clock stepping back
+   * cannot count a late ballot.
+   */
+  private lastTimeMs = 0;
 
   /** myId: this participant, to recognise its own ballots. */
   constructor(private readonly myId: () => string) {}
@@ -108,6 +127,13 @@ export class AssessmentState {
 
   /** Folds an issue-7 record; undefined if the record is not one. */
   fold(record: LogRecord, seq: number): AssessmentEffect | undefined {
+    const at = Math.max(toNumber(record.timeUnixMs), this.lastTimeMs);
+    const change = this.foldAt(record, seq, at);
+    if (change) this.lastTimeMs = at;
+    return change;
+  }
+
+  private foldAt(record: LogRecord, seq: number, at: number): AssessmentEffect | undefined {
     const e = record.event;
     switch (e.case) {
       case "indicatorStatusChanged": {
@@ -137,6 +163,8 @@ export class AssessmentState {
           definition: def,
           createdSeq: seq,
           phase: "draft",
+          opened: false,
+          closesAtUnixMs: 0,
           closedSeq: 0,
           closedAtClosingTime: false,
           myChoices: undefined,
@@ -146,14 +174,19 @@ export class AssessmentState {
       }
       case "pollOpened": {
         const p = this.polls.get(e.value.pollId);
-        if (p && p.phase === "draft") p.phase = "open";
+        if (p && !p.opened) {
+          p.opened = true;
+          const closesAt = toNumber(p.definition.closesAtUnixMs);
+          p.closesAtUnixMs = closesAt !== 0 && closesAt <= at ? at + 1 : closesAt;
+          if (p.phase === "draft") p.phase = "open";
+        }
         return { kind: "poll", pollId: e.value.pollId };
       }
       case "voteCast": {
         // Only one's own ballots (and, after closing, named ones) arrive;
         // they say what I chose, never the tally.
         const p = this.polls.get(e.value.pollId);
-        if (p && record.author === this.myId()) p.myChoices = [...e.value.choices];
+        if (p && record.author === this.myId() && this.counts(p, at)) p.myChoices = [...e.value.choices];
         return { kind: "poll", pollId: e.value.pollId };
       }
       case "pollClosed": {
@@ -191,12 +224,13 @@ export class AssessmentState {
         return { kind: "meeting", meetingId: e.value.meetingId };
       }
       case "spotlightSet": {
-        const m = this.meetings.get(e.value.meetingId);
+        // For a meeting that ended meanwhile (the server lets that race through), nothing.
+        const m = this.runningMeeting(e.value.meetingId);
         if (m) m.spotlight = e.value.indicatorId;
         return { kind: "meeting", meetingId: e.value.meetingId };
       }
       case "attendanceChanged": {
-        const m = this.meetings.get(e.value.meetingId);
+        const m = this.runningMeeting(e.value.meetingId);
         if (m) {
           if (e.value.present) m.attendees.add(record.author);
           else m.attendees.delete(record.author);
@@ -206,6 +240,15 @@ export class AssessmentState {
       default:
         return undefined;
     }
+  }
+
+  /** Whether a ballot stamped `at` counts: the poll is open by its records and not past its closing time. */
+  private counts(p: PollState, at: number): boolean {
+    return p.opened && p.closedSeq === 0 && (p.closesAtUnixMs === 0 || at < p.closesAtUnixMs);
+  }
+
+  private runningMeeting(id: string): MeetingState | undefined {
+    return this.currentMeetingId !== "" && id === this.currentMeetingId ? this.meetings.get(id) : undefined;
   }
 
   /**
@@ -230,15 +273,17 @@ export class AssessmentState {
 
   /**
    * A validation poll that closed passed validates its indicator at the
-   * version put to the vote — a consequence of the PollClosed record. Whether
-   * it passed comes from the server's final PollUpdate; a status set by hand
-   * after the close (a later seq) wins.
+   * version put to the vote — a consequence of the PollClosed record, and of
+   * nothing else: a poll past its closing time validates nothing until the
+   * server logs its close (as the server's fold has it). Whether it passed
+   * comes from the server's final PollUpdate; a status set by hand after the
+   * close (a later seq) wins.
    */
   private applyValidation(p: PollState): void {
     const target = p.definition.targetIndicatorId;
     const r = p.update?.results;
-    if (!target || p.phase !== "closed" || !r?.closed || !r.passed) return;
-    const closedSeq = p.closedSeq || Number(p.update?.seq ?? 0n);
+    if (!target || p.closedSeq === 0 || !r?.closed || !r.passed) return;
+    const closedSeq = p.closedSeq;
     const s = this.indicator(target);
     if (s.statusSeq > closedSeq) return;
     s.status = IndicatorStatus.VALIDATED;

@@ -89,7 +89,10 @@ export class ConsultationState {
   id = "";
   title = "";
   framework: Framework | undefined;
+  /** The scope in force: the latest ScopeChanged, else the one created with. */
   scope: Scope = Scope.UNSPECIFIED;
+  private createdScope: Scope = Scope.UNSPECIFIED;
+  private scopeOverride: Scope = Scope.UNSPECIFIED;
   readonly participants = new Map<string, Participant>();
   private readonly docs = new Map<string, DocClient>();
   /** This participant (from Welcome), to recognise its own ballots. */
@@ -140,13 +143,15 @@ export class ConsultationState {
         this.id = e.value.consultationId;
         this.title = e.value.title;
         this.framework = e.value.framework;
-        this.scope = e.value.scope;
+        this.createdScope = e.value.scope;
+        this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
         return { kind: "created" };
       case "participantInvited": {
+        // As the server folds it: a name the person chose (or an earlier
+        // invite's) stays, and an invite does not undo a revocation.
         const p = this.participant(e.value.participantId);
-        p.displayName = e.value.displayName;
+        if (!p.displayName) p.displayName = e.value.displayName;
         p.role = e.value.role as Role;
-        p.revoked = false;
         return { kind: "roster", participantId: p.id };
       }
       case "participantRevoked": {
@@ -194,9 +199,14 @@ export class ConsultationState {
           this.notifications.lastDigestItems = e.value.items;
         }
         return { kind: "notifications" };
-      case "scopeChanged":
-        this.scope = e.value.scope;
-        return { kind: "assessment", change: { kind: "scope" } };
+      case "scopeChanged": {
+        // UNSPECIFIED withdraws the change: the scope created with applies again.
+        this.scopeOverride = e.value.scope;
+        this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
+        // An assessment record too: its time counts towards the latest the
+        // assessment has seen, which judges whether a ballot came too late.
+        return { kind: "assessment", change: this.assessment.fold(record, seq) ?? { kind: "scope" } };
+      }
       default: {
         const d = this.discussion.fold(record, seq, (id) => this.doc(id).confirmedLength);
         if (d) return { kind: "discussion", change: d };

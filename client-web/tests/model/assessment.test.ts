@@ -116,6 +116,33 @@ describe("polls", () => {
     expect(s.assessment.openPoll()).toBeUndefined();
   });
 
+  it("keep the counted ballot when a later one came after the close or at the closing time", () => {
+    const s = fresh("m1");
+    const closesAt = 5000n;
+    s.fold(rec({ author: "chair", timeUnixMs: 1000n, event: { case: "pollCreated", value: { pollId: "poll-1", definition: { ...validation(0n), closesAtUnixMs: closesAt } } } }));
+    s.fold(rec({ author: "chair", timeUnixMs: 1000n, event: { case: "pollOpened", value: { pollId: "poll-1" } } }));
+    s.fold(rec({ author: "m1", timeUnixMs: 4999n, event: { case: "voteCast", value: { pollId: "poll-1", choices: [1] } } }));
+    s.fold(rec({ author: "m1", timeUnixMs: closesAt, event: { case: "voteCast", value: { pollId: "poll-1", choices: [2] } } }));
+    // A record stamped earlier is judged at the latest time seen: still late.
+    s.fold(rec({ author: "m1", timeUnixMs: 4000n, event: { case: "voteCast", value: { pollId: "poll-1", choices: [3] } } }));
+    expect(s.assessment.polls.get("poll-1")!.myChoices).toEqual([1]);
+
+    s.fold(rec({ author: "chair", timeUnixMs: 6000n, event: { case: "pollCreated", value: { pollId: "poll-2", definition: validation(0n) } } }));
+    s.fold(rec({ author: "chair", timeUnixMs: 6000n, event: { case: "pollOpened", value: { pollId: "poll-2" } } }));
+    s.fold(rec({ author: "m1", timeUnixMs: 6001n, event: { case: "voteCast", value: { pollId: "poll-2", choices: [0] } } }));
+    s.fold(rec({ author: "chair", timeUnixMs: 6002n, event: { case: "pollClosed", value: { pollId: "poll-2", eligible: 2n } } }));
+    s.fold(rec({ author: "m1", timeUnixMs: 6002n, event: { case: "voteCast", value: { pollId: "poll-2", choices: [2] } } }));
+    expect(s.assessment.polls.get("poll-2")!.myChoices).toEqual([0]);
+  });
+
+  it("open already closed when the closing time passed before the open, counting no ballot", () => {
+    const s = fresh("m1");
+    s.fold(rec({ author: "chair", timeUnixMs: 1000n, event: { case: "pollCreated", value: { pollId: "poll-1", definition: { ...validation(0n), closesAtUnixMs: 2000n } } } }));
+    s.fold(rec({ author: "chair", timeUnixMs: 2500n, event: { case: "pollOpened", value: { pollId: "poll-1" } } }));
+    s.fold(rec({ author: "m1", timeUnixMs: 2501n, event: { case: "voteCast", value: { pollId: "poll-1", choices: [0] } } }));
+    expect(s.assessment.polls.get("poll-1")!.myChoices).toBeUndefined();
+  });
+
   it("keep the server's figures as sent, ignore an older update, and never invent results while hidden", () => {
     const s = fresh();
     s.fold(rec({ author: "chair", event: { case: "pollCreated", value: { pollId: "poll-1", definition: { ...validation(0n), targetIndicatorId: "", resultsHiddenUntilClosed: true } } } }));
@@ -167,6 +194,21 @@ describe("polls", () => {
   });
 });
 
+describe("validation polls past their closing time", () => {
+  it("validate nothing until the server logs the close, however passed the figures look", () => {
+    const s = fresh();
+    s.fold(rec({ author: "chair", timeUnixMs: 1000n, event: { case: "pollCreated", value: { pollId: "poll-1", definition: { kind: PollKind.AGREEMENT, question: "Right", eligibleRoles: [Role.MEMBER], targetIndicatorId: "R.1.1", targetVersion: 0n, closesAtUnixMs: 2000n } } } }));
+    s.fold(rec({ author: "chair", timeUnixMs: 1000n, event: { case: "pollOpened", value: { pollId: "poll-1" } } }));
+    const openSeq = seq;
+    const results = create(PollResultsSchema, { voters: 2n, eligible: 2n, quorumMet: true, passed: true, closed: true, winner: -1 });
+    s.assessment.applyPollUpdate(update("poll-1", openSeq, { closed: true, voters: 2n, eligible: 2n, quorumMet: true, results }));
+    expect(s.assessment.polls.get("poll-1")!.phase).toBe("closed");
+    expect(s.assessment.indicator("R.1.1").status).toBe(IndicatorStatus.NOT_STARTED);
+    s.fold(rec({ author: "chair", timeUnixMs: 2001n, event: { case: "pollClosed", value: { pollId: "poll-1", eligible: 2n, atClosingTime: true } } }));
+    expect(s.assessment.indicator("R.1.1")).toMatchObject({ status: IndicatorStatus.VALIDATED, validatedByPoll: "poll-1" });
+  });
+});
+
 describe("meetings", () => {
   it("start, spotlight, attendance (explicit and by disconnect), end", () => {
     const s = fresh();
@@ -183,5 +225,16 @@ describe("meetings", () => {
     expect(s.assessment.currentMeeting).toBeUndefined();
     expect(m.attendees.size).toBe(0);
     expect(m.running).toBe(false);
+  });
+
+  it("let a spotlight or an arrival that raced the end change nothing", () => {
+    const s = fresh();
+    s.fold(rec({ author: "chair", event: { case: "meetingStarted", value: { meetingId: "meeting-1", title: "Board", agendaIndicatorIds: [] } } }));
+    const m = s.assessment.currentMeeting!;
+    s.fold(rec({ author: "chair", event: { case: "meetingEnded", value: { meetingId: "meeting-1" } } }));
+    s.fold(rec({ author: "chair", event: { case: "spotlightSet", value: { meetingId: "meeting-1", indicatorId: "R.1.1" } } }));
+    s.fold(rec({ author: "m1", event: { case: "attendanceChanged", value: { meetingId: "meeting-1", present: true } } }));
+    expect(m.spotlight).toBe("");
+    expect(m.attendees.size).toBe(0);
   });
 });

@@ -67,6 +67,25 @@ describe("ConsultationState: the log folded", () => {
     expect(s.doc("d").text).toBe("x");
   });
 
+  it("keeps a name already known and a revocation through a later invite, as the server does", () => {
+    seq = 0;
+    const s = new ConsultationState("me");
+    s.fold(rec({ author: "p1", event: { case: "profileUpdated", value: { displayName: "Дана", stakeholderGroup: StakeholderGroup.MEDIA, gender: "" } } }));
+    s.fold(rec({ event: { case: "participantRevoked", value: { participantId: "p1", reason: "left" } } }));
+    s.fold(rec({ event: { case: "participantInvited", value: { participantId: "p1", displayName: "Dana", role: Role.MEMBER } } }));
+    expect(s.participants.get("p1")).toMatchObject({ displayName: "Дана", role: Role.MEMBER, revoked: true });
+  });
+
+  it("goes back to the scope it was created with when a change names no scope", () => {
+    seq = 0;
+    const s = new ConsultationState("me");
+    s.fold(rec({ event: { case: "consultationCreated", value: { consultationId: "kz", title: "T", framework, scope: Scope.CORE } } }));
+    s.fold(rec({ event: { case: "scopeChanged", value: { scope: Scope.ALL } } }));
+    expect(s.scope).toBe(Scope.ALL);
+    s.fold(rec({ event: { case: "scopeChanged", value: { scope: Scope.UNSPECIFIED } } }));
+    expect(s.scope).toBe(Scope.CORE);
+  });
+
   it("lets only the chair and researchers edit drafts", () => {
     expect([Role.CHAIR, Role.RESEARCHER, Role.MEMBER, Role.OBSERVER].map(canEditDrafts)).toEqual([true, true, false, false]);
   });
