@@ -1,7 +1,7 @@
 #pragma once
 
 // Reading a framework file for create-consultation and check-framework: the
-// size check before reading, the import (server/framework_import.h), and the
+// size check before reading, the import (consultation/framework_import.h), and the
 // errors printed one per line as "FILE: where: message", then a summary.
 
 #include <optional>

@@ -426,7 +426,7 @@ export function parseMentions(body: string, people: Iterable<{ id: string; displ
   return out;
 }
 
-// Who may do what (server/permissions.h decides; these only shape the UI).
+// Who may do what (consultation/permissions.h decides; these only shape the UI).
 // Role numbers as in protocol.proto: 1 chair, 2 researcher, 3 member, 4 observer.
 export function mayComment(role: number, observerCommenting: boolean): boolean {
   return role === 1 || role === 2 || role === 3 || (role === 4 && observerCommenting);
