@@ -21,11 +21,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bench_options.h"
 #include "editing_trace.h"
 #include "engine/document_sequencer.h"
 #include "engine/rope.h"
@@ -35,15 +35,10 @@
 namespace kenes::bench {
 namespace {
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench engine-trace FILE... [--runs N] [--through rope|sequencer]\n"
-               "  Replays each editing trace (*.json.gz) through the engine: op objects from\n"
-               "  the patches, validate, apply to the rope. Prints one JSON object per trace.\n"
-               "  --runs N        timed runs per trace (default 5, at least 1); the median is reported\n"
-               "  --through PATH  rope (default): apply to a rope; sequencer: submit to a\n"
-               "                  DocumentSequencer (dedup, history, version) as the server does\n");
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench engine-trace FILE... [--runs N] [--through rope|sequencer]\n"
+    "  Replays each editing trace (*.json.gz) through the engine: op objects from\n"
+    "  the patches, validate, apply to the rope. Prints one JSON object per trace.\n";
 
 struct Run {
   double seconds = 0;
@@ -137,39 +132,22 @@ std::string json_string(std::string_view s) {
 int engine_trace_main(int argc, char** argv) {
   std::vector<std::string> files;
   int runs = 5;
-  bool through_sequencer = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg == "--help" || arg == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    if (arg == "--runs") {
-      if (i + 1 >= argc || std::atoi(argv[i + 1]) < 1) {
-        usage(stderr);
-        return 2;
-      }
-      runs = std::atoi(argv[++i]);
-    } else if (arg == "--through") {
-      const std::string_view path = i + 1 < argc ? std::string_view(argv[i + 1]) : std::string_view();
-      if (path != "rope" && path != "sequencer") {
-        usage(stderr);
-        return 2;
-      }
-      through_sequencer = path == "sequencer";
-      ++i;
-    } else if (arg.starts_with("--")) {
-      std::fprintf(stderr, "engine-trace: unknown option %s\n", argv[i]);
-      usage(stderr);
-      return 2;
-    } else {
-      files.emplace_back(arg);
-    }
-  }
+  std::string through = "rope";
+  WorkloadOptions options("engine-trace", kUsage);
+  // clang-format off
+  options.add()
+    ("runs", po::value(&runs)->default_value(runs)->value_name("N"), "timed runs per trace (at least 1); the median is reported")
+    ("through", one_of(&through, {"rope", "sequencer"})->value_name("PATH"), "rope: apply to a rope; sequencer: submit to a DocumentSequencer (dedup, history, version) as the server does");
+  // clang-format on
+  options.positional("file", po::value(&files), "editing traces (*.json.gz)");
+  if (auto status = options.parse(argc, argv)) return *status;
+  if (runs < 1) return options.fail("--runs must be at least 1");
   if (files.empty()) {
-    usage(stderr);
+    options.fail("no trace FILE given");
+    options.print_usage(stderr);
     return 2;
   }
+  const bool through_sequencer = through == "sequencer";
 
   bool all_good = true;
   for (const std::string& file : files) {

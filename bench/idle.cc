@@ -30,6 +30,7 @@
 
 #include "replay/demo.h"
 #include "kenes/v1/log.pb.h"
+#include "bench_options.h"
 #include "kenes_client.h"
 #include "server_target.h"
 #include "workloads.h"
@@ -80,56 +81,28 @@ std::string prepare(const IdleOptions& o, storage::Log& log) {
   return {};
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench idle [--connections N] [--per-consultation K] [--client-threads N]\n"
-               "                        [--settle-seconds S] [target flags]\n\n"
-               "N idle authenticated connections (default 10000; Hello + Subscribe, then nothing), K per\n"
-               "consultation (default 100; 0: all in the demo consultation). Reports the spawned server's\n"
-               "RSS growth per connection (VmRSS from /proc/<pid>/status).\n");
-  std::fputs(target_flags_usage(), out);
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench idle [--connections N] [--per-consultation K] [--client-threads N]\n"
+    "                        [--settle-seconds S] [target flags]\n\n"
+    "N idle authenticated connections (Hello + Subscribe, then nothing), K per consultation\n"
+    "(0: all in the demo consultation). Reports the spawned server's RSS growth per connection\n"
+    "(VmRSS from /proc/<pid>/status).\n";
 
 }  // namespace
 
 int idle_main(int argc, char** argv) {
   IdleOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    std::string err;
-    if (parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "idle: %s\n", err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "idle: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--connections") o.connections = std::max(1, std::stoi(value));
-      else if (flag == "--per-consultation") o.per_consultation = std::max(0, std::stoi(value));
-      else if (flag == "--client-threads") o.client_threads = std::max(1, std::stoi(value));
-      else if (flag == "--settle-seconds") o.settle_seconds = std::stod(value);
-      else if (flag == "--wave") o.wave = std::max(1, std::stoi(value));
-      else {
-        std::fprintf(stderr, "idle: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "idle: bad value for %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  WorkloadOptions options("idle", kUsage);
+  // clang-format off
+  options.add()
+    ("connections", at_least(&o.connections, 1)->value_name("N"), "idle authenticated connections")
+    ("per-consultation", at_least(&o.per_consultation, 0)->value_name("K"), "participants per consultation (0: all in the demo consultation)")
+    ("client-threads", at_least(&o.client_threads, 1)->value_name("N"), "I/O threads of the clients")
+    ("settle-seconds", po::value(&o.settle_seconds)->default_value(o.settle_seconds)->value_name("S"), "quiet time before each RSS reading")
+    ("wave", at_least(&o.wave, 1)->value_name("N"), "connections opened at once (each wave waits until it is live)");
+  // clang-format on
+  add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
   uint64_t fds = raise_fd_limit();
   if (fds < static_cast<uint64_t>(o.connections) + 100) {
     std::fprintf(stderr, "idle: the file descriptor limit (%llu) is below %d connections\n",

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_options.h"
 #include "storage/rocks_log.h"
 #include "workloads.h"
 
@@ -37,15 +38,12 @@ struct Options {
   std::string dir = std::filesystem::temp_directory_path().string();
 };
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench log-append [--seconds S] [--runs N] [--appenders 1,8,64]\n"
-               "                              [--durability fsync,wal] [--dir PATH]\n\n"
-               "Appends %zu-byte records (the size of a single-character op) with client keys, from each\n"
-               "number of concurrent appenders; each appender waits for its append to be acknowledged.\n"
-               "Prints one JSON line per (durability, appenders) with the median ops/s of the runs.\n"
-               "--dir is where the temporary logs go (default: the system temp folder).\n",
-               kRecordBytes);
+std::string usage() {
+  return "usage: kenes-bench log-append [--seconds S] [--runs N] [--appenders 1,8,64]\n"
+         "                              [--durability fsync,wal] [--dir PATH]\n\n"
+         "Appends " + std::to_string(kRecordBytes) + "-byte records (the size of a single-character op) with client keys, from each\n"
+         "number of concurrent appenders; each appender waits for its append to be acknowledged.\n"
+         "Prints one JSON line per (durability, appenders) with the median ops/s of the runs.\n";
 }
 
 std::vector<std::string> split(const std::string& s) {
@@ -122,45 +120,28 @@ double run_once(const Options& o, storage::Durability durability, int appenders)
 
 int log_append_main(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
+  WorkloadOptions options("log-append", usage());
+  const auto appenders = [&o](const std::string& list) {
+    o.appenders.clear();
+    for (const auto& v : split(list)) o.appenders.push_back(std::max(1, std::stoi(v)));
+  };
+  const auto durabilities = [&o](const std::string& list) {
+    o.durabilities.clear();
+    for (const auto& v : split(list)) {
+      auto d = storage::parse_durability(v);
+      if (!d) throw std::invalid_argument("durability " + v);
+      o.durabilities.push_back(*d);
     }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "log-append: %s needs a value\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--seconds") {
-        o.seconds = std::stod(value);
-      } else if (flag == "--runs") {
-        o.runs = std::max(1, std::stoi(value));
-      } else if (flag == "--appenders") {
-        o.appenders.clear();
-        for (const auto& v : split(value)) o.appenders.push_back(std::max(1, std::stoi(v)));
-      } else if (flag == "--durability") {
-        o.durabilities.clear();
-        for (const auto& v : split(value)) {
-          auto d = storage::parse_durability(v);
-          if (!d) throw std::invalid_argument("durability " + v);
-          o.durabilities.push_back(*d);
-        }
-      } else if (flag == "--dir") {
-        o.dir = value;
-      } else {
-        std::fprintf(stderr, "log-append: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "log-append: bad value for %s: %s\n", flag.c_str(), value.c_str());
-      return 2;
-    }
-  }
+  };
+  // clang-format off
+  options.add()
+    ("seconds", po::value(&o.seconds)->default_value(o.seconds)->value_name("S"), "appending time of each run")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "runs per (durability, appenders); the median is reported")
+    ("appenders", converted_by(appenders, "1,8,64")->value_name("LIST"), "comma-separated numbers of concurrent appenders")
+    ("durability", converted_by(durabilities, "fsync,wal")->value_name("LIST"), "comma-separated durabilities of the log (fsync, wal, none)")
+    ("dir", po::value(&o.dir)->default_value(o.dir)->value_name("PATH"), "where the temporary logs go (on the disk being measured)");
+  // clang-format on
+  if (auto status = options.parse(argc, argv)) return *status;
 
   for (auto durability : o.durabilities) {
     for (int appenders : o.appenders) {

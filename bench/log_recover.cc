@@ -34,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_options.h"
 #include "consultation/consultation_state.h"
 #include "consultation/sample_framework.h"
 #include "engine/text_op.h"
@@ -244,48 +245,27 @@ Measured open_and_recover(const std::string& path, bool use_snapshots, bool keep
   return m;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench log-recover [--records N] [--documents D] [--snapshot-every K] [--runs N]\n"
-               "                               [--tail N] [--dir PATH]\n\n"
-               "Builds a log of N text-edit records (default 1000000) across D documents (default 100) with\n"
-               "snapshots every K records (default 10000), then times opening it and rebuilding the state with\n"
-               "snapshots + tail, and replaying everything. --dir keeps the log for later runs.\n");
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench log-recover [--records N] [--documents D] [--snapshot-every K] [--runs N]\n"
+    "                               [--tail N] [--dir PATH]\n\n"
+    "Builds a log of N text-edit records across D documents with snapshots every K records, then\n"
+    "times opening it and rebuilding the state with snapshots + tail, and replaying everything.\n";
 
 }  // namespace
 
 int log_recover_main(int argc, char** argv) {
   RecoverOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "log-recover: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--records") o.records = std::stoull(value);
-      else if (flag == "--documents") o.documents = std::max(1, std::stoi(value));
-      else if (flag == "--snapshot-every") o.snapshot_every = std::max<uint64_t>(1, std::stoull(value));
-      else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
-      else if (flag == "--tail") o.tail = std::stoull(value);
-      else if (flag == "--dir") o.dir = value;
-      else {
-        std::fprintf(stderr, "log-recover: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "log-recover: bad value for %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  WorkloadOptions options("log-recover", kUsage);
+  // clang-format off
+  options.add()
+    ("records", po::value(&o.records)->default_value(o.records)->value_name("N"), "text-edit records in the log")
+    ("documents", at_least(&o.documents, 1)->value_name("D"), "documents the records are spread over")
+    ("snapshot-every", at_least<uint64_t>(&o.snapshot_every, 1)->value_name("K"), "a snapshot set every K records (the server's --snapshot-every default)")
+    ("tail", po::value(&o.tail)->default_value(o.tail)->value_name("N"), "records after the last snapshot (a crash just before the next one; 0: a clean shutdown)")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "timed runs; medians are reported")
+    ("dir", po::value(&o.dir)->value_name("PATH"), "keep the log in PATH and reuse it in later runs with the same parameters (default: a temporary folder, removed)");
+  // clang-format on
+  if (auto status = options.parse(argc, argv)) return *status;
 
   std::string dir = o.dir;
   bool temporary = dir.empty();

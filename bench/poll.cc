@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_options.h"
 #include "kenes_client.h"
 #include "server_target.h"
 #include "workloads.h"
@@ -280,62 +281,32 @@ PollRun run_poll(const PollBenchOptions& o, uint64_t seed) {
   return res;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench poll [--voters V] [--options K] [--spread-ms MS] [--client-threads N] [--runs N]\n"
-               "                        [--seed S] [target flags]\n\n"
-               "V voters (default 300) each cast one ballot in an anonymous live single-choice poll of K options\n"
-               "(default 4), spread evenly over MS milliseconds (default 1000). Latency from handing a ballot to\n"
-               "the client library to the first PollUpdate counting it, on every client (voters and chair):\n"
-               "p50/p99/max, the median over --runs (default 3); tally_matches: every client's final result\n"
-               "equals the brute-force count.\n");
-  std::fputs(target_flags_usage(), out);
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench poll [--voters V] [--options K] [--spread-ms MS] [--client-threads N] [--runs N]\n"
+    "                        [--seed S] [target flags]\n\n"
+    "V voters each cast one ballot in an anonymous live single-choice poll of K options, spread\n"
+    "evenly over MS milliseconds. Latency from handing a ballot to the client library to the first\n"
+    "PollUpdate counting it, on every client (voters and chair): p50/p99/max, the median over\n"
+    "--runs; tally_matches: every client's final result equals the brute-force count.\n";
 
 }  // namespace
 
 int poll_main(int argc, char** argv) {
   PollBenchOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    std::string err;
-    if (parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "poll: %s\n", err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "poll: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--voters") o.voters = std::max(1, std::stoi(value));
-      else if (flag == "--options") o.options = std::clamp(std::stoi(value), 2, 100);
-      else if (flag == "--spread-ms") o.spread_ms = std::max(0, std::stoi(value));
-      else if (flag == "--client-threads") o.client_threads = std::max(1, std::stoi(value));
-      else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
-      else if (flag == "--seed") o.seed = std::stoull(value);
-      else {
-        std::fprintf(stderr, "poll: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "poll: bad value for %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  WorkloadOptions options("poll", kUsage);
+  // clang-format off
+  options.add()
+    ("voters", at_least(&o.voters, 1)->value_name("V"), "voters, each casting one ballot")
+    ("options", within(&o.options, 2, 100)->value_name("K"), "choices of the poll (2 to 100)")
+    ("spread-ms", at_least(&o.spread_ms, 0)->value_name("MS"), "time the ballots are spread over")
+    ("client-threads", at_least(&o.client_threads, 1)->value_name("N"), "I/O threads of the clients")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "runs (run r uses seed S + r); medians are reported")
+    ("seed", po::value(&o.seed)->default_value(o.seed)->value_name("S"), "the voters' random choices");
+  // clang-format on
+  add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
   if (!o.target.url.empty()) {
-    std::fprintf(stderr, "poll: needs a spawned server (tokens for a chair and V distinct voters); drop --url\n");
-    return 2;
+    return options.fail("needs a spawned server (tokens for a chair and V distinct voters); drop --url");
   }
   raise_fd_limit();
   std::vector<double> p50, p99, mx;

@@ -35,6 +35,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_options.h"
 #include "engine/text_op.h"
 #include "kenes_client.h"
 #include "server_target.h"
@@ -300,16 +301,13 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
   return res;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench room [--clients C] [--rate R] [--seconds S] [--docs D] [--client-threads N]\n"
-               "                        [--runs N] [--find-max [--steps 300,400,...] [--limit-ms 100]] [target flags]\n\n"
-               "C clients (default 300) in one consultation, each typing R edits/s (default 2) for S seconds\n"
-               "(default 10) into one of D documents (default 4). Latency from handing an edit to the client\n"
-               "library to its receipt by every other client: p50/p99/max; delivered receipts/s; convergence.\n"
-               "--find-max: the largest C (from --steps) with p99 < --limit-ms.\n");
-  std::fputs(target_flags_usage(), out);
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench room [--clients C] [--rate R] [--seconds S] [--docs D] [--client-threads N]\n"
+    "                        [--runs N] [--find-max [--steps 300,400,...] [--limit-ms 100]] [target flags]\n\n"
+    "C clients in one consultation, each typing R edits/s for S seconds into one of D documents.\n"
+    "Latency from handing an edit to the client library to its receipt by every other client:\n"
+    "p50/p99/max; delivered receipts/s; convergence.\n"
+    "--find-max: the largest C (from --steps) with p99 < --limit-ms.\n";
 
 void print_result(const RoomOptions& o, int clients, const std::vector<RoomResult>& runs, const std::string& durability) {
   std::vector<double> p50, p99, mx, p99all, delivered, connect;
@@ -342,61 +340,37 @@ void print_result(const RoomOptions& o, int clients, const std::vector<RoomResul
 
 int room_main(int argc, char** argv) {
   RoomOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
+  WorkloadOptions options("room", kUsage);
+  const auto steps = [&o](const std::string& list) {
+    o.steps.clear();
+    size_t start = 0;
+    while (start < list.size()) {
+      size_t comma = list.find(',', start);
+      if (comma == std::string::npos) comma = list.size();
+      o.steps.push_back(std::stoi(list.substr(start, comma - start)));
+      start = comma + 1;
     }
-    if (flag == "--find-max") {
-      o.find_max = true;
-      continue;
-    }
-    std::string err;
-    if (parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "room: %s\n", err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "room: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--clients") o.clients = std::max(2, std::stoi(value));
-      else if (flag == "--rate") o.rate = std::stod(value);
-      else if (flag == "--seconds") o.seconds = std::stod(value);
-      else if (flag == "--docs") o.docs = std::max(1, std::stoi(value));
-      else if (flag == "--client-threads") o.client_threads = std::max(1, std::stoi(value));
-      else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
-      else if (flag == "--limit-ms") o.limit_ms = std::stod(value);
-      else if (flag == "--steps") {
-        o.steps.clear();
-        size_t start = 0;
-        while (start < value.size()) {
-          size_t comma = value.find(',', start);
-          if (comma == std::string::npos) comma = value.size();
-          o.steps.push_back(std::stoi(value.substr(start, comma - start)));
-          start = comma + 1;
-        }
-      } else {
-        std::fprintf(stderr, "room: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "room: bad value for %s\n", flag.c_str());
-      return 2;
-    }
+  };
+  std::string default_steps;
+  for (int step : o.steps) {
+    if (!default_steps.empty()) default_steps += ',';
+    default_steps += std::to_string(step);
   }
-  if (o.rate <= 0 || o.seconds <= 0) {
-    std::fprintf(stderr, "room: --rate and --seconds must be positive\n");
-    return 2;
-  }
+  // clang-format off
+  options.add()
+    ("clients", at_least(&o.clients, 2)->value_name("C"), "clients in the consultation")
+    ("rate", po::value(&o.rate)->default_value(o.rate)->value_name("R"), "edits per second of each client")
+    ("seconds", po::value(&o.seconds)->default_value(o.seconds)->value_name("S"), "typing time of each run")
+    ("docs", at_least(&o.docs, 1)->value_name("D"), "documents the clients type into")
+    ("client-threads", at_least(&o.client_threads, 1)->value_name("N"), "I/O threads of the clients")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "runs per client count; medians are reported")
+    ("find-max", po::bool_switch(&o.find_max), "find the largest C from --steps with p99 < --limit-ms")
+    ("steps", converted_by(steps, default_steps)->value_name("LIST"), "comma-separated client counts tried by --find-max, in order")
+    ("limit-ms", po::value(&o.limit_ms)->default_value(o.limit_ms)->value_name("MS"), "the p99 bound of --find-max");
+  // clang-format on
+  add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
+  if (o.rate <= 0 || o.seconds <= 0) return options.fail("--rate and --seconds must be positive");
   raise_fd_limit();
   std::vector<int> sizes = o.find_max ? o.steps : std::vector<int>{o.clients};
   int best = 0;

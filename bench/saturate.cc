@@ -29,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_options.h"
 #include "engine/text_op.h"
 #include "kenes_client.h"
 #include "server_target.h"
@@ -231,58 +232,29 @@ SaturateResult run_saturate(const SaturateOptions& o, const std::string& tag) {
   return res;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench saturate [--writers W] [--seconds S] [--max-pending N] [--chunk N]\n"
-               "                            [--client-threads N] [--runs N] [target flags]\n\n"
-               "W writers (default 4) on one document type trace-like edits as fast as the client library\n"
-               "takes them (at most --max-pending composed and waiting, default 1000) for S seconds (default\n"
-               "10), one reader subscribed. Acknowledged edits/s, acknowledged messages/s, convergence;\n"
-               "median of --runs (default 3).\n");
-  std::fputs(target_flags_usage(), out);
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench saturate [--writers W] [--seconds S] [--max-pending N] [--chunk N]\n"
+    "                            [--client-threads N] [--runs N] [target flags]\n\n"
+    "W writers on one document type trace-like edits as fast as the client library takes them\n"
+    "(at most --max-pending composed and waiting) for S seconds, one reader subscribed.\n"
+    "Acknowledged edits/s, acknowledged messages/s, convergence; median of --runs.\n";
 
 }  // namespace
 
 int saturate_main(int argc, char** argv) {
   SaturateOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    std::string err;
-    if (parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "saturate: %s\n", err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "saturate: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--writers") o.writers = std::max(1, std::stoi(value));
-      else if (flag == "--seconds") o.seconds = std::stod(value);
-      else if (flag == "--max-pending") o.max_pending = std::max(1, std::stoi(value));
-      else if (flag == "--chunk") o.chunk = std::max(1, std::stoi(value));
-      else if (flag == "--client-threads") o.client_threads = std::max(1, std::stoi(value));
-      else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
-      else {
-        std::fprintf(stderr, "saturate: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "saturate: bad value for %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  WorkloadOptions options("saturate", kUsage);
+  // clang-format off
+  options.add()
+    ("writers", at_least(&o.writers, 1)->value_name("W"), "writers on the document")
+    ("seconds", po::value(&o.seconds)->default_value(o.seconds)->value_name("S"), "writing time of each run")
+    ("max-pending", at_least(&o.max_pending, 1)->value_name("N"), "edits a writer lets wait composed before it waits for an ack")
+    ("chunk", at_least(&o.chunk, 1)->value_name("N"), "edits handed over per turn of a writer's I/O thread")
+    ("client-threads", at_least(&o.client_threads, 1)->value_name("N"), "I/O threads of the clients")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "runs; medians are reported");
+  // clang-format on
+  add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
   raise_fd_limit();
   std::vector<double> ops, msgs, handed;
   bool converged = true;

@@ -22,56 +22,28 @@
 #include <future>
 #include <sstream>
 
+#include "bench_options.h"
 #include "storage/rocks_log.h"
 
 namespace kenes::bench {
 
 namespace fs = std::filesystem;
 
-const char* target_flags_usage() {
-  return "  --url ws://HOST:PORT   measure a running server (default: spawn one)\n"
-         "  --token T              token for --url (a chair or researcher token of its consultation)\n"
-         "  --spawn                spawn kenes-server on a temp data folder and a free loopback port (default)\n"
-         "  --server-bin PATH      kenes-server to spawn (default: ../server/kenes-server next to kenes-bench)\n"
-         "  --durability MODE      fsync (default) | wal | none, for the spawned server\n"
-         "  --server-threads N     --threads of the spawned server (default 2)\n"
-         "  --keep-server-log      keep the spawned server's folder and log (path on stderr)\n";
-}
-
-bool parse_target_flag(int argc, char** argv, int& i, TargetOptions& o, std::string* error) {
-  std::string flag = argv[i];
-  if (flag == "--spawn") {
-    o.url.clear();
-    return true;
-  }
-  if (flag == "--keep-server-log") {
-    o.keep_server_log = true;
-    return true;
-  }
-  if (flag != "--url" && flag != "--token" && flag != "--server-bin" && flag != "--durability" &&
-      flag != "--server-threads") {
-    return false;
-  }
-  if (i + 1 >= argc) {
-    *error = flag + " needs a value";
-    return true;
-  }
-  std::string value = argv[++i];
-  if (flag == "--url") o.url = value;
-  if (flag == "--token") o.token = value;
-  if (flag == "--server-bin") o.server_bin = value;
-  if (flag == "--durability") {
-    if (value != "fsync" && value != "wal" && value != "none") *error = "--durability must be fsync, wal or none";
-    o.durability = value;
-  }
-  if (flag == "--server-threads") {
-    try {
-      o.server_threads = std::stoi(value);
-    } catch (...) {
-      *error = "bad --server-threads";
-    }
-  }
-  return true;
+void add_target_options(WorkloadOptions& options, TargetOptions& o) {
+  po::options_description target("Server target (default: spawn kenes-server on a temp folder and a free port)");
+  // clang-format off
+  target.add_options()
+    ("url", po::value(&o.url)->value_name("ws://HOST:PORT"), "measure a running server instead of spawning one")
+    ("token", po::value(&o.token)->value_name("T"), "token for --url (a chair or researcher token of its consultation)")
+    ("spawn", "spawn kenes-server (the default; overrides an earlier --url)")
+    ("server-bin", po::value(&o.server_bin)->value_name("PATH"), "kenes-server to spawn (default: ../server/kenes-server next to kenes-bench)")
+    ("durability", one_of(&o.durability, {"fsync", "wal", "none"})->value_name("MODE"), "durability of the spawned server: fsync | wal | none")
+    ("server-threads", po::value(&o.server_threads)->default_value(o.server_threads)->value_name("N"), "--threads of the spawned server")
+    ("keep-server-log", po::bool_switch(&o.keep_server_log), "keep the spawned server's folder and log (path on stderr)");
+  // clang-format on
+  options.add(target);
+  // --spawn means "no --url": whichever of the two comes last decides.
+  options.last_one_counts({"url", "spawn"});
 }
 
 uint64_t raise_fd_limit() {

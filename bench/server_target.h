@@ -8,7 +8,7 @@
 // secret the server wrote to <data>/secret.key) or a running server given by
 // --url ws://host:port and --token T (every client then uses that token).
 //
-// Common flags, parsed by parse_target_flag():
+// Common flags, declared by add_target_options():
 //   --url ws://HOST:PORT   target a running server (no spawn)
 //   --token T              the token for --url (a role that may edit)
 //   --spawn                spawn a server (the default when no --url)
@@ -49,10 +49,9 @@ struct TargetOptions {
   bool keep_server_log = false;
 };
 
-// If `flag` is one of the common flags, consumes its value (argv[i + 1],
-// advancing i) and returns true; sets *error on a bad or missing value.
-bool parse_target_flag(int argc, char** argv, int& i, TargetOptions& o, std::string* error);
-const char* target_flags_usage();
+class WorkloadOptions;
+// Adds the common flags to a workload's options, storing into `o`.
+void add_target_options(WorkloadOptions& options, TargetOptions& o);
 
 class ServerTarget {
  public:

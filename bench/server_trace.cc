@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_options.h"
 #include "echo_server.h"
 #include "editing_trace.h"
 #include "engine/text_op.h"
@@ -214,57 +215,30 @@ TraceResult replay_once(const trace::EditingTrace& t, const std::string& host, u
   return res;
 }
 
-void usage(std::FILE* out, const char* name) {
-  std::fprintf(out,
-               "usage: kenes-bench %s [--trace FILE] [--runs N] [--chunk N]%s\n\n"
-               "One writer types an editing trace (default automerge-paper) through %s, one reader\n"
-               "subscribed; timed until the reader has the final text. Each patch is one local edit\n"
-               "handed to the client library; one op in flight, later edits composed.\n"
-               "  --trace FILE   an editing trace (*.json.gz)\n"
-               "  --runs N       runs (default 5); the median is reported\n"
-               "  --chunk N      patches handed over per turn of the writer's I/O thread (default 1000)\n",
-               name, std::string(name) == "trace" ? " [target flags]" : "",
-               std::string(name) == "trace" ? "kenes-server" : "a bare in-process Beast echo (no transform, no log)");
-  if (std::string(name) == "trace") std::fputs(target_flags_usage(), out);
+std::string usage(bool echo) {
+  const std::string name = echo ? "echo-baseline" : "trace";
+  const std::string through = echo ? "a bare in-process Beast echo (no transform, no log)" : "kenes-server";
+  return "usage: kenes-bench " + name + " [--trace FILE] [--runs N] [--chunk N]" + (echo ? "" : " [target flags]") +
+         "\n\n"
+         "One writer types an editing trace (default automerge-paper) through\n" +
+         through +
+         ",\n"
+         "one reader subscribed; timed until the reader has the final text. Each patch is one\n"
+         "local edit handed to the client library; one op in flight, later edits composed.\n";
 }
 
 int trace_common_main(int argc, char** argv, bool echo) {
   const char* name = echo ? "echo-baseline" : "trace";
   TraceOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout, name);
-      return 0;
-    }
-    std::string err;
-    if (!echo && parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "%s: %s\n", name, err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "%s: %s needs a value (or is unknown)\n\n", name, flag.c_str());
-      usage(stderr, name);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--trace") o.trace_path = value;
-      else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
-      else if (flag == "--chunk") o.chunk = std::max(1, std::stoi(value));
-      else {
-        std::fprintf(stderr, "%s: unknown option %s\n\n", name, flag.c_str());
-        usage(stderr, name);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "%s: bad value for %s\n", name, flag.c_str());
-      return 2;
-    }
-  }
+  WorkloadOptions options(name, usage(echo));
+  // clang-format off
+  options.add()
+    ("trace", po::value(&o.trace_path)->default_value(o.trace_path)->value_name("FILE"), "an editing trace (*.json.gz)")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "runs; the median is reported")
+    ("chunk", at_least(&o.chunk, 1)->value_name("N"), "patches handed over per turn of the writer's I/O thread");
+  // clang-format on
+  if (!echo) add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
   raise_fd_limit();
   auto loaded = trace::load_trace(o.trace_path);
   if (!loaded.ok()) {

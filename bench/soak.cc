@@ -60,6 +60,7 @@
 #include <vector>
 
 #include "engine/text_op.h"
+#include "bench_options.h"
 #include "kenes_client.h"
 #include "server_target.h"
 #include "storage/rocks_log.h"
@@ -699,72 +700,40 @@ int run_soak(const SoakOptions& o) {
   return ok ? 0 : 1;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench soak [--clients C] [--rate R] [--seconds S] [--docs D] [--client-threads N]\n"
-               "                        [--vote-spread-ms MS] [--rss-every S] [--max-rss-slope-bytes-per-min X]\n"
-               "                        [--max-voluntary-switches-per-s X] [--seed S] [target flags]\n\n"
-               "C clients (default 300) each type R edits/s (default 2) into one of D documents (default 4) for S\n"
-               "seconds (default 1800) while a chair runs polls back to back (every client votes within MS ms,\n"
-               "default 3000, one in five changes its vote). Reports edit latency (overall and per minute), poll\n"
-               "update p99, errors, the server's RSS slope after warm-up, convergence, tallies against a brute-\n"
-               "force count and the log's verification after a graceful stop; exits 1 if a check fails.\n");
-  std::fputs(target_flags_usage(), out);
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench soak [--clients C] [--rate R] [--seconds S] [--docs D] [--client-threads N]\n"
+    "                        [--vote-spread-ms MS] [--rss-every S] [--max-rss-slope-bytes-per-min X]\n"
+    "                        [--max-voluntary-switches-per-s X] [--seed S] [target flags]\n\n"
+    "C clients each type R edits/s into one of D documents for S seconds while a chair runs polls\n"
+    "back to back (every client votes within MS ms, one in five changes its vote). Reports edit\n"
+    "latency (overall and per minute), poll update p99, errors, the server's RSS slope after warm-up,\n"
+    "convergence, tallies against a brute-force count and the log's verification after a graceful\n"
+    "stop; exits 1 if a check fails.\n";
 
 }  // namespace
 
 int soak_main(int argc, char** argv) {
   SoakOptions o;
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    std::string err;
-    if (parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "soak: %s\n", err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "soak: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--clients") o.clients = std::max(2, std::stoi(value));
-      else if (flag == "--rate") o.rate = std::stod(value);
-      else if (flag == "--seconds") o.seconds = std::stod(value);
-      else if (flag == "--docs") o.docs = std::max(1, std::stoi(value));
-      else if (flag == "--client-threads") o.client_threads = std::max(1, std::stoi(value));
-      else if (flag == "--vote-spread-ms") o.vote_spread_ms = std::max(1, std::stoi(value));
-      else if (flag == "--rss-every") o.rss_every = std::max(0.1, std::stod(value));
-      else if (flag == "--max-rss-slope-bytes-per-min") o.max_rss_slope = std::stod(value);
-      else if (flag == "--max-voluntary-switches-per-s") o.max_voluntary_switches = std::stod(value);
-      else if (flag == "--seed") o.seed = std::stoull(value);
-      else {
-        std::fprintf(stderr, "soak: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "soak: bad value for %s\n", flag.c_str());
-      return 2;
-    }
-  }
+  WorkloadOptions options("soak", kUsage);
+  // clang-format off
+  options.add()
+    ("clients", at_least(&o.clients, 2)->value_name("C"), "clients in the consultation")
+    ("rate", po::value(&o.rate)->default_value(o.rate)->value_name("R"), "edits per second of each client")
+    ("seconds", po::value(&o.seconds)->default_value(o.seconds)->value_name("S"), "length of the run")
+    ("docs", at_least(&o.docs, 1)->value_name("D"), "documents the clients type into")
+    ("client-threads", at_least(&o.client_threads, 1)->value_name("N"), "I/O threads of the clients")
+    ("vote-spread-ms", at_least(&o.vote_spread_ms, 1)->value_name("MS"), "time every client has to vote in each poll")
+    ("rss-every", at_least(&o.rss_every, 0.1)->value_name("S"), "seconds between readings of the server's RSS")
+    ("max-rss-slope-bytes-per-min", po::value(&o.max_rss_slope)->value_name("X"), "fail if the RSS slope after warm-up is above X (default: not asserted)")
+    ("max-voluntary-switches-per-s", po::value(&o.max_voluntary_switches)->value_name("X"), "fail if the server's voluntary context switches per second while typing are above X (default: not asserted)")
+    ("seed", po::value(&o.seed)->default_value(o.seed)->value_name("S"), "the clients' random choices");
+  // clang-format on
+  add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
   if (!o.target.url.empty()) {
-    std::fprintf(stderr, "soak: needs a spawned server (RSS, tokens per role, a graceful stop and the log); drop --url\n");
-    return 2;
+    return options.fail("needs a spawned server (RSS, tokens per role, a graceful stop and the log); drop --url");
   }
-  if (o.rate <= 0 || o.seconds <= 0) {
-    std::fprintf(stderr, "soak: --rate and --seconds must be positive\n");
-    return 2;
-  }
+  if (o.rate <= 0 || o.seconds <= 0) return options.fail("--rate and --seconds must be positive");
   raise_fd_limit();
   return run_soak(o);
 }

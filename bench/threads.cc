@@ -46,6 +46,7 @@
 #include "editing_trace.h"
 #include "engine/text_op.h"
 #include "engine/utf8.h"
+#include "bench_options.h"
 #include "kenes_client.h"
 #include "server_target.h"
 #include "workloads.h"
@@ -414,74 +415,33 @@ RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool w
   return res;
 }
 
-void usage(std::FILE* out) {
-  std::fprintf(out,
-               "usage: kenes-bench threads [--participants N] [--threads N] [--replies N] [--indicators N]\n"
-               "                           [--prefill N] [--trace FILE] [--runs N] [--chunk N] [--seed S]%s\n\n"
-               "Trace ops/s through the server with and without comment threads anchored on the\n"
-               "edited draft, and a late participant's catch-up time (see bench/threads.cc).\n"
-               "  --participants N  connected participants (default 300)\n"
-               "  --threads N       threads, spread over the indicators (default 2000)\n"
-               "  --replies N       replies per thread (default 10)\n"
-               "  --indicators N    indicators whose drafts get text and threads (default 100)\n"
-               "  --prefill N       code points of text per draft before threads (default 1000)\n"
-               "  --trace FILE      the editing trace typed into the first draft (default automerge-paper)\n"
-               "  --runs N          runs of each case, alternating (default 3); medians are reported\n"
-               "  --chunk N         patches handed to the writer per turn of its I/O thread (default 1000)\n"
-               "  --seed S          anchors' and replies' random choices (default: random, printed)\n",
-               " [target flags]");
-  std::fputs(target_flags_usage(), out);
-}
+constexpr char kUsage[] =
+    "usage: kenes-bench threads [--participants N] [--threads N] [--replies N] [--indicators N]\n"
+    "                           [--prefill N] [--trace FILE] [--runs N] [--chunk N] [--seed S] [target flags]\n\n"
+    "Trace ops/s through the server with and without comment threads anchored on the\n"
+    "edited draft, and a late participant's catch-up time (see bench/threads.cc).\n";
 
 }  // namespace
 
 int threads_main(int argc, char** argv) {
   ThreadsOptions o;
   o.seed = std::random_device{}();
-  for (int i = 1; i < argc; ++i) {
-    std::string flag = argv[i];
-    if (flag == "--help" || flag == "-h") {
-      usage(stdout);
-      return 0;
-    }
-    std::string err;
-    if (parse_target_flag(argc, argv, i, o.target, &err)) {
-      if (!err.empty()) {
-        std::fprintf(stderr, "threads: %s\n", err.c_str());
-        return 2;
-      }
-      continue;
-    }
-    if (i + 1 >= argc) {
-      std::fprintf(stderr, "threads: %s needs a value (or is unknown)\n\n", flag.c_str());
-      usage(stderr);
-      return 2;
-    }
-    std::string value = argv[++i];
-    try {
-      if (flag == "--participants") o.participants = std::max(3, std::stoi(value));
-      else if (flag == "--threads") o.threads = std::max(0, std::stoi(value));
-      else if (flag == "--replies") o.replies = std::max(0, std::stoi(value));
-      else if (flag == "--indicators") o.indicators = std::max(1, std::stoi(value));
-      else if (flag == "--prefill") o.prefill = std::max<uint64_t>(64, std::stoull(value));
-      else if (flag == "--trace") o.trace_path = value;
-      else if (flag == "--runs") o.runs = std::max(1, std::stoi(value));
-      else if (flag == "--chunk") o.chunk = std::max(1, std::stoi(value));
-      else if (flag == "--seed") o.seed = std::stoull(value);
-      else {
-        std::fprintf(stderr, "threads: unknown option %s\n\n", flag.c_str());
-        usage(stderr);
-        return 2;
-      }
-    } catch (const std::exception&) {
-      std::fprintf(stderr, "threads: bad value for %s\n", flag.c_str());
-      return 2;
-    }
-  }
-  if (!o.target.url.empty()) {
-    std::fprintf(stderr, "threads: needs a fresh server per run; --url is not supported\n");
-    return 2;
-  }
+  WorkloadOptions options("threads", kUsage);
+  // clang-format off
+  options.add()
+    ("participants", at_least(&o.participants, 3)->value_name("N"), "connected participants")
+    ("threads", at_least(&o.threads, 0)->value_name("N"), "threads, spread over the indicators")
+    ("replies", at_least(&o.replies, 0)->value_name("N"), "replies per thread")
+    ("indicators", at_least(&o.indicators, 1)->value_name("N"), "indicators whose drafts get text and threads")
+    ("prefill", at_least<uint64_t>(&o.prefill, 64)->value_name("N"), "code points of text per draft before threads")
+    ("trace", po::value(&o.trace_path)->default_value(o.trace_path)->value_name("FILE"), "the editing trace typed into the first draft")
+    ("runs", at_least(&o.runs, 1)->value_name("N"), "runs of each case, alternating; medians are reported")
+    ("chunk", at_least(&o.chunk, 1)->value_name("N"), "patches handed to the writer per turn of its I/O thread")
+    ("seed", po::value(&o.seed)->value_name("S"), "anchors' and replies' random choices (default: random, printed)");
+  // clang-format on
+  add_target_options(options, o.target);
+  if (auto status = options.parse(argc, argv)) return *status;
+  if (!o.target.url.empty()) return options.fail("needs a fresh server per run; --url is not supported");
   raise_fd_limit();
   auto loaded = trace::load_trace(o.trace_path);
   if (!loaded.ok()) {

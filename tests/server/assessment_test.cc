@@ -11,6 +11,7 @@
 
 #include "replay/recovery.h"
 #include "storage/rocks_log.h"
+#include "actors.h"
 #include "test_harness.h"
 
 namespace kenes::testing {
@@ -18,26 +19,6 @@ namespace {
 
 using kenes::v1::ErrorCode;
 using kenes::v1::Role;
-
-// What became of one request: an Ack (with the record's seq) or an Error.
-struct Outcome {
-  bool done = false;
-  bool ok = false;
-  uint64_t seq = 0;
-  kenes::v1::Error error;
-};
-
-// One participant's connection and everything it received. Touched only on
-// the pool's I/O thread (through ClientPool::run / wait_until).
-struct Actor {
-  std::string id;
-  std::shared_ptr<client::KenesClient> client;
-  std::map<uint64_t, Outcome> outcomes;
-  std::vector<kenes::v1::ServerMessage> messages;
-  std::vector<kenes::v1::LogRecord> records;
-  bool live = false;
-  bool recording = true;
-};
 
 kenes::v1::PollDefinition single_choice(bool anonymous = false, bool hidden = false) {
   kenes::v1::PollDefinition d;
@@ -62,60 +43,9 @@ kenes::v1::PollDefinition validation_of(const std::string& indicator, uint64_t v
   return d;
 }
 
-class AssessmentTest : public ::testing::Test {
+class AssessmentTest : public ActorTest {
  protected:
-  explicit AssessmentTest(std::function<void(server::ServerOptions&)> tweak = {})
-      : server_(std::make_unique<TestServer>(std::move(tweak))) {}
-
-  // Connects `id` with `role`, waits until it is live.
-  std::shared_ptr<Actor> join(Role role, const std::string& id) {
-    auto actor = std::make_shared<Actor>();
-    actor->id = id;
-    actor->client = pool_.add(server_->port(), server_->token(role, id), "demo", true, [actor](client::KenesClient& c) {
-      c.on_message = [actor](const kenes::v1::ServerMessage& m) {
-        if (actor->recording) actor->messages.push_back(m);
-        if (m.has_catch_up() && m.catch_up().done()) actor->live = true;
-        if (m.has_error() && m.error().request_id() != 0) {
-          Outcome& o = actor->outcomes[m.error().request_id()];
-          o.done = true;
-          o.error = m.error();
-        }
-        if (m.has_ack() && m.ack().doc_id().empty()) {
-          Outcome& o = actor->outcomes[m.request_id()];
-          o.done = true;
-          o.ok = true;
-          o.seq = m.ack().seq();
-        }
-      };
-      c.on_record = [actor](const kenes::v1::LogRecord& r) { actor->records.push_back(r); };
-    });
-    EXPECT_TRUE(pool_.wait_until([&] { return actor->live; })) << id << " never went live";
-    return actor;
-  }
-
-  // Sends a request with `send` (on the I/O thread) and waits for its answer.
-  Outcome request(Actor& a, const std::function<uint64_t(client::KenesClient&)>& send) {
-    uint64_t rid = 0;
-    pool_.run([&] { rid = send(*a.client); });
-    Outcome out;
-    bool answered = pool_.wait_until([&] {
-      auto it = a.outcomes.find(rid);
-      if (it == a.outcomes.end() || !it->second.done) return false;
-      out = it->second;
-      return true;
-    });
-    EXPECT_TRUE(answered) << a.id << ": no answer to request " << rid;
-    return out;
-  }
-
-  void expect_ok(const Outcome& o, const std::string& what) {
-    EXPECT_TRUE(o.ok) << what << ": " << kenes::v1::ErrorCode_Name(o.error.code()) << " " << o.error.message();
-  }
-  void expect_error(const Outcome& o, ErrorCode code, const std::string& what) {
-    EXPECT_FALSE(o.ok) << what << ": accepted";
-    EXPECT_EQ(o.error.code(), code) << what << ": " << kenes::v1::ErrorCode_Name(o.error.code()) << " "
-                                    << o.error.message();
-  }
+  using ActorTest::ActorTest;
 
   void set_profile(Actor& a, kenes::v1::StakeholderGroup group, const std::string& gender) {
     size_t before = 0;
@@ -173,8 +103,6 @@ class AssessmentTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<TestServer> server_;
-  ClientPool pool_;
 };
 
 // ------------------------------------------------------------------- polls

@@ -16,6 +16,7 @@
 
 #include "replay/recovery.h"
 #include "storage/rocks_log.h"
+#include "actors.h"
 #include "test_harness.h"
 
 namespace kenes::testing {
@@ -25,25 +26,6 @@ using kenes::v1::ErrorCode;
 using kenes::v1::Role;
 
 constexpr char kDoc[] = "indicator/R.1";
-
-struct Outcome {
-  bool done = false;
-  bool ok = false;
-  uint64_t seq = 0;
-  uint64_t version = 0;
-  kenes::v1::Error error;
-};
-
-// One connection and everything it received; touched only on the pool's
-// I/O thread.
-struct Actor {
-  std::string id;
-  std::shared_ptr<client::KenesClient> client;
-  std::map<uint64_t, Outcome> outcomes;
-  std::vector<std::string> message_bytes;  // every ServerMessage, re-encoded, for byte scans
-  std::vector<kenes::v1::LogRecord> records;
-  bool live = false;
-};
 
 // The thread state a client can fold from the records it received: its own
 // text edits come back as Acks, not records, so this is for clients that do
@@ -63,59 +45,9 @@ size_t find_cp(const std::string& text, const std::string& what) {
   return at;
 }
 
-class DiscussionTest : public ::testing::Test {
+class DiscussionTest : public ActorTest {
  protected:
-  explicit DiscussionTest(std::function<void(server::ServerOptions&)> tweak = {})
-      : server_(std::make_unique<TestServer>(std::move(tweak))) {}
-
-  std::shared_ptr<Actor> join(Role role, const std::string& id, TestServer* server = nullptr) {
-    if (!server) server = server_.get();
-    auto actor = std::make_shared<Actor>();
-    actor->id = id;
-    actor->client = pool_.add(server->port(), server->token(role, id), "demo", true, [actor](client::KenesClient& c) {
-      c.on_message = [actor](const kenes::v1::ServerMessage& m) {
-        actor->message_bytes.push_back(m.SerializeAsString());
-        if (m.has_catch_up() && m.catch_up().done()) actor->live = true;
-        if (m.has_error() && m.error().request_id() != 0) {
-          Outcome& o = actor->outcomes[m.error().request_id()];
-          o.done = true;
-          o.error = m.error();
-        }
-        if (m.has_ack() && m.ack().doc_id().empty()) {
-          Outcome& o = actor->outcomes[m.request_id()];
-          o.done = true;
-          o.ok = true;
-          o.seq = m.ack().seq();
-          o.version = m.ack().version();
-        }
-      };
-      c.on_record = [actor](const kenes::v1::LogRecord& r) { actor->records.push_back(r); };
-    });
-    EXPECT_TRUE(pool_.wait_until([&] { return actor->live; })) << id << " never went live";
-    return actor;
-  }
-
-  Outcome request(Actor& a, const std::function<uint64_t(client::KenesClient&)>& send) {
-    uint64_t rid = 0;
-    pool_.run([&] { rid = send(*a.client); });
-    Outcome out;
-    bool answered = pool_.wait_until([&] {
-      auto it = a.outcomes.find(rid);
-      if (it == a.outcomes.end() || !it->second.done) return false;
-      out = it->second;
-      return true;
-    });
-    EXPECT_TRUE(answered) << a.id << ": no answer to request " << rid;
-    return out;
-  }
-  void expect_ok(const Outcome& o, const std::string& what) {
-    EXPECT_TRUE(o.ok) << what << ": " << kenes::v1::ErrorCode_Name(o.error.code()) << " " << o.error.message();
-  }
-  void expect_error(const Outcome& o, ErrorCode code, const std::string& what) {
-    EXPECT_FALSE(o.ok) << what << ": accepted";
-    EXPECT_EQ(o.error.code(), code) << what << ": " << kenes::v1::ErrorCode_Name(o.error.code()) << " "
-                                    << o.error.message();
-  }
+  using ActorTest::ActorTest;
 
   // A local edit by `a`, then waits until the server acknowledged it.
   void type(Actor& a, const engine::TextOp& op, const std::string& doc = kDoc) {
@@ -206,9 +138,6 @@ class DiscussionTest : public ::testing::Test {
     });
     return s;
   }
-
-  std::unique_ptr<TestServer> server_;
-  ClientPool pool_;
 };
 
 // -------------------------------------------------------- every event type
