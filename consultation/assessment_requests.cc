@@ -50,12 +50,6 @@ std::optional<Outcome> missing_indicator(const ConsultationState& state, const s
                          "no indicator '" + id.substr(0, 128) + "' in the consultation's framework");
 }
 
-LogRecord authored_by(const Caller& caller) {
-  LogRecord rec;
-  rec.set_author(caller.participant_id);
-  return rec;
-}
-
 // The running meeting if it is `id` and no start or end is in flight.
 const MeetingState* running_meeting(const RequestContext& ctx, const std::string& id) {
   const MeetingState* running = ctx.state.assessment().running_meeting();

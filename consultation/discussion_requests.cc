@@ -33,12 +33,6 @@ constexpr size_t kMaxReasonBytes = 1000;
 constexpr int kMaxMentions = 100;
 constexpr int kMaxReadThreads = 1000;
 
-LogRecord authored_by(const Caller& caller) {
-  LogRecord rec;
-  rec.set_author(caller.participant_id);
-  return rec;
-}
-
 Outcome append(LogRecord rec) { return Outcome::append(std::move(rec), Fold::kAsBuilt); }
 
 bool may_comment_now(const RequestContext& ctx, const Caller& caller) {

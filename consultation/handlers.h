@@ -56,4 +56,7 @@ KENES_HANDLER(record_visit);
 // "a member may not <what>".
 Outcome forbidden(const Caller& caller, const std::string& what);
 
+// An empty record by the caller, for a handler to fill in.
+kenes::v1::LogRecord authored_by(const Caller& caller);
+
 }  // namespace kenes::consultation::handlers

@@ -23,6 +23,12 @@ Outcome forbidden(const Caller& caller, const std::string& what) {
   return Outcome::refuse(kenes::v1::ERROR_CODE_FORBIDDEN, a_role(caller.role) + " may not " + what);
 }
 
+LogRecord authored_by(const Caller& caller) {
+  LogRecord rec;
+  rec.set_author(caller.participant_id);
+  return rec;
+}
+
 Outcome update_profile(const RequestContext&, const Caller& caller, const ClientMessage& msg) {
   const auto& profile = msg.update_profile();
   if (profile.display_name().size() > kMaxDisplayNameBytes || profile.gender().size() > kMaxGenderBytes ||
@@ -32,8 +38,7 @@ Outcome update_profile(const RequestContext&, const Caller& caller, const Client
                            "display name (200 bytes), gender (100 bytes) must be short UTF-8 text and the "
                            "stakeholder group one of the listed groups");
   }
-  LogRecord rec;
-  rec.set_author(caller.participant_id);
+  LogRecord rec = authored_by(caller);
   auto* upd = rec.mutable_profile_updated();
   upd->set_display_name(profile.display_name());
   upd->set_stakeholder_group(profile.stakeholder_group());
@@ -51,8 +56,7 @@ Outcome revoke_participant(const RequestContext& ctx, const Caller& caller, cons
     return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
                            "no such participant, or the reason is not short UTF-8 text");
   }
-  LogRecord rec;
-  rec.set_author(caller.participant_id);
+  LogRecord rec = authored_by(caller);
   auto* rev = rec.mutable_participant_revoked();
   rev->set_participant_id(revoke.participant_id());
   rev->set_reason(revoke.reason());
@@ -80,8 +84,7 @@ Outcome set_notification_settings(const RequestContext&, const Caller& caller, c
     return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
                            "the e-mail address must be one plain address like name@example.org (at most 254 bytes)");
   }
-  LogRecord rec;
-  rec.set_author(caller.participant_id);
+  LogRecord rec = authored_by(caller);
   auto* e = rec.mutable_notification_settings_set();
   e->set_email(r.email());
   e->set_period(r.period());

@@ -21,11 +21,6 @@ using kenes::v1::ErrorCode;
 
 namespace {
 
-int64_t now_unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 std::string client_key(const std::string& client_id, uint64_t client_seq) {
   return client_id + '\0' + std::to_string(client_seq);
 }
@@ -43,6 +38,11 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, sto
       history_(std::make_shared<replay::DocumentHistory>(log, consultation_id_)) {
   state_.release_closed_ballots();
   state_.set_assessment_segment_bytes(options_.assessment_segment_bytes);
+}
+
+int64_t Room::now_unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 Room::Member* Room::member(const std::string& connection_id) {

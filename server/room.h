@@ -163,6 +163,8 @@ class Room : public std::enable_shared_from_this<Room> {
     std::string client_key;  // submits: client_id + '\0' + client_seq, for waiting duplicates
   };
 
+  // The wall clock, in ms since the Unix epoch: record times and closing times.
+  static int64_t now_unix_ms();
   Member* member(const std::string& connection_id);
   // What a handler may read (consultation::RequestContext), now.
   consultation::RequestContext request_context() const;

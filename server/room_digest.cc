@@ -26,11 +26,6 @@ namespace asio = boost::asio;
 
 namespace {
 
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 int64_t nominal_period_ms(kenes::v1::DigestPeriod p) {
   constexpr int64_t kHour = 3600 * 1000;
   switch (p) {
@@ -65,7 +60,7 @@ void Room::arm_digest_timer() {
 void Room::check_digests() {
   if (shutting_down_ || failure_) return;
   const DigestOptions& opt = options_.digest;
-  const int64_t now = wall_clock_ms();
+  const int64_t now = now_unix_ms();
   const consultation::DigestState& digest = state_.digest();
   for (const auto& [pid, s] : digest.settings()) {
     if (!s.enabled() || digests_in_flight_.count(pid)) continue;

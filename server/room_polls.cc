@@ -15,15 +15,6 @@ namespace kenes::server {
 
 namespace asio = boost::asio;
 
-namespace {
-
-int64_t wall_clock_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 void Room::schedule_poll_update(const std::string& poll_id) {
   dirty_polls_.insert(poll_id);
   if (poll_flush_posted_) return;
@@ -45,7 +36,7 @@ void Room::schedule_poll_update(const std::string& poll_id) {
 void Room::flush_poll_updates() {
   poll_flush_posted_ = false;
   last_poll_flush_ = std::chrono::steady_clock::now();
-  const int64_t now = wall_clock_ms();
+  const int64_t now = now_unix_ms();
   for (const auto& id : dirty_polls_) {
     const consultation::PollState* p = state_.assessment().poll(id);
     if (!p) continue;
@@ -58,7 +49,7 @@ void Room::flush_poll_updates() {
 }
 
 void Room::send_poll_updates(Member& m) {
-  const int64_t now = wall_clock_ms();
+  const int64_t now = now_unix_ms();
   for (const auto& [id, p] : state_.assessment().polls()) {
     kenes::v1::ServerMessage msg;
     *msg.mutable_poll_update() =
@@ -76,7 +67,7 @@ void Room::arm_poll_timer() {
     return;
   }
   if (!poll_timer_) poll_timer_ = std::make_unique<asio::steady_timer>(strand_);
-  const int64_t delay = std::max<int64_t>(0, *next - wall_clock_ms());
+  const int64_t delay = std::max<int64_t>(0, *next - now_unix_ms());
   poll_timer_->expires_after(std::chrono::milliseconds(delay));
   std::weak_ptr<Room> weak = shared_from_this();
   poll_timer_->async_wait(asio::bind_executor(strand_, [weak](boost::system::error_code ec) {
@@ -87,7 +78,7 @@ void Room::arm_poll_timer() {
 
 void Room::on_poll_timer() {
   if (shutting_down_ || failure_) return;
-  for (auto& rec : consultation::closing_time_records(state_, in_flight_, wall_clock_ms())) {
+  for (auto& rec : consultation::closing_time_records(state_, in_flight_, now_unix_ms())) {
     append(std::move(rec), PendingAppend{});
   }
   arm_poll_timer();  // the next poll's time (or a steady clock that ran early)
