@@ -57,7 +57,7 @@ namespace {
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-constexpr char kDefaultTrace[] = "/work/shared/data/editing-traces/automerge-paper.json.gz";
+const std::string kDefaultTrace = std::string(kDefaultTracesDir) + "/automerge-paper.json.gz";
 
 struct ThreadsOptions {
   int participants = 300;

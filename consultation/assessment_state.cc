@@ -78,6 +78,7 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
         ind.validated_by_poll.clear();
       }
       ind.updated_seq = rec.seq();
+      ind.status_seq = rec.seq();
       break;
     }
     case kenes::v1::LogRecord::kIndicatorAssigneesSet: {
@@ -171,6 +172,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       if (!s.ok()) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
       p.opened = true;
       p.opened_at_unix_ms = at;
+      p.closes_at_unix_ms = d.closes_at_unix_ms.value_or(0);
       p.last_seq = rec.seq();
       return engine::Status();
     }
@@ -216,6 +218,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
         if (!s.ok()) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
       }
       p.close_logged = true;
+      p.closed_seq = rec.seq();
       p.closed_at_closing_time = e.at_closing_time();
       p.close_logged_at_unix_ms = at;
       p.eligible_at_close = e.eligible();
@@ -228,6 +231,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
           ind.status = kenes::v1::INDICATOR_STATUS_VALIDATED;
           ind.validated_version = p.definition.target_version();
           ind.validated_by_poll = p.id;
+          ind.status_seq = rec.seq();
         }
         ind.updated_seq = rec.seq();
       }
@@ -307,7 +311,23 @@ void AssessmentState::release_ballots(PollState& p) {
   // (poll_update never asks about a moment before the close) or on the
   // roster (the eligible count is the one stamped in the record).
   p.final_view = p.poll.view(p.eligible_at_close, p.close_logged_at_unix_ms);
+  for (const auto& b : p.poll.audit(p.eligible_at_close, p.close_logged_at_unix_ms).ballots) {
+    p.kept_ballots.emplace_back(b.voter_id, b.choices);
+  }
+  std::sort(p.kept_ballots.begin(), p.kept_ballots.end());
+  p.kept_ballots.shrink_to_fit();
   p.poll = engine::Poll();
+}
+
+const std::vector<uint32_t>* PollState::ballot_of(const std::string& voter) const {
+  if (final_view) {
+    auto it = std::lower_bound(kept_ballots.begin(), kept_ballots.end(), voter,
+                               [](const auto& kept, const std::string& v) { return kept.first < v; });
+    return it != kept_ballots.end() && it->first == voter ? &it->second : nullptr;
+  }
+  if (!opened) return nullptr;
+  const engine::Ballot* b = poll.ballot_of(voter);
+  return b ? &b->choices : nullptr;
 }
 
 void AssessmentState::release_closed_ballots() {

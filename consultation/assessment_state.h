@@ -49,6 +49,9 @@ struct IndicatorState {
   // The latest validation poll that closed for this indicator, passed or not.
   std::string last_validation_poll;
   uint64_t updated_seq = 0;
+  // The record that set `status`: a status change, or the PollClosed of a
+  // validation poll that passed.
+  uint64_t status_seq = 0;
 };
 
 struct PollState {
@@ -59,10 +62,14 @@ struct PollState {
   int64_t created_at_unix_ms = 0;
   bool opened = false;
   int64_t opened_at_unix_ms = 0;
+  // When ballots stop counting, fixed at the open: the definition's closing
+  // time, moved to just after the open if the open reached it (0: none).
+  int64_t closes_at_unix_ms = 0;
   // The engine poll exists from the open on (the engine has no drafts).
   engine::Poll poll;
   // The PollClosed record, once written.
   bool close_logged = false;
+  uint64_t closed_seq = 0;
   bool closed_at_closing_time = false;
   int64_t close_logged_at_unix_ms = 0;
   uint64_t eligible_at_close = 0;
@@ -73,8 +80,14 @@ struct PollState {
   // Set when the state releases a closed poll's ballots (see
   // AssessmentState::release_closed_ballots): what every PollUpdate of the
   // poll shows from then on, computed as the PollClosed record was folded.
-  // `poll` is then empty.
+  // `poll` is then empty, and `kept_ballots` holds each voter's counted
+  // choices (what a joining voter is shown as their vote: client_state.h),
+  // sorted by voter: ~50 bytes a ballot instead of the engine's ~250.
   std::optional<engine::PollView> final_view;
+  std::vector<std::pair<std::string, std::vector<uint32_t>>> kept_ballots;
+
+  // The voter's counted choices, or null (none, or not counted).
+  const std::vector<uint32_t>* ballot_of(const std::string& voter) const;
 
   // Closed for good: by a PollClosed record, or past its closing time at `now`.
   bool closed(int64_t now_unix_ms) const { return close_logged || (opened && !poll.is_open(now_unix_ms)); }

@@ -122,6 +122,7 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
       if (!upd.display_name().empty()) p.display_name = upd.display_name();
       p.stakeholder_group = upd.stakeholder_group();
       p.gender = upd.gender();
+      p.profiled = true;
       break;
     }
     case kenes::v1::LogRecord::kNotificationSettingsSet:
@@ -176,11 +177,36 @@ engine::Status ConsultationState::apply_text_edit(const kenes::v1::LogRecord& re
   engine::Status s = doc.apply_sequenced(op.value(), edit.version(), rec.client_id(), rec.client_seq());
   if (!s.ok()) return fail(rec.seq(), "document " + edit.doc_id() + ": " + s.message());
   changed_docs_[edit.doc_id()] = true;
+  add_edit_run(rec);
   if (!edit.accepts_suggestion_of_thread().empty()) {
     engine::Status a = discussion_.apply_accepting_edit(rec, doc.text());
     if (!a.ok()) return a;
   }
   return engine::Status();
+}
+
+void ConsultationState::note_durable(const kenes::v1::LogRecord& rec) {
+  seq_ = rec.seq();
+  // A submitted edit (it has a client id) never went through apply_text_edit
+  // on the live path; an accepting edit did, in apply_early.
+  if (rec.has_text_edit() && rec.text_edit().accepts_suggestion_of_thread().empty()) add_edit_run(rec);
+}
+
+void ConsultationState::add_edit_run(const kenes::v1::LogRecord& rec) {
+  constexpr int64_t kDayMs = 86'400'000;
+  const int64_t day = rec.time_unix_ms() / kDayMs;
+  std::vector<EditRun>& runs = edit_runs_[rec.text_edit().doc_id()];
+  if (!runs.empty() && runs.back().author == rec.author() && runs.back().day == day) {
+    runs.back().last_seq = rec.seq();
+    ++runs.back().edits;
+    return;
+  }
+  runs.push_back(EditRun{rec.author(), rec.seq(), rec.seq(), 1, day});
+}
+
+const std::vector<EditRun>* ConsultationState::edit_runs(const std::string& doc_id) const {
+  auto it = edit_runs_.find(doc_id);
+  return it == edit_runs_.end() ? nullptr : &it->second;
 }
 
 engine::Status ConsultationState::apply_discussion(const kenes::v1::LogRecord& rec) {
@@ -234,6 +260,8 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, std::st
       p.gender = ps.gender();
       p.revoked = ps.revoked();
       p.revoke_reason = ps.revoke_reason();
+      // Older snapshots do not say: someone with a group or a gender described themself.
+      p.profiled = ps.profiled() || p.stakeholder_group != kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED || !p.gender.empty();
       participants_[p.id] = std::move(p);
     }
     return engine::Status();
@@ -262,6 +290,9 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, std::st
       return engine::Status(engine::ErrorCode::kInvalidUtf8, "snapshot " + name + " holds invalid UTF-8");
     }
     documents_.insert_or_assign(snap.doc_id(), engine::DocumentSequencer(engine::Rope(snap.text()), snap.version()));
+    std::vector<EditRun>& runs = edit_runs_[snap.doc_id()];
+    runs.clear();
+    for (const auto& r : snap.runs()) runs.push_back(EditRun{r.author(), r.first_seq(), r.last_seq(), r.edits(), r.day()});
     return engine::Status();
   }
   return engine::Status(engine::ErrorCode::kInvalidState, "unknown snapshot " + name);
@@ -306,6 +337,7 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
     ps->set_gender(p.gender);
     ps->set_revoked(p.revoked);
     ps->set_revoke_reason(p.revoke_reason);
+    ps->set_profiled(p.profiled);
   }
   out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString(), true});
   std::vector<AssessmentState::Segment> segments = assessment_.unwritten_segments();
@@ -321,6 +353,16 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
     snap.set_doc_id(id);
     snap.set_version(doc.version());
     snap.set_text(doc.text().to_string());
+    if (const std::vector<EditRun>* runs = edit_runs(id)) {
+      for (const auto& r : *runs) {
+        auto* out = snap.add_runs();
+        out->set_author(r.author);
+        out->set_first_seq(r.first_seq);
+        out->set_last_seq(r.last_seq);
+        out->set_edits(r.edits);
+        out->set_day(r.day);
+      }
+    }
     out.push_back({kDocumentSnapshotPrefix + id, doc.version(), snap.SerializeAsString()});
   }
   changed_docs_.clear();

@@ -32,6 +32,18 @@ struct Participant {
   std::string gender;
   bool revoked = false;
   std::string revoke_reason;
+  // A ProfileUpdated record of theirs exists: they described themself.
+  bool profiled = false;
+};
+
+// A run of consecutive edits of one document by one author within one UTC
+// day (the "Edit runs" below).
+struct EditRun {
+  std::string author;
+  uint64_t first_seq = 0;
+  uint64_t last_seq = 0;
+  uint64_t edits = 0;
+  int64_t day = 0;  // UTC days since the epoch
 };
 
 // A named piece of state for storage's snapshot set.
@@ -53,10 +65,12 @@ class ConsultationState {
   // error naming the seq, and the state is unchanged.
   engine::Status apply(const kenes::v1::LogRecord& rec);
 
-  // Records a text edit that the caller already applied through document()'s
-  // sequencer (the room's live path: transform and apply happen before the
-  // append, acknowledgement after). Only advances seq().
-  void note_sequenced(uint64_t seq) { seq_ = seq; }
+  // A record the state already holds is durable: a text edit the room
+  // applied through submit_op (transform and apply happen before the append,
+  // acknowledgement after), or a record folded as it was built
+  // (apply_early). Advances seq(); for a submitted edit, also counts it in
+  // its document's edit runs (the sequencer applied it before it had a seq).
+  void note_durable(const kenes::v1::LogRecord& rec);
 
   // The room's live submit: DocumentSequencer::submit on `doc_id`, then the
   // document's thread anchors move through the sequenced op exactly as
@@ -71,7 +85,7 @@ class ConsultationState {
   // accepts a suggestion) as the room builds it on its strand, before it is
   // durable, like a text edit: anchors then move through later edits in log
   // order, and later requests see it. rec.seq is the seq the log will give
-  // it. Does not advance seq(); note_sequenced() does once it is durable.
+  // it. Does not advance seq(); note_durable() does once it is durable.
   engine::Status apply_early(const kenes::v1::LogRecord& rec);
 
   // Loads the entries of one stored set written from snapshots(), in any
@@ -124,6 +138,13 @@ class ConsultationState {
   // The version of the draft "indicator/<id>" (0 if never edited).
   uint64_t draft_version(const std::string& indicator_id) const;
 
+  // Edit runs: who edited each document when, without the edits. Each edit
+  // extends its document's last run if it has the same author and UTC day,
+  // and starts a new one otherwise. Typing makes long runs (a sitting), so a
+  // document keeps a few runs per working day, not one entry per keystroke;
+  // "what changed since your last visit" counts runs (client_state.h).
+  const std::vector<EditRun>* edit_runs(const std::string& doc_id) const;
+
  private:
   void index_framework();
   // A TextEdit (from the log or an accepted suggestion): anchors, text,
@@ -136,6 +157,8 @@ class ConsultationState {
   std::optional<kenes::v1::ConsultationCreated> created_;
   std::map<std::string, Participant> participants_;
   std::map<std::string, engine::DocumentSequencer> documents_;
+  std::map<std::string, std::vector<EditRun>> edit_runs_;
+  void add_edit_run(const kenes::v1::LogRecord& rec);
   std::map<std::string, bool> changed_docs_;
   // While loading a set: the assessment manifest's segment count (0: none
   // seen) and the segments, folded in order once the set is in.

@@ -46,6 +46,7 @@ engine::Status DigestState::apply(const LogRecord& rec) {
       DigestSettings& d = settings_[s.participant_id()];
       d.last_up_to_seq = std::max(d.last_up_to_seq, s.up_to_seq());
       d.last_sent_unix_ms = rec.time_unix_ms();
+      d.last_items = s.items();
       kept = rec;
       break;
     }

@@ -35,6 +35,7 @@ struct DigestSettings {
   // The latest DigestSent for this participant (0 / 0 if none).
   uint64_t last_up_to_seq = 0;
   int64_t last_sent_unix_ms = 0;
+  uint32_t last_items = 0;
 
   bool enabled() const {
     return !email.empty() && period != kenes::v1::DIGEST_PERIOD_OFF &&

@@ -74,6 +74,11 @@ const std::vector<Visit>* DiscussionState::visits(const std::string& participant
   return it == visits_.end() ? nullptr : &it->second;
 }
 
+void DiscussionState::touch(const std::string& thread_id, uint64_t seq) {
+  auto it = threads_.find(thread_id);
+  if (it != threads_.end()) it->second.last_seq = seq;
+}
+
 void DiscussionState::redact_comment(CommentState& c) {
   for (uint64_t s : c.body_seqs) redacted_.insert(s);
 }
@@ -127,6 +132,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       t.creator = rec.author();
       t.created_seq = seq;
       t.last_comment_seq = seq;
+      t.last_seq = seq;
       if (!e.target().doc_id().empty()) {
         const engine::DocumentSequencer* doc = nullptr;
         engine::Status s = doc_at(e.target().doc_id(), e.target().version(), &doc);
@@ -150,6 +156,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       c.body = e.body();
       c.mentions.assign(e.mentions().begin(), e.mentions().end());
       c.created_seq = seq;
+      c.created_unix_ms = rec.time_unix_ms();
       c.body_seqs.push_back(seq);
       t.comment_ids.push_back(c.id);
       if (!t.target.doc_id().empty()) threads_by_doc_[t.target.doc_id()].push_back(t.id);
@@ -171,9 +178,11 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       c.body = e.body();
       c.mentions.assign(e.mentions().begin(), e.mentions().end());
       c.created_seq = seq;
+      c.created_unix_ms = rec.time_unix_ms();
       c.body_seqs.push_back(seq);
       t->comment_ids.push_back(c.id);
       t->last_comment_seq = seq;
+      t->last_seq = seq;
       comments_issued_ = std::max(comments_issued_, id_number(c.id, "comment"));
       comments_.emplace(c.id, std::move(c));
       break;
@@ -187,6 +196,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       ++c->edits;
       c->body_seqs.push_back(seq);
       if (c->deleted || c->hidden) redact_comment(*c);
+      touch(c->thread_id, seq);
       break;
     }
     case kenes::v1::LogRecord::kCommentDeleted: {
@@ -195,6 +205,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       if (!c) return fail(seq, "no comment " + e.comment_id() + " in " + e.thread_id());
       c->deleted = true;
       redact_comment(*c);
+      touch(c->thread_id, seq);
       break;
     }
     case kenes::v1::LogRecord::kCommentHidden: {
@@ -205,6 +216,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       c->hidden_reason = e.reason();
       c->hidden_by = rec.author();
       redact_comment(*c);
+      touch(c->thread_id, seq);
       break;
     }
     case kenes::v1::LogRecord::kThreadResolved: {
@@ -212,6 +224,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       if (!t) return fail(seq, "no thread " + rec.thread_resolved().thread_id());
       t->resolved = rec.thread_resolved().resolved();
       if (t->resolved) t->resolved_seqs.push_back(seq);
+      t->last_seq = seq;
       break;
     }
     case kenes::v1::LogRecord::kThreadReattached: {
@@ -228,6 +241,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
         if (!r.ok()) return fail(seq, "re-attaching: " + r.message());
       }
       t->quote = e.quote();
+      t->last_seq = seq;
       break;
     }
     case kenes::v1::LogRecord::kReactionSet: {
@@ -253,6 +267,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       t->decided_seq = seq;
       t->decided_by = rec.author();
       t->reject_reason = e.reason();
+      t->last_seq = seq;
       break;
     }
     case kenes::v1::LogRecord::kObserverCommentingSet:
@@ -276,6 +291,7 @@ engine::Status DiscussionState::apply_record(const kenes::v1::LogRecord& rec,
       t->suggestion = SuggestionStatus::kAccepted;
       t->decided_seq = seq;
       t->decided_by = rec.author();
+      t->last_seq = seq;
       break;
     }
     default:
@@ -311,6 +327,7 @@ engine::Status DiscussionState::apply_accepting_edit(const kenes::v1::LogRecord&
   t.suggestion = SuggestionStatus::kAccepted;
   t.decided_seq = rec.seq();
   t.decided_by = rec.author();
+  t.last_seq = rec.seq();
   // The edit replaced the anchored text, which detached the anchor; it now
   // covers the replacement, which starts where the op's first retain ends.
   auto op = op_from_proto(edit.op());

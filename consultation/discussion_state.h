@@ -51,6 +51,7 @@ struct CommentState {
   // Who has which reaction on.
   std::map<std::string, std::set<int>> reactions;
   uint64_t created_seq = 0;
+  int64_t created_unix_ms = 0;
   // The records that carry a body of this comment (for redaction).
   std::vector<uint64_t> body_seqs;
 };
@@ -64,6 +65,10 @@ struct ThreadState {
   std::string creator;
   uint64_t created_seq = 0;
   uint64_t last_comment_seq = 0;
+  // The latest record about the thread (a comment, an edit, a deletion or
+  // hiding, resolving, re-attaching, a decision on its suggestion; not a
+  // reaction): clients order threads by it.
+  uint64_t last_seq = 0;
   // Text threads only. Restored from a snapshot as it was.
   std::optional<engine::AnchoredRange> anchor;
   std::vector<std::string> comment_ids;  // in order, the first one included
@@ -132,6 +137,7 @@ class DiscussionState {
   engine::Status apply_record(const kenes::v1::LogRecord& rec,
                               const std::map<std::string, engine::DocumentSequencer>* documents);
   void redact_comment(CommentState& c);
+  void touch(const std::string& thread_id, uint64_t seq);
   void keep_record(const kenes::v1::LogRecord& rec);
 
   std::map<std::string, ThreadState> threads_;

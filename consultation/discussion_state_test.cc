@@ -206,7 +206,7 @@ TEST(DiscussionStateTest, LivePathEqualsReplayRandomized) {
                                              kDoc, v, from, std::min(to, len));
       r.set_seq(log.size() + 1);
       ASSERT_TRUE(live.apply_early(r).ok());
-      live.note_sequenced(r.seq());
+      live.note_durable(r);
       log.push_back(r);
       continue;
     }
@@ -231,7 +231,7 @@ TEST(DiscussionStateTest, LivePathEqualsReplayRandomized) {
     r.set_client_id(client);
     r.set_client_seq(cs);
     r.set_seq(log.size() + 1);
-    live.note_sequenced(r.seq());
+    live.note_durable(r);
     log.push_back(r);
   }
   ConsultationState replayed = replay(log);

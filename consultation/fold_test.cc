@@ -9,6 +9,7 @@
 
 #include <set>
 
+#include "consultation/client_state.h"
 #include "consultation/testing/fold_view.h"
 #include "consultation/testing/random_consultation.h"
 #include "engine/testing/random_edits.h"
@@ -67,6 +68,25 @@ TEST(FoldTest, ASnapshotSetRestoresTheSameState) {
     ASSERT_TRUE(restored.finish_loading_snapshots().ok());
     restored.set_seq(replayed.seq());
     expect_same_views(replayed, restored, room.now());
+  }
+}
+
+// Issue 16: a client that joins by state (client_state.h) and opens every
+// draft sees what one that folded the whole log sees.
+TEST(FoldTest, AJoinStateGivesEveryParticipantTheViewOfTheWholeLog) {
+  for (uint64_t seed : engine::testing::test_seeds(20)) {
+    SCOPED_TRACE("seed " + std::to_string(seed) + " (KENES_TEST_SEED=" + std::to_string(seed) + " to rerun)");
+    SimulatedRoom room = made(seed, 300);
+    ConsultationState replayed = replay(room);
+    kenes::v1::JoinState join;
+    *join.mutable_state() = client_state(replayed);
+    std::vector<kenes::v1::DocumentText> opened;
+    for (const auto& [doc_id, doc] : replayed.documents()) opened.push_back(document_text(replayed, doc_id));
+    for (const auto& [id, p] : replayed.participants()) {
+      *join.mutable_own() = own_state(replayed, id);
+      EXPECT_EQ(testing::fold_view_of_join(join, opened, id, room.now()), fold_view(replayed, id, room.now()))
+          << "the view of " << id;
+    }
   }
 }
 

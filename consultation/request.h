@@ -98,6 +98,7 @@ enum class Door {
   kSubscribe,  // the room: catch-up from the log, then live
   kSubmit,     // the room's sequencer: check_submit (text_request.h), then transform and apply
   kPresence,   // the room: ephemeral, never logged (check_presence)
+  kDocument,   // the room: a draft's durable text from memory (client_state.h, document_text)
   kChange,     // handler -> a record; needs a writable log and a room not shutting down
   kRead,       // handler -> an answer; changes nothing
   kHistory,    // the history pool (replay/document_history.h), off the room's strand

@@ -21,6 +21,7 @@ constexpr std::array kTable = {
     RequestKind{K::kPresence, "presence", Door::kPresence, nullptr},
     RequestKind{K::kUpdateProfile, "update_profile", Door::kChange, h::update_profile},
     RequestKind{K::kRevokeParticipant, "revoke_participant", Door::kChange, h::revoke_participant},
+    RequestKind{K::kOpenDocument, "open_document", Door::kDocument, nullptr},
     RequestKind{K::kSetIndicatorStatus, "set_indicator_status", Door::kChange, h::set_indicator_status},
     RequestKind{K::kSetIndicatorAssignees, "set_indicator_assignees", Door::kChange, h::set_indicator_assignees},
     RequestKind{K::kSetIndicatorSources, "set_indicator_sources", Door::kChange, h::set_indicator_sources},

@@ -117,6 +117,17 @@ std::string Metrics::render() const {
   metric("kenes_snapshot_bytes_total", "counter", "Bytes of the snapshot sets written.", load(snapshot_bytes_total));
   snapshot_write_latency.render(out, "kenes_snapshot_write_seconds",
                                 "Writing one room's snapshot set, on the snapshot thread (the room goes on).");
+  join_state_build_latency.render(out, "kenes_join_state_build_seconds",
+                                  "Building a consultation's client state on its room's strand (once per seq).");
+  metric("kenes_join_states_built_total", "counter", "Client states built (a join at a seq not built before).",
+         load(join_states_built_total));
+  metric("kenes_joins_by_state_total", "counter", "Subscribers started by a client state.",
+         load(joins_by_state_total));
+  metric("kenes_joins_by_catch_up_total", "counter", "Subscribers started by catching up from the log.",
+         load(joins_by_catch_up_total));
+  metric("kenes_join_state_bytes_total", "counter", "Bytes of the client states sent.", load(join_state_bytes_total));
+  metric("kenes_documents_opened_total", "counter", "Drafts' texts sent (OpenDocument).",
+         load(documents_opened_total));
   const storage::RocksMemory rocks = storage::rocks_memory();
   metric("kenes_storage_block_cache_bytes", "gauge",
          "RocksDB block cache in use, the memtables' charge included (bounded by its capacity).",

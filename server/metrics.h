@@ -56,6 +56,14 @@ struct Metrics {
   LatencyHistogram snapshot_write_latency;
   std::atomic<uint64_t> snapshot_bytes_total{0};
   std::atomic<uint64_t> snapshots_total{0};
+  // Joining by state (issue 16): the shared part built on the room's strand
+  // (once per seq), the joins served, the bytes sent.
+  LatencyHistogram join_state_build_latency;
+  std::atomic<uint64_t> join_states_built_total{0};
+  std::atomic<uint64_t> joins_by_state_total{0};
+  std::atomic<uint64_t> joins_by_catch_up_total{0};
+  std::atomic<uint64_t> join_state_bytes_total{0};
+  std::atomic<uint64_t> documents_opened_total{0};
 
   void count_error(int code);
   std::string render() const;

@@ -41,6 +41,10 @@ struct ServerOptions {
 
   // Write per-document snapshots after this many records of a consultation.
   uint64_t snapshot_every_records = 10000;
+  // A subscriber that may start either way (SUBSCRIBE_FROM_EITHER) catches
+  // up from the log when it is at most this many records behind, and gets
+  // the consultation's state otherwise.
+  uint64_t catch_up_max_records = 10000;
   // Tests only (no flag): the assessment snapshot's segment size
   // (AssessmentState::set_segment_bytes), small to make many segments.
   size_t assessment_segment_bytes = size_t{1} << 20;

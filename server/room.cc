@@ -6,6 +6,8 @@
 #include <string_view>
 
 #include "consultation/admission.h"
+#include "consultation/client_state.h"
+#include "consultation/permissions.h"
 #include "consultation/delivery.h"
 #include "consultation/proto_convert.h"
 #include "consultation/record_audience.h"
@@ -136,8 +138,10 @@ void Room::send_welcome(Member& m, uint64_t request_id) {
 
 // ------------------------------------------------------------------ catch-up
 
-void Room::subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq) {
-  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id, after_seq] {
+void Room::subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq,
+                     kenes::v1::SubscribeFrom from) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id, after_seq,
+                       from] {
     Member* m = self->member(connection_id);
     if (!m || m->state == MemberState::kAdmitting) {
       if (m) self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "wait for Welcome before Subscribe");
@@ -153,10 +157,87 @@ void Room::subscribe(std::string connection_id, uint64_t request_id, uint64_t af
                            std::to_string(self->durable_seq_) + "; was the data folder restored from a backup?");
       return;
     }
+    const bool by_state =
+        from == kenes::v1::SUBSCRIBE_FROM_STATE ||
+        (from == kenes::v1::SUBSCRIBE_FROM_EITHER &&
+         (after_seq == 0 || self->durable_seq_ - after_seq > self->options_.catch_up_max_records));
+    if (by_state) {
+      m->state = MemberState::kJoining;
+      self->when_quiet([self, connection_id] { self->send_join_state(connection_id); });
+      return;
+    }
+    metrics().joins_by_catch_up_total.fetch_add(1, std::memory_order_relaxed);
     m->state = MemberState::kCatchingUp;
     m->catch_up_next = after_seq + 1;
     self->continue_catch_up(connection_id);
   });
+}
+
+void Room::when_quiet(std::function<void()> fn) {
+  if (pending_appends_ == 0) return fn();
+  quiet_waiters_.push_back(std::move(fn));
+}
+
+void Room::run_quiet_waiters() {
+  if (pending_appends_ != 0 || quiet_waiters_.empty()) return;
+  std::vector<std::function<void()>> waiters;
+  waiters.swap(quiet_waiters_);
+  for (auto& fn : waiters) fn();
+}
+
+void Room::send_join_state(const std::string& connection_id) {
+  Member* m = member(connection_id);
+  if (!m || m->state != MemberState::kJoining) return;
+  // Everything in memory is durable now (when_quiet): the state at
+  // durable_seq_. Built once per seq on the strand, shared by every joiner.
+  if (!join_state_ || join_state_seq_ != durable_seq_) {
+    const auto started = std::chrono::steady_clock::now();
+    join_state_ = std::make_shared<const std::string>(consultation::client_state(state_).SerializeAsString());
+    join_state_seq_ = durable_seq_;
+    metrics().join_state_build_latency.observe(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    metrics().join_states_built_total.fetch_add(1, std::memory_order_relaxed);
+  }
+  const std::string own = consultation::own_state(state_, m->caller.participant_id).SerializeAsString();
+  SharedFrame frame = join_state_frame(*join_state_, own);
+  metrics().joins_by_state_total.fetch_add(1, std::memory_order_relaxed);
+  metrics().join_state_bytes_total.fetch_add(frame->size(), std::memory_order_relaxed);
+  // Records durable but still in the outbox are in the state: send them to
+  // the others first, so this member gets each record exactly once.
+  flush_outbox();
+  m->conn->send(std::move(frame));
+  m->conn->send(catch_up_frame({}, durable_seq_, true));
+  go_live(*m);
+}
+
+void Room::open_document(std::string connection_id, uint64_t request_id, std::string doc_id) {
+  asio::post(strand_, [self = shared_from_this(), connection_id = std::move(connection_id), request_id,
+                       doc_id = std::move(doc_id)] {
+    Member* m = self->member(connection_id);
+    if (!m) return;
+    if (m->state != MemberState::kLive) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_NOT_SUBSCRIBED, "subscribe before opening a draft");
+    }
+    if (!consultation::valid_document_id(doc_id)) {
+      return self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                              "doc_id must be 1-128 characters of A-Z a-z 0-9 . _ / -");
+    }
+    self->when_quiet([self, connection_id, request_id, doc_id] {
+      self->send_document_text(connection_id, request_id, doc_id);
+    });
+  });
+}
+
+void Room::send_document_text(const std::string& connection_id, uint64_t request_id, const std::string& doc_id) {
+  Member* m = member(connection_id);
+  if (!m || m->state != MemberState::kLive) return;
+  kenes::v1::ServerMessage msg;
+  msg.set_request_id(request_id);
+  *msg.mutable_document_text() = consultation::document_text(state_, doc_id);
+  metrics().documents_opened_total.fetch_add(1, std::memory_order_relaxed);
+  // After every record the text has (the outbox holds durable ones).
+  flush_outbox();
+  m->conn->send(encode_frame(msg));
 }
 
 void Room::continue_catch_up(const std::string& connection_id) {
@@ -457,10 +538,10 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
         fail("internal error: a record folded as it was built got seq " + std::to_string(seq) + ", expected " +
              std::to_string(pending->expected_seq));
       }
-      state_.note_sequenced(seq);
+      state_.note_durable(rec);
       break;
     case Folded::kBySequencer:
-      state_.note_sequenced(seq);
+      state_.note_durable(rec);
       break;
     case Folded::kWhenDurable:
       if (engine::Status s = state_.apply(rec); !s.ok()) {
@@ -476,6 +557,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
   }
   in_flight_.durable(rec);
   deliver(rec, std::move(record), *pending);
+  run_quiet_waiters();
   maybe_snapshot();
   maybe_finish_shutdown();
 }

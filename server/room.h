@@ -64,6 +64,9 @@ struct DigestOptions {
 struct RoomOptions {
   uint64_t snapshot_every_records = 10000;
   size_t assessment_segment_bytes = size_t{1} << 20;  // see Options
+  // SUBSCRIBE_FROM_EITHER: at most this many records behind, catch up from
+  // the log; further, join by state.
+  uint64_t catch_up_max_records = 10000;
   size_t catch_up_batch_records = 512;
   size_t catch_up_batch_bytes = 256 << 10;
   uint64_t max_message_bytes = 1 << 20;
@@ -97,7 +100,11 @@ class Room : public std::enable_shared_from_this<Room> {
   void admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
              std::string client_id, uint64_t request_id);
   // One method per door of consultation/request.h.
-  void subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq);
+  void subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq,
+                 kenes::v1::SubscribeFrom from = kenes::v1::SUBSCRIBE_FROM_LOG);
+  // OpenDocument: the draft's text at the version the subscriber's stream
+  // has reached, sent in order with the records.
+  void open_document(std::string connection_id, uint64_t request_id, std::string doc_id);
   void submit(std::string connection_id, uint64_t request_id, kenes::v1::SubmitOp op);
   void presence(std::string connection_id, kenes::v1::PresenceUpdate update);
   // Every request with a handler (Door::kChange and kRead): the handler
@@ -135,7 +142,9 @@ class Room : public std::enable_shared_from_this<Room> {
   void inspect(std::function<void(const ConsultationState&, uint64_t durable_seq)> fn);
 
  private:
-  enum class MemberState { kAdmitting, kAdmitted, kCatchingUp, kLive };
+  // kJoining: subscribed by state, waiting for a moment when nothing is in
+  // flight (the state must be the durable one).
+  enum class MemberState { kAdmitting, kAdmitted, kJoining, kCatchingUp, kLive };
   struct Member {
     std::shared_ptr<Connection> conn;
     std::string connection_id;
@@ -181,6 +190,13 @@ class Room : public std::enable_shared_from_this<Room> {
   void do_request(const std::string& connection_id, const kenes::v1::ClientMessage& msg);
   void continue_catch_up(const std::string& connection_id);
   void go_live(Member& m);
+  // Runs `fn` on the strand at the next moment no append is in flight, now
+  // if there is none: the state then holds only durable records (what a
+  // JoinState or a DocumentText may show).
+  void when_quiet(std::function<void()> fn);
+  void run_quiet_waiters();
+  void send_join_state(const std::string& connection_id);
+  void send_document_text(const std::string& connection_id, uint64_t request_id, const std::string& doc_id);
   // Hands `record` to the log (stamping its time), folding it first if
   // `folded` is kAsBuilt. False, with the room failed, if it did not fold: the
   // handler checked everything the fold checks, so that is a bug.
@@ -258,6 +274,11 @@ class Room : public std::enable_shared_from_this<Room> {
   std::map<std::string, uint64_t> pending_client_keys_;  // key -> count in flight
   std::vector<OutboxEntry> outbox_;
   bool flush_posted_ = false;
+  std::vector<std::function<void()>> quiet_waiters_;
+  // The encoded ClientState at join_state_seq_, shared by every joiner at
+  // that seq (consultation/client_state.h).
+  std::shared_ptr<const std::string> join_state_;
+  uint64_t join_state_seq_ = 0;
 
   // Polls.
   std::unique_ptr<boost::asio::steady_timer> poll_timer_;

@@ -207,11 +207,13 @@ void WebSocketSession<Stream>::handle_message(const kenes::v1::ClientMessage& ms
       if (msg.subscribe().consultation_id() != room_->consultation_id()) {
         return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "your invitation is for another consultation", rid);
       }
-      return room_->subscribe(connection_id_, rid, msg.subscribe().after_seq());
+      return room_->subscribe(connection_id_, rid, msg.subscribe().after_seq(), msg.subscribe().from());
     case consultation::Door::kSubmit:
       return room_->submit(connection_id_, rid, msg.submit_op());
     case consultation::Door::kPresence:
       return room_->presence(connection_id_, msg.presence());
+    case consultation::Door::kDocument:
+      return room_->open_document(connection_id_, rid, msg.open_document().doc_id());
     case consultation::Door::kChange:
     case consultation::Door::kRead:
       return room_->request(connection_id_, msg);

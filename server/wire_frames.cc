@@ -14,6 +14,9 @@ constexpr uint32_t kServerCatchUpField = 11;   // ServerMessage.catch_up
 constexpr uint32_t kCatchUpRecordsField = 1;   // CatchUp.records
 constexpr uint32_t kCatchUpHeadField = 2;      // CatchUp.head_seq
 constexpr uint32_t kCatchUpDoneField = 3;      // CatchUp.done
+constexpr uint32_t kServerJoinStateField = 16; // ServerMessage.join_state
+constexpr uint32_t kJoinStateStateField = 1;   // JoinState.state
+constexpr uint32_t kJoinStateOwnField = 2;     // JoinState.own
 
 constexpr uint32_t kVarint = consultation::kWireVarint;
 constexpr uint32_t kLengthDelimited = consultation::kWireLengthDelimited;
@@ -92,6 +95,18 @@ SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t hea
     put_tag(out, kCatchUpDoneField, kVarint);
     put_varint(out, 1);
   }
+  return std::make_shared<const std::string>(std::move(out));
+}
+
+SharedFrame join_state_frame(std::string_view shared_state, std::string_view own_state) {
+  const size_t inner = bytes_field_size(kJoinStateStateField, shared_state.size()) +
+                       bytes_field_size(kJoinStateOwnField, own_state.size());
+  std::string out;
+  out.reserve(bytes_field_size(kServerJoinStateField, inner));
+  put_tag(out, kServerJoinStateField, kLengthDelimited);
+  put_varint(out, inner);
+  append_bytes_field(out, kJoinStateStateField, shared_state);
+  append_bytes_field(out, kJoinStateOwnField, own_state);
   return std::make_shared<const std::string>(std::move(out));
 }
 

@@ -42,6 +42,11 @@ void append_merged_broadcast(std::string& out, const std::vector<std::string_vie
 // ServerMessage{catch_up{records..., head_seq, done}} from record_bytes().
 SharedFrame catch_up_frame(const std::vector<std::string>& records, uint64_t head_seq, bool done);
 
+// ServerMessage{join_state{state: <shared>, own: <own>}} from the encoded
+// ClientState (built once per seq, shared by every joiner) and the joiner's
+// encoded ClientOwnState.
+SharedFrame join_state_frame(std::string_view shared_state, std::string_view own_state);
+
 SharedFrame error_frame(kenes::v1::ErrorCode code, std::string_view message, uint64_t request_id, bool fatal,
                         std::string_view doc_id = {}, uint64_t client_seq = 0);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 
 #include "consultation/record_audience.h"
 
@@ -200,6 +201,147 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
         s->period == kenes::v1::DIGEST_PERIOD_UNSPECIFIED ? kenes::v1::DIGEST_PERIOD_OFF : s->period);
   }
   view["notifications"] = notifications;
+  return view;
+}
+
+json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vector<kenes::v1::DocumentText>& opened,
+                              const std::string& viewer, int64_t now_unix_ms) {
+  const auto& st = join.state();
+  const auto& own = join.own();
+  json::object view;
+  view["seq"] = st.seq();
+  view["title"] = st.created().title();
+  view["scope"] = static_cast<int>(st.scope_override() != kenes::v1::SCOPE_UNSPECIFIED ? st.scope_override()
+                                                                                     : st.created().scope());
+  json::array participants;
+  for (const auto& p : st.participants()) {
+    participants.push_back(json::object{{"id", p.participant_id()},
+                                        {"displayName", p.display_name()},
+                                        {"role", p.role()},
+                                        {"stakeholderGroup", static_cast<int>(p.stakeholder_group())},
+                                        {"gender", p.gender()},
+                                        {"revoked", p.revoked()}});
+  }
+  view["participants"] = participants;
+
+  json::array documents;
+  for (const auto& d : st.documents()) {
+    if (d.version() == 0 && d.length() == 0) continue;
+    std::string text;
+    for (const auto& o : opened) {
+      if (o.doc_id() == d.doc_id()) text = o.text();
+    }
+    documents.push_back(json::object{{"id", d.doc_id()}, {"version", d.version()}, {"text", text}});
+  }
+  view["documents"] = documents;
+
+  json::array indicators;
+  for (const auto& i : st.indicators()) {
+    if (i.status() == kenes::v1::INDICATOR_STATUS_NOT_STARTED && i.assignees().empty() && i.sources().empty() &&
+        !i.has_score()) {
+      continue;
+    }
+    indicators.push_back(json::object{{"id", i.indicator_id()},
+                                      {"status", static_cast<int>(i.status())},
+                                      {"validatedVersion", i.validated_version()},
+                                      {"validatedByPoll", i.validated_by_poll()},
+                                      {"assignees", strings_of(i.assignees())},
+                                      {"sources", strings_of(i.sources())},
+                                      {"score", i.has_score() ? json::value(i.score()) : json::value(nullptr)}});
+  }
+  view["indicators"] = indicators;
+
+  json::array polls;
+  for (const auto& p : st.polls()) {
+    const bool closed = p.closed_seq() != 0 || (p.opened() && p.closes_at_unix_ms() != 0 && now_unix_ms >= p.closes_at_unix_ms());
+    json::value mine = nullptr;
+    for (const auto& b : own.ballots()) {
+      if (b.poll_id() != p.poll_id()) continue;
+      json::array choices;
+      for (uint32_t c : b.choices()) choices.emplace_back(c);
+      mine = choices;
+    }
+    polls.push_back(json::object{{"id", p.poll_id()},
+                                 {"phase", !p.opened() ? "draft" : closed ? "closed" : "open"},
+                                 {"closedAtClosingTime", p.closed_at_closing_time()},
+                                 {"myChoices", mine}});
+  }
+  view["polls"] = polls;
+
+  json::array meetings;
+  std::string current;
+  for (const auto& m : st.meetings()) {
+    if (m.running()) current = m.meeting_id();
+    meetings.push_back(json::object{{"id", m.meeting_id()},
+                                    {"title", m.title()},
+                                    {"agenda", strings_of(m.agenda())},
+                                    {"running", m.running()},
+                                    {"spotlight", m.spotlight()},
+                                    {"attendees", strings_of(m.attendees())}});
+  }
+  view["meetings"] = meetings;
+  view["currentMeeting"] = current;
+  view["observersMayComment"] = st.observers_may_comment();
+
+  std::map<std::string, uint64_t> read;
+  for (const auto& r : own.reads()) read[r.thread_id()] = r.up_to_seq();
+  json::array threads;
+  for (const auto& t : st.threads()) {
+    json::value anchor = nullptr;
+    if (t.has_anchor()) {
+      const kenes::v1::AnchorSnapshot* a = &t.anchor();
+      for (const auto& o : opened) {
+        for (const auto& oa : o.anchors()) {
+          if (oa.thread_id() == t.thread_id()) a = &oa;
+        }
+      }
+      anchor = json::object{{"from", a->from()}, {"to", a->to()}, {"attached", !a->detached()}, {"changed", a->changed()}};
+    }
+    json::value suggestion = nullptr;
+    if (t.has_suggestion()) {
+      suggestion = json::object{{"text", t.suggestion().text()},
+                                {"status", t.suggestion().status()},
+                                {"decidedBy", t.suggestion().decided_by()},
+                                {"reason", t.suggestion().reason()}};
+    }
+    json::array comments;
+    uint64_t unread = 0;
+    const uint64_t up_to = read.count(t.thread_id()) ? read[t.thread_id()] : 0;
+    for (const auto& c : t.comments()) {
+      comments.push_back(json::object{{"id", c.comment_id()},
+                                      {"author", c.author()},
+                                      {"body", c.body()},
+                                      {"mentions", strings_of(c.mentions())},
+                                      {"edits", c.edits()},
+                                      {"deleted", c.deleted()},
+                                      {"hidden", c.hidden()},
+                                      {"hiddenReason", c.hidden_reason()},
+                                      {"plusOnes", strings_of(c.plus_ones())}});
+      if (c.seq() > up_to && c.author() != viewer && !c.deleted() && !c.hidden()) ++unread;
+    }
+    threads.push_back(json::object{{"id", t.thread_id()},
+                                   {"indicatorId", t.target().indicator_id()},
+                                   {"docId", t.target().doc_id()},
+                                   {"author", t.author()},
+                                   {"createdSeq", t.created_seq()},
+                                   {"quote", t.quote()},
+                                   {"anchor", anchor},
+                                   {"resolved", t.resolved()},
+                                   {"suggestion", suggestion},
+                                   {"comments", comments},
+                                   {"unread", unread}});
+  }
+  view["threads"] = threads;
+  json::object read_up_to;
+  for (const auto& [id, seq] : read) read_up_to[id] = seq;
+  view["readUpTo"] = read_up_to;
+  json::array visits;
+  for (uint64_t v : own.visits()) visits.emplace_back(v);
+  view["visits"] = visits;
+  view["notifications"] = json::object{
+      {"email", own.email()},
+      {"period", static_cast<int>(own.period() == kenes::v1::DIGEST_PERIOD_UNSPECIFIED ? kenes::v1::DIGEST_PERIOD_OFF
+                                                                                      : own.period())}};
   return view;
 }
 

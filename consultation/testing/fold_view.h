@@ -21,6 +21,7 @@
 #include "consultation/consultation_state.h"
 #include "kenes/v1/log.pb.h"
 #include "kenes/v1/protocol.pb.h"
+#include "kenes/v1/state.pb.h"
 
 namespace kenes::consultation::testing {
 
@@ -28,6 +29,14 @@ namespace kenes::consultation::testing {
 // `state` must keep closed polls' ballots (not release_closed_ballots), as a
 // replay of the log does.
 boost::json::value fold_view(const ConsultationState& state, const std::string& viewer, int64_t now_unix_ms);
+
+// The same view computed from what a client joining by state receives: the
+// JoinState and, for each draft it opened, its DocumentText. A client that
+// joined this way must see what one that folded the log sees
+// (client_state.h); the fold vectors check it in both languages.
+boost::json::value fold_view_of_join(const kenes::v1::JoinState& join,
+                                     const std::vector<kenes::v1::DocumentText>& opened, const std::string& viewer,
+                                     int64_t now_unix_ms);
 
 // The seqs of the records `viewer` does not receive when joining at
 // `now_unix_ms` (another's ballot, read marker, visit or digest record), as

@@ -9,8 +9,8 @@
 
 namespace kenes::consultation::testing {
 
-SimulatedRoom::SimulatedRoom(std::string consultation_id, int64_t start_unix_ms)
-    : state_(std::move(consultation_id)), now_(start_unix_ms) {}
+SimulatedRoom::SimulatedRoom(std::string consultation_id, int64_t start_unix_ms, Sink sink)
+    : state_(std::move(consultation_id)), sink_(std::move(sink)), now_(start_unix_ms) {}
 
 RequestContext SimulatedRoom::context() const {
   return RequestContext{state_, in_flight_, state_.seq(), std::max(now_, state_.assessment().last_time_unix_ms())};
@@ -24,10 +24,10 @@ bool SimulatedRoom::append_record(kenes::v1::LogRecord rec, Fold fold, bool by_s
   rec.set_time_unix_ms(now_);
   engine::Status s;
   if (by_sequencer) {
-    state_.note_sequenced(seq);  // the sequencer applied it already
+    state_.note_durable(rec);  // the sequencer applied it already
   } else if (fold == Fold::kAsBuilt) {
     s = state_.apply_early(rec);
-    if (s.ok()) state_.note_sequenced(seq);
+    if (s.ok()) state_.note_durable(rec);
   } else {
     in_flight_.built(rec, state_.assessment());
     s = state_.apply(rec);
@@ -37,7 +37,13 @@ bool SimulatedRoom::append_record(kenes::v1::LogRecord rec, Fold fold, bool by_s
     if (error_.empty()) error_ = s.message();
     return false;
   }
-  log_.push_back(std::move(rec));
+  if (sink_) {
+    sink_(rec);
+    last_ = std::move(rec);
+  } else {
+    last_ = rec;
+    log_.push_back(std::move(rec));
+  }
   return true;
 }
 
@@ -60,7 +66,7 @@ Outcome SimulatedRoom::request(const Caller& caller, const kenes::v1::ClientMess
     if (!append_record(*out.record, out.fold, false)) {
       return Outcome::refuse(kenes::v1::ERROR_CODE_INTERNAL, "did not fold: " + error_);
     }
-    out.record = log_.back();
+    out.record = last_;
   }
   return out;
 }

@@ -14,6 +14,7 @@
 // Not thread-safe.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,10 @@ namespace kenes::consultation::testing {
 
 class SimulatedRoom {
  public:
-  SimulatedRoom(std::string consultation_id, int64_t start_unix_ms);
+  // Each record appended goes to `sink` (seq and time set) instead of log():
+  // a consultation of millions of records is written out as it is made.
+  using Sink = std::function<void(const kenes::v1::LogRecord&)>;
+  SimulatedRoom(std::string consultation_id, int64_t start_unix_ms, Sink sink = {});
 
   // Appends a record no request makes (ConsultationCreated), folded when
   // durable. False, with the reason in error(), if it does not fold.
@@ -49,8 +53,12 @@ class SimulatedRoom {
   int64_t now() const { return now_; }
 
   const ConsultationState& state() const { return state_; }
-  // Every record appended, in order, with seq and time set.
+  // For writing snapshot sets (ConsultationState::snapshots marks what it took).
+  ConsultationState& mutable_state() { return state_; }
+  // Every record appended, in order, with seq and time set (none with a sink).
   const std::vector<kenes::v1::LogRecord>& log() const { return log_; }
+  // The last record appended (with or without a sink).
+  const kenes::v1::LogRecord& last() const { return last_; }
   // The first fold failure (a bug: handlers check what the folds check).
   const std::string& error() const { return error_; }
   RequestContext context() const;
@@ -62,6 +70,8 @@ class SimulatedRoom {
   ConsultationState state_;
   InFlight in_flight_;
   std::vector<kenes::v1::LogRecord> log_;
+  kenes::v1::LogRecord last_;
+  Sink sink_;
   int64_t now_;
   std::string error_;
 };

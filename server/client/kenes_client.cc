@@ -92,6 +92,7 @@ void KenesClient::do_read() {
     }
     kenes::v1::ServerMessage msg;
     auto data = self->read_buffer_.cdata();
+    self->bytes_received_ += data.size();
     bool ok = msg.ParseFromArray(data.data(), static_cast<int>(data.size()));
     self->read_buffer_.consume(self->read_buffer_.size());
     if (!ok) return self->connection_lost("server sent an undecodable frame");
@@ -111,7 +112,31 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
       sub.mutable_subscribe()->set_consultation_id(options_.consultation_id.empty() ? welcome_.consultation_id()
                                                                                     : options_.consultation_id);
       sub.mutable_subscribe()->set_after_seq(last_seq_);
+      if (!subscribed_once_) sub.mutable_subscribe()->set_from(options_.subscribe_from);
+      subscribed_once_ = true;
       send_message(std::move(sub));
+      break;
+    }
+    case kenes::v1::ServerMessage::kJoinState: {
+      // The state at its seq: documents known by version only, until opened.
+      join_state_ = msg.join_state();
+      last_seq_ = std::max(last_seq_, join_state_.state().seq());
+      for (const auto& d : join_state_.state().documents()) {
+        if (!docs_.count(d.doc_id())) unopened_[d.doc_id()] = d.version();
+      }
+      break;
+    }
+    case kenes::v1::ServerMessage::kDocumentText: {
+      const auto& t = msg.document_text();
+      auto it = unopened_.find(t.doc_id());
+      if (it == unopened_.end()) break;  // opened already, or never asked
+      if (it->second != t.version()) {
+        return connection_lost("document " + t.doc_id() + " arrived at version " + std::to_string(t.version()) +
+                               ", the stream is at " + std::to_string(it->second));
+      }
+      unopened_.erase(it);
+      docs_.insert_or_assign(t.doc_id(), engine::ClientDocument(t.text(), t.version()));
+      if (on_document_opened) on_document_opened(t.doc_id(), t.version());
       break;
     }
     case kenes::v1::ServerMessage::kCatchUp: {
@@ -178,6 +203,17 @@ void KenesClient::apply_record(const kenes::v1::LogRecord& rec) {
   if (on_record) on_record(rec);
   if (!rec.has_text_edit()) return;
   const auto& edit = rec.text_edit();
+  if (auto unopened = unopened_.find(edit.doc_id()); unopened != unopened_.end()) {
+    unopened->second = std::max(unopened->second, edit.version());
+    return;
+  }
+  // Joined by state, a draft not in the state was made after it: its first
+  // edit is version 1 of an empty text, which this client follows from there.
+  // (Any other unknown draft is one to open first.)
+  if (join_state_.has_state() && !docs_.count(edit.doc_id()) && edit.version() != 1) {
+    unopened_[edit.doc_id()] = edit.version();
+    return;
+  }
   auto& doc = docs_[edit.doc_id()];
   if (edit.version() <= doc.version()) return;  // already have it (our own, acknowledged)
   if (rec.client_id() == options_.client_id && doc.has_inflight() && doc.inflight_client_seq() == rec.client_seq()) {
@@ -194,7 +230,16 @@ void KenesClient::apply_record(const kenes::v1::LogRecord& rec) {
   if (on_remote_edit) on_remote_edit(edit.doc_id(), edit.version());
 }
 
+uint64_t KenesClient::open_document(const std::string& doc_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_open_document()->set_doc_id(doc_id);
+  return send_request(std::move(m));
+}
+
 engine::Status KenesClient::local_edit(const std::string& doc_id, const engine::TextOp& op) {
+  if (unopened_.count(doc_id)) {
+    return engine::Status(engine::ErrorCode::kInvalidState, doc_id + " is not open: open_document first");
+  }
   auto& doc = docs_[doc_id];
   engine::Status s = doc.local_edit(op);
   if (!s.ok()) return s;

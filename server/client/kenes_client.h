@@ -43,6 +43,11 @@ struct ClientOptions {
   std::chrono::milliseconds reconnect_min{50};
   std::chrono::milliseconds reconnect_max{2000};
   uint64_t max_message_bytes = 1 << 20;
+  // How the first subscription starts (issue 16): from the log (catch-up,
+  // every document's text folded from its edits), or from the state (a
+  // JoinState, drafts' texts on demand: open_document). A reconnect always
+  // catches up from the last seq seen.
+  kenes::v1::SubscribeFrom subscribe_from = kenes::v1::SUBSCRIBE_FROM_LOG;
 };
 
 enum class ConnectionState { kDisconnected, kConnecting, kCatchingUp, kLive, kClosedForGood };
@@ -65,6 +70,20 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
 
   // A document as this client sees it (created empty on first use).
   const engine::ClientDocument& document(const std::string& doc_id);
+
+  // Before connect(): how the first subscription starts (ClientOptions).
+  void set_subscribe_from(kenes::v1::SubscribeFrom from) { options_.subscribe_from = from; }
+
+  // Joined by state: a draft's text is asked for when it is opened. Until
+  // its DocumentText arrives (on_document_opened), remote edits of it only
+  // move its version; local edits of it are refused. Returns the request id.
+  uint64_t open_document(const std::string& doc_id);
+  // Joined by state and not (yet) opened: only its version is known.
+  bool is_unopened(const std::string& doc_id) const { return unopened_.count(doc_id) != 0; }
+  // The JoinState received (empty unless joined by state).
+  const kenes::v1::JoinState& join_state() const { return join_state_; }
+  // Every frame's bytes received since the client was made (measurement).
+  uint64_t bytes_received() const { return bytes_received_; }
   bool has_unacknowledged() const;  // any document with in-flight or pending ops
   ConnectionState state() const { return state_; }
   uint64_t last_seq() const { return last_seq_; }
@@ -149,6 +168,7 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   std::function<void(const kenes::v1::RosterBalance&)> on_roster_balance;
   std::function<void(const kenes::v1::ServerMessage&)> on_message;  // every message, first
   std::function<void(const std::string& reason)> on_closed;
+  std::function<void(const std::string& doc_id, uint64_t version)> on_document_opened;
 
  private:
   using Stream = boost::beast::websocket::stream<boost::beast::tcp_stream>;
@@ -183,6 +203,10 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   uint64_t submits_sent_ = 0;
   kenes::v1::Welcome welcome_;
   std::map<std::string, kenes::v1::PollUpdate> polls_;
+  kenes::v1::JoinState join_state_;
+  std::map<std::string, uint64_t> unopened_;  // doc_id -> the version the stream reached
+  uint64_t bytes_received_ = 0;
+  bool subscribed_once_ = false;
 };
 
 }  // namespace kenes::client

@@ -137,8 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       case kenes::consultation::Door::kSubscribe:
         if (msg.subscribe().consultation_id() != room->consultation_id()) break;  // FORBIDDEN in the session
-        room->subscribe("conn-chair", rid, msg.subscribe().after_seq());
-        room->subscribe("conn-chair", rid, msg.subscribe().after_seq());  // already subscribed
+        room->subscribe("conn-chair", rid, msg.subscribe().after_seq(), msg.subscribe().from());
+        room->subscribe("conn-chair", rid, msg.subscribe().after_seq(), msg.subscribe().from());  // already subscribed
         break;
       case kenes::consultation::Door::kSubmit: {
         room->submit("conn-chair", rid, msg.submit_op());
@@ -152,6 +152,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case kenes::consultation::Door::kPresence:
         room->presence("conn-chair", msg.presence());
         room->presence("conn-member", msg.presence());
+        break;
+      case kenes::consultation::Door::kDocument:
+        room->open_document("conn-member", rid, msg.open_document().doc_id());
         break;
       case kenes::consultation::Door::kChange:
       case kenes::consultation::Door::kRead:
