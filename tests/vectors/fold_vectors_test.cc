@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "consultation/client_state.h"
 #include "consultation/testing/fold_view.h"
 #include "fold_vector_json.h"
 
@@ -89,6 +90,45 @@ TEST(FoldVectorsTest, EveryViewerSeesWhatTheVectorsSayAfterAReplayOfTheLog) {
       json::array withheld;
       for (uint64_t seq : consultation::testing::withheld_seqs(log, state, viewer, now)) withheld.emplace_back(seq);
       EXPECT_EQ(json::value(withheld), v.at("withheld"));
+    }
+  }
+}
+
+// The join halfway through each file (issue 16) is what the server's fold
+// gives at that seq, and a join at the end gives each viewer the expected
+// view (the TypeScript model checks the join halfway plus the records after).
+TEST(FoldVectorsTest, TheJoinStatesAreTheFoldsAndGiveTheSameView) {
+  for (const fs::path& path : fold_files()) {
+    SCOPED_TRACE(path.filename().string());
+    std::stringstream text;
+    text << std::ifstream(path, std::ios::binary).rdbuf();
+    const json::object file = json::parse(text.str()).as_object();
+    const int64_t now = std::stoll(std::string(file.at("nowUnixMs").as_string()));
+    const json::object& join = file.at("join").as_object();
+    const uint64_t join_at = join.at("atSeq").to_number<uint64_t>();
+    consultation::ConsultationState mid(std::string(file.at("consultation").as_string()));
+    consultation::ConsultationState end(std::string(file.at("consultation").as_string()));
+    for (const auto& r : file.at("log").as_array()) {
+      kenes::v1::LogRecord rec;
+      ASSERT_TRUE(message_from_json(r, &rec));
+      if (rec.seq() <= join_at) ASSERT_TRUE(mid.apply(rec).ok());
+      ASSERT_TRUE(end.apply(rec).ok());
+    }
+    EXPECT_EQ(message_to_json(consultation::client_state(mid)), join.at("state"));
+    json::array docs;
+    for (const auto& [doc_id, doc] : mid.documents()) docs.push_back(message_to_json(consultation::document_text(mid, doc_id)));
+    EXPECT_EQ(json::value(docs), join.at("documents"));
+    std::vector<kenes::v1::DocumentText> opened;
+    for (const auto& [doc_id, doc] : end.documents()) opened.push_back(consultation::document_text(end, doc_id));
+    for (const auto& v : file.at("viewers").as_array()) {
+      const std::string viewer(v.at("participant").as_string());
+      SCOPED_TRACE(viewer);
+      EXPECT_EQ(message_to_json(consultation::own_state(mid, viewer)), v.at("joinOwn"));
+      kenes::v1::JoinState at_end;
+      *at_end.mutable_state() = consultation::client_state(end);
+      *at_end.mutable_own() = consultation::own_state(end, viewer);
+      const json::value view = consultation::testing::fold_view_of_join(at_end, opened, viewer, now);
+      EXPECT_EQ(view, v.at("expected")) << first_difference(view, v.at("expected"));
     }
   }
 }

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "consultation/client_state.h"
 #include "consultation/testing/fold_view.h"
 #include "consultation/testing/random_consultation.h"
 #include "fold_vector_json.h"
@@ -70,6 +71,21 @@ int main(int argc, char** argv) {
     json::array log;
     for (const auto& rec : room.log()) log.push_back(kenes::vectors::message_to_json(rec));
     file["log"] = log;
+    // A client that joined by state halfway (issue 16): the state and every
+    // draft's text at that seq, from a replay of the log up to it.
+    const uint64_t join_at = room.log()[room.log().size() / 2].seq();
+    ConsultationState mid(room.state().consultation_id());
+    for (const auto& rec : room.log()) {
+      if (rec.seq() > join_at) break;
+      (void)mid.apply(rec);
+    }
+    json::array mid_documents;
+    for (const auto& [doc_id, doc] : mid.documents()) {
+      mid_documents.push_back(kenes::vectors::message_to_json(document_text(mid, doc_id)));
+    }
+    file["join"] = json::object{{"atSeq", join_at},
+                                {"state", kenes::vectors::message_to_json(client_state(mid))},
+                                {"documents", mid_documents}};
     json::array updates;
     for (const auto& u : testing::poll_updates(replayed, now)) updates.push_back(kenes::vectors::message_to_json(u));
     file["pollUpdates"] = updates;
@@ -84,7 +100,10 @@ int main(int argc, char** argv) {
       }
       json::array withheld;
       for (uint64_t seq : testing::withheld_seqs(room.log(), replayed, viewer, now)) withheld.emplace_back(seq);
-      viewers.push_back(json::object{{"participant", viewer}, {"withheld", withheld}, {"expected", view}});
+      viewers.push_back(json::object{{"participant", viewer},
+                                     {"withheld", withheld},
+                                     {"joinOwn", kenes::vectors::message_to_json(own_state(mid, viewer))},
+                                     {"expected", view}});
     }
     file["viewers"] = viewers;
     const fs::path path = out_dir / ("consultation-" + std::to_string(seed) + ".json");
