@@ -34,6 +34,8 @@ constexpr Workload kWorkloads[] = {
      "C clients typing and voting for S seconds: RSS slope, errors, latency per minute, tallies, log verify"},
     {"threads", kenes::bench::threads_main,
      "trace ops/s with and without 2,000 anchored threads; a late participant's catch-up time"},
+    {"join", kenes::bench::join_main,
+     "a full-size consultation: fresh join from the log and by state, a reload after a day, a join storm"},
     {"make-assessment", kenes::bench::make_assessment_main,
      "write a full-size consultation (303 drafts typed keystroke by keystroke, 3M+ records) into a data folder"},
 };

@@ -116,6 +116,14 @@ std::unique_ptr<ServerTarget> ServerTarget::start(const TargetOptions& o, std::s
   t->keep_log_ = o.keep_server_log;
   t->durability_ = o.durability;
   std::string data = t->dir_ + "/data";
+  if (!o.seed_data_dir.empty()) {
+    std::error_code ec;
+    fs::copy(o.seed_data_dir, data, fs::copy_options::recursive, ec);
+    if (ec) {
+      *error = "cannot copy " + o.seed_data_dir + ": " + ec.message();
+      return nullptr;
+    }
+  }
   if (prepare) {
     auto log = storage::RocksLog::open(data + "/log", storage::RocksLogOptions{});
     if (!log.ok()) {
@@ -141,6 +149,7 @@ std::unique_ptr<ServerTarget> ServerTarget::start(const TargetOptions& o, std::s
                                 "--durability", o.durability,
                                 "--threads", std::to_string(o.server_threads),
                                 "--demo"};
+  args.insert(args.end(), o.server_args.begin(), o.server_args.end());
   std::string log_path = t->dir_ + "/server.log";
   // Everything the child needs is made before fork(): the bench may have
   // threads, and only async-signal-safe calls are allowed in the child.

@@ -47,6 +47,11 @@ struct TargetOptions {
   std::string durability = "fsync";
   int server_threads = 2;
   bool keep_server_log = false;
+  // Spawn mode: a data folder copied into the fresh one before the server
+  // starts (a prepared consultation; the original is left untouched).
+  std::string seed_data_dir;
+  // Extra flags for the spawned server.
+  std::vector<std::string> server_args;
 };
 
 class WorkloadOptions;

@@ -36,5 +36,6 @@ int poll_main(int argc, char** argv);
 int soak_main(int argc, char** argv);
 int threads_main(int argc, char** argv);
 int make_assessment_main(int argc, char** argv);
+int join_main(int argc, char** argv);
 
 }  // namespace kenes::bench

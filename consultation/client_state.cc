@@ -2,9 +2,24 @@
 
 #include <algorithm>
 
+#include "consultation/protobuf_fields.h"
+
 namespace kenes::consultation {
 
 namespace {
+
+// Field numbers of kenes.v1.ClientState (state.proto); do not change: the wire.
+constexpr uint32_t kSeqField = 1;
+constexpr uint32_t kAssessmentTimeField = 2;
+constexpr uint32_t kCreatedField = 3;
+constexpr uint32_t kScopeOverrideField = 4;
+constexpr uint32_t kParticipantsField = 5;
+constexpr uint32_t kDocumentsField = 6;
+constexpr uint32_t kIndicatorsField = 7;
+constexpr uint32_t kPollsField = 8;
+constexpr uint32_t kMeetingsField = 9;
+constexpr uint32_t kObserversMayCommentField = 10;
+constexpr uint32_t kThreadsField = 11;
 
 const char* suggestion_status(SuggestionStatus s) {
   switch (s) {
@@ -49,6 +64,76 @@ void put_comment(const CommentState& c, kenes::v1::ClientComment* out) {
   }
 }
 
+void put_participant(const std::string& id, const Participant& p, kenes::v1::ClientParticipant* out) {
+  out->set_participant_id(id);
+  out->set_display_name(p.display_name);
+  out->set_role(p.role);
+  out->set_stakeholder_group(p.stakeholder_group);
+  out->set_gender(p.gender);
+  out->set_revoked(p.revoked);
+  out->set_profiled(p.profiled);
+}
+
+void put_document(const ConsultationState& state, const std::string& id, const engine::DocumentSequencer& doc,
+                  kenes::v1::ClientDocument* out) {
+  out->set_doc_id(id);
+  out->set_version(doc.version());
+  out->set_length(doc.text().length());
+  if (const std::vector<EditRun>* runs = state.edit_runs(id)) {
+    for (const auto& r : *runs) {
+      auto* run = out->add_runs();
+      run->set_author(r.author);
+      run->set_first_seq(r.first_seq);
+      run->set_last_seq(r.last_seq);
+      run->set_edits(r.edits);
+      run->set_day(r.day);
+    }
+  }
+}
+
+void put_indicator(const std::string& id, const IndicatorState& s, kenes::v1::ClientIndicator* out) {
+  out->set_indicator_id(id);
+  out->set_status(s.status);
+  out->set_status_seq(s.status_seq);
+  if (s.status == kenes::v1::INDICATOR_STATUS_VALIDATED) {
+    out->set_validated_version(s.validated_version);
+    out->set_validated_by_poll(s.validated_by_poll);
+  }
+  for (const auto& x : s.assignees) out->add_assignees(x);
+  for (const auto& x : s.sources) out->add_sources(x);
+  if (s.score) {
+    out->set_has_score(true);
+    out->set_score(*s.score);
+  }
+}
+
+void put_poll(const std::string& id, const PollState& p, kenes::v1::ClientPoll* out) {
+  out->set_poll_id(id);
+  *out->mutable_definition() = p.definition;
+  out->set_created_seq(p.created_seq);
+  out->set_opened(p.opened);
+  out->set_closes_at_unix_ms(p.closes_at_unix_ms);
+  out->set_closed_seq(p.closed_seq);
+  out->set_closed_at_closing_time(p.closed_at_closing_time);
+}
+
+void put_meeting(const MeetingState& m, kenes::v1::ClientMeeting* out) {
+  out->set_meeting_id(m.id);
+  out->set_title(m.title);
+  for (const auto& x : m.agenda) out->add_agenda(x);
+  out->set_started_seq(m.started_seq);
+  out->set_running(m.running());
+  if (!m.running()) return;
+  out->set_spotlight(m.spotlight);
+  std::vector<std::string> attending;
+  for (const auto& span : m.attendance) {
+    if (!span.left_at_unix_ms) attending.push_back(span.participant_id);
+  }
+  std::sort(attending.begin(), attending.end());
+  attending.erase(std::unique(attending.begin(), attending.end()), attending.end());
+  for (auto& x : attending) out->add_attendees(std::move(x));
+}
+
 void put_thread(const DiscussionState& disc, const ThreadState& t, kenes::v1::ClientThread* out) {
   out->set_thread_id(t.id);
   *out->mutable_target() = t.target;
@@ -73,6 +158,36 @@ void put_thread(const DiscussionState& disc, const ThreadState& t, kenes::v1::Cl
   }
 }
 
+// One entry of a repeated message field, as it stands in the encoded parent.
+template <class Message>
+std::string as_field(uint32_t field, const Message& m) {
+  std::string out;
+  append_bytes_field(out, field, m.SerializeAsString());
+  return out;
+}
+
+void put_varint_field(std::string& out, uint32_t field, uint64_t v) {
+  if (v == 0) return;  // proto3: a zero scalar is not on the wire
+  put_tag(out, field, kWireVarint);
+  put_varint(out, v);
+}
+
+// Re-encodes the dirty entries of `pieces` (all with `all`) among `source`
+// and appends every entry, in id order, to `out`.
+template <class Map, class Encode>
+void append_pieces(std::string& out, const Map& source, bool all, std::map<std::string, std::string>& encoded,
+                   std::set<std::string>& dirty, Encode encode) {
+  if (all) encoded.clear();
+  for (const auto& [id, value] : source) {
+    auto it = encoded.find(id);
+    if (all || it == encoded.end() || dirty.count(id)) {
+      it = encoded.insert_or_assign(id, encode(id, value)).first;
+    }
+    out += it->second;
+  }
+  dirty.clear();
+}
+
 }  // namespace
 
 kenes::v1::ClientState client_state(const ConsultationState& state) {
@@ -82,79 +197,114 @@ kenes::v1::ClientState client_state(const ConsultationState& state) {
   out.set_assessment_time_unix_ms(a.last_time_unix_ms());
   if (state.created()) *out.mutable_created() = *state.created();
   out.set_scope_override(a.scope_override());
-  for (const auto& [id, p] : state.participants()) {
-    auto* cp = out.add_participants();
-    cp->set_participant_id(id);
-    cp->set_display_name(p.display_name);
-    cp->set_role(p.role);
-    cp->set_stakeholder_group(p.stakeholder_group);
-    cp->set_gender(p.gender);
-    cp->set_revoked(p.revoked);
-    cp->set_profiled(p.profiled);
-  }
-  for (const auto& [id, doc] : state.documents()) {
-    auto* d = out.add_documents();
-    d->set_doc_id(id);
-    d->set_version(doc.version());
-    d->set_length(doc.text().length());
-    if (const std::vector<EditRun>* runs = state.edit_runs(id)) {
-      for (const auto& r : *runs) {
-        auto* run = d->add_runs();
-        run->set_author(r.author);
-        run->set_first_seq(r.first_seq);
-        run->set_last_seq(r.last_seq);
-        run->set_edits(r.edits);
-        run->set_day(r.day);
-      }
-    }
-  }
-  for (const auto& [id, s] : a.indicators()) {
-    auto* ind = out.add_indicators();
-    ind->set_indicator_id(id);
-    ind->set_status(s.status);
-    ind->set_status_seq(s.status_seq);
-    if (s.status == kenes::v1::INDICATOR_STATUS_VALIDATED) {
-      ind->set_validated_version(s.validated_version);
-      ind->set_validated_by_poll(s.validated_by_poll);
-    }
-    for (const auto& x : s.assignees) ind->add_assignees(x);
-    for (const auto& x : s.sources) ind->add_sources(x);
-    if (s.score) {
-      ind->set_has_score(true);
-      ind->set_score(*s.score);
-    }
-  }
-  for (const auto& [id, p] : a.polls()) {
-    auto* cp = out.add_polls();
-    cp->set_poll_id(id);
-    *cp->mutable_definition() = p.definition;
-    cp->set_created_seq(p.created_seq);
-    cp->set_opened(p.opened);
-    cp->set_closes_at_unix_ms(p.closes_at_unix_ms);
-    cp->set_closed_seq(p.closed_seq);
-    cp->set_closed_at_closing_time(p.closed_at_closing_time);
-  }
-  for (const auto& m : a.meetings()) {
-    auto* cm = out.add_meetings();
-    cm->set_meeting_id(m.id);
-    cm->set_title(m.title);
-    for (const auto& x : m.agenda) cm->add_agenda(x);
-    cm->set_started_seq(m.started_seq);
-    cm->set_running(m.running());
-    if (m.running()) {
-      cm->set_spotlight(m.spotlight);
-      std::vector<std::string> attending;
-      for (const auto& span : m.attendance) {
-        if (!span.left_at_unix_ms) attending.push_back(span.participant_id);
-      }
-      std::sort(attending.begin(), attending.end());
-      attending.erase(std::unique(attending.begin(), attending.end()), attending.end());
-      for (auto& x : attending) cm->add_attendees(std::move(x));
-    }
-  }
+  for (const auto& [id, p] : state.participants()) put_participant(id, p, out.add_participants());
+  for (const auto& [id, doc] : state.documents()) put_document(state, id, doc, out.add_documents());
+  for (const auto& [id, s] : a.indicators()) put_indicator(id, s, out.add_indicators());
+  for (const auto& [id, p] : a.polls()) put_poll(id, p, out.add_polls());
+  for (const auto& m : a.meetings()) put_meeting(m, out.add_meetings());
   const DiscussionState& disc = state.discussion();
   out.set_observers_may_comment(disc.observers_may_comment());
   for (const auto& [id, t] : disc.threads()) put_thread(disc, t, out.add_threads());
+  return out;
+}
+
+void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const ConsultationState& state) {
+  using R = kenes::v1::LogRecord;
+  auto thread = [&](const std::string& id) { threads_.dirty.insert(id); };
+  switch (rec.event_case()) {
+    case R::kConsultationCreated: all_ = true; break;
+    case R::kParticipantInvited: participants_.dirty.insert(rec.participant_invited().participant_id()); break;
+    case R::kParticipantRevoked: participants_.dirty.insert(rec.participant_revoked().participant_id()); break;
+    case R::kProfileUpdated: participants_.dirty.insert(rec.author()); break;
+    case R::kTextEdit: {
+      // The document, and every anchor on its text moved.
+      const std::string& doc = rec.text_edit().doc_id();
+      documents_.dirty.insert(doc);
+      if (const auto* on = state.discussion().threads_of_document(doc)) threads_.dirty.insert(on->begin(), on->end());
+      if (!rec.text_edit().accepts_suggestion_of_thread().empty()) thread(rec.text_edit().accepts_suggestion_of_thread());
+      break;
+    }
+    case R::kIndicatorStatusChanged: indicators_.dirty.insert(rec.indicator_status_changed().indicator_id()); break;
+    case R::kIndicatorAssigneesSet: indicators_.dirty.insert(rec.indicator_assignees_set().indicator_id()); break;
+    case R::kIndicatorSourcesSet: indicators_.dirty.insert(rec.indicator_sources_set().indicator_id()); break;
+    case R::kIndicatorScoreSet: indicators_.dirty.insert(rec.indicator_score_set().indicator_id()); break;
+    case R::kPollCreated: polls_.dirty.insert(rec.poll_created().poll_id()); break;
+    case R::kPollOpened: polls_.dirty.insert(rec.poll_opened().poll_id()); break;
+    case R::kPollClosed: {
+      polls_.dirty.insert(rec.poll_closed().poll_id());
+      // A validation poll's close may validate its indicator.
+      if (const PollState* p = state.assessment().poll(rec.poll_closed().poll_id())) {
+        if (!p->definition.target_indicator_id().empty()) indicators_.dirty.insert(p->definition.target_indicator_id());
+      }
+      break;
+    }
+    case R::kThreadCreated: thread(rec.thread_created().thread_id()); break;
+    case R::kCommentAdded: thread(rec.comment_added().thread_id()); break;
+    case R::kCommentEdited: thread(rec.comment_edited().thread_id()); break;
+    case R::kCommentDeleted: thread(rec.comment_deleted().thread_id()); break;
+    case R::kCommentHidden: thread(rec.comment_hidden().thread_id()); break;
+    case R::kThreadResolved: thread(rec.thread_resolved().thread_id()); break;
+    case R::kThreadReattached: thread(rec.thread_reattached().thread_id()); break;
+    case R::kReactionSet: thread(rec.reaction_set().thread_id()); break;
+    case R::kSuggestionRejected: thread(rec.suggestion_rejected().thread_id()); break;
+    default:
+      // Ballots (private or not in the shared state), meetings and the scope
+      // (re-encoded every time), reads, visits, digest records (own state).
+      break;
+  }
+}
+
+std::string ClientStateEncoder::encode(const ConsultationState& state) {
+  const AssessmentState& a = state.assessment();
+  const DiscussionState& disc = state.discussion();
+  if (all_ || created_.empty()) {
+    created_.clear();
+    if (state.created()) append_bytes_field(created_, kCreatedField, state.created()->SerializeAsString());
+  }
+  std::string out;
+  out.reserve(created_.size() + 1024 + (documents_.encoded.size() + threads_.encoded.size()) * 512);
+  put_varint_field(out, kSeqField, state.seq());
+  put_varint_field(out, kAssessmentTimeField, static_cast<uint64_t>(a.last_time_unix_ms()));
+  out += created_;
+  put_varint_field(out, kScopeOverrideField, static_cast<uint64_t>(a.scope_override()));
+  append_pieces(out, state.participants(), all_, participants_.encoded, participants_.dirty,
+                [](const std::string& id, const Participant& p) {
+                  kenes::v1::ClientParticipant m;
+                  put_participant(id, p, &m);
+                  return as_field(kParticipantsField, m);
+                });
+  append_pieces(out, state.documents(), all_, documents_.encoded, documents_.dirty,
+                [&](const std::string& id, const engine::DocumentSequencer& doc) {
+                  kenes::v1::ClientDocument m;
+                  put_document(state, id, doc, &m);
+                  return as_field(kDocumentsField, m);
+                });
+  append_pieces(out, a.indicators(), all_, indicators_.encoded, indicators_.dirty,
+                [](const std::string& id, const IndicatorState& s) {
+                  kenes::v1::ClientIndicator m;
+                  put_indicator(id, s, &m);
+                  return as_field(kIndicatorsField, m);
+                });
+  append_pieces(out, a.polls(), all_, polls_.encoded, polls_.dirty, [](const std::string& id, const PollState& p) {
+    kenes::v1::ClientPoll m;
+    put_poll(id, p, &m);
+    return as_field(kPollsField, m);
+  });
+  // Meetings: a few, each with its attendance; cheaper to encode each time
+  // than to track which an attendance record changed.
+  for (const auto& meeting : a.meetings()) {
+    kenes::v1::ClientMeeting m;
+    put_meeting(meeting, &m);
+    out += as_field(kMeetingsField, m);
+  }
+  put_varint_field(out, kObserversMayCommentField, disc.observers_may_comment() ? 1 : 0);
+  append_pieces(out, disc.threads(), all_, threads_.encoded, threads_.dirty,
+                [&](const std::string&, const ThreadState& t) {
+                  kenes::v1::ClientThread m;
+                  put_thread(disc, t, &m);
+                  return as_field(kThreadsField, m);
+                });
+  all_ = false;
   return out;
 }
 
@@ -194,8 +344,11 @@ kenes::v1::DocumentText document_text(const ConsultationState& state, const std:
     out.set_version(doc->version());
     out.set_text(doc->text().to_string());
   }
-  for (const auto& [id, t] : state.discussion().threads()) {
-    if (t.anchor && t.target.doc_id() == doc_id) put_anchor(id, *t.anchor, out.add_anchors());
+  if (const auto* ids = state.discussion().threads_of_document(doc_id)) {
+    for (const auto& id : *ids) {
+      const ThreadState* t = state.discussion().thread(id);
+      if (t && t->anchor) put_anchor(id, *t->anchor, out.add_anchors());
+    }
   }
   return out;
 }

@@ -18,6 +18,8 @@
 // nothing in flight (everything it holds is durable): the room asks at a
 // moment when no append is pending.
 
+#include <map>
+#include <set>
 #include <string>
 
 #include "consultation/consultation_state.h"
@@ -27,6 +29,32 @@
 namespace kenes::consultation {
 
 kenes::v1::ClientState client_state(const ConsultationState& state);
+
+// The same ClientState, encoded, kept up to date record by record: each
+// participant, document, indicator, poll and thread is encoded once and again
+// only when a record touches it, so encoding a full-size consultation's state
+// after a few keystrokes re-encodes a document and its threads, not 1 MB of
+// threads and polls (the room encodes on its strand, where it must not stay
+// long). encode() is the bytes of client_state(state) (ClientStateEncoderTest).
+//
+// Not thread-safe: owned by a room, used on its strand.
+class ClientStateEncoder {
+ public:
+  // `rec` (durable, folded into `state`) changed what it names.
+  void touched(const kenes::v1::LogRecord& rec, const ConsultationState& state);
+  // Everything is re-encoded at the next encode() (a new state).
+  void reset() { all_ = true; }
+  std::string encode(const ConsultationState& state);
+
+ private:
+  struct Pieces {
+    std::map<std::string, std::string> encoded;  // id -> the entry, encoded as its repeated field
+    std::set<std::string> dirty;
+  };
+  bool all_ = true;
+  std::string created_;  // ConsultationCreated, encoded as field 3
+  Pieces participants_, documents_, indicators_, polls_, threads_;
+};
 
 kenes::v1::ClientOwnState own_state(const ConsultationState& state, const std::string& participant_id);
 

@@ -113,6 +113,12 @@ class DiscussionState {
   engine::Status load_snapshot(const std::string& bytes);
 
   const std::map<std::string, ThreadState>& threads() const { return threads_; }
+  // The ids of the threads on a range of `doc_id`'s text (their anchors move
+  // with its edits), in creation order; null if none.
+  const std::vector<std::string>* threads_of_document(const std::string& doc_id) const {
+    auto it = threads_by_doc_.find(doc_id);
+    return it == threads_by_doc_.end() ? nullptr : &it->second;
+  }
   const ThreadState* thread(const std::string& id) const;
   const CommentState* comment(const std::string& id) const;
   bool observers_may_comment() const { return observers_may_comment_; }

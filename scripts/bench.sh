@@ -9,7 +9,7 @@ $bench engine-trace "$traces"/*.json.gz
 $bench log-append
 for w in $($bench --help | awk '/^  [a-z]/ {print $1}'); do
   case "$w" in
-    engine-trace|log-append) ;;
+    engine-trace|log-append|make-assessment) ;;
     *) $bench "$w" ;;
   esac
 done

@@ -119,6 +119,9 @@ std::string Metrics::render() const {
                                 "Writing one room's snapshot set, on the snapshot thread (the room goes on).");
   join_state_build_latency.render(out, "kenes_join_state_build_seconds",
                                   "Building a consultation's client state on its room's strand (once per seq).");
+  metric("kenes_join_state_build_max_microseconds", "gauge",
+         "The longest client-state build since start: the longest the room's strand was held for a join.",
+         load(join_state_build_max_us));
   metric("kenes_join_states_built_total", "counter", "Client states built (a join at a seq not built before).",
          load(join_states_built_total));
   metric("kenes_joins_by_state_total", "counter", "Subscribers started by a client state.",

@@ -59,6 +59,7 @@ struct Metrics {
   // Joining by state (issue 16): the shared part built on the room's strand
   // (once per seq), the joins served, the bytes sent.
   LatencyHistogram join_state_build_latency;
+  std::atomic<uint64_t> join_state_build_max_us{0};  // the longest build: how long the strand was held
   std::atomic<uint64_t> join_states_built_total{0};
   std::atomic<uint64_t> joins_by_state_total{0};
   std::atomic<uint64_t> joins_by_catch_up_total{0};

@@ -7,8 +7,8 @@
 
 #include "consultation/admission.h"
 #include "consultation/client_state.h"
-#include "consultation/permissions.h"
 #include "consultation/delivery.h"
+#include "consultation/permissions.h"
 #include "consultation/proto_convert.h"
 #include "consultation/record_audience.h"
 #include "consultation/text_request.h"
@@ -40,6 +40,10 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, sto
       history_(std::make_shared<replay::DocumentHistory>(log, consultation_id_)) {
   state_.release_closed_ballots();
   state_.set_assessment_segment_bytes(options_.assessment_segment_bytes);
+  // The first join's state is encoded here, before anyone is served, not on
+  // the strand of a busy room (a full-size one takes ~15 ms).
+  join_state_ = std::make_shared<const std::string>(join_state_encoder_.encode(state_));
+  join_state_seq_ = durable_seq_;
 }
 
 int64_t Room::now_unix_ms() {
@@ -192,10 +196,14 @@ void Room::send_join_state(const std::string& connection_id) {
   // durable_seq_. Built once per seq on the strand, shared by every joiner.
   if (!join_state_ || join_state_seq_ != durable_seq_) {
     const auto started = std::chrono::steady_clock::now();
-    join_state_ = std::make_shared<const std::string>(consultation::client_state(state_).SerializeAsString());
+    join_state_ = std::make_shared<const std::string>(join_state_encoder_.encode(state_));
     join_state_seq_ = durable_seq_;
-    metrics().join_state_build_latency.observe(
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    const auto took = std::chrono::steady_clock::now() - started;
+    metrics().join_state_build_latency.observe(std::chrono::duration<double>(took).count());
+    const auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+    for (uint64_t seen = metrics().join_state_build_max_us.load(std::memory_order_relaxed);
+         us > seen && !metrics().join_state_build_max_us.compare_exchange_weak(seen, us);) {
+    }
     metrics().join_states_built_total.fetch_add(1, std::memory_order_relaxed);
   }
   const std::string own = consultation::own_state(state_, m->caller.participant_id).SerializeAsString();
@@ -556,6 +564,7 @@ void Room::on_appended(storage::Result<storage::Appended> result, std::shared_pt
     metrics().ops_total.fetch_add(1, std::memory_order_relaxed);
   }
   in_flight_.durable(rec);
+  join_state_encoder_.touched(rec, state_);
   deliver(rec, std::move(record), *pending);
   run_quiet_waiters();
   maybe_snapshot();

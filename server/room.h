@@ -37,6 +37,7 @@
 
 #include "auth/token.h"
 #include "connection.h"
+#include "consultation/client_state.h"
 #include "consultation/consultation_state.h"
 #include "consultation/in_flight.h"
 #include "consultation/request.h"
@@ -276,9 +277,11 @@ class Room : public std::enable_shared_from_this<Room> {
   bool flush_posted_ = false;
   std::vector<std::function<void()>> quiet_waiters_;
   // The encoded ClientState at join_state_seq_, shared by every joiner at
-  // that seq (consultation/client_state.h).
+  // that seq, and the encoder that keeps its pieces up to date record by
+  // record (consultation/client_state.h).
   std::shared_ptr<const std::string> join_state_;
   uint64_t join_state_seq_ = 0;
+  consultation::ClientStateEncoder join_state_encoder_;
 
   // Polls.
   std::unique_ptr<boost::asio::steady_timer> poll_timer_;

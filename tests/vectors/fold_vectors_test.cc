@@ -111,7 +111,9 @@ TEST(FoldVectorsTest, TheJoinStatesAreTheFoldsAndGiveTheSameView) {
     for (const auto& r : file.at("log").as_array()) {
       kenes::v1::LogRecord rec;
       ASSERT_TRUE(message_from_json(r, &rec));
-      if (rec.seq() <= join_at) ASSERT_TRUE(mid.apply(rec).ok());
+      if (rec.seq() <= join_at) {
+        ASSERT_TRUE(mid.apply(rec).ok());
+      }
       ASSERT_TRUE(end.apply(rec).ok());
     }
     EXPECT_EQ(message_to_json(consultation::client_state(mid)), join.at("state"));
