@@ -73,6 +73,21 @@ export class AnchoredRange {
     this.toValue = to;
   }
 
+  /**
+   * An anchor exactly as another replica left it (engine: AnchoredRange::restore):
+   * the server's AnchorSnapshot of a JoinState or a DocumentText. Nothing is
+   * checked, as in the engine: the snapshot was made from a real anchor, and
+   * a detached one legitimately has from == to.
+   */
+  static restore(from: number, to: number, changed: boolean, quote: DetachedQuote | null): AnchoredRange {
+    const r = Object.create(AnchoredRange.prototype) as AnchoredRange;
+    r.fromValue = from;
+    r.toValue = to;
+    r.changedValue = changed;
+    r.quoteValue = quote;
+    return r;
+  }
+
   get from(): number {
     return this.fromValue;
   }

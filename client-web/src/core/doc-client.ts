@@ -15,11 +15,16 @@
 // it, and the server sequences them after it with side Right) and the record
 // is transformed past them with side Left before it is applied to `text`.
 //
+// A client that joined by state (issue 16) first knows a document only by
+// its version and length: "not loaded". Remote edits then move the version
+// and the length (read from the op) and nothing else, until load() gives it
+// the text at its version; there is no text to show, and no local edit of it.
+//
 // No I/O: the network layer calls these methods and sends what takes() gives.
 
 import { CodePointText } from "./code-point-text";
-import { type TextOp, diff as diffOp } from "./text-op";
-import { compose, transform } from "./transform";
+import { type TextOp, codePointLength, diff as diffOp, isInsert, isRetain } from "./text-op";
+import { checkFits, compose, transform } from "./transform";
 
 export interface InFlight {
   readonly op: TextOp;
@@ -78,30 +83,46 @@ export class DocClient {
   // Unsent work read back after a reload, waiting for the log to reach the
   // version it was made on.
   private restoreAt: DocSnapshot | null = null;
+  // Null once the text is here; until then, the length the server gave and
+  // the edits since have made.
+  private unloadedLength: number | null = null;
 
   constructor(
     readonly docId: string,
     readonly clientId: string,
   ) {}
 
+  /** A document known by its version and length only (a JoinState's ClientDocument). */
+  static notLoaded(docId: string, clientId: string, version: number, length: number): DocClient {
+    const d = new DocClient(docId, clientId);
+    d.versionValue = version;
+    // An empty draft at version 0 has no text to wait for.
+    if (version !== 0 || length !== 0) d.unloadedLength = length;
+    return d;
+  }
+
   get version(): number {
     return this.versionValue;
   }
-  /** The text the person sees. */
+  /** Whether the text is here; until it is, text and confirmedText are "". */
+  get loaded(): boolean {
+    return this.unloadedLength === null;
+  }
+  /** The text the person sees ("" while not loaded). */
   get text(): string {
     return this.local.toString();
   }
-  /** Length of `text` in code points. */
+  /** Length of `text` in code points (known while not loaded too). */
   get length(): number {
-    return this.local.length;
+    return this.unloadedLength ?? this.local.length;
   }
-  /** The server's text at `version`. */
+  /** The server's text at `version` ("" while not loaded). */
   get confirmedText(): string {
     return this.confirmed.toString();
   }
-  /** Length of `confirmedText` in code points. */
+  /** Length of `confirmedText` in code points (known while not loaded too). */
   get confirmedLength(): number {
-    return this.confirmed.length;
+    return this.unloadedLength ?? this.confirmed.length;
   }
   get inFlight(): InFlight | null {
     return this.inFlightValue;
@@ -131,6 +152,7 @@ export class DocClient {
    */
   restore(snapshot: DocSnapshot): boolean {
     if (!snapshot.inFlight && !snapshot.pending) return false;
+    if (!this.loaded) return false;
     // Work made on a version already passed cannot be placed any more.
     if (snapshot.version < this.versionValue) return false;
     this.restoreAt = snapshot;
@@ -157,6 +179,7 @@ export class DocClient {
    */
   applyLocal(op: TextOp): void {
     if (op.length === 0) return;
+    if (!this.loaded) throw new Error(`${this.docId} is not loaded: it cannot be edited before its text arrives`);
     this.local = this.local.apply(op);
     this.pendingValue = this.pendingValue ? compose(this.pendingValue, op) : op;
     this.pendingEdits++;
@@ -196,6 +219,13 @@ export class DocClient {
     if (edit.version !== this.versionValue + 1) {
       throw new VersionGapError(this.docId, this.versionValue, edit.version);
     }
+    if (this.unloadedLength !== null) {
+      // Nothing local can exist (no text to edit): only the length moves.
+      checkFits(edit.op, this.unloadedLength);
+      this.unloadedLength = lengthAfter(edit.op, this.unloadedLength);
+      this.versionValue = edit.version;
+      return { kind: "remote", op: edit.op };
+    }
     const f = this.inFlightValue;
     if (f && edit.clientId === this.clientId && edit.clientSeq === f.clientSeq) {
       this.confirmed = this.confirmed.apply(edit.op);
@@ -231,6 +261,24 @@ export class DocClient {
     }
     this.local = this.local.apply(remote);
     return { kind: "remote", op: remote };
+  }
+
+  /**
+   * The text at `version` for a document not loaded (DocumentText). Returns
+   * false, changing nothing, if it is loaded already or the text is of
+   * another version than the one this client has reached.
+   */
+  load(version: number, text: string): boolean {
+    if (this.unloadedLength === null || version !== this.versionValue) return false;
+    const t = CodePointText.of(text);
+    if (t.length !== this.unloadedLength) {
+      // The edits folded since the state and the text disagree: a bug on one side.
+      console.warn(`kenes: ${this.docId} v${version}: the text has ${t.length} code points, the edits said ${this.unloadedLength}`);
+    }
+    this.confirmed = t;
+    this.local = t;
+    this.unloadedLength = null;
+    return true;
   }
 
   /**
@@ -312,4 +360,14 @@ export class DocClient {
       this.local = this.confirmed;
     }
   }
+}
+
+/** The length of a document of `before` code points after `op` (which fits it). */
+function lengthAfter(op: TextOp, before: number): number {
+  let n = before;
+  for (const c of op) {
+    if (isInsert(c)) n += codePointLength(c);
+    else if (!isRetain(c)) n -= c.d;
+  }
+  return n;
 }

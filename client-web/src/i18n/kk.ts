@@ -170,6 +170,7 @@ export const kk: Messages = {
   "indicator.sources": "Ұсынылатын дереккөздер",
   "indicator.notFound": "Бұл кеңесте {id} индикаторы жоқ.",
   "indicator.loading": "Жоба жүктелуде…",
+  "indicator.openFailed": "Бұл жобаны ашу мүмкін болмады: {reason}",
   "indicator.core": "Негізгі индикатор",
   "indicator.emptyEditable": "Жобаны осы жерде жаза бастаңыз…",
   "indicator.emptyReadOnly": "Әзірге ештеңе жазылмаған.",

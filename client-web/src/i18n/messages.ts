@@ -179,6 +179,7 @@ export const en = {
   "indicator.sources": "Suggested sources",
   "indicator.notFound": "There is no indicator {id} in this consultation.",
   "indicator.loading": "Loading the draft…",
+  "indicator.openFailed": "This draft could not be opened: {reason}",
   "indicator.core": "Core indicator",
   "indicator.emptyEditable": "Start writing the draft here…",
   "indicator.emptyReadOnly": "Nothing has been written yet.",

@@ -180,6 +180,7 @@ export const ru: Messages = {
   "indicator.sources": "Рекомендуемые источники",
   "indicator.notFound": "В этой консультации нет индикатора {id}.",
   "indicator.loading": "Загрузка черновика…",
+  "indicator.openFailed": "Не удалось открыть этот черновик: {reason}",
   "indicator.core": "Основной индикатор",
   "indicator.emptyEditable": "Начните писать черновик здесь…",
   "indicator.emptyReadOnly": "Пока ничего не написано.",

@@ -8,6 +8,7 @@
 import { IndicatorStatus, type PollDefinition, type PollResults } from "../gen/kenes/v1/assessment_pb";
 import type { LogRecord } from "../gen/kenes/v1/log_pb";
 import { type PollUpdate, Role, type RosterBalance } from "../gen/kenes/v1/protocol_pb";
+import type { ClientOwnState, ClientState } from "../gen/kenes/v1/state_pb";
 import { toNumber } from "./wire-convert";
 
 export { IndicatorStatus };
@@ -123,6 +124,69 @@ export class AssessmentState {
     let found: PollState | undefined;
     for (const p of this.polls.values()) if (p.phase === "open") found = p;
     return found;
+  }
+
+  /** The latest record time folded (what a ballot's time is judged against). */
+  get lastTimeUnixMs(): number {
+    return this.lastTimeMs;
+  }
+
+  /**
+   * Starts from the server's state (a JoinState) instead of the records up
+   * to `state.seq`. Phases come from the records' facts (opened, closed);
+   * the PollUpdates that follow every subscription bring the figures, as
+   * after a catch-up. `own` has this participant's counted ballots.
+   */
+  load(state: ClientState, own: ClientOwnState): void {
+    this.indicators.clear();
+    this.polls.clear();
+    this.meetings.clear();
+    this.currentMeetingId = "";
+    // The server's, which also saw the records this client is not sent
+    // (others' anonymous ballots): it is what the server judges ballots by.
+    this.lastTimeMs = toNumber(state.assessmentTimeUnixMs);
+    for (const ci of state.indicators) {
+      const validated = ci.status === IndicatorStatus.VALIDATED;
+      this.indicators.set(ci.indicatorId, {
+        status: ci.status === IndicatorStatus.UNSPECIFIED ? IndicatorStatus.NOT_STARTED : ci.status,
+        statusSeq: toNumber(ci.statusSeq),
+        validatedVersion: validated ? toNumber(ci.validatedVersion) : 0,
+        validatedByPoll: validated ? ci.validatedByPoll : "",
+        assignees: [...ci.assignees],
+        sources: [...ci.sources],
+        score: ci.hasScore ? ci.score : undefined,
+      });
+    }
+    const mine = new Map(own.ballots.map((b) => [b.pollId, [...b.choices]]));
+    // Creation order, as folding would have added them (the server lists them by id).
+    for (const cp of [...state.polls].sort((a, b) => Number(a.createdSeq - b.createdSeq))) {
+      if (!cp.definition) continue;
+      const closedSeq = toNumber(cp.closedSeq);
+      this.polls.set(cp.pollId, {
+        id: cp.pollId,
+        definition: cp.definition,
+        createdSeq: toNumber(cp.createdSeq),
+        phase: !cp.opened ? "draft" : closedSeq !== 0 ? "closed" : "open",
+        opened: cp.opened,
+        closesAtUnixMs: toNumber(cp.closesAtUnixMs),
+        closedSeq,
+        closedAtClosingTime: cp.closedAtClosingTime,
+        myChoices: mine.get(cp.pollId),
+        update: undefined,
+      });
+    }
+    for (const cm of [...state.meetings].sort((a, b) => Number(a.startedSeq - b.startedSeq))) {
+      this.meetings.set(cm.meetingId, {
+        id: cm.meetingId,
+        title: cm.title,
+        agenda: [...cm.agenda],
+        startedSeq: toNumber(cm.startedSeq),
+        running: cm.running,
+        spotlight: cm.running ? cm.spotlight : "",
+        attendees: new Set(cm.running ? cm.attendees : []),
+      });
+      if (cm.running) this.currentMeetingId = cm.meetingId;
+    }
   }
 
   /** Folds an issue-7 record; undefined if the record is not one. */

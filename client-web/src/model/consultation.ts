@@ -1,13 +1,20 @@
 // The consultation as a pure function of its log: fold LogRecords in seq order
 // and read title, framework, roster and documents from the result. Nothing
 // here talks to the network; src/net/ feeds records in.
+//
+// Or, joining by state (issue 16), start from what the server folded up to a
+// seq (loadJoinState: a JoinState) and fold the records after it. The drafts'
+// texts are not in it: a document is then known by version and length until
+// loadDocument() gives it its text (a DocumentText), and the state must equal
+// the one folding every record gives (tests/vectors/README.md, "Fold vectors").
 
 import { DocClient, type ReceiveResult } from "../core";
 import type { Framework, Indicator } from "../gen/kenes/v1/framework_pb";
 import { Scope } from "../gen/kenes/v1/framework_pb";
 import { DigestPeriod } from "../gen/kenes/v1/discussion_pb";
 import { type LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
-import { Role } from "../gen/kenes/v1/protocol_pb";
+import { type DocumentText, Role } from "../gen/kenes/v1/protocol_pb";
+import type { JoinState } from "../gen/kenes/v1/state_pb";
 import { type AssessmentEffect, AssessmentState, IndicatorStatus } from "./assessment";
 import { type DiscussionEffect, DiscussionState } from "./discussion";
 import { textOpFromWire, toNumber } from "./wire-convert";
@@ -176,7 +183,16 @@ export class ConsultationState {
         // detaching edit reads the text it removes); a repeated record moves nothing.
         const thread =
           version === doc.version + 1
-            ? this.discussion.textEdit(docId, op, doc.confirmedLength, () => doc.confirmedText, seq, record.author, e.value.acceptsSuggestionOfThread)
+            ? this.discussion.textEdit(
+                docId,
+                op,
+                doc.confirmedLength,
+                () => doc.confirmedText,
+                seq,
+                record.author,
+                e.value.acceptsSuggestionOfThread,
+                doc.loaded,
+              )
             : null;
         const result = doc.receive({
           version,
@@ -215,6 +231,70 @@ export class ConsultationState {
         return change ? { kind: "assessment", change } : { kind: "ignored" };
       }
     }
+  }
+
+  /**
+   * Replaces everything folded so far with the server's state at
+   * `join.state.seq` (a JoinState); records after it are folded as usual. A
+   * document this client holds at the state's version keeps its text (it is
+   * the text at that version); any other is known by version and length only
+   * until loadDocument(). The caller makes sure no document has unsent work:
+   * it could not be rebased without the records in between.
+   */
+  loadJoinState(join: JoinState): void {
+    const st = join.state;
+    const own = join.own;
+    if (!st || !own) throw new Error("a JoinState without its state");
+    this.lastSeq = toNumber(st.seq);
+    const created = st.created;
+    this.id = created?.consultationId ?? "";
+    this.title = created?.title ?? "";
+    this.framework = created?.framework;
+    this.createdScope = created?.scope ?? Scope.UNSPECIFIED;
+    this.scopeOverride = st.scopeOverride;
+    this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
+
+    this.participants.clear();
+    for (const cp of st.participants) {
+      this.participants.set(cp.participantId, {
+        id: cp.participantId,
+        displayName: cp.displayName,
+        role: cp.role as Role,
+        stakeholderGroup: cp.stakeholderGroup,
+        gender: cp.gender,
+        profiled: cp.profiled,
+        revoked: cp.revoked,
+      });
+    }
+
+    const held = new Map(this.docs);
+    this.docs.clear();
+    for (const cd of st.documents) {
+      const version = toNumber(cd.version);
+      const mine = held.get(cd.docId);
+      if (mine && mine.loaded && mine.version === version && mine.unsentCount === 0 && !mine.restoring) this.docs.set(cd.docId, mine);
+      else this.docs.set(cd.docId, DocClient.notLoaded(cd.docId, this.clientId, version, toNumber(cd.length)));
+    }
+
+    this.assessment.load(st, own);
+    this.discussion.load(st, own);
+    this.notifications.email = own.email;
+    this.notifications.period = own.period === DigestPeriod.UNSPECIFIED ? DigestPeriod.OFF : own.period;
+    this.notifications.lastDigestUnixMs = toNumber(own.lastDigestUnixMs);
+    this.notifications.lastDigestItems = own.lastDigestItems;
+    this.pendingEffects.length = 0;
+  }
+
+  /**
+   * A draft's text (DocumentText, the answer to OpenDocument) at the version
+   * this client's stream has reached: the document gets its text and its
+   * threads the server's anchors there. Returns false, changing nothing, for
+   * a document already loaded or a text of another version.
+   */
+  loadDocument(dt: DocumentText): boolean {
+    if (!this.doc(dt.docId).load(toNumber(dt.version), dt.text)) return false;
+    this.discussion.loadAnchors(dt.docId, dt.anchors);
+    return true;
   }
 
   /**

@@ -9,10 +9,18 @@
 // Anchors live in the coordinates of the server's text (the confirmed text
 // at the document's version). What the editor shows also has this client's
 // unacknowledged edits; localRange() maps an anchor through them for display.
+//
+// A client that joined by state (issue 16) starts from load(): threads as the
+// server folded them, anchors from its AnchorSnapshots, and per document the
+// edit runs instead of the edits. The anchors of a document whose text is not
+// loaded stand still (there is no text to detach them with) until
+// loadAnchors() puts the server's, which come with the text.
 
 import { type TextOp, AnchoredRange, codePointLength, isInsert, isRetain, transformAnchor } from "../core";
 import { Reaction } from "../gen/kenes/v1/discussion_pb";
 import type { LogRecord } from "../gen/kenes/v1/log_pb";
+import type { AnchorSnapshot, EditRun } from "../gen/kenes/v1/snapshot_pb";
+import type { ClientOwnState, ClientState } from "../gen/kenes/v1/state_pb";
 import { toNumber } from "./wire-convert";
 
 export { Reaction };
@@ -56,8 +64,8 @@ export interface ThreadState {
   readonly createdSeq: number;
   /** The range's text when it was created or last re-attached (server-stamped). */
   quote: string;
-  /** Null for a thread on the indicator as a whole. */
-  readonly anchor: AnchoredRange | null;
+  /** Null for a thread on the indicator as a whole. Replaced when a draft's text is loaded. */
+  anchor: AnchoredRange | null;
   readonly comments: CommentState[];
   resolved: boolean;
   readonly suggestion: SuggestionState | null;
@@ -90,6 +98,26 @@ export function discussionKey(indicatorId: string, docId: string): string {
   return docId;
 }
 
+/**
+ * Who edited a document, for "what changed": the server's edit runs up to the
+ * state a client joined with, then one entry per edit folded after it.
+ */
+interface DocEdits {
+  readonly runs: { readonly author: string; readonly lastSeq: number; readonly edits: number }[];
+  readonly seqs: number[];
+  readonly authors: string[];
+}
+
+/** An AnchorSnapshot (JoinState, DocumentText) as an anchor. */
+function restoredAnchor(a: AnchorSnapshot): AnchoredRange {
+  return AnchoredRange.restore(
+    toNumber(a.from),
+    toNumber(a.to),
+    a.changed,
+    a.detached ? { text: a.quoteText, before: a.quoteBefore, after: a.quoteAfter } : null,
+  );
+}
+
 /** The first index in sorted `a` whose value is > x. */
 function upperBound(a: readonly number[], x: number): number {
   let lo = 0;
@@ -112,8 +140,8 @@ export class DiscussionState {
   readonly readUpTo = new Map<string, number>();
   /** seen_seq of this participant's visits, in log order (Visited, own records). */
   readonly visits: number[] = [];
-  /** Per document: the seqs of its edits and their authors, for "what changed". */
-  private readonly edits = new Map<string, { seqs: number[]; authors: string[] }>();
+  /** Per document: who edited it when, for "what changed". */
+  private readonly edits = new Map<string, DocEdits>();
 
   /**
    * The baseline of "what changed since your last visit" for this page load:
@@ -140,17 +168,26 @@ export class DiscussionState {
   /**
    * A TextEdit of `docId` at seq, about to be applied to the server's text
    * of `beforeLength` code points (`before()` gives it, read only if an
-   * anchor detaches). Moves every anchor of the document; an accepted
-   * suggestion's edit also settles that suggestion.
+   * anchor detaches). Moves every anchor of the document — unless its text
+   * is not loaded (`textLoaded` false): those anchors are replaced when it
+   * is — and an accepted suggestion's edit also settles that suggestion.
    */
-  textEdit(docId: string, op: TextOp, beforeLength: number, before: () => string, seq: number, author: string, acceptsThread: string): DiscussionEffect | null {
-    let e = this.edits.get(docId);
-    if (!e) this.edits.set(docId, (e = { seqs: [], authors: [] }));
+  textEdit(
+    docId: string,
+    op: TextOp,
+    beforeLength: number,
+    before: () => string,
+    seq: number,
+    author: string,
+    acceptsThread: string,
+    textLoaded = true,
+  ): DiscussionEffect | null {
+    const e = this.docEdits(docId);
     e.seqs.push(seq);
     e.authors.push(author);
     let text: string | null = null;
     const once = () => (text ??= before());
-    for (const t of this.byDoc.get(docId) ?? []) {
+    for (const t of textLoaded ? (this.byDoc.get(docId) ?? []) : []) {
       try {
         t.anchor!.update(op, beforeLength, once);
       } catch (err) {
@@ -175,7 +212,7 @@ export class DiscussionState {
       if (isInsert(c)) inserted += codePointLength(c);
       else if (!isRetain(c)) deleted += c.d;
     }
-    if (t.anchor && inserted > 0) {
+    if (t.anchor && inserted > 0 && textLoaded) {
       const start = op.length && isRetain(op[0]!) ? (op[0] as number) : 0;
       try {
         t.anchor.reattach({ anchor: start, head: start + inserted }, beforeLength + inserted - deleted);
@@ -184,6 +221,78 @@ export class DiscussionState {
       }
     }
     return { kind: "thread", threadId: t.id };
+  }
+
+  /**
+   * Starts from the server's state (a JoinState) instead of the records up
+   * to `state.seq`: everything folded before is replaced. `previousVisit`,
+   * this page load's baseline, stays.
+   */
+  load(state: ClientState, own: ClientOwnState): void {
+    this.threads.clear();
+    this.byDoc.clear();
+    this.comments.clear();
+    this.readUpTo.clear();
+    this.visits.length = 0;
+    this.edits.clear();
+    this.observerCommenting = state.observersMayComment;
+    // Creation order, as folding would have added them (the server lists them by id).
+    const threads = [...state.threads].sort((a, b) => Number(a.createdSeq - b.createdSeq));
+    for (const ct of threads) {
+      const target = ct.target;
+      const docId = target?.docId ?? "";
+      const s = ct.suggestion;
+      const t: ThreadState = {
+        id: ct.threadId,
+        indicatorId: target?.indicatorId ?? "",
+        docId,
+        author: ct.author,
+        createdSeq: toNumber(ct.createdSeq),
+        quote: ct.quote,
+        anchor: docId && ct.anchor ? restoredAnchor(ct.anchor) : null,
+        comments: [],
+        resolved: ct.resolved,
+        suggestion: s
+          ? { text: s.text, status: s.status as SuggestionStatus, decidedBy: s.decidedBy, decidedSeq: toNumber(s.decidedSeq), reason: s.reason }
+          : null,
+        lastSeq: toNumber(ct.lastSeq),
+      };
+      this.threads.set(t.id, t);
+      if (t.anchor) this.docThreads(docId).push(t);
+      for (const cc of ct.comments) {
+        const c: CommentState = {
+          id: cc.commentId,
+          threadId: t.id,
+          author: cc.author,
+          seq: toNumber(cc.seq),
+          timeMs: toNumber(cc.timeUnixMs),
+          body: cc.body,
+          mentions: [...cc.mentions],
+          edits: cc.edits,
+          deleted: cc.deleted,
+          hiddenReason: cc.hidden ? cc.hiddenReason : null,
+          plusOnes: new Set(cc.plusOnes),
+        };
+        t.comments.push(c);
+        this.comments.set(c.id, c);
+      }
+    }
+    for (const d of state.documents) this.loadRuns(d.docId, d.runs);
+    for (const r of own.reads) this.readUpTo.set(r.threadId, toNumber(r.upToSeq));
+    for (const v of own.visits) this.visits.push(toNumber(v));
+  }
+
+  /**
+   * A draft's text arrived (DocumentText): its threads' anchors are the
+   * server's at that version (they stood still while the text was not here).
+   */
+  loadAnchors(docId: string, anchors: readonly AnchorSnapshot[]): void {
+    for (const a of anchors) {
+      const t = this.threads.get(a.threadId);
+      if (!t || t.docId !== docId) continue;
+      if (!t.anchor) this.docThreads(docId).push(t);
+      t.anchor = restoredAnchor(a);
+    }
   }
 
   /**
@@ -355,6 +464,15 @@ export class DiscussionState {
       return c;
     };
     for (const [docId, e] of this.edits) {
+      // A run that straddles `since` counts whole: the state has runs, not
+      // the edits in them, so a visit made in the middle of someone's
+      // sitting sees the whole sitting (an over-count, never a miss).
+      for (const r of e.runs) {
+        if (r.lastSeq <= since || r.author === me) continue;
+        const c = entry(discussionKey("", docId));
+        c.edits += r.edits;
+        if (r.author) c.editors.add(r.author);
+      }
       for (let i = upperBound(e.seqs, since); i < e.seqs.length; i++) {
         if (e.authors[i] === me) continue;
         const c = entry(discussionKey("", docId));
@@ -371,6 +489,23 @@ export class DiscussionState {
       });
     }
     return [...out.values()];
+  }
+
+  private docEdits(docId: string): DocEdits {
+    let e = this.edits.get(docId);
+    if (!e) this.edits.set(docId, (e = { runs: [], seqs: [], authors: [] }));
+    return e;
+  }
+
+  private loadRuns(docId: string, runs: readonly EditRun[]): void {
+    const e = this.docEdits(docId);
+    for (const r of runs) e.runs.push({ author: r.author, lastSeq: toNumber(r.lastSeq), edits: toNumber(r.edits) });
+  }
+
+  private docThreads(docId: string): ThreadState[] {
+    let list = this.byDoc.get(docId);
+    if (!list) this.byDoc.set(docId, (list = []));
+    return list;
   }
 
   private addComment(t: ThreadState, id: string, author: string, seq: number, time: number, body: string, mentions: readonly string[]): void {

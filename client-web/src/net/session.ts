@@ -2,8 +2,18 @@
 // (proto/README.md):
 //
 //   open socket -> Hello{token, client_id} -> Welcome
-//               -> Subscribe{consultation, after_seq = last seq folded}
+//               -> Subscribe{consultation, after_seq = last seq folded, from}
 //               -> CatchUp batches (the last has done) -> live Broadcasts
+//                  or JoinState, an empty CatchUp{done} -> live Broadcasts
+//
+// Joining by state (issue 16): a page with nothing folded asks for the state
+// (SUBSCRIBE_FROM_STATE) rather than the whole log, and a page coming back
+// lets the server choose (SUBSCRIBE_FROM_EITHER: the records if few, else a
+// JoinState that replaces the state). Unsent edits are rebased through the
+// records since their version, so while any document has some (restored from
+// the offline store, or typed while the connection was down) the session
+// subscribes from the log, as before. A draft's text then comes when it is
+// opened (openDocument -> OpenDocument -> DocumentText).
 //
 // Every record, caught up or live, goes through ConsultationState.fold: the
 // one door. When a catch-up is done the session resends each document's
@@ -25,6 +35,7 @@ import {
   type ParticipantPresence,
   type ServerMessage,
   ServerMessageSchema,
+  SubscribeFrom,
   type Welcome,
 } from "../gen/kenes/v1/protocol_pb";
 import type { LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
@@ -51,6 +62,14 @@ export interface SessionListener {
   welcome?(w: Welcome): void;
   /** A catch-up finished (after every (re)connect). */
   caughtUp?(): void;
+  /**
+   * A JoinState replaced the whole state (a fresh page, or a return from far
+   * behind): redraw everything. Drafts whose version moved meanwhile lost
+   * their text and must be opened again (openDocument).
+   */
+  joined?(): void;
+  /** A draft's text arrived (the answer to openDocument). */
+  docLoaded?(docId: string): void;
   /** One record was folded. */
   folded?(effect: FoldEffect): void;
   /** Who is online changed (own connection excluded). */
@@ -105,6 +124,16 @@ export class HistoryRefusal extends Error {
   }
 }
 
+/** The server refused to give a draft's text (openDocument), or the session stopped. */
+export class OpenDocumentRefusal extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly serverMessage: string,
+  ) {
+    super(serverMessage || `error ${code}`);
+  }
+}
+
 /** Until Welcome says otherwise (kenes-server's default is 1 MiB). */
 const DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -127,6 +156,16 @@ export class Session {
   private readonly requests = new Set<number>();
   /** History requests (askHistory) waiting for their answer. */
   private readonly historyWaiters = new Map<number, { resolve: (a: HistoryAnswer) => void; reject: (e: HistoryRefusal) => void }>();
+  /** openDocument() callers waiting for a draft's text, by doc id (kept across reconnects). */
+  private readonly opening = new Map<string, { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void }>();
+  /** OpenDocument requests sent on this connection: request id -> doc id. */
+  private readonly openRequests = new Map<number, string>();
+  /** How this connection subscribed (for tests and measurement). */
+  subscribedFrom: SubscribeFrom | undefined = undefined;
+  /** Bytes of every frame received since the session was made (measurement). */
+  bytesReceived = 0;
+  /** bytesReceived when the first catch-up completed: what the whole state cost. */
+  bytesToFirstCatchUp = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly dirtyDocs = new Set<string>();
   private clientDirty = false;
@@ -179,6 +218,9 @@ export class Session {
   stop(reason?: ErrorCode): void {
     this.stopped = true;
     this.stopReason = reason;
+    const waiting = [...this.opening.values()];
+    this.opening.clear();
+    for (const w of waiting) w.reject(new OpenDocumentRefusal(reason ?? ErrorCode.NOT_SUBSCRIBED, "the session stopped"));
     if (this.reconnectTimer !== null) this.clearTimer(this.reconnectTimer);
     this.reconnectTimer = null;
     const s = this.socket;
@@ -283,6 +325,33 @@ export class Session {
     return new Promise((resolve, reject) => this.historyWaiters.set(id, { resolve, reject }));
   }
 
+  /**
+   * Makes sure a draft's text is here: resolves once it is (at once if it
+   * is), asking the server for it (OpenDocument) when the page joined by
+   * state. Asked again after a reconnect until it arrives; rejects with an
+   * OpenDocumentRefusal if the server refuses (a malformed doc id).
+   */
+  openDocument(docId: string): Promise<void> {
+    // Before the first catch-up the state may yet be replaced by a JoinState.
+    if (this.everLive && this.state.doc(docId).loaded) return Promise.resolve();
+    const waiting = this.opening.get(docId);
+    if (waiting) return waiting.promise;
+    let resolve!: () => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.opening.set(docId, { promise, resolve, reject });
+    if (this.stopped) {
+      this.opening.delete(docId);
+      reject(new OpenDocumentRefusal(this.stopReason ?? ErrorCode.NOT_SUBSCRIBED, "the session stopped"));
+    } else if (this.phase === "live") {
+      this.askDocument(docId);
+    }
+    return promise;
+  }
+
   // ------------------------------------------------------------ connection
 
   private connect(): void {
@@ -326,6 +395,8 @@ export class Session {
     }
     this.socket = null;
     this.requests.clear();
+    // Their answers will not come on another connection: asked again once live.
+    this.openRequests.clear();
     const waiting = [...this.historyWaiters.values()];
     this.historyWaiters.clear();
     for (const w of waiting) w.reject(new HistoryRefusal(ErrorCode.NOT_SUBSCRIBED, "the connection was lost"));
@@ -364,6 +435,7 @@ export class Session {
     let msg: ServerMessage;
     try {
       const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
+      this.bytesReceived += bytes.byteLength;
       msg = fromBinary(ServerMessageSchema, bytes);
     } catch (e) {
       console.warn("kenes: undecodable server message", e);
@@ -375,12 +447,39 @@ export class Session {
         this.welcome = k.value;
         this.state.myId = k.value.participantId;
         this.phase = "catchup";
+        this.subscribedFrom = this.subscribeFrom();
         this.send({
           case: "subscribe",
-          value: { consultationId: k.value.consultationId, afterSeq: BigInt(this.state.lastSeq) },
+          value: { consultationId: k.value.consultationId, afterSeq: BigInt(this.state.lastSeq), from: this.subscribedFrom },
         });
         this.emit((l) => l.welcome?.(k.value));
         break;
+      case "joinState":
+        if (this.hasUnsentWork()) {
+          // Edits typed since the Subscribe left cannot be rebased onto a
+          // state without the records in between: start again from the log.
+          this.resubscribe();
+          break;
+        }
+        this.state.loadJoinState(k.value);
+        this.emit((l) => l.joined?.());
+        break;
+      case "documentText": {
+        const dt = k.value;
+        this.openRequests.delete(toNumber(msg.requestId));
+        if (this.state.loadDocument(dt)) {
+          this.emit((l) => l.docLoaded?.(dt.docId));
+        } else if (!this.state.doc(dt.docId).loaded) {
+          // Not the version this stream has reached: the server promises it
+          // is. Left waiting; the next connection asks again.
+          console.warn(`kenes: ${dt.docId} arrived at version ${dt.version}, the stream is at ${this.state.doc(dt.docId).version}`);
+          break;
+        }
+        const w = this.opening.get(dt.docId);
+        this.opening.delete(dt.docId);
+        w?.resolve();
+        break;
+      }
       case "catchUp":
         for (const r of k.value.records) this.foldRecord(r);
         if (k.value.done) this.caughtUp();
@@ -434,6 +533,35 @@ export class Session {
     }
   }
 
+  /**
+   * How this connection's subscription starts. Unsent edits need the records
+   * since their version to be rebased: from the log, as before issue 16.
+   * Otherwise a page with nothing folded asks for the state, and a page
+   * coming back lets the server choose by how far behind it is.
+   */
+  private subscribeFrom(): SubscribeFrom {
+    if (this.hasUnsentWork()) return SubscribeFrom.LOG;
+    return this.state.lastSeq === 0 ? SubscribeFrom.STATE : SubscribeFrom.EITHER;
+  }
+
+  private hasUnsentWork(): boolean {
+    for (const d of this.state.allDocs()) if (d.unsentCount > 0 || d.restoring) return true;
+    return false;
+  }
+
+  /** Drops this connection and connects again at once (no backoff: nothing failed). */
+  private resubscribe(): void {
+    const s = this.socket;
+    this.detach();
+    s?.close(1000, "subscribing again");
+    this.connect();
+  }
+
+  private askDocument(docId: string): void {
+    const id = this.nextRequestId;
+    if (this.send({ case: "openDocument", value: { docId } })) this.openRequests.set(id, docId);
+  }
+
   private foldRecord(r: LogRecord): void {
     this.afterFold(this.state.fold(r));
     // An accepted suggestion's edit also changed its thread.
@@ -456,6 +584,7 @@ export class Session {
   }
 
   private caughtUp(): void {
+    if (!this.everLive) this.bytesToFirstCatchUp = this.bytesReceived;
     this.phase = "live";
     this.everLive = true;
     this.attempt = 0;
@@ -480,6 +609,16 @@ export class Session {
       for (const s of inFlight) this.sendSubmit(s);
     });
     for (const d of this.state.allDocs()) this.flushDoc(d.docId);
+    // Drafts asked for before or while the connection was down.
+    const asked = new Set(this.openRequests.values());
+    for (const [docId, w] of [...this.opening]) {
+      if (this.state.doc(docId).loaded) {
+        this.opening.delete(docId);
+        w.resolve();
+      } else if (!asked.has(docId)) {
+        this.askDocument(docId);
+      }
+    }
     if (this.profileToSend) this.sendProfile();
     if (this.myPresence) this.sendPresence();
     this.emitStatus();
@@ -508,6 +647,16 @@ export class Session {
     if (!err.fatal && historyWaiter) {
       this.historyWaiters.delete(requestId);
       historyWaiter.reject(new HistoryRefusal(err.code, err.message));
+      return;
+    }
+    const opening = this.openRequests.get(requestId);
+    if (!err.fatal && opening !== undefined) {
+      this.openRequests.delete(requestId);
+      // Not live on the server's side yet: asked again after the next catch-up.
+      if (err.code === ErrorCode.NOT_SUBSCRIBED) return;
+      const w = this.opening.get(opening);
+      this.opening.delete(opening);
+      w?.reject(new OpenDocumentRefusal(err.code, err.message));
       return;
     }
     if (!err.fatal && this.requests.delete(requestId)) {

@@ -3,7 +3,7 @@
 // page and forwards what the session reports to the view on screen.
 import { type ErrorCode, Role } from "../gen/kenes/v1/protocol_pb";
 import { LANGUAGES, type Language, language, onLanguageChange, pickLanguage, setLanguage, t } from "../i18n";
-import { type FoldEffect, readInvitePayload, tokenFromFragment } from "../model";
+import { type FoldEffect, indicatorDocId, readInvitePayload, tokenFromFragment } from "../model";
 import {
   IndexedDbOfflineStore,
   MemoryOfflineStore,
@@ -52,6 +52,7 @@ export class App {
   private readonly meetingHost = h("div", { class: "meeting-host" });
   /** Requests waiting for their Ack or Error, by request id. */
   private readonly waiting = new Map<number, Answered>();
+  private prefetched = false;
 
   constructor(private readonly root: HTMLElement) {}
 
@@ -165,6 +166,7 @@ export class App {
       },
       welcome: () => this.renderTopbar(),
       caughtUp: () => this.caughtUp(),
+      joined: () => this.joined(),
       folded: (e) => this.folded(e),
       presence: () => this.view?.presenceChanged?.(),
       docReset: (docId) => {
@@ -219,6 +221,41 @@ export class App {
       return;
     }
     this.showRouteView(false);
+  }
+
+  /**
+   * A JoinState replaced the state (a return from far behind; the first one
+   * comes before anything is shown). Redraw at once, before the records
+   * that follow reach a view still holding a draft whose text went with it.
+   */
+  private joined(): void {
+    if (!this.ready || this.showingJoin) return;
+    this.renderTopbar();
+    this.meetingBar?.refresh();
+    this.view?.refresh();
+  }
+
+  /**
+   * Once the overview is up: the texts of the drafts assigned to me, one at
+   * a time, so that opening them is instant (a page that folded the log
+   * has every text already: nothing is asked).
+   */
+  private prefetchAssigned(): void {
+    const s = this.session;
+    if (this.prefetched || !s) return;
+    this.prefetched = true;
+    const me = this.me().id;
+    const docs = [...s.state.assessment.indicators].filter(([, a]) => a.assignees.includes(me)).map(([id]) => indicatorDocId(id));
+    setTimeout(async () => {
+      for (const docId of docs) {
+        if (s.status().state === "stopped") return;
+        try {
+          await s.openDocument(docId);
+        } catch {
+          // Opening it for real will say why.
+        }
+      }
+    }, 500);
   }
 
   /**
@@ -348,7 +385,10 @@ export class App {
     if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
     else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
     else if (r.kind === "recommendation") this.setView(new RecommendationView(this.context(), r.categoryId, r.group), focus);
-    else if (r.kind === "overview") this.setView(new OverviewView(this.context()), focus);
+    else if (r.kind === "overview") {
+      this.setView(new OverviewView(this.context()), focus);
+      this.prefetchAssigned();
+    }
     const title = this.session?.state.title;
     document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
     if (r.kind === "overview") this.session?.setPresence("", [], false);
@@ -467,6 +507,9 @@ export class App {
     (window as unknown as { kenes: unknown }).kenes = {
       status: () => session.status(),
       docText: (docId: string) => session.state.doc(docId).text,
+      docLoaded: (docId: string) => session.state.doc(docId).loaded,
+      subscribedFrom: () => session.subscribedFrom,
+      bytes: () => ({ received: session.bytesReceived, toFirstCatchUp: session.bytesToFirstCatchUp }),
       editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof RecommendationView ? this.view.editorText() : null),
       indicatorStatus: (id: string) => session.state.assessment.indicators.get(id)?.status ?? 1,
       poll: (id: string) => {
@@ -485,7 +528,7 @@ export class App {
         return {
           resolved: th.resolved,
           attached: a ? a.attached : null,
-          text: a && a.attached ? Array.from(session.state.doc(th.docId).confirmedText).slice(a.from, a.to).join("") : null,
+          text: a && a.attached && session.state.doc(th.docId).loaded ? Array.from(session.state.doc(th.docId).confirmedText).slice(a.from, a.to).join("") : null,
           suggestion: th.suggestion?.status ?? null,
           comments: th.comments.length,
           unread: session.state.discussion.unread(id),

@@ -89,6 +89,8 @@ export class EditorBinding {
 
   /** A record of this document was folded: show what it changed. */
   applyRemote(op: TextOp): void {
+    // A newer state took the document's text; the view replaces this editor.
+    if (!this.opts.session.state.doc(this.opts.docId).loaded) return;
     const before = this.text();
     try {
       const changes = opToUtf16Changes(before, op);
@@ -101,7 +103,9 @@ export class EditorBinding {
 
   /** Brings the editor to the document's text if they differ. */
   resync(): void {
-    const want = this.opts.session.state.doc(this.opts.docId).text;
+    const doc = this.opts.session.state.doc(this.opts.docId);
+    if (!doc.loaded) return;
+    const want = doc.text;
     const have = this.text();
     if (want === have) return;
     const op = diff(have, want);

@@ -1,12 +1,15 @@
 // One indicator: where it sits in the framework, its suggested sources, and
 // its draft in a CodeMirror editor bound to the OT client, with the others'
 // carets and a list of who is here. Read-only for members and observers.
+// The draft's text is asked for first when the page does not have it
+// (joined by state): "Loading the draft…" until it is in.
 import type { TextOp } from "../core";
 import type { Indicator } from "../gen/kenes/v1/framework_pb";
 import { canEditDrafts, indicatorDocId } from "../model";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { AssessmentPanel } from "./assessment-panel";
+import { DraftLoader } from "./draft-loader";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { HistoryPanel } from "./history-panel";
@@ -28,12 +31,14 @@ export class IndicatorView implements View {
   private readonly assessment: AssessmentPanel;
   private readonly history: HistoryPanel;
   private readonly threads: ThreadsPanel;
+  private readonly loader: DraftLoader;
 
   constructor(
     private readonly ctx: ViewContext,
     readonly indicatorId: string,
   ) {
     this.docId = indicatorDocId(indicatorId);
+    this.loader = new DraftLoader(ctx, () => this.refresh());
     this.assessment = new AssessmentPanel(ctx, indicatorId);
     this.history = new HistoryPanel(ctx, this.docId);
     this.threads = new ThreadsPanel(ctx, this.docId, indicatorId, () => this.editor?.view ?? null);
@@ -74,16 +79,6 @@ export class IndicatorView implements View {
     this.history.refresh();
     this.assessment.el.hidden = false;
     this.assessment.refresh();
-    this.threads.el.hidden = false;
-    // Re-inserting the editor blurs it: someone typing must keep the focus
-    // (and their next keystrokes) when the view re-renders around them.
-    const typing = this.editorHost.contains(document.activeElement);
-    replaceChildren(this.editorSection, 
-      h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft")),
-      this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
-      this.editorHost,
-    );
-    if (typing) this.editor?.view.focus();
     replaceChildren(this.sources, 
       ind.sources.length
         ? h(
@@ -94,6 +89,27 @@ export class IndicatorView implements View {
           )
         : null,
     );
+    const title = h("h2", { id: "draft-title", class: "panel-title" }, t("indicator.draft"));
+    if (!this.loader.ready(this.docId)) {
+      // No text yet, or a newer state took it: the editor and the threads
+      // (whose quotes read the text) wait for it.
+      this.editor?.destroy();
+      this.editor = null;
+      this.threads.el.hidden = true;
+      replaceChildren(this.editorSection, title, this.loader.placeholder(this.docId));
+      this.renderPresence();
+      return;
+    }
+    this.threads.el.hidden = false;
+    // Re-inserting the editor blurs it: someone typing must keep the focus
+    // (and their next keystrokes) when the view re-renders around them.
+    const typing = this.editorHost.contains(document.activeElement);
+    replaceChildren(this.editorSection, 
+      title,
+      this.editable ? null : h("p", { class: "note", id: "read-only-note" }, t("indicator.readOnly")),
+      this.editorHost,
+    );
+    if (typing) this.editor?.view.focus();
     const label = t("indicator.editorLabel", { id: ind.id });
     const emptyText = this.editable ? t("indicator.emptyEditable") : t("indicator.emptyReadOnly");
     if (!this.editor) {
@@ -114,7 +130,7 @@ export class IndicatorView implements View {
   }
 
   discussionChanged(): void {
-    if (this.ctx.session.state.findIndicator(this.indicatorId)) this.threads.refresh();
+    if (this.editor && this.ctx.session.state.findIndicator(this.indicatorId)) this.threads.refresh();
   }
 
   assessmentChanged(): void {
@@ -129,7 +145,7 @@ export class IndicatorView implements View {
     if (docId !== this.docId) return;
     this.editor?.applyRemote(op);
     this.history.documentChanged();
-    this.threads.textChanged();
+    if (this.editor) this.threads.textChanged();
     // "Changed since validation" and the validation poll's version follow the draft.
     this.assessment.refresh();
   }
@@ -151,6 +167,7 @@ export class IndicatorView implements View {
   }
 
   destroy(): void {
+    this.loader.destroy();
     this.history.destroy();
     this.threads.destroy();
     this.editor?.destroy();

@@ -1,11 +1,13 @@
 // The presenter view (/c/<consultation>/present) for the meeting room's
 // projector: the spotlighted indicator's draft in large type with everyone's
 // live cursors, and the open poll's question with its chart when the results
-// are visible. It follows the chair's spotlight by itself.
+// are visible. It follows the chair's spotlight by itself, asking for the
+// draft's text first when the page does not have it (joined by state).
 import type { TextOp } from "../core";
 import { t } from "../i18n";
 import { indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
+import { DraftLoader } from "./draft-loader";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { renderPollResults } from "./poll-chart";
@@ -18,8 +20,10 @@ export class PresenterView implements View {
   private readonly pollHost = h("section", { class: "present-poll", "aria-live": "polite" });
   private editor: EditorBinding | null = null;
   private shownIndicator = "";
+  private readonly loader: DraftLoader;
 
   constructor(private readonly ctx: ViewContext) {
+    this.loader = new DraftLoader(ctx, () => this.refresh());
     this.el.append(this.heading, this.editorHost, this.pollHost);
     this.ctx.session.setPresence("", [], false);
     this.refresh();
@@ -35,12 +39,19 @@ export class PresenterView implements View {
       h("h1", { id: "page-title", tabindex: "-1", class: "present-title" }, ind ? [h("span", { class: "ind-id" }, ind.id), " ", ind.title] : t("present.title")),
       !m ? h("p", { class: "present-wait" }, t("present.noMeeting")) : !ind ? h("p", { class: "present-wait" }, t("present.waiting")) : null,
     );
-    if (spot !== this.shownIndicator) {
+    const docId = ind ? indicatorDocId(ind.id) : "";
+    // Another indicator on screen, or a newer state took this draft's text.
+    if (spot !== this.shownIndicator || (this.editor && docId && !st.doc(docId).loaded)) {
       this.editor?.destroy();
       this.editor = null;
       this.editorHost.replaceChildren();
       this.shownIndicator = spot;
-      if (ind) {
+    }
+    if (ind && !this.editor) {
+      if (!this.loader.ready(docId)) {
+        this.editorHost.replaceChildren(this.loader.placeholder(docId));
+      } else {
+        this.editorHost.replaceChildren();
         this.editor = new EditorBinding({
           parent: this.editorHost,
           session: this.ctx.session,
@@ -79,6 +90,7 @@ export class PresenterView implements View {
   }
 
   destroy(): void {
+    this.loader.destroy();
     this.editor?.destroy();
     this.editor = null;
   }

@@ -1,11 +1,13 @@
 // A category's policy recommendations to one stakeholder group
 // (/c/<consultation>/r/<category>/<group slug>): a draft like an indicator's,
 // in the same editor with the same carets, presence and read-only rule; the
-// report reads it by recommendationDocId().
+// report reads it by recommendationDocId(). Its text is asked for first when
+// the page does not have it (joined by state).
 import type { TextOp } from "../core";
 import { t } from "../i18n";
 import { canEditDrafts, groupOfSlug, recommendationDocId, type RecommendationGroupSlug } from "../model";
 import { h, replaceChildren } from "./dom";
+import { DraftLoader } from "./draft-loader";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
 import { HistoryPanel } from "./history-panel";
@@ -26,6 +28,7 @@ export class RecommendationView implements View {
   private readonly presenceHost = h("div", {});
   private readonly history: HistoryPanel | null;
   private readonly threads: ThreadsPanel | null;
+  private readonly loader: DraftLoader;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -33,6 +36,7 @@ export class RecommendationView implements View {
     readonly group: string,
   ) {
     this.docId = groupOfSlug(group) ? recommendationDocId(categoryId, group as RecommendationGroupSlug) : "";
+    this.loader = new DraftLoader(ctx, () => this.refresh());
     this.history = this.docId ? new HistoryPanel(ctx, this.docId) : null;
     // Threads on a recommendation draft count under no indicator (ThreadTarget).
     this.threads = this.docId ? new ThreadsPanel(ctx, this.docId, "", () => this.editor?.view ?? null) : null;
@@ -68,11 +72,21 @@ export class RecommendationView implements View {
     if (!found) return;
     this.history?.refresh();
     const editable = canEditDrafts(this.ctx.me.role);
+    const title = h("h2", { id: "draft-title", class: "panel-title" }, t("recommendation.draft"));
+    if (!this.loader.ready(this.docId)) {
+      // As in IndicatorView.refresh: editor and threads wait for the text.
+      this.editor?.destroy();
+      this.editor = null;
+      if (this.threads) this.threads.el.hidden = true;
+      replaceChildren(this.editorSection, title, this.loader.placeholder(this.docId));
+      this.presenceChanged();
+      return;
+    }
     // As in IndicatorView.refresh: whoever is typing keeps the focus.
     const typing = this.editorHost.contains(document.activeElement);
     replaceChildren(
       this.editorSection,
-      h("h2", { id: "draft-title", class: "panel-title" }, t("recommendation.draft")),
+      title,
       editable ? null : h("p", { class: "note", id: "read-only-note" }, t("recommendation.readOnly")),
       this.editorHost,
     );
@@ -104,7 +118,7 @@ export class RecommendationView implements View {
     if (docId !== this.docId) return;
     this.editor?.applyRemote(op);
     this.history?.documentChanged();
-    this.threads?.textChanged();
+    if (this.editor) this.threads?.textChanged();
   }
 
   docReset(docId: string): void {
@@ -122,6 +136,7 @@ export class RecommendationView implements View {
   }
 
   destroy(): void {
+    this.loader.destroy();
     this.history?.destroy();
     this.threads?.destroy();
     this.editor?.destroy();

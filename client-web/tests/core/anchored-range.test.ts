@@ -169,3 +169,18 @@ describe("AnchoredRange against a brute-force oracle (seeded, Unicode)", () => {
     }
   });
 });
+
+describe("AnchoredRange.restore", () => {
+  it("is the anchor the server left: attached, it moves on as before", () => {
+    const a = AnchoredRange.restore(4, 9, true, null);
+    a.update([4, "very "], 13, () => "abc quick fox");
+    expect([a.from, a.to, a.attached, a.changed]).toEqual([9, 14, true, true]);
+  });
+
+  it("detached, it follows the text as a point and still finds its quote", () => {
+    const a = AnchoredRange.restore(3, 3, false, { text: "two", before: "one ", after: " three" });
+    a.update(["zero "], 9, () => "one three");
+    expect([a.from, a.to, a.attached]).toEqual([8, 8, false]);
+    expect(a.locateQuote("zero one two three")).toEqual({ from: 9, to: 12 });
+  });
+});

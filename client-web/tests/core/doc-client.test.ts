@@ -124,3 +124,30 @@ describe("DocClient", () => {
     expect(c.text).toBe("x");
   });
 });
+
+describe("DocClient: a draft known by version and length only (joined by state)", () => {
+  it("follows remote edits by version and length, and refuses local edits until its text arrives", () => {
+    const c = DocClient.notLoaded("d", "me", 3, 5);
+    expect(c).toMatchObject({ loaded: false, version: 3, length: 5, confirmedLength: 5, text: "" });
+    expect(c.receive({ version: 4, op: [5, "👍🏽"], clientId: "other", clientSeq: 1 })).toEqual({ kind: "remote", op: [5, "👍🏽"] });
+    expect(c.receive({ version: 5, op: [1, { d: 2 }], clientId: "other", clientSeq: 2 }).kind).toBe("remote");
+    expect(c).toMatchObject({ loaded: false, version: 5, length: 5 });
+    expect(() => c.applyLocal(["x"])).toThrow(/not loaded/);
+    expect(() => c.receive({ version: 6, op: [9, "x"], clientId: "other", clientSeq: 3 })).toThrow();
+  });
+
+  it("takes its text only at the version it has reached, and is then an ordinary document", () => {
+    const c = DocClient.notLoaded("d", "me", 2, 3);
+    expect(c.load(1, "abc")).toBe(false);
+    expect(c.loaded).toBe(false);
+    expect(c.load(2, "abc")).toBe(true);
+    expect(c).toMatchObject({ loaded: true, version: 2, text: "abc", confirmedText: "abc" });
+    expect(c.load(2, "abc")).toBe(false);
+    c.applyLocal([3, "d"]);
+    expect(c.take(counter())).toEqual({ docId: "d", baseVersion: 2, clientSeq: 1, op: [3, "d"] });
+  });
+
+  it("needs no text when it was never edited", () => {
+    expect(DocClient.notLoaded("d", "me", 0, 0).loaded).toBe(true);
+  });
+});

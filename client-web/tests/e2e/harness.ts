@@ -242,6 +242,8 @@ export async function readServerDoc(port: number, token: string, docId: string):
     });
     session.start();
     await withTimeout(done, 10_000, "reading the document from the server");
+    // Joined by state: the text comes when the draft is opened.
+    await withTimeout(session.openDocument(docId), 10_000, `opening ${docId} on the server`);
     return session.state.doc(docId).text;
   } finally {
     session.stop();

@@ -8,12 +8,19 @@
 // (tests/vectors/README.md, "Fold vectors"). The one thing no record carries
 // is the head when the last records were withheld: the final CatchUp names
 // it (head_seq, the log's last seq), and the view takes it from there.
+//
+// Each viewer is also played joining by state (issue 16) halfway through:
+// the file's `join` has the ClientState at `atSeq` and every draft's
+// DocumentText there, the viewer's `joinOwn` their own part. The client
+// loads those, opens every draft, folds the records after `atSeq` it
+// receives and the PollUpdates, and must reach the same view.
 import { readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type JsonValue, fromJson } from "@bufbuild/protobuf";
+import { type JsonValue, create, fromJson } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import { LogRecordSchema } from "../../src/gen/kenes/v1/log_pb";
-import { PollUpdateSchema } from "../../src/gen/kenes/v1/protocol_pb";
+import { DocumentTextSchema, PollUpdateSchema } from "../../src/gen/kenes/v1/protocol_pb";
+import { ClientOwnStateSchema, ClientStateSchema, JoinStateSchema } from "../../src/gen/kenes/v1/state_pb";
 import { ConsultationState, toNumber } from "../../src/model";
 import { type Json, firstDifference, foldView } from "../support/fold-view";
 
@@ -22,6 +29,7 @@ const FOLDS = resolve(__dirname, "../../../tests/vectors/folds");
 interface Viewer {
   participant: string;
   withheld: number[];
+  joinOwn: JsonValue;
   expected: Json;
 }
 
@@ -31,6 +39,7 @@ interface FoldFile {
   nowUnixMs: string;
   log: JsonValue[];
   pollUpdates: JsonValue[];
+  join: { atSeq: number; state: JsonValue; documents: JsonValue[] };
   viewers: Viewer[];
 }
 
@@ -40,18 +49,32 @@ function foldFiles(): string[] {
     .sort();
 }
 
-/** What a client that joined as `viewer` got: the records and PollUpdates folded into a fresh model, and the head. */
-function caughtUpClient(file: FoldFile, viewer: Viewer): { state: ConsultationState; lastReceived: number; headSeq: number } {
+/**
+ * What a client that joined as `viewer` got: the records and PollUpdates
+ * folded into a fresh model, and the head. With `byState`, the model starts
+ * from the file's JoinState (every draft opened) and folds only what follows.
+ */
+function caughtUpClient(file: FoldFile, viewer: Viewer, byState = false): { state: ConsultationState; lastReceived: number; headSeq: number } {
   // A client id no record carries: none of the log's edits is this browser's.
   const state = new ConsultationState("fold-vectors-runner");
   state.myId = viewer.participant;
   const withheld = new Set(viewer.withheld);
   let lastReceived = 0;
   let headSeq = 0;
+  if (byState) {
+    state.loadJoinState(
+      create(JoinStateSchema, { state: fromJson(ClientStateSchema, file.join.state), own: fromJson(ClientOwnStateSchema, viewer.joinOwn) }),
+    );
+    for (const json of file.join.documents) {
+      const text = fromJson(DocumentTextSchema, json);
+      if (!state.loadDocument(text) && !state.doc(text.docId).loaded) throw new Error(`${text.docId}: its text does not fit the state`);
+    }
+    lastReceived = file.join.atSeq;
+  }
   for (const json of file.log) {
     const record = fromJson(LogRecordSchema, json);
     headSeq = toNumber(record.seq);
-    if (withheld.has(headSeq)) continue;
+    if (withheld.has(headSeq) || (byState && headSeq <= file.join.atSeq)) continue;
     lastReceived = headSeq;
     state.fold(record);
     // The session drains these after every fold; nothing here needs them.
@@ -79,6 +102,14 @@ describe("the shared fold vectors", () => {
           const view = foldView(state, headSeq);
           const diff = firstDifference(view, viewer.expected);
           expect(view, `${name}, viewer ${viewer.participant}: first difference (model vs vector) at ${diff}`).toEqual(viewer.expected);
+        });
+        it(`gives ${viewer.participant} that view too when joining by state at seq ${file.join.atSeq}`, () => {
+          const { state, lastReceived, headSeq } = caughtUpClient(file, viewer, true);
+          expect([...state.allDocs()].filter((d) => !d.loaded).map((d) => d.docId), `${name}: drafts left without text`).toEqual([]);
+          expect(state.lastSeq, `${name}, viewer ${viewer.participant}: the last seq folded`).toBe(lastReceived);
+          const view = foldView(state, headSeq);
+          const diff = firstDifference(view, viewer.expected);
+          expect(view, `${name}, viewer ${viewer.participant} joining by state: first difference (model vs vector) at ${diff}`).toEqual(viewer.expected);
         });
       }
     });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ErrorCode, Role } from "../../src/gen/kenes/v1/protocol_pb";
+import { ErrorCode, Role, SubscribeFrom } from "../../src/gen/kenes/v1/protocol_pb";
 import { indicatorDocId } from "../../src/model";
-import { HistoryRefusal, MemoryDatabase, MemoryOfflineStore, Session, type SessionStatus } from "../../src/net";
+import { HistoryRefusal, MemoryDatabase, MemoryOfflineStore, OpenDocumentRefusal, Session, type SessionStatus } from "../../src/net";
 import { FakeServer, ManualTimers, settle } from "../support/fake-server";
 
 const DOC = indicatorDocId("R.1.1");
@@ -28,6 +28,14 @@ async function openSession(server: FakeServer, opts: { db?: MemoryDatabase; toke
   return { session, timers, statuses, problems };
 }
 
+function subscribesOf(server: FakeServer) {
+  return server.sockets.flatMap((s) => s.received).filter((m) => m.kind.case === "subscribe").map((m) => m.kind.value as { afterSeq: bigint; from: SubscribeFrom });
+}
+
+function opensOf(server: FakeServer) {
+  return server.sockets.flatMap((s) => s.received).filter((m) => m.kind.case === "openDocument").map((m) => (m.kind.value as { docId: string }).docId);
+}
+
 function submitsOf(server: FakeServer) {
   return server.sockets.flatMap((s) => s.received).filter((m) => m.kind.case === "submitOp").map((m) => m.kind.value as { clientSeq: bigint; baseVersion: bigint; docId: string });
 }
@@ -40,7 +48,9 @@ describe("Session: connect and catch up", () => {
     const [hello, subscribe] = server.sockets[0]!.received;
     expect(hello!.kind.case).toBe("hello");
     expect(hello!.kind.value).toMatchObject({ token: "token-chair", clientId: session.clientId });
-    expect(subscribe!.kind.value).toMatchObject({ consultationId: "demo", afterSeq: 0n });
+    // Nothing folded: it asks for the state; this server predates issue 16
+    // and answers with the log, which the session folds as ever.
+    expect(subscribe!.kind.value).toMatchObject({ consultationId: "demo", afterSeq: 0n, from: SubscribeFrom.STATE });
     expect(session.state.title).toBe("Kazakhstan ROAM-X");
     expect(session.state.doc(DOC).text).toBe("Бастапқы мәтін");
     expect(session.status().state).toBe("online");
@@ -217,6 +227,28 @@ describe("Session: the offline queue survives a reload", () => {
     expect(await new MemoryOfflineStore(db).loadDocs(clientId)).toEqual([]);
   });
 
+  it("catches up from the start of the log when it restored unsent edits, even from a server that joins by state", async () => {
+    const db = new MemoryDatabase();
+    const server = new FakeServer({ joinByState: true });
+    const first = await openSession(server, { db });
+    await first.session.openDocument(DOC);
+    server.down = true;
+    server.open()[0]!.drop();
+    await settle();
+    first.session.edit(DOC, ["kept offline"]);
+    await first.session.idle();
+    first.session.stop();
+    new MemoryOfflineStore(db).release(first.session.clientId);
+
+    server.down = false;
+    server.remoteEdit(DOC, [">> "]);
+    const second = await openSession(server, { db });
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: 0n, from: SubscribeFrom.LOG });
+    expect(server.joins.at(-1)).toBe("log");
+    expect(server.text(DOC)).toBe(">> kept offline");
+    expect(second.session.state.doc(DOC)).toMatchObject({ loaded: true, text: ">> kept offline" });
+  });
+
   it("gives a second tab of the same person its own client id", async () => {
     const db = new MemoryDatabase();
     const server = new FakeServer();
@@ -375,5 +407,167 @@ describe("Session: history questions", () => {
     await expect(lost).rejects.toBeInstanceOf(HistoryRefusal);
     await settle();
     await expect(session.askHistory({ case: "getDocumentBlame", value: { docId: DOC } })).rejects.toMatchObject({ code: ErrorCode.NOT_SUBSCRIBED });
+  });
+});
+
+describe("Session: joining by state (issue 16)", () => {
+  const OTHER = indicatorDocId("O.1.1");
+
+  it("starts from the server's state and knows a draft by its version and length until it is opened", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["Бастапқы мәтін 👍"]);
+    const { session } = await openSession(server);
+    expect(subscribesOf(server)).toEqual([expect.objectContaining({ afterSeq: 0n, from: SubscribeFrom.STATE })]);
+    expect(server.joins).toEqual(["state"]);
+    expect(session.state.title).toBe("Kazakhstan ROAM-X");
+    expect(session.state.lastSeq).toBe(server.log.length);
+    expect(session.state.doc(DOC)).toMatchObject({ loaded: false, version: 1, length: 16, text: "" });
+    expect(session.status()).toMatchObject({ state: "online", caughtUp: true });
+
+    await session.openDocument(DOC);
+    expect(opensOf(server)).toEqual([DOC]);
+    expect(session.state.doc(DOC)).toMatchObject({ loaded: true, version: 1, text: "Бастапқы мәтін 👍" });
+  });
+
+  it("follows others' edits of a draft it has not opened by version and length, and edits it once opened", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["abc"]);
+    const { session } = await openSession(server);
+    server.remoteEdit(DOC, [3, "def"], "someone-else", 2);
+    await settle();
+    expect(session.state.doc(DOC)).toMatchObject({ loaded: false, version: 2, length: 6 });
+    await session.openDocument(DOC);
+    expect(session.state.doc(DOC).text).toBe("abcdef");
+    session.edit(DOC, [6, "!"]);
+    await settle();
+    expect(server.text(DOC)).toBe("abcdef!");
+    expect(session.state.doc(DOC)).toMatchObject({ version: 3, unsentCount: 0 });
+  });
+
+  it("asks for a draft once however often it is opened, and not at all for a draft never edited", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["x"]);
+    const { session } = await openSession(server);
+    await Promise.all([session.openDocument(DOC), session.openDocument(DOC)]);
+    await session.openDocument(DOC);
+    await session.openDocument(indicatorDocId("never.edited"));
+    expect(opensOf(server)).toEqual([DOC]);
+  });
+
+  it("waits with a draft asked for before the state arrived, and asks once it is live", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["early"]);
+    const session = await Session.open({ url: "ws://test/ws", token: "token-chair", owner: "demo/p-chair", store: new MemoryOfflineStore(), socketFactory: server.factory });
+    const opened = session.openDocument(DOC);
+    session.start();
+    await opened;
+    expect(session.state.doc(DOC).text).toBe("early");
+    session.stop();
+  });
+
+  it("asks again for a draft whose answer was lost with the connection", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["lost once"]);
+    const { session, timers } = await openSession(server);
+    server.ignoreOpenDocument = true;
+    let loaded = false;
+    void session.openDocument(DOC).then(() => (loaded = true));
+    await settle();
+    server.ignoreOpenDocument = false;
+    server.open()[0]!.drop();
+    await settle();
+    timers.fireAll();
+    await settle();
+    expect(loaded).toBe(true);
+    expect(opensOf(server)).toEqual([DOC, DOC]);
+    expect(session.state.doc(DOC).text).toBe("lost once");
+  });
+
+  it("rejects openDocument with the server's refusal", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["x"]);
+    const { session, problems } = await openSession(server);
+    server.ignoreOpenDocument = true;
+    const opened = session.openDocument(DOC);
+    const sock = server.open()[0]!;
+    const sent = sock.received.find((m) => m.kind.case === "openDocument")!;
+    sock.push({ requestId: sent.requestId, kind: { case: "error", value: { code: ErrorCode.INVALID_ARGUMENT, message: "no", requestId: sent.requestId } } });
+    await expect(opened).rejects.toBeInstanceOf(OpenDocumentRefusal);
+    await expect(opened).rejects.toMatchObject({ code: ErrorCode.INVALID_ARGUMENT });
+    expect(problems).toEqual([]);
+  });
+
+  it("lets the server choose after having been live, from the last seq, and catches up with few records", async () => {
+    const server = new FakeServer({ joinByState: true });
+    server.remoteEdit(DOC, ["a"]);
+    const { session, timers } = await openSession(server);
+    await session.openDocument(DOC);
+    const seen = session.state.lastSeq;
+    server.open()[0]!.drop();
+    server.remoteEdit(DOC, [1, "b"], "someone-else", 2);
+    await settle();
+    timers.fireAll();
+    await settle();
+    expect(subscribesOf(server).at(-1)).toEqual(expect.objectContaining({ afterSeq: BigInt(seen), from: SubscribeFrom.EITHER }));
+    expect(server.joins).toEqual(["state", "log"]);
+    expect(session.state.doc(DOC)).toMatchObject({ loaded: true, text: "ab" });
+  });
+
+  it("far behind, takes a new state: drafts whose version moved lose their text, the others keep it", async () => {
+    const server = new FakeServer({ joinByState: true, catchUpMaxRecords: 2 });
+    server.remoteEdit(DOC, ["moved"]);
+    server.remoteEdit(OTHER, ["still"], "someone-else", 2);
+    const { session, timers } = await openSession(server);
+    await session.openDocument(DOC);
+    await session.openDocument(OTHER);
+    let joined = 0;
+    session.subscribe({ joined: () => joined++ });
+    server.open()[0]!.drop();
+    for (let i = 0; i < 3; i++) server.remoteEdit(DOC, [5, `${i}`], "someone-else", 10 + i);
+    await settle();
+    timers.fireAll();
+    await settle();
+    expect(server.joins).toEqual(["state", "state"]);
+    expect(joined).toBe(1);
+    expect(session.state.doc(DOC)).toMatchObject({ loaded: false, version: 4 });
+    expect(session.state.doc(OTHER)).toMatchObject({ loaded: true, text: "still" });
+    await session.openDocument(DOC);
+    expect(session.state.doc(DOC).text).toBe("moved210");
+    expect(server.text(DOC)).toBe("moved210");
+  });
+
+  it("subscribes from the log while a draft has unsent edits, so that they rebase as before", async () => {
+    const server = new FakeServer({ joinByState: true, catchUpMaxRecords: 0 });
+    server.remoteEdit(DOC, ["base"]);
+    const { session, timers } = await openSession(server);
+    await session.openDocument(DOC);
+    server.open()[0]!.drop();
+    await settle();
+    session.edit(DOC, [4, " mine"]);
+    server.remoteEdit(DOC, ["theirs "], "someone-else", 2);
+    timers.fireAll();
+    await settle();
+    expect(subscribesOf(server).at(-1)).toMatchObject({ from: SubscribeFrom.LOG });
+    expect(server.joins.at(-1)).toBe("log");
+    expect(server.text(DOC)).toBe("theirs base mine");
+    expect(session.state.doc(DOC).text).toBe("theirs base mine");
+  });
+
+  it("does not take a state that arrives after edits were typed: it subscribes again from the log", async () => {
+    const server = new FakeServer({ joinByState: true, catchUpMaxRecords: 0 });
+    server.remoteEdit(DOC, ["base"]);
+    const { session, timers } = await openSession(server);
+    await session.openDocument(DOC);
+    server.open()[0]!.drop();
+    server.remoteEdit(DOC, ["theirs "], "someone-else", 2);
+    await settle();
+    // Typed in the moment between the Subscribe and the server's answer.
+    const typeOnce = session.subscribe({ welcome: () => (typeOnce(), session.edit(DOC, [4, " mine"])) });
+    timers.fireAll();
+    await settle();
+    expect(subscribesOf(server).slice(1).map((s) => s.from)).toEqual([SubscribeFrom.EITHER, SubscribeFrom.LOG]);
+    expect(server.joins).toEqual(["state", "state", "log"]);
+    expect(server.text(DOC)).toBe("theirs base mine");
+    expect(session.state.doc(DOC)).toMatchObject({ loaded: true, text: "theirs base mine", unsentCount: 0 });
   });
 });

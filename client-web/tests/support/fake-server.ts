@@ -14,9 +14,11 @@ import {
   type ParticipantPresenceSchema,
   Role,
   ServerMessageSchema,
+  SubscribeFrom,
 } from "../../src/gen/kenes/v1/protocol_pb";
 import { textOpFromWire, textOpToWire } from "../../src/model";
 import type { SocketFactory, SocketLike } from "../../src/net";
+import { anchorSnapshot, joinStateOf } from "./join-state-of";
 import { Sequencer } from "./sequencer";
 
 type ServerInit = MessageInitShape<typeof ServerMessageSchema>;
@@ -81,6 +83,14 @@ export interface FakeServerOptions {
   title?: string;
   /** Keep and broadcast presence (off by default: tests push their own). */
   presence?: boolean;
+  /**
+   * Honour Subscribe.from (issue 16): a JoinState for SUBSCRIBE_FROM_STATE,
+   * and for SUBSCRIBE_FROM_EITHER when more than `catchUpMaxRecords` behind.
+   * Off by default: the fake then answers like a server from before issue 16,
+   * which ignores the field and always catches up from the log.
+   */
+  joinByState?: boolean;
+  catchUpMaxRecords?: number;
 }
 
 export class FakeServer {
@@ -97,6 +107,12 @@ export class FakeServer {
   loseSubmits = false;
   /** Also send the author the record of its own submit (kenes-server does not). */
   echoToAuthor = false;
+  /** OpenDocument requests are taken but never answered (the answer is lost with the connection). */
+  ignoreOpenDocument = false;
+  joinByState: boolean;
+  catchUpMaxRecords: number;
+  /** How each subscription was answered, in order. */
+  readonly joins: ("state" | "log")[] = [];
   private nextConnection = 1;
   private readonly tokens: NonNullable<FakeServerOptions["tokens"]>;
   private readonly presenceOn: boolean;
@@ -106,6 +122,8 @@ export class FakeServer {
     this.tokens = opts.tokens ?? { "token-chair": { participantId: "p-chair", name: "Aigerim", role: Role.CHAIR } };
     this.down = opts.down ?? false;
     this.presenceOn = opts.presence ?? false;
+    this.joinByState = opts.joinByState ?? false;
+    this.catchUpMaxRecords = opts.catchUpMaxRecords ?? 10_000;
     this.append({
       author: "p-chair",
       event: {
@@ -206,15 +224,26 @@ export class FakeServer {
       }
       case "subscribe": {
         const after = Number(k.value.afterSeq);
+        const from = k.value.from;
         // Records 75-78 go to their author only (protocol.proto).
-        const records = this.log.slice(after).filter((r) => !PRIVATE.has(r.event.case ?? "") || r.author === s.participantId);
-        // Two batches when there is enough, to exercise batching.
-        const half = Math.ceil(records.length / 2);
+        const mine = (r: LogRecord) => !PRIVATE.has(r.event.case ?? "") || r.author === s.participantId;
         const head = BigInt(this.log.length);
-        if (records.length > 1) s.push({ kind: { case: "catchUp", value: { records: records.slice(0, half), headSeq: head } } });
-        s.push({
-          kind: { case: "catchUp", value: { records: records.length > 1 ? records.slice(half) : records, headSeq: head, done: true } },
-        });
+        const byState =
+          this.joinByState &&
+          (from === SubscribeFrom.STATE || (from === SubscribeFrom.EITHER && (after === 0 || this.log.length - after > this.catchUpMaxRecords)));
+        this.joins.push(byState ? "state" : "log");
+        if (byState) {
+          s.push({ kind: { case: "joinState", value: joinStateOf(this.log.filter(mine), s.participantId, this.log.length) } });
+          s.push({ kind: { case: "catchUp", value: { records: [], headSeq: head, done: true } } });
+        } else {
+          const records = this.log.slice(after).filter(mine);
+          // Two batches when there is enough, to exercise batching.
+          const half = Math.ceil(records.length / 2);
+          if (records.length > 1) s.push({ kind: { case: "catchUp", value: { records: records.slice(0, half), headSeq: head } } });
+          s.push({
+            kind: { case: "catchUp", value: { records: records.length > 1 ? records.slice(half) : records, headSeq: head, done: true } },
+          });
+        }
         s.subscribed = true;
         if (this.presenceOn) {
           this.presenceOf.set(s, this.presenceEntry(s, "", [], false));
@@ -263,6 +292,21 @@ export class FakeServer {
         const entry = this.presenceEntry(s, k.value.docId, k.value.selections, k.value.typing);
         this.presenceOf.set(s, entry);
         for (const o of this.open()) if (o.subscribed) o.push({ kind: { case: "presence", value: { participants: [entry] } } });
+        return;
+      }
+      case "openDocument": {
+        if (!s.subscribed) {
+          s.push({ requestId, kind: { case: "error", value: { code: ErrorCode.NOT_SUBSCRIBED, message: "subscribe before opening a draft", requestId } } });
+          return;
+        }
+        if (!/^[A-Za-z0-9._/-]{1,128}$/.test(k.value.docId)) {
+          s.push({ requestId, kind: { case: "error", value: { code: ErrorCode.INVALID_ARGUMENT, message: "doc_id must be 1-128 characters", requestId } } });
+          return;
+        }
+        if (this.ignoreOpenDocument) return;
+        const docId = k.value.docId;
+        const anchors = [...this.threads].filter(([, t]) => t.docId === docId && t.anchor).map(([id, t]) => anchorSnapshot(id, t.anchor!));
+        s.push({ requestId, kind: { case: "documentText", value: { docId, version: BigInt(this.doc(docId).version), text: this.doc(docId).text, anchors } } });
         return;
       }
       case "updateProfile":

@@ -77,7 +77,7 @@ export async function startFakeServer(opts: { port: number; webRoot: string; fak
     links[p.role] ??= `http://127.0.0.1:${opts.port}/join#token=${tok}`;
     (allLinks[p.role] ??= []).push(`http://127.0.0.1:${opts.port}/join#token=${tok}`);
   }
-  const fake = opts.fake ?? new FakeServer({ tokens, framework: demoFramework, title: "Kazakhstan ROAM-X assessment (demo)", presence: true });
+  const fake = opts.fake ?? new FakeServer({ tokens, framework: demoFramework, title: "Kazakhstan ROAM-X assessment (demo)", presence: true, joinByState: true });
   let http: Server | null = null;
   let wss: WebSocketServer | null = null;
 
