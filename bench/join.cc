@@ -21,11 +21,13 @@
 //                         open) type 2 edits/s; after 5 s J fresh clients
 //                         join by state, spread over S seconds. The typists'
 //                         latency (edit handed to the client library ->
-//                         receipt by every other typist) before and during
-//                         the storm, each joiner's seconds to live, the
-//                         server's CPU seconds and the bytes the joiners
-//                         received; the longest the room's strand was held
-//                         to build a state (server metric).
+//                         receipt by every other typist) before, during and
+//                         for 5 s after the storm (the room's size alone),
+//                         each joiner's seconds to live, the server's and
+//                         the clients' CPU seconds and the bytes the joiners
+//                         received; how long the room's strand was held to
+//                         build a state (server metrics: max, mean, builds
+//                         over 5 ms).
 //
 // One JSON line per measurement. The clients share the machine's cores with
 // the server.
@@ -42,6 +44,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <sys/resource.h>
 #include <unordered_map>
 #include <vector>
 
@@ -76,6 +79,14 @@ struct JoinOptions {
 };
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// CPU seconds of this process (every client thread), user and system.
+double own_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
 
 // One fresh client: seconds and bytes until live, until the poll figures are
 // in, and until the first draft it opens has its text (state joins only).
@@ -252,11 +263,21 @@ struct Storm {
   bool ok = false;
   std::string error;
   double before_p50 = 0, before_p99 = 0, during_p50 = 0, during_p99 = 0, during_max = 0;
+  // The same room once everyone has joined: what the room's size costs,
+  // without joins.
+  double after_p50 = 0, after_p99 = 0;
   double join_p50 = 0, join_p99 = 0, join_max = 0;
   int joined = 0;
   uint64_t joiner_bytes = 0;
   double server_cpu_seconds = 0;
+  double clients_cpu_seconds = 0;  // this process: typists and joiners
+  double storm_wall_seconds = 0;
   double build_max_ms = 0;
+  double build_mean_ms = 0;
+  double build_cpu_mean_ms = 0;
+  double builds_over_5ms = 0;
+  double serve_mean_ms = 0;  // one join on the strand, the build included
+  double serves_over_5ms = 0;
   double states_built = 0;
 };
 
@@ -359,6 +380,7 @@ Storm storm(const JoinOptions& o, ServerTarget& target, const std::vector<std::s
   // The storm: fresh participants join by state, spread evenly.
   const auto storm_start = Clock::now();
   const double cpu_before = target.cpu_seconds();
+  const double own_cpu_before = own_cpu_seconds();
   ClientThreads joiner_threads(o.client_threads);
   std::vector<std::shared_ptr<client::KenesClient>> joiners;
   std::vector<double> join_seconds(static_cast<size_t>(o.storm_clients), -1);
@@ -389,17 +411,24 @@ Storm storm(const JoinOptions& o, ServerTarget& target, const std::vector<std::s
   wait_for([&] { return joined >= o.storm_clients; }, 120);
   const auto storm_end = Clock::now();
   res.server_cpu_seconds = target.cpu_seconds() - cpu_before;
-  std::this_thread::sleep_for(std::chrono::seconds(1));
+  res.clients_cpu_seconds = own_cpu_seconds() - own_cpu_before;
+  res.storm_wall_seconds = seconds_since(storm_start);
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  const auto after_end = Clock::now();
   typing = false;
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
 
-  std::vector<double> before, during;
+  std::vector<double> before, during, after;
   for (auto& per : samples) {
     for (const auto& s : per) {
       if (s.handed < storm_start) before.push_back(s.ms);
       else if (s.handed <= storm_end) during.push_back(s.ms);
+      // The last second's edits may not have reached everyone yet.
+      else if (s.handed + std::chrono::seconds(1) < after_end) after.push_back(s.ms);
     }
   }
+  res.after_p50 = percentile(after, 50);
+  res.after_p99 = percentile(after, 99);
   res.before_p50 = percentile(before, 50);
   res.before_p99 = percentile(before, 99);
   res.during_p50 = percentile(during, 50);
@@ -434,6 +463,17 @@ Storm storm(const JoinOptions& o, ServerTarget& target, const std::vector<std::s
   threads.stop();
   res.build_max_ms = target.metric("kenes_join_state_build_max_microseconds").value_or(-1000) / 1000.0;
   res.states_built = target.metric("kenes_join_states_built_total").value_or(-1);
+  const double builds = target.metric("kenes_join_state_build_seconds_count").value_or(0);
+  if (builds > 0) {
+    res.build_mean_ms = target.metric("kenes_join_state_build_seconds_sum").value_or(0) * 1000 / builds;
+    res.builds_over_5ms = builds - target.metric("kenes_join_state_build_seconds_bucket{le=\"0.005\"}").value_or(builds);
+    res.build_cpu_mean_ms = target.metric("kenes_join_state_build_cpu_microseconds_total").value_or(0) / 1000 / builds;
+  }
+  const double serves = target.metric("kenes_join_serve_seconds_count").value_or(0);
+  if (serves > 0) {
+    res.serve_mean_ms = target.metric("kenes_join_serve_seconds_sum").value_or(0) * 1000 / serves;
+    res.serves_over_5ms = serves - target.metric("kenes_join_serve_seconds_bucket{le=\"0.005\"}").value_or(serves);
+  }
   res.ok = closed == 0;
   if (!res.ok) res.error = "a typist closed: " + last_close;
   return res;
@@ -527,11 +567,17 @@ int join_main(int argc, char** argv) {
         "{\"workload\":\"join\",\"measure\":\"join_storm\",\"typists\":%d,\"typist_rate\":%g,\"joiners\":%d,"
         "\"storm_seconds\":%g,\"joined\":%d,\"typists_p50_ms_before\":%.2f,\"typists_p99_ms_before\":%.2f,"
         "\"typists_p50_ms\":%.2f,\"typists_p99_ms\":%.2f,\"typists_max_ms\":%.2f,\"join_p50_s\":%.3f,"
-        "\"join_p99_s\":%.3f,\"join_max_s\":%.3f,\"joiner_bytes\":%llu,\"server_cpu_seconds\":%.2f,"
-        "\"state_build_max_ms\":%.2f,\"states_built\":%.0f,\"target_p99_ms\":50,\"target_build_ms\":5}\n",
+        "\"typists_p50_ms_after\":%.2f,\"typists_p99_ms_after\":%.2f,"
+        "\"join_p99_s\":%.3f,\"join_max_s\":%.3f,\"joiner_bytes\":%llu,\"storm_wall_seconds\":%.2f,"
+        "\"server_cpu_seconds\":%.2f,\"clients_cpu_seconds\":%.2f,\"state_build_max_ms\":%.2f,"
+        "\"state_build_mean_ms\":%.3f,\"state_build_cpu_mean_ms\":%.3f,\"state_builds_over_5ms\":%.0f,"
+        "\"states_built\":%.0f,\"join_serve_mean_ms\":%.3f,\"join_serves_over_5ms\":%.0f,"
+        "\"target_p99_ms\":50,\"target_build_ms\":5}\n",
         o.typists, o.typist_rate, o.storm_clients, o.storm_seconds, s.joined, s.before_p50, s.before_p99, s.during_p50,
-        s.during_p99, s.during_max, s.join_p50, s.join_p99, s.join_max,
-        static_cast<unsigned long long>(s.joiner_bytes), s.server_cpu_seconds, s.build_max_ms, s.states_built);
+        s.during_p99, s.during_max, s.join_p50, s.after_p50, s.after_p99, s.join_p99, s.join_max,
+        static_cast<unsigned long long>(s.joiner_bytes), s.storm_wall_seconds, s.server_cpu_seconds,
+        s.clients_cpu_seconds, s.build_max_ms, s.build_mean_ms, s.build_cpu_mean_ms, s.builds_over_5ms, s.states_built,
+        s.serve_mean_ms, s.serves_over_5ms);
     std::fflush(stdout);
   }
 

@@ -1,6 +1,7 @@
 #include "consultation/client_state.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "consultation/protobuf_fields.h"
 
@@ -172,20 +173,30 @@ void put_varint_field(std::string& out, uint32_t field, uint64_t v) {
   put_varint(out, v);
 }
 
-// Re-encodes the dirty entries of `pieces` (all with `all`) among `source`
-// and appends every entry, in id order, to `out`.
+// Re-encodes the dirty entries of `source` (all with `all`) and appends
+// every entry, in id order, to `out`. `encoded` and `source` are walked
+// side by side (both are ordered by id): a full-size state has thousands of
+// entries, and a lookup per entry (cache misses all the way down a tree)
+// cost more than everything else of a build.
 template <class Map, class Encode>
 void append_pieces(std::string& out, const Map& source, bool all, std::map<std::string, std::string>& encoded,
                    std::set<std::string>& dirty, Encode encode) {
+  static_assert(std::is_same_v<typename Map::key_compare, std::less<std::string>>, "walked beside `encoded`");
   if (all) encoded.clear();
-  for (const auto& [id, value] : source) {
-    auto it = encoded.find(id);
-    if (all || it == encoded.end() || dirty.count(id)) {
-      it = encoded.insert_or_assign(id, encode(id, value)).first;
-    }
-    out += it->second;
+  for (const std::string& id : dirty) {
+    auto it = source.find(id);
+    if (it == source.end()) encoded.erase(id);
+    else encoded.insert_or_assign(id, encode(it->first, it->second));
   }
   dirty.clear();
+  auto enc = encoded.begin();
+  for (const auto& [id, value] : source) {
+    while (enc != encoded.end() && enc->first < id) enc = encoded.erase(enc);  // gone from the state
+    if (enc == encoded.end() || enc->first != id) enc = encoded.emplace_hint(enc, id, encode(id, value));
+    out += enc->second;
+    ++enc;
+  }
+  encoded.erase(enc, encoded.end());
 }
 
 }  // namespace
@@ -211,6 +222,10 @@ kenes::v1::ClientState client_state(const ConsultationState& state) {
 void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const ConsultationState& state) {
   using R = kenes::v1::LogRecord;
   auto thread = [&](const std::string& id) { threads_.dirty.insert(id); };
+  // Broader than own_state reads (a comment or an edit changes none of it):
+  // a kind added later that does is then covered without a change here.
+  if (!rec.author().empty() && rec.event_case() != R::kParticipantInvited) own_changed_[rec.author()] = rec.seq();
+  if (rec.has_digest_sent()) own_changed_[rec.digest_sent().participant_id()] = rec.seq();
   switch (rec.event_case()) {
     case R::kConsultationCreated: all_ = true; break;
     case R::kParticipantInvited: participants_.dirty.insert(rec.participant_invited().participant_id()); break;
@@ -252,6 +267,11 @@ void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const Consulta
       // (re-encoded every time), reads, visits, digest records (own state).
       break;
   }
+}
+
+uint64_t ClientStateEncoder::own_changed_at(const std::string& participant) const {
+  auto it = own_changed_.find(participant);
+  return it == own_changed_.end() ? 0 : it->second;
 }
 
 std::string ClientStateEncoder::encode(const ConsultationState& state) {

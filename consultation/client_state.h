@@ -45,6 +45,12 @@ class ClientStateEncoder {
   // Everything is re-encoded at the next encode() (a new state).
   void reset() { all_ = true; }
   std::string encode(const ConsultationState& state);
+  // The seq of the last record (passed to touched) that may change
+  // `participant`'s own_state: any record they wrote, but their first
+  // visit, and a digest sent to them. 0 if none. A joiner given a state of
+  // an earlier seq S, its own part as it is now and the records after S
+  // receives nothing twice only if this is <= S.
+  uint64_t own_changed_at(const std::string& participant) const;
 
  private:
   struct Pieces {
@@ -54,6 +60,7 @@ class ClientStateEncoder {
   bool all_ = true;
   std::string created_;  // ConsultationCreated, encoded as field 3
   Pieces participants_, documents_, indicators_, polls_, threads_;
+  std::map<std::string, uint64_t> own_changed_;
 };
 
 kenes::v1::ClientOwnState own_state(const ConsultationState& state, const std::string& participant_id);

@@ -122,6 +122,10 @@ std::string Metrics::render() const {
   metric("kenes_join_state_build_max_microseconds", "gauge",
          "The longest client-state build since start: the longest the room's strand was held for a join.",
          load(join_state_build_max_us));
+  metric("kenes_join_state_build_cpu_microseconds_total", "counter", "CPU time of the client-state builds.",
+         load(join_state_build_cpu_us_total));
+  join_serve_latency.render(out, "kenes_join_serve_seconds",
+                            "One join by state on its room's strand: the build if needed, the joiner's own part, the send.");
   metric("kenes_join_states_built_total", "counter", "Client states built (a join at a seq not built before).",
          load(join_states_built_total));
   metric("kenes_joins_by_state_total", "counter", "Subscribers started by a client state.",

@@ -60,6 +60,8 @@ struct Metrics {
   // (once per seq), the joins served, the bytes sent.
   LatencyHistogram join_state_build_latency;
   std::atomic<uint64_t> join_state_build_max_us{0};  // the longest build: how long the strand was held
+  std::atomic<uint64_t> join_state_build_cpu_us_total{0};  // the builds' CPU time (wall less preemption)
+  LatencyHistogram join_serve_latency;  // one join on the strand: the build if any, its own part, the send
   std::atomic<uint64_t> join_states_built_total{0};
   std::atomic<uint64_t> joins_by_state_total{0};
   std::atomic<uint64_t> joins_by_catch_up_total{0};

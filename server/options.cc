@@ -42,6 +42,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("handshake-timeout-seconds", po::value(&o.handshake_timeout_seconds)->default_value(o.handshake_timeout_seconds), "time allowed for an HTTP request, the upgrade and Hello")
     ("snapshot-every", po::value(&o.snapshot_every_records)->default_value(o.snapshot_every_records), "write document snapshots every N records")
     ("catch-up-max-records", po::value(&o.catch_up_max_records)->default_value(o.catch_up_max_records), "a returning client at most N records behind catches up from the log; further behind, it gets the state")
+    ("join-state-max-age-ms", po::value(&o.join_state_max_age_ms)->default_value(o.join_state_max_age_ms), "a client joining by state may get one made up to this long ago for another joiner, and the records since; 0: always a state made at the log's head")
     ("min-free-disk-mb", po::value(&o.min_free_disk_mb)->default_value(o.min_free_disk_mb), "refuse log writes (STORAGE_FAILURE, disk nearly full) while the data folder's disk has less free; they resume once it has more again. 0: no reserve")
     ("storage-retry-seconds", po::value(&o.storage_retry_seconds)->default_value(o.storage_retry_seconds), "after a log write failed (disk full...), try to resume writing this often; 0: only a restart does")
     ("allow-corrupt-log", po::bool_switch(&o.allow_corrupt_log), "start even if the log fails verification (serves what verifies; see kenes-admin repair)")

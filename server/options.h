@@ -45,6 +45,10 @@ struct ServerOptions {
   // up from the log when it is at most this many records behind, and gets
   // the consultation's state otherwise.
   uint64_t catch_up_max_records = 10000;
+  // A client joining by state may get the state made for an earlier joiner
+  // up to this long ago, and the records since by catch-up, instead of a
+  // state made for it alone (on the room's strand). 0: always the head's.
+  uint64_t join_state_max_age_ms = 1000;
   // Tests only (no flag): the assessment snapshot's segment size
   // (AssessmentState::set_segment_bytes), small to make many segments.
   size_t assessment_segment_bytes = size_t{1} << 20;

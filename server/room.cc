@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <ctime>
 #include <set>
 #include <string_view>
 
@@ -22,6 +23,13 @@ namespace asio = boost::asio;
 using kenes::v1::ErrorCode;
 
 namespace {
+
+// This thread's CPU time: a build's wall time less the time it was preempted.
+int64_t thread_cpu_us() {
+  timespec t{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1'000'000 + t.tv_nsec / 1000;
+}
 
 std::string client_key(const std::string& client_id, uint64_t client_seq) {
   return client_id + '\0' + std::to_string(client_seq);
@@ -44,6 +52,7 @@ Room::Room(asio::io_context& io, storage::Log& log, ConsultationState state, sto
   // the strand of a busy room (a full-size one takes ~15 ms).
   join_state_ = std::make_shared<const std::string>(join_state_encoder_.encode(state_));
   join_state_seq_ = durable_seq_;
+  join_state_made_at_ = std::chrono::steady_clock::now();
 }
 
 int64_t Room::now_unix_ms() {
@@ -192,13 +201,24 @@ void Room::run_quiet_waiters() {
 void Room::send_join_state(const std::string& connection_id) {
   Member* m = member(connection_id);
   if (!m || m->state != MemberState::kJoining) return;
-  // Everything in memory is durable now (when_quiet): the state at
-  // durable_seq_. Built once per seq on the strand, shared by every joiner.
-  if (!join_state_ || join_state_seq_ != durable_seq_) {
+  const auto serve_started = std::chrono::steady_clock::now();
+  // Everything in memory is durable now (when_quiet). The state last made
+  // (at join_state_seq_) serves while it is young and nothing of this
+  // joiner's own changed since: the records after it follow by catch-up.
+  // Otherwise a state at durable_seq_ is made, on the strand.
+  const bool reuse = join_state_ && join_state_seq_ <= durable_seq_ &&
+                     durable_seq_ - join_state_seq_ <= options_.catch_up_max_records &&
+                     serve_started - join_state_made_at_ < options_.join_state_max_age &&
+                     join_state_encoder_.own_changed_at(m->caller.participant_id) <= join_state_seq_;
+  if (!reuse) {
     const auto started = std::chrono::steady_clock::now();
+    const int64_t cpu_started = thread_cpu_us();
     join_state_ = std::make_shared<const std::string>(join_state_encoder_.encode(state_));
     join_state_seq_ = durable_seq_;
-    const auto took = std::chrono::steady_clock::now() - started;
+    join_state_made_at_ = std::chrono::steady_clock::now();
+    metrics().join_state_build_cpu_us_total.fetch_add(static_cast<uint64_t>(thread_cpu_us() - cpu_started),
+                                                      std::memory_order_relaxed);
+    const auto took = join_state_made_at_ - started;
     metrics().join_state_build_latency.observe(std::chrono::duration<double>(took).count());
     const auto us = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count());
     for (uint64_t seen = metrics().join_state_build_max_us.load(std::memory_order_relaxed);
@@ -206,16 +226,20 @@ void Room::send_join_state(const std::string& connection_id) {
     }
     metrics().join_states_built_total.fetch_add(1, std::memory_order_relaxed);
   }
+  // The own part is as of now, which is as of join_state_seq_ (checked
+  // above): the records after it hold nothing of this joiner's own.
   const std::string own = consultation::own_state(state_, m->caller.participant_id).SerializeAsString();
   SharedFrame frame = join_state_frame(*join_state_, own);
   metrics().joins_by_state_total.fetch_add(1, std::memory_order_relaxed);
   metrics().join_state_bytes_total.fetch_add(frame->size(), std::memory_order_relaxed);
-  // Records durable but still in the outbox are in the state: send them to
-  // the others first, so this member gets each record exactly once.
-  flush_outbox();
   m->conn->send(std::move(frame));
-  m->conn->send(catch_up_frame({}, durable_seq_, true));
-  go_live(*m);
+  // Then the records after the state, exactly as a catch-up from its seq
+  // (none when it was made now): cut against live delivery the same way.
+  m->state = MemberState::kCatchingUp;
+  m->catch_up_next = join_state_seq_ + 1;
+  continue_catch_up(connection_id);
+  metrics().join_serve_latency.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - serve_started).count());
 }
 
 void Room::open_document(std::string connection_id, uint64_t request_id, std::string doc_id) {

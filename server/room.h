@@ -68,6 +68,11 @@ struct RoomOptions {
   // SUBSCRIBE_FROM_EITHER: at most this many records behind, catch up from
   // the log; further, join by state.
   uint64_t catch_up_max_records = 10000;
+  // A joiner by state may get the state made for another up to this long
+  // ago (and at most catch_up_max_records behind), then the records since
+  // by catch-up: in a workshop's join storm the room makes a state about
+  // once a second instead of once per joiner.
+  std::chrono::milliseconds join_state_max_age{1000};
   size_t catch_up_batch_records = 512;
   size_t catch_up_batch_bytes = 256 << 10;
   uint64_t max_message_bytes = 1 << 20;
@@ -281,6 +286,7 @@ class Room : public std::enable_shared_from_this<Room> {
   // record (consultation/client_state.h).
   std::shared_ptr<const std::string> join_state_;
   uint64_t join_state_seq_ = 0;
+  std::chrono::steady_clock::time_point join_state_made_at_{};
   consultation::ClientStateEncoder join_state_encoder_;
 
   // Polls.
@@ -288,6 +294,11 @@ class Room : public std::enable_shared_from_this<Room> {
   std::unique_ptr<boost::asio::steady_timer> poll_flush_timer_;
   std::chrono::steady_clock::time_point last_poll_flush_{};
   std::set<std::string> dirty_polls_;
+  struct ClosedPollFrame {
+    uint64_t seq = 0;  // the poll's last record when it was made
+    SharedFrame frame;
+  };
+  std::map<std::string, ClosedPollFrame> closed_poll_frames_;
   bool poll_flush_posted_ = false;
 
   // History (room_history.cc).

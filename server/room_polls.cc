@@ -50,11 +50,22 @@ void Room::flush_poll_updates() {
 
 void Room::send_poll_updates(Member& m) {
   const int64_t now = now_unix_ms();
-  for (const auto& [id, p] : state_.assessment().polls()) {
+  auto frame_of = [&](const consultation::PollState& p) {
     kenes::v1::ServerMessage msg;
     *msg.mutable_poll_update() =
         consultation::poll_update(p, consultation::eligible_voters(p.definition, state_.participants()), now);
-    m.conn->send(encode_frame(msg));
+    return encode_frame(msg);
+  };
+  for (const auto& [id, p] : state_.assessment().polls()) {
+    if (!p.close_logged) {
+      m.conn->send(frame_of(p));
+      continue;
+    }
+    // A closed poll's update is final: made once, shared by every joiner (a
+    // full assessment has hundreds, and a workshop joins in the same minute).
+    ClosedPollFrame& cached = closed_poll_frames_[id];
+    if (!cached.frame || cached.seq != p.last_seq) cached = {p.last_seq, frame_of(p)};
+    m.conn->send(cached.frame);
   }
 }
 

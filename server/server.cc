@@ -163,6 +163,7 @@ std::string Server::open() {
   if (!consultations.ok()) return consultations.status().message();
   room_options_.snapshot_every_records = o.snapshot_every_records;
   room_options_.catch_up_max_records = o.catch_up_max_records;
+  room_options_.join_state_max_age = std::chrono::milliseconds(o.join_state_max_age_ms);
   room_options_.assessment_segment_bytes = o.assessment_segment_bytes;
   room_options_.max_message_bytes = o.max_message_bytes;
   // One thread: a history read is a replay on one core, and the cores belong

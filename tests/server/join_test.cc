@@ -20,6 +20,11 @@ constexpr char kDoc[] = "indicator/R.1";
 
 class JoinTest : public ActorTest {
  protected:
+  // A state made at the head for every joiner: what each test below expects
+  // (JoinReuseTest covers the reuse).
+  JoinTest() : ActorTest([](server::ServerOptions& o) { o.join_state_max_age_ms = 0; }) {}
+  explicit JoinTest(std::function<void(server::ServerOptions&)> tweak) : ActorTest(std::move(tweak)) {}
+
   // A client of `role` that joins by state and waits until it is live.
   std::shared_ptr<Actor> join_by_state(Role role, const std::string& id) {
     auto actor = std::make_shared<Actor>();
@@ -195,6 +200,88 @@ TEST_F(JoinTest, OpeningADraftNeedsASubscriptionAndAValidId) {
   ASSERT_TRUE(text);
   EXPECT_EQ(text->request_id(), 7u);
   EXPECT_EQ(text->document_text().text(), server_->document_text("demo", kDoc));
+}
+
+// A join storm makes one state a second, not one per joiner: a joiner may
+// get the state made for an earlier one and the records since, as a catch-up
+// from its seq. Never when something of its own changed since (a read
+// marker: its own part, as of now, would then meet the record again).
+class JoinReuseTest : public JoinTest {
+ protected:
+  JoinReuseTest() : JoinTest([](server::ServerOptions& o) { o.join_state_max_age_ms = 600'000; }) {}
+
+  struct Joined {
+    kenes::v1::JoinState state;
+    std::vector<uint64_t> seqs;  // of the records after it, until done
+  };
+  Joined join_raw(const std::string& participant) {
+    Joined out;
+    RawSocket raw(server_->port());
+    raw.hello(server_->token(kenes::v1::ROLE_MEMBER, participant));
+    EXPECT_TRUE(raw.next_of(kenes::v1::ServerMessage::kWelcome));
+    kenes::v1::ClientMessage sub;
+    sub.set_request_id(2);
+    sub.mutable_subscribe()->set_consultation_id("demo");
+    sub.mutable_subscribe()->set_from(kenes::v1::SUBSCRIBE_FROM_STATE);
+    raw.send(sub);
+    auto state = raw.next_of(kenes::v1::ServerMessage::kJoinState);
+    EXPECT_TRUE(state);
+    if (!state) return out;
+    out.state = state->join_state();
+    for (;;) {
+      auto m = raw.next_of(kenes::v1::ServerMessage::kCatchUp);
+      EXPECT_TRUE(m);
+      if (!m) return out;
+      for (const auto& r : m->catch_up().records()) out.seqs.push_back(r.seq());
+      if (m->catch_up().done()) return out;
+    }
+  }
+  uint64_t head() {
+    uint64_t h = 0;
+    server_->inspect("demo", [&](const consultation::ConsultationState&, uint64_t durable) { h = durable; });
+    return h;
+  }
+};
+
+TEST_F(JoinReuseTest, ALaterJoinerGetsTheSameStateAndTheRecordsSinceButNotOnceItsOwnChanged) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  type(*chair, kDoc, "First.");
+  kenes::v1::ThreadTarget target;
+  target.set_indicator_id("R.1");
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.create_thread(target, "Sources?"); }), "thread");
+  const Joined first = join_raw("member");
+  const uint64_t made_at = first.state.state().seq();
+  EXPECT_EQ(made_at + first.seqs.size(), head()) << "the first joiner reaches the head";
+
+  for (int i = 0; i < 3; ++i) type(*chair, kDoc, " more" + std::to_string(i));
+  const Joined second = join_raw("member-2");
+  EXPECT_EQ(second.state.state().seq(), made_at) << "the state was made again for the second joiner";
+  EXPECT_EQ(second.state.state().SerializeAsString(), first.state.state().SerializeAsString());
+  // Every record after the state, once, in order: the chair's typing and
+  // member-2's first visit.
+  std::vector<uint64_t> expected;
+  for (uint64_t s = made_at + 1; s <= head(); ++s) expected.push_back(s);
+  EXPECT_EQ(second.seqs, expected);
+
+  // A joiner given the same state keeps the text right: the records since
+  // move its unopened draft to the version it then opens at.
+  auto third = join_by_state(kenes::v1::ROLE_MEMBER, "member-3");
+  open(*third, kDoc);
+  EXPECT_EQ(text_of(*third, kDoc), server_->document_text("demo", kDoc));
+
+  // The member marks the thread read: their own part changed after the
+  // state, so their next join gets a state made at the head, with the mark.
+  auto member = join(kenes::v1::ROLE_MEMBER, "member");
+  expect_ok(request(*member, [&](client::KenesClient& c) { return c.mark_threads_read({"thread-1"}, head()); }),
+            "read");
+  const Joined again = join_raw("member");
+  EXPECT_EQ(again.state.state().seq(), head());
+  EXPECT_TRUE(again.seqs.empty());
+  ASSERT_EQ(again.state.own().reads_size(), 1);
+  EXPECT_EQ(again.state.own().reads(0).thread_id(), "thread-1");
+  // Someone else's join may then use that newer state.
+  const Joined other = join_raw("member-2");
+  EXPECT_EQ(other.state.state().seq(), again.state.state().seq());
 }
 
 }  // namespace
