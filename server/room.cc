@@ -164,16 +164,21 @@ void Room::subscribe(std::string connection_id, uint64_t request_id, uint64_t af
       self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "already subscribed");
       return;
     }
-    if (after_seq > self->durable_seq_) {
-      self->send_error(m, request_id, kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+    // A client ahead of the log folded records this log no longer has (the
+    // data folder was restored from a backup): none of its state can be
+    // trusted, so it starts over from a state, or is told why it cannot.
+    const bool ahead = after_seq > self->durable_seq_;
+    if (ahead && from == kenes::v1::SUBSCRIBE_FROM_LOG) {
+      self->send_error(m, request_id, kenes::v1::ERROR_CODE_AHEAD_OF_LOG,
                        "after_seq " + std::to_string(after_seq) + " is ahead of the log head " +
-                           std::to_string(self->durable_seq_) + "; was the data folder restored from a backup?");
+                           std::to_string(self->durable_seq_) +
+                           "; was the data folder restored from a backup? Subscribe from the state");
       return;
     }
     const bool by_state =
         from == kenes::v1::SUBSCRIBE_FROM_STATE ||
         (from == kenes::v1::SUBSCRIBE_FROM_EITHER &&
-         (after_seq == 0 || self->durable_seq_ - after_seq > self->options_.catch_up_max_records));
+         (ahead || after_seq == 0 || self->durable_seq_ - after_seq > self->options_.catch_up_max_records));
     if (by_state) {
       m->state = MemberState::kJoining;
       self->when_quiet([self, connection_id] { self->send_join_state(connection_id); });

@@ -172,6 +172,37 @@ TEST_F(JoinTest, EitherCatchesUpAFewRecordsBehindAndJoinsByStateFromNothing) {
   EXPECT_EQ(state->join_state().state().seq(), head + 1);  // member-2's first visit was logged before
 }
 
+// A client that folded more than the log holds (the data folder was restored
+// from an older backup): from the log it is told so, with a code it can act
+// on; letting the server choose, it gets the state and a second subscription
+// on the same connection is allowed.
+TEST_F(JoinTest, AClientAheadOfTheLogIsToldSoOrGetsTheState) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  type(*chair, kDoc, " x");
+  uint64_t head = 0;
+  server_->inspect("demo", [&](const consultation::ConsultationState&, uint64_t durable) { head = durable; });
+  RawSocket raw(server_->port());
+  raw.hello(server_->token(kenes::v1::ROLE_MEMBER, "member"));
+  ASSERT_TRUE(raw.next_of(kenes::v1::ServerMessage::kWelcome));
+  kenes::v1::ClientMessage sub;
+  sub.set_request_id(2);
+  sub.mutable_subscribe()->set_consultation_id("demo");
+  sub.mutable_subscribe()->set_after_seq(head + 1000);
+  sub.mutable_subscribe()->set_from(kenes::v1::SUBSCRIBE_FROM_LOG);
+  raw.send(sub);
+  auto refused = raw.next_of(kenes::v1::ServerMessage::kError);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->error().code(), kenes::v1::ERROR_CODE_AHEAD_OF_LOG) << refused->DebugString();
+  EXPECT_FALSE(refused->error().fatal());
+  sub.set_request_id(3);
+  sub.mutable_subscribe()->set_from(kenes::v1::SUBSCRIBE_FROM_EITHER);
+  raw.send(sub);
+  auto state = raw.next();
+  ASSERT_TRUE(state);
+  ASSERT_TRUE(state->has_join_state()) << state->DebugString();
+  EXPECT_GE(state->join_state().state().seq(), head);
+}
+
 TEST_F(JoinTest, OpeningADraftNeedsASubscriptionAndAValidId) {
   RawSocket raw(server_->port());
   raw.hello(server_->token(kenes::v1::ROLE_MEMBER, "member"));

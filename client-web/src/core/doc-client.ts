@@ -15,6 +15,16 @@
 // it, and the server sequences them after it with side Right) and the record
 // is transformed past them with side Left before it is applied to `text`.
 //
+// When the log will never reach the version unsent work was made on (the
+// server's data folder was restored from an older backup, or the client
+// starts over from a state after a gap), the work is placed by text instead
+// (placeByText): its snapshot keeps the server's text it was made on, and the
+// difference between that text and the server's text now is one more
+// "remote" op to transform the work past, a three-way merge. An in-flight op
+// so placed keeps its client_seq, so a server that had sequenced it already
+// answers with a duplicate Ack; the op is then taken back out
+// (settleDuplicate), since the server's text holds it.
+//
 // A client that joined by state (issue 16) first knows a document only by
 // its version and length: "not loaded". Remote edits then move the version
 // and the length (read from the op) and nothing else, until load() gives it
@@ -23,8 +33,9 @@
 // No I/O: the network layer calls these methods and sends what takes() gives.
 
 import { CodePointText } from "./code-point-text";
-import { type TextOp, codePointLength, diff as diffOp, isInsert, isRetain } from "./text-op";
+import { type TextOp, codePointLength, diff as diffOp, invert, isInsert, isRetain } from "./text-op";
 import { checkFits, compose, transform } from "./transform";
+import { wordDiff } from "./word-diff";
 
 export interface InFlight {
   readonly op: TextOp;
@@ -57,6 +68,12 @@ export interface DocSnapshot {
   readonly inFlight: InFlight | null;
   readonly pending: TextOp | null;
   readonly pendingEdits: number;
+  /**
+   * The server's text at `version`, the text inFlight applies to; lets the
+   * work be placed by text when the log never reaches `version` again.
+   * Missing in snapshots stored before it existed.
+   */
+  readonly baseText?: string;
 }
 
 /** What receive() did with a record. */
@@ -137,7 +154,7 @@ export class DocClient {
   /** How many separate local edits are not yet sequenced. */
   get unsentEdits(): number {
     const r = this.restoreAt;
-    if (r) return (r.inFlight?.edits ?? 0) + r.pendingEdits;
+    if (r) return (r.inFlight?.edits ?? 0) + r.pendingEdits + (this.pendingValue ? Math.max(1, this.pendingEdits) : 0);
     return (this.inFlightValue?.edits ?? 0) + (this.pendingValue ? Math.max(1, this.pendingEdits) : 0);
   }
   /** True while a restored snapshot waits for the log to catch up. */
@@ -147,14 +164,15 @@ export class DocClient {
 
   /**
    * Installs unsent work read back after a reload. It applies once the log has
-   * been folded up to snapshot.version (at once if it already has). Returns
-   * false if it cannot be used (nothing in it, or its version already passed).
+   * been folded up to snapshot.version (at once if it already has; by text if
+   * that version has passed). Returns false if it cannot be used.
    */
   restore(snapshot: DocSnapshot): boolean {
     if (!snapshot.inFlight && !snapshot.pending) return false;
     if (!this.loaded) return false;
-    // Work made on a version already passed cannot be placed any more.
-    if (snapshot.version < this.versionValue) return false;
+    // Made on a version already passed (the page's kept state is newer than
+    // its stored work): placed by text, if it kept its base text.
+    if (snapshot.version < this.versionValue) return this.placeByText(snapshot);
     this.restoreAt = snapshot;
     this.tryRestore();
     return true;
@@ -170,6 +188,7 @@ export class DocClient {
       inFlight: this.inFlightValue,
       pending: this.pendingValue,
       pendingEdits: this.pendingEdits,
+      baseText: this.confirmed.toString(),
     };
   }
 
@@ -254,8 +273,9 @@ export class DocClient {
       if (!this.pendingValue) this.pendingEdits = 0;
     }
     if (this.restoreAt) {
-      // Not yet showing restored work: local text is the confirmed text.
-      this.local = this.confirmed;
+      // Not yet showing restored work: the confirmed text and what was typed
+      // meanwhile (pending, transformed above).
+      this.local = this.pendingValue ? this.confirmed.apply(this.pendingValue) : this.confirmed;
       this.tryRestore();
       return { kind: "remote", op: remote };
     }
@@ -308,14 +328,68 @@ export class DocClient {
   }
 
   /**
-   * Gives up on restored work whose version the log never reached (the
-   * server lost records it had acknowledged to no one). Returns true if there
-   * was such work.
+   * Gives up waiting for restored work whose version the log never reached
+   * (the server's log is older than the page's: a restored backup). Returns
+   * that work, for placeByText, or null if there was none.
    */
-  abandonRestore(): boolean {
-    if (!this.restoreAt) return false;
+  abandonRestore(): DocSnapshot | null {
+    const s = this.restoreAt;
     this.restoreAt = null;
-    return true;
+    return s;
+  }
+
+  /**
+   * Places unsent work made on `s.baseText` onto this document's text now,
+   * keeping what was typed here meanwhile on top. The server's changes since
+   * the base are taken as one op (a diff of the two texts) that the work is
+   * transformed past. Returns false, changing nothing, if it cannot be placed:
+   * the text is not here, the snapshot has no base text, something is in
+   * flight already, or the work does not fit its own base.
+   */
+  placeByText(s: DocSnapshot): boolean {
+    if (!this.loaded || s.baseText === undefined || this.inFlightValue || this.restoreAt) return false;
+    try {
+      const base = CodePointText.of(s.baseText);
+      if (s.inFlight) checkFits(s.inFlight.op, base.length);
+      if (s.pending) checkFits(s.pending, (s.inFlight ? base.apply(s.inFlight.op) : base).length);
+      const server = wordDiff(s.baseText, this.confirmed.toString());
+      let f = s.inFlight;
+      let afterF = server;
+      if (f) {
+        const op = transform(f.op, server, "right");
+        afterF = transform(server, f.op, "left");
+        // Nothing of it is left to send (others deleted what it changed).
+        f = op.length ? { ...f, op } : null;
+      }
+      let p = s.pending ? transform(s.pending, afterF, "right") : null;
+      if (p && !p.length) p = null;
+      this.adopt(f, p, s.pendingEdits);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * An Ack marked duplicate for the in-flight op `clientSeq` at `version`,
+   * which this client has folded already without recognising it as its own:
+   * it joined by state after the op was sequenced, and placed the op by text
+   * again. The server's text holds the op; the copy in flight is taken back
+   * out of what is shown. Returns the op that turns the shown text into the
+   * new one, or null if the ack is not such a case.
+   */
+  settleDuplicate(clientSeq: number, version: number): TextOp | null {
+    const f = this.inFlightValue;
+    if (!f || f.clientSeq !== clientSeq || version > this.versionValue || !this.loaded) return null;
+    const before = this.local.toString();
+    const undo = invert(f.op, this.confirmed.toString());
+    let p = this.pendingValue ? transform(this.pendingValue, undo, "right") : null;
+    if (p && !p.length) p = null;
+    this.inFlightValue = null;
+    this.pendingValue = p;
+    if (!p) this.pendingEdits = 0;
+    this.local = p ? this.confirmed.apply(p) : this.confirmed;
+    return diffOp(before, this.local.toString());
   }
 
   /** Drops all unsent work; returns the op from the shown to the server text. */
@@ -347,18 +421,45 @@ export class DocClient {
     const s = this.restoreAt;
     if (!s || s.version !== this.versionValue) return;
     this.restoreAt = null;
-    try {
-      let text = this.confirmed;
-      if (s.inFlight) text = text.apply(s.inFlight.op);
-      if (s.pending) text = text.apply(s.pending);
-      this.local = text;
-      this.inFlightValue = s.inFlight;
-      this.pendingValue = s.pending;
-      this.pendingEdits = s.pending ? s.pendingEdits : 0;
-    } catch {
-      // Stored work that does not fit its own version cannot be trusted.
-      this.local = this.confirmed;
+    if (s.baseText !== undefined && s.baseText !== this.confirmed.toString()) {
+      // The same version of another history (the server's log was restored
+      // and others typed since): place the work by text.
+      this.placeByText(s);
+      return;
     }
+    try {
+      this.adopt(s.inFlight, s.pending, s.pendingEdits);
+    } catch {
+      // Stored work that does not fit its own version cannot be trusted;
+      // what was typed here stays.
+    }
+  }
+
+  /**
+   * Installs in-flight `f` and pending `p` (made on the confirmed text, in
+   * that order) with whatever was typed here meanwhile (pending, on the
+   * confirmed text too) after them. Nothing may be in flight. Throws,
+   * changing nothing, if they do not fit.
+   */
+  private adopt(f: InFlight | null, p: TextOp | null, pEdits: number): void {
+    const typed = this.pendingValue;
+    let text = this.confirmed;
+    if (f) text = text.apply(f.op);
+    if (p) text = text.apply(p);
+    let pending = p;
+    let edits = p ? pEdits : 0;
+    if (typed) {
+      const theirs = f ? (p ? compose(f.op, p) : f.op) : p;
+      const t = theirs ? transform(typed, theirs, "right") : typed;
+      text = text.apply(t);
+      pending = pending ? compose(pending, t) : t;
+      edits += this.pendingEdits;
+    }
+    if (pending && !pending.length) pending = null;
+    this.inFlightValue = f;
+    this.pendingValue = pending;
+    this.pendingEdits = pending ? Math.max(1, edits) : 0;
+    this.local = text;
   }
 }
 

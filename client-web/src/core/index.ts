@@ -5,3 +5,4 @@ export * from "./utf16";
 export * from "./doc-client";
 export * from "./code-point-text";
 export * from "./anchored-range";
+export * from "./word-diff";

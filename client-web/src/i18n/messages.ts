@@ -24,6 +24,7 @@ export const en = {
   "conn.stopped": "Disconnected",
   "conn.unsent": { one: "{n} edit not yet saved", other: "{n} edits not yet saved" },
   "conn.offlineHint": "You can keep working. Your edits are kept in this browser and saved when the connection is back.",
+  "conn.lastSynced": "last synced at {time}",
 
   "home.title": "Welcome to Kenes",
   "home.body": "Open the invite link you received to join your consultation.",
@@ -194,6 +195,8 @@ export const en = {
 
   "notice.dismiss": "Dismiss",
   "notice.reset": "Your latest changes to this draft could not be saved, so the draft shows the saved text again.",
+  "notice.startedOver": "The server's copy of the consultation changed under this page (it was restored from a backup, or records were missing), so the page loaded it again. Unsent edits were kept and are being saved.",
+  "notice.unsentLost": "Your unsent edits to {drafts} could not be kept: the text they were made on is no longer on the server.",
 
   "stopped.title": "You are disconnected",
   "stopped.again": "Try again",
@@ -220,6 +223,7 @@ export const en = {
   "error.19": "The server is restarting. Reconnecting shortly…",
   "error.20": "The server had a problem. Reconnecting…",
   "error.21": "The server did not accept that request.",
+  "error.22": "Your copy of the consultation was ahead of the server's, which was probably restored from a backup. Loading the server's copy again…",
   "error.30": "That indicator, poll, meeting or participant does not exist.",
   "error.31": "This poll has closed; no more votes are taken.",
   "error.32": "This poll is not open for voting.",

@@ -239,9 +239,12 @@ export class ConsultationState {
    * document this client holds at the state's version keeps its text (it is
    * the text at that version); any other is known by version and length only
    * until loadDocument(). The caller makes sure no document has unsent work:
-   * it could not be rebased without the records in between.
+   * it could not be rebased without the records in between. With
+   * `keepTexts: false` (a start over: the page's history cannot be trusted)
+   * no text is kept.
    */
-  loadJoinState(join: JoinState): void {
+  loadJoinState(join: JoinState, opts: { keepTexts?: boolean } = {}): void {
+    const keepTexts = opts.keepTexts ?? true;
     const st = join.state;
     const own = join.own;
     if (!st || !own) throw new Error("a JoinState without its state");
@@ -272,7 +275,7 @@ export class ConsultationState {
     for (const cd of st.documents) {
       const version = toNumber(cd.version);
       const mine = held.get(cd.docId);
-      if (mine && mine.loaded && mine.version === version && mine.unsentCount === 0 && !mine.restoring) this.docs.set(cd.docId, mine);
+      if (keepTexts && mine && mine.loaded && mine.version === version && mine.unsentCount === 0 && !mine.restoring) this.docs.set(cd.docId, mine);
       else this.docs.set(cd.docId, DocClient.notLoaded(cd.docId, this.clientId, version, toNumber(cd.length)));
     }
 

@@ -5,4 +5,5 @@ export * from "./indexeddb-store";
 export * from "./offline-store";
 export * from "./session";
 export * from "./socket";
+export * from "./state-store";
 export * from "./export-download";

@@ -15,6 +15,25 @@
 // subscribes from the log, as before. A draft's text then comes when it is
 // opened (openDocument -> OpenDocument -> DocumentText).
 //
+// Starting over (issue 16, item 7). Some states cannot be continued: the
+// server's log is older than what the page folded (its data folder was
+// restored from a backup: Subscribe is answered ERROR_CODE_AHEAD_OF_LOG, or a
+// JoinState), or a record does not follow what was folded (a version gap, an
+// op that does not fit: the stream and the page disagree). The session then
+// subscribes again from the state, throwing away everything folded, and
+// places each draft's unsent edits on the server's text by a three-way merge
+// once that text arrives (DocClient.placeByText); what cannot be placed is
+// named to the person (startedOver). Restored work whose version the log
+// never reaches is placed the same way when the catch-up ends.
+//
+// Return visits (issue 16, item 5). With a StateStore the session keeps the
+// frames its state was built from (state-store.ts) and, on open, replays
+// them: the page has its consultation at once, with no network too, and
+// subscribes after the last seq it holds, so a reload downloads only the
+// records since. Past STATE_LIST_MAX_RECORDS records the list is dropped and
+// the next visit joins by state again (a fresh JoinState is smaller than the
+// records).
+//
 // Every record, caught up or live, goes through ConsultationState.fold: the
 // one door. When a catch-up is done the session resends each document's
 // in-flight op with the SAME client_seq (in client_seq order, so the server
@@ -28,7 +47,7 @@
 // Submits and store writes run one at a time on one promise chain.
 
 import { type MessageInitShape, create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import type { Submit, TextOp } from "../core";
+import type { DocSnapshot, Submit, TextOp } from "../core";
 import {
   ClientMessageSchema,
   type Error as WireError,
@@ -43,6 +62,7 @@ import { ConsultationState, type FoldEffect, type Range, rangeToWire, textOpToWi
 import { type BackoffOptions, DEFAULT_BACKOFF, backoffDelay } from "./backoff";
 import { ErrorCode, errorAction } from "./errors";
 import type { ClientIdentity, OfflineStore } from "./offline-store";
+import type { StateStore } from "./state-store";
 import { SOCKET_OPEN, type SocketFactory, type SocketLike } from "./socket";
 
 export type ConnectionState = "connecting" | "online" | "reconnecting" | "offline" | "stopped";
@@ -53,6 +73,12 @@ export interface SessionStatus {
   readonly unsentEdits: number;
   /** The first catch-up has completed: the state is complete. */
   readonly caughtUp: boolean;
+  /**
+   * When the state shown was last in step with the server (Date.now()): the
+   * last frame received while live, or when the kept state was saved; 0 if
+   * never.
+   */
+  readonly lastSyncedUnixMs: number;
   /** Why the session stopped (state "stopped"). */
   readonly stopReason: ErrorCode | undefined;
 }
@@ -87,6 +113,13 @@ export interface SessionListener {
   acked?(requestId: number, seq: number): void;
   /** Own edits of docId were acknowledged: its version moved. */
   docAcked?(docId: string): void;
+  /**
+   * The state was thrown away and taken again from the server (see
+   * "Starting over"). `lost`: drafts whose unsent edits could not be kept.
+   */
+  startedOver?(lost: string[]): void;
+  /** Unsent edits of docId were placed on a new text of it: redraw the draft. */
+  docRebased?(docId: string): void;
   /** The chair's roster balance arrived (state.assessment.rosterBalance). */
   rosterBalance?(): void;
 }
@@ -107,7 +140,17 @@ export interface SessionOptions {
   readonly isOnline?: () => boolean;
   /** Delay before resending a submit the server asked to retry, ms. */
   readonly retryDelayMs?: number;
+  /** Where the folded state is kept between visits (none: every visit joins afresh). */
+  readonly stateStore?: StateStore;
+  /** How often the kept state is written while live, ms (default 2000). */
+  readonly stateSaveDelayMs?: number;
+  /** Records kept before the list is dropped (default STATE_LIST_MAX_RECORDS). */
+  readonly stateMaxRecords?: number;
+  readonly now?: () => number;
 }
+
+/** Records kept in the StateStore before it is dropped for a fresh JoinState next visit. */
+export const STATE_LIST_MAX_RECORDS = 100_000;
 
 type Phase = "closed" | "hello" | "catchup" | "live";
 
@@ -166,6 +209,23 @@ export class Session {
   bytesReceived = 0;
   /** bytesReceived when the first catch-up completed: what the whole state cost. */
   bytesToFirstCatchUp = 0;
+  /** Starting over: the next subscription asks for the state and drops everything folded. */
+  private startingOver = false;
+  /** How often this page started over; spaces out a loop of them (a record this page cannot fold). */
+  private startOvers = 0;
+  /** Unsent work waiting for its draft's text after a start over, by doc id. */
+  private readonly toPlace = new Map<string, DocSnapshot>();
+  /** The state came from the StateStore (replayed on open), at this seq; 0 if not. */
+  restoredSeq = 0;
+  private lastSynced = 0;
+  /** Frames folded since the last write to the StateStore, and whether the list starts again with them. */
+  private stateFrames: Uint8Array[] = [];
+  private stateReset = false;
+  private stateRecords = 0;
+  /** The list outgrew STATE_LIST_MAX_RECORDS: nothing more is kept this visit. */
+  private stateOff = false;
+  private stateTimer: unknown = null;
+  private lastWelcome: Uint8Array | null = null;
   private chain: Promise<void> = Promise.resolve();
   private readonly dirtyDocs = new Set<string>();
   private clientDirty = false;
@@ -189,15 +249,121 @@ export class Session {
    */
   static async open(opts: SessionOptions): Promise<Session> {
     const client = await opts.store.claimClient(opts.owner);
-    const s = new Session(opts, client);
+    let s = new Session(opts, client);
+    if (opts.stateStore) {
+      try {
+        const kept = await opts.stateStore.load(client.clientId);
+        if (kept.frames.length) {
+          s.replay(kept.frames);
+          s.restoredSeq = s.state.lastSeq;
+          s.lastSynced = kept.savedAtUnixMs;
+          s.stateRecords = kept.frames.length;
+        }
+      } catch (e) {
+        // A list this build cannot replay is only a lost cache.
+        console.warn("kenes: the kept state could not be replayed; joining afresh", e);
+        s = new Session(opts, client);
+        await opts.stateStore.clear(client.clientId).catch(() => undefined);
+      }
+    }
     let saved: Awaited<ReturnType<OfflineStore["loadDocs"]>> = [];
     try {
       saved = await opts.store.loadDocs(client.clientId);
     } catch (e) {
       console.warn("kenes: could not read unsent edits", e);
     }
-    for (const snap of saved) s.state.doc(snap.docId).restore(snap);
+    for (const snap of saved) {
+      const d = s.state.doc(snap.docId);
+      // A kept state may hold a draft without its text: the work waits for it.
+      if (!d.loaded) s.toPlace.set(snap.docId, snap);
+      else d.restore(snap);
+    }
+    for (const docId of s.toPlace.keys()) s.openDocument(docId).catch(() => undefined);
     return s;
+  }
+
+  /** Folds kept frames (see "Return visits"); throws if one cannot be. */
+  private replay(frames: Uint8Array[]): void {
+    for (const bytes of frames) {
+      const k = fromBinary(ServerMessageSchema, bytes).kind;
+      switch (k.case) {
+        case "welcome":
+          this.welcome = k.value;
+          this.state.myId = k.value.participantId;
+          this.lastWelcome = bytes;
+          break;
+        case "joinState":
+          this.state.loadJoinState(k.value);
+          break;
+        case "catchUp":
+        case "broadcast":
+          for (const r of k.value.records) this.state.fold(r);
+          break;
+        case "documentText":
+          this.state.loadDocument(k.value);
+          break;
+        case "pollUpdate":
+          this.state.assessment.applyPollUpdate(k.value);
+          break;
+        default:
+          break;
+      }
+    }
+    this.state.pendingEffects.length = 0;
+  }
+
+  /** Keeps a frame that changed the state (see "Return visits"); `reset` starts the list again with it. */
+  private keep(bytes: Uint8Array, records: number, reset = false): void {
+    const store = this.opts.stateStore;
+    if (!store) return;
+    if (reset) {
+      this.stateOff = false;
+      this.stateReset = true;
+      this.stateFrames = this.lastWelcome ? [this.lastWelcome] : [];
+      this.stateRecords = 0;
+    }
+    if (this.stateOff) return;
+    this.stateRecords += records;
+    if (this.stateRecords > (this.opts.stateMaxRecords ?? STATE_LIST_MAX_RECORDS)) {
+      // Longer than a fresh state: the next visit joins by state instead.
+      this.stateOff = true;
+      this.stateFrames = [];
+      this.enqueue(() => store.clear(this.client.clientId).catch((e) => console.warn("kenes: could not drop the kept state", e)));
+      return;
+    }
+    this.stateFrames.push(bytes.slice());
+    if (this.stateTimer === null) {
+      this.stateTimer = this.setTimer(() => {
+        this.stateTimer = null;
+        this.enqueue(() => this.saveState());
+      }, this.opts.stateSaveDelayMs ?? 2000);
+    }
+  }
+
+  /** Writes the frames kept since the last write. */
+  private async saveState(): Promise<void> {
+    const store = this.opts.stateStore;
+    if (!store || (!this.stateFrames.length && !this.stateReset)) return;
+    const frames = this.stateFrames;
+    const reset = this.stateReset;
+    this.stateFrames = [];
+    this.stateReset = false;
+    const now = (this.opts.now ?? Date.now)();
+    try {
+      if (reset) await store.reset(this.client.clientId, frames, now);
+      else await store.append(this.client.clientId, frames, now);
+    } catch (e) {
+      // Without it the next visit joins afresh; nothing else is lost.
+      console.warn("kenes: could not keep the state", e);
+    }
+  }
+
+  /** Writes what is kept now (tests; and before the page goes away). */
+  flushState(): Promise<void> {
+    if (this.stateTimer !== null) this.clearTimer(this.stateTimer);
+    this.stateTimer = null;
+    this.enqueue(() => this.saveState());
+    return this.chain;
   }
 
   get clientId(): string {
@@ -260,7 +426,7 @@ export class Session {
     else if (this.opts.isOnline && !this.opts.isOnline()) state = "offline";
     else if (!this.everLive) state = "connecting";
     else state = "reconnecting";
-    return { state, unsentEdits: unsent, caughtUp: this.everLive, stopReason: this.stopReason };
+    return { state, unsentEdits: unsent, caughtUp: this.everLive, stopReason: this.stopReason, lastSyncedUnixMs: this.lastSynced };
   }
 
   /** Everyone online except this connection. */
@@ -433,28 +599,40 @@ export class Session {
 
   private receive(data: unknown): void {
     let msg: ServerMessage;
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
     try {
-      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
       this.bytesReceived += bytes.byteLength;
       msg = fromBinary(ServerMessageSchema, bytes);
     } catch (e) {
       console.warn("kenes: undecodable server message", e);
       return;
     }
+    if (this.phase === "live") this.lastSynced = (this.opts.now ?? Date.now)();
     const k = msg.kind;
     switch (k.case) {
       case "welcome":
+        this.lastWelcome = bytes.slice();
+        // A page with nothing folded keeps its list from this Welcome on.
+        if (this.state.lastSeq === 0 && !this.startingOver) this.keep(bytes, 0, true);
         this.welcome = k.value;
         this.state.myId = k.value.participantId;
         this.phase = "catchup";
         this.subscribedFrom = this.subscribeFrom();
         this.send({
           case: "subscribe",
-          value: { consultationId: k.value.consultationId, afterSeq: BigInt(this.state.lastSeq), from: this.subscribedFrom },
+          value: {
+            consultationId: k.value.consultationId,
+            afterSeq: BigInt(this.startingOver ? 0 : this.state.lastSeq),
+            from: this.subscribedFrom,
+          },
         });
         this.emit((l) => l.welcome?.(k.value));
         break;
       case "joinState":
+        if (this.startingOver) {
+          this.takeStateStartingOver(k.value);
+          break;
+        }
         if (this.hasUnsentWork()) {
           // Edits typed since the Subscribe left cannot be rebased onto a
           // state without the records in between: start again from the log.
@@ -462,12 +640,15 @@ export class Session {
           break;
         }
         this.state.loadJoinState(k.value);
+        this.keep(bytes, 0, true);
         this.emit((l) => l.joined?.());
         break;
       case "documentText": {
         const dt = k.value;
         this.openRequests.delete(toNumber(msg.requestId));
         if (this.state.loadDocument(dt)) {
+          this.keep(bytes, 0);
+          if (this.toPlace.has(dt.docId)) this.place(dt.docId);
           this.emit((l) => l.docLoaded?.(dt.docId));
         } else if (!this.state.doc(dt.docId).loaded) {
           // Not the version this stream has reached: the server promises it
@@ -481,11 +662,13 @@ export class Session {
         break;
       }
       case "catchUp":
-        for (const r of k.value.records) this.foldRecord(r);
+        for (const r of k.value.records) if (!this.foldRecord(r)) return;
+        if (k.value.records.length) this.keep(bytes, k.value.records.length);
         if (k.value.done) this.caughtUp();
         break;
       case "broadcast":
-        for (const r of k.value.records) this.foldRecord(r);
+        for (const r of k.value.records) if (!this.foldRecord(r)) return;
+        this.keep(bytes, k.value.records.length);
         break;
       case "ack": {
         const a = k.value;
@@ -496,11 +679,19 @@ export class Session {
           this.emit((l) => l.acked?.(id, toNumber(a.seq)));
           break;
         }
+        const acked = this.state.doc(a.docId).inFlight;
         if (this.state.ackEdit(a.docId, toNumber(a.clientSeq), toNumber(a.version), toNumber(a.seq))) {
+          this.keepOwnEdit(a.docId, acked!.op, a);
           this.markDirty(a.docId);
           this.flushDoc(a.docId);
           this.emitStatus();
           this.emit((l) => l.docAcked?.(a.docId));
+        } else if (a.duplicate && this.state.doc(a.docId).settleDuplicate(toNumber(a.clientSeq), toNumber(a.version))) {
+          // An op placed again after a start over was in the server's text already.
+          this.markDirty(a.docId);
+          this.flushDoc(a.docId);
+          this.emitStatus();
+          this.emit((l) => l.docRebased?.(a.docId));
         }
         break;
       }
@@ -512,6 +703,7 @@ export class Session {
         break;
       case "pollUpdate": {
         const change = this.state.assessment.applyPollUpdate(k.value);
+        this.keep(bytes, 0);
         if (change) this.emit((l) => l.folded?.({ kind: "assessment", change }));
         break;
       }
@@ -540,6 +732,7 @@ export class Session {
    * coming back lets the server choose by how far behind it is.
    */
   private subscribeFrom(): SubscribeFrom {
+    if (this.startingOver) return SubscribeFrom.STATE;
     if (this.hasUnsentWork()) return SubscribeFrom.LOG;
     return this.state.lastSeq === 0 ? SubscribeFrom.STATE : SubscribeFrom.EITHER;
   }
@@ -562,10 +755,98 @@ export class Session {
     if (this.send({ case: "openDocument", value: { docId } })) this.openRequests.set(id, docId);
   }
 
-  private foldRecord(r: LogRecord): void {
-    this.afterFold(this.state.fold(r));
+  /** Folds one record; false if the stream cannot be folded (the session starts over). */
+  private foldRecord(r: LogRecord): boolean {
+    let effect: FoldEffect;
+    try {
+      effect = this.state.fold(r);
+    } catch (e) {
+      // A version gap or an op that does not fit: the page and the stream
+      // disagree, and no later record can fix it.
+      console.warn(`kenes: record ${r.seq} cannot be folded; starting over from the server's state`, e);
+      this.startOver();
+      return false;
+    }
+    this.afterFold(effect);
     // An accepted suggestion's edit also changed its thread.
     for (const e of this.state.pendingEffects.splice(0)) this.emit((l) => l.folded?.(e));
+    return true;
+  }
+
+  /** Drops this connection and subscribes again from the state (see "Starting over"). */
+  private startOver(): void {
+    this.startingOver = true;
+    const s = this.socket;
+    this.detach();
+    s?.close(1000, "starting over");
+    const delay = this.startOvers++ === 0 ? 0 : backoffDelay(this.startOvers - 2, this.opts.random ?? Math.random, this.opts.backoff ?? DEFAULT_BACKOFF);
+    if (this.reconnectTimer !== null) this.clearTimer(this.reconnectTimer);
+    this.reconnectTimer = this.setTimer(() => this.connect(), delay);
+    this.emitStatus();
+  }
+
+  /**
+   * The JoinState of a start over: every draft's unsent work (with what was
+   * typed since the start over) waits for its draft's text; the state then
+   * replaces everything, texts included.
+   */
+  private takeStateStartingOver(join: Parameters<ConsultationState["loadJoinState"]>[0]): void {
+    const lost: string[] = [];
+    for (const d of this.state.allDocs()) {
+      const snap = d.snapshot();
+      if (!snap) continue;
+      if (snap.baseText === undefined) lost.push(d.docId);
+      else this.toPlace.set(d.docId, snap);
+    }
+    this.state.loadJoinState(join, { keepTexts: false });
+    this.startingOver = false;
+    this.emit((l) => l.joined?.());
+    for (const docId of [...this.toPlace.keys()]) {
+      if (this.state.doc(docId).loaded) this.place(docId);
+      else this.openDocument(docId).catch((e) => console.warn(`kenes: ${docId} could not be opened to place unsent edits`, e));
+    }
+    for (const docId of lost) this.markDirty(docId);
+    this.emit((l) => l.startedOver?.(lost));
+  }
+
+  /**
+   * The author is sent an Ack, not its record: the record is made here from
+   * the op acknowledged, as the server logged it, so a replay folds it too.
+   */
+  private keepOwnEdit(docId: string, op: TextOp, a: { clientSeq: bigint; version: bigint; seq: bigint }): void {
+    if (!this.opts.stateStore) return;
+    const record = {
+      seq: a.seq,
+      author: this.state.myId,
+      clientId: this.client.clientId,
+      clientSeq: a.clientSeq,
+      event: { case: "textEdit" as const, value: { docId, version: a.version, op: textOpToWire(op) } },
+    };
+    this.keep(toBinary(ServerMessageSchema, create(ServerMessageSchema, { kind: { case: "broadcast", value: { records: [record] } } })), 1);
+  }
+
+  /** Places docId's unsent work waiting in toPlace on its text (loaded now). */
+  private place(docId: string): void {
+    const snap = this.toPlace.get(docId);
+    this.toPlace.delete(docId);
+    if (!snap) return;
+    const doc = this.state.doc(docId);
+    if (!doc.placeByText(snap)) this.emit((l) => l.startedOver?.([docId]));
+    this.markDirty(docId);
+    // A placed in-flight op goes out with its own client_seq (the server
+    // may have it: a duplicate Ack then takes it back out); the catch-up's
+    // resend of in-flight ops is over by the time a draft's text arrives.
+    const inFlight = doc.inFlightSubmit();
+    if (inFlight && this.phase === "live") {
+      const gen = this.generation;
+      this.enqueue(async () => {
+        await this.persist();
+        if (gen === this.generation && doc.inFlight?.clientSeq === inFlight.clientSeq) this.sendSubmit(inFlight);
+      });
+    }
+    this.flushDoc(docId);
+    this.emitStatus();
+    this.emit((l) => l.docRebased?.(docId));
   }
 
   private afterFold(effect: FoldEffect): void {
@@ -588,12 +869,17 @@ export class Session {
     this.phase = "live";
     this.everLive = true;
     this.attempt = 0;
+    const lost: string[] = [];
     for (const d of this.state.allDocs()) {
-      if (d.abandonRestore()) {
-        console.warn(`kenes: unsent edits of ${d.docId} were made on a version the server does not have; dropped`);
-        this.markDirty(d.docId);
-      }
+      const s = d.abandonRestore();
+      if (!s) continue;
+      // Made on a version the server's log does not reach (a restored
+      // backup): placed on the text it has instead.
+      if (!d.placeByText(s)) lost.push(d.docId);
+      this.markDirty(d.docId);
+      this.emit((l) => l.docRebased?.(d.docId));
     }
+    if (lost.length) this.emit((l) => l.startedOver?.(lost));
     // Resend what was in flight when the connection was lost, lowest
     // client_seq first, then send what was edited meanwhile.
     const gen = this.generation;
@@ -643,6 +929,10 @@ export class Session {
     const aboutSubmit = docId !== "" && clientSeq > 0;
     const action = errorAction(err.code, err.fatal, aboutSubmit);
     const requestId = toNumber(err.requestId) || envelopeRequestId;
+    if (err.code === ErrorCode.AHEAD_OF_LOG) {
+      this.startOver();
+      return;
+    }
     const historyWaiter = this.historyWaiters.get(requestId);
     if (!err.fatal && historyWaiter) {
       this.historyWaiters.delete(requestId);
@@ -789,6 +1079,8 @@ export class Session {
   /** Writes the client identity and every dirty document's unsent work. */
   private async persist(): Promise<void> {
     const store = this.opts.store;
+    // The kept state first: stored unsent work is never older than it.
+    await this.saveState();
     try {
       if (this.clientDirty) {
         this.clientDirty = false;
@@ -797,7 +1089,8 @@ export class Session {
       const docs = [...this.dirtyDocs];
       this.dirtyDocs.clear();
       for (const id of docs) {
-        const snap = this.state.doc(id).snapshot();
+        // Work waiting to be placed after a start over stays stored as it was.
+        const snap = this.toPlace.get(id) ?? this.state.doc(id).snapshot();
         if (snap) await store.saveDoc(this.client.clientId, snap);
         else await store.deleteDoc(this.client.clientId, id);
       }

@@ -6,9 +6,11 @@ import { LANGUAGES, type Language, language, onLanguageChange, pickLanguage, set
 import { type FoldEffect, indicatorDocId, readInvitePayload, tokenFromFragment } from "../model";
 import {
   IndexedDbOfflineStore,
+  IndexedDbStateStore,
   MemoryOfflineStore,
   type OfflineStore,
   Session,
+  type StateStore,
   browserSocketFactory,
   sameOriginSocketUrl,
 } from "../net";
@@ -36,6 +38,7 @@ export class App {
   private view: View | null = null;
   private route: Route = { kind: "home" };
   private ready = false;
+  private visitRecorded = false;
   private showingJoin = false;
   private readonly topbar = h("header", { class: "topbar" });
   private readonly connection = h("div", { id: "connection", class: "conn" });
@@ -142,14 +145,17 @@ export class App {
     const payload = readInvitePayload(token);
     const owner = payload ? `${payload.consultationId}/${payload.participantId}` : `${this.consultationId}/${token.slice(-16)}`;
     let store: OfflineStore = typeof indexedDB !== "undefined" ? new IndexedDbOfflineStore() : new MemoryOfflineStore();
+    // The folded consultation is kept too: a reload asks only for the records since.
+    let stateStore: StateStore | undefined = typeof indexedDB !== "undefined" ? new IndexedDbStateStore() : undefined;
     let session: Session;
     try {
-      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
+      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, stateStore, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
     } catch (e) {
       // IndexedDB unavailable (private mode in some browsers): edits then
       // survive reconnects but not a reload.
       console.warn("kenes: offline storage unavailable", e);
       store = new MemoryOfflineStore();
+      stateStore = undefined;
       session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
     }
     this.session = session;
@@ -173,6 +179,11 @@ export class App {
         this.view?.docReset?.(docId);
         this.notice("reset", t("notice.reset"));
       },
+      docRebased: (docId) => this.view?.docReset?.(docId),
+      startedOver: (lost) => {
+        if (lost.length) this.notice("unsent-lost", t("notice.unsentLost", { drafts: lost.map((d) => this.draftName(d)).join(", ") }));
+        else this.notice("started-over", t("notice.startedOver"));
+      },
       problem: (code) => this.problem(code),
       acked: (id) => {
         const f = this.waiting.get(id);
@@ -195,15 +206,35 @@ export class App {
     });
     window.addEventListener("online", () => session.networkChanged(true));
     window.addEventListener("offline", () => session.networkChanged(false));
+    // Best effort: what arrived in the last two seconds (the rest is kept already).
+    window.addEventListener("pagehide", () => void session.flushState());
     this.exposeForTests(session);
     renderConnectionBadge(this.connection, session.status());
+    // A kept state is shown at once, with no network too; the catch-up follows.
+    if (session.restoredSeq > 0) this.showState();
     session.start();
   }
 
   private caughtUp(): void {
     this.renderTopbar();
-    if (this.ready) return;
-    this.recordVisit();
+    if (!this.visitRecorded) {
+      this.visitRecorded = true;
+      this.recordVisit();
+    }
+    if (this.ready) {
+      // Shown from the kept state before: now it has the records since.
+      if (!this.showingJoin) {
+        this.meetingBar?.refresh();
+        this.view?.refresh();
+      }
+      return;
+    }
+    this.showState();
+  }
+
+  /** The first screen, once there is a state: after the first catch-up, or at once from the kept one. */
+  private showState(): void {
+    this.renderTopbar();
     this.ready = true;
     const s = this.session!;
     const me = this.me();
@@ -411,6 +442,13 @@ export class App {
     this.messagePage(t("stopped.title"), errorSentence(code));
     const again = h("button", { type: "button", class: "primary", onclick: () => location.reload() }, t("stopped.again"));
     this.main.querySelector(".page")?.append(h("div", { class: "actions" }, again));
+  }
+
+  /** A draft's name for a sentence: its indicator's id and title, else its id. */
+  private draftName(docId: string): string {
+    const id = docId.startsWith("indicator/") ? docId.slice("indicator/".length) : "";
+    const ind = id ? this.session?.state.findIndicator(id) : undefined;
+    return ind ? `${ind.id} ${ind.title}` : docId;
   }
 
   private notice(key: string, text: string): void {

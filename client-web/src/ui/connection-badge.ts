@@ -22,14 +22,16 @@ export function renderConnectionBadge(el: HTMLElement, s: SessionStatus, announc
       break;
     case "connecting":
       label = t("conn.connecting");
+      // A page opened on its kept state: say how old it is.
+      if (s.lastSyncedUnixMs > 0) detail = away(s);
       break;
     case "reconnecting":
       label = t("conn.reconnecting");
-      if (s.unsentEdits > 0) detail = t("conn.unsent", { n: s.unsentEdits });
+      detail = away(s);
       break;
     case "offline":
       label = t("conn.offline");
-      if (s.unsentEdits > 0) detail = t("conn.unsent", { n: s.unsentEdits });
+      detail = away(s);
       break;
     case "stopped":
       label = t("conn.stopped");
@@ -50,4 +52,19 @@ export function renderConnectionBadge(el: HTMLElement, s: SessionStatus, announc
     detail ? h("span", { class: "conn-detail" }, detail) : null,
   );
   el.title = s.state === "offline" || s.state === "reconnecting" ? t("conn.offlineHint") : "";
+}
+
+/** While not live: edits waiting, and when the page was last in step with the server. */
+function away(s: SessionStatus): string {
+  const parts: string[] = [];
+  if (s.unsentEdits > 0) parts.push(t("conn.unsent", { n: s.unsentEdits }));
+  if (s.lastSyncedUnixMs > 0) parts.push(t("conn.lastSynced", { time: syncedAt(s.lastSyncedUnixMs) }));
+  return parts.join(" · ");
+}
+
+function syncedAt(ms: number): string {
+  const d = new Date(ms);
+  const lang = document.documentElement.lang || "en";
+  const sameDay = new Date().toDateString() === d.toDateString();
+  return new Intl.DateTimeFormat(lang, sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(d);
 }

@@ -119,9 +119,78 @@ describe("DocClient", () => {
     c.restore({ docId: "d", version: 5, inFlight: null, pending: ["lost"], pendingEdits: 1 });
     c.receive({ version: 1, op: ["x"], clientId: "o", clientSeq: 1 });
     expect(c.restoring).toBe(true);
-    expect(c.abandonRestore()).toBe(true);
+    expect(c.abandonRestore()).toMatchObject({ version: 5, pending: ["lost"] });
     expect(c.unsentEdits).toBe(0);
     expect(c.text).toBe("x");
+  });
+
+  it("keeps what was typed while restored work waited for its version, after that work", () => {
+    const server = new Sequencer();
+    server.submit(0, "o", 1, ["Hello"]);
+    const c = new DocClient("d", "me");
+    expect(c.restore({ docId: "d", version: 1, inFlight: null, pending: [5, " world"], pendingEdits: 6, baseText: "Hello" })).toBe(true);
+    c.applyLocal(["typed: "]); // on the empty text shown before the catch-up
+    expect(c.unsentEdits).toBe(7);
+    for (const r of server.log) c.receive(r);
+    expect(c.restoring).toBe(false);
+    expect(c.text).toBe("Hello worldtyped: ");
+    const s = c.take(() => 1)!;
+    server.submit(s.baseVersion, "me", s.clientSeq, s.op);
+    expect(server.text).toBe(c.text);
+  });
+
+  it("places restored work by text when the version it waited for is of another history", () => {
+    const server = new Sequencer();
+    server.submit(0, "o", 1, [">> Hello"]); // version 1, but not the text the work was made on
+    const c = new DocClient("d", "me");
+    c.restore({ docId: "d", version: 1, inFlight: null, pending: [5, "!"], pendingEdits: 1, baseText: "Hello" });
+    for (const r of server.log) c.receive(r);
+    expect(c.restoring).toBe(false);
+    expect(c.text).toBe(">> Hello!");
+  });
+});
+
+describe("DocClient: placing unsent work by text (a start over)", () => {
+  it("merges in-flight and pending work made on an old text into the server's text three ways", () => {
+    const c = new DocClient("d", "me");
+    c.receive({ version: 1, op: ["The server lost this. Keep me."], clientId: "o", clientSeq: 1 });
+    const snap = {
+      docId: "d",
+      version: 1,
+      inFlight: { op: [30, " Mine."], clientSeq: 4, edits: 1 },
+      pending: [0, "(", 36, ")"] as never,
+      pendingEdits: 2,
+      baseText: "The server lost this. Keep me.",
+    };
+    // The new text: the first sentence gone, a word added by someone else.
+    const fresh = DocClient.notLoaded("d", "me", 7, 13);
+    fresh.load(7, "Keep me. Yes.");
+    expect(fresh.placeByText(snap)).toBe(true);
+    expect(fresh.text).toBe("(Keep me. Yes. Mine.)"); // at one place: the server's first
+    expect(fresh.inFlight?.clientSeq).toBe(4); // the server may know it: same number
+    expect(fresh.unsentEdits).toBe(3);
+    expect(fresh.placeByText(snap)).toBe(false); // something is in flight now
+  });
+
+  it("takes a placed in-flight op back out when the server says it had it already", () => {
+    const c = DocClient.notLoaded("d", "me", 2, 5);
+    c.load(2, "abcd!"); // "d" was mine, sequenced before the page lost track
+    expect(c.placeByText({ docId: "d", version: 1, inFlight: { op: [3, "d"], clientSeq: 2, edits: 1 }, pending: [4, "e"], pendingEdits: 1, baseText: "abc" })).toBe(true);
+    expect(c.text).toBe("abcd!de"); // merged blindly: "d" twice
+    c.applyLocal([c.length, "f"]);
+    const undo = c.settleDuplicate(2, 2)!;
+    expect(c.inFlight).toBeNull();
+    expect(c.text).toBe("abcd!ef");
+    expect(undo.length).toBeGreaterThan(0);
+    expect(c.settleDuplicate(2, 2)).toBeNull();
+  });
+
+  it("refuses work without its base text, or that does not fit it", () => {
+    const c = DocClient.notLoaded("d", "me", 1, 3);
+    c.load(1, "abc");
+    expect(c.placeByText({ docId: "d", version: 9, inFlight: null, pending: ["x"], pendingEdits: 1 })).toBe(false);
+    expect(c.placeByText({ docId: "d", version: 9, inFlight: null, pending: [9, "x"], pendingEdits: 1, baseText: "ab" })).toBe(false);
+    expect(c.text).toBe("abc");
   });
 });
 

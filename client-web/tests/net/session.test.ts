@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, Role, SubscribeFrom } from "../../src/gen/kenes/v1/protocol_pb";
 import { indicatorDocId } from "../../src/model";
-import { HistoryRefusal, MemoryDatabase, MemoryOfflineStore, OpenDocumentRefusal, Session, type SessionStatus } from "../../src/net";
+import { HistoryRefusal, MemoryDatabase, MemoryOfflineStore, MemoryStateStore, OpenDocumentRefusal, Session, type SessionStatus } from "../../src/net";
+import { foldView } from "../support/fold-view";
 import { FakeServer, ManualTimers, settle } from "../support/fake-server";
 
 const DOC = indicatorDocId("R.1.1");
@@ -569,5 +570,279 @@ describe("Session: joining by state (issue 16)", () => {
     expect(server.joins).toEqual(["state", "state", "log"]);
     expect(server.text(DOC)).toBe("theirs base mine");
     expect(session.state.doc(DOC)).toMatchObject({ loaded: true, text: "theirs base mine", unsentCount: 0 });
+  });
+});
+
+describe("Session: starting over (issue 16, item 7)", () => {
+  /** A session that tells which drafts' unsent edits were lost at each start over. */
+  async function watched(server: FakeServer, db?: MemoryDatabase) {
+    const o = await openSession(server, { db });
+    const startOvers: string[][] = [];
+    o.session.subscribe({ startedOver: (lost) => startOvers.push(lost) });
+    return { ...o, startOvers };
+  }
+
+  it("after the server's data folder was restored from an older backup, starts over from its state and keeps the unsent edits", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const { session, timers, startOvers } = await watched(server);
+    await session.openDocument(DOC);
+    session.edit(DOC, ["Hello"]);
+    await settle();
+    const backup = server.log.length;
+    server.remoteEdit(DOC, [5, " world"]);
+    server.remoteEdit(DOC, [11, " again"], "someone-else", 2);
+    await settle();
+    expect(session.state.doc(DOC).text).toBe("Hello world again");
+    server.down = true;
+    server.open()[0]!.drop();
+    await settle();
+    session.edit(DOC, [0, "¡", 17, "!"]); // typed offline
+    server.restoreBackup(backup); // " world again" is gone
+    server.remoteEdit(DOC, [">> "], "third", 1); // and someone typed since
+    server.down = false;
+    timers.fireAll();
+    await settle();
+    timers.fireAll(); // the start over reconnects at once (a timer of 0 ms)
+    await settle();
+
+    expect(subscribesOf(server).slice(-2)).toMatchObject([
+      { from: SubscribeFrom.LOG }, // unsent edits: from the log ...
+      { afterSeq: 0n, from: SubscribeFrom.STATE }, // ... which is behind the page: AHEAD_OF_LOG
+    ]);
+    expect(startOvers).toEqual([[]]);
+    // Where "¡" lands among the server's changes is the merge's choice; what
+    // the person typed is all there, what the server lost is not brought back.
+    expect(server.text(DOC)).toMatch(/^>>.*¡.*Hello!$/u);
+    expect(server.text(DOC)).not.toContain("world");
+    expect(session.state.doc(DOC).text).toBe(server.text(DOC));
+    expect(session.status()).toMatchObject({ state: "online", unsentEdits: 0 });
+  });
+
+  it("places stored unsent edits by text after a reload, when the restored log never reaches their version", async () => {
+    const db = new MemoryDatabase();
+    const server = new FakeServer();
+    const first = await watched(server, db);
+    first.session.edit(DOC, ["Hello"]);
+    await settle();
+    const backup = server.log.length;
+    server.remoteEdit(DOC, [5, " world"]);
+    await settle();
+    server.down = true;
+    server.open()[0]!.drop();
+    await settle();
+    first.session.edit(DOC, [11, "!"]);
+    await first.session.idle();
+    first.session.stop();
+    new MemoryOfflineStore(db).release(first.session.clientId);
+
+    server.restoreBackup(backup);
+    server.down = false;
+    const second = await watched(server, db);
+    await settle();
+    expect(second.startOvers).toEqual([]);
+    expect(server.text(DOC)).toBe("Hello!");
+    expect(second.session.state.doc(DOC).text).toBe("Hello!");
+    expect(await new MemoryOfflineStore(db).loadDocs(second.session.clientId)).toEqual([]);
+  });
+
+  it("starts over when a live record does not follow the last one (a lost frame), keeping what was typed", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const { session, timers, startOvers } = await watched(server);
+    await session.openDocument(DOC);
+    session.edit(DOC, ["abc"]);
+    await settle();
+    server.loseNextBroadcast = true;
+    server.remoteEdit(DOC, ["1"]); // never reaches the page
+    server.loseSubmits = true;
+    session.edit(DOC, [3, "d"]); // in flight, lost on the way
+    server.loseSubmits = false;
+    server.remoteEdit(DOC, ["2"], "someone-else", 2); // version 3 after version 1
+    await settle();
+    timers.fireAll();
+    await settle();
+    expect(startOvers).toEqual([[]]);
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: 0n, from: SubscribeFrom.STATE });
+    expect(server.text(DOC)).toBe("21abcd");
+    expect(session.state.doc(DOC).text).toBe("21abcd");
+    expect(session.status().unsentEdits).toBe(0);
+  });
+
+  it("starts over on a gap in a catch-up, and takes back its own op the server had sequenced already", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const { session, timers, startOvers } = await watched(server);
+    await session.openDocument(DOC);
+    session.edit(DOC, ["abc"]);
+    await settle();
+    server.dropAfterNextSubmit = true;
+    session.edit(DOC, [3, "d"]); // sequenced, but the Ack is lost with the connection
+    await settle();
+    server.skipInCatchUp.add(server.log.length); // and its record is missing from the catch-up
+    server.remoteEdit(DOC, ["2"]);
+    timers.fireAll();
+    await settle();
+    timers.fireAll();
+    await settle();
+    expect(startOvers).toEqual([[]]);
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: 0n, from: SubscribeFrom.STATE });
+    expect(server.text(DOC)).toBe("2abcd");
+    expect(session.state.doc(DOC).text).toBe("2abcd");
+    expect(session.status().unsentEdits).toBe(0);
+    // Placed again with its own client_seq: the server answered "duplicate".
+    expect(submitsOf(server).filter((s) => s.clientSeq === 2n).length).toBe(2);
+  });
+
+  it("an edit typed while restored work waits for its version is kept (it used to be overwritten)", async () => {
+    const db = new MemoryDatabase();
+    const server = new FakeServer();
+    const first = await watched(server, db);
+    first.session.edit(DOC, ["Hello"]);
+    await settle();
+    server.down = true;
+    server.open()[0]!.drop();
+    await settle();
+    first.session.edit(DOC, [5, " world"]);
+    await first.session.idle();
+    first.session.stop();
+    new MemoryOfflineStore(db).release(first.session.clientId);
+
+    server.down = false;
+    const timers = new ManualTimers();
+    const second = await Session.open({
+      url: "ws://test/ws",
+      token: "token-chair",
+      owner: "demo/p-chair",
+      store: new MemoryOfflineStore(db),
+      socketFactory: server.factory,
+      setTimer: timers.set,
+      clearTimer: timers.clear,
+      random: () => 0.5,
+    });
+    expect(second.state.doc(DOC).restoring).toBe(true);
+    second.edit(DOC, ["typed "]); // before the catch-up reached version 1
+    second.start();
+    await settle();
+    expect(server.text(DOC)).toBe(second.state.doc(DOC).text);
+    expect(server.text(DOC)).toContain("Hello world");
+    expect(server.text(DOC)).toContain("typed ");
+    expect(second.status().unsentEdits).toBe(0);
+  });
+});
+
+describe("Session: return visits resume from the kept state (issue 16, item 5)", () => {
+  interface Page {
+    session: Session;
+    timers: ManualTimers;
+  }
+  /** A page of the same browser: the same offline and state databases. */
+  async function page(server: FakeServer, db: MemoryDatabase, kept: MemoryStateStore, opts: { start?: boolean; maxRecords?: number } = {}): Promise<Page> {
+    const timers = new ManualTimers();
+    const session = await Session.open({
+      url: "ws://test/ws",
+      token: "token-chair",
+      owner: "demo/p-chair",
+      store: new MemoryOfflineStore(db),
+      stateStore: kept,
+      stateMaxRecords: opts.maxRecords,
+      socketFactory: server.factory,
+      setTimer: timers.set,
+      clearTimer: timers.clear,
+      random: () => 0.5,
+      now: () => 1_800_000_000_000,
+    });
+    if (opts.start ?? true) {
+      session.start();
+      await settle();
+    }
+    return { session, timers };
+  }
+  async function leave(p: Page, db: MemoryDatabase): Promise<void> {
+    await p.session.flushState();
+    p.session.stop();
+    new MemoryOfflineStore(db).release(p.session.clientId);
+  }
+
+  it("a reload folds the kept frames, subscribes after its seq and is sent only the records since", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const db = new MemoryDatabase();
+    const kept = new MemoryStateStore();
+    const first = await page(server, db, kept);
+    await first.session.openDocument(DOC);
+    first.session.edit(DOC, ["Mine. "]); // acknowledged: kept as the record the server logged
+    await settle();
+    server.remoteEdit(DOC, [6, "Theirs."]);
+    await settle();
+    const before = foldView(first.session.state, first.session.state.lastSeq);
+    const opened = opensOf(server).length;
+    await leave(first, db);
+
+    server.remoteEdit(DOC, [0, "New: "], "someone-else", 2);
+    const second = await page(server, db, kept, { start: false });
+    expect(second.session.restoredSeq).toBe(first.session.state.lastSeq);
+    expect(foldView(second.session.state, second.session.state.lastSeq)).toEqual(before);
+    expect(second.session.state.doc(DOC)).toMatchObject({ loaded: true, text: "Mine. Theirs." });
+    second.session.start();
+    await settle();
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: BigInt(first.session.state.lastSeq), from: SubscribeFrom.EITHER });
+    expect(server.joins.at(-1)).toBe("log");
+    expect(second.session.state.doc(DOC).text).toBe("New: Mine. Theirs.");
+    expect(opensOf(server).length).toBe(opened); // the kept text is used, not asked for again
+
+    // A third visit sees the second one's records too, and its own edits.
+    second.session.edit(DOC, [18, " Again."]);
+    await settle();
+    await leave(second, db);
+    const third = await page(server, db, kept, { start: false });
+    expect(third.session.state.doc(DOC).text).toBe("New: Mine. Theirs. Again.");
+    expect(third.session.state.doc(DOC).text).toBe(server.text(DOC));
+  });
+
+  it("opens with no network on the last state, says when it was last in step, and queues edits", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const db = new MemoryDatabase();
+    const kept = new MemoryStateStore();
+    const first = await page(server, db, kept);
+    await first.session.openDocument(DOC);
+    first.session.edit(DOC, ["Hello"]);
+    await settle();
+    await leave(first, db);
+
+    server.down = true;
+    const second = await page(server, db, kept);
+    expect(second.session.status()).toMatchObject({ caughtUp: false, lastSyncedUnixMs: 1_800_000_000_000 });
+    expect(second.session.welcome?.participantId).toBe("p-chair");
+    second.session.edit(DOC, [5, " offline"]);
+    expect(second.session.status().unsentEdits).toBe(1);
+    server.down = false;
+    second.timers.fireAll();
+    await settle();
+    expect(server.text(DOC)).toBe("Hello offline");
+    expect(second.session.status()).toMatchObject({ state: "online", unsentEdits: 0 });
+  });
+
+  it("drops a list that outgrew its limit, so the next visit joins by state", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const db = new MemoryDatabase();
+    const kept = new MemoryStateStore();
+    const first = await page(server, db, kept, { maxRecords: 3 });
+    for (let i = 0; i < 5; i++) server.remoteEdit(DOC, ["x"], "someone-else", i + 1);
+    await settle();
+    await leave(first, db);
+    expect(kept.lists.size).toBe(0);
+    const second = await page(server, db, kept);
+    expect(second.session.restoredSeq).toBe(0);
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: 0n, from: SubscribeFrom.STATE });
+  });
+
+  it("joins afresh when the kept frames cannot be replayed", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const db = new MemoryDatabase();
+    const kept = new MemoryStateStore();
+    const first = await page(server, db, kept);
+    await leave(first, db);
+    kept.lists.get(first.session.clientId)!.frames.push(new Uint8Array([0xff, 0xff, 0xff]));
+    const second = await page(server, db, kept);
+    expect(second.session.restoredSeq).toBe(0);
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: 0n, from: SubscribeFrom.STATE });
+    expect(second.session.status().caughtUp).toBe(true);
   });
 });

@@ -107,6 +107,10 @@ export class FakeServer {
   loseSubmits = false;
   /** Also send the author the record of its own submit (kenes-server does not). */
   echoToAuthor = false;
+  /** The next record broadcast reaches nobody (a frame lost on the way: a gap). */
+  loseNextBroadcast = false;
+  /** Records (by seq) left out of every catch-up: a stream with a gap. */
+  readonly skipInCatchUp = new Set<number>();
   /** OpenDocument requests are taken but never answered (the answer is lost with the connection). */
   ignoreOpenDocument = false;
   joinByState: boolean;
@@ -175,6 +179,21 @@ export class FakeServer {
     this.appendEdit(docId, record.version, record.op, "p-other", clientId, clientSeq);
   }
 
+  /**
+   * The data folder is restored from a backup holding the first `records`
+   * records: everything after them is gone, drafts included. Threads are
+   * forgotten (the tests using this have none).
+   */
+  restoreBackup(records: number): void {
+    this.log.length = records;
+    this.docs.clear();
+    for (const r of this.log) {
+      if (r.event.case !== "textEdit") continue;
+      const d = this.doc(r.event.value.docId);
+      d.submit(d.version, r.clientId, Number(r.clientSeq), textOpFromWire(r.event.value.op));
+    }
+  }
+
   /** Pushes a presence message to every open socket. */
   pushPresence(init: MessageInitShape<typeof ServerMessageSchema>["kind"]): void {
     for (const s of this.open()) s.push({ kind: init });
@@ -228,7 +247,17 @@ export class FakeServer {
         // Records 75-78 go to their author only (protocol.proto).
         const mine = (r: LogRecord) => !PRIVATE.has(r.event.case ?? "") || r.author === s.participantId;
         const head = BigInt(this.log.length);
+        // As kenes-server answers a client ahead of its log (a restored backup).
+        const ahead = after > this.log.length;
+        if (ahead && from === SubscribeFrom.LOG) {
+          s.push({
+            requestId,
+            kind: { case: "error", value: { code: ErrorCode.AHEAD_OF_LOG, message: `after_seq ${after} is ahead of the log head ${head}`, requestId } },
+          });
+          return;
+        }
         const byState =
+          ahead ||
           this.joinByState &&
           (from === SubscribeFrom.STATE || (from === SubscribeFrom.EITHER && (after === 0 || this.log.length - after > this.catchUpMaxRecords)));
         this.joins.push(byState ? "state" : "log");
@@ -236,7 +265,7 @@ export class FakeServer {
           s.push({ kind: { case: "joinState", value: joinStateOf(this.log.filter(mine), s.participantId, this.log.length) } });
           s.push({ kind: { case: "catchUp", value: { records: [], headSeq: head, done: true } } });
         } else {
-          const records = this.log.slice(after).filter(mine);
+          const records = this.log.slice(after).filter((r) => mine(r) && !this.skipInCatchUp.has(Number(r.seq)));
           // Two batches when there is enough, to exercise batching.
           const half = Math.ceil(records.length / 2);
           if (records.length > 1) s.push({ kind: { case: "catchUp", value: { records: records.slice(0, half), headSeq: head } } });
@@ -479,6 +508,10 @@ export class FakeServer {
   }
 
   private broadcast(record: LogRecord, except?: FakeSocket): void {
+    if (this.loseNextBroadcast) {
+      this.loseNextBroadcast = false;
+      return;
+    }
     for (const s of this.open()) if (s.subscribed && s !== except) s.push({ kind: { case: "broadcast", value: { records: [record] } } });
   }
 }
