@@ -15,6 +15,7 @@ namespace kenes::server {
 
 ParsedOptions parse_server_options(int argc, char** argv) {
   ServerOptions o;
+  std::string ws_deflate = o.ws_deflate ? "on" : "off";
   po::options_description desc(
       "kenes-server: the Kenes consultation server.\n"
       "Every flag can also be set as an environment variable: --web-root is KENES_WEB_ROOT.\n\n"
@@ -40,6 +41,11 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("rate-limit-burst", po::value(&o.rate_limit_burst)->default_value(o.rate_limit_burst), "token bucket size")
     ("idle-timeout-seconds", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds), "close a connection silent for this long (pings keep live ones open)")
     ("handshake-timeout-seconds", po::value(&o.handshake_timeout_seconds)->default_value(o.handshake_timeout_seconds), "time allowed for an HTTP request, the upgrade and Hello")
+    ("ws-deflate", po::value(&ws_deflate)->default_value(ws_deflate), "on | off: permessage-deflate on the WebSocket when the client offers it (browsers do)")
+    ("ws-deflate-level", po::value(&o.ws_deflate_level)->default_value(o.ws_deflate_level), "its compression level, 1 (fastest) - 9 (smallest)")
+    ("ws-deflate-window-bits", po::value(&o.ws_deflate_window_bits)->default_value(o.ws_deflate_window_bits), "its window, 2^N bytes, 9-15: memory per connection against ratio")
+    ("ws-deflate-mem-level", po::value(&o.ws_deflate_mem_level)->default_value(o.ws_deflate_mem_level), "its zlib memLevel, 1-9: memory per connection against speed")
+    ("ws-deflate-min-bytes", po::value(&o.ws_deflate_min_bytes)->default_value(o.ws_deflate_min_bytes), "frames smaller than this are sent uncompressed")
     ("snapshot-every", po::value(&o.snapshot_every_records)->default_value(o.snapshot_every_records), "write document snapshots every N records")
     ("catch-up-max-records", po::value(&o.catch_up_max_records)->default_value(o.catch_up_max_records), "a returning client at most N records behind catches up from the log; further behind, it gets the state")
     ("join-state-max-age-ms", po::value(&o.join_state_max_age_ms)->default_value(o.join_state_max_age_ms), "a client joining by state may get one made up to this long ago for another joiner, and the records since; 0: always a state made at the log's head")
@@ -114,6 +120,16 @@ ParsedOptions parse_server_options(int argc, char** argv) {
                "traffic must fit)");
   }
   if (o.rate_limit_messages_per_second <= 0 || o.rate_limit_burst < 1) return bad("--rate-limit and --rate-limit-burst must be positive");
+  if (ws_deflate != "on" && ws_deflate != "off") return bad("--ws-deflate must be on or off");
+  o.ws_deflate = ws_deflate == "on";
+  if (o.ws_deflate_level < 1 || o.ws_deflate_level > 9) return bad("--ws-deflate-level must be between 1 and 9");
+  // Beast refuses 8 (a zlib bug makes it 9 anyway).
+  if (o.ws_deflate_window_bits < 9 || o.ws_deflate_window_bits > 15) {
+    return bad("--ws-deflate-window-bits must be between 9 and 15");
+  }
+  if (o.ws_deflate_mem_level < 1 || o.ws_deflate_mem_level > 9) {
+    return bad("--ws-deflate-mem-level must be between 1 and 9");
+  }
   if (o.snapshot_every_records < 1) return bad("--snapshot-every must be at least 1");
   if (o.digest_check_seconds < 1) return bad("--digest-check-seconds must be at least 1");
   if (!(o.digest_period_scale > 0)) return bad("--digest-period-scale must be positive");

@@ -39,6 +39,25 @@ struct ServerOptions {
   uint64_t handshake_timeout_seconds = 10;       // HTTP request / WebSocket upgrade / Hello
   uint64_t max_http_body_bytes = 64 << 10;
 
+  // permessage-deflate on the WebSocket (RFC 7692), when the client offers
+  // it (browsers do). What each setting costs is in bench/README.md
+  // ("Compression"); the defaults keep `kenes-bench room` under its target
+  // and a connection's compressor small, since a workshop holds 300+ of them.
+  bool ws_deflate = true;
+  // zlib level 1-9. Every connection compresses its own copy of a shared
+  // frame (a 1 MB JoinState, once per joiner), so speed beats the last few
+  // per cent of ratio.
+  int ws_deflate_level = 1;
+  // LZ77 window, 2^N bytes, 9-15, for both directions (the client's only if
+  // its offer lets the server choose it). The compressor costs about
+  // 4 x 2^N + 2^(mem level + 9) bytes per connection once it has compressed
+  // one frame: 136 KiB at 15/4, 24 KiB at 12/4.
+  int ws_deflate_window_bits = 12;
+  int ws_deflate_mem_level = 4;  // zlib memLevel 1-9: hash table and symbol buffer size
+  // Frames smaller than this go uncompressed: a broadcast of one keystroke
+  // gains a few bytes and would cost a compressor call per member.
+  uint64_t ws_deflate_min_bytes = 1024;
+
   // Write per-document snapshots after this many records of a consultation.
   uint64_t snapshot_every_records = 10000;
   // A subscriber that may start either way (SUBSCRIBE_FROM_EITHER) catches

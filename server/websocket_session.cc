@@ -53,6 +53,25 @@ constexpr uint64_t kRateLimitedBeforeClose = 100;
 // larger record still goes alone).
 constexpr size_t kMergeBudgetBytes = 64 * 1024;
 
+// What this server accepts of a client's permessage-deflate offer.
+websocket::permessage_deflate deflate_settings(const ServerOptions& o,
+                                               const beast::http::request<beast::http::string_body>& request) {
+  websocket::permessage_deflate pmd;
+  pmd.server_enable = true;
+  pmd.server_max_window_bits = o.ws_deflate_window_bits;
+  // RFC 7692 lets the server shrink the client's window (and with it the
+  // inflater's buffer here) only if the offer names client_max_window_bits;
+  // Chromium's does, Firefox's does not. Asking anyway would make Beast
+  // decline the extension for such a client, so it gets the full window.
+  const auto offer = request[beast::http::field::sec_websocket_extensions];
+  const bool may_shrink_client_window = offer.find("client_max_window_bits") != beast::string_view::npos;
+  pmd.client_max_window_bits = may_shrink_client_window ? o.ws_deflate_window_bits : 15;
+  pmd.compLevel = o.ws_deflate_level;
+  pmd.memLevel = o.ws_deflate_mem_level;
+  pmd.msg_size_threshold = o.ws_deflate_min_bytes;
+  return pmd;
+}
+
 }  // namespace
 
 // The handler of a session's write. It says it continues the work of the
@@ -104,6 +123,7 @@ void WebSocketSession<Stream>::start(beast::http::request<beast::http::string_bo
   ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
     res.set(beast::http::field::server, std::string("kenes/") + kVersion);
   }));
+  if (ctx_.options.ws_deflate) ws_.set_option(deflate_settings(ctx_.options, request));
   ws_.read_message_max(ctx_.options.max_message_bytes);
   ws_.binary(true);
   // Small frames, many connections: keep Beast's per-connection buffers small.

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "consultation/proto_convert.h"
+#include "tcp_bytes.h"
 
 namespace kenes::client {
 
@@ -30,6 +31,14 @@ KenesClient::KenesClient(asio::io_context& io, ClientOptions options)
 
 KenesClient::~KenesClient() = default;
 
+uint64_t KenesClient::wire_bytes_received() const {
+  uint64_t current = 0;
+  if (ws_ && beast::get_lowest_layer(*ws_).socket().is_open()) {
+    current = tcp_bytes_received(beast::get_lowest_layer(*ws_).socket().native_handle());
+  }
+  return wire_bytes_closed_ + current;
+}
+
 const engine::ClientDocument& KenesClient::document(const std::string& doc_id) { return docs_[doc_id]; }
 
 bool KenesClient::has_unacknowledged() const {
@@ -50,6 +59,11 @@ void KenesClient::start_connect() {
   auto ws = std::make_shared<Stream>(io_);
   ws->read_message_max(64ull << 20);  // catch-up batches can be large
   ws->binary(true);
+  if (options_.deflate) {
+    websocket::permessage_deflate pmd;
+    pmd.client_enable = true;
+    ws->set_option(pmd);
+  }
   auto endpoint = asio::ip::tcp::endpoint(asio::ip::make_address(options_.host), options_.port);
   beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
   beast::get_lowest_layer(*ws).async_connect(
@@ -57,9 +71,13 @@ void KenesClient::start_connect() {
         if (gen != self->generation_) return;
         if (ec) return self->on_connected(ws, ec);
         beast::get_lowest_layer(*ws).socket().set_option(asio::ip::tcp::no_delay(true));
-        ws->async_handshake(self->options_.host + ":" + std::to_string(self->options_.port), "/ws",
-                            [self, ws, gen](beast::error_code ec) {
+        auto res = std::make_shared<websocket::response_type>();
+        ws->async_handshake(*res, self->options_.host + ":" + std::to_string(self->options_.port), "/ws",
+                            [self, ws, gen, res](beast::error_code ec) {
                               if (gen != self->generation_) return;
+                              self->deflate_negotiated_ =
+                                  !ec && (*res)[beast::http::field::sec_websocket_extensions].find(
+                                             "permessage-deflate") != beast::string_view::npos;
                               self->on_connected(ws, ec);
                             });
       });
@@ -304,6 +322,7 @@ void KenesClient::connection_lost(const std::string& reason) {
   if (state_ == ConnectionState::kClosedForGood) return;
   ++generation_;
   if (ws_) {
+    wire_bytes_closed_ += tcp_bytes_received(beast::get_lowest_layer(*ws_).socket().native_handle());
     beast::error_code ignored;
     beast::get_lowest_layer(*ws_).socket().close(ignored);
   }
@@ -341,6 +360,7 @@ void KenesClient::close() {
   state_ = ConnectionState::kClosedForGood;
   ++generation_;
   reconnect_timer_.cancel();
+  wire_bytes_closed_ = wire_bytes_received();
   ws_.reset();
   if (ws) {
     ws->async_close(websocket::close_code::normal, [ws](beast::error_code) {});

@@ -48,6 +48,10 @@ struct ClientOptions {
   // JoinState, drafts' texts on demand: open_document). A reconnect always
   // catches up from the last seq seen.
   kenes::v1::SubscribeFrom subscribe_from = kenes::v1::SUBSCRIBE_FROM_LOG;
+  // Offer permessage-deflate, as browsers do, and compress every message
+  // sent (Chromium does too), so that a measurement sees the server inflate
+  // what a browser would send. What the server compresses is its choice.
+  bool deflate = false;
 };
 
 enum class ConnectionState { kDisconnected, kConnecting, kCatchingUp, kLive, kClosedForGood };
@@ -73,6 +77,7 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
 
   // Before connect(): how the first subscription starts (ClientOptions).
   void set_subscribe_from(kenes::v1::SubscribeFrom from) { options_.subscribe_from = from; }
+  void set_deflate(bool offer) { options_.deflate = offer; }
 
   // Joined by state: a draft's text is asked for when it is opened. Until
   // its DocumentText arrives (on_document_opened), remote edits of it only
@@ -84,6 +89,13 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   const kenes::v1::JoinState& join_state() const { return join_state_; }
   // Every frame's bytes received since the client was made (measurement).
   uint64_t bytes_received() const { return bytes_received_; }
+  // What the kernel received on this client's TCP connections (compressed
+  // frames as sent, headers, the upgrade): the current connection's so far
+  // plus the earlier ones' as last read. Measurement; a system call.
+  uint64_t wire_bytes_received() const;
+  // Whether the server accepted permessage-deflate on the current (or last)
+  // connection.
+  bool deflate_negotiated() const { return deflate_negotiated_; }
   bool has_unacknowledged() const;  // any document with in-flight or pending ops
   ConnectionState state() const { return state_; }
   uint64_t last_seq() const { return last_seq_; }
@@ -206,6 +218,8 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   kenes::v1::JoinState join_state_;
   std::map<std::string, uint64_t> unopened_;  // doc_id -> the version the stream reached
   uint64_t bytes_received_ = 0;
+  uint64_t wire_bytes_closed_ = 0;  // connections before the current one
+  bool deflate_negotiated_ = false;
   bool subscribed_once_ = false;
 };
 
