@@ -151,12 +151,19 @@ HttpResponse handle_http_request(const http::request<http::string_body>& req, Se
     return text(req, http::status::not_found,
                 "not found (is the web app built? it is served from " + ctx.web_root.string() + ")\n");
   }
+  file = choose_encoding(ctx.web_root, file, req[http::field::accept_encoding]);
   auto cache = file.immutable ? "public, max-age=31536000, immutable" : "no-cache";
+  // Caches must key the precompressed and plain answers apart.
+  auto set_encoding = [&file](auto& fields) {
+    if (!file.encoding.empty()) fields.set(http::field::content_encoding, file.encoding);
+    if (file.vary) fields.set(http::field::vary, "Accept-Encoding");
+  };
   if (auto inm = req[http::field::if_none_match]; !inm.empty() && inm == file.etag) {
     StringResponse res{http::status::not_modified, req.version()};
     set_security_headers(res.base());
     res.set(http::field::etag, file.etag);
     res.set(http::field::cache_control, cache);
+    if (file.vary) res.set(http::field::vary, "Accept-Encoding");
     res.keep_alive(req.keep_alive());
     return res;
   }
@@ -170,6 +177,7 @@ HttpResponse handle_http_request(const http::request<http::string_body>& req, Se
   res.set(http::field::content_type, file.mime);
   res.set(http::field::etag, file.etag);
   res.set(http::field::cache_control, cache);
+  set_encoding(res.base());
   res.keep_alive(req.keep_alive());
   res.prepare_payload();
   if (req.method() == http::verb::head) {

@@ -2,7 +2,10 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 namespace kenes::server {
 namespace {
@@ -63,7 +66,103 @@ StaticFile file_result(const fs::path& path, bool immutable) {
   return f;
 }
 
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "q=0.5" of one Accept-Encoding element's parameters; 1 when absent, 0 when
+// unreadable (a client that wrote it wrong did not mean "prefer this").
+double quality_of(std::string_view params) {
+  while (!params.empty()) {
+    size_t semi = params.find(';');
+    std::string_view param = trim(params.substr(0, semi));
+    params = semi == std::string_view::npos ? std::string_view{} : params.substr(semi + 1);
+    if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || trim(param.substr(1)).empty() ||
+        trim(param.substr(1)).front() != '=') {
+      continue;
+    }
+    std::string value(trim(trim(param.substr(1)).substr(1)));
+    char* end = nullptr;
+    double q = std::strtod(value.c_str(), &end);
+    if (value.empty() || end != value.c_str() + value.size() || !(q >= 0) || q > 1) return 0;
+    return q;
+  }
+  return 1;
+}
+
+struct Variant {
+  const char* coding;  // Content-Encoding
+  const char* suffix;  // next to the plain file
+};
+// In order of preference at equal q: brotli is the smaller.
+constexpr Variant kVariants[] = {{"br", ".br"}, {"gzip", ".gz"}};
+
 }  // namespace
+
+double accepted_quality(std::string_view header, std::string_view coding) {
+  double star = -1, named = -1;
+  while (!header.empty()) {
+    size_t comma = header.find(',');
+    std::string_view element = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view{} : header.substr(comma + 1);
+    size_t semi = element.find(';');
+    std::string_view name = trim(element.substr(0, semi));
+    std::string_view params = semi == std::string_view::npos ? std::string_view{} : element.substr(semi + 1);
+    // RFC 9110: x-gzip is gzip.
+    if (equals_ignoring_case(name, coding) || (coding == "gzip" && equals_ignoring_case(name, "x-gzip"))) {
+      named = std::max(named, quality_of(params));
+    } else if (name == "*") {
+      star = quality_of(params);
+    }
+  }
+  if (named >= 0) return named;
+  return star >= 0 ? star : 0;
+}
+
+StaticFile choose_encoding(const fs::path& root, const StaticFile& file, std::string_view accept_encoding) {
+  if (file.kind != StaticFile::Kind::kFile) return file;
+  struct stat plain {};
+  if (::stat(file.path.c_str(), &plain) != 0) return file;
+  StaticFile best = file;
+  double best_q = 0;
+  for (const Variant& v : kVariants) {
+    fs::path path = file.path;
+    path += v.suffix;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    // Stale: the plain file was replaced after the build compressed it.
+    if (st.st_mtim.tv_sec < plain.st_mtim.tv_sec ||
+        (st.st_mtim.tv_sec == plain.st_mtim.tv_sec && st.st_mtim.tv_nsec < plain.st_mtim.tv_nsec)) {
+      continue;
+    }
+    std::error_code ec;
+    fs::path canonical = fs::weakly_canonical(path, ec);
+    if (ec || !inside(root, canonical)) continue;
+    best.vary = true;
+    const double q = accepted_quality(accept_encoding, v.coding);
+    if (q <= best_q) continue;
+    StaticFile variant = file_result(canonical, file.immutable);
+    if (variant.kind != StaticFile::Kind::kFile) continue;
+    best_q = q;
+    best.path = variant.path;
+    best.size = variant.size;
+    // Strong ETags name one representation: the variant's own, marked with
+    // its coding so that it can never equal another variant's.
+    best.etag = variant.etag.substr(0, variant.etag.size() - 1) + "-" + v.coding + "\"";
+    best.encoding = v.coding;
+  }
+  return best;
+}
 
 std::string_view mime_type_for(std::string_view ext) {
   if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";

@@ -24,11 +24,31 @@ struct StaticFile {
   std::string etag;  // strong: size + modification time
   uint64_t size = 0;
   bool immutable = false;  // hashed asset names never change content
+  // Set by choose_encoding: the Content-Encoding of `path` ("br", "gzip"),
+  // empty for the plain file; and whether the answer depends on
+  // Accept-Encoding (the file has a precompressed variant), so Vary is due.
+  std::string encoding;
+  bool vary = false;
 };
 
 // `root` must be canonical (std::filesystem::weakly_canonical of --web-root).
 StaticFile resolve_static_file(const std::filesystem::path& root, std::string_view target);
 
 std::string_view mime_type_for(std::string_view extension);
+
+// The precompressed variant of `file` the client accepts, if any: the build
+// writes `<name>.br` and `<name>.gz` next to compressible files
+// (client-web/scripts/bundle.mjs). Brotli is preferred to gzip at equal q; a
+// coding with q=0 (or missing when there is no "*") is never chosen. A
+// variant older than the plain file is stale and ignored, as is one that
+// leads out of `root`. The variant keeps the plain file's MIME type and
+// cache policy, with an ETag of its own. Anything but a kFile comes back
+// unchanged.
+StaticFile choose_encoding(const std::filesystem::path& root, const StaticFile& file,
+                           std::string_view accept_encoding);
+
+// The q-value `accept_encoding` gives `coding` (0 if it is not acceptable).
+// An absent or empty header accepts nothing but the plain file here.
+double accepted_quality(std::string_view accept_encoding, std::string_view coding);
 
 }  // namespace kenes::server

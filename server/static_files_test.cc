@@ -61,5 +61,91 @@ TEST_F(StaticFilesTest, ASymlinkLeadingOutOfTheRootIsNotServed) {
   EXPECT_NE(f.kind, StaticFile::Kind::kFile);
 }
 
+TEST(AcceptEncoding, QValuesAreHonouredAndZeroMeansNo) {
+  EXPECT_EQ(accepted_quality("gzip, deflate, br", "br"), 1.0);
+  EXPECT_EQ(accepted_quality("gzip, deflate, br", "gzip"), 1.0);
+  EXPECT_EQ(accepted_quality("gzip;q=0.5, br;q=0.8", "gzip"), 0.5);
+  EXPECT_EQ(accepted_quality("GZIP ; Q=0.5", "gzip"), 0.5);
+  EXPECT_EQ(accepted_quality("br;q=0, gzip", "br"), 0.0);
+  EXPECT_EQ(accepted_quality("br;q=0.000", "br"), 0.0);
+  EXPECT_EQ(accepted_quality("x-gzip", "gzip"), 1.0);
+  EXPECT_EQ(accepted_quality("*", "br"), 1.0);
+  EXPECT_EQ(accepted_quality("*;q=0.3, br;q=0", "br"), 0.0);
+  EXPECT_EQ(accepted_quality("*;q=0.3, br;q=0", "gzip"), 0.3);
+  EXPECT_EQ(accepted_quality("", "gzip"), 0.0);
+  EXPECT_EQ(accepted_quality("identity", "gzip"), 0.0);
+  EXPECT_EQ(accepted_quality("gzip;q=high", "gzip"), 0.0);
+  EXPECT_EQ(accepted_quality("gzip;q=2", "gzip"), 0.0);
+}
+
+class PrecompressedTest : public StaticFilesTest {
+ protected:
+  void SetUp() override {
+    StaticFilesTest::SetUp();
+    write(root_ / "assets" / "app-1234.js.gz", "gz");
+    write(root_ / "assets" / "app-1234.js.br", "b");
+  }
+  StaticFile get(std::string_view target, std::string_view accept) {
+    return choose_encoding(root_, resolve_static_file(root_, target), accept);
+  }
+};
+
+TEST_F(PrecompressedTest, BrotliIsPreferredThenGzipThenThePlainFile) {
+  auto br = get("/assets/app-1234.js", "gzip, deflate, br");
+  EXPECT_EQ(br.encoding, "br");
+  EXPECT_EQ(br.path.filename(), "app-1234.js.br");
+  EXPECT_EQ(br.size, 1u);
+  EXPECT_EQ(br.mime, "text/javascript; charset=utf-8");
+  EXPECT_TRUE(br.vary);
+  EXPECT_TRUE(br.immutable);
+
+  auto gz = get("/assets/app-1234.js", "gzip");
+  EXPECT_EQ(gz.encoding, "gzip");
+  EXPECT_EQ(gz.size, 2u);
+  EXPECT_EQ(get("/assets/app-1234.js", "br;q=0.5, gzip").encoding, "gzip");
+  EXPECT_EQ(get("/assets/app-1234.js", "br;q=0, gzip;q=0.1").encoding, "gzip");
+
+  auto plain = get("/assets/app-1234.js", "");
+  EXPECT_EQ(plain.encoding, "");
+  EXPECT_EQ(plain.path.filename(), "app-1234.js");
+  EXPECT_EQ(plain.size, 14u);
+  EXPECT_TRUE(plain.vary);  // the answer still depended on the header
+  EXPECT_EQ(get("/assets/app-1234.js", "br;q=0, gzip;q=0").encoding, "");
+  EXPECT_EQ(get("/assets/app-1234.js", "identity").encoding, "");
+}
+
+TEST_F(PrecompressedTest, EachVariantHasItsOwnEtag) {
+  auto br = get("/assets/app-1234.js", "br");
+  auto gz = get("/assets/app-1234.js", "gzip");
+  auto plain = get("/assets/app-1234.js", "");
+  EXPECT_NE(br.etag, gz.etag);
+  EXPECT_NE(br.etag, plain.etag);
+  EXPECT_NE(gz.etag, plain.etag);
+  EXPECT_EQ(br.etag.front(), '"');
+  EXPECT_EQ(br.etag.back(), '"');
+}
+
+TEST_F(PrecompressedTest, AFileWithoutVariantsIsPlainWithoutVary) {
+  auto f = get("/", "gzip, br");
+  EXPECT_EQ(f.path.filename(), "index.html");
+  EXPECT_EQ(f.encoding, "");
+  EXPECT_FALSE(f.vary);
+}
+
+TEST_F(PrecompressedTest, AVariantOlderThanThePlainFileIsStaleAndIgnored) {
+  const auto plain_time = fs::last_write_time(root_ / "assets" / "app-1234.js");
+  fs::last_write_time(root_ / "assets" / "app-1234.js.br", plain_time - std::chrono::seconds(10));
+  EXPECT_EQ(get("/assets/app-1234.js", "br, gzip").encoding, "gzip");
+}
+
+TEST_F(PrecompressedTest, AVariantLeadingOutOfTheRootIsIgnored) {
+  fs::remove(root_ / "assets" / "app-1234.js.br");
+  fs::remove(root_ / "assets" / "app-1234.js.gz");
+  fs::create_symlink(base_ / "secret.key", root_ / "assets" / "app-1234.js.gz");
+  auto f = get("/assets/app-1234.js", "gzip");
+  EXPECT_EQ(f.encoding, "");
+  EXPECT_EQ(f.path.filename(), "app-1234.js");
+}
+
 }  // namespace
 }  // namespace kenes::server

@@ -17,6 +17,11 @@ namespace fs = std::filesystem;
 constexpr char kIndex[] = "<!doctype html><title>Kenes</title><div id=app></div>\n";
 constexpr char kScript[] = "console.log('kenes');\n";
 constexpr char kStyle[] = "body { margin: 0 }\n";
+// Precompressed variants as the build writes them (the server never looks
+// inside: any bytes do).
+constexpr char kBig[] = "export const words = ['consultation', 'consultation', 'consultation'];\n";
+constexpr char kBigGz[] = "GZIP-BYTES";
+constexpr char kBigBr[] = "BR";
 constexpr char kSecret[] = "TOP-SECRET: outside the web root\n";
 
 void write_file(const fs::path& path, const std::string& content) {
@@ -34,6 +39,9 @@ class HttpTest : public ::testing::Test {
     write_file(root / "web" / "index.html", kIndex);
     write_file(root / "web" / "assets" / "app-3f9a1c.js", kScript);
     write_file(root / "web" / "assets" / "style-77ab.css", kStyle);
+    write_file(root / "web" / "assets" / "vendor-51e0.js", kBig);
+    write_file(root / "web" / "assets" / "vendor-51e0.js.gz", kBigGz);
+    write_file(root / "web" / "assets" / "vendor-51e0.js.br", kBigBr);
     write_file(root / "secret.txt", kSecret);
     // Links that lead out of the web root.
     fs::create_symlink(root / "secret.txt", root / "web" / "assets" / "leak.txt");
@@ -152,6 +160,48 @@ TEST_F(HttpTest, HeadGivesTheHeadersOfGetWithoutTheBody) {
   EXPECT_EQ(head.header("content-type"), get_reply.header("content-type"));
   EXPECT_EQ(head.header("etag"), get_reply.header("etag"));
   expect_security_headers(head);
+}
+
+TEST_F(HttpTest, APrecompressedVariantIsServedByAcceptEncodingWithItsOwnLengthAndEtag) {
+  const std::string path = "/assets/vendor-51e0.js";
+  HttpReply br = get(path, {{"Accept-Encoding", "gzip, deflate, br"}});
+  ASSERT_EQ(br.status, 200);
+  EXPECT_EQ(br.body, kBigBr);
+  EXPECT_EQ(br.header("content-encoding"), "br");
+  EXPECT_EQ(br.header("content-length"), std::to_string(std::string(kBigBr).size()));
+  EXPECT_EQ(br.header("content-type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(br.header("vary"), "Accept-Encoding");
+  expect_security_headers(br);
+
+  HttpReply gz = get(path, {{"Accept-Encoding", "gzip, br;q=0"}});
+  ASSERT_EQ(gz.status, 200);
+  EXPECT_EQ(gz.body, kBigGz);
+  EXPECT_EQ(gz.header("content-encoding"), "gzip");
+  EXPECT_EQ(gz.header("vary"), "Accept-Encoding");
+
+  HttpReply plain = get(path);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.body, kBig);
+  EXPECT_EQ(plain.header("content-encoding"), "");
+  EXPECT_EQ(plain.header("vary"), "Accept-Encoding");
+  EXPECT_EQ(plain.header("content-length"), std::to_string(std::string(kBig).size()));
+
+  // Three representations, three ETags; each revalidates only itself.
+  EXPECT_NE(br.header("etag"), gz.header("etag"));
+  EXPECT_NE(br.header("etag"), plain.header("etag"));
+  HttpReply again = get(path, {{"Accept-Encoding", "br"}, {"If-None-Match", br.header("etag")}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_EQ(again.header("etag"), br.header("etag"));
+  EXPECT_EQ(again.header("vary"), "Accept-Encoding");
+  HttpReply other = get(path, {{"Accept-Encoding", "gzip"}, {"If-None-Match", br.header("etag")}});
+  EXPECT_EQ(other.status, 200);
+  EXPECT_EQ(other.body, kBigGz);
+
+  HttpReply head = http_request(server_->port(), "HEAD", path, {{"Accept-Encoding", "br"}});
+  ASSERT_EQ(head.status, 200);
+  EXPECT_EQ(head.body, "");
+  EXPECT_EQ(head.header("content-encoding"), "br");
+  EXPECT_EQ(head.header("content-length"), std::to_string(std::string(kBigBr).size()));
 }
 
 TEST_F(HttpTest, HealthAndReadinessAnswer200) {
