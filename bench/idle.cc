@@ -130,6 +130,7 @@ int idle_main(int argc, char** argv) {
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     std::string participant = o.per_consultation > 0 ? "bench-idle-" + std::to_string(i) : "bench-idle";
     co.consultation_id = consultation_of(o, i);
     co.token = target->token(kenes::v1::ROLE_MEMBER, participant, co.consultation_id);

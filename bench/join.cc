@@ -95,6 +95,9 @@ struct FreshJoin {
   std::string error;
   double live_seconds = 0, complete_seconds = 0, draft_seconds = 0;
   uint64_t live_bytes = 0, complete_bytes = 0, draft_bytes = 0;
+  // The same on the wire (TCP payload: compressed with --deflate).
+  uint64_t live_wire = 0, complete_wire = 0, draft_wire = 0;
+  bool deflate = false;  // negotiated
   uint64_t head_seq = 0;
   size_t polls = 0;
   std::string draft;                // the first draft with text, in framework order
@@ -107,6 +110,7 @@ FreshJoin fresh_join(ServerTarget& target, ClientThreads& threads, kenes::v1::Su
   client::ClientOptions co;
   co.host = target.host();
   co.port = target.port();
+  co.deflate = target.deflate();
   co.token = target.token(kenes::v1::ROLE_MEMBER, participant, kConsultation);
   co.auto_reconnect = false;
   co.subscribe_from = from;
@@ -126,7 +130,11 @@ FreshJoin fresh_join(ServerTarget& target, ClientThreads& threads, kenes::v1::Su
     return out;
   }
   out.live_seconds = seconds_since(t0);
-  threads.run(0, [&] { out.live_bytes = client->bytes_received(); });
+  threads.run(0, [&] {
+    out.live_bytes = client->bytes_received();
+    out.live_wire = client->wire_bytes_received();
+    out.deflate = client->deflate_negotiated();
+  });
   // The go-live frames that follow (presence, one PollUpdate per poll)
   // complete the overview's state.
   if (expected_polls == 0) {
@@ -142,6 +150,7 @@ FreshJoin fresh_join(ServerTarget& target, ClientThreads& threads, kenes::v1::Su
   out.complete_seconds = seconds_since(t0);
   threads.run(0, [&] {
     out.complete_bytes = client->bytes_received();
+    out.complete_wire = client->wire_bytes_received();
     out.polls = client->polls().size();
     out.head_seq = client->last_seq();
   });
@@ -178,7 +187,10 @@ FreshJoin fresh_join(ServerTarget& target, ClientThreads& threads, kenes::v1::Su
       return out;
     }
     out.draft_seconds = seconds_since(t1);
-    threads.run(0, [&] { out.draft_bytes = client->bytes_received() - before; });
+    threads.run(0, [&] {
+      out.draft_bytes = client->bytes_received() - before;
+      out.draft_wire = client->wire_bytes_received() - out.complete_wire;
+    });
   }
   threads.run(0, [&] { client->close(); });
   out.ok = true;
@@ -268,7 +280,7 @@ struct Storm {
   double after_p50 = 0, after_p99 = 0;
   double join_p50 = 0, join_p99 = 0, join_max = 0;
   int joined = 0;
-  uint64_t joiner_bytes = 0;
+  uint64_t joiner_bytes = 0, joiner_wire_bytes = 0;
   double server_cpu_seconds = 0;
   double clients_cpu_seconds = 0;  // this process: typists and joiners
   double storm_wall_seconds = 0;
@@ -303,6 +315,7 @@ Storm storm(const JoinOptions& o, ServerTarget& target, const std::vector<std::s
     client::ClientOptions co;
     co.host = target.host();
     co.port = target.port();
+    co.deflate = target.deflate();
     co.token = target.token(kenes::v1::ROLE_RESEARCHER, "typist-" + std::to_string(i), kConsultation);
     co.client_id = "typist-" + std::to_string(i);
     co.auto_reconnect = false;
@@ -389,6 +402,7 @@ Storm storm(const JoinOptions& o, ServerTarget& target, const std::vector<std::s
     client::ClientOptions co;
     co.host = target.host();
     co.port = target.port();
+    co.deflate = target.deflate();
     co.token = target.token(kenes::v1::ROLE_MEMBER, "workshop-" + std::to_string(j), kConsultation);
     co.auto_reconnect = false;
     co.subscribe_from = kenes::v1::SUBSCRIBE_FROM_STATE;
@@ -446,6 +460,7 @@ Storm storm(const JoinOptions& o, ServerTarget& target, const std::vector<std::s
     joiner_threads.run(th, [&] {
       for (int j = th; j < o.storm_clients; j += joiner_threads.size()) {
         res.joiner_bytes += joiners[static_cast<size_t>(j)]->bytes_received();
+        res.joiner_wire_bytes += joiners[static_cast<size_t>(j)]->wire_bytes_received();
         joiners[static_cast<size_t>(j)]->close();
       }
     });
@@ -521,7 +536,7 @@ int join_main(int argc, char** argv) {
   ClientThreads threads(1);
 
   // By state first: it names the poll count the old way must reach too.
-  std::vector<double> live_s, complete_s, draft_s, live_b, complete_b, draft_b;
+  std::vector<double> live_s, complete_s, draft_s, live_b, complete_b, draft_b, live_w, complete_w, draft_w;
   FreshJoin last;
   for (int r = 0; r < o.runs; ++r) {
     FreshJoin j = fresh_join(*target, threads, kenes::v1::SUBSCRIBE_FROM_STATE, "fresh-" + std::to_string(r), 0);
@@ -532,15 +547,20 @@ int join_main(int argc, char** argv) {
     live_b.push_back(static_cast<double>(j.live_bytes));
     complete_b.push_back(static_cast<double>(j.complete_bytes));
     draft_b.push_back(static_cast<double>(j.draft_bytes));
+    live_w.push_back(static_cast<double>(j.live_wire));
+    complete_w.push_back(static_cast<double>(j.complete_wire));
+    draft_w.push_back(static_cast<double>(j.draft_wire));
     last = j;
   }
   std::printf(
       "{\"workload\":\"join\",\"measure\":\"fresh_by_state\",\"consultation_records\":%llu,\"runs\":%d,"
       "\"bytes_to_live\":%.0f,\"bytes_to_overview\":%.0f,\"seconds_to_live\":%.3f,\"seconds_to_overview\":%.3f,"
       "\"first_draft\":\"%s\",\"draft_bytes\":%.0f,\"seconds_to_draft\":%.3f,\"polls\":%zu,"
+      "\"deflate\":%s,\"wire_bytes_to_live\":%.0f,\"wire_bytes_to_overview\":%.0f,\"draft_wire_bytes\":%.0f,"
       "\"target_bytes\":1000000,\"note\":\"medians; the C++ client library on loopback; fsync durability\"}\n",
       static_cast<unsigned long long>(last.head_seq), o.runs, median(live_b), median(complete_b), median(live_s),
-      median(complete_s), last.draft.c_str(), median(draft_b), median(draft_s), last.polls);
+      median(complete_s), last.draft.c_str(), median(draft_b), median(draft_s), last.polls,
+      last.deflate ? "true" : "false", median(live_w), median(complete_w), median(draft_w));
   std::fflush(stdout);
 
   // A reload after a day: an existing member who has the state of day_records ago.
@@ -568,14 +588,16 @@ int join_main(int argc, char** argv) {
         "\"storm_seconds\":%g,\"joined\":%d,\"typists_p50_ms_before\":%.2f,\"typists_p99_ms_before\":%.2f,"
         "\"typists_p50_ms\":%.2f,\"typists_p99_ms\":%.2f,\"typists_max_ms\":%.2f,\"join_p50_s\":%.3f,"
         "\"typists_p50_ms_after\":%.2f,\"typists_p99_ms_after\":%.2f,"
-        "\"join_p99_s\":%.3f,\"join_max_s\":%.3f,\"joiner_bytes\":%llu,\"storm_wall_seconds\":%.2f,"
+        "\"join_p99_s\":%.3f,\"join_max_s\":%.3f,\"joiner_bytes\":%llu,\"joiner_wire_bytes\":%llu,"
+        "\"storm_wall_seconds\":%.2f,"
         "\"server_cpu_seconds\":%.2f,\"clients_cpu_seconds\":%.2f,\"state_build_max_ms\":%.2f,"
         "\"state_build_mean_ms\":%.3f,\"state_build_cpu_mean_ms\":%.3f,\"state_builds_over_5ms\":%.0f,"
         "\"states_built\":%.0f,\"join_serve_mean_ms\":%.3f,\"join_serves_over_5ms\":%.0f,"
         "\"target_p99_ms\":50,\"target_build_ms\":5}\n",
         o.typists, o.typist_rate, o.storm_clients, o.storm_seconds, s.joined, s.before_p50, s.before_p99, s.during_p50,
         s.during_p99, s.during_max, s.join_p50, s.after_p50, s.after_p99, s.join_p99, s.join_max,
-        static_cast<unsigned long long>(s.joiner_bytes), s.storm_wall_seconds, s.server_cpu_seconds,
+        static_cast<unsigned long long>(s.joiner_bytes),
+        static_cast<unsigned long long>(s.joiner_wire_bytes), s.storm_wall_seconds, s.server_cpu_seconds,
         s.clients_cpu_seconds, s.build_max_ms, s.build_mean_ms, s.build_cpu_mean_ms, s.builds_over_5ms, s.states_built,
         s.serve_mean_ms, s.serves_over_5ms);
     std::fflush(stdout);

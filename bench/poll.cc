@@ -100,6 +100,7 @@ PollRun run_poll(const PollBenchOptions& o, uint64_t seed) {
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     co.token = i == 0 ? target->token(kenes::v1::ROLE_CHAIR, "bench-chair")
                       : target->token(kenes::v1::ROLE_MEMBER, "bench-voter-" + std::to_string(i));
     co.auto_reconnect = false;

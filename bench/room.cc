@@ -23,6 +23,8 @@
 // --find-max runs C = 50, 100, 150, ... 300, 400, ... (--steps) until p99 >= 100 ms or a
 // run fails to converge, and reports the largest C with p99 < 100 ms.
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -69,7 +71,18 @@ struct RoomResult {
   uint64_t edits = 0, samples = 0;
   bool converged = false;
   double connect_seconds = 0;
+  // CPU seconds per second of the typing window: the spawned server's, and
+  // this process's (the clients).
+  double server_cpu = 0, bench_cpu = 0;
+  bool deflate_negotiated = false;  // by the first client (--deflate)
 };
+
+double process_cpu_seconds() {
+  rusage u{};
+  ::getrusage(RUSAGE_SELF, &u);
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return secs(u.ru_utime) + secs(u.ru_stime);
+}
 
 // What one sender remembers for its receivers: client_seq -> hand-over times.
 struct SenderLog {
@@ -125,6 +138,7 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     co.token = target->token(kenes::v1::ROLE_RESEARCHER, "bench-p" + std::to_string(i));
     co.client_id = "room-" + run_tag + "-" + std::to_string(i);
     co.auto_reconnect = false;
@@ -197,6 +211,7 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
   window_start = Clock::now() + std::chrono::milliseconds(50);
   window_end = window_start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.seconds));
   typing = true;
+  const double server_cpu0 = target->cpu_seconds(), bench_cpu0 = process_cpu_seconds();
   std::function<void(Member*, Clock::time_point)> schedule;
   schedule = [&](Member* m, Clock::time_point at) {
     m->timer->expires_at(at);
@@ -239,6 +254,9 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
   }
   std::this_thread::sleep_until(window_end);
   typing = false;
+  res.server_cpu = (target->cpu_seconds() - server_cpu0) / o.seconds;
+  res.bench_cpu = (process_cpu_seconds() - bench_cpu0) / o.seconds;
+  threads.run(members.front()->thread, [&] { res.deflate_negotiated = members.front()->client->deflate_negotiated(); });
 
   // Quiescence: nothing unacknowledged, every client at the same version of
   // every document, then the texts compared.
@@ -310,7 +328,8 @@ constexpr char kUsage[] =
     "--find-max: the largest C (from --steps) with p99 < --limit-ms.\n";
 
 void print_result(const RoomOptions& o, int clients, const std::vector<RoomResult>& runs, const std::string& durability) {
-  std::vector<double> p50, p99, mx, p99all, delivered, connect;
+  std::vector<double> p50, p99, mx, p99all, delivered, connect, server_cpu, bench_cpu;
+  bool deflate = !runs.empty();
   bool converged = true;
   uint64_t edits = 0, samples = 0;
   for (const auto& r : runs) {
@@ -320,6 +339,9 @@ void print_result(const RoomOptions& o, int clients, const std::vector<RoomResul
     p99all.push_back(r.p99_all_ms);
     delivered.push_back(r.delivered_per_sec);
     connect.push_back(r.connect_seconds);
+    server_cpu.push_back(r.server_cpu);
+    bench_cpu.push_back(r.bench_cpu);
+    deflate = deflate && r.deflate_negotiated;
     converged = converged && r.converged;
     edits = r.edits;
     samples = r.samples;
@@ -328,11 +350,12 @@ void print_result(const RoomOptions& o, int clients, const std::vector<RoomResul
       "{\"workload\":\"room\",\"clients\":%d,\"rate\":%g,\"seconds\":%g,\"docs\":%d,\"durability\":\"%s\","
       "\"p50_ms\":%.2f,\"p99_ms\":%.2f,\"max_ms\":%.2f,\"p99_last_receiver_ms\":%.2f,\"delivered_per_sec\":%.0f,"
       "\"converged\":%s,\"edits\":%llu,\"latency_samples\":%llu,\"connect_seconds\":%.2f,\"runs\":%d,"
-      "\"client_threads\":%d,\"server_threads\":%d,\"note\":\"clients and server share the machine's cores\"}\n",
+      "\"client_threads\":%d,\"server_threads\":%d,\"deflate\":%s,\"server_cpu_per_sec\":%.3f,"
+      "\"bench_cpu_per_sec\":%.3f,\"note\":\"clients and server share the machine's cores\"}\n",
       clients, o.rate, o.seconds, o.docs, durability.c_str(), median(p50), median(p99), median(mx), median(p99all),
       median(delivered), converged ? "true" : "false", static_cast<unsigned long long>(edits),
       static_cast<unsigned long long>(samples), median(connect), static_cast<int>(runs.size()), o.client_threads,
-      o.target.server_threads);
+      o.target.server_threads, deflate ? "true" : "false", median(server_cpu), median(bench_cpu));
   std::fflush(stdout);
 }
 

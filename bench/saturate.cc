@@ -92,6 +92,7 @@ SaturateResult run_saturate(const SaturateOptions& o, const std::string& tag) {
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     co.token = target->token(kenes::v1::ROLE_RESEARCHER, "bench-writer-" + std::to_string(w));
     co.client_id = "sat-" + tag + "-w" + std::to_string(w);
     co.auto_reconnect = false;
@@ -101,6 +102,7 @@ SaturateResult run_saturate(const SaturateOptions& o, const std::string& tag) {
   client::ClientOptions ro;
   ro.host = target->host();
   ro.port = target->port();
+  ro.deflate = target->deflate();
   ro.token = target->token(kenes::v1::ROLE_MEMBER, "bench-reader");
   ro.client_id = "sat-" + tag + "-reader";
   ro.auto_reconnect = false;

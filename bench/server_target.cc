@@ -39,7 +39,12 @@ void add_target_options(WorkloadOptions& options, TargetOptions& o) {
     ("server-bin", po::value(&o.server_bin)->value_name("PATH"), "kenes-server to spawn (default: ../server/kenes-server next to kenes-bench)")
     ("durability", one_of(&o.durability, {"fsync", "wal", "none"})->value_name("MODE"), "durability of the spawned server: fsync | wal | none")
     ("server-threads", po::value(&o.server_threads)->default_value(o.server_threads)->value_name("N"), "--threads of the spawned server")
-    ("keep-server-log", po::bool_switch(&o.keep_server_log), "keep the spawned server's folder and log (path on stderr)");
+    ("keep-server-log", po::bool_switch(&o.keep_server_log), "keep the spawned server's folder and log (path on stderr)")
+    ("deflate", po::bool_switch(&o.deflate), "the clients offer permessage-deflate, as browsers do (the server's --ws-deflate decides)")
+    ("server-args", converted_by([&o](const std::string& text) {
+       std::istringstream words(text);
+       for (std::string w; words >> w;) o.server_args.push_back(w);
+     }, "")->value_name("\"ARGS\""), "more flags for the spawned server, space-separated (\"--ws-deflate-level 6\")");
   // clang-format on
   options.add(target);
   // --spawn means "no --url": whichever of the two comes last decides.
@@ -75,6 +80,7 @@ int64_t now_unix() {
 std::unique_ptr<ServerTarget> ServerTarget::start(const TargetOptions& o, std::string* error,
                                                   const std::function<std::string(storage::Log&)>& prepare) {
   std::unique_ptr<ServerTarget> t(new ServerTarget());
+  t->deflate_ = o.deflate;
   if (!o.url.empty()) {
     // ws://host:port[/ws]
     std::string rest = o.url;

@@ -18,6 +18,10 @@
 //   --server-threads N     --threads of the spawned server (default 2)
 //   --keep-server-log      leave the spawned server's log in place (its path
 //                          is printed on stderr)
+//   --deflate              the clients offer permessage-deflate (as browsers
+//                          do); the server's --ws-deflate decides
+//   --server-args "A B"    more flags for the spawned server, split on spaces
+//                          (e.g. "--ws-deflate-level 6")
 //
 // Thread-safety: a ServerTarget is used from the workload's main thread only;
 // token() is const and safe from any thread.
@@ -52,6 +56,8 @@ struct TargetOptions {
   std::string seed_data_dir;
   // Extra flags for the spawned server.
   std::vector<std::string> server_args;
+  // The workload's clients offer permessage-deflate (ClientOptions::deflate).
+  bool deflate = false;
 };
 
 class WorkloadOptions;
@@ -74,6 +80,8 @@ class ServerTarget {
   const std::string& host() const { return host_; }
   uint16_t port() const { return port_; }
   const std::string& durability() const { return durability_; }
+  // --deflate: what the workload's clients put in ClientOptions::deflate.
+  bool deflate() const { return deflate_; }
   std::string url() const { return "ws://" + host_ + ":" + std::to_string(port_); }
 
   // A token for `participant` with `role` in `consultation`; with --url, the
@@ -110,6 +118,7 @@ class ServerTarget {
   pid_t pid_ = 0;
   std::string dir_;
   bool keep_log_ = false;
+  bool deflate_ = false;
   std::string given_token_;
   std::unique_ptr<server::TokenSigner> signer_;
 };

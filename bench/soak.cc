@@ -224,6 +224,7 @@ int run_soak(const SoakOptions& o) {
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     co.token = m->chair ? target->token(kenes::v1::ROLE_CHAIR, "soak-chair")
                         : target->token(kenes::v1::ROLE_RESEARCHER, "soak-p" + std::to_string(i));
     co.client_id = "soak-" + std::to_string(i);

@@ -190,6 +190,7 @@ RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool w
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     co.auto_reconnect = false;
     co.client_id = "threads-bench-" + std::to_string(i);
     auto role = i < 2 ? kenes::v1::ROLE_RESEARCHER : kenes::v1::ROLE_MEMBER;
@@ -384,6 +385,7 @@ RunResult run_once(const ThreadsOptions& o, const trace::EditingTrace& t, bool w
     client::ClientOptions co;
     co.host = target->host();
     co.port = target->port();
+    co.deflate = target->deflate();
     co.token = target->token(kenes::v1::ROLE_MEMBER, "p-late", kConsultation);
     co.client_id = "threads-bench-late";
     co.auto_reconnect = true;
