@@ -21,6 +21,9 @@
 //                    its text; draftBytes what that cost on the WebSocket;
 //                    draftLoadedBeforeClick: whether the page already had it
 //                    (the assigned drafts are fetched after the overview shows)
+//   reload…          the same page reloaded 2.5 s later: how it subscribed,
+//                    the seq its kept state had, bytes until live, and
+//                    msToOverviewReload (navigation start to the list)
 import { chromium } from "playwright-core";
 
 const args = process.argv.slice(2);
@@ -97,6 +100,16 @@ try {
   ).then((h) => h.jsonValue());
   const after = await page.evaluate((docId) => ({ bytes: window.kenes.bytes().received, length: [...window.kenes.docText(docId)].length }), target.docId);
 
+  // A reload: the page replays the state it kept in IndexedDB (written every
+  // 2 s) and asks for the records since its seq.
+  await page.waitForTimeout(2500);
+  await page.goto(`${serverUrl.replace(/\/+$/, "")}/c/${encodeURIComponent(consultationId)}`);
+  const msToOverviewReload = await race(
+    page.waitForFunction(() => (document.querySelector(".categories .indicator-link") ? performance.now() : null), null, { polling: "raf" }),
+  ).then((h) => h.jsonValue());
+  await race(page.waitForFunction(() => window.kenes.status().state === "online", null, { polling: 50 }));
+  const reload = await page.evaluate(() => ({ bytes: window.kenes.bytes(), from: window.kenes.subscribedFrom(), restoredSeq: window.kenes.restoredSeq() }));
+
   const fromNames = ["LOG", "STATE", "EITHER"];
   console.log(
     JSON.stringify({
@@ -112,6 +125,10 @@ try {
       draftCodePoints: after.length,
       draftBytes: after.bytes - before.bytes,
       msToOpenDraft: Math.round(shownAt - clickedAt),
+      reloadSubscribedFrom: fromNames[reload.from] ?? reload.from,
+      reloadRestoredSeq: reload.restoredSeq,
+      reloadWsBytesToLive: reload.bytes.toFirstCatchUp,
+      msToOverviewReload: Math.round(msToOverviewReload),
     }),
   );
 } finally {

@@ -547,6 +547,7 @@ export class App {
       docText: (docId: string) => session.state.doc(docId).text,
       docLoaded: (docId: string) => session.state.doc(docId).loaded,
       subscribedFrom: () => session.subscribedFrom,
+      restoredSeq: () => session.restoredSeq,
       bytes: () => ({ received: session.bytesReceived, toFirstCatchUp: session.bytesToFirstCatchUp }),
       editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof RecommendationView ? this.view.editorText() : null),
       indicatorStatus: (id: string) => session.state.assessment.indicators.get(id)?.status ?? 1,

@@ -1,0 +1,95 @@
+// Return visits and the offline app shell, in real Chromium against a real
+// kenes-server (issue 16, item 5):
+//   1. the chair joins (a JoinState), opens an indicator and types;
+//   2. a reload replays the state kept in IndexedDB and asks only for the
+//      records after it (SUBSCRIBE_FROM_EITHER from its seq: no JoinState);
+//   3. with the network off, a reload still opens (the service worker's app
+//      shell) on the kept state: the overview, the draft's text, "Offline"
+//      with when it was last in step; an edit typed then waits, and lands
+//      once the network is back.
+
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ServerUnderTest, checkPrerequisites, editorText, eventually, joinThroughLink, launchChromium, readServerDoc, startRealServer, status, tokenOf } from "./harness";
+
+const fake = process.env.KENES_E2E_SERVER === "fake";
+const SUBSCRIBE_FROM_EITHER = 2;
+
+let server: ServerUnderTest;
+let browser: Browser;
+let ctx: BrowserContext;
+let page: Page;
+let docId = "";
+let indicatorUrl = "";
+const started = Date.now();
+
+/** One of the page's read-only test hooks (App.exposeForTests). */
+function hook<T>(name: "restoredSeq" | "subscribedFrom" | "bytes"): Promise<T> {
+  return page.evaluate((n) => (window as unknown as { kenes: Record<string, () => unknown> }).kenes[n]!(), name) as Promise<T>;
+}
+
+describe.skipIf(fake)("return visits and the offline app shell (real server)", () => {
+  beforeAll(async () => {
+    server = await startRealServer(checkPrerequisites().bin);
+    browser = await launchChromium();
+    ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await ctx.newPage();
+    page.on("pageerror", (e) => console.error("[chair] page error:", e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    console.log(`offline e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  it("joins by state, types into a draft, and the service worker takes the app shell", async () => {
+    await joinThroughLink(page, server.links.chair!, { name: "Aigerim Chair" });
+    const first = page.locator(".indicator-link").first();
+    indicatorUrl = (await first.getAttribute("href"))!;
+    docId = `indicator/${decodeURIComponent(indicatorUrl.split("/i/")[1]!)}`;
+    await first.click();
+    await page.waitForSelector(".cm-content");
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(" Kept.", { delay: 5 });
+    await eventually("the edit is saved", async () => (await status(page)).unsentEdits === 0, async () => JSON.stringify(await status(page)));
+    expect(await page.evaluate(() => navigator.serviceWorker.ready.then(() => true))).toBe(true);
+  });
+
+  it("a reload replays the kept state and asks only for the records since", async () => {
+    // Let the session write what it kept (it does every 2 s and on pagehide).
+    await page.waitForTimeout(2500);
+    await page.goto(new URL(indicatorUrl, server.links.chair!).toString());
+    await page.waitForSelector(".cm-content");
+    await eventually("online again", async () => (await status(page)).state === "online", async () => JSON.stringify(await status(page)));
+    expect(await hook<number>("restoredSeq")).toBeGreaterThan(0);
+    expect(await hook<number>("subscribedFrom")).toBe(SUBSCRIBE_FROM_EITHER);
+    const bytes = await hook<{ toFirstCatchUp: number }>("bytes");
+    console.log(`offline e2e: reload received ${bytes.toFirstCatchUp} bytes until live`);
+    expect(await editorText(page)).toContain("Kept.");
+  });
+
+  it("opens with no network on the kept state, says so, and saves what was typed once back", async () => {
+    await page.waitForTimeout(2500);
+    await ctx.setOffline(true);
+    await page.reload();
+    await page.waitForSelector(".cm-content", { timeout: 20_000 });
+    expect(await editorText(page)).toContain("Kept.");
+    const badge = page.locator("#connection");
+    await eventually("the badge says offline, and since when", async () => /synced/.test((await badge.textContent()) ?? ""), async () => (await badge.textContent()) ?? "");
+    expect(await badge.getAttribute("data-state")).toBe("offline");
+    await page.click(".cm-content");
+    await page.keyboard.press("Control+End");
+    await page.keyboard.type(" Offline.", { delay: 5 });
+    expect((await status(page)).unsentEdits).toBeGreaterThan(0);
+    await ctx.setOffline(false);
+    await eventually("saved once back", async () => {
+      const s = await status(page);
+      return s.state === "online" && s.unsentEdits === 0;
+    }, async () => JSON.stringify(await status(page)));
+    const onServer = await readServerDoc(server.port, tokenOf(server.links.chair!), docId);
+    expect(onServer).toContain("Kept. Offline.");
+    expect(await editorText(page)).toBe(onServer);
+  });
+});
