@@ -408,6 +408,7 @@ std::vector<CsvRow> read_csv_rows(std::string_view text, Issues& issues) {
           issues.error("line " + std::to_string(start_line), "a quoted field is not closed (a \" is missing)");
           return rows;
         }
+        field = csv_unneutralise(std::move(field));  // what framework_to_csv wrote for a formula-like value
         if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
           issues.error("line " + std::to_string(line),
                        "text after a closing quote (inside a quoted field, write a quote as \"\")");

