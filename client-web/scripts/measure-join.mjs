@@ -14,6 +14,8 @@
 //   wsBytesToState   bytes of WebSocket messages the page received until its
 //                    state was complete (the first CatchUp done: Welcome,
 //                    JoinState or the whole catch-up), as its Session counts them
+//   tcpBytesToOverview  what the server's sockets sent until then, on the wire
+//                    (compressed: the page, its assets and the WebSocket)
 //   msToOverview     from navigation start to the overview showing its
 //                    indicator list (the page's performance clock)
 //   firstDraft       the first indicator whose draft has text, and
@@ -24,7 +26,23 @@
 //   reload…          the same page reloaded 2.5 s later: how it subscribed,
 //                    the seq its kept state had, bytes until live, and
 //                    msToOverviewReload (navigation start to the list)
+import { execFileSync } from "node:child_process";
 import { chromium } from "playwright-core";
+
+/**
+ * Bytes the server's TCP sockets on `port` have had acknowledged (ss -ti, Linux,
+ * a server on this machine): what crossed the wire, compressed, HTTP and
+ * WebSocket together; null where ss is missing. Only open connections count:
+ * read it while the page is still open.
+ */
+function tcpBytesFromServer(port) {
+  try {
+    const out = execFileSync("ss", ["-tinH", "state", "established", `( sport = :${port} )`], { encoding: "utf8" });
+    return [...out.matchAll(/bytes_acked:(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+  } catch {
+    return null;
+  }
+}
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -78,6 +96,8 @@ try {
     page.waitForFunction(() => (document.querySelector(".categories .indicator-link") ? performance.now() : null), null, { polling: "raf" }),
   ).then((h) => h.jsonValue());
   const state = await page.evaluate(() => ({ bytes: window.kenes.bytes(), from: window.kenes.subscribedFrom(), lastSeq: window.kenes.lastSeq() }));
+  const port = Number(new URL(serverUrl).port || 80);
+  const tcpToOverview = tcpBytesFromServer(port);
 
   // The first indicator with text in its draft, else the first one.
   const target = await page.evaluate(() => {
@@ -119,6 +139,7 @@ try {
       subscribedFrom: fromNames[state.from] ?? state.from,
       seq: state.lastSeq,
       wsBytesToState: state.bytes.toFirstCatchUp,
+      tcpBytesToOverview: tcpToOverview,
       msToOverview: Math.round(msToOverview),
       firstDraft: target.docId,
       draftLoadedBeforeClick: before.loaded,
