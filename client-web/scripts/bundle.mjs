@@ -1,37 +1,92 @@
-// Bundles the app into dist/: one ES module, one stylesheet and index.html.
-// The server serves dist/ as its web root (index.html for unknown paths).
+// Bundles the app into dist/: one ES module, one stylesheet, index.html and
+// the service worker. The server serves dist/ as its web root (index.html for
+// unknown paths).
+//
+// Asset names carry a hash of their content (app-<hash>.js with its .map,
+// styles-<hash>.css): the server lets a browser keep only such a name for a
+// year (server/static_files.h, is_hashed_asset: "-" and 8+ lower-case hex
+// digits before the first dot), so a new build reaches a returning browser
+// through index.html, which is revalidated on every visit and names them.
 import { build } from "esbuild";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
+const assets = join(dist, "assets");
+
+/** 12 hex digits of SHA-256: 48 bits, more than enough to tell two builds apart. */
+const contentHash = (...parts) => {
+  const h = createHash("sha256");
+  for (const p of parts) h.update(p);
+  return h.digest("hex").slice(0, 12);
+};
+
+/** Replaces each `from` with its `to`, failing the build if a name is missing:
+ * a page or worker still naming an unhashed asset would load a 404 or an old
+ * copy. */
+const substitute = (text, file, names) => {
+  for (const [from, to] of names) {
+    if (!text.includes(from)) throw new Error(`bundle: ${file} does not name ${from}`);
+    text = text.split(from).join(to);
+  }
+  return text;
+};
 
 rmSync(dist, { recursive: true, force: true });
-mkdirSync(dist, { recursive: true });
+mkdirSync(assets, { recursive: true });
 const result = await build({
   entryPoints: { app: join(root, "src/main.ts") },
-  outdir: join(dist, "assets"),
+  outdir: assets,
   bundle: true,
   format: "esm",
   target: ["chrome110", "firefox115", "safari16"],
   minify: true,
-  sourcemap: true,
+  // External, without the sourceMappingURL comment: the comment must name the
+  // hashed map, which is known only once both files are.
+  sourcemap: "external",
   metafile: true,
   legalComments: "linked",
   charset: "utf8",
   logLevel: "warning",
+  write: false,
 });
-copyFileSync(join(root, "static/index.html"), join(dist, "index.html"));
-copyFileSync(join(root, "static/styles.css"), join(dist, "assets/styles.css"));
+const outputs = new Map(result.outputFiles.map((f) => [basename(f.path), f]));
+const js = outputs.get("app.js");
+const map = outputs.get("app.js.map");
+if (!js || !map || outputs.size !== 2) {
+  // A new kind of output (a chunk, a CSS import, a LEGAL.txt) needs a hashed
+  // name of its own here, or it would be served with a fixed name.
+  throw new Error(`bundle: unexpected esbuild outputs: ${[...outputs.keys()].join(", ")}`);
+}
+// The map is in the hash too: it can change while the minified code does not.
+const appName = `app-${contentHash(js.contents, map.contents)}.js`;
+writeFileSync(join(assets, appName), `${js.text.replace(/\n?$/, "\n")}//# sourceMappingURL=${appName}.map\n`);
+writeFileSync(join(assets, `${appName}.map`), map.contents);
+
+const css = readFileSync(join(root, "static/styles.css"));
+const cssName = `styles-${contentHash(css)}.css`;
+writeFileSync(join(assets, cssName), css);
+
+const names = [
+  ["/assets/app.js", `/assets/${appName}`],
+  ["/assets/styles.css", `/assets/${cssName}`],
+];
+const index = substitute(readFileSync(join(root, "static/index.html"), "utf8"), "static/index.html", names);
+writeFileSync(join(dist, "index.html"), index);
+// A cache name of this build: the new worker's activate step deletes every
+// other one, so an old build's shell does not linger beside the new.
+const sw = readFileSync(join(root, "static/sw.js"), "utf8");
+const shellCache = `kenes-shell-${contentHash(index, sw)}`;
 // At the root, so that its scope covers every page of the app.
-copyFileSync(join(root, "static/sw.js"), join(dist, "sw.js"));
+writeFileSync(join(dist, "sw.js"), substitute(sw, "static/sw.js", [...names, ['"kenes-shell-dev"', JSON.stringify(shellCache)]]));
 const bytes = Object.entries(result.metafile.outputs)
   .filter(([name]) => name.endsWith(".js"))
   .reduce((sum, [, o]) => sum + o.bytes, 0);
-console.log(`bundle: dist/ written (${Math.round(bytes / 1024)} KiB of JavaScript)`);
+console.log(`bundle: dist/ written (${Math.round(bytes / 1024)} KiB of JavaScript: ${appName}, ${cssName}, cache ${shellCache})`);
 
 // Precompressed copies next to each text file: the server sends `<file>.br`
 // or `<file>.gz` to a browser that accepts it (server/static_files.h), so the

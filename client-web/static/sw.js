@@ -2,12 +2,19 @@
 // page, its script and its stylesheet, kept by this service worker so that
 // the app opens on the state it kept in IndexedDB (src/net/state-store.ts).
 //
-// Network first, the cache only when the network fails: the assets' names
-// are fixed (not hashed), so serving them from the cache first would keep an
-// old client for as long as the cache lives. A successful answer refreshes
-// the cached copy. Only the shell is handled: never /ws, /api/, /metrics.
-const CACHE = "kenes-shell-v1";
+// scripts/bundle.mjs writes dist/sw.js from this file with the build's hashed
+// asset names in SHELL and a cache name of the build in CACHE: a new build is
+// a new worker (its bytes differ), whose activate step deletes the old cache.
+//
+// The page ("/", every navigation) is network first, the cache only when the
+// network fails, so a new build is seen on the next visit. A hashed asset is
+// cache first: its name changes whenever its content does, so a kept copy is
+// never stale. A fixed name (this file unbundled) stays network first. Only
+// the shell is handled: never /ws, /api/, /metrics.
+const CACHE = "kenes-shell-dev";
 const SHELL = ["/", "/assets/app.js", "/assets/styles.css"];
+// The server's rule for a name it lets browsers keep (server/static_files.h).
+const HASHED = /^\/assets\/(?:[^/]*\/)*[^/.]+-[0-9a-f]{8,}\.[^/]+$/;
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -35,16 +42,17 @@ self.addEventListener("fetch", (event) => {
   // Every page of the app is the same index.html (the server's fallback).
   const key = req.mode === "navigate" ? "/" : SHELL.includes(url.pathname) ? url.pathname : null;
   if (!key) return;
-  event.respondWith(
-    fetch(req).then(
-      (res) => {
-        if (res.ok) {
-          const copy = res.clone();
-          event.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)));
-        }
-        return res;
-      },
-      () => caches.match(key).then((hit) => hit ?? Response.error()),
-    ),
-  );
+  const fromNetwork = () =>
+    fetch(req).then((res) => {
+      if (res.ok) {
+        const copy = res.clone();
+        event.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)));
+      }
+      return res;
+    });
+  if (HASHED.test(key)) {
+    event.respondWith(caches.match(key).then((hit) => hit ?? fromNetwork()));
+    return;
+  }
+  event.respondWith(fromNetwork().catch(() => caches.match(key).then((hit) => hit ?? Response.error())));
 });
