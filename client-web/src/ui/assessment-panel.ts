@@ -10,6 +10,7 @@ import { language, t } from "../i18n";
 import { type PollState, allowedStatusTargets, indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
 import { statusName } from "./labels";
+import { personById, personEl } from "./person";
 import { renderPollResults } from "./poll-chart";
 import { createPollForm, voteForm } from "./poll-forms";
 import type { ViewContext } from "./view";
@@ -170,7 +171,6 @@ export class AssessmentPanel {
     if (focusInside(this.peopleSection)) return;
     const st = this.ctx.session.state;
     const a = st.assessment.indicator(this.indicatorId);
-    const name = (id: string) => st.participants.get(id)?.displayName || id;
     const chair = this.role === Role.CHAIR;
     const people = [...st.participants.values()].filter((p) => !p.revoked);
     const boxes = people.map((p) => h("input", { type: "checkbox", id: `assignee-${p.id}`, value: p.id, checked: a.assignees.includes(p.id) }));
@@ -178,7 +178,7 @@ export class AssessmentPanel {
     replaceChildren(
       this.peopleSection,
       h("h2", { id: "assignees-title", class: "panel-title" }, t("assignees.title")),
-      a.assignees.length ? h("ul", { class: "assignee-list" }, a.assignees.map((id) => h("li", {}, name(id)))) : h("p", { class: "muted" }, t("assignees.none")),
+      a.assignees.length ? h("ul", { class: "assignee-list" }, a.assignees.map((id) => h("li", {}, personById(st, id)))) : h("p", { class: "muted" }, t("assignees.none")),
       chair
         ? h(
             "details",
@@ -197,7 +197,7 @@ export class AssessmentPanel {
                 "fieldset",
                 {},
                 h("legend", { class: "visually-hidden" }, t("assignees.edit")),
-                people.map((p, i) => h("div", { class: "check" }, boxes[i]!, h("label", { for: `assignee-${p.id}` }, p.displayName || p.id))),
+                people.map((p, i) => h("div", { class: "check" }, boxes[i]!, h("label", { for: `assignee-${p.id}` }, personEl(p.displayName || p.id, p.role)))),
               ),
               note,
               h("button", { type: "submit" }, t("assignees.save")),

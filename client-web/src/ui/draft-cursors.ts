@@ -3,6 +3,7 @@
 // presenter view, so that they label and colour people alike.
 import { rangeFromWire } from "../model";
 import { participantColor } from "./colors";
+import { nameWithRole } from "./labels";
 import type { ViewContext } from "./view";
 
 // mine: whether the same participant's other tabs count (the projector often
@@ -13,7 +14,7 @@ export function othersCursors(ctx: ViewContext, docId: string, mine = false) {
     .filter((p) => p.docId === docId && (mine || p.participantId !== ctx.me.id))
     .map((p) => ({
       key: p.connectionId,
-      name: p.displayName,
+      name: nameWithRole(p.displayName, p.role),
       color: participantColor(p.participantId),
       selections: p.selections.map(rangeFromWire),
     }));

@@ -23,7 +23,7 @@ import {
 import { ErrorCode, HistoryRefusal, type HistoryAnswer } from "../net";
 import { participantColor, tint } from "./colors";
 import { h, replaceChildren } from "./dom";
-import { errorSentence } from "./labels";
+import { errorSentence, personName } from "./labels";
 import type { ViewContext } from "./view";
 
 type Mode = "text" | "diff" | "blame";
@@ -338,7 +338,7 @@ export class HistoryPanel {
   }
 
   private nameOf(id: string): string {
-    return this.ctx.session.state.participants.get(id)?.displayName || (id ? id : t("history.unknownAuthor"));
+    return personName(this.ctx.session.state, id, id || t("history.unknownAuthor"));
   }
 
   private names(ids: readonly string[]): string {

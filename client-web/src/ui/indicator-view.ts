@@ -176,7 +176,7 @@ export class IndicatorView implements View {
 
   private renderPresence(): void {
     const others = this.ctx.session.presence();
-    const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name };
+    const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name, role: this.ctx.me.role };
     this.presenceHost.replaceChildren(renderPresence(others, me, this.docId));
     this.editor?.showCursors(othersCursors(this.ctx, this.docId));
   }

@@ -19,6 +19,30 @@ export function roleName(role: Role): string {
   }
 }
 
+/**
+ * A person as every view names them: "Aigerim · Chair". The role comes from
+ * the roster (or the server's presence entry), never from the name, so a name
+ * such as "Aigerim (chair)" cannot pass for a role (issue 17, item 7).
+ */
+export function nameWithRole(name: string, role: Role): string {
+  return `${name} · ${roleName(role)}`;
+}
+
+/** What nameWithRole needs of the consultation's roster (model/consultation.ts). */
+export interface RosterLike {
+  readonly participants: ReadonlyMap<string, { readonly displayName: string; readonly role: Role }>;
+}
+
+/**
+ * A participant by id, with their role. One the roster does not know (yet:
+ * a record can arrive before the roster entry) shows as `unknown`, the id by
+ * default, with no role: a guessed role would be worse than none.
+ */
+export function personName(roster: RosterLike, id: string, unknown: string = id): string {
+  const p = roster.participants.get(id);
+  return p ? nameWithRole(p.displayName || id, p.role) : unknown;
+}
+
 export function groupName(group: StakeholderGroup): string {
   return t(`group.${group}` as MessageKey);
 }

@@ -6,6 +6,7 @@
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
+import { personById } from "./person";
 import { canVote, renderPoll } from "./assessment-panel";
 import { renderPollResults } from "./poll-chart";
 import { indicatorPath, presentPath } from "./router";
@@ -39,7 +40,6 @@ export class MeetingBar {
       return;
     }
     const focusedId = document.activeElement && this.el.contains(document.activeElement) ? document.activeElement.id : "";
-    const name = (id: string) => st.participants.get(id)?.displayName || id;
     const startForm = () => {
       const title = h("input", { id: "meeting-title-input", type: "text", required: true });
       const agenda = h(
@@ -119,7 +119,7 @@ export class MeetingBar {
           { class: "attendance" },
           h("summary", {}, t("meeting.attendance"), " — ", t("meeting.attendanceCount", { n: m.attendees.size })),
           m.attendees.size
-            ? h("ul", { class: "attendance-list" }, [...m.attendees].map((id) => h("li", {}, name(id))))
+            ? h("ul", { class: "attendance-list" }, [...m.attendees].map((id) => h("li", {}, personById(st, id))))
             : h("p", { class: "muted" }, t("meeting.nobody")),
           m.agenda.length ? h("p", { class: "muted" }, t("meeting.agendaItems"), ": ", m.agenda.join(", ")) : null,
         ),

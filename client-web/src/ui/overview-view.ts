@@ -77,7 +77,7 @@ export class OverviewView implements View {
         : null,
       categories.length === 0 ? h("p", {}, t("overview.empty")) : h("ol", { class: "categories" }, categories.map((c) => this.category(c))),
     );
-    const me = { id: this.ctx.me.id, name: this.myName() };
+    const me = { id: this.ctx.me.id, name: this.myName(), role: this.ctx.me.role };
     this.exports.refresh();
     this.el.replaceChildren(content, h("aside", { class: "sidebar" }, renderPresence(this.ctx.session.presence(), me, null), this.balance(), this.exports.el));
     if (focusKey) (this.el.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`) as HTMLElement | null)?.focus();
@@ -94,7 +94,7 @@ export class OverviewView implements View {
 
   presenceChanged(): void {
     const aside = this.el.querySelector(".sidebar");
-    if (aside && !aside.contains(document.activeElement)) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName() }, null), this.balance() ?? "", this.exports.el);
+    if (aside && !aside.contains(document.activeElement)) aside.replaceChildren(renderPresence(this.ctx.session.presence(), { id: this.ctx.me.id, name: this.myName(), role: this.ctx.me.role }, null), this.balance() ?? "", this.exports.el);
     // The rows' "people here" counts: redraw, but not on every cursor move.
     this.scheduleRefresh(500);
   }

@@ -1,12 +1,12 @@
 // "Here now": who else is online and where, one line per person (several
 // connections of one person are one line).
-import type { ParticipantPresence } from "../gen/kenes/v1/protocol_pb";
+import type { ParticipantPresence, Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
 import { participantColor } from "./colors";
 import { h } from "./dom";
-import { roleName } from "./labels";
+import { personEl } from "./person";
 
-export function renderPresence(others: readonly ParticipantPresence[], me: { name: string; id: string }, currentDocId: string | null): HTMLElement {
+export function renderPresence(others: readonly ParticipantPresence[], me: { name: string; id: string; role: Role }, currentDocId: string | null): HTMLElement {
   const people = new Map<string, { p: ParticipantPresence; typing: boolean; docs: Set<string> }>();
   for (const p of others) {
     if (p.participantId === me.id) continue; // my other tabs
@@ -33,7 +33,7 @@ export function renderPresence(others: readonly ParticipantPresence[], me: { nam
         "li",
         { class: "presence-item" },
         h("span", { class: "avatar", style: `background-color: ${participantColor(me.id)}`, "aria-hidden": "true" }, initial(me.name)),
-        h("span", { class: "presence-name" }, `${me.name} (${t("presence.you")})`),
+        h("span", { class: "presence-name" }, personEl(me.name, me.role), ` (${t("presence.you")})`),
       ),
       items.map(({ p, typing, docs }) =>
         h(
@@ -43,8 +43,8 @@ export function renderPresence(others: readonly ParticipantPresence[], me: { nam
           h(
             "span",
             { class: "presence-text" },
-            h("span", { class: "presence-name" }, p.displayName),
-            h("span", { class: "presence-where" }, `${roleName(p.role)} · ${where(docs)}`),
+            h("span", { class: "presence-name" }, personEl(p.displayName, p.role)),
+            h("span", { class: "presence-where" }, where(docs)),
             typing ? h("span", { class: "presence-typing" }, t("presence.typing")) : null,
           ),
         ),

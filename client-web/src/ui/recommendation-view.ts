@@ -109,7 +109,7 @@ export class RecommendationView implements View {
 
   presenceChanged(): void {
     if (!this.docId) return;
-    const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name };
+    const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name, role: this.ctx.me.role };
     this.presenceHost.replaceChildren(renderPresence(this.ctx.session.presence(), me, this.docId));
     this.editor?.showCursors(othersCursors(this.ctx, this.docId));
   }

@@ -28,6 +28,8 @@ import {
   parseMentions,
 } from "../model";
 import { h, replaceChildren } from "./dom";
+import { personName, roleName } from "./labels";
+import { personById } from "./person";
 import { type ThreadMark, installThreadHighlights, setThreadMarks } from "./thread-highlights";
 import type { ViewContext } from "./view";
 
@@ -95,7 +97,7 @@ export class ThreadsPanel {
   }
 
   private name(id: string): string {
-    return this.st.participants.get(id)?.displayName || id;
+    return personName(this.st, id);
   }
 
   private threads(): ThreadState[] {
@@ -239,6 +241,7 @@ export class ThreadsPanel {
               },
             },
             `@${p.displayName || p.id}`,
+            h("span", { class: "person-role" }, ` · ${roleName(p.role)}`),
           ),
         ),
       );
@@ -617,7 +620,7 @@ export class ThreadsPanel {
   private renderComment(th: ThreadState, c: CommentState, me: string, answered: (r: string | null) => void): HTMLElement {
     const may = mayComment(this.role, this.st.discussion.observerCommenting);
     const li = h("li", { class: "comment", "data-comment": c.id });
-    const head = h("p", { class: "comment-head" }, h("strong", {}, this.name(c.author)), " ", h("time", { datetime: new Date(c.timeMs).toISOString(), class: "muted" }, new Date(c.timeMs).toLocaleString()), c.edits ? h("span", { class: "muted" }, " ", t("threads.edited")) : null);
+    const head = h("p", { class: "comment-head" }, personById(this.st, c.author, c.author, "strong"), " ", h("time", { datetime: new Date(c.timeMs).toISOString(), class: "muted" }, new Date(c.timeMs).toLocaleString()), c.edits ? h("span", { class: "muted" }, " ", t("threads.edited")) : null);
     li.append(head);
     if (c.deleted) {
       li.append(h("p", { class: "comment-body deleted muted" }, t("threads.deleted")));

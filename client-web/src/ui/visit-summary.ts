@@ -5,6 +5,7 @@
 // RecordVisit is sent, so the list does not empty itself while one reads it.
 import { t } from "../i18n";
 import { h } from "./dom";
+import { personName } from "./labels";
 import { indicatorPath } from "./router";
 import type { ViewContext } from "./view";
 
@@ -22,7 +23,7 @@ export function renderVisitSummary(ctx: ViewContext): HTMLElement | null {
     section.append(h("p", { class: "muted" }, t("visit.nothing")));
     return section;
   }
-  const name = (id: string) => st.participants.get(id)?.displayName || id;
+  const name = (id: string) => personName(st, id);
   section.append(
     h(
       "ul",

@@ -184,7 +184,7 @@ describe.skipIf(fake)("undo of one's own edits, and the draft's history (real se
       if ((await shownVersion(a))!.text === `${initial} Alpha wrote this.`) found = v;
     }
     expect(found, "some version is the text before B typed").toBeGreaterThan(0);
-    expect(await a.locator(".history-status").textContent()).toContain("Aigerim Chair");
+    expect(await a.locator(".history-status").textContent()).toContain("Aigerim Chair · Chair");
     await a.screenshot({ path: join(ARTIFACTS, "e2e-history-slider.png") });
 
     // Changes since that version: B's insertions are <ins>, nothing of the
@@ -199,8 +199,9 @@ describe.skipIf(fake)("undo of one's own edits, and the draft's history (real se
     await a.locator(".history-modes input[value=blame]").check();
     await expect.poll(() => a.locator(".history-legend li").count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
     const legend = (await a.locator(".history-legend").textContent()) ?? "";
-    expect(legend).toContain("Aigerim Chair");
-    expect(legend).toContain("Boris Researcher");
+    // Each name with its role (issue 17, item 7).
+    expect(legend).toContain("Aigerim Chair · Chair");
+    expect(legend).toContain("Boris Researcher · Researcher");
     const blameText = (await a.locator(".history-blame").evaluate((el) => {
       const copy = el.cloneNode(true) as HTMLElement;
       copy.querySelectorAll(".visually-hidden, sup").forEach((n) => n.remove());

@@ -140,6 +140,8 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
       async () => JSON.stringify(await chair.locator(".attendance-list li").allTextContents()),
       15_000,
     );
+    // Each attendee with their role beside the name (issue 17, item 7).
+    for (const text of await chair.locator(".attendance-list li").allTextContents()) expect(text).toMatch(/ · Advisory board member$/);
   });
 
   it("the chair creates an anonymous validation poll and opens it; it pops up for each member", async () => {
@@ -259,7 +261,7 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
       async () => (await presenter.locator(".present-editor").innerHTML()).slice(0, 500),
       15_000,
     );
-    expect(await presenter.locator(".present-editor .kenes-remote-label").first().textContent()).toBeTruthy();
+    expect(await presenter.locator(".present-editor .kenes-remote-label").first().textContent()).toMatch(/ · Chair$/);
     expect(await accessibilityViolations(presenter), "the presenter view passes axe").toEqual([]);
     await presenter.screenshot({ path: join(ARTIFACTS, "e2e-poll-presenter.png") });
     await presenter.context().close();

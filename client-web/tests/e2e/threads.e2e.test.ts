@@ -145,7 +145,7 @@ describe("threads and suggestions in real browsers", () => {
     const passage = "access to information";
     await selectInEditor(member, SENTENCE.indexOf(passage), passage.length);
     await member.fill("#thread-body", "Which law exactly? @Rita Researcher");
-    await expect.poll(() => member.locator("#thread-mentions").textContent()).toContain("Rita Researcher");
+    await expect.poll(() => member.locator("#thread-mentions").textContent()).toContain("Rita Researcher · Researcher");
     await member.click("#thread-comment");
     let id = "";
     await eventually("the thread exists in both pages", async () => {
