@@ -183,6 +183,23 @@ std::string_view mime_type_for(std::string_view ext) {
   return "application/octet-stream";
 }
 
+bool is_hashed_asset(std::string_view path) {
+  constexpr std::string_view kAssets = "/assets/";
+  constexpr size_t kMinHashDigits = 8;
+  if (path.substr(0, kAssets.size()) != kAssets) return false;
+  std::string_view name = path.substr(path.rfind('/') + 1);
+  const size_t dot = name.find('.');
+  // An extension is required: without one the type would be sniffed from
+  // nothing, and no build output lacks one.
+  if (dot == std::string_view::npos || dot + 1 == name.size()) return false;
+  std::string_view stem = name.substr(0, dot);
+  const size_t dash = stem.rfind('-');
+  if (dash == std::string_view::npos || dash == 0) return false;
+  std::string_view hash = stem.substr(dash + 1);
+  if (hash.size() < kMinHashDigits) return false;
+  return std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 StaticFile resolve_static_file(const fs::path& root, std::string_view target) {
   StaticFile bad;
   bad.kind = StaticFile::Kind::kBadRequest;
@@ -207,7 +224,7 @@ StaticFile resolve_static_file(const fs::path& root, std::string_view target) {
   std::error_code ec;
   fs::path canonical = fs::weakly_canonical(candidate, ec);
   if (!ec && inside(root, canonical)) {
-    StaticFile f = file_result(canonical, is_asset);
+    StaticFile f = file_result(canonical, is_hashed_asset(decoded));
     if (f.kind == StaticFile::Kind::kFile) return f;
   } else if (!ec) {
     // A symlink that leads out of the web root: as good as absent.

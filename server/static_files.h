@@ -8,6 +8,11 @@
 // under /assets/ gets index.html (the single-page app routes on the client:
 // /join, /c/<consultation>/i/R.1.1). Missing assets are 404s, so a stale
 // bundle fails loudly instead of receiving HTML.
+//
+// Caching: only a name that carries its content's hash may be cached for a
+// year (see is_hashed_asset); anything else, index.html and sw.js above all,
+// is revalidated on every use, so that a new build reaches every browser on
+// its next visit.
 
 #include <cstdint>
 #include <filesystem>
@@ -23,7 +28,7 @@ struct StaticFile {
   std::string mime;
   std::string etag;  // strong: size + modification time
   uint64_t size = 0;
-  bool immutable = false;  // hashed asset names never change content
+  bool immutable = false;  // is_hashed_asset: the name changes when the content does
   // Set by choose_encoding: the Content-Encoding of `path` ("br", "gzip"),
   // empty for the plain file; and whether the answer depends on
   // Accept-Encoding (the file has a precompressed variant), so Vary is due.
@@ -35,6 +40,14 @@ struct StaticFile {
 StaticFile resolve_static_file(const std::filesystem::path& root, std::string_view target);
 
 std::string_view mime_type_for(std::string_view extension);
+
+// Whether a decoded request path names a content-hashed build output:
+// /assets/[...]<stem>-<8 or more lower-case hex digits>.<ext>[.<ext>...], as
+// client-web/scripts/bundle.mjs writes them (app-<hash>.js, its .map,
+// styles-<hash>.css) and their .br/.gz copies. The hash is the part of the
+// file name before its first dot, so "jquery-3.7.1.js" or "app.js" is not
+// hashed, and neither is a name with no extension.
+bool is_hashed_asset(std::string_view decoded_path);
 
 // The precompressed variant of `file` the client accepts, if any: the build
 // writes `<name>.br` and `<name>.gz` next to compressible files

@@ -37,11 +37,14 @@ class HttpTest : public ::testing::Test {
     server_ = new TestServer();
     const fs::path root = server_->data_dir();
     write_file(root / "web" / "index.html", kIndex);
-    write_file(root / "web" / "assets" / "app-3f9a1c.js", kScript);
-    write_file(root / "web" / "assets" / "style-77ab.css", kStyle);
-    write_file(root / "web" / "assets" / "vendor-51e0.js", kBig);
-    write_file(root / "web" / "assets" / "vendor-51e0.js.gz", kBigGz);
-    write_file(root / "web" / "assets" / "vendor-51e0.js.br", kBigBr);
+    write_file(root / "web" / "assets" / "app-3f9a1c07.js", kScript);
+    write_file(root / "web" / "assets" / "styles-77ab12cd.css", kStyle);
+    write_file(root / "web" / "assets" / "vendor-51e0aa99.js", kBig);
+    write_file(root / "web" / "assets" / "vendor-51e0aa99.js.gz", kBigGz);
+    write_file(root / "web" / "assets" / "vendor-51e0aa99.js.br", kBigBr);
+    // Fixed names, as a build before hashed names wrote them.
+    write_file(root / "web" / "assets" / "app.js", kScript);
+    write_file(root / "web" / "sw.js", kScript);
     write_file(root / "secret.txt", kSecret);
     // Links that lead out of the web root.
     fs::create_symlink(root / "secret.txt", root / "web" / "assets" / "leak.txt");
@@ -88,7 +91,7 @@ TEST_F(HttpTest, TheIndexIsServedAsHtmlWithTheSecurityHeaders) {
 }
 
 TEST_F(HttpTest, AnAssetHasItsContentTypeAndAnEtagThatRevalidatesTo304) {
-  HttpReply js = get("/assets/app-3f9a1c.js");
+  HttpReply js = get("/assets/app-3f9a1c07.js");
   ASSERT_EQ(js.status, 200);
   EXPECT_EQ(js.body, kScript);
   EXPECT_EQ(js.header("content-type"), "text/javascript; charset=utf-8");
@@ -97,18 +100,42 @@ TEST_F(HttpTest, AnAssetHasItsContentTypeAndAnEtagThatRevalidatesTo304) {
   ASSERT_FALSE(etag.empty());
   expect_security_headers(js);
 
-  HttpReply again = get("/assets/app-3f9a1c.js", {{"If-None-Match", etag}});
+  HttpReply again = get("/assets/app-3f9a1c07.js", {{"If-None-Match", etag}});
   EXPECT_EQ(again.status, 304);
   EXPECT_EQ(again.body, "");
   EXPECT_EQ(again.header("etag"), etag);
 
-  HttpReply stale = get("/assets/app-3f9a1c.js", {{"If-None-Match", "\"something-else\""}});
+  HttpReply stale = get("/assets/app-3f9a1c07.js", {{"If-None-Match", "\"something-else\""}});
   EXPECT_EQ(stale.status, 200);
   EXPECT_EQ(stale.body, kScript);
 
-  HttpReply css = get("/assets/style-77ab.css");
+  HttpReply css = get("/assets/styles-77ab12cd.css");
   ASSERT_EQ(css.status, 200);
   EXPECT_EQ(css.header("content-type"), "text/css; charset=utf-8");
+}
+
+// Only a name that changes with its content may be cached for a year: a fix
+// to a fixed-name file would otherwise not reach a returning browser for that
+// year (issue 17, item 6).
+TEST_F(HttpTest, OnlyContentHashedNamesAreCachedForAYear) {
+  const std::string year = "public, max-age=31536000, immutable";
+  for (const char* hashed : {"/assets/app-3f9a1c07.js", "/assets/styles-77ab12cd.css", "/assets/vendor-51e0aa99.js",
+                             "/assets/vendor-51e0aa99.js.br"}) {
+    HttpReply r = get(hashed, {{"Accept-Encoding", "br"}});
+    ASSERT_EQ(r.status, 200) << hashed;
+    EXPECT_EQ(r.header("cache-control"), year) << hashed;
+  }
+  HttpReply br = get("/assets/vendor-51e0aa99.js", {{"Accept-Encoding", "br"}});
+  EXPECT_EQ(br.header("content-encoding"), "br");
+  EXPECT_EQ(br.header("cache-control"), year);
+  for (const char* fixed : {"/assets/app.js", "/sw.js", "/", "/index.html", "/join"}) {
+    HttpReply r = get(fixed);
+    ASSERT_EQ(r.status, 200) << fixed;
+    EXPECT_EQ(r.header("cache-control"), "no-cache") << fixed;
+    HttpReply again = get(fixed, {{"If-None-Match", r.header("etag")}});
+    EXPECT_EQ(again.status, 304) << fixed;
+    EXPECT_EQ(again.header("cache-control"), "no-cache") << fixed;
+  }
 }
 
 TEST_F(HttpTest, ClientSideRoutesGetTheApp) {
@@ -152,8 +179,8 @@ TEST_F(HttpTest, TraversalAttemptsNeverReachAFileOutsideTheWebRoot) {
 }
 
 TEST_F(HttpTest, HeadGivesTheHeadersOfGetWithoutTheBody) {
-  HttpReply get_reply = get("/assets/app-3f9a1c.js");
-  HttpReply head = http_request(server_->port(), "HEAD", "/assets/app-3f9a1c.js");
+  HttpReply get_reply = get("/assets/app-3f9a1c07.js");
+  HttpReply head = http_request(server_->port(), "HEAD", "/assets/app-3f9a1c07.js");
   ASSERT_EQ(head.status, 200);
   EXPECT_EQ(head.body, "");
   EXPECT_EQ(head.header("content-length"), std::to_string(std::string(kScript).size()));
@@ -163,7 +190,7 @@ TEST_F(HttpTest, HeadGivesTheHeadersOfGetWithoutTheBody) {
 }
 
 TEST_F(HttpTest, APrecompressedVariantIsServedByAcceptEncodingWithItsOwnLengthAndEtag) {
-  const std::string path = "/assets/vendor-51e0.js";
+  const std::string path = "/assets/vendor-51e0aa99.js";
   HttpReply br = get(path, {{"Accept-Encoding", "gzip, deflate, br"}});
   ASSERT_EQ(br.status, 200);
   EXPECT_EQ(br.body, kBigBr);
@@ -246,9 +273,9 @@ TEST_F(HttpTest, EveryKindOfResponseCarriesTheSecurityHeaders) {
   expect_security_headers(get("/assets/missing.js"));       // 404
   expect_security_headers(get("/%2e%2e%2fsecret.txt"));    // 400
   expect_security_headers(http_request(server_->port(), "POST", "/"));  // 405
-  HttpReply js = get("/assets/app-3f9a1c.js");
+  HttpReply js = get("/assets/app-3f9a1c07.js");
   expect_security_headers(js);
-  HttpReply not_modified = get("/assets/app-3f9a1c.js", {{"If-None-Match", js.header("etag")}});
+  HttpReply not_modified = get("/assets/app-3f9a1c07.js", {{"If-None-Match", js.header("etag")}});
   ASSERT_EQ(not_modified.status, 304);
   expect_security_headers(not_modified);
   expect_security_headers(http_request(server_->port(), "HEAD", "/"));
@@ -263,7 +290,7 @@ TEST(HttpLimitTest, TheConnectionLimitsRaw503CarriesTheSecurityHeadersToo) {
 
 TEST_F(HttpTest, OtherMethodsGet405WithTheAllowedOnes) {
   for (const char* method : {"POST", "PUT", "DELETE"}) {
-    for (const char* target : {"/", "/healthz", "/assets/app-3f9a1c.js"}) {
+    for (const char* target : {"/", "/healthz", "/assets/app-3f9a1c07.js"}) {
       HttpReply r = http_request(server_->port(), method, target);
       EXPECT_EQ(r.status, 405) << method << " " << target;
       EXPECT_EQ(r.header("allow"), "GET, HEAD") << method << " " << target;

@@ -3,6 +3,9 @@
 //   1. the chair joins (a JoinState), opens an indicator and types;
 //   2. a reload replays the state kept in IndexedDB and asks only for the
 //      records after it (SUBSCRIBE_FROM_EITHER from its seq: no JoinState);
+//   0. index.html and sw.js are revalidated on every visit, and name assets
+//      whose names carry their content's hash, the only files a browser may
+//      keep for a year (issue 17, item 6);
 //   3. with the network off, a reload still opens (the service worker's app
 //      shell) on the kept state: the overview, the draft's text, "Offline"
 //      with when it was last in step; an edit typed then waits, and lands
@@ -43,6 +46,28 @@ describe.skipIf(fake)("return visits and the offline app shell (real server)", (
     console.log(`offline e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
+  it("names content-hashed assets, the only files cached for a year", async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const index = await fetch(`${base}/`);
+    expect(index.headers.get("cache-control")).toBe("no-cache");
+    const html = await index.text();
+    const assets = [...html.matchAll(/"(\/assets\/[^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toHaveLength(2);
+    for (const path of assets) {
+      expect(path).toMatch(/^\/assets\/(app|styles)-[0-9a-f]{12}\.(js|css)$/);
+      const res = await fetch(`${base}${path}`, { headers: { "accept-encoding": "br" } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get("cache-control"), path).toBe("public, max-age=31536000, immutable");
+    }
+    const sw = await fetch(`${base}/sw.js`);
+    expect(sw.headers.get("cache-control")).toBe("no-cache");
+    const worker = await sw.text();
+    for (const path of assets) expect(worker).toContain(`"${path}"`);
+    expect(worker).toMatch(/const CACHE = "kenes-shell-[0-9a-f]{12}";/);
+    // No fixed-name copy is left in the build for a stale page to load.
+    expect((await fetch(`${base}/assets/app.js`)).status).toBe(404);
+  });
+
   it("joins by state, types into a draft, and the service worker takes the app shell", async () => {
     await joinThroughLink(page, server.links.chair!, { name: "Aigerim Chair" });
     const first = page.locator(".indicator-link").first();
@@ -55,6 +80,14 @@ describe.skipIf(fake)("return visits and the offline app shell (real server)", (
     await page.keyboard.type(" Kept.", { delay: 5 });
     await eventually("the edit is saved", async () => (await status(page)).unsentEdits === 0, async () => JSON.stringify(await status(page)));
     expect(await page.evaluate(() => navigator.serviceWorker.ready.then(() => true))).toBe(true);
+    // One cache, this build's, holding the page and its hashed assets.
+    const kept = await page.evaluate(async () => {
+      const names = await caches.keys();
+      const urls = await Promise.all(names.map(async (n) => (await (await caches.open(n)).keys()).map((r) => new URL(r.url).pathname)));
+      return { names, urls: urls.flat().sort() };
+    });
+    expect(kept.names).toEqual([expect.stringMatching(/^kenes-shell-[0-9a-f]{12}$/)]);
+    expect(kept.urls).toEqual(["/", expect.stringMatching(/^\/assets\/app-[0-9a-f]{12}\.js$/), expect.stringMatching(/^\/assets\/styles-[0-9a-f]{12}\.css$/)]);
   });
 
   it("a reload replays the kept state and asks only for the records since", async () => {
