@@ -451,6 +451,18 @@ Outcome record_visit(const RequestContext& ctx, const Caller& caller, const Clie
                            "seen_seq " + std::to_string(r.seen_seq()) + " is ahead of the log (" +
                                std::to_string(ctx.durable_seq) + ")");
   }
+  // A visit that says nothing new (the last one had seen as much) is not
+  // written again: a page reloaded in a loop, or a client sending visits in
+  // a flood, must not fill the log (issue 17). Its Ack names the visit that
+  // stands.
+  if (const auto* visits = ctx.state.discussion().visits(caller.participant_id); visits && !visits->empty()) {
+    const Visit& last = visits->back();
+    if (last.seen_seq >= r.seen_seq()) {
+      kenes::v1::ServerMessage answer;
+      answer.mutable_ack()->set_seq(last.seq != 0 ? last.seq : ctx.durable_seq);
+      return Outcome::reply(std::move(answer));
+    }
+  }
   LogRecord rec = authored_by(caller);
   rec.mutable_visited()->set_seen_seq(r.seen_seq());
   return append(std::move(rec));

@@ -1,12 +1,15 @@
 #include "logger.h"
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <google/protobuf/stubs/logging.h>
 #include <mutex>
+#include <utility>
 
 namespace kenes::server {
 namespace {
@@ -118,5 +121,39 @@ void log(LogLevel level, std::string_view event, std::initializer_list<LogField>
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }
+
+namespace {
+
+// A token bucket of 10 lines a second, burst 10; what does not fit is counted.
+std::mutex g_protobuf_mutex;
+double g_protobuf_tokens = 10;
+std::chrono::steady_clock::time_point g_protobuf_refilled{};
+uint64_t g_protobuf_suppressed = 0;
+
+void protobuf_log_handler(google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
+  uint64_t suppressed = 0;
+  {
+    std::lock_guard lock(g_protobuf_mutex);
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - g_protobuf_refilled).count();
+    g_protobuf_refilled = now;
+    g_protobuf_tokens = std::min(10.0, g_protobuf_tokens + elapsed * 10.0);
+    if (g_protobuf_tokens < 1.0) {
+      ++g_protobuf_suppressed;
+      return;
+    }
+    g_protobuf_tokens -= 1.0;
+    suppressed = std::exchange(g_protobuf_suppressed, 0);
+  }
+  LogLevel ours = level == google::protobuf::LOGLEVEL_INFO      ? LogLevel::kInfo
+                  : level == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarn
+                                                                : LogLevel::kError;
+  log(ours, "protobuf",
+      {{"message", message}, {"file", file ? file : ""}, {"line", line}, {"suppressed_before", suppressed}});
+}
+
+}  // namespace
+
+void route_protobuf_logs() { google::protobuf::SetLogHandler(&protobuf_log_handler); }
 
 }  // namespace kenes::server

@@ -33,4 +33,10 @@ void set_min_log_level(LogLevel level);
 // `event` is a stable snake_case name operators can grep and alert on.
 void log(LogLevel level, std::string_view event, std::initializer_list<LogField> fields = {});
 
+// Sends protobuf's own messages (it logs, for example, a string field that is
+// not UTF-8 while parsing) through log() as event "protobuf", at most 10 a
+// second; the next line says how many were left out. Without it protobuf
+// writes free text to stderr, one line per bad frame (issue 17). Idempotent.
+void route_protobuf_logs();
+
 }  // namespace kenes::server

@@ -39,6 +39,9 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections), "open connections at once")
     ("rate-limit", po::value(&o.rate_limit_messages_per_second)->default_value(o.rate_limit_messages_per_second), "messages per second per connection (token bucket)")
     ("rate-limit-burst", po::value(&o.rate_limit_burst)->default_value(o.rate_limit_burst), "token bucket size")
+    ("max-connections-per-participant", po::value(&o.max_connections_per_participant)->default_value(o.max_connections_per_participant), "connections one participant may hold open at once (tabs, devices)")
+    ("rate-limit-bytes", po::value(&o.rate_limit_bytes_per_second)->default_value(o.rate_limit_bytes_per_second), "inbound bytes per second per participant (token bucket)")
+    ("rate-limit-bytes-burst", po::value(&o.rate_limit_bytes_burst)->default_value(o.rate_limit_bytes_burst), "inbound bytes token bucket size")
     ("idle-timeout-seconds", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds), "close a connection silent for this long (pings keep live ones open)")
     ("handshake-timeout-seconds", po::value(&o.handshake_timeout_seconds)->default_value(o.handshake_timeout_seconds), "time allowed for an HTTP request, the upgrade and Hello")
     ("ws-deflate", po::value(&ws_deflate)->default_value(ws_deflate), "on | off: permessage-deflate on the WebSocket when the client offers it (browsers do)")
@@ -120,6 +123,10 @@ ParsedOptions parse_server_options(int argc, char** argv) {
                "traffic must fit)");
   }
   if (o.rate_limit_messages_per_second <= 0 || o.rate_limit_burst < 1) return bad("--rate-limit and --rate-limit-burst must be positive");
+  if (o.max_connections_per_participant < 1) return bad("--max-connections-per-participant must be at least 1");
+  if (o.rate_limit_bytes_per_second <= 0 || o.rate_limit_bytes_burst < static_cast<double>(o.max_message_bytes)) {
+    return bad("--rate-limit-bytes must be positive and --rate-limit-bytes-burst at least --max-message-bytes");
+  }
   if (ws_deflate != "on" && ws_deflate != "off") return bad("--ws-deflate must be on or off");
   o.ws_deflate = ws_deflate == "on";
   if (o.ws_deflate_level < 1 || o.ws_deflate_level > 9) return bad("--ws-deflate-level must be between 1 and 9");

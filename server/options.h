@@ -33,8 +33,13 @@ struct ServerOptions {
   uint64_t max_message_bytes = 1 << 20;          // one inbound WebSocket message
   uint64_t max_outbound_queue_bytes = 8 << 20;   // per connection, then SLOW_READER
   uint64_t max_connections = 20000;
-  double rate_limit_messages_per_second = 5000;  // token bucket refill, per connection
+  double rate_limit_messages_per_second = 5000;  // token bucket refill, per participant once it said Hello
   double rate_limit_burst = 10000;               // token bucket size
+  // Per participant (all its connections together, issue 17): connections
+  // open at once, and inbound bytes per second (token bucket).
+  uint64_t max_connections_per_participant = 8;
+  double rate_limit_bytes_per_second = 256 << 10;
+  double rate_limit_bytes_burst = 4 << 20;
   uint64_t idle_timeout_seconds = 60;            // no frame and no pong for this long
   uint64_t handshake_timeout_seconds = 10;       // HTTP request / WebSocket upgrade / Hello
   uint64_t max_http_body_bytes = 64 << 10;

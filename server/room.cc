@@ -711,7 +711,13 @@ void Room::flush_outbox() {
     for (const auto& d : e.direct) own_view.insert(d.first);
     if (!e.only_participant.empty()) restricted_to.insert(e.only_participant);
   }
-  SharedFrame shared;
+  // Every run of records leaves in frames of bounded size (issue 17): a burst
+  // of large comments must not become one frame that overflows every
+  // reader's queue at once.
+  auto send_run = [](Member& m, const std::vector<std::string_view>& records) {
+    for (auto& f : broadcast_frames(records, kMaxBroadcastFrameBytes)) m.conn->send_broadcast(std::move(f));
+  };
+  std::vector<SharedFrame> shared;
   bool shared_built = false;
   std::vector<std::string_view> run;
   for (auto& [cid, m] : members_) {
@@ -724,9 +730,9 @@ void Room::flush_outbox() {
         for (const auto& e : entries) {
           if (e.only_participant.empty()) run.push_back(e.record);
         }
-        if (!run.empty()) shared = broadcast_frame(run);
+        shared = broadcast_frames(run, kMaxBroadcastFrameBytes);
       }
-      if (shared) m.conn->send_broadcast(shared);
+      for (const auto& f : shared) m.conn->send_broadcast(f);
       continue;
     }
     run.clear();
@@ -737,12 +743,12 @@ void Room::flush_outbox() {
       }
       for (const auto& [to, frame] : e.direct) {
         if (to != cid) continue;
-        if (!run.empty()) m.conn->send_broadcast(broadcast_frame(run));
+        send_run(m, run);
         run.clear();
         m.conn->send(frame);
       }
     }
-    if (!run.empty()) m.conn->send_broadcast(broadcast_frame(run));
+    send_run(m, run);
   }
   metrics().broadcast_batches_total.fetch_add(1, std::memory_order_relaxed);
   metrics().broadcast_batch_records_total.fetch_add(entries.size(), std::memory_order_relaxed);
@@ -751,14 +757,42 @@ void Room::flush_outbox() {
 // ---------------------------------------------------------------- presence
 
 void Room::broadcast_presence_of(const Member& m, bool left) {
+  if (left) {
+    presence_changed_.erase(m.connection_id);
+    presence_left_.push_back(m.connection_id);
+  } else {
+    presence_changed_.insert(m.connection_id);
+  }
+  if (presence_flush_posted_) return;
+  presence_flush_posted_ = true;
+  const auto due = last_presence_flush_ + options_.presence_interval;
+  if (std::chrono::steady_clock::now() >= due) {
+    // Posted: the other changes already queued on the strand join this frame.
+    asio::post(strand_, [self = shared_from_this()] { self->flush_presence(); });
+    return;
+  }
+  if (!presence_timer_) presence_timer_ = std::make_unique<asio::steady_timer>(strand_);
+  presence_timer_->expires_at(due);
+  presence_timer_->async_wait(asio::bind_executor(strand_, [self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec) self->flush_presence();
+  }));
+}
+
+void Room::flush_presence() {
+  presence_flush_posted_ = false;
+  last_presence_flush_ = std::chrono::steady_clock::now();
+  if (presence_changed_.empty() && presence_left_.empty()) return;
   kenes::v1::ServerMessage msg;
   auto* p = msg.mutable_presence();
-  if (left) {
-    p->add_left_connection_ids(m.connection_id);
-  } else {
-    *p->add_participants() = presence_[m.connection_id];
+  for (const auto& cid : presence_left_) p->add_left_connection_ids(cid);
+  for (const auto& cid : presence_changed_) {
+    if (auto it = presence_.find(cid); it != presence_.end()) *p->add_participants() = it->second;
   }
-  broadcast(encode_frame(msg), m.connection_id);
+  presence_changed_.clear();
+  presence_left_.clear();
+  // Everyone, the senders too: a client knows its own connection id (Welcome)
+  // and skips its entry.
+  broadcast(encode_frame(msg), std::string());
 }
 
 void Room::presence(std::string connection_id, kenes::v1::PresenceUpdate update) {
@@ -870,6 +904,7 @@ void Room::maybe_finish_shutdown() {
   flush_outbox();
   if (poll_timer_) poll_timer_->cancel();
   if (poll_flush_timer_) poll_flush_timer_->cancel();
+  if (presence_timer_) presence_timer_->cancel();
   if (digest_timer_) digest_timer_->cancel();
   for (auto& [cid, m] : members_) m.conn->close_going_away();
   members_.clear();

@@ -80,6 +80,12 @@ struct RoomOptions {
   // voters within a second) costs one update per interval to every member
   // instead of one per ballot. An isolated ballot's update leaves at once.
   std::chrono::milliseconds poll_update_interval{20};
+  // Presence changes (cursors, arrivals, departures) leave at most this
+  // often, all of them in one Presence frame to every member: a participant
+  // sending 4,000 cursor moves a second costs the others 20 frames, and a
+  // workshop joining at once one frame per interval rather than one per
+  // joiner (issue 17). A change after a quiet interval leaves at once.
+  std::chrono::milliseconds presence_interval{50};
   // Where history reads (replays of a document's log) run: off the room's
   // strand and the I/O threads. Empty: on the io_context (room tests).
   std::function<void(std::function<void()>)> run_history;
@@ -226,7 +232,9 @@ class Room : public std::enable_shared_from_this<Room> {
   };
   OutboxEntry& queue_record(std::string record, std::string except_connection_id);
   void flush_outbox();
+  // Queues m's presence (or its departure) for the next presence flush.
   void broadcast_presence_of(const Member& m, bool left);
+  void flush_presence();
   void close_connections_of(const std::string& participant_id);
   void maybe_snapshot();
   void maybe_finish_shutdown();
@@ -292,6 +300,13 @@ class Room : public std::enable_shared_from_this<Room> {
   // Polls.
   std::unique_ptr<boost::asio::steady_timer> poll_timer_;
   std::unique_ptr<boost::asio::steady_timer> poll_flush_timer_;
+  // Presence changed since the last flush: connections to announce (their
+  // entry as it is at the flush) and connections gone.
+  std::set<std::string> presence_changed_;
+  std::vector<std::string> presence_left_;
+  bool presence_flush_posted_ = false;
+  std::chrono::steady_clock::time_point last_presence_flush_{};
+  std::unique_ptr<boost::asio::steady_timer> presence_timer_;
   std::chrono::steady_clock::time_point last_poll_flush_{};
   std::set<std::string> dirty_polls_;
   struct ClosedPollFrame {

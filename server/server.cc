@@ -108,7 +108,11 @@ std::string Server::base_url() const {
 }
 
 std::string Server::open() {
+  route_protobuf_logs();
   const auto& o = ctx_.options;
+  ctx_.participant_limits = std::make_unique<ParticipantLimits>(ParticipantLimitSettings{
+      o.max_connections_per_participant, o.rate_limit_messages_per_second, o.rate_limit_burst,
+      o.rate_limit_bytes_per_second, o.rate_limit_bytes_burst});
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir + ": " + ec.message();

@@ -13,6 +13,7 @@
 
 #include "options.h"
 #include "origin_check.h"
+#include "participant_limits.h"
 #include "room.h"
 #include "auth/token.h"
 
@@ -80,6 +81,8 @@ struct ServerContext {
   TlsContextSlot tls;
   OriginPolicy origins;  // who may open a WebSocket (from the options)
   RoomRegistry rooms;
+  // Connections and inbound rates per participant (made in Server::open).
+  std::unique_ptr<ParticipantLimits> participant_limits;
   // The log every room appends to; exports read it (thread-safe). Null
   // until the data folder is open.
   storage::Log* log = nullptr;

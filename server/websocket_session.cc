@@ -5,10 +5,13 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <optional>
 #include <random>
 #include <utility>
+#include <vector>
 
 #include "consultation/request.h"
+#include "engine/utf8.h"
 #include "logger.h"
 #include "metrics.h"
 #include "version.h"
@@ -52,6 +55,93 @@ constexpr uint64_t kRateLimitedBeforeClose = 100;
 // At most this many bytes of records in one merged Broadcast frame (a single
 // larger record still goes alone).
 constexpr size_t kMergeBudgetBytes = 64 * 1024;
+
+// Reads one varint at `pos`; false if the frame ends inside it.
+bool read_varint(std::string_view b, size_t& pos, uint64_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 64; shift += 7) {
+    if (pos >= b.size()) return false;
+    const auto byte = static_cast<unsigned char>(b[pos++]);
+    v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if (!(byte & 0x80)) return true;
+  }
+  return false;
+}
+
+// Before Hello a connection is nobody: its frames are looked at only as far
+// as a Hello (issue 17). The top level is walked without decoding anything;
+// a ClientMessage holding anything but request_id (field 1) and hello (field
+// 10) is refused as not authenticated, and a Hello whose strings are not
+// UTF-8 as malformed, without protobuf's parser ever seeing them: it logs a
+// line per bad string, and a flood of them broke the one-JSON-object-per-line
+// log. Returns {code, why} to refuse the frame, or nothing to parse it.
+struct PreHelloRefusal {
+  kenes::v1::ErrorCode code;
+  const char* why;
+};
+std::optional<PreHelloRefusal> pre_hello_problem(std::string_view frame) {
+  const PreHelloRefusal malformed{kenes::v1::ERROR_CODE_BAD_MESSAGE, "the frame is not a valid kenes.v1.ClientMessage"};
+  // Skips one field's value of `wire` type at `pos`; false if malformed.
+  auto skip = [](std::string_view b, size_t& pos, uint64_t wire) {
+    uint64_t n = 0;
+    switch (wire) {
+      case 0: return read_varint(b, pos, n);
+      case 1: n = 8; break;
+      case 5: n = 4; break;
+      case 2:
+        if (!read_varint(b, pos, n)) return false;
+        break;
+      default: return false;  // groups: not in these messages
+    }
+    if (n > b.size() - pos) return false;
+    pos += n;
+    return true;
+  };
+  bool other = false;
+  bool unknown = false;
+  std::vector<std::string_view> hellos;
+  for (size_t pos = 0; pos < frame.size();) {
+    uint64_t tag = 0;
+    if (!read_varint(frame, pos, tag)) return malformed;
+    const uint64_t field = tag >> 3;
+    const uint64_t wire = tag & 7;
+    const size_t start = pos;
+    if (!skip(frame, pos, wire)) return malformed;
+    if (field == 10 && wire == 2) {
+      size_t p = start;
+      uint64_t len = 0;
+      read_varint(frame, p, len);
+      hellos.push_back(frame.substr(p, len));
+    } else if (!(field == 1 && wire == 0)) {
+      other = true;
+      if (field > 536870911u || !kenes::v1::ClientMessage::descriptor()->FindFieldByNumber(static_cast<int>(field))) {
+        unknown = true;
+      }
+    }
+  }
+  if (unknown) {
+    return PreHelloRefusal{kenes::v1::ERROR_CODE_UNKNOWN_MESSAGE,
+                           "the envelope carries no message this server knows (a newer client?)"};
+  }
+  if (other) return PreHelloRefusal{kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "send Hello with your token first"};
+  for (std::string_view hello : hellos) {
+    for (size_t h = 0; h < hello.size();) {
+      uint64_t tag = 0;
+      if (!read_varint(hello, h, tag)) return malformed;
+      const size_t start = h;
+      if (!skip(hello, h, tag & 7)) return malformed;
+      if ((tag & 7) != 2) continue;
+      // Hello holds only strings (token, client_id, client_version).
+      size_t p = start;
+      uint64_t len = 0;
+      read_varint(hello, p, len);
+      if (!engine::is_valid_utf8(hello.substr(p, len))) {
+        return PreHelloRefusal{kenes::v1::ERROR_CODE_INVALID_UTF8, "Hello's fields must be UTF-8"};
+      }
+    }
+  }
+  return std::nullopt;
+}
 
 // What this server accepts of a client's permessage-deflate offer.
 websocket::permessage_deflate deflate_settings(const ServerOptions& o,
@@ -167,7 +257,7 @@ void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t bytes) 
   metrics().messages_in_total.fetch_add(1, std::memory_order_relaxed);
   metrics().bytes_in_total.fetch_add(bytes, std::memory_order_relaxed);
 
-  if (!take_rate_token()) {
+  if (!take_rate_token(bytes)) {
     read_buffer_.consume(read_buffer_.size());
     if (++rate_limited_in_a_row_ >= kRateLimitedBeforeClose) {
       reply_error(kenes::v1::ERROR_CODE_RATE_LIMITED, "too many messages; closing", 0, true);
@@ -187,6 +277,13 @@ void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t bytes) 
   }
   kenes::v1::ClientMessage msg;
   auto data = read_buffer_.cdata();
+  if (!hello_received_) {
+    if (auto refused = pre_hello_problem(std::string_view(static_cast<const char*>(data.data()), data.size()))) {
+      read_buffer_.consume(read_buffer_.size());
+      reply_error(refused->code, refused->why, 0);
+      return do_read();
+    }
+  }
   bool parsed = msg.ParseFromArray(data.data(), static_cast<int>(data.size()));
   read_buffer_.consume(read_buffer_.size());
   if (read_buffer_.capacity() > 64 * 1024) read_buffer_.shrink_to_fit();
@@ -199,7 +296,8 @@ void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t bytes) 
 }
 
 template <class Stream>
-bool WebSocketSession<Stream>::take_rate_token() {
+bool WebSocketSession<Stream>::take_rate_token(uint64_t bytes) {
+  if (lease_) return lease_->take(bytes);
   auto now = std::chrono::steady_clock::now();
   double elapsed = std::chrono::duration<double>(now - last_refill_).count();
   last_refill_ = now;
@@ -267,6 +365,15 @@ void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg)
   if (!room) {
     return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "the consultation of this invitation does not exist", rid,
                        true);
+  }
+  lease_ = ctx_.participant_limits ? ctx_.participant_limits->admit(check.claims->consultation_id, check.claims->participant_id)
+                                   : nullptr;
+  if (ctx_.participant_limits && !lease_) {
+    log(LogLevel::kInfo, "participant_connections_full", {{"connection", connection_id_}, {"participant", check.claims->participant_id}});
+    return reply_error(kenes::v1::ERROR_CODE_TOO_MANY_CONNECTIONS,
+                       "you have " + std::to_string(ctx_.participant_limits->settings().max_connections) +
+                           " connections open already (other tabs or devices); close one and try again",
+                       rid, true);
   }
   hello_received_ = true;
   hello_timer_.cancel();
@@ -336,7 +443,10 @@ void WebSocketSession<Stream>::enqueue(Outgoing out) {
     return;
   }
   const uint64_t size = out.frame->size();
-  if (queued_bytes_ + size > ctx_.options.max_outbound_queue_bytes) {
+  // Slow is a reader whose own backlog is full: a frame reaching an empty
+  // queue is always taken, however large (the room's frames are bounded,
+  // kMaxBroadcastFrameBytes; a JoinState is about 1 MB at full size).
+  if (queued_bytes_ > 0 && queued_bytes_ + size > ctx_.options.max_outbound_queue_bytes) {
     metrics().slow_reader_closes_total.fetch_add(1, std::memory_order_relaxed);
     metrics().count_error(kenes::v1::ERROR_CODE_SLOW_READER);
     log(LogLevel::kInfo, "slow_reader_closed", {{"connection", connection_id_}, {"queued_bytes", queued_bytes_}});

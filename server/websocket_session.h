@@ -57,7 +57,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   void handle_hello(const kenes::v1::ClientMessage& msg);
   // Closes the connection with a fatal TOKEN_EXPIRED when its token expires.
   void arm_token_expiry(int64_t seconds_left);
-  bool take_rate_token();
+  bool take_rate_token(uint64_t bytes);
   void enqueue(Outgoing out);  // on the session's strand
   void do_write();
   void on_write(boost::beast::error_code ec, std::size_t bytes);
@@ -84,7 +84,10 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   std::string client_id_;
   std::shared_ptr<Room> room_;
   bool hello_received_ = false;
-  // Token bucket (STYLE.md habit 6: limits at the edge).
+  // Until Hello, this connection's own token bucket (STYLE.md habit 6:
+  // limits at the edge); from Hello on, the participant's share, drawn from
+  // by all its connections (participant_limits.h).
+  std::shared_ptr<ParticipantLimits::Lease> lease_;
   double tokens_;
   std::chrono::steady_clock::time_point last_refill_;
   uint64_t rate_limited_in_a_row_ = 0;

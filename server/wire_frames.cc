@@ -63,6 +63,24 @@ SharedFrame broadcast_frame(const std::vector<std::string_view>& records) {
   return std::make_shared<const std::string>(std::move(out));
 }
 
+std::vector<SharedFrame> broadcast_frames(const std::vector<std::string_view>& records, size_t max_frame_bytes) {
+  std::vector<SharedFrame> frames;
+  std::vector<std::string_view> chunk;
+  size_t inner = 0;
+  for (auto r : records) {
+    const size_t field = bytes_field_size(kBroadcastRecordsField, r.size());
+    if (!chunk.empty() && inner + field > max_frame_bytes) {
+      frames.push_back(broadcast_frame(chunk));
+      chunk.clear();
+      inner = 0;
+    }
+    chunk.push_back(r);
+    inner += field;
+  }
+  if (!chunk.empty()) frames.push_back(broadcast_frame(chunk));
+  return frames;
+}
+
 std::string_view broadcast_body(std::string_view frame) {
   // One tag byte (field 13, length-delimited), the varint length, the body.
   size_t pos = 1;

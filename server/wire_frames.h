@@ -30,6 +30,15 @@ SharedFrame broadcast_frame(std::string_view record);
 // ServerMessage{broadcast{records}} of several record_bytes(), in order.
 SharedFrame broadcast_frame(const std::vector<std::string_view>& records);
 
+// The same records as consecutive Broadcast frames of at most about
+// `max_frame_bytes` each (a record larger than that goes alone): what a room
+// sends, so that a burst of large records (a comment flood) never becomes
+// one frame larger than a reader's queue (issue 17).
+std::vector<SharedFrame> broadcast_frames(const std::vector<std::string_view>& records, size_t max_frame_bytes);
+
+// The bound a room's broadcast frames keep to.
+inline constexpr size_t kMaxBroadcastFrameBytes = 64 * 1024;
+
 // The encoded Broadcast inside a broadcast_frame() (its `records` fields), a
 // view into `frame`. The bodies of several broadcast frames, concatenated, are
 // one Broadcast holding all their records in that order.

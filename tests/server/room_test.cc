@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "connection.h"
+#include "wire_frames.h"
 #include "consultation/proto_convert.h"
 #include "consultation/sample_framework.h"
 #include "metrics.h"
@@ -395,6 +396,35 @@ TEST_F(RoomTest, RecordsDurableTogetherGoOutAsOneFrameAndEachAuthorSeesItsAcksIn
   EXPECT_EQ(batch_records, 2 * kEach);
   EXPECT_LT(batches, batch_records);
   EXPECT_LT(bob->of_kind(ServerMessage::kBroadcast).size(), 2 * kEach);
+}
+
+
+// issue 17: a burst of large records (a comment flood, here edits of 20 KB)
+// leaves in frames of bounded size, every record once and in order, so that
+// no reader's queue is overflowed by one shared frame.
+TEST_F(RoomTest, ABurstOfLargeRecordsLeavesInFramesOfBoundedSize) {
+  open_room();
+  auto writer = join("c-w", "writer", kenes::v1::ROLE_RESEARCHER, "client-w");
+  auto reader = join("c-r", "reader", kenes::v1::ROLE_MEMBER, "client-r");
+  const std::string big(20 * 1024, 'x');
+  constexpr int kEdits = 40;
+  for (int i = 0; i < kEdits; ++i) submit("c-w", "client-w", i + 1, "indicator/R.1", 0, insert(big));
+  ASSERT_TRUE(wait_for([&] { return text_edits_among(reader->records()) == kEdits; }));
+  size_t largest = 0;
+  size_t most_records = 0;
+  for (const auto& m : reader->of_kind(ServerMessage::kBroadcast)) {
+    largest = std::max(largest, m.ByteSizeLong());
+    most_records = std::max<size_t>(most_records, m.broadcast().records_size());
+  }
+  // 64 KiB frames: at most three of these records each.
+  EXPECT_LE(largest, 3 * (big.size() + 256)) << "a shared frame grew with the burst";
+  EXPECT_GE(most_records, 2u) << "the burst was never batched: the bound was not tested";
+  uint64_t last = 0;
+  for (const auto& r : reader->records()) {
+    EXPECT_GT(r.seq(), last);
+    last = r.seq();
+  }
+  EXPECT_FALSE(reader->closed());
 }
 
 }  // namespace

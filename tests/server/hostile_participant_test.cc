@@ -1,0 +1,289 @@
+// No participant can hurt the room (issue 17): one test per attack a valid
+// member (or a connection without a token) tried against the server, each
+// asserting what the others still get. Real server on a loopback port, real
+// sockets; latency under attack is measured by a benchmark, not here.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "actors.h"
+#include "raw_socket.h"
+#include "test_harness.h"
+
+namespace kenes::testing {
+namespace {
+
+using kenes::v1::Role;
+using kenes::v1::ServerMessage;
+
+// A RawSocket that has joined and gone live (Hello, Subscribe from the log,
+// CatchUp up to done).
+void go_live(RawSocket& s, const std::string& token, const std::string& client_id) { s.join(token, client_id); }
+
+uint64_t head_of(TestServer& server) {
+  uint64_t head = 0;
+  server.inspect("demo", [&](const consultation::ConsultationState&, uint64_t durable) { head = durable; });
+  return head;
+}
+
+class HostileParticipantTest : public ActorTest {
+ protected:
+  HostileParticipantTest() = default;
+  explicit HostileParticipantTest(std::function<void(server::ServerOptions&)> tweak) : ActorTest(std::move(tweak)) {}
+
+  // Readers that stay live through an attack, and whether any lost its
+  // connection or was told it is slow.
+  std::vector<std::shared_ptr<Actor>> readers(int n) {
+    std::vector<std::shared_ptr<Actor>> out;
+    for (int i = 0; i < n; ++i) out.push_back(join(Role::ROLE_MEMBER, "reader-" + std::to_string(i)));
+    return out;
+  }
+  bool all_connected(const std::vector<std::shared_ptr<Actor>>& rs) {
+    bool ok = true;
+    pool_.run([&] {
+      for (auto& r : rs) ok = ok && r->client->state() == client::ConnectionState::kLive;
+    });
+    return ok;
+  }
+};
+
+// 1. A comment flood: 16 KB comments as fast as one socket can send them.
+// The flooder is slowed down by its participant's byte budget (RATE_LIMITED)
+// and the room's frames stay bounded, so no reader is closed as slow and
+// every comment that was taken reaches every reader.
+TEST_F(HostileParticipantTest, ACommentFloodIsRateLimitedAndNobodyElseIsDisconnected) {
+  auto rs = readers(10);
+  auto flooder_actor = join(Role::ROLE_MEMBER, "flooder");
+  Outcome created = request(*flooder_actor, [](client::KenesClient& c) {
+    kenes::v1::ThreadTarget t;
+    t.set_indicator_id("R.1");
+    return c.create_thread(t, "a thread to flood");
+  });
+  expect_ok(created, "thread");
+  std::string thread;
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    for (const auto& [id, t] : s.discussion().threads()) thread = id;
+  });
+  ASSERT_FALSE(thread.empty());
+
+  RawSocket flooder(server_->port());
+  go_live(flooder, server_->token(Role::ROLE_MEMBER, "flooder"), "flood-client");
+  const uint64_t before = head_of(*server_);
+  const std::string body(16 * 1024 - 64, 'x');
+  constexpr int kComments = 600;  // 9.5 MB: over twice the byte burst
+  for (int i = 0; i < kComments; ++i) {
+    kenes::v1::ClientMessage m;
+    m.set_request_id(100 + i);
+    m.mutable_add_comment()->set_thread_id(thread);
+    m.mutable_add_comment()->set_body(body);
+    flooder.send(m);
+  }
+  int rate_limited = 0;
+  int acked = 0;
+  while (acked + rate_limited < kComments) {
+    auto m = flooder.next(std::chrono::seconds(20));
+    ASSERT_TRUE(m) << acked << " acked, " << rate_limited << " refused";
+    if (m->has_ack() && m->ack().seq() > before) ++acked;
+    if (m->has_error() && m->error().code() == kenes::v1::ERROR_CODE_RATE_LIMITED) {
+      // The session says so once per run of refusals, not per message.
+      rate_limited = kComments - acked;
+      break;
+    }
+  }
+  EXPECT_GT(rate_limited, 0) << "9.5 MB of comments at once were all taken";
+  EXPECT_LT(acked, kComments);
+  const uint64_t after = head_of(*server_);
+  ASSERT_TRUE(pool_.wait_until([&] {
+    for (auto& r : rs) {
+      if (r->records.empty() || r->records.back().seq() < after) return false;
+    }
+    return true;
+  })) << "a reader did not get every comment";
+  EXPECT_TRUE(all_connected(rs)) << "a reader was disconnected by someone else's flood";
+}
+
+// 2. A frame larger than a reader's whole queue limit, reaching an empty
+// queue, is delivered: slow is a reader with a backlog of its own.
+TEST(HostileParticipantLimitsTest, ALargeFrameReachingAnEmptyQueueIsNotASlowReader) {
+  TestServer server([](server::ServerOptions& o) { o.max_outbound_queue_bytes = 16 * 1024; });
+  ClientPool pool;
+  auto writer = pool.add(server.port(), server.token(Role::ROLE_RESEARCHER, "writer"));
+  RawSocket reader(server.port());
+  go_live(reader, server.token(Role::ROLE_MEMBER, "reader"), "reader-client");
+  ASSERT_TRUE(pool.wait_until([&] { return writer->state() == client::ConnectionState::kLive; }));
+  const std::string big(30 * 1024, 'y');
+  pool.run([&] {
+    engine::TextOp op;
+    op.insert(big);
+    ASSERT_TRUE(writer->local_edit("indicator/R.1", op).ok());
+  });
+  for (;;) {
+    auto m = reader.next();
+    ASSERT_TRUE(m) << "the reader was closed: " << reader.close_reason().reason;
+    if (m->has_broadcast() && m->broadcast().records_size() > 0 && m->broadcast().records(0).has_text_edit()) break;
+  }
+}
+
+// 3. One member's link holding every connection slot: a participant has at
+// most --max-connections-per-participant; the next is refused and the
+// others (the chair) still get in.
+TEST(HostileParticipantLimitsTest, OneParticipantCannotHoldMoreThanItsConnections) {
+  TestServer server([](server::ServerOptions& o) {
+    o.max_connections_per_participant = 3;
+    o.max_connections = 10;
+  });
+  const std::string token = server.token(Role::ROLE_MEMBER, "hog");
+  std::vector<std::unique_ptr<RawSocket>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawSocket>(server.port()));
+    held.back()->join(token, "hog-" + std::to_string(i));
+  }
+  RawSocket fourth(server.port());
+  fourth.hello(token, "hog-3");
+  auto refused = fourth.next_of(ServerMessage::kError);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->error().code(), kenes::v1::ERROR_CODE_TOO_MANY_CONNECTIONS);
+  EXPECT_TRUE(refused->error().fatal());
+  RawSocket chair(server.port());
+  chair.join(server.token(Role::ROLE_CHAIR, "chair"), "chair-client");
+  // A slot comes back when a connection goes.
+  held.pop_back();
+  bool admitted = false;
+  for (int attempt = 0; attempt < 50 && !admitted; ++attempt) {
+    RawSocket again(server.port());
+    again.hello(token, "hog-again");
+    auto m = again.next();
+    admitted = m && m->has_welcome();
+    if (!admitted) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(admitted);
+}
+
+// 4. A participant's connections share one budget: opening more connections
+// does not multiply the rate.
+TEST(HostileParticipantLimitsTest, AParticipantsConnectionsShareOneRateLimit) {
+  TestServer server([](server::ServerOptions& o) {
+    o.rate_limit_messages_per_second = 50;
+    o.rate_limit_burst = 100;
+  });
+  const std::string token = server.token(Role::ROLE_MEMBER, "many");
+  RawSocket a(server.port());
+  RawSocket b(server.port());
+  a.join(token, "many-a");
+  b.join(token, "many-b");
+  // 80 from each: 160 in all, over the shared burst of 100 (each alone would fit).
+  kenes::v1::ClientMessage ping;
+  ping.set_request_id(9);
+  ping.mutable_subscribe()->set_consultation_id("elsewhere");  // refused FORBIDDEN: cheap, and answered
+  for (int i = 0; i < 80; ++i) {
+    a.send(ping);
+    b.send(ping);
+  }
+  int limited = 0;
+  for (RawSocket* s : {&a, &b}) {
+    for (int i = 0; i < 80; ++i) {
+      auto m = s->next(std::chrono::seconds(2));
+      if (!m) break;
+      if (m->has_error() && m->error().code() == kenes::v1::ERROR_CODE_RATE_LIMITED) {
+        ++limited;
+        break;
+      }
+    }
+  }
+  EXPECT_GE(limited, 1) << "two connections of one participant had twice the budget";
+}
+
+// 5. A cursor flood: 2,000 presence updates in a burst reach the others as a
+// few coalesced frames, the last cursor among them.
+TEST_F(HostileParticipantTest, APresenceFloodReachesTheOthersAsAFewFrames) {
+  auto watcher = join(Role::ROLE_MEMBER, "watcher");
+  RawSocket mover(server_->port());
+  go_live(mover, server_->token(Role::ROLE_RESEARCHER, "mover"), "mover-client");
+  size_t presence_before = 0;
+  pool_.run([&] {
+    for (auto& m : watcher->messages) presence_before += m.has_presence() ? 1 : 0;
+  });
+  constexpr int kMoves = 2000;
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 1; i <= kMoves; ++i) {
+    kenes::v1::ClientMessage m;
+    auto* p = m.mutable_presence();
+    p->set_doc_id("indicator/R.1");
+    auto* sel = p->add_selections();
+    sel->set_anchor(0);
+    sel->set_head(i);
+    mover.send(m);
+  }
+  ASSERT_TRUE(pool_.wait_until([&] {
+    for (auto& m : watcher->messages) {
+      if (!m.has_presence()) continue;
+      for (const auto& e : m.presence().participants()) {
+        if (e.participant_id() == "mover" && e.selections_size() == 1 && e.selections(0).head() == kMoves) return true;
+      }
+    }
+    return false;
+  })) << "the last cursor never arrived";
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  size_t presence_after = 0;
+  pool_.run([&] {
+    for (auto& m : watcher->messages) presence_after += m.has_presence() ? 1 : 0;
+  });
+  // One frame per 50 ms interval at most, and a few to spare for scheduling.
+  EXPECT_LE(presence_after - presence_before, static_cast<size_t>(seconds / 0.05) + 5)
+      << "in " << seconds << " s";
+  EXPECT_LT(presence_after - presence_before, 200u);
+}
+
+// 6. A visit flood: the same visit sent 1,000 times is one record.
+TEST_F(HostileParticipantTest, RepeatedVisitsAreOneRecord) {
+  auto visitor = join(Role::ROLE_MEMBER, "visitor");
+  const uint64_t seen = head_of(*server_);
+  expect_ok(request(*visitor, [&](client::KenesClient& c) { return c.record_visit(seen); }), "first visit");
+  const uint64_t after_first = head_of(*server_);
+  for (int i = 0; i < 1000; ++i) {
+    pool_.run([&] { visitor->client->record_visit(seen); });
+  }
+  Outcome last = request(*visitor, [&](client::KenesClient& c) { return c.record_visit(seen); });
+  expect_ok(last, "a visit that says nothing new");
+  EXPECT_EQ(head_of(*server_), after_first) << "repeated visits were written";
+  EXPECT_EQ(last.seq, after_first) << "the Ack names the visit that stands";
+}
+
+// 7. Before Hello: a flood of frames with strings that are not UTF-8 gets
+// an Error each without protobuf parsing (or logging) them, and the
+// connection can still say Hello.
+TEST(HostileParticipantLimitsTest, FramesBeforeHelloAreLookedAtOnlyAsFarAsHello) {
+  TestServer server;
+  RawSocket s(server.port());
+  kenes::v1::ClientMessage bad_hello;
+  bad_hello.set_request_id(1);
+  bad_hello.mutable_hello()->set_client_id("c");
+  std::string bytes = bad_hello.SerializeAsString();
+  // The token field with bytes that are not UTF-8, appended by hand
+  // (protobuf would refuse to serialize them).
+  std::string token = "\xff\xfe not utf-8";
+  std::string hello_inner = bad_hello.hello().SerializeAsString() + std::string("\x0a") +
+                            static_cast<char>(token.size()) + token;
+  std::string frame = std::string("\x08\x01\x52") + static_cast<char>(hello_inner.size()) + hello_inner;
+  for (int i = 0; i < 200; ++i) s.send_binary(frame);
+  int utf8_errors = 0;
+  for (int i = 0; i < 200; ++i) {
+    auto m = s.next();
+    ASSERT_TRUE(m);
+    if (m->has_error() && m->error().code() == kenes::v1::ERROR_CODE_INVALID_UTF8) ++utf8_errors;
+  }
+  EXPECT_EQ(utf8_errors, 200);
+  kenes::v1::ClientMessage other;
+  other.set_request_id(3);
+  other.mutable_add_comment()->set_thread_id("thread-1");
+  s.send(other);
+  auto refused = s.next_of(ServerMessage::kError);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->error().code(), kenes::v1::ERROR_CODE_NOT_AUTHENTICATED);
+  s.join(server.token(Role::ROLE_MEMBER, "late"), "late-client");
+}
+
+}  // namespace
+}  // namespace kenes::testing
