@@ -1,5 +1,7 @@
 #include "consultation/admission.h"
 
+#include "consultation/display_names.h"
+
 namespace kenes::consultation {
 
 Admission admit(const ConsultationState& state, const Invitation& invitation) {
@@ -15,7 +17,9 @@ Admission admit(const ConsultationState& state, const Invitation& invitation) {
   rec.set_author(invitation.participant_id);
   auto* inv = rec.mutable_participant_invited();
   inv->set_participant_id(invitation.participant_id);
-  inv->set_display_name(invitation.display_name);
+  // A name someone else already has gets a number: a newcomer cannot be
+  // refused at the door for it, nor take another's name (display_names.h).
+  inv->set_display_name(free_name(state, invitation.display_name, invitation.participant_id));
   inv->set_role(invitation.role);
   a.invited = std::move(rec);
   return a;

@@ -3,6 +3,7 @@
 // e-mail digest's settings (a private record, proto/README.md "E-mail
 // digest").
 
+#include "consultation/display_names.h"
 #include "consultation/email_address.h"
 #include "consultation/handlers.h"
 #include "consultation/permissions.h"
@@ -29,7 +30,7 @@ LogRecord authored_by(const Caller& caller) {
   return rec;
 }
 
-Outcome update_profile(const RequestContext&, const Caller& caller, const ClientMessage& msg) {
+Outcome update_profile(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& profile = msg.update_profile();
   if (profile.display_name().size() > kMaxDisplayNameBytes || profile.gender().size() > kMaxGenderBytes ||
       !engine::is_valid_utf8(profile.display_name()) || !engine::is_valid_utf8(profile.gender()) ||
@@ -37,6 +38,14 @@ Outcome update_profile(const RequestContext&, const Caller& caller, const Client
     return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
                            "display name (200 bytes), gender (100 bytes) must be short UTF-8 text and the "
                            "stakeholder group one of the listed groups");
+  }
+  if (!profile.display_name().empty()) {
+    if (auto holder = name_holder(ctx.state, profile.display_name(), caller.participant_id)) {
+      return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                             "another participant is called \"" + ctx.state.participant(*holder)->display_name +
+                                 "\" (names are compared without case, accents and look-alike letters); add "
+                                 "something that tells you apart");
+    }
   }
   LogRecord rec = authored_by(caller);
   auto* upd = rec.mutable_profile_updated();
