@@ -97,7 +97,63 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     ws->start(std::move(req));
     return;
   }
-  HttpResponse response = handle_http_request(req, ctx_);
+  if (export_off_thread(req)) return;
+  write_response(handle_http_request(req, ctx_));
+}
+
+template <class Stream>
+bool HttpSession<Stream>::export_off_thread(http::request<http::string_body>& req) {
+  std::string_view target(req.target().data(), req.target().size());
+  std::string_view path = target.substr(0, target.find('?'));
+  if (!ctx_.work_pool || path.rfind("/api/consultations/", 0) != 0 || path.find("/export/") == std::string_view::npos) {
+    return false;
+  }
+  // Who asks: a token that does not verify is refused inline (cheap).
+  std::string_view auth(req[http::field::authorization].data(), req[http::field::authorization].size());
+  if (auth.substr(0, 7) != "Bearer ") return false;
+  const int64_t now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  TokenCheck check = ctx_.signer->verify(auth.substr(7), now);
+  if (!check.claims) return false;
+  const std::string who = check.claims->consultation_id + '\0' + check.claims->participant_id;
+  const unsigned version = req.version();
+  const bool keep_alive = req.keep_alive();
+  auto refuse = [&](http::status status, std::string body) {
+    StringResponse res{status, version};
+    set_security_headers(res.base());
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    res.set(http::field::cache_control, "no-store");
+    res.set(http::field::retry_after, "5");
+    res.keep_alive(keep_alive);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    write_response(std::move(res));
+  };
+  if (!ctx_.exports_in_flight.try_start(who)) {
+    refuse(http::status::too_many_requests, "RATE_LIMITED: an export of yours is still being made; one at a time\n");
+    return true;
+  }
+  auto shared_req = std::make_shared<http::request<http::string_body>>(std::move(req));
+  auto self = this->shared_from_this();
+  const bool taken = ctx_.work_pool->try_post([self, shared_req, who] {
+    HttpResponse response = handle_http_request(*shared_req, self->ctx_);
+    self->ctx_.exports_in_flight.finish(who);
+    asio::post(self->stream_.get_executor(),
+               [self, response = std::make_shared<HttpResponse>(std::move(response))]() mutable {
+                 self->write_response(std::move(*response));
+               });
+  });
+  if (!taken) {
+    ctx_.exports_in_flight.finish(who);
+    refuse(http::status::service_unavailable, "BUSY: the server is making too many exports; try again shortly\n");
+  }
+  return true;
+}
+
+template <class Stream>
+void HttpSession<Stream>::write_response(HttpResponse response) {
+  // An export may have taken longer than the read's timeout: the write gets its own.
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
   std::visit(
       [this](auto&& res) {
         using R = std::decay_t<decltype(res)>;

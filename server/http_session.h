@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 
+#include "http_routes.h"
 #include "server_context.h"
 #include "streams.h"
 
@@ -28,6 +29,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void do_read();
   void on_read(boost::beast::error_code ec, std::size_t bytes);
   void on_write(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
+  void write_response(HttpResponse response);
+  // An export runs on the work pool, one per participant at a time (issue 17);
+  // true if the request was taken that way (answered later or refused now).
+  bool export_off_thread(boost::beast::http::request<boost::beast::http::string_body>& req);
   void finish();
   // Answers 403 to an upgrade whose Origin is not allowed, and logs it.
   void refuse_upgrade(const boost::beast::http::request<boost::beast::http::string_body>& req);  // close our side cleanly (TLS close_notify, then FIN)

@@ -88,7 +88,12 @@ struct RoomOptions {
   std::chrono::milliseconds presence_interval{50};
   // Where history reads (replays of a document's log) run: off the room's
   // strand and the I/O threads. Empty: on the io_context (room tests).
-  std::function<void(std::function<void()>)> run_history;
+  // Returns false when it cannot take more (the asker is told the server
+  // is busy).
+  std::function<bool(std::function<void()>)> run_history;
+  // History questions one participant may have waiting or running (issue
+  // 17): a flood of Blame requests must not keep the chair's question waiting.
+  size_t history_in_flight_per_participant = 4;
   // Where snapshot writes (a synchronous RocksDB write of up to megabytes)
   // run: off the room's strand, which meanwhile goes on sequencing. Empty:
   // on the calling thread (room tests).
@@ -235,6 +240,7 @@ class Room : public std::enable_shared_from_this<Room> {
   // Queues m's presence (or its departure) for the next presence flush.
   void broadcast_presence_of(const Member& m, bool left);
   void flush_presence();
+  void history_done(const std::string& participant);
   void close_connections_of(const std::string& participant_id);
   void maybe_snapshot();
   void maybe_finish_shutdown();
@@ -307,6 +313,8 @@ class Room : public std::enable_shared_from_this<Room> {
   bool presence_flush_posted_ = false;
   std::chrono::steady_clock::time_point last_presence_flush_{};
   std::unique_ptr<boost::asio::steady_timer> presence_timer_;
+  // History questions in flight, per participant (room_history.cc).
+  std::map<std::string, size_t> history_in_flight_;
   std::chrono::steady_clock::time_point last_poll_flush_{};
   std::set<std::string> dirty_polls_;
   struct ClosedPollFrame {

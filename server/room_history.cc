@@ -58,21 +58,39 @@ void Room::do_history_request(const std::string& connection_id, const kenes::v1:
     if (!meeting) return send_error(m, rid, kenes::v1::ERROR_CODE_NOT_FOUND, "no meeting " + p->meeting_started());
     meetings[meeting->id] = meeting->started_seq;
   }
+  const std::string who = m->caller.participant_id;
+  size_t& in_flight = history_in_flight_[who];
+  if (in_flight >= options_.history_in_flight_per_participant) {
+    return send_error(m, rid, kenes::v1::ERROR_CODE_RATE_LIMITED,
+                      std::to_string(in_flight) + " history questions of yours are waiting; ask again once they are answered");
+  }
   flush_outbox();  // the answer may reflect records still waiting there
-  auto work = [history = history_, conn = m->conn, msg, meetings = std::move(meetings), rid] {
+  auto work = [self = shared_from_this(), history = history_, conn = m->conn, msg, meetings = std::move(meetings), rid,
+               who] {
     kenes::v1::ServerMessage out;
     if (auto err = history->answer(msg, meetings, &out)) {
       metrics().count_error(err->code);
       conn->send(error_frame(err->code, err->message, rid, false));
-      return;
+    } else {
+      conn->send(encode_frame(out));
     }
-    conn->send(encode_frame(out));
+    asio::post(self->strand_, [self, who] { self->history_done(who); });
   };
+  ++in_flight;
   if (options_.run_history) {
-    options_.run_history(std::move(work));
+    if (!options_.run_history(std::move(work))) {
+      history_done(who);
+      send_error(m, rid, kenes::v1::ERROR_CODE_RATE_LIMITED,
+                 "the server is answering too many history questions; ask again shortly");
+    }
   } else {
     asio::post(strand_.get_inner_executor(), std::move(work));
   }
+}
+
+void Room::history_done(const std::string& participant) {
+  auto it = history_in_flight_.find(participant);
+  if (it != history_in_flight_.end() && --it->second == 0) history_in_flight_.erase(it);
 }
 
 }  // namespace kenes::server

@@ -170,11 +170,13 @@ std::string Server::open() {
   room_options_.join_state_max_age = std::chrono::milliseconds(o.join_state_max_age_ms);
   room_options_.assessment_segment_bytes = o.assessment_segment_bytes;
   room_options_.max_message_bytes = o.max_message_bytes;
-  // One thread: a history read is a replay on one core, and the cores belong
-  // to the I/O threads first; requests queue rather than compete.
-  history_pool_ = std::make_unique<boost::asio::thread_pool>(1);
-  room_options_.run_history = [pool = history_pool_.get()](std::function<void()> work) {
-    boost::asio::post(*pool, std::move(work));
+  // One thread for exports and history: each is a replay on one core, and
+  // the cores belong to the I/O threads first; jobs queue rather than
+  // compete, and past 64 waiting the next is refused as busy (issue 17).
+  work_pool_ = std::make_unique<WorkPool>(1, 64);
+  ctx_.work_pool = work_pool_.get();
+  room_options_.run_history = [pool = work_pool_.get()](std::function<void()> work) {
+    return pool->try_post(std::move(work));
   };
   snapshot_pool_ = std::make_unique<boost::asio::thread_pool>(1);
   room_options_.run_snapshot_write = [pool = snapshot_pool_.get()](std::function<void()> work) {

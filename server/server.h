@@ -94,9 +94,10 @@ class Server {
   std::atomic<bool> stop_requested_{false};
   std::unique_ptr<boost::asio::steady_timer> storage_timer_;
   std::unique_ptr<boost::asio::signal_set> hup_signals_;
-  // Document history reads (replays of the log) run here, never on a room's
-  // strand or an I/O thread. Declared after log_: destroyed (joined) first.
-  std::unique_ptr<boost::asio::thread_pool> history_pool_;
+  // Exports and document history reads (replays of the log) run here, never
+  // on a room's strand or an I/O thread. Declared after log_: destroyed
+  // (joined) first.
+  std::unique_ptr<WorkPool> work_pool_;
   // Snapshot writes, off the rooms' strands (one thread: they are rare).
   std::unique_ptr<boost::asio::thread_pool> snapshot_pool_;
 };

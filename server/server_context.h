@@ -14,6 +14,7 @@
 #include "options.h"
 #include "origin_check.h"
 #include "participant_limits.h"
+#include "work_pool.h"
 #include "room.h"
 #include "auth/token.h"
 
@@ -83,6 +84,11 @@ struct ServerContext {
   RoomRegistry rooms;
   // Connections and inbound rates per participant (made in Server::open).
   std::unique_ptr<ParticipantLimits> participant_limits;
+  // Exports and history answers, off the I/O threads (owned by Server, made
+  // in Server::open; null in tests without one: exports then run inline),
+  // and the exports each participant has in flight (one at a time).
+  WorkPool* work_pool = nullptr;
+  InFlightCounter exports_in_flight{1};
   // The log every room appends to; exports read it (thread-safe). Null
   // until the data folder is open.
   storage::Log* log = nullptr;

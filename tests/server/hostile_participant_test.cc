@@ -285,5 +285,96 @@ TEST(HostileParticipantLimitsTest, FramesBeforeHelloAreLookedAtOnlyAsFarAsHello)
   s.join(server.token(Role::ROLE_MEMBER, "late"), "late-client");
 }
 
+// 8. An export loop: one participant's exports run one at a time, off the I/O
+// threads; the excess is told so (429) rather than queued, and another
+// participant's export and the room's WebSocket are served meanwhile.
+TEST(HostileParticipantLimitsTest, ExportsRunOneAtATimePerParticipantOffTheIoThreads) {
+  TestServer server;
+  ClientPool pool;
+  auto chair = pool.add(server.port(), server.token(Role::ROLE_CHAIR, "demo-chair"));
+  ASSERT_TRUE(pool.wait_until([&] { return chair->state() == client::ConnectionState::kLive; }));
+  // Enough text that a report takes a moment to make.
+  for (int i = 0; i < 40; ++i) {
+    pool.run([&] {
+      engine::TextOp op;
+      op.retain(chair->document("indicator/R.1").text().length()).insert(std::string(2000, 'a' + i % 26) + "\n");
+      ASSERT_TRUE(chair->local_edit("indicator/R.1", op).ok());
+    });
+    ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
+  }
+  const std::string observer = "Bearer " + server.token(Role::ROLE_OBSERVER, "looper");
+  const std::string researcher = "Bearer " + server.token(Role::ROLE_RESEARCHER, "demo-researcher");
+  const std::string target = "/api/consultations/demo/export/report.html";
+  std::vector<int> statuses(12, 0);
+  std::vector<std::thread> loop;
+  for (size_t i = 0; i < statuses.size(); ++i) {
+    loop.emplace_back([&, i] { statuses[i] = http_request(server.port(), "GET", target, {{"Authorization", observer}}).status; });
+  }
+  HttpReply other = http_request(server.port(), "GET", target, {{"Authorization", researcher}});
+  for (auto& t : loop) t.join();
+  EXPECT_EQ(other.status, 200) << other.body;
+  int ok = 0;
+  int limited = 0;
+  for (int st : statuses) {
+    ok += st == 200;
+    limited += st == 429;
+    EXPECT_TRUE(st == 200 || st == 429 || st == 503) << st;
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_GE(limited, 1) << "twelve exports of one participant at once were all made";
+  EXPECT_EQ(http_get(server.port(), "/healthz").status, 200);
+}
+
+// 9. A history flood: one participant's questions beyond a few in flight are
+// refused at once (RATE_LIMITED), and another participant's question is
+// answered.
+TEST(HostileParticipantLimitsTest, AHistoryFloodIsCappedPerParticipant) {
+  TestServer server;
+  ClientPool pool;
+  auto chair = pool.add(server.port(), server.token(Role::ROLE_CHAIR, "demo-chair"));
+  ASSERT_TRUE(pool.wait_until([&] { return chair->state() == client::ConnectionState::kLive; }));
+  for (int i = 0; i < 300; ++i) {
+    pool.run([&] {
+      engine::TextOp op;
+      op.insert(std::to_string(i) + " ");
+      ASSERT_TRUE(chair->local_edit("indicator/R.1", op).ok());
+    });
+    if (i % 50 == 49) ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
+  }
+  ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
+  RawSocket flooder(server.port());
+  flooder.join(server.token(Role::ROLE_MEMBER, "blamer"), "blamer-client");
+  constexpr int kQuestions = 200;
+  for (int i = 0; i < kQuestions; ++i) {
+    kenes::v1::ClientMessage m;
+    m.set_request_id(1000 + i);
+    m.mutable_get_document_blame()->set_doc_id("indicator/R.1");
+    flooder.send(m);
+  }
+  int answered = 0;
+  int limited = 0;
+  while (answered + limited < kQuestions) {
+    auto m = flooder.next(std::chrono::seconds(20));
+    ASSERT_TRUE(m) << answered << " answered, " << limited << " refused";
+    if (m->has_document_blame()) ++answered;
+    if (m->has_error()) {
+      ASSERT_EQ(m->error().code(), kenes::v1::ERROR_CODE_RATE_LIMITED) << m->error().message();
+      ++limited;
+    }
+  }
+  EXPECT_GE(answered, 1);
+  EXPECT_GE(limited, 1) << "200 blame questions at once were all queued";
+  std::optional<kenes::v1::ServerMessage> at;
+  pool.run([&] {
+    chair->on_message = [&](const kenes::v1::ServerMessage& msg) {
+      if (msg.has_document_at()) at = msg;
+    };
+    kenes::v1::HistoryPoint v;
+    v.set_version(5);
+    chair->get_document_at("indicator/R.1", v);
+  });
+  EXPECT_TRUE(pool.wait_until([&] { return at.has_value(); })) << "the chair's question went unanswered";
+}
+
 }  // namespace
 }  // namespace kenes::testing
