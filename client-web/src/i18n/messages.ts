@@ -170,6 +170,7 @@ export const en = {
   "exports.forbidden": "You may not download this export.",
   "exports.notFound": "The server has no such export.",
   "exports.unavailable": "This export is not available on this server.",
+  "exports.busy": "Another export of yours is still being made, or the server is busy. Try again in a few seconds.",
   "exports.failed": "The server could not build this export.",
   "exports.network": "The server could not be reached. Try again when the connection is back.",
 

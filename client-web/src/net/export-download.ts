@@ -18,7 +18,7 @@ export function exportRequest(consultationId: string, name: string, token: strin
   };
 }
 
-export type ExportFailureKind = "unauthorized" | "forbidden" | "notFound" | "unavailable" | "failed" | "network";
+export type ExportFailureKind = "unauthorized" | "forbidden" | "notFound" | "unavailable" | "busy" | "failed" | "network";
 
 export interface ExportFailure {
   readonly kind: ExportFailureKind;
@@ -31,7 +31,18 @@ export interface ExportFailure {
 export function exportFailure(status: number, body: string): ExportFailure {
   const message = body.trim().slice(0, 500);
   const kind: ExportFailureKind =
-    status === 401 ? "unauthorized" : status === 403 ? "forbidden" : status === 404 ? "notFound" : status === 501 ? "unavailable" : "failed";
+    status === 401
+      ? "unauthorized"
+      : status === 403
+        ? "forbidden"
+        : status === 404
+          ? "notFound"
+          : status === 501
+            ? "unavailable"
+            : // One export per person at a time, and a bounded queue (issue 17).
+              status === 429 || status === 503
+              ? "busy"
+              : "failed";
   return { kind, status, message };
 }
 

@@ -9,11 +9,12 @@ import { h, replaceChildren } from "./dom";
 import { loadToken } from "./token-store";
 import type { ViewContext } from "./view";
 
-const FAILURE_KEYS: Record<ExportFailureKind, "exports.unauthorized" | "exports.forbidden" | "exports.notFound" | "exports.unavailable" | "exports.failed" | "exports.network"> = {
+const FAILURE_KEYS: Record<ExportFailureKind, "exports.unauthorized" | "exports.forbidden" | "exports.notFound" | "exports.unavailable" | "exports.busy" | "exports.failed" | "exports.network"> = {
   unauthorized: "exports.unauthorized",
   forbidden: "exports.forbidden",
   notFound: "exports.notFound",
   unavailable: "exports.unavailable",
+  busy: "exports.busy",
   failed: "exports.failed",
   network: "exports.network",
 };

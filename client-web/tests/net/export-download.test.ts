@@ -21,7 +21,9 @@ describe("export download", () => {
     expect(docx.kind).toBe("unavailable");
     expect(docx.message).toContain("pandoc");
     expect(exportFailure(500, "").kind).toBe("failed");
-    expect(exportFailure(503, "not ready").kind).toBe("failed");
+    expect(exportFailure(429, "RATE_LIMITED: an export of yours is still being made; one at a time\n").kind).toBe("busy");
+    expect(exportFailure(503, "BUSY: the server is making too many exports\n").kind).toBe("busy");
+    expect(exportFailure(503, "not ready: starting").kind).toBe("busy"); // try again shortly, too
   });
 
   it("takes the file name from Content-Disposition, never a path", () => {
