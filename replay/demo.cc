@@ -10,12 +10,14 @@ namespace kenes::replay {
 
 namespace {
 
+// Plain names: the page shows each person's role beside their name, so a
+// role written into a name would only be said twice (issue 17).
 constexpr DemoPerson kPeople[] = {
-    {"demo-chair", "Aigerim (chair)", kenes::v1::ROLE_CHAIR},
-    {"demo-researcher", "Daniyar (researcher)", kenes::v1::ROLE_RESEARCHER},
-    {"demo-member-1", "Elena (board member)", kenes::v1::ROLE_MEMBER},
-    {"demo-member-2", "Nurlan (board member)", kenes::v1::ROLE_MEMBER},
-    {"demo-observer", "Saule (observer)", kenes::v1::ROLE_OBSERVER},
+    {"demo-chair", "Aigerim Sadykova", kenes::v1::ROLE_CHAIR},
+    {"demo-researcher", "Daniyar Ospanov", kenes::v1::ROLE_RESEARCHER},
+    {"demo-member-1", "Elena Kim", kenes::v1::ROLE_MEMBER},
+    {"demo-member-2", "Nurlan Abenov", kenes::v1::ROLE_MEMBER},
+    {"demo-observer", "Saule Zhaksybekova", kenes::v1::ROLE_OBSERVER},
 };
 
 }  // namespace
