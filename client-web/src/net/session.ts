@@ -323,7 +323,9 @@ export class Session {
       this.stateRecords = 0;
     }
     if (this.stateOff) return;
-    this.stateRecords += records;
+    // Frames without records count too: every visit is sent the polls'
+    // results again, and the list must not grow without end on reloads.
+    this.stateRecords += Math.max(1, records);
     if (this.stateRecords > (this.opts.stateMaxRecords ?? STATE_LIST_MAX_RECORDS)) {
       // Longer than a fresh state: the next visit joins by state instead.
       this.stateOff = true;
@@ -631,6 +633,8 @@ export class Session {
       case "joinState":
         if (this.startingOver) {
           this.takeStateStartingOver(k.value);
+          // The kept list starts again here: what it held is of the history given up.
+          this.keep(bytes, 0, true);
           break;
         }
         if (this.hasUnsentWork()) {
@@ -639,7 +643,10 @@ export class Session {
           this.resubscribe();
           break;
         }
-        this.state.loadJoinState(k.value);
+        // A state older than what the page folded: the server's log went back
+        // (a restored backup), so a draft at the same version may hold
+        // another text, and no text here can be trusted.
+        this.state.loadJoinState(k.value, { keepTexts: toNumber(k.value.state?.seq ?? 0n) >= this.state.lastSeq });
         this.keep(bytes, 0, true);
         this.emit((l) => l.joined?.());
         break;

@@ -819,6 +819,36 @@ describe("Session: return visits resume from the kept state (issue 16, item 5)",
     expect(second.session.status()).toMatchObject({ state: "online", unsentEdits: 0 });
   });
 
+  it("a state older than the page (a restored backup) replaces every text, and the kept list with it", async () => {
+    const server = new FakeServer({ joinByState: true });
+    const db = new MemoryDatabase();
+    const kept = new MemoryStateStore();
+    const first = await page(server, db, kept);
+    await first.session.openDocument(DOC);
+    first.session.edit(DOC, ["Hello"]);
+    await settle();
+    const backup = server.log.length;
+    server.remoteEdit(DOC, [5, " lost"]);
+    server.remoteEdit(indicatorDocId("R.9.9"), ["elsewhere"], "someone-else", 2);
+    server.remoteEdit(DOC, [10, " too"], "someone-else", 3);
+    await settle();
+    server.open()[0]!.drop();
+    await settle();
+    server.restoreBackup(backup);
+    // Others type after the restore: the draft reaches the page's version
+    // (3) again, with another text, and the log stays one record shorter.
+    server.remoteEdit(DOC, [">> "], "third", 1);
+    server.remoteEdit(DOC, [8, "!"], "third", 2);
+    first.timers.fireAll(); // reconnect: EITHER from a seq past the head, answered with the state
+    await settle();
+    expect(subscribesOf(server).at(-1)).toMatchObject({ afterSeq: 6n, from: SubscribeFrom.EITHER });
+    await first.session.openDocument(DOC);
+    expect(first.session.state.doc(DOC).text).toBe(">> Hello!");
+    await leave(first, db);
+    const second = await page(server, db, kept, { start: false });
+    expect(second.session.state.doc(DOC).text).toBe(">> Hello!");
+  });
+
   it("drops a list that outgrew its limit, so the next visit joins by state", async () => {
     const server = new FakeServer({ joinByState: true });
     const db = new MemoryDatabase();
