@@ -40,7 +40,10 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(req.url);
   if (url.origin !== self.location.origin) return;
   // Every page of the app is the same index.html (the server's fallback).
-  const key = req.mode === "navigate" ? "/" : SHELL.includes(url.pathname) ? url.pathname : null;
+  // Other navigations (/metrics, /healthz opened by an operator) are not the
+  // shell, and must never be kept as it.
+  const appPage = url.pathname === "/" || url.pathname === "/join" || url.pathname.startsWith("/join/") || url.pathname.startsWith("/c/");
+  const key = req.mode === "navigate" ? (appPage ? "/" : null) : SHELL.includes(url.pathname) ? url.pathname : null;
   if (!key) return;
   const fromNetwork = () =>
     fetch(req).then((res) => {

@@ -105,8 +105,11 @@ describe.skipIf(fake)("return visits and the offline app shell (real server)", (
 
   it("opens with no network on the kept state, says so, and saves what was typed once back", async () => {
     await page.waitForTimeout(2500);
+    // The last page opened online is an operator's page on the same origin:
+    // it is not the app shell and must not have been kept as it.
+    await page.goto(new URL("/healthz", server.links.chair!).toString());
     await ctx.setOffline(true);
-    await page.reload();
+    await page.goto(new URL(indicatorUrl, server.links.chair!).toString());
     await page.waitForSelector(".cm-content", { timeout: 20_000 });
     expect(await editorText(page)).toContain("Kept.");
     const badge = page.locator("#connection");
