@@ -245,7 +245,11 @@ describe("two people edit one draft in real browsers", () => {
       await page.keyboard.press("Control+End");
     }
     await researcher.keyboard.type("Publish court decisions online. ", { delay: 10 });
-    await expect.poll(() => editorText(chair), { timeout: 15_000 }).toContain("Publish court decisions online.");
+    // Wait for the trailing space too, and for it to be saved: typed at the
+    // same end as the chair's first letter, it would land between that letter
+    // and the next (both orders converge; the text checked below would not).
+    await expect.poll(() => editorText(chair), { timeout: 15_000 }).toContain("Publish court decisions online. ");
+    await expect.poll(async () => (await status(researcher)).unsentEdits, { timeout: 15_000 }).toBe(0);
     await chair.keyboard.press("Control+End");
     await chair.keyboard.type("Train judges in digital rights.", { delay: 10 });
     await expect.poll(() => editorText(researcher), { timeout: 15_000 }).toContain("Train judges in digital rights.");
