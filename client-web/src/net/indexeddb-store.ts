@@ -11,6 +11,7 @@
 // without a version bump and an upgrade step.
 
 import type { DocSnapshot } from "../core";
+import { done, promised } from "./idb";
 import { type ClientIdentity, type OfflineStore, newClientId } from "./offline-store";
 
 const DB_NAME = "kenes-offline";
@@ -22,21 +23,6 @@ export interface LockManagerLike {
     options: { ifAvailable: boolean },
     callback: (lock: unknown) => Promise<void> | void,
   ): Promise<unknown>;
-}
-
-function promised<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
-  });
 }
 
 export interface IndexedDbStoreOptions {

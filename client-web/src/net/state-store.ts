@@ -23,6 +23,8 @@
 //   - reset(clientId, frames) replaces the list; append adds to its end.
 //   - Each call is atomic: a reload sees a list as some call left it.
 
+import { done, promised } from "./idb";
+
 export interface StoredState {
   readonly frames: Uint8Array[];
   /** When the list was last written (Date.now()), 0 if never. */
@@ -75,21 +77,6 @@ interface Chunk {
   n: number;
   frames: Uint8Array[];
   at: number;
-}
-
-function promised<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error("IndexedDB transaction aborted"));
-  });
 }
 
 export class IndexedDbStateStore implements StateStore {
