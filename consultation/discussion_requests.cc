@@ -422,6 +422,24 @@ Outcome set_observer_commenting(const RequestContext& ctx, const Caller& caller,
   return append(std::move(rec));
 }
 
+namespace {
+
+// Whether reading `t` up to `up_to` would count a comment by someone else as
+// read that is unread now (hidden and deleted ones included: they may come
+// back).
+bool marker_moves(const DiscussionState& discussion, const std::string& reader, const ThreadState& t,
+                  uint64_t up_to) {
+  const uint64_t read = discussion.last_read(reader, t.id);
+  if (up_to <= read) return false;
+  for (const auto& cid : t.comment_ids) {
+    const CommentState* c = discussion.comment(cid);
+    if (c && c->author != reader && c->created_seq > read && c->created_seq <= up_to) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 Outcome mark_threads_read(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& r = msg.mark_threads_read();
   if (r.thread_ids().empty() || r.thread_ids_size() > kMaxReadThreads) {
@@ -432,14 +450,27 @@ Outcome mark_threads_read(const RequestContext& ctx, const Caller& caller, const
                            "up_to_seq " + std::to_string(r.up_to_seq()) +
                                " must be a seq you have seen (the log is at " + std::to_string(ctx.durable_seq) + ")");
   }
+  const DiscussionState& discussion = ctx.state.discussion();
   std::set<std::string> seen;
+  std::vector<const std::string*> moved;
   for (const auto& id : r.thread_ids()) {
-    if (!ctx.state.discussion().thread(id)) return no_thread(id);
+    const ThreadState* t = discussion.thread(id);
+    if (!t) return no_thread(id);
     if (!seen.insert(id).second) return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, id + " is named twice");
+    if (marker_moves(discussion, caller.participant_id, *t, r.up_to_seq())) moved.push_back(&id);
+  }
+  // Only threads whose unread count the marker changes are written: a
+  // marker that moves past nobody else's comment says nothing, and a client
+  // sending markers in a loop must not fill the log (issue 17). When none
+  // remains, the Ack names the log's head and nothing is written.
+  if (moved.empty()) {
+    kenes::v1::ServerMessage answer;
+    answer.mutable_ack()->set_seq(ctx.durable_seq);
+    return Outcome::reply(std::move(answer));
   }
   LogRecord rec = authored_by(caller);
   auto* e = rec.mutable_threads_read();
-  *e->mutable_thread_ids() = r.thread_ids();
+  for (const std::string* id : moved) e->add_thread_ids(*id);
   e->set_up_to_seq(r.up_to_seq());
   return append(std::move(rec));
 }

@@ -251,6 +251,51 @@ TEST_F(HostileParticipantTest, RepeatedVisitsAreOneRecord) {
   EXPECT_EQ(last.seq, after_first) << "the Ack names the visit that stands";
 }
 
+// 6b. A read-marker flood: a marker is written only for threads where it
+// passes someone else's comment; the same marker again, or one over one's
+// own comments only, writes nothing.
+TEST_F(HostileParticipantTest, ReadMarkersThatChangeNoUnreadCountAreNotWritten) {
+  auto reader = join(Role::ROLE_MEMBER, "marker");
+  auto other = join(Role::ROLE_MEMBER, "other");
+  kenes::v1::ThreadTarget target;
+  target.set_indicator_id("R.1");
+  Outcome theirs = request(*other, [&](client::KenesClient& c) { return c.create_thread(target, "theirs"); });
+  expect_ok(theirs, "their thread");
+  Outcome mine = request(*reader, [&](client::KenesClient& c) { return c.create_thread(target, "mine"); });
+  expect_ok(mine, "my thread");
+  std::string their_thread, my_thread;
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    for (const auto& [id, t] : s.discussion().threads()) (t.created_seq == theirs.seq ? their_thread : my_thread) = id;
+  });
+  ASSERT_FALSE(their_thread.empty());
+  ASSERT_FALSE(my_thread.empty());
+  const uint64_t upto = head_of(*server_);
+  Outcome first = request(*reader, [&](client::KenesClient& c) { return c.mark_threads_read({my_thread, their_thread}, upto); });
+  expect_ok(first, "the first marker");
+  const uint64_t after_first = head_of(*server_);
+  EXPECT_EQ(after_first, upto + 1) << "the first marker was not written";
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    EXPECT_EQ(s.discussion().last_read("marker", their_thread), upto);
+    EXPECT_EQ(s.discussion().last_read("marker", my_thread), 0u) << "a marker over my own comments only was written";
+    EXPECT_EQ(s.discussion().unread_count("marker", their_thread), 0u);
+  });
+  for (int i = 0; i < 500; ++i) {
+    pool_.run([&] { reader->client->mark_threads_read({my_thread, their_thread}, after_first); });
+  }
+  expect_ok(request(*reader, [&](client::KenesClient& c) { return c.mark_threads_read({their_thread}, after_first); }),
+            "a marker that says nothing new");
+  EXPECT_EQ(head_of(*server_), after_first) << "markers that change no unread count were written";
+  // A new comment by the other makes the next marker count again.
+  expect_ok(request(*other, [&](client::KenesClient& c) { return c.add_comment(their_thread, "more"); }), "reply");
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    EXPECT_EQ(s.discussion().unread_count("marker", their_thread), 1u);
+  });
+  const uint64_t replied = head_of(*server_);
+  expect_ok(request(*reader, [&](client::KenesClient& c) { return c.mark_threads_read({their_thread}, replied); }),
+            "read the reply");
+  EXPECT_EQ(head_of(*server_), replied + 1);
+}
+
 // 7. Before Hello: a flood of frames with strings that are not UTF-8 gets
 // an Error each without protobuf parsing (or logging) them, and the
 // connection can still say Hello.

@@ -95,9 +95,12 @@ TEST_F(JoinTest, AClientJoiningByStateSeesWhatTheLogSaysWithoutReceivingIt) {
   type(*chair, "indicator/R.2", "Another draft.");
   kenes::v1::ThreadTarget target;
   target.set_indicator_id("R.1");
-  expect_ok(request(*member, [&](client::KenesClient& c) { return c.create_thread(target, "Where is the data?"); }),
-            "thread");
-  expect_ok(request(*member, [&](client::KenesClient& c) { return c.mark_threads_read({"thread-1"}, 3); }), "read");
+  // The chair asks; the member reads it (a marker over one's own comments
+  // only is not written).
+  Outcome asked = request(*chair, [&](client::KenesClient& c) { return c.create_thread(target, "Where is the data?"); });
+  expect_ok(asked, "thread");
+  expect_ok(request(*member, [&](client::KenesClient& c) { return c.mark_threads_read({"thread-1"}, asked.seq); }),
+            "read");
 
   auto late = join_by_state(kenes::v1::ROLE_MEMBER, "member");
   uint64_t bytes = 0;
