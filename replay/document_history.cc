@@ -165,6 +165,7 @@ void DocumentHistory::note_edit(const kenes::v1::LogRecord& rec) {
         docs_ = {};
         authors_ = {};
         author_ids_ = {};
+        answers_.clear();
         state_.store(State::kCold, std::memory_order_release);
         return;
       }
@@ -347,6 +348,16 @@ HistoryError unknown_doc(const std::string& doc_id) {
 
 }  // namespace
 
+std::string DocumentHistory::answer_key(char kind, const std::string& doc_id, uint64_t a, uint64_t b) {
+  return std::string(1, kind) + '\0' + std::to_string(a) + '\0' + std::to_string(b) + '\0' + doc_id;
+}
+
+void DocumentHistory::keep(const std::string& key, const std::function<void(kenes::v1::ServerMessage&)>& fill) {
+  auto m = std::make_shared<kenes::v1::ServerMessage>();
+  fill(*m);
+  answers_.put(key, std::move(m));
+}
+
 std::optional<HistoryError> DocumentHistory::answer(const kenes::v1::ClientMessage& request,
                                                     const MeetingSeqs& meetings, kenes::v1::ServerMessage* out) {
   out->set_request_id(request.request_id());
@@ -380,6 +391,12 @@ std::optional<HistoryError> DocumentHistory::answer_at(const kenes::v1::GetDocum
       out->set_author(authors_[v.author]);
     }
   }
+  const std::string key = answer_key('a', req.doc_id(), version, 0);
+  if (auto hit = answers_.get(key)) {
+    *out = hit->document_at();
+    out->set_latest_version(latest);  // the one part that moves with the log
+    return std::nullopt;
+  }
   // Start from the latest snapshot at or before the version, if it is sound;
   // a snapshot is only a cache, so anything odd means "start from empty".
   engine::Rope text;
@@ -404,6 +421,7 @@ std::optional<HistoryError> DocumentHistory::answer_at(const kenes::v1::GetDocum
   out->set_version(version);
   out->set_text(text.to_string());
   out->set_latest_version(latest);
+  keep(key, [&](kenes::v1::ServerMessage& m) { *m.mutable_document_at() = *out; });
   return std::nullopt;
 }
 
@@ -419,6 +437,11 @@ std::optional<HistoryError> DocumentHistory::answer_blame(const kenes::v1::GetDo
     if (it == docs_.end()) return unknown_doc(req.doc_id());
     if (auto e = resolve_locked(it->second, req.has_at() ? &req.at() : nullptr, meetings, &version)) return e;
     for (uint64_t v = 1; v <= version; ++v) seqs.push_back(it->second[v - 1].seq);
+  }
+  const std::string key = answer_key('b', req.doc_id(), version, 0);
+  if (auto hit = answers_.get(key)) {
+    *out = hit->document_blame();
+    return std::nullopt;
   }
   engine::Rope text;
   engine::Blame blame;
@@ -437,6 +460,7 @@ std::optional<HistoryError> DocumentHistory::answer_blame(const kenes::v1::GetDo
     r->set_length(run.length);
     for (const auto& a : run.authors) r->add_authors(a);
   }
+  keep(key, [&](kenes::v1::ServerMessage& m) { *m.mutable_document_blame() = *out; });
   return std::nullopt;
 }
 
@@ -460,6 +484,11 @@ std::optional<HistoryError> DocumentHistory::answer_diff(const kenes::v1::GetDoc
                                                                ") is after `to` (version " + std::to_string(to) + ")");
     }
     for (uint64_t v = 1; v <= to; ++v) seqs.push_back(it->second[v - 1].seq);
+  }
+  const std::string key = answer_key('d', req.doc_id(), from, to);
+  if (auto hit = answers_.get(key)) {
+    *out = hit->document_diff();
+    return std::nullopt;
   }
   // One replay to `to`: the text at `from` on the way, the ops after it, and
   // blame at `to` for the authors of what is there.
@@ -516,6 +545,7 @@ std::optional<HistoryError> DocumentHistory::answer_diff(const kenes::v1::GetDoc
     }
   }
   kept(engine::count_code_points(std::string_view(earlier).substr(cursor)));
+  keep(key, [&](kenes::v1::ServerMessage& m) { *m.mutable_document_diff() = *out; });
   return std::nullopt;
 }
 

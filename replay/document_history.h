@@ -34,6 +34,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,7 @@
 
 #include "kenes/v1/log.pb.h"
 #include "kenes/v1/protocol.pb.h"
+#include "replay/answer_cache.h"
 #include "storage/log.h"
 
 namespace kenes::replay {
@@ -55,6 +57,8 @@ class DocumentHistory {
  public:
   // How long the index stays in memory after the last history question.
   static constexpr std::chrono::minutes kIdleUnload{15};
+  // The most bytes of answers kept per consultation.
+  static constexpr size_t kAnswerCacheBytes = 16 << 20;
 
   DocumentHistory(storage::Log& log, std::string consultation_id,
                   std::chrono::steady_clock::duration idle_unload = kIdleUnload);
@@ -84,6 +88,9 @@ class DocumentHistory {
   // Loads the index if needed. For tests and tools.
   uint64_t latest_version(const std::string& doc_id);
 
+  // Questions answered from kept answers, for metrics and tests.
+  size_t answer_cache_hits() const { return answers_.hits(); }
+
  private:
   struct Version {
     uint64_t seq;
@@ -112,6 +119,13 @@ class DocumentHistory {
   // Keeps the index in memory while a question is answered.
   class Answering;
 
+  // Answers by what they are made of: the kind, the document and the
+  // resolved version(s). The text, diff and blame at version v never change
+  // as the log grows, so a kept answer stays right; only DocumentAt's
+  // latest_version is set afresh on a hit.
+  static std::string answer_key(char kind, const std::string& doc_id, uint64_t a, uint64_t b);
+  void keep(const std::string& key, const std::function<void(kenes::v1::ServerMessage&)>& fill);
+
   storage::Log& log_;
   const std::string consultation_id_;
   const std::chrono::steady_clock::duration idle_unload_;
@@ -137,6 +151,11 @@ class DocumentHistory {
   std::vector<std::string> authors_;
   std::map<std::string, uint32_t> author_ids_;
   int answering_ = 0;  // questions in progress (under mu_)
+  // Answers already made (issue 17): a participant asking the same question
+  // in a loop, or a room asking the same one, costs one replay. Emptied
+  // with the index when nobody has asked for a while.
+  AnswerCache<kenes::v1::ServerMessage> answers_{
+      kAnswerCacheBytes, [](const kenes::v1::ServerMessage& m) { return m.ByteSizeLong(); }};
   std::chrono::steady_clock::time_point last_question_;
 };
 

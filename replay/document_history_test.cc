@@ -13,6 +13,8 @@
 #include <random>
 #include <thread>
 
+#include "consultation/proto_convert.h"
+#include "engine/text_op.h"
 #include "storage/rocks_log.h"
 #include "storage/test_support.h"
 
@@ -52,6 +54,33 @@ class DocumentHistoryTest : public ::testing::Test {
   }
 
   uint64_t latest(DocumentHistory& h, const std::string& doc) { return h.latest_version(doc); }
+
+  // Appends an edit of `doc` that inserts `text` at its end (its length so
+  // far given), as the room would hand it to note_edit.
+  kenes::v1::LogRecord append_insert(const std::string& doc, const std::string& author, size_t length_before,
+                                     const std::string& text) {
+    kenes::v1::LogRecord rec;
+    rec.set_time_unix_ms(1'800'000'000'000 + static_cast<int64_t>(++records_));
+    rec.set_author(author);
+    rec.mutable_text_edit()->set_doc_id(doc);
+    rec.mutable_text_edit()->set_version(++versions_[doc]);
+    engine::TextOp op;
+    op.retain(length_before).insert(text);
+    consultation::op_to_proto(op, rec.mutable_text_edit()->mutable_op());
+    std::vector<storage::Entry> entries;
+    entries.push_back(storage::Entry{rec.SerializeAsString(), std::nullopt});
+    auto appended = log_->append(kConsultation, std::move(entries));
+    EXPECT_TRUE(appended.ok()) << appended.status().message();
+    rec.set_seq(appended.value().last_seq);
+    return rec;
+  }
+
+  kenes::v1::ServerMessage ask(DocumentHistory& h, kenes::v1::ClientMessage q) {
+    kenes::v1::ServerMessage out;
+    auto err = h.answer(q, {}, &out);
+    EXPECT_FALSE(err) << err->message;
+    return out;
+  }
 
   storage::testing::TempDir dir_;
   std::unique_ptr<storage::RocksLog> log_;
@@ -124,6 +153,53 @@ TEST_F(DocumentHistoryTest, ConcurrentEditsLoadsAndUnloadsNeverLoseAnEdit) {
   if (HasFailure()) return;
   EXPECT_EQ(latest(h, "d"), 3000u);
   EXPECT_GT(questions, 1u);
+}
+
+// The same question asked again is answered from what was kept (one replay,
+// however often a participant asks), and a kept answer is never stale: a
+// question about the current version after more edits is a new question,
+// and a kept DocumentAt still says how far the document has gone since.
+TEST_F(DocumentHistoryTest, AnAnswerAskedAgainIsKeptAndNeverStale) {
+  DocumentHistory h(*log_, kConsultation);
+  size_t length = 0;
+  for (int i = 0; i < 20; ++i) {
+    const std::string word = (i % 2 ? "ab" : "cd");
+    h.note_edit(append_insert("d", "p" + std::to_string(i % 3), length, word));
+    length += word.size();
+  }
+  kenes::v1::ClientMessage blame;
+  blame.mutable_get_document_blame()->set_doc_id("d");
+  const auto first = ask(h, blame);
+  EXPECT_EQ(h.answer_cache_hits(), 0u);
+  const auto again = ask(h, blame);
+  EXPECT_EQ(h.answer_cache_hits(), 1u);
+  EXPECT_EQ(again.document_blame().SerializeAsString(), first.document_blame().SerializeAsString());
+  EXPECT_EQ(first.document_blame().version(), 20u);
+
+  kenes::v1::ClientMessage at;
+  at.mutable_get_document_at()->set_doc_id("d");
+  at.mutable_get_document_at()->mutable_at()->set_version(5);
+  EXPECT_EQ(ask(h, at).document_at().text(), "cdabcdabcd");
+  // More edits: the blame of the current version is a new answer; version
+  // 5 is the same text, with the new latest version.
+  h.note_edit(append_insert("d", "p9", length, "zz"));
+  const auto later = ask(h, blame);
+  EXPECT_EQ(later.document_blame().version(), 21u);
+  EXPECT_EQ(later.document_blame().text(), first.document_blame().text() + "zz");
+  const size_t hits = h.answer_cache_hits();
+  const auto at_again = ask(h, at);
+  EXPECT_EQ(h.answer_cache_hits(), hits + 1);
+  EXPECT_EQ(at_again.document_at().text(), "cdabcdabcd");
+  EXPECT_EQ(at_again.document_at().latest_version(), 21u);
+
+  kenes::v1::ClientMessage diff;
+  diff.mutable_get_document_diff()->set_doc_id("d");
+  diff.mutable_get_document_diff()->mutable_from()->set_version(19);
+  const auto d1 = ask(h, diff);
+  const auto d2 = ask(h, diff);
+  EXPECT_EQ(h.answer_cache_hits(), hits + 2);
+  EXPECT_EQ(d1.document_diff().SerializeAsString(), d2.document_diff().SerializeAsString());
+  EXPECT_EQ(d1.document_diff().to_version(), 21u);
 }
 
 }  // namespace
