@@ -4,6 +4,7 @@
 
 #include "metrics.h"
 #include "replay/report/export.h"
+#include "storage/format.h"
 #include "static_files.h"
 #include "version.h"
 
@@ -84,11 +85,36 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
   }
   if (!ctx.log) return text(req, http::status::service_unavailable, "not ready: starting\n");
 
-  report::LoadedConsultation loaded = report::load_consultation(*ctx.log, id);
-  if (!loaded.error.empty()) return text(req, http::status::internal_server_error, loaded.error + "\n");
-  if (!loaded.exists) return text(req, http::status::not_found, "no consultation " + id + "\n");
+  // What was made at this head, for whom, is kept (ServerContext): a head
+  // costs one read, a fold costs up to a snapshot interval of records.
   const consultation::Invitation who{check.claims->participant_id, check.claims->display_name, check.claims->role};
-  switch (report::check_export_access(loaded.state, check.claims->consultation_id, who)) {
+  auto at_head = [&](const std::string& seq, const std::string& hash_hex) { return id + '\0' + seq + '\0' + hash_hex; };
+  auto access_key = [&](const std::string& head) {
+    return head + '\0' + who.participant_id + '\0' + std::to_string(who.role) + '\0' + who.display_name;
+  };
+  std::shared_ptr<const report::ExportAccess> access;
+  std::shared_ptr<const report::ExportOutput> made;
+  if (auto head = ctx.log->head(id); head.ok() && head.value().seq > 0) {
+    const std::string key = at_head(std::to_string(head.value().seq), storage::to_hex(head.value().hash));
+    access = ctx.export_access.get(access_key(key));
+    if (access) made = ctx.export_outputs.get(key + '\0' + name);
+  }
+  if (!access || !made) {
+    report::LoadedConsultation loaded = report::load_consultation(*ctx.log, id);
+    if (!loaded.error.empty()) return text(req, http::status::internal_server_error, loaded.error + "\n");
+    if (!loaded.exists) return text(req, http::status::not_found, "no consultation " + id + "\n");
+    const std::string key = at_head(std::to_string(loaded.head.seq), loaded.head.hash_hex);
+    access = std::make_shared<const report::ExportAccess>(
+        report::check_export_access(loaded.state, check.claims->consultation_id, who));
+    ctx.export_access.put(access_key(key), access);
+    if (*access == report::ExportAccess::kAllowed) {
+      made = std::make_shared<const report::ExportOutput>(report::render_export(*ctx.log, loaded, name));
+      // Only what a later request at this head would get again: not a
+      // failure (pandoc may be installed meanwhile).
+      if (made->code == report::ExportOutput::Code::kOk) ctx.export_outputs.put(key + '\0' + name, made);
+    }
+  }
+  switch (*access) {
     case report::ExportAccess::kAllowed: break;
     case report::ExportAccess::kOtherConsultation:
       return text(req, http::status::forbidden, "this token is for another consultation\n");
@@ -97,7 +123,7 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
     case report::ExportAccess::kRoleRefused: return text(req, http::status::forbidden, "this role may not export\n");
   }
 
-  report::ExportOutput out = report::render_export(*ctx.log, loaded, name);
+  const report::ExportOutput& out = *made;
   switch (out.code) {
     case report::ExportOutput::Code::kOk: break;
     case report::ExportOutput::Code::kNotFound: return text(req, http::status::not_found, out.message + "\n");
@@ -106,7 +132,7 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
     case report::ExportOutput::Code::kFailed:
       return text(req, http::status::internal_server_error, out.message + "\n");
   }
-  auto res = text(req, http::status::ok, std::move(out.body), out.content_type.c_str());
+  auto res = text(req, http::status::ok, out.body, out.content_type.c_str());
   res.set(http::field::content_disposition, "attachment; filename=\"" + out.file_name + "\"");
   res.set("X-Kenes-Log-Head", std::to_string(out.head.seq) + ":" + out.head.hash_hex);
   if (req.method() == http::verb::head) res.body().clear();  // Content-Length stays that of the body

@@ -14,6 +14,8 @@
 #include "options.h"
 #include "origin_check.h"
 #include "participant_limits.h"
+#include "replay/answer_cache.h"
+#include "replay/report/export.h"
 #include "work_pool.h"
 #include "room.h"
 #include "auth/token.h"
@@ -89,6 +91,14 @@ struct ServerContext {
   // and the exports each participant has in flight (one at a time).
   WorkPool* work_pool = nullptr;
   InFlightCounter exports_in_flight{1};
+  // Exports already made, by consultation, export name and the log head they
+  // were made at, and who may have them at that head (issue 17): an export
+  // asked again while nothing was written is served without a fold. Bounded
+  // by bytes (a full assessment's report is ~4 MB).
+  replay::AnswerCache<report::ExportOutput> export_outputs{
+      64 << 20, [](const report::ExportOutput& o) { return o.body.size() + o.file_name.size() + 256; }};
+  replay::AnswerCache<report::ExportAccess> export_access{
+      1 << 20, [](const report::ExportAccess&) { return size_t{64}; }};
   // The log every room appends to; exports read it (thread-safe). Null
   // until the data folder is open.
   storage::Log* log = nullptr;

@@ -370,6 +370,63 @@ TEST(HostileParticipantLimitsTest, ExportsRunOneAtATimePerParticipantOffTheIoThr
   EXPECT_EQ(http_get(server.port(), "/healthz").status, 200);
 }
 
+// 8b. An export asked again at the same log head is served from what was
+// made (no fold), byte for byte; once the log moves, the next one is new.
+TEST(HostileParticipantLimitsTest, AnExportAskedAgainAtTheSameHeadIsNotMadeAgain) {
+  TestServer server;
+  ClientPool pool;
+  auto chair = pool.add(server.port(), server.token(Role::ROLE_CHAIR, "demo-chair"));
+  ASSERT_TRUE(pool.wait_until([&] { return chair->state() == client::ConnectionState::kLive; }));
+  auto& made = server.server().context().export_outputs;
+  const std::string auth = "Bearer " + server.token(Role::ROLE_OBSERVER, "looper");
+  const std::string target = "/api/consultations/demo/export/report.md";
+  HttpReply first = http_request(server.port(), "GET", target, {{"Authorization", auth}});
+  ASSERT_EQ(first.status, 200) << first.body;
+  const size_t hits = made.hits();
+  for (int i = 0; i < 20; ++i) {
+    HttpReply again = http_request(server.port(), "GET", target, {{"Authorization", auth}});
+    ASSERT_EQ(again.status, 200);
+    EXPECT_EQ(again.body, first.body);
+  }
+  EXPECT_EQ(made.hits(), hits + 20) << "an export at an unchanged head was made again";
+  pool.run([&] {
+    engine::TextOp op;
+    op.insert("A sentence written after the first export. ");
+    ASSERT_TRUE(chair->local_edit("indicator/R.1", op).ok());
+  });
+  ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
+  HttpReply later = http_request(server.port(), "GET", target, {{"Authorization", auth}});
+  ASSERT_EQ(later.status, 200);
+  EXPECT_NE(later.body.find("A sentence written after the first export."), std::string::npos)
+      << "a kept export outlived the head it was made at";
+  // Access is decided per person at each head: the looper, once revoked,
+  // is refused, though the export at that head is kept for the others.
+  auto looper = pool.add(server.port(), server.token(Role::ROLE_OBSERVER, "looper"));
+  ASSERT_TRUE(pool.wait_until([&] { return looper->state() == client::ConnectionState::kLive; }));
+  const std::string researcher = "Bearer " + server.token(Role::ROLE_RESEARCHER, "demo-researcher");
+  EXPECT_EQ(http_request(server.port(), "GET", target, {{"Authorization", researcher}}).status, 200);
+  const uint64_t head_before = [&] {
+    uint64_t h = 0;
+    server.inspect("demo", [&](const consultation::ConsultationState&, uint64_t d) { h = d; });
+    return h;
+  }();
+  pool.run([&] {
+    kenes::v1::ClientMessage m;
+    m.mutable_revoke_participant()->set_participant_id("looper");
+    chair->send_request(std::move(m));
+  });
+  ASSERT_TRUE(pool.wait_until([&] {
+    bool revoked = false;
+    server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t d) {
+      const auto* p = s.participant("looper");
+      revoked = d > head_before && p && p->revoked;
+    });
+    return revoked;
+  }));
+  EXPECT_EQ(http_request(server.port(), "GET", target, {{"Authorization", auth}}).status, 403);
+  EXPECT_EQ(http_request(server.port(), "GET", target, {{"Authorization", researcher}}).status, 200);
+}
+
 // 9. A history flood: one participant's questions beyond a few in flight are
 // refused at once (RATE_LIMITED), and another participant's question is
 // answered.
