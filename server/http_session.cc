@@ -10,6 +10,7 @@
 #include "http_routes.h"
 #include "logger.h"
 #include "metrics.h"
+#include "metrics_port.h"
 #include "websocket_session.h"
 
 namespace kenes::server {
@@ -19,8 +20,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 
 template <class Stream>
-HttpSession<Stream>::HttpSession(Stream&& stream, ServerContext& ctx, beast::flat_buffer buffer)
-    : stream_(std::move(stream)), ctx_(ctx), buffer_(std::move(buffer)) {}
+HttpSession<Stream>::HttpSession(Stream&& stream, ServerContext& ctx, beast::flat_buffer buffer,
+                                 UnauthenticatedLimit::Slot slot)
+    : stream_(std::move(stream)), ctx_(ctx), buffer_(std::move(buffer)), slot_(std::move(slot)) {}
 
 template <class Stream>
 HttpSession<Stream>::~HttpSession() {
@@ -93,10 +95,11 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (!origin_allowed(ctx_.origins, req[http::field::origin], req[http::field::host])) return refuse_upgrade(req);
     upgraded_ = true;
     beast::get_lowest_layer(stream_).expires_never();
-    auto ws = std::make_shared<WebSocketSession<Stream>>(std::move(stream_), ctx_);
+    auto ws = std::make_shared<WebSocketSession<Stream>>(std::move(stream_), ctx_, std::move(slot_));
     ws->start(std::move(req));
     return;
   }
+  if (!ctx_.options.metrics_listen.empty() && is_metrics_path(req)) return write_response(metrics_not_here(req));
   if (export_off_thread(req)) return;
   write_response(handle_http_request(req, ctx_));
 }
@@ -161,6 +164,10 @@ void HttpSession<Stream>::write_response(HttpResponse response) {
         if constexpr (std::is_same_v<Stream, TlsStream>) {
           set_strict_transport_security(sp->base(), ctx_.options.hsts_max_age_seconds);
         }
+        // An address with many connections still opening gets no idle
+        // keep-alives: its next request opens a connection, which is
+        // admitted once the crowd has thinned (unauthenticated_limit.h).
+        if (sp->keep_alive() && slot_.crowded()) sp->keep_alive(false);
         bool keep_alive = sp->keep_alive();
         http::async_write(stream_, *sp,
                           [self = this->shared_from_this(), sp, keep_alive](beast::error_code ec, std::size_t n) {
@@ -209,7 +216,8 @@ namespace {
 
 class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
  public:
-  TlsDetector(asio::ip::tcp::socket&& socket, ServerContext& ctx) : stream_(std::move(socket)), ctx_(ctx) {}
+  TlsDetector(asio::ip::tcp::socket&& socket, ServerContext& ctx, UnauthenticatedLimit::Slot slot)
+      : stream_(std::move(socket)), ctx_(ctx), slot_(std::move(slot)) {}
   ~TlsDetector() {
     if (!handed_over_) metrics().connections.fetch_sub(1, std::memory_order_relaxed);
   }
@@ -233,7 +241,8 @@ class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
       // or verify callback on the context, the only state asio frees with the
       // wrapper itself.
       std::shared_ptr<asio::ssl::context> tls = ctx_.tls.get();
-      std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(stream_), *tls), ctx_, std::move(buffer_))
+      std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(stream_), *tls), ctx_, std::move(buffer_),
+                                               std::move(slot_))
           ->start();
       return;
     }
@@ -254,13 +263,14 @@ class TlsDetector : public std::enable_shared_from_this<TlsDetector> {
   beast::tcp_stream stream_;
   ServerContext& ctx_;
   beast::flat_buffer buffer_;
+  UnauthenticatedLimit::Slot slot_;
   bool handed_over_ = false;
 };
 
 }  // namespace
 
-void start_tls_detector(asio::ip::tcp::socket&& socket, ServerContext& ctx) {
-  std::make_shared<TlsDetector>(std::move(socket), ctx)->start();
+void start_tls_detector(asio::ip::tcp::socket&& socket, ServerContext& ctx, UnauthenticatedLimit::Slot slot) {
+  std::make_shared<TlsDetector>(std::move(socket), ctx, std::move(slot))->start();
 }
 
 }  // namespace kenes::server

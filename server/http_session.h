@@ -20,7 +20,10 @@ template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
   // `buffer` holds bytes already read from the socket (the TLS detector's).
-  HttpSession(Stream&& stream, ServerContext& ctx, boost::beast::flat_buffer buffer = {});
+  // `slot` is the connection's place under --max-unauthenticated-per-address:
+  // held while it serves HTTP, handed to the WebSocket session on upgrade.
+  HttpSession(Stream&& stream, ServerContext& ctx, boost::beast::flat_buffer buffer = {},
+              UnauthenticatedLimit::Slot slot = {});
   ~HttpSession();
   void start();
 
@@ -42,12 +45,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   bool upgraded_ = false;
+  UnauthenticatedLimit::Slot slot_;
 };
 
 // Runs on each accepted socket when TLS is on: peeks at the first bytes. A
 // TLS ClientHello goes on to an HttpSession<TlsStream>; anything else (a
 // plain-text request on the TLS port) gets one plain HTTP 400 saying to use
 // https://, and the socket is closed.
-void start_tls_detector(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx);
+void start_tls_detector(boost::asio::ip::tcp::socket&& socket, ServerContext& ctx, UnauthenticatedLimit::Slot slot);
 
 }  // namespace kenes::server

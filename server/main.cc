@@ -77,12 +77,16 @@ int main(int argc, char** argv) {
        {"url", server.base_url()},
        {"listen", o.listen},
        {"port", static_cast<int>(server.port())},
+       {"metrics", o.metrics_listen.empty() ? std::string("/metrics on --listen")
+                                            : "/metrics on " + o.metrics_listen.substr(0, o.metrics_listen.rfind(':')) +
+                                                  ":" + std::to_string(server.metrics_port()) + " only"},
        {"tls", !o.tls_cert.empty()},
        {"allowed_origins", o.allowed_origins.empty() ? std::string("same host or --public-url") : o.allowed_origins},
        {"data_dir", o.data_dir},
        {"durability", o.durability},
        {"threads", o.threads},
        {"max_connections", o.max_connections},
+       {"max_unauthenticated_per_address", o.max_unauthenticated_per_address},
        {"max_message_bytes", o.max_message_bytes},
        {"max_outbound_queue_bytes", o.max_outbound_queue_bytes},
        {"rate_limit", o.rate_limit_messages_per_second},

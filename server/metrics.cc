@@ -62,7 +62,7 @@ uint64_t resident_bytes() {
 std::string Metrics::render() const {
   std::string out;
   out.reserve(4096);
-  char buf[256];
+  char buf[512];  // three times the name and the help: a longer line would be cut
   auto metric = [&](const char* name, const char* type, const char* help, long long value) {
     std::snprintf(buf, sizeof buf, "# HELP %s %s\n# TYPE %s %s\n%s %lld\n", name, help, name, type, name, value);
     out += buf;
@@ -72,6 +72,12 @@ std::string Metrics::render() const {
   metric("kenes_connections_total", "counter", "Connections accepted since start.", load(connections_total));
   metric("kenes_connections_refused_total", "counter", "Connections refused at the connection limit.",
          load(connections_refused_total));
+  metric("kenes_connections_unauthenticated", "gauge",
+         "Connections not yet past Hello (HTTP included), counted per address; loopback not counted.",
+         load(unauthenticated_connections));
+  metric("kenes_connections_refused_unauthenticated_total", "counter",
+         "Connections refused at --max-unauthenticated-per-address.",
+         load(connections_refused_unauthenticated_total));
   metric("kenes_rooms", "gauge", "Consultations loaded in memory.", load(rooms));
   metric("kenes_ops_total", "counter", "Text ops sequenced and durable (rate() gives ops/s).", load(ops_total));
   metric("kenes_records_total", "counter", "Log records appended.", load(records_total));

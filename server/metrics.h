@@ -29,6 +29,10 @@ struct Metrics {
   std::atomic<int64_t> connections{0};
   std::atomic<uint64_t> connections_total{0};
   std::atomic<uint64_t> connections_refused_total{0};
+  // Connections counted against --max-unauthenticated-per-address (not yet
+  // past Hello; loopback peers not counted), and those it refused.
+  std::atomic<int64_t> unauthenticated_connections{0};
+  std::atomic<uint64_t> connections_refused_unauthenticated_total{0};
   std::atomic<int64_t> rooms{0};
   std::atomic<uint64_t> ops_total{0};           // text ops sequenced and durable
   std::atomic<uint64_t> records_total{0};       // every record appended

@@ -25,6 +25,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("help", "print this help and exit")
     ("version", "print the version and exit")
     ("listen", po::value(&o.listen)->default_value(o.listen), "address:port for HTTP and WebSocket (port 0: any free port)")
+    ("metrics-listen", po::value(&o.metrics_listen), "address:port serving /metrics (and /healthz) alone, plain HTTP, e.g. 127.0.0.1:9090; the public port then answers /metrics with 404. Default: /metrics on --listen")
     ("data-dir", po::value(&o.data_dir)->default_value(o.data_dir), "data folder: the log, snapshots and the secret key")
     ("web-root", po::value(&o.web_root)->default_value(o.web_root), "folder with the built web app")
     ("public-url", po::value(&o.public_url), "base of printed links (default http://<listen>)")
@@ -43,6 +44,7 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("rate-limit-bytes", po::value(&o.rate_limit_bytes_per_second)->default_value(o.rate_limit_bytes_per_second), "inbound bytes per second per participant (token bucket)")
     ("rate-limit-bytes-burst", po::value(&o.rate_limit_bytes_burst)->default_value(o.rate_limit_bytes_burst), "inbound bytes token bucket size")
     ("idle-timeout-seconds", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds), "close a connection silent for this long (pings keep live ones open)")
+    ("max-unauthenticated-per-address", po::value(&o.max_unauthenticated_per_address)->default_value(o.max_unauthenticated_per_address), "connections one address may hold open before saying Hello (HTTP and WebSocket; IPv6 per /64; loopback, e.g. a proxy on this machine, not counted); more get 503. 0: no cap")
     ("handshake-timeout-seconds", po::value(&o.handshake_timeout_seconds)->default_value(o.handshake_timeout_seconds), "time allowed for an HTTP request, the upgrade and Hello")
     ("ws-deflate", po::value(&ws_deflate)->default_value(ws_deflate), "on | off: permessage-deflate on the WebSocket when the client offers it (browsers do)")
     ("ws-deflate-level", po::value(&o.ws_deflate_level)->default_value(o.ws_deflate_level), "its compression level, 1 (fastest) - 9 (smallest)")
@@ -105,6 +107,14 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     return result;
   };
   if (std::string error; !parse_listen(o.listen, &error)) return bad(error);
+  if (std::string error; !o.metrics_listen.empty()) {
+    const auto metrics_at = parse_listen(o.metrics_listen, &error, "--metrics-listen");
+    if (!metrics_at) return bad(error);
+    const auto public_at = parse_listen(o.listen, &error);
+    if (metrics_at->port != 0 && metrics_at->port == public_at->port && metrics_at->address == public_at->address) {
+      return bad("--metrics-listen must be another address or port than --listen (leave it out to serve /metrics there)");
+    }
+  }
   if (o.durability != "fsync" && o.durability != "wal" && o.durability != "none") {
     return bad("--durability must be fsync, wal or none");
   }
@@ -150,10 +160,10 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   return result;
 }
 
-std::optional<ListenAddress> parse_listen(const std::string& text, std::string* error) {
+std::optional<ListenAddress> parse_listen(const std::string& text, std::string* error, const char* flag) {
   const auto colon = text.rfind(':');
   if (colon == std::string::npos) {
-    *error = "--listen must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080 (got '" + text + "')";
+    *error = std::string(flag) + " must be host:port, e.g. 127.0.0.1:8080 or [::1]:8080 (got '" + text + "')";
     return std::nullopt;
   }
   ListenAddress out;
@@ -165,7 +175,7 @@ std::optional<ListenAddress> parse_listen(const std::string& text, std::string* 
   boost::system::error_code ec;
   boost::asio::ip::make_address(out.address, ec);
   if (ec) {
-    *error = "--listen: '" + out.host + "' is not an IP address (give one, e.g. 127.0.0.1 or 0.0.0.0)";
+    *error = std::string(flag) + ": '" + out.host + "' is not an IP address (give one, e.g. 127.0.0.1 or 0.0.0.0)";
     return std::nullopt;
   }
   const std::string port = text.substr(colon + 1);
@@ -176,7 +186,7 @@ std::optional<ListenAddress> parse_listen(const std::string& text, std::string* 
     if (digits) value = value * 10 + static_cast<uint32_t>(c - '0');
   }
   if (!digits || value > 65535) {
-    *error = "--listen: the port must be a number from 0 to 65535 (got '" + port + "')";
+    *error = std::string(flag) + ": the port must be a number from 0 to 65535 (got '" + port + "')";
     return std::nullopt;
   }
   out.port = static_cast<uint16_t>(value);

@@ -12,6 +12,11 @@ namespace kenes::server {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // host:port; port 0 picks a free one
+  // host:port for /metrics (and /healthz) alone, in plain HTTP; the public
+  // port then answers /metrics with 404. Empty: /metrics on --listen. The
+  // figures say how busy the server is and nothing about who is in it, but
+  // an operator may still not want them on the internet.
+  std::string metrics_listen;
   std::string data_dir = "./data";
   std::string web_root = "client-web/dist";
   // Links printed by --demo and kenes-admin start with this; defaults to
@@ -43,6 +48,30 @@ struct ServerOptions {
   uint64_t idle_timeout_seconds = 60;            // no frame and no pong for this long
   uint64_t handshake_timeout_seconds = 10;       // HTTP request / WebSocket upgrade / Hello
   uint64_t max_http_body_bytes = 64 << 10;
+  // Connections from one address that have not said who they are yet: HTTP
+  // connections (page loads, which never do) and WebSockets before their
+  // Hello (issue 17). Without it, anyone could hold every --max-connections
+  // slot from one machine, with no invite link at all. A workshop behind one
+  // NAT must still get in. 300 people joining within a minute is 5-10 page
+  // loads a second, each holding a few connections while the page's files
+  // download, and a WebSocket says Hello a few round trips after it opens:
+  // tens at once. The worst case is a venue's Wi-Fi dropping: all 300
+  // browsers reconnect within their first backoff (150-300 ms), each taking
+  // a TLS handshake, the upgrade and the Hello (a few round trips) to say
+  // Hello, so a couple of hundred can be opening at once. 256 lets nearly
+  // all in at the first try (the rest get in at their next backoff, a 503
+  // being a failed connect to the browser), while one address still holds
+  // about 1% of --max-connections; keep it well below that if you lower it.
+  // An address at half the cap gets its idle keep-alive connections closed
+  // after each response, so finished page loads do not hold places for the
+  // whole --handshake-timeout-seconds. Loopback peers are not counted: on
+  // this machine they are the operator's tools or a reverse proxy, which
+  // speaks for everyone at once (docs/operations.md). IPv6 is counted per
+  // /64, what one site is given. 0: no cap.
+  uint64_t max_unauthenticated_per_address = 256;
+  // Tests only (no flag): count loopback peers too, so that a test on
+  // 127.0.0.1 meets the cap.
+  bool count_loopback_unauthenticated = false;
 
   // permessage-deflate on the WebSocket (RFC 7692), when the client offers
   // it (browsers do). What each setting costs is in bench/README.md
@@ -108,8 +137,9 @@ struct ListenAddress {
   std::string address;  // without brackets (for binding)
   uint16_t port = 0;
 };
-// The address, or std::nullopt with `error` saying what is wrong.
-std::optional<ListenAddress> parse_listen(const std::string& text, std::string* error);
+// The address, or std::nullopt with `error` saying what is wrong (naming
+// `flag`, the option it came from).
+std::optional<ListenAddress> parse_listen(const std::string& text, std::string* error, const char* flag = "--listen");
 
 struct ParsedOptions {
   std::optional<ServerOptions> options;  // empty: exit with `exit_code`

@@ -18,6 +18,7 @@
 #include "http_session.h"
 #include "logger.h"
 #include "metrics.h"
+#include "metrics_port.h"
 #include "replay/recovery.h"
 #include "auth/secret_key.h"
 #include "storage/rocks_log.h"
@@ -113,6 +114,8 @@ std::string Server::open() {
   ctx_.participant_limits = std::make_unique<ParticipantLimits>(ParticipantLimitSettings{
       o.max_connections_per_participant, o.rate_limit_messages_per_second, o.rate_limit_burst,
       o.rate_limit_bytes_per_second, o.rate_limit_bytes_burst});
+  ctx_.unauthenticated = std::make_unique<UnauthenticatedLimit>(
+      UnauthenticatedLimit::Settings{o.max_unauthenticated_per_address, o.count_loopback_unauthenticated});
   std::error_code ec;
   fs::create_directories(o.data_dir, ec);
   if (ec) return "cannot create data folder " + o.data_dir + ": " + ec.message();
@@ -216,21 +219,31 @@ std::string Server::open() {
     metrics().rooms.fetch_add(1, std::memory_order_relaxed);
   }
 
-  const std::string& listen = o.listen;
-  std::string listen_error;
-  const std::optional<ListenAddress> where = parse_listen(listen, &listen_error);
-  if (!where) return listen_error;
-  boost::system::error_code bec;
-  asio::ip::tcp::endpoint endpoint(asio::ip::make_address(where->address, bec), where->port);
-  if (bec) return "--listen: bad address " + where->host;
-  acceptor_ = std::make_unique<asio::ip::tcp::acceptor>(asio::make_strand(io_));
-  acceptor_->open(endpoint.protocol(), bec);
-  if (!bec) acceptor_->set_option(asio::socket_base::reuse_address(true), bec);
-  if (!bec) acceptor_->bind(endpoint, bec);
-  if (!bec) acceptor_->listen(asio::socket_base::max_listen_connections, bec);
-  if (bec) {
-    listen_failed_ = true;
-    return "cannot listen on " + listen + ": " + bec.message();
+  // Binds `acceptor` to `text` (a --listen-style address given as `flag`).
+  auto listen_on = [this](std::unique_ptr<asio::ip::tcp::acceptor>& acceptor, const std::string& text,
+                          const char* flag) -> std::string {
+    std::string error;
+    const std::optional<ListenAddress> where = parse_listen(text, &error, flag);
+    if (!where) return error;
+    boost::system::error_code bec;
+    asio::ip::tcp::endpoint endpoint(asio::ip::make_address(where->address, bec), where->port);
+    if (bec) return std::string(flag) + ": bad address " + where->host;
+    acceptor = std::make_unique<asio::ip::tcp::acceptor>(asio::make_strand(io_));
+    acceptor->open(endpoint.protocol(), bec);
+    if (!bec) acceptor->set_option(asio::socket_base::reuse_address(true), bec);
+    if (!bec) acceptor->bind(endpoint, bec);
+    if (!bec) acceptor->listen(asio::socket_base::max_listen_connections, bec);
+    if (bec) {
+      listen_failed_ = true;
+      const std::string which = std::string(flag) == "--listen" ? "" : std::string(flag) + ": ";
+      return which + "cannot listen on " + text + ": " + bec.message();
+    }
+    return {};
+  };
+  if (std::string err = listen_on(acceptor_, o.listen, "--listen"); !err.empty()) return err;
+  if (!o.metrics_listen.empty()) {
+    if (std::string err = listen_on(metrics_acceptor_, o.metrics_listen, "--metrics-listen"); !err.empty()) return err;
+    metrics_port_ = metrics_acceptor_->local_endpoint().port();
   }
   port_ = acceptor_->local_endpoint().port();
   // Digest links need the bound port (--listen host:0) unless --public-url.
@@ -238,6 +251,7 @@ std::string Server::open() {
   for (auto& room : ctx_.rooms.all()) room->start_digests(room_options_.digest.public_url);
   ctx_.ready = true;
   do_accept();
+  if (metrics_acceptor_) do_accept_metrics();
   storage_timer_ = std::make_unique<asio::steady_timer>(asio::make_strand(io_));
   schedule_storage_check();
   return {};
@@ -316,15 +330,50 @@ void Server::do_accept() {
       asio::write(socket, asio::buffer(kBusy), ignored);
       socket.close(ignored);
     } else {
-      metrics().connections.fetch_add(1, std::memory_order_relaxed);
-      metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
-      if (ctx_.tls) {
-        start_tls_detector(std::move(socket), ctx_);
+      boost::system::error_code peer_ec;
+      const asio::ip::tcp::endpoint peer = socket.remote_endpoint(peer_ec);
+      std::optional<UnauthenticatedLimit::Slot> slot;
+      if (peer_ec) {
+        // Reset before we looked: nothing to serve.
+        socket.close(peer_ec);
+      } else if (slot = ctx_.unauthenticated->try_acquire(peer.address()); !slot) {
+        // Refused before reading a byte: the answer is one write to a fresh
+        // socket's empty buffer, the cost of the refusal is the accept.
+        static const std::string kCrowded =
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain\r\nConnection: close\r\n"
+            "X-Content-Type-Options: nosniff\r\nX-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\n"
+            "Content-Security-Policy: " + std::string(kContentSecurityPolicy) +
+            "\r\nContent-Length: 67\r\nRetry-After: 5\r\n\r\n"
+            "TOO_MANY_CONNECTIONS: too many from your address are still opening\n";
+        boost::system::error_code ignored;
+        asio::write(socket, asio::buffer(kCrowded), ignored);
+        socket.close(ignored);
       } else {
-        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), ctx_)->start();
+        metrics().connections.fetch_add(1, std::memory_order_relaxed);
+        metrics().connections_total.fetch_add(1, std::memory_order_relaxed);
+        if (ctx_.tls) {
+          start_tls_detector(std::move(socket), ctx_, std::move(*slot));
+        } else {
+          std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), ctx_, boost::beast::flat_buffer{},
+                                                     std::move(*slot))
+              ->start();
+        }
       }
     }
     if (!stop_requested_) do_accept();
+  });
+}
+
+void Server::do_accept_metrics() {
+  metrics_acceptor_->async_accept(asio::make_strand(io_), [this](boost::system::error_code ec,
+                                                                 asio::ip::tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || stop_requested_) return;
+    if (ec) {
+      log(LogLevel::kWarn, "accept_failed", {{"error", ec.message()}, {"listener", "metrics"}});
+    } else {
+      start_metrics_session(std::move(socket), ctx_);
+    }
+    do_accept_metrics();
   });
 }
 
@@ -378,6 +427,10 @@ void Server::stop() {
     ctx_.stopping = true;
     boost::system::error_code ignored;
     if (acceptor_) acceptor_->close(ignored);
+    if (metrics_acceptor_) asio::post(metrics_acceptor_->get_executor(), [this] {
+      boost::system::error_code closed;
+      metrics_acceptor_->close(closed);
+    });
     if (hup_signals_) hup_signals_->cancel(ignored);
     if (storage_timer_) asio::post(storage_timer_->get_executor(), [this] { storage_timer_->cancel(); });
     auto rooms = ctx_.rooms.all();

@@ -47,6 +47,8 @@ class Server {
 
   // The port actually bound (useful with --listen host:0).
   uint16_t port() const { return port_; }
+  // The --metrics-listen port actually bound; 0 without --metrics-listen.
+  uint16_t metrics_port() const { return metrics_port_; }
   std::string base_url() const;
   ServerContext& context() { return ctx_; }
   storage::Log& consultation_log() { return *log_; }
@@ -73,6 +75,7 @@ class Server {
 
  private:
   void do_accept();
+  void do_accept_metrics();
   // Every --storage-retry-seconds: if a room failed on a log write, ask the
   // log to resume; if it does, swap each failed room for one rebuilt from the
   // log and let the old one close its connections (1001: the clients
@@ -84,9 +87,11 @@ class Server {
   ServerContext ctx_;
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::ip::tcp::acceptor> acceptor_;
+  std::unique_ptr<boost::asio::ip::tcp::acceptor> metrics_acceptor_;  // --metrics-listen
   bool listen_failed_ = false;
   std::unique_ptr<storage::Log> log_;
   uint16_t port_ = 0;
+  uint16_t metrics_port_ = 0;
   RoomOptions room_options_;
   std::vector<LoadedConsultation> loaded_;
   bool secret_key_created_ = false;

@@ -14,6 +14,7 @@
 #include "options.h"
 #include "origin_check.h"
 #include "participant_limits.h"
+#include "unauthenticated_limit.h"
 #include "replay/answer_cache.h"
 #include "replay/report/export.h"
 #include "work_pool.h"
@@ -86,6 +87,10 @@ struct ServerContext {
   RoomRegistry rooms;
   // Connections and inbound rates per participant (made in Server::open).
   std::unique_ptr<ParticipantLimits> participant_limits;
+  // Connections per address before Hello (made in Server::open; null: no cap).
+  std::unique_ptr<UnauthenticatedLimit> unauthenticated;
+  // Connections open on --metrics-listen (a few at most: metrics_port.cc).
+  std::atomic<int> metrics_sessions{0};
   // Exports and history answers, off the I/O threads (owned by Server, made
   // in Server::open; null in tests without one: exports then run inline),
   // and the exports each participant has in flight (one at a time).

@@ -181,11 +181,12 @@ struct WebSocketSession<Stream>::WriteDone {
 };
 
 template <class Stream>
-WebSocketSession<Stream>::WebSocketSession(Stream&& stream, ServerContext& ctx)
+WebSocketSession<Stream>::WebSocketSession(Stream&& stream, ServerContext& ctx, UnauthenticatedLimit::Slot unauthenticated)
     : ws_(std::move(stream)),
       ctx_(ctx),
       hello_timer_(ws_.get_executor()),
       connection_id_(new_connection_id()),
+      unauthenticated_(std::move(unauthenticated)),
       tokens_(ctx.options.rate_limit_burst),
       last_refill_(std::chrono::steady_clock::now()) {}
 
@@ -376,6 +377,8 @@ void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg)
                        rid, true);
   }
   hello_received_ = true;
+  // From here the participant's limits hold this connection, not its address.
+  unauthenticated_.release();
   hello_timer_.cancel();
   room_ = room;
   client_id_ = hello.client_id();

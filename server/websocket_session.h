@@ -28,7 +28,10 @@ namespace kenes::server {
 template <class Stream>
 class WebSocketSession : public Connection, public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(Stream&& stream, ServerContext& ctx);
+  // `unauthenticated` is the connection's place under
+  // --max-unauthenticated-per-address, from its HTTP session: given back
+  // at Hello (or when the session ends without one).
+  WebSocketSession(Stream&& stream, ServerContext& ctx, UnauthenticatedLimit::Slot unauthenticated = {});
   ~WebSocketSession() override;
 
   // Completes the upgrade for `request` (already read by the HTTP session).
@@ -84,6 +87,7 @@ class WebSocketSession : public Connection, public std::enable_shared_from_this<
   std::string client_id_;
   std::shared_ptr<Room> room_;
   bool hello_received_ = false;
+  UnauthenticatedLimit::Slot unauthenticated_;
   // Until Hello, this connection's own token bucket (STYLE.md habit 6:
   // limits at the edge); from Hello on, the participant's share, drawn from
   // by all its connections (participant_limits.h).

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "actors.h"
+#include "metrics.h"
 #include "raw_socket.h"
 #include "test_harness.h"
 
@@ -476,6 +477,94 @@ TEST(HostileParticipantLimitsTest, AHistoryFloodIsCappedPerParticipant) {
     chair->get_document_at("indicator/R.1", v);
   });
   EXPECT_TRUE(pool.wait_until([&] { return at.has_value(); })) << "the chair's question went unanswered";
+}
+
+// 10. Connections without a token: one address may hold at most
+// --max-unauthenticated-per-address connections that have not said Hello
+// (bare sockets, HTTP, WebSockets before Hello); the next is refused with a
+// 503 before anything is read. A connection's place comes back when it says
+// Hello, and when it closes.
+TEST(HostileParticipantLimitsTest, OneAddressCannotHoldManyConnectionsThatNeverSayHello) {
+  TestServer server([](server::ServerOptions& o) {
+    o.max_unauthenticated_per_address = 5;
+    o.count_loopback_unauthenticated = true;  // the test's clients are on 127.0.0.1
+  });
+  server::UnauthenticatedLimit& limit = *server.server().context().unauthenticated;
+  const auto refused_before = server::metrics().connections_refused_unauthenticated_total.load();
+  // Three WebSockets and two bare TCP sockets, none saying anything more.
+  std::vector<std::unique_ptr<RawSocket>> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(std::make_unique<RawSocket>(server.port()));
+  boost::asio::io_context io;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::socket>> bare;
+  for (int i = 0; i < 2; ++i) {
+    bare.push_back(std::make_unique<boost::asio::ip::tcp::socket>(io));
+    bare.back()->connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  }
+  EXPECT_THROW(RawSocket sixth(server.port()), boost::system::system_error);
+  HttpReply page = http_get(server.port(), "/healthz");
+  EXPECT_EQ(page.status, 503);
+  EXPECT_NE(page.body.find("TOO_MANY_CONNECTIONS"), std::string::npos) << page.body;
+  EXPECT_EQ(limit.count("127.0.0.1"), 5u);
+  EXPECT_EQ(server::metrics().connections_refused_unauthenticated_total.load(), refused_before + 2);
+
+  // One of them says Hello: it is a participant now, and its place goes to
+  // the next connection, which joins too.
+  idle[0]->join(server.token(Role::ROLE_MEMBER, "says-hello"), "hello-0");
+  EXPECT_EQ(limit.count("127.0.0.1"), 4u);
+  RawSocket next(server.port());
+  next.join(server.token(Role::ROLE_MEMBER, "next"), "next-client");
+  // An HTTP connection of a crowded address is not kept alive after its answer.
+  HttpReply crowded = http_get(server.port(), "/healthz");
+  EXPECT_EQ(crowded.status, 200);
+  EXPECT_EQ(crowded.header("connection"), "close");
+
+  // The idle ones close: their places come back, and the address's entry goes.
+  idle.erase(idle.begin() + 1, idle.end());
+  bare.clear();
+  EXPECT_TRUE([&] {
+    for (int i = 0; i < 500 && limit.count("127.0.0.1") != 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return limit.count("127.0.0.1") == 0 && limit.addresses() == 0;
+  }()) << limit.count("127.0.0.1") << " still counted";
+  std::vector<std::unique_ptr<RawSocket>> again;
+  for (int i = 0; i < 5; ++i) again.push_back(std::make_unique<RawSocket>(server.port()));
+  EXPECT_THROW(RawSocket sixth(server.port()), boost::system::system_error);
+  // The participants who said Hello were never touched.
+  for (RawSocket* live : {idle[0].get(), &next}) {
+    kenes::v1::ClientMessage ping;
+    ping.set_request_id(77);
+    ping.mutable_subscribe()->set_consultation_id("elsewhere");  // answered FORBIDDEN: it is still served
+    live->send(ping);
+    auto answer = live->next_of(ServerMessage::kError);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(answer->error().code(), kenes::v1::ERROR_CODE_FORBIDDEN);
+  }
+}
+
+// 10b. Connections that never say Hello give their places back at the
+// deadline (--handshake-timeout-seconds): the Hello deadline of a WebSocket,
+// the request deadline of a bare socket.
+TEST(HostileParticipantLimitsTest, PlacesOfConnectionsThatNeverSayHelloComeBackAtTheDeadline) {
+  TestServer server([](server::ServerOptions& o) {
+    o.max_unauthenticated_per_address = 2;
+    o.count_loopback_unauthenticated = true;
+    o.handshake_timeout_seconds = 1;
+  });
+  server::UnauthenticatedLimit& limit = *server.server().context().unauthenticated;
+  RawSocket silent(server.port());
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket bare(io);
+  bare.connect({boost::asio::ip::make_address("127.0.0.1"), server.port()});
+  auto told = silent.next_of(ServerMessage::kError);
+  ASSERT_TRUE(told);
+  EXPECT_EQ(told->error().code(), kenes::v1::ERROR_CODE_NOT_AUTHENTICATED);
+  EXPECT_TRUE([&] {
+    for (int i = 0; i < 500 && limit.addresses() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return limit.addresses() == 0;
+  }()) << limit.count("127.0.0.1") << " still counted";
+  RawSocket late(server.port());
+  late.join(server.token(Role::ROLE_MEMBER, "late"), "late-client");
 }
 
 }  // namespace

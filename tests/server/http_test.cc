@@ -288,6 +288,66 @@ TEST(HttpLimitTest, TheConnectionLimitsRaw503CarriesTheSecurityHeadersToo) {
   expect_security_headers(r);
 }
 
+// --metrics-listen: the figures on an address of their own, and no longer on
+// the public port; the rest of the public port is unchanged.
+TEST(HttpMetricsListenTest, WithMetricsListenOnlyTheMetricsPortAnswersMetrics) {
+  TestServer server([](server::ServerOptions& o) { o.metrics_listen = "127.0.0.1:0"; });
+  ASSERT_NE(server.metrics_port(), 0);
+  ASSERT_NE(server.metrics_port(), server.port());
+
+  HttpReply public_metrics = http_get(server.port(), "/metrics");
+  EXPECT_EQ(public_metrics.status, 404);
+  EXPECT_EQ(public_metrics.body.find("kenes_"), std::string::npos) << public_metrics.body;
+  expect_security_headers(public_metrics);
+  EXPECT_EQ(http_get(server.port(), "/metrics?x=1").status, 404);
+  EXPECT_EQ(http_get(server.port(), "/healthz").status, 200);
+  EXPECT_EQ(http_get(server.port(), "/readyz").status, 200);
+
+  HttpReply scraped = http_get(server.metrics_port(), "/metrics");
+  ASSERT_EQ(scraped.status, 200);
+  EXPECT_EQ(scraped.header("content-type").rfind("text/plain; version=0.0.4", 0), 0u);
+  for (const char* name : {"\nkenes_connections ", "\nkenes_connections_refused_unauthenticated_total ",
+                           "\nkenes_rooms "}) {
+    EXPECT_NE(scraped.body.find(name), std::string::npos) << name << " missing from\n" << scraped.body;
+  }
+  expect_security_headers(scraped);
+  EXPECT_EQ(http_get(server.metrics_port(), "/healthz").status, 200);
+  // Nothing else is served there: not the app, not exports, not the WebSocket.
+  EXPECT_EQ(http_get(server.metrics_port(), "/").status, 404);
+  EXPECT_EQ(http_get(server.metrics_port(), "/api/consultations/demo/export/report.md").status, 404);
+  EXPECT_EQ(http_request(server.metrics_port(), "GET", "/ws",
+                         {{"Upgrade", "websocket"}, {"Connection", "Upgrade"}, {"Sec-WebSocket-Version", "13"},
+                          {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}})
+                .status,
+            404);
+  EXPECT_EQ(http_request(server.metrics_port(), "POST", "/metrics").status, 405);
+  HttpReply head = http_request(server.metrics_port(), "HEAD", "/metrics");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+}
+
+TEST(HttpMetricsListenTest, WithoutMetricsListenMetricsStayOnThePublicPort) {
+  TestServer server;
+  EXPECT_EQ(server.metrics_port(), 0);
+  EXPECT_EQ(http_get(server.port(), "/metrics").status, 200);
+}
+
+TEST(HttpMetricsListenTest, AMetricsListenAddressThatIsTheListenAddressOrNotAnAddressIsRefused) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"kenes-server", "--listen", "127.0.0.1:8080",
+                                                                 "--metrics-listen", "127.0.0.1:8080"},
+                                        std::vector<std::string>{"kenes-server", "--metrics-listen", "localhost:9090"},
+                                        std::vector<std::string>{"kenes-server", "--metrics-listen", "9090"}}) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    ::testing::internal::CaptureStderr();
+    auto parsed = server::parse_server_options(static_cast<int>(argv.size()), argv.data());
+    const std::string said = ::testing::internal::GetCapturedStderr();
+    EXPECT_FALSE(parsed.options) << args.back();
+    EXPECT_EQ(parsed.exit_code, 2);
+    EXPECT_NE(said.find("--metrics-listen"), std::string::npos) << said;
+  }
+}
+
 TEST_F(HttpTest, OtherMethodsGet405WithTheAllowedOnes) {
   for (const char* method : {"POST", "PUT", "DELETE"}) {
     for (const char* target : {"/", "/healthz", "/assets/app-3f9a1c07.js"}) {

@@ -46,6 +46,8 @@ class TestServer {
   // Graceful stop, then the log is closed and server() is gone. Idempotent.
   void stop();
   uint16_t port() const { return server_->port(); }
+  // The --metrics-listen port (o.metrics_listen = "127.0.0.1:0"); 0 without.
+  uint16_t metrics_port() const { return server_->metrics_port(); }
   server::Server& server() { return *server_; }
   const std::filesystem::path& data_dir() const { return dir_.path(); }
 
