@@ -14,6 +14,11 @@
 // bounded buffer, so that every message stays far below the server's size
 // limit.
 //
+// The writers are machines, not people: each sends far more than a person's
+// byte budget (issue 17: 32 KiB/s per participant), so a spawned server gets
+// --rate-limit-bytes and its burst raised to 1 GiB, unless --server-args says
+// otherwise. What is measured is the server's throughput, not the limit.
+//
 // ops_per_sec counts edits in submits that were acknowledged during the S
 // seconds; messages_per_sec the acknowledged submits (all writers). converged:
 // after the writers stop, the writers' and the reader's texts are equal.
@@ -74,7 +79,15 @@ struct Writer {
 SaturateResult run_saturate(const SaturateOptions& o, const std::string& tag) {
   SaturateResult res;
   std::string err;
-  auto target = ServerTarget::start(o.target, &err);
+  TargetOptions target_options = o.target;
+  bool limits_given = false;
+  for (const auto& a : target_options.server_args) limits_given = limits_given || a.rfind("--rate-limit-bytes", 0) == 0;
+  if (!limits_given) {
+    for (const char* a : {"--rate-limit-bytes", "1073741824", "--rate-limit-bytes-burst", "1073741824"}) {
+      target_options.server_args.emplace_back(a);
+    }
+  }
+  auto target = ServerTarget::start(target_options, &err);
   if (!target) {
     res.error = err;
     return res;

@@ -134,8 +134,8 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   }
   if (o.rate_limit_messages_per_second <= 0 || o.rate_limit_burst < 1) return bad("--rate-limit and --rate-limit-burst must be positive");
   if (o.max_connections_per_participant < 1) return bad("--max-connections-per-participant must be at least 1");
-  if (o.rate_limit_bytes_per_second <= 0 || o.rate_limit_bytes_burst < static_cast<double>(o.max_message_bytes)) {
-    return bad("--rate-limit-bytes must be positive and --rate-limit-bytes-burst at least --max-message-bytes");
+  if (o.rate_limit_bytes_per_second <= 0 || o.rate_limit_bytes_burst < 1024) {
+    return bad("--rate-limit-bytes must be positive and --rate-limit-bytes-burst at least 1024");
   }
   if (ws_deflate != "on" && ws_deflate != "off") return bad("--ws-deflate must be on or off");
   o.ws_deflate = ws_deflate == "on";

@@ -43,8 +43,21 @@ struct ServerOptions {
   // Per participant (all its connections together, issue 17): connections
   // open at once, and inbound bytes per second (token bucket).
   uint64_t max_connections_per_participant = 8;
-  double rate_limit_bytes_per_second = 256 << 10;
-  double rate_limit_bytes_burst = 4 << 20;
+  // Every byte a participant sends that becomes a shared record is carried
+  // to every other participant: a 16 KiB comment in a 300-person room is
+  // 5 MB out, and a slow link waits behind it. So the sustained rate is a
+  // person's (two long comments a second, far above anyone's typing) and the
+  // burst what the room can carry at once without a typed letter waiting
+  // behind it for more than a few ms (bench/README.md, "A hostile
+  // participant"); one message larger than the burst passes on a full
+  // bucket and leaves it in debt (participant_limits.cc).
+  double rate_limit_bytes_per_second = 32 << 10;
+  double rate_limit_bytes_burst = 256 << 10;
+  // Connections admitted per participant (each join costs the room a state
+  // or a catch-up): a burst, then one every few seconds. No flag: what a
+  // person needs does not depend on the deployment (participant_limits.h).
+  double admissions_per_second = 1.0 / 3;
+  double admission_burst = 20;
   uint64_t idle_timeout_seconds = 60;            // no frame and no pong for this long
   uint64_t handshake_timeout_seconds = 10;       // HTTP request / WebSocket upgrade / Hello
   uint64_t max_http_body_bytes = 64 << 10;

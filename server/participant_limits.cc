@@ -13,18 +13,43 @@ std::string key_of(const std::string& consultation_id, const std::string& partic
 }  // namespace
 
 std::shared_ptr<ParticipantLimits::Lease> ParticipantLimits::admit(const std::string& consultation_id,
-                                                                   const std::string& participant_id) {
+                                                                   const std::string& participant_id,
+                                                                   Refusal* refusal) {
   std::string key = key_of(consultation_id, participant_id);
   {
     std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
     auto [it, fresh] = shares_.try_emplace(key);
     Share& s = it->second;
     if (fresh) {
       s.message_tokens = settings_.message_burst;
       s.byte_tokens = settings_.byte_burst;
-      s.refilled = std::chrono::steady_clock::now();
+      s.refilled = now;
+      s.admission_tokens = settings_.admission_burst;
+      s.admitted = now;
     }
-    if (s.connections >= settings_.max_connections) return nullptr;
+    if (s.connections >= settings_.max_connections) {
+      if (refusal) {
+        *refusal = {kenes::v1::ERROR_CODE_TOO_MANY_CONNECTIONS,
+                    "you have " + std::to_string(settings_.max_connections) +
+                        " connections open already (other tabs or devices); close one and try again"};
+      }
+      return nullptr;
+    }
+    // Refused connections do not count: only a join costs the room.
+    const double elapsed = std::chrono::duration<double>(now - s.admitted).count();
+    s.admitted = now;
+    s.admission_tokens =
+        std::min(settings_.admission_burst, s.admission_tokens + elapsed * settings_.admissions_per_second);
+    if (s.admission_tokens < 1.0) {
+      if (refusal) {
+        const double wait = (1.0 - s.admission_tokens) / settings_.admissions_per_second;
+        *refusal = {kenes::v1::ERROR_CODE_RATE_LIMITED,
+                    "you reconnected too often; try again in " + std::to_string(static_cast<int>(wait) + 1) + " s"};
+      }
+      return nullptr;
+    }
+    s.admission_tokens -= 1.0;
     ++s.connections;
   }
   return std::make_shared<Lease>(*this, std::move(key));
@@ -57,7 +82,11 @@ bool ParticipantLimits::take(const std::string& key, uint64_t bytes) {
   s.message_tokens = std::min(settings_.message_burst, s.message_tokens + elapsed * settings_.messages_per_second);
   s.byte_tokens = std::min(settings_.byte_burst, s.byte_tokens + elapsed * settings_.bytes_per_second);
   const double b = static_cast<double>(bytes);
-  if (s.message_tokens < 1.0 || s.byte_tokens < b) return false;
+  // A message larger than the whole burst (a long paste, a framework import:
+  // up to --max-message-bytes) passes when the bucket is full and leaves it
+  // in debt, so the burst can stay small (what one participant can make the
+  // room carry at once) without refusing the largest message outright.
+  if (s.message_tokens < 1.0 || s.byte_tokens < std::min(b, settings_.byte_burst)) return false;
   s.message_tokens -= 1.0;
   s.byte_tokens -= b;
   return true;

@@ -20,14 +20,21 @@
 #include <mutex>
 #include <string>
 
+#include "kenes/v1/protocol.pb.h"
+
 namespace kenes::server {
 
 struct ParticipantLimitSettings {
   uint64_t max_connections = 8;
   double messages_per_second = 5000;
   double message_burst = 10000;
-  double bytes_per_second = 256 << 10;
-  double byte_burst = 4 << 20;
+  double bytes_per_second = 32 << 10;
+  double byte_burst = 256 << 10;
+  // Connections admitted (a join costs the room a state or a catch-up):
+  // a burst for a person opening many tabs at once, then one every few
+  // seconds, more than a flapping Wi-Fi reconnects.
+  double admissions_per_second = 1.0 / 3;
+  double admission_burst = 20;
 };
 
 class ParticipantLimits {
@@ -35,9 +42,17 @@ class ParticipantLimits {
   explicit ParticipantLimits(ParticipantLimitSettings settings) : settings_(settings) {}
 
   class Lease;
+  // Why a connection was not admitted: the error the session sends (fatal).
+  struct Refusal {
+    kenes::v1::ErrorCode code = kenes::v1::ERROR_CODE_UNSPECIFIED;
+    std::string message;
+  };
   // A new connection of this participant: its lease, or null when the
-  // participant has max_connections open already.
-  std::shared_ptr<Lease> admit(const std::string& consultation_id, const std::string& participant_id);
+  // participant has max_connections open already (TOO_MANY_CONNECTIONS) or
+  // has been admitted too often lately, a client reconnecting in a loop
+  // (RATE_LIMITED); *refusal then says which, for the person.
+  std::shared_ptr<Lease> admit(const std::string& consultation_id, const std::string& participant_id,
+                               Refusal* refusal = nullptr);
 
   // Open connections of one participant (tests, metrics).
   uint64_t connections_of(const std::string& consultation_id, const std::string& participant_id) const;
@@ -50,6 +65,8 @@ class ParticipantLimits {
     double message_tokens = 0;
     double byte_tokens = 0;
     std::chrono::steady_clock::time_point refilled{};
+    double admission_tokens = 0;
+    std::chrono::steady_clock::time_point admitted{};
   };
   void release(const std::string& key);
   bool take(const std::string& key, uint64_t bytes);

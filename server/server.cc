@@ -113,7 +113,7 @@ std::string Server::open() {
   const auto& o = ctx_.options;
   ctx_.participant_limits = std::make_unique<ParticipantLimits>(ParticipantLimitSettings{
       o.max_connections_per_participant, o.rate_limit_messages_per_second, o.rate_limit_burst,
-      o.rate_limit_bytes_per_second, o.rate_limit_bytes_burst});
+      o.rate_limit_bytes_per_second, o.rate_limit_bytes_burst, o.admissions_per_second, o.admission_burst});
   ctx_.unauthenticated = std::make_unique<UnauthenticatedLimit>(
       UnauthenticatedLimit::Settings{o.max_unauthenticated_per_address, o.count_loopback_unauthenticated});
   std::error_code ec;

@@ -68,6 +68,69 @@ bool read_varint(std::string_view b, size_t& pos, uint64_t& v) {
   return false;
 }
 
+// Skips one field's value of `wire` type at `pos`; false if malformed.
+bool skip_field(std::string_view b, size_t& pos, uint64_t wire) {
+  uint64_t n = 0;
+  switch (wire) {
+    case 0: return read_varint(b, pos, n);
+    case 1: n = 8; break;
+    case 5: n = 4; break;
+    case 2:
+      if (!read_varint(b, pos, n)) return false;
+      break;
+    default: return false;  // groups: not in these messages
+  }
+  if (n > b.size() - pos) return false;
+  pos += n;
+  return true;
+}
+
+// What a message dropped over the rate limit was, as far as its sender needs
+// to know to send it again: its request_id and, for a SubmitOp, the document
+// and client_seq (the client retries an op named so, and fails a request
+// named so, instead of waiting for an answer that will never come). Walked,
+// not parsed: the point of dropping is not to spend on the message.
+struct DroppedMessage {
+  uint64_t request_id = 0;
+  std::string doc_id;
+  uint64_t client_seq = 0;
+};
+
+DroppedMessage name_dropped(std::string_view frame) {
+  DroppedMessage d;
+  for (size_t pos = 0; pos < frame.size();) {
+    uint64_t tag = 0;
+    if (!read_varint(frame, pos, tag)) break;
+    const size_t start = pos;
+    if (!skip_field(frame, pos, tag & 7)) break;
+    if (tag == ((1 << 3) | 0)) {
+      size_t p = start;
+      read_varint(frame, p, d.request_id);
+    } else if (tag == ((12 << 3) | 2)) {
+      size_t p = start;
+      uint64_t len = 0;
+      read_varint(frame, p, len);
+      const std::string_view submit = frame.substr(p, len);
+      for (size_t q = 0; q < submit.size();) {
+        uint64_t t = 0;
+        if (!read_varint(submit, q, t)) break;
+        const size_t at = q;
+        if (!skip_field(submit, q, t & 7)) break;
+        size_t r = at;
+        uint64_t v = 0;
+        if (t == ((1 << 3) | 2) && read_varint(submit, r, v) && v <= 256) {
+          const std::string_view doc = submit.substr(r, v);
+          if (engine::is_valid_utf8(doc)) d.doc_id.assign(doc);
+        } else if (t == ((4 << 3) | 0)) {
+          read_varint(submit, r, d.client_seq);
+        }
+      }
+    }
+  }
+  if (d.doc_id.empty()) d.client_seq = 0;
+  return d;
+}
+
 // Before Hello a connection is nobody: its frames are looked at only as far
 // as a Hello (issue 17). The top level is walked without decoding anything;
 // a ClientMessage holding anything but request_id (field 1) and hello (field
@@ -81,22 +144,7 @@ struct PreHelloRefusal {
 };
 std::optional<PreHelloRefusal> pre_hello_problem(std::string_view frame) {
   const PreHelloRefusal malformed{kenes::v1::ERROR_CODE_BAD_MESSAGE, "the frame is not a valid kenes.v1.ClientMessage"};
-  // Skips one field's value of `wire` type at `pos`; false if malformed.
-  auto skip = [](std::string_view b, size_t& pos, uint64_t wire) {
-    uint64_t n = 0;
-    switch (wire) {
-      case 0: return read_varint(b, pos, n);
-      case 1: n = 8; break;
-      case 5: n = 4; break;
-      case 2:
-        if (!read_varint(b, pos, n)) return false;
-        break;
-      default: return false;  // groups: not in these messages
-    }
-    if (n > b.size() - pos) return false;
-    pos += n;
-    return true;
-  };
+  const auto skip = skip_field;
   bool other = false;
   bool unknown = false;
   std::vector<std::string_view> hellos;
@@ -259,13 +307,23 @@ void WebSocketSession<Stream>::on_read(beast::error_code ec, std::size_t bytes) 
   metrics().bytes_in_total.fetch_add(bytes, std::memory_order_relaxed);
 
   if (!take_rate_token(bytes)) {
+    const auto data = read_buffer_.cdata();
+    const DroppedMessage dropped = name_dropped(std::string_view(static_cast<const char*>(data.data()), data.size()));
     read_buffer_.consume(read_buffer_.size());
     if (++rate_limited_in_a_row_ >= kRateLimitedBeforeClose) {
       reply_error(kenes::v1::ERROR_CODE_RATE_LIMITED, "too many messages; closing", 0, true);
       return;
     }
-    if (rate_limited_in_a_row_ == 1) {
-      reply_error(kenes::v1::ERROR_CODE_RATE_LIMITED, "too many messages; the excess was dropped", 0);
+    // Each dropped request or op is named (at most kRateLimitedBeforeClose
+    // in a row, then the connection closes), so that the client sends it
+    // again later rather than waiting for it; anything else is said once
+    // per run.
+    if (dropped.request_id != 0 || dropped.client_seq != 0 || rate_limited_in_a_row_ == 1) {
+      metrics().count_error(kenes::v1::ERROR_CODE_RATE_LIMITED);
+      enqueue({error_frame(kenes::v1::ERROR_CODE_RATE_LIMITED, "too many messages; this one was dropped: send it again shortly",
+                           dropped.request_id, false, dropped.doc_id, dropped.client_seq),
+               nullptr,
+               {}});
     }
     return do_read();
   }
@@ -367,14 +425,16 @@ void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg)
     return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "the consultation of this invitation does not exist", rid,
                        true);
   }
-  lease_ = ctx_.participant_limits ? ctx_.participant_limits->admit(check.claims->consultation_id, check.claims->participant_id)
-                                   : nullptr;
+  ParticipantLimits::Refusal refusal;
+  lease_ = ctx_.participant_limits
+               ? ctx_.participant_limits->admit(check.claims->consultation_id, check.claims->participant_id, &refusal)
+               : nullptr;
   if (ctx_.participant_limits && !lease_) {
-    log(LogLevel::kInfo, "participant_connections_full", {{"connection", connection_id_}, {"participant", check.claims->participant_id}});
-    return reply_error(kenes::v1::ERROR_CODE_TOO_MANY_CONNECTIONS,
-                       "you have " + std::to_string(ctx_.participant_limits->settings().max_connections) +
-                           " connections open already (other tabs or devices); close one and try again",
-                       rid, true);
+    log(LogLevel::kInfo,
+        refusal.code == kenes::v1::ERROR_CODE_RATE_LIMITED ? "participant_reconnects_too_often"
+                                                           : "participant_connections_full",
+        {{"connection", connection_id_}, {"participant", check.claims->participant_id}});
+    return reply_error(refusal.code, refusal.message, rid, true);
   }
   hello_received_ = true;
   // From here the participant's limits hold this connection, not its address.

@@ -164,20 +164,7 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
         backoff_ = options_.reconnect_min;
         // Resend what was in flight when the connection dropped (the server
         // acknowledges it again if it had been sequenced), then the rest.
-        for (auto& [doc_id, doc] : docs_) {
-          if (auto out = doc.resend_inflight()) {
-            kenes::v1::ClientMessage m;
-            m.set_request_id(next_request_id_++);
-            auto* s = m.mutable_submit_op();
-            s->set_doc_id(doc_id);
-            s->set_base_version(out->base_version);
-            s->set_client_id(options_.client_id);
-            s->set_client_seq(out->client_seq);
-            consultation::op_to_proto(out->op, s->mutable_op());
-            ++submits_sent_;
-            send_message(std::move(m));
-          }
-        }
+        for (auto& [doc_id, doc] : docs_) resend_inflight(doc_id);
         flush_all();
         if (on_live) on_live();
       }
@@ -208,9 +195,27 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
       }
       break;
     }
-    case kenes::v1::ServerMessage::kError:
-      if (on_error) on_error(msg.error());
+    case kenes::v1::ServerMessage::kError: {
+      const auto& e = msg.error();
+      // An op dropped over the rate limit (or not stored) is named by the
+      // server: sent again shortly, as after a reconnect (a duplicate is
+      // acknowledged, never applied twice).
+      if (!e.fatal() && !e.doc_id().empty() &&
+          (e.code() == kenes::v1::ERROR_CODE_RATE_LIMITED || e.code() == kenes::v1::ERROR_CODE_STORAGE_FAILURE)) {
+        auto timer = std::make_shared<asio::steady_timer>(io_, options_.reconnect_min * 5);
+        timer->async_wait([self = shared_from_this(), timer, doc_id = e.doc_id(), client_seq = e.client_seq(),
+                           gen = generation_](boost::system::error_code ec) {
+          // A reconnect in between resent it already.
+          if (ec || gen != self->generation_ || self->state_ != ConnectionState::kLive) return;
+          auto it = self->docs_.find(doc_id);
+          if (it != self->docs_.end() && it->second.has_inflight() && it->second.inflight_client_seq() == client_seq) {
+            self->resend_inflight(doc_id);
+          }
+        });
+      }
+      if (on_error) on_error(e);
       break;
+    }
     default:
       break;
   }
@@ -281,6 +286,21 @@ void KenesClient::flush(const std::string& doc_id) {
   s->set_client_id(options_.client_id);
   s->set_client_seq(out.client_seq);
   consultation::op_to_proto(out.op, s->mutable_op());
+  ++submits_sent_;
+  send_message(std::move(m));
+}
+
+void KenesClient::resend_inflight(const std::string& doc_id) {
+  auto out = docs_[doc_id].resend_inflight();
+  if (!out) return;
+  kenes::v1::ClientMessage m;
+  m.set_request_id(next_request_id_++);
+  auto* s = m.mutable_submit_op();
+  s->set_doc_id(doc_id);
+  s->set_base_version(out->base_version);
+  s->set_client_id(options_.client_id);
+  s->set_client_seq(out->client_seq);
+  consultation::op_to_proto(out->op, s->mutable_op());
   ++submits_sent_;
   send_message(std::move(m));
 }

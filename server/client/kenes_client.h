@@ -103,6 +103,9 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   const std::string& client_id() const { return options_.client_id; }
   uint64_t messages_sent() const { return messages_sent_; }
   uint64_t submits_sent() const { return submits_sent_; }
+  // Frames waiting to be written (a sender that must not outrun the socket
+  // looks at this: kenes-bench's flooding participant).
+  size_t frames_queued() const { return write_queue_.size(); }
 
   // Sends an arbitrary envelope (tests of hostile input, presence, profile).
   void send_raw(std::string bytes);
@@ -192,6 +195,9 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   void apply_record(const kenes::v1::LogRecord& rec);
   void flush(const std::string& doc_id);
   void flush_all();
+  // Sends the document's in-flight op again (after a reconnect, or when the
+  // server dropped it over the rate limit).
+  void resend_inflight(const std::string& doc_id);
   void write(std::shared_ptr<const std::string> bytes);
   void do_write();
   void connection_lost(const std::string& reason);

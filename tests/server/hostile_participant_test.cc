@@ -162,6 +162,30 @@ TEST(HostileParticipantLimitsTest, OneParticipantCannotHoldMoreThanItsConnection
   EXPECT_TRUE(admitted);
 }
 
+// 3b. A reconnect loop: every join costs the room a state or a catch-up, so
+// a participant is admitted a burst of times and then once every few
+// seconds; the loop is told so (RATE_LIMITED, fatal) and others get in.
+TEST(HostileParticipantLimitsTest, AParticipantReconnectingInALoopIsRefusedAndOthersGetIn) {
+  TestServer server([](server::ServerOptions& o) {
+    o.admission_burst = 5;
+    o.admissions_per_second = 0.01;
+  });
+  const std::string token = server.token(Role::ROLE_MEMBER, "looper");
+  for (int i = 0; i < 5; ++i) {
+    RawSocket s(server.port());
+    s.join(token, "loop-" + std::to_string(i));
+  }
+  RawSocket sixth(server.port());
+  sixth.hello(token, "loop-5");
+  auto refused = sixth.next_of(ServerMessage::kError);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->error().code(), kenes::v1::ERROR_CODE_RATE_LIMITED) << refused->error().message();
+  EXPECT_TRUE(refused->error().fatal());
+  EXPECT_NE(refused->error().message().find("try again in"), std::string::npos) << refused->error().message();
+  RawSocket other(server.port());
+  other.join(server.token(Role::ROLE_MEMBER, "someone-else"), "other-client");
+}
+
 // 4. A participant's connections share one budget: opening more connections
 // does not multiply the rate.
 TEST(HostileParticipantLimitsTest, AParticipantsConnectionsShareOneRateLimit) {
@@ -194,6 +218,47 @@ TEST(HostileParticipantLimitsTest, AParticipantsConnectionsShareOneRateLimit) {
     }
   }
   EXPECT_GE(limited, 1) << "two connections of one participant had twice the budget";
+}
+
+// 4b. What the rate limit drops is named: an op dropped over the byte budget
+// comes back as RATE_LIMITED with its document and client_seq, the client
+// sends it again, and nothing typed is lost.
+TEST(HostileParticipantLimitsTest, AnOpDroppedOverTheByteBudgetIsNamedAndSentAgain) {
+  TestServer server([](server::ServerOptions& o) {
+    o.rate_limit_bytes_burst = 8 * 1024;
+    o.rate_limit_bytes_per_second = 16 * 1024;
+  });
+  ClientPool pool;
+  auto writer = pool.add(server.port(), server.token(Role::ROLE_RESEARCHER, "paster"));
+  ASSERT_TRUE(pool.wait_until([&] { return writer->state() == client::ConnectionState::kLive; }));
+  int named = 0;
+  pool.run([&] {
+    writer->on_error = [&](const kenes::v1::Error& e) {
+      if (e.code() == kenes::v1::ERROR_CODE_RATE_LIMITED && !e.doc_id().empty() && e.client_seq() > 0) ++named;
+    };
+  });
+  // Six drafts pasted into at once, 3 KB each: 18 KB against an 8 KB burst.
+  std::vector<std::string> docs;
+  for (int round = 0; round < 3; ++round) {
+    pool.run([&] {
+      for (int d = 0; d < 6; ++d) {
+        const std::string doc = "indicator/paste-" + std::to_string(d);
+        if (round == 0) docs.push_back(doc);
+        engine::TextOp op;
+        op.retain(writer->document(doc).text().length()).insert(std::string(3000, 'a' + d) + "\n");
+        ASSERT_TRUE(writer->local_edit(doc, op).ok());
+      }
+    });
+  }
+  ASSERT_TRUE(pool.wait_until([&] { return !writer->has_unacknowledged(); }, std::chrono::seconds(30)))
+      << "an op dropped over the limit was never sent again";
+  EXPECT_GT(named, 0) << "nothing was dropped: the test did not reach the limit";
+  for (const auto& doc : docs) {
+    std::string mine;
+    pool.run([&] { mine = writer->document(doc).text().to_string(); });
+    EXPECT_EQ(server.document_text("demo", doc), mine) << doc;
+    EXPECT_EQ(mine.size(), 3u * 3001u) << doc;
+  }
 }
 
 // 5. A cursor flood: 2,000 presence updates in a burst reach the others as a

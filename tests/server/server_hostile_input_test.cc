@@ -218,6 +218,9 @@ TEST(HostileInputTest, ASlowReaderIsClosedAndTheOthersCarryOn) {
   TestServer server([](server::ServerOptions& o) {
     o.max_outbound_queue_bytes = 256 * 1024;
     o.max_message_bytes = 64 * 1024;
+    // The writer is not what is under test: its bytes are not limited.
+    o.rate_limit_bytes_per_second = 1 << 30;
+    o.rate_limit_bytes_burst = 1 << 30;
   });
   RawSocket slow(server.port());
   slow.join(server.token(kenes::v1::ROLE_MEMBER, "slow"), "slow-client");
@@ -249,7 +252,9 @@ TEST(HostileInputTest, ASlowReaderIsClosedAndTheOthersCarryOn) {
 // flight leave together as one Broadcast, and the reader still gets every
 // record exactly once, in order.
 TEST(HostileInputTest, ARecordsBurstReachesAReaderThatFellBehindInFewerBroadcastsEachRecordOnceInOrder) {
-  TestServer server;
+  // 400 KB from one writer at once: over a participant's byte burst, which
+  // is not what is under test.
+  TestServer server([](server::ServerOptions& o) { o.rate_limit_bytes_burst = 1 << 30; });
   RawSocket reader(server.port(), 8 * 1024);
   reader.join(server.token(kenes::v1::ROLE_MEMBER, "reader"), "reader-client");
   RawSocket writer(server.port());
