@@ -27,6 +27,8 @@ constexpr Workload kWorkloads[] = {
     {"echo-baseline", kenes::bench::echo_baseline_main,
      "the trace workload's frames through a bare Beast echo (the physical limit for `trace`)"},
     {"room", kenes::bench::room_main, "C clients typing R ops/s each in one consultation: latency to every other client"},
+    {"hostile", kenes::bench::hostile_main,
+     "the room's latency quiet, then while one member floods comments and another loops exports"},
     {"saturate", kenes::bench::saturate_main, "W writers on one document as fast as the client library takes edits"},
     {"idle", kenes::bench::idle_main, "N idle authenticated connections: server RSS per connection"},
     {"poll", kenes::bench::poll_main, "V voters vote within a second in a live anonymous poll: latency to every client's result"},

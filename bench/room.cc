@@ -39,6 +39,7 @@
 
 #include "bench_options.h"
 #include "engine/text_op.h"
+#include "room.h"
 #include "kenes_client.h"
 #include "server_target.h"
 #include "workloads.h"
@@ -48,34 +49,6 @@ namespace {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
-
-struct RoomOptions {
-  int clients = 300;
-  double rate = 2;
-  double seconds = 10;
-  int docs = 4;
-  int client_threads = 2;
-  int runs = 1;
-  bool find_max = false;
-  std::vector<int> steps{50, 100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1600, 2000};
-  double limit_ms = 100;
-  TargetOptions target;
-};
-
-struct RoomResult {
-  bool ok = false;
-  std::string error;
-  double p50_ms = 0, p99_ms = 0, max_ms = 0;
-  double p99_all_ms = 0;  // per edit, the last receiver
-  double delivered_per_sec = 0;
-  uint64_t edits = 0, samples = 0;
-  bool converged = false;
-  double connect_seconds = 0;
-  // CPU seconds per second of the typing window: the spawned server's, and
-  // this process's (the clients).
-  double server_cpu = 0, bench_cpu = 0;
-  bool deflate_negotiated = false;  // by the first client (--deflate)
-};
 
 double process_cpu_seconds() {
   rusage u{};
@@ -106,7 +79,9 @@ struct Member {
   uint64_t ticks = 0;
 };
 
-RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_tag) {
+}  // namespace
+
+RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_tag, const RoomHooks& hooks) {
   RoomResult res;
   std::string err;
   auto target = ServerTarget::start(o.target, &err);
@@ -252,10 +227,12 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
       schedule(m, window_start + phase);
     });
   }
+  if (hooks.typing_started) hooks.typing_started(*target);
   std::this_thread::sleep_until(window_end);
   typing = false;
   res.server_cpu = (target->cpu_seconds() - server_cpu0) / o.seconds;
   res.bench_cpu = (process_cpu_seconds() - bench_cpu0) / o.seconds;
+  if (hooks.typing_ended) hooks.typing_ended(*target);
   threads.run(members.front()->thread, [&] { res.deflate_negotiated = members.front()->client->deflate_negotiated(); });
 
   // Quiescence: nothing unacknowledged, every client at the same version of
@@ -282,6 +259,7 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
   };
   bool quiet = wait_for([&] { return closed > 0 || settled(false); }, 60, 0.1);
   res.converged = quiet && closed == 0 && settled(true);
+  res.closed = closed.load();
   if (closed > 0) {
     std::lock_guard lock(close_mu);
     std::fprintf(stderr, "room: %d clients closed, last: %s\n", closed.load(), last_close.c_str());
@@ -318,6 +296,8 @@ RoomResult run_room(const RoomOptions& o, int clients, const std::string& run_ta
   res.ok = true;
   return res;
 }
+
+namespace {
 
 constexpr char kUsage[] =
     "usage: kenes-bench room [--clients C] [--rate R] [--seconds S] [--docs D] [--client-threads N]\n"
@@ -401,7 +381,7 @@ int room_main(int argc, char** argv) {
     std::vector<RoomResult> runs;
     for (int r = 0; r < o.runs; ++r) {
       std::string tag = std::to_string(::getpid()) + "-" + std::to_string(clients) + "-" + std::to_string(r);
-      RoomResult res = run_room(o, clients, tag);
+      RoomResult res = run_room(o, clients, tag, {});
       if (!res.ok) {
         std::fprintf(stderr, "room clients=%d run %d: %s\n", clients, r + 1, res.error.c_str());
         if (!o.find_max) return 1;

@@ -30,6 +30,7 @@ int log_recover_main(int argc, char** argv);
 int trace_main(int argc, char** argv);
 int echo_baseline_main(int argc, char** argv);
 int room_main(int argc, char** argv);
+int hostile_main(int argc, char** argv);
 int saturate_main(int argc, char** argv);
 int idle_main(int argc, char** argv);
 int poll_main(int argc, char** argv);
