@@ -43,6 +43,8 @@ ParsedOptions parse_server_options(int argc, char** argv) {
     ("max-connections-per-participant", po::value(&o.max_connections_per_participant)->default_value(o.max_connections_per_participant), "connections one participant may hold open at once (tabs, devices)")
     ("rate-limit-bytes", po::value(&o.rate_limit_bytes_per_second)->default_value(o.rate_limit_bytes_per_second), "inbound bytes per second per participant (token bucket)")
     ("rate-limit-bytes-burst", po::value(&o.rate_limit_bytes_burst)->default_value(o.rate_limit_bytes_burst), "inbound bytes token bucket size")
+    ("rate-limit-records", po::value(&o.rate_limit_records_per_second)->default_value(o.rate_limit_records_per_second), "records per second a participant's requests may add (comments, reactions, polls; not text edits)")
+    ("rate-limit-records-burst", po::value(&o.rate_limit_records_burst)->default_value(o.rate_limit_records_burst), "their token bucket size")
     ("idle-timeout-seconds", po::value(&o.idle_timeout_seconds)->default_value(o.idle_timeout_seconds), "close a connection silent for this long (pings keep live ones open)")
     ("max-unauthenticated-per-address", po::value(&o.max_unauthenticated_per_address)->default_value(o.max_unauthenticated_per_address), "connections one address may hold open before saying Hello (HTTP and WebSocket; IPv6 per /64; loopback, e.g. a proxy on this machine, not counted); more get 503. 0: no cap")
     ("handshake-timeout-seconds", po::value(&o.handshake_timeout_seconds)->default_value(o.handshake_timeout_seconds), "time allowed for an HTTP request, the upgrade and Hello")
@@ -134,6 +136,9 @@ ParsedOptions parse_server_options(int argc, char** argv) {
   }
   if (o.rate_limit_messages_per_second <= 0 || o.rate_limit_burst < 1) return bad("--rate-limit and --rate-limit-burst must be positive");
   if (o.max_connections_per_participant < 1) return bad("--max-connections-per-participant must be at least 1");
+  if (o.rate_limit_records_per_second <= 0 || o.rate_limit_records_burst < 1) {
+    return bad("--rate-limit-records and --rate-limit-records-burst must be positive");
+  }
   if (o.rate_limit_bytes_per_second <= 0 || o.rate_limit_bytes_burst < 1024) {
     return bad("--rate-limit-bytes must be positive and --rate-limit-bytes-burst at least 1024");
   }

@@ -56,6 +56,10 @@ struct ServerOptions {
   // Connections admitted per participant (each join costs the room a state
   // or a catch-up): a burst, then one every few seconds. No flag: what a
   // person needs does not depend on the deployment (participant_limits.h).
+  // Records a participant's requests add (comments, reactions, polls...),
+  // per second and in a burst: server/room.h, RoomOptions::records_per_second.
+  double rate_limit_records_per_second = 5;
+  double rate_limit_records_burst = 60;
   double admissions_per_second = 1.0 / 3;
   double admission_burst = 20;
   uint64_t idle_timeout_seconds = 60;            // no frame and no pong for this long

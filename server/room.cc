@@ -466,12 +466,29 @@ void Room::do_request(const std::string& connection_id, const kenes::v1::ClientM
     return;
   }
   if (!out.record) return send_error(m, rid, kenes::v1::ERROR_CODE_INTERNAL, "internal error: the request had no outcome");
+  if (!take_record_token(m->caller.participant_id)) {
+    return send_error(m, rid, kenes::v1::ERROR_CODE_RATE_LIMITED,
+                      "you are adding to the consultation faster than a person can; send it again in a moment");
+  }
   PendingAppend pending;
   pending.connection_id = connection_id;
   pending.request_id = rid;
   pending.answer = Answer::kAck;
   pending.folded = out.fold == consultation::Fold::kAsBuilt ? Folded::kAsBuilt : Folded::kWhenDurable;
   append(std::move(*out.record), std::move(pending));
+}
+
+bool Room::take_record_token(const std::string& participant) {
+  const auto now = std::chrono::steady_clock::now();
+  auto [it, fresh] = record_buckets_.try_emplace(participant);
+  RecordBucket& b = it->second;
+  if (fresh) b.tokens = options_.record_burst;
+  const double elapsed = fresh ? 0.0 : std::chrono::duration<double>(now - b.refilled).count();
+  b.refilled = now;
+  b.tokens = std::min(options_.record_burst, b.tokens + elapsed * options_.records_per_second);
+  if (b.tokens < 1.0) return false;
+  b.tokens -= 1.0;
+  return true;
 }
 
 bool Room::accepts_changes_from(Member* m, uint64_t request_id) {

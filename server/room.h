@@ -94,6 +94,14 @@ struct RoomOptions {
   // History questions one participant may have waiting or running (issue
   // 17): a flood of Blame requests must not keep the chair's question waiting.
   size_t history_in_flight_per_participant = 4;
+  // Records one participant's requests may add (comments, threads,
+  // reactions, polls, statuses: everything but text edits, which are
+  // composed while one is in flight), per second and in a burst (issue 17).
+  // Each is carried to every member, and a person clicks and writes far
+  // slower than this; a script posting hundreds of small comments a second
+  // is what it stops. Over it: RATE_LIMITED, the request named.
+  double records_per_second = 5;
+  double record_burst = 60;
   // Where snapshot writes (a synchronous RocksDB write of up to megabytes)
   // run: off the room's strand, which meanwhile goes on sequencing. Empty:
   // on the calling thread (room tests).
@@ -315,6 +323,14 @@ class Room : public std::enable_shared_from_this<Room> {
   std::unique_ptr<boost::asio::steady_timer> presence_timer_;
   // History questions in flight, per participant (room_history.cc).
   std::map<std::string, size_t> history_in_flight_;
+  // Per participant, the records bucket (records_per_second): tokens and
+  // when last refilled. One small entry per participant who made a request.
+  struct RecordBucket {
+    double tokens = 0;
+    std::chrono::steady_clock::time_point refilled{};
+  };
+  std::map<std::string, RecordBucket> record_buckets_;
+  bool take_record_token(const std::string& participant);
   std::chrono::steady_clock::time_point last_poll_flush_{};
   std::set<std::string> dirty_polls_;
   struct ClosedPollFrame {

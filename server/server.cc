@@ -173,6 +173,8 @@ std::string Server::open() {
   room_options_.join_state_max_age = std::chrono::milliseconds(o.join_state_max_age_ms);
   room_options_.assessment_segment_bytes = o.assessment_segment_bytes;
   room_options_.max_message_bytes = o.max_message_bytes;
+  room_options_.records_per_second = o.rate_limit_records_per_second;
+  room_options_.record_burst = o.rate_limit_records_burst;
   // One thread for exports and history: each is a replay on one core, and
   // the cores belong to the I/O threads first; jobs queue rather than
   // compete, and past 64 waiting the next is refused as busy (issue 17).

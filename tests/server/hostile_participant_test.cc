@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "actors.h"
@@ -103,6 +104,53 @@ TEST_F(HostileParticipantTest, ACommentFloodIsRateLimitedAndNobodyElseIsDisconne
     return true;
   })) << "a reader did not get every comment";
   EXPECT_TRUE(all_connected(rs)) << "a reader was disconnected by someone else's flood";
+}
+
+// 1b. Many small comments: within the byte budget, but each is a record
+// carried to everyone. A participant's requests add at most a burst of
+// records and then a few a second; the rest are refused, each named by its
+// request_id, and the others' requests are served.
+TEST_F(HostileParticipantTest, ManySmallCommentsAreCappedPerParticipantAndNamed) {
+  auto chatter = join(Role::ROLE_MEMBER, "chatter");
+  auto other = join(Role::ROLE_MEMBER, "other");
+  kenes::v1::ThreadTarget target;
+  target.set_indicator_id("R.1");
+  expect_ok(request(*other, [&](client::KenesClient& c) { return c.create_thread(target, "a thread"); }), "thread");
+  std::string thread;
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    for (const auto& [id, t] : s.discussion().threads()) thread = id;
+  });
+  RawSocket s(server_->port());
+  go_live(s, server_->token(Role::ROLE_MEMBER, "chatter"), "chatter-client");
+  constexpr int kComments = 200;
+  for (int i = 0; i < kComments; ++i) {
+    kenes::v1::ClientMessage m;
+    m.set_request_id(5000 + i);
+    m.mutable_add_comment()->set_thread_id(thread);
+    m.mutable_add_comment()->set_body("short " + std::to_string(i));
+    s.send(m);
+  }
+  std::set<uint64_t> answered;
+  int acked = 0, limited = 0;
+  while (static_cast<int>(answered.size()) < kComments) {
+    auto m = s.next(std::chrono::seconds(20));
+    ASSERT_TRUE(m) << acked << " acked, " << limited << " refused";
+    if (m->has_ack() && m->request_id() >= 5000) {
+      ++acked;
+      answered.insert(m->request_id());
+    }
+    if (m->has_error()) {
+      ASSERT_EQ(m->error().code(), kenes::v1::ERROR_CODE_RATE_LIMITED) << m->error().message();
+      ASSERT_GE(m->error().request_id(), 5000u) << "a refusal that names no request";
+      ++limited;
+      answered.insert(m->error().request_id());
+    }
+  }
+  EXPECT_GE(acked, 50);
+  EXPECT_LT(acked, 100) << "200 comments at once were all taken";
+  EXPECT_EQ(acked + limited, kComments) << "a request was answered twice";
+  expect_ok(request(*other, [&](client::KenesClient& c) { return c.add_comment(thread, "still heard"); }),
+            "another participant's comment");
 }
 
 // 2. A frame larger than a reader's whole queue limit, reaching an empty
