@@ -85,6 +85,8 @@ export const kk: Messages = {
   "threads.newLabel": "Сіздің пікіріңіз",
   "threads.mentionHelp": "Біреуді атау үшін @ және атын жазыңыз.",
   "threads.mentions": "Аталғандар: {names}",
+  "threads.mentionsNobody": "{typed}: мұндай атты қатысушы жоқ; ешкімге хабар жіберілмейді.",
+  "threads.mentionsSeveral": "{typed} — бұл {names} болуы мүмкін: атын толығырақ жазыңыз.",
   "threads.comment": "Пікір жазу",
   "threads.suggest": "Өзгеріс ұсыну",
   "threads.replacementLabel": "Белгіленген мәтінді мынамен ауыстыру",

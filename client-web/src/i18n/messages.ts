@@ -94,6 +94,8 @@ export const en = {
   "threads.newLabel": "Your comment",
   "threads.mentionHelp": "Type @ and a name to mention someone.",
   "threads.mentions": "Mentions: {names}",
+  "threads.mentionsNobody": "{typed}: nobody has that name; nobody will be told.",
+  "threads.mentionsSeveral": "{typed} could be {names}: type more of the name.",
   "threads.comment": "Comment",
   "threads.suggest": "Suggest a change",
   "threads.replacementLabel": "Replace the selected text with",

@@ -537,28 +537,75 @@ export function localRange(range: { from: number; to: number }, unacked: readonl
  * name first, so "@Ann Lee" is not taken for "@Ann"); each at most once, in
  * order of first appearance. A name must end at a non-letter.
  */
-export function parseMentions(body: string, people: Iterable<{ id: string; displayName: string; revoked?: boolean }>): string[] {
+/** Case and diacritics folded away, so that "@aigerim" finds "Aigérim" and "@ДАНИЯР" finds "Данияр". */
+export function foldForMatching(s: string): string {
+  return s.normalize("NFD").replace(/\p{M}/gu, "").toLocaleLowerCase();
+}
+
+export interface FoundMentions {
+  /** The people mentioned, in the order first mentioned. */
+  ids: string[];
+  /** What followed an @ and matched nobody, as typed ("@Dani" when nobody's name starts so). */
+  unmatched: string[];
+  /** What followed an @ and could be several people (their names follow, for the person to pick). */
+  ambiguous: { typed: string; names: string[] }[];
+}
+
+/**
+ * The mentions in a comment, as a person types them: "@" then someone's whole
+ * display name or id (the longest that fits, ending at a word end), or else the
+ * beginning of a word of exactly one person's name ("@Daniyar" for "Daniyar
+ * (researcher)"). Case and diacritics do not matter. An "@" inside a word (an
+ * e-mail address) is not a mention.
+ */
+export function findMentions(
+  body: string,
+  people: Iterable<{ id: string; displayName: string; revoked?: boolean }>,
+): FoundMentions {
   const names: { id: string; name: string }[] = [];
+  const words: { id: string; display: string; words: string[] }[] = [];
   for (const p of people) {
     if (p.revoked) continue;
-    if (p.displayName) names.push({ id: p.id, name: p.displayName.toLocaleLowerCase() });
-    names.push({ id: p.id, name: p.id.toLocaleLowerCase() });
+    if (p.displayName) names.push({ id: p.id, name: foldForMatching(p.displayName) });
+    names.push({ id: p.id, name: foldForMatching(p.id) });
+    const ws = foldForMatching(p.displayName || p.id).split(/[^\p{L}\p{N}_]+/u).filter((w) => w.length > 0);
+    words.push({ id: p.id, display: p.displayName || p.id, words: [...ws, foldForMatching(p.id)] });
   }
   names.sort((a, b) => b.name.length - a.name.length);
-  const lower = body.toLocaleLowerCase();
-  const found: { at: number; id: string }[] = [];
-  for (let i = lower.indexOf("@"); i >= 0; i = lower.indexOf("@", i + 1)) {
-    for (const n of names) {
-      if (!lower.startsWith(n.name, i + 1)) continue;
-      const next = lower.slice(i + 1 + n.name.length).match(/^./u)?.[0];
-      if (next !== undefined && /[\p{L}\p{N}_]/u.test(next)) continue;
-      found.push({ at: i, id: n.id });
-      break;
+  const wordChar = /[\p{L}\p{N}_]/u;
+  const out: FoundMentions = { ids: [], unmatched: [], ambiguous: [] };
+  const add = (id: string) => {
+    if (!out.ids.includes(id)) out.ids.push(id);
+  };
+  for (let i = body.indexOf("@"); i >= 0; i = body.indexOf("@", i + 1)) {
+    const before = i > 0 ? body.slice(0, i).match(/.$/u)?.[0] : undefined;
+    if (before !== undefined && wordChar.test(before)) continue;
+    // Folding may change lengths (é is two code units decomposed): fold
+    // what follows this @ on its own, and compare from its start.
+    const rest = foldForMatching(body.slice(i + 1));
+    const whole = names.find((n) => {
+      if (!rest.startsWith(n.name)) return false;
+      const next = rest.slice(n.name.length).match(/^./u)?.[0];
+      return next === undefined || !wordChar.test(next);
+    });
+    if (whole) {
+      add(whole.id);
+      continue;
     }
+    const typedRaw = body.slice(i + 1).match(/^[\p{L}\p{M}\p{N}_]+/u)?.[0] ?? "";
+    const typed = foldForMatching(typedRaw);
+    if (!typed) continue;
+    const who = words.filter((p) => p.words.some((w) => w.startsWith(typed)));
+    const [only] = who;
+    if (who.length === 1 && only) add(only.id);
+    else if (who.length === 0) out.unmatched.push("@" + typedRaw);
+    else out.ambiguous.push({ typed: "@" + typedRaw, names: who.map((p) => p.display) });
   }
-  const out: string[] = [];
-  for (const f of found) if (!out.includes(f.id)) out.push(f.id);
   return out;
+}
+
+export function parseMentions(body: string, people: Iterable<{ id: string; displayName: string; revoked?: boolean }>): string[] {
+  return findMentions(body, people).ids;
 }
 
 // Who may do what (consultation/permissions.h decides; these only shape the UI).

@@ -20,6 +20,7 @@ import {
   type CommentState,
   type ThreadState,
   canEditDrafts,
+  findMentions,
   localRange,
   mayComment,
   mayDecideSuggestions,
@@ -172,8 +173,7 @@ export class ThreadsPanel {
     const body = h("textarea", { id: "thread-body", rows: 3, "aria-describedby": "thread-mention-help thread-selection" });
     const mentions = h("p", { class: "muted", id: "thread-mentions", "aria-live": "polite" });
     body.addEventListener("input", () => {
-      const ids = parseMentions(body.value, this.st.participants.values());
-      mentions.textContent = ids.length ? t("threads.mentions", { names: ids.map((id) => this.name(id)).join(", ") }) : "";
+      mentions.textContent = this.mentionSummary(body.value);
     });
     const suggester = !canEditDrafts(this.role);
     const replacement = h("textarea", { id: "thread-replacement", rows: 2 });
@@ -215,6 +215,16 @@ export class ThreadsPanel {
    * buttons for the participants whose names match; choosing one completes
    * the name. Plain buttons, so Tab reaches them and screen readers read them.
    */
+  /** Who a text mentions, and what after an @ matches nobody or several people. */
+  private mentionSummary(text: string): string {
+    const found = findMentions(text, this.st.participants.values());
+    const parts: string[] = [];
+    if (found.ids.length) parts.push(t("threads.mentions", { names: found.ids.map((id) => this.name(id)).join(", ") }));
+    if (found.unmatched.length) parts.push(t("threads.mentionsNobody", { typed: found.unmatched.join(", ") }));
+    for (const a of found.ambiguous) parts.push(t("threads.mentionsSeveral", { typed: a.typed, names: a.names.join(", ") }));
+    return parts.join(" ");
+  }
+
   private mentionHelper(area: HTMLTextAreaElement): HTMLElement {
     const box = h("div", { class: "mention-choices", role: "group", "aria-label": t("threads.mentionHelp") });
     box.hidden = true;
@@ -490,6 +500,10 @@ export class ThreadsPanel {
     el.append(list);
     if (may) {
       const reply = h("textarea", { id: `${th.id}-reply`, rows: 2, "data-key": "reply" });
+      const replyMentions = h("p", { class: "muted", "aria-live": "polite", "data-key": "reply-mentions" });
+      reply.addEventListener("input", () => {
+        replyMentions.textContent = this.mentionSummary(reply.value);
+      });
       el.append(
         h(
           "form",
@@ -508,6 +522,7 @@ export class ThreadsPanel {
           h("label", { for: `${th.id}-reply` }, t("threads.replyLabel")),
           reply,
           this.mentionHelper(reply),
+          replyMentions,
           h("div", { class: "actions" }, h("button", { type: "submit", "data-key": "reply-send", class: "thread-reply" }, t("threads.reply"))),
         ),
       );

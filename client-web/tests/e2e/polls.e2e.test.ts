@@ -149,7 +149,15 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
     const form = chair.locator(".poll-form");
     await expect(form.locator(".validate-label").textContent()).resolves.toContain(indicatorId);
     // A definition the server refuses (one option): its reason is shown by the form.
+    // Only the fields of the chosen kind are on screen (issue 20: `.field`
+    // and `.check` set `display`, which used to override `hidden`).
+    await form.locator("select[name=kind]").selectOption("3");
+    expect(await form.locator("textarea[name=options]").isVisible()).toBe(false);
+    expect(await form.locator(".validate-label").isVisible()).toBe(true);
     await form.locator("select[name=kind]").selectOption("1");
+    expect(await form.locator("textarea[name=options]").isVisible()).toBe(true);
+    expect(await form.locator(".validate-label").isVisible()).toBe(false);
+    expect(await form.locator("select[name=method]").isVisible()).toBe(false);
     await form.locator("textarea[name=question]").fill("Which wording?");
     await form.locator("textarea[name=options]").fill("Only one");
     await form.locator("button[type=submit]").click();

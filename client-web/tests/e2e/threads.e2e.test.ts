@@ -144,6 +144,11 @@ describe("threads and suggestions in real browsers", () => {
   it("a: the member comments on a passage; the highlight stays on its words while the researcher edits around and inside it", async () => {
     const passage = "access to information";
     await selectInEditor(member, SENTENCE.indexOf(passage), passage.length);
+    // Mentions as people type them: a first name in any case, and a name
+    // that matches nobody is said to, before anything is sent.
+    await member.fill("#thread-body", "Which law exactly? @rita @Nobodyhere");
+    await expect.poll(() => member.locator("#thread-mentions").textContent()).toContain("Rita Researcher · Researcher");
+    await expect.poll(() => member.locator("#thread-mentions").textContent()).toContain("@Nobodyhere: nobody has that name");
     await member.fill("#thread-body", "Which law exactly? @Rita Researcher");
     await expect.poll(() => member.locator("#thread-mentions").textContent()).toContain("Rita Researcher · Researcher");
     await member.click("#thread-comment");

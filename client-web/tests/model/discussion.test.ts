@@ -8,7 +8,15 @@ import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
 import { type LogRecord, LogRecordSchema } from "../../src/gen/kenes/v1/log_pb";
 import { Role } from "../../src/gen/kenes/v1/protocol_pb";
 import { type TextOp, apply, sliceCodePoints } from "../../src/core";
-import { ConsultationState, indicatorDocId, localRange, parseMentions, textOpToWire } from "../../src/model";
+import {
+  ConsultationState,
+  findMentions,
+  foldForMatching,
+  indicatorDocId,
+  localRange,
+  parseMentions,
+  textOpToWire,
+} from "../../src/model";
 
 let seq = 0;
 function rec(init: Parameters<typeof create<typeof LogRecordSchema>>[1]): LogRecord {
@@ -246,5 +254,22 @@ describe("display and mentions", () => {
     ];
     expect(parseMentions("@ann lee and @Рита, also @Ann. @Annex @gone @r1", people)).toEqual(["m2", "r1", "m1"]);
     expect(parseMentions("no mention@", people)).toEqual([]);
+  });
+
+  it("matches what people type: a name's first letters, whatever the case and diacritics, and says what matched nobody", () => {
+    const people = [
+      { id: "r1", displayName: "Daniyar (researcher)" },
+      { id: "c1", displayName: "Aigérim Bekova" },
+      { id: "m1", displayName: "Dana Smagulova" },
+      { id: "m2", displayName: "Ёлкин Асель" },
+      { id: "gone", displayName: "Gone Person", revoked: true },
+    ];
+    const found = findMentions("@Daniyar and @aigerim, @BEKOVA; @елкин, @Dan @nobody @Gone — mail me at x@dana.kz", people);
+    expect(found.ids).toEqual(["r1", "c1", "m2"]);
+    expect(found.unmatched).toEqual(["@nobody", "@Gone"]);
+    expect(found.ambiguous).toEqual([{ typed: "@Dan", names: ["Daniyar (researcher)", "Dana Smagulova"] }]);
+    // A whole name still wins over a first word, and the id still works.
+    expect(parseMentions("@Dana Smagulova and @r1", people)).toEqual(["m1", "r1"]);
+    expect(foldForMatching("Aigérim ЁЛКА")).toBe("aigerim елка");
   });
 });
