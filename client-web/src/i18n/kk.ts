@@ -85,6 +85,7 @@ export const kk: Messages = {
   "threads.newLabel": "Сіздің пікіріңіз",
   "threads.mentionHelp": "Біреуді атау үшін @ және атын жазыңыз.",
   "threads.mentions": "Аталғандар: {names}",
+  "poll.resultsAfterVote": "Нәтижелер сіз дауыс бергеннен кейін көрсетіледі.",
   "threads.mentionsNobody": "{typed}: мұндай атты қатысушы жоқ; ешкімге хабар жіберілмейді.",
   "threads.mentionsSeveral": "{typed} — бұл {names} болуы мүмкін: атын толығырақ жазыңыз.",
   "threads.comment": "Пікір жазу",

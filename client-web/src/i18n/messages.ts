@@ -94,6 +94,7 @@ export const en = {
   "threads.newLabel": "Your comment",
   "threads.mentionHelp": "Type @ and a name to mention someone.",
   "threads.mentions": "Mentions: {names}",
+  "poll.resultsAfterVote": "The results are shown once you have voted.",
   "threads.mentionsNobody": "{typed}: nobody has that name; nobody will be told.",
   "threads.mentionsSeveral": "{typed} could be {names}: type more of the name.",
   "threads.comment": "Comment",

@@ -95,6 +95,7 @@ export const ru: Messages = {
   "threads.newLabel": "Ваш комментарий",
   "threads.mentionHelp": "Введите @ и имя, чтобы упомянуть участника.",
   "threads.mentions": "Упоминания: {names}",
+  "poll.resultsAfterVote": "Результаты будут показаны после того, как вы проголосуете.",
   "threads.mentionsNobody": "{typed}: участника с таким именем нет; никто не получит уведомление.",
   "threads.mentionsSeveral": "{typed} — это может быть {names}: допишите имя.",
   "threads.comment": "Комментировать",

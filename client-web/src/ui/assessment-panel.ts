@@ -23,6 +23,11 @@ export function canVote(role: Role, poll: PollState): boolean {
   return poll.definition.eligibleRoles.includes(role);
 }
 
+/** The viewer may still vote in this open poll: the ballot comes first and the results wait for it. */
+export function beforeMyVote(role: Role, poll: PollState): boolean {
+  return poll.phase === "open" && canVote(role, poll) && !poll.myChoices;
+}
+
 /** One poll: question, state, results, and the controls the role has. */
 export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: string | null) => void): HTMLElement {
   const chair = ctx.me.role === Role.CHAIR;
@@ -43,7 +48,9 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
     ),
     d.targetIndicatorId ? h("p", { class: "muted" }, t("poll.target", { id: d.targetIndicatorId, version: Number(d.targetVersion) })) : null,
   );
-  if (poll.phase !== "draft") el.append(renderPollResults(poll));
+  const ballotFirst = beforeMyVote(ctx.me.role, poll);
+  if (ballotFirst) el.append(voteForm(ctx, poll, note));
+  if (poll.phase !== "draft") el.append(renderPollResults(poll, ballotFirst));
   if (poll.myChoices && poll.phase !== "draft") {
     const labels = d.kind === PollKind.AGREEMENT ? [0, 1, 2, 3].map((i) => t(`poll.agree.${i}` as "poll.agree.0")) : d.options;
     el.append(
@@ -55,7 +62,7 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
       ),
     );
   }
-  if (poll.phase === "open" && canVote(ctx.me.role, poll)) el.append(voteForm(ctx, poll, note));
+  if (!ballotFirst && poll.phase === "open" && canVote(ctx.me.role, poll)) el.append(voteForm(ctx, poll, note));
   if (chair) {
     const actions = h("div", { class: "actions" });
     if (poll.phase === "draft")
@@ -311,7 +318,7 @@ export class AssessmentPanel {
       const old = this.pollItems.get(p.id);
       if (old && focusInside(old) && document.activeElement?.tagName !== "BUTTON") {
         // Someone is choosing: keep the ballot, refresh only the figures.
-        old.querySelector(".poll-results")?.replaceWith(renderPollResults(p));
+        old.querySelector(".poll-results")?.replaceWith(renderPollResults(p, beforeMyVote(this.role, p)));
         continue;
       }
       const focusedClass = old && focusInside(old) ? (document.activeElement as HTMLElement).className : "";

@@ -7,7 +7,7 @@ import { Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { personById } from "./person";
-import { canVote, renderPoll } from "./assessment-panel";
+import { beforeMyVote, canVote, renderPoll } from "./assessment-panel";
 import { renderPollResults } from "./poll-chart";
 import { indicatorPath, presentPath } from "./router";
 import type { ViewContext } from "./view";
@@ -161,7 +161,7 @@ export class MeetingBar {
         if (focused) (body.querySelector(".vote-submit") as HTMLElement | null)?.focus();
       } else {
         // Someone is choosing: keep the ballot, refresh only the figures.
-        body.querySelector(".poll-results")?.replaceWith(renderPollResults(poll));
+        body.querySelector(".poll-results")?.replaceWith(renderPollResults(poll, beforeMyVote(me.role, poll)));
       }
       return;
     }

@@ -26,11 +26,23 @@ function bar(value: number, max: number, cls = ""): HTMLElement {
   return h("span", { class: `bar-track ${cls}`, "aria-hidden": "true" }, h("span", { class: "bar-fill", style: `width: ${pct}%` }));
 }
 
-/** Turnout, quorum, outcome and the charts; the "hidden" sentence while hidden. */
-export function renderPollResults(poll: PollState): HTMLElement {
+/**
+ * Turnout, quorum, outcome and the charts; the "hidden" sentence while hidden.
+ * `beforeMyVote`: the viewer may vote in this open poll and has not yet, so
+ * only the turnout is shown (issue 20: figures leading the ballot sway the
+ * later voters; "0 of 2 voted · Did not pass" in red says nothing yet).
+ */
+export function renderPollResults(poll: PollState, beforeMyVote = false): HTMLElement {
   const u = poll.update;
   const out = h("div", { class: "poll-results", "data-poll": poll.id });
   if (!u) return out;
+  if (beforeMyVote) {
+    out.append(
+      h("p", { class: "turnout" }, h("span", { class: "turnout-figure" }, t("poll.turnout", { voters: Number(u.voters), eligible: Number(u.eligible) }))),
+      h("p", { class: "note results-after-vote" }, t("poll.resultsAfterVote")),
+    );
+    return out;
+  }
   out.append(
     h(
       "p",

@@ -196,6 +196,15 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
         async () => (await m.locator("#poll-dialog .turnout-figure").textContent()) ?? "",
         15_000,
       );
+      // The ballot comes first and the results wait for this member's vote
+      // (issue 20): turnout only, no outcome, no chart.
+      expect(await m.evaluate(() => {
+        const form = document.querySelector("#poll-dialog .vote-form");
+        const results = document.querySelector("#poll-dialog .poll-results");
+        return !!form && !!results && (form.compareDocumentPosition(results) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+      }), "the ballot comes before the results").toBe(true);
+      expect(await m.locator("#poll-dialog .outcome, #poll-dialog .chart").count()).toBe(0);
+      expect(await m.locator("#poll-dialog .results-after-vote").isVisible()).toBe(true);
       if (i < 2) {
         await m.locator(`#poll-dialog input[type=radio][value="${answers[i]}"]`).check();
         await m.locator("#poll-dialog .vote-submit").click();
@@ -214,8 +223,10 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
         async () => JSON.stringify({ text: await chair.locator(".poll .turnout-figure").allTextContents(), model: await chairPoll() }),
         15_000,
       );
-      // The member's own confirmation (their VoteCast record comes back to them).
+      // The member's own confirmation (their VoteCast record comes back to
+      // them), and from then on the results.
       await m.waitForSelector("#poll-dialog .my-vote", { timeout: 15_000 });
+      await m.waitForSelector("#poll-dialog .outcome", { timeout: 15_000 });
     }
     // The first member changes her vote while the poll is open: still 3 ballots.
     const m0 = members[0]!;
