@@ -256,6 +256,11 @@ engine::Status AssessmentState::apply_meeting_event(const kenes::v1::LogRecord& 
       m.started_by = rec.author();
       m.started_seq = rec.seq();
       m.started_at_unix_ms = at;
+      // Whoever starts a meeting is in it (issue 18: the chair was missing
+      // from her own minutes until she also pressed "Join the meeting").
+      // Leaving, by request or by closing the last tab, is recorded as for
+      // anyone.
+      if (!rec.author().empty()) m.attendance.push_back(AttendanceSpan{rec.author(), at, std::nullopt, false});
       meetings_.push_back(std::move(m));
       return engine::Status();
     }

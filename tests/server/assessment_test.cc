@@ -267,8 +267,9 @@ TEST_F(AssessmentTest, EveryNewActionIsAllowedOrRefusedByRoleAsTheTableSays) {
       {"spotlight", [meeting](client::KenesClient& c, const std::string&) { return c.set_spotlight(meeting, "R.1"); },
        {{kenes::v1::ROLE_CHAIR, kOk}, {kenes::v1::ROLE_RESEARCHER, kForbidden}, {kenes::v1::ROLE_MEMBER, kForbidden},
         {kenes::v1::ROLE_OBSERVER, kForbidden}}},
+      // The chair started the meeting, so she attends it already (issue 18).
       {"join meeting", [meeting](client::KenesClient& c, const std::string&) { return c.join_meeting(meeting); },
-       {{kenes::v1::ROLE_CHAIR, kOk}, {kenes::v1::ROLE_RESEARCHER, kOk}, {kenes::v1::ROLE_MEMBER, kOk},
+       {{kenes::v1::ROLE_CHAIR, kenes::v1::ERROR_CODE_MEETING_STATE}, {kenes::v1::ROLE_RESEARCHER, kOk}, {kenes::v1::ROLE_MEMBER, kOk},
         {kenes::v1::ROLE_OBSERVER, kOk}}},
       {"leave meeting", [meeting](client::KenesClient& c, const std::string&) { return c.leave_meeting(meeting); },
        {{kenes::v1::ROLE_CHAIR, kOk}, {kenes::v1::ROLE_RESEARCHER, kOk}, {kenes::v1::ROLE_MEMBER, kOk},
@@ -661,11 +662,15 @@ TEST_F(AssessmentTest, AMeetingRecordsAgendaSpotlightAndAttendanceIncludingDisco
   EXPECT_EQ(m.agenda, (std::vector<std::string>{"R.1", "R.2"}));
   EXPECT_EQ(m.spotlight, "R.2");
   EXPECT_FALSE(m.running());
-  ASSERT_EQ(m.attendance.size(), 2u);
-  EXPECT_EQ(m.attendance[0].participant_id, "member");
-  EXPECT_FALSE(m.attendance[0].left_by_disconnect);
-  EXPECT_EQ(m.attendance[1].participant_id, "leaver");
-  EXPECT_TRUE(m.attendance[1].left_by_disconnect);
+  // The chair attends from the start (issue 18), until the end.
+  ASSERT_EQ(m.attendance.size(), 3u);
+  EXPECT_EQ(m.attendance[0].participant_id, m.started_by);
+  EXPECT_EQ(m.attendance[0].joined_at_unix_ms, m.started_at_unix_ms);
+  EXPECT_EQ(m.attendance[0].left_at_unix_ms, m.ended_at_unix_ms);
+  EXPECT_EQ(m.attendance[1].participant_id, "member");
+  EXPECT_FALSE(m.attendance[1].left_by_disconnect);
+  EXPECT_EQ(m.attendance[2].participant_id, "leaver");
+  EXPECT_TRUE(m.attendance[2].left_by_disconnect);
   for (const auto& span : m.attendance) EXPECT_TRUE(span.left_at_unix_ms.has_value());
 }
 
@@ -775,20 +780,21 @@ TEST(AssessmentRestartTest, ARestartKeepsPollsMeetingsAndIndicatorStatus) {
     ASSERT_TRUE(pool.wait_until([&] { return chair->polls().at(anon_poll).closed(); }));
     pool.run([&] {
       for (auto& m : members) m->close();
+      chair->close();
     });
-    // Let the leaves (by disconnect) be written.
+    // Let the leaves (by disconnect) be written: the four members', and the
+    // chair's, who attended from the start.
     ASSERT_TRUE(pool.wait_until([&] {
       bool done = false;
       server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
         auto* m = s.assessment().running_meeting();
-        done = m && m->attendance.size() == 4 &&
+        done = m && m->attendance.size() == 5 &&
                std::all_of(m->attendance.begin(), m->attendance.end(),
                            [](auto& a) { return a.left_at_unix_ms.has_value(); });
       });
       return done;
     }));
     server.inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { before = s.assessment().records_fingerprint(); });
-    pool.run([&] { chair->close(); });
     server.stop();
   }
   uint64_t final_state = 0;

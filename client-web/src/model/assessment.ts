@@ -271,7 +271,8 @@ export class AssessmentState {
           startedSeq: seq,
           running: true,
           spotlight: "",
-          attendees: new Set(),
+          // Whoever starts a meeting is in it (as the server folds it).
+          attendees: new Set(record.author ? [record.author] : []),
         };
         this.meetings.set(m.id, m);
         this.currentMeetingId = m.id;

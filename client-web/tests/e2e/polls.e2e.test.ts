@@ -122,6 +122,9 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
     await chair.selectOption("#meeting-agenda", [indicatorId]);
     await chair.click("#meeting-start-submit");
     await chair.waitForSelector("#spotlight-on", { timeout: 15_000 });
+    // Starting the meeting made the chair present (issue 18): she can leave, not join.
+    await chair.waitForSelector("#meeting-leave", { timeout: 15_000 });
+    expect(await chair.locator("#meeting-join").count()).toBe(0);
     await chair.click("#spotlight-on");
     await chair.waitForSelector("#spotlight-off", { timeout: 15_000 });
 
@@ -135,13 +138,15 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
     }
     await chair.locator(".attendance summary").click();
     await eventually(
-      "the chair's attendance list shows the three members",
-      async () => (await chair.locator(".attendance-list li").count()) === 3,
+      "the chair's attendance list shows the chair and the three members",
+      async () => (await chair.locator(".attendance-list li").count()) === 4,
       async () => JSON.stringify(await chair.locator(".attendance-list li").allTextContents()),
       15_000,
     );
     // Each attendee with their role beside the name (issue 17, item 7).
-    for (const text of await chair.locator(".attendance-list li").allTextContents()) expect(text).toMatch(/ · Advisory board member$/);
+    const attendees = await chair.locator(".attendance-list li").allTextContents();
+    expect(attendees.filter((text) => / · Chair$/.test(text))).toHaveLength(1);
+    expect(attendees.filter((text) => / · Advisory board member$/.test(text))).toHaveLength(3);
   });
 
   it("the chair creates an anonymous validation poll and opens it; it pops up for each member", async () => {

@@ -215,12 +215,14 @@ describe("meetings", () => {
     s.fold(rec({ author: "chair", event: { case: "meetingStarted", value: { meetingId: "meeting-1", title: "Board", agendaIndicatorIds: ["R.1.1"] } } }));
     const m = s.assessment.currentMeeting!;
     expect(m.agenda).toEqual(["R.1.1"]);
+    // Whoever starts it attends it (issue 18).
+    expect([...m.attendees]).toEqual(["chair"]);
     s.fold(rec({ author: "chair", event: { case: "spotlightSet", value: { meetingId: "meeting-1", indicatorId: "R.1.1" } } }));
     s.fold(rec({ author: "m1", event: { case: "attendanceChanged", value: { meetingId: "meeting-1", present: true } } }));
     s.fold(rec({ author: "m2", event: { case: "attendanceChanged", value: { meetingId: "meeting-1", present: true } } }));
     s.fold(rec({ author: "m2", event: { case: "attendanceChanged", value: { meetingId: "meeting-1", present: false, byDisconnect: true } } }));
     expect(m.spotlight).toBe("R.1.1");
-    expect([...m.attendees]).toEqual(["m1"]);
+    expect([...m.attendees]).toEqual(["chair", "m1"]);
     s.fold(rec({ author: "chair", event: { case: "meetingEnded", value: { meetingId: "meeting-1" } } }));
     expect(s.assessment.currentMeeting).toBeUndefined();
     expect(m.attendees.size).toBe(0);
