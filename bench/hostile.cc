@@ -29,11 +29,7 @@
 
 #include <algorithm>
 #include <atomic>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
 #include <chrono>
 #include <cstdio>
 #include <map>
@@ -74,28 +70,12 @@ struct AttackStats {
   std::string flooder_close_reason;  // the last one
 };
 
-// One blocking HTTP/1.1 GET, read to the end. Returns the status (0 when the
-// request failed) and how long it took.
-std::pair<int, double> http_get(const std::string& host, uint16_t port, const std::string& target,
-                                const std::string& bearer) {
+// One GET: its status and how long it took to the last byte.
+std::pair<int, double> timed_get(const std::string& host, uint16_t port, const std::string& target,
+                                 const std::string& bearer) {
   const auto t0 = Clock::now();
-  try {
-    asio::io_context io;
-    asio::ip::tcp::socket socket(io);
-    socket.connect({asio::ip::make_address(host), port});
-    std::string request = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
-    if (!bearer.empty()) request += "Authorization: Bearer " + bearer + "\r\n";
-    request += "\r\n";
-    asio::write(socket, asio::buffer(request));
-    std::string reply;
-    boost::system::error_code ec;
-    asio::read(socket, asio::dynamic_buffer(reply), ec);  // until the server closes
-    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    if (reply.rfind("HTTP/1.1 ", 0) != 0 || reply.size() < 12) return {0, ms};
-    return {std::stoi(reply.substr(9, 3)), ms};
-  } catch (const std::exception&) {
-    return {0, std::chrono::duration<double, std::milli>(Clock::now() - t0).count()};
-  }
+  const int status = http_get(host, port, target, bearer).status;
+  return {status, std::chrono::duration<double, std::milli>(Clock::now() - t0).count()};
 }
 
 class Attack {
@@ -212,7 +192,7 @@ class Attack {
     const std::string token = target_.token(kenes::v1::ROLE_MEMBER, "exporting-member");
     const std::string path = "/api/consultations/demo/export/" + o_.export_name;
     while (running_) {
-      auto [status, ms] = http_get(target_.host(), target_.port(), path, token);
+      auto [status, ms] = timed_get(target_.host(), target_.port(), path, token);
       {
         std::lock_guard lock(mu_);
         if (status == 200) {
@@ -230,7 +210,7 @@ class Attack {
 
   void probe() {
     while (running_) {
-      auto [status, ms] = http_get(target_.host(), target_.port(), "/healthz", "");
+      auto [status, ms] = timed_get(target_.host(), target_.port(), "/healthz", "");
       const uint64_t rss = target_.rss_bytes();
       {
         std::lock_guard lock(mu_);

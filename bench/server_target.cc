@@ -269,21 +269,32 @@ std::string ServerTarget::token(kenes::v1::Role role, const std::string& partici
   return signer_->sign(c);
 }
 
-std::optional<double> ServerTarget::metric(const std::string& name) const {
-  // A plain blocking HTTP/1.1 GET: the sampler thread calls it every few
-  // seconds, far from the measured path.
+HttpGet http_get(const std::string& host, uint16_t port, const std::string& target, const std::string& bearer) {
+  HttpGet out;
   try {
     boost::asio::io_context io;
     boost::asio::ip::tcp::socket socket(io);
-    socket.connect({boost::asio::ip::make_address(host_), port_});
-    const std::string request = "GET /metrics HTTP/1.1\r\nHost: " + host_ + "\r\nConnection: close\r\n\r\n";
+    socket.connect({boost::asio::ip::make_address(host), port});
+    std::string request = "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n";
+    if (!bearer.empty()) request += "Authorization: Bearer " + bearer + "\r\n";
+    request += "\r\n";
     boost::asio::write(socket, boost::asio::buffer(request));
-    std::string reply;
     boost::system::error_code ec;
-    boost::asio::read(socket, boost::asio::dynamic_buffer(reply), ec);  // until the server closes
-    const size_t at = reply.find("\n" + name + " ");
-    if (at == std::string::npos) return std::nullopt;
-    return std::stod(reply.substr(at + name.size() + 2));
+    boost::asio::read(socket, boost::asio::dynamic_buffer(out.reply), ec);  // until the server closes
+    if (out.reply.rfind("HTTP/1.1 ", 0) == 0 && out.reply.size() >= 12) out.status = std::stoi(out.reply.substr(9, 3));
+  } catch (const std::exception&) {
+    out.status = 0;
+  }
+  return out;
+}
+
+std::optional<double> ServerTarget::metric(const std::string& name) const {
+  // The sampler thread calls it every few seconds, far from the measured path.
+  const HttpGet got = http_get(host_, port_, "/metrics");
+  const size_t at = got.reply.find("\n" + name + " ");
+  if (got.status != 200 || at == std::string::npos) return std::nullopt;
+  try {
+    return std::stod(got.reply.substr(at + name.size() + 2));
   } catch (const std::exception&) {
     return std::nullopt;
   }

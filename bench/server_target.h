@@ -146,6 +146,16 @@ class ClientThreads {
   std::vector<std::thread> threads_;
 };
 
+// A plain blocking HTTP/1.1 GET (Connection: close), read to the end, with
+// an optional bearer token: the status (0 when the request failed) and the
+// whole reply, headers included. For samplers and attackers, never on a
+// measured client's path.
+struct HttpGet {
+  int status = 0;
+  std::string reply;
+};
+HttpGet http_get(const std::string& host, uint16_t port, const std::string& target, const std::string& bearer = {});
+
 // Small helpers shared by the workloads.
 double median(std::vector<double> v);
 double percentile(std::vector<double>& sorted_or_not, double p);  // sorts in place; p in [0, 100]

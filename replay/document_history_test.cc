@@ -39,12 +39,14 @@ class DocumentHistoryTest : public ::testing::Test {
 
   // Appends the next edit of `doc` and returns its record as the room would
   // hand it to note_edit (seq set).
-  kenes::v1::LogRecord append_edit(const std::string& doc, const std::string& author) {
+  kenes::v1::LogRecord append_edit(const std::string& doc, const std::string& author,
+                                   const engine::TextOp* op = nullptr) {
     kenes::v1::LogRecord rec;
     rec.set_time_unix_ms(1'800'000'000'000 + static_cast<int64_t>(++records_));
     rec.set_author(author);
     rec.mutable_text_edit()->set_doc_id(doc);
     rec.mutable_text_edit()->set_version(++versions_[doc]);
+    if (op) consultation::op_to_proto(*op, rec.mutable_text_edit()->mutable_op());
     std::vector<storage::Entry> entries;
     entries.push_back(storage::Entry{rec.SerializeAsString(), std::nullopt});
     auto appended = log_->append(kConsultation, std::move(entries));
@@ -59,20 +61,9 @@ class DocumentHistoryTest : public ::testing::Test {
   // far given), as the room would hand it to note_edit.
   kenes::v1::LogRecord append_insert(const std::string& doc, const std::string& author, size_t length_before,
                                      const std::string& text) {
-    kenes::v1::LogRecord rec;
-    rec.set_time_unix_ms(1'800'000'000'000 + static_cast<int64_t>(++records_));
-    rec.set_author(author);
-    rec.mutable_text_edit()->set_doc_id(doc);
-    rec.mutable_text_edit()->set_version(++versions_[doc]);
     engine::TextOp op;
     op.retain(length_before).insert(text);
-    consultation::op_to_proto(op, rec.mutable_text_edit()->mutable_op());
-    std::vector<storage::Entry> entries;
-    entries.push_back(storage::Entry{rec.SerializeAsString(), std::nullopt});
-    auto appended = log_->append(kConsultation, std::move(entries));
-    EXPECT_TRUE(appended.ok()) << appended.status().message();
-    rec.set_seq(appended.value().last_seq);
-    return rec;
+    return append_edit(doc, author, &op);
   }
 
   kenes::v1::ServerMessage ask(DocumentHistory& h, kenes::v1::ClientMessage q) {

@@ -38,10 +38,8 @@ void set_strict_transport_security(http::fields& f, uint64_t max_age_seconds) {
   if (max_age_seconds > 0) f.set("Strict-Transport-Security", "max-age=" + std::to_string(max_age_seconds));
 }
 
-namespace {
-
-StringResponse text(const http::request<http::string_body>& req, http::status status, std::string body,
-                    const char* content_type = "text/plain; charset=utf-8") {
+StringResponse text_response(const http::request<http::string_body>& req, http::status status, std::string body,
+                             const char* content_type) {
   StringResponse res{status, req.version()};
   set_security_headers(res.base());
   res.set(http::field::content_type, content_type);
@@ -50,6 +48,18 @@ StringResponse text(const http::request<http::string_body>& req, http::status st
   res.body() = std::move(body);
   res.prepare_payload();
   return res;
+}
+
+std::string_view path_of(const http::request<http::string_body>& req) {
+  std::string_view target(req.target().data(), req.target().size());
+  return target.substr(0, target.find('?'));
+}
+
+namespace {
+
+StringResponse text(const http::request<http::string_body>& req, http::status status, std::string body,
+                    const char* content_type = "text/plain; charset=utf-8") {
+  return text_response(req, status, std::move(body), content_type);
 }
 
 // GET /api/consultations/<id>/export/<name>, with the participant's invite

@@ -30,4 +30,13 @@ void set_security_headers(boost::beast::http::fields& fields);
 // the domain are not ours to decide). docs/operations.md, "TLS".
 void set_strict_transport_security(boost::beast::http::fields& fields, uint64_t max_age_seconds);
 
+// A plain answer with the security headers, never cached, keeping the
+// request's keep-alive: what every operator endpoint and error sends.
+StringResponse text_response(const boost::beast::http::request<boost::beast::http::string_body>& req,
+                             boost::beast::http::status status, std::string body,
+                             const char* content_type = "text/plain; charset=utf-8");
+
+// The request's path: its target without the query.
+std::string_view path_of(const boost::beast::http::request<boost::beast::http::string_body>& req);
+
 }  // namespace kenes::server

@@ -14,21 +14,9 @@ namespace http = beast::http;
 
 namespace {
 
-std::string_view path_of(const http::request<http::string_body>& req) {
-  std::string_view target(req.target().data(), req.target().size());
-  return target.substr(0, target.find('?'));
-}
-
 StringResponse text(const http::request<http::string_body>& req, http::status status, std::string body,
                     const char* content_type = "text/plain; charset=utf-8") {
-  StringResponse res{status, req.version()};
-  set_security_headers(res.base());
-  res.set(http::field::content_type, content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.keep_alive(req.keep_alive());
-  res.body() = std::move(body);
-  res.prepare_payload();
-  return res;
+  return text_response(req, status, std::move(body), content_type);
 }
 
 class MetricsSession : public std::enable_shared_from_this<MetricsSession> {

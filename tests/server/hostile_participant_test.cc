@@ -555,7 +555,9 @@ TEST(HostileParticipantLimitsTest, AHistoryFloodIsCappedPerParticipant) {
       op.insert(std::to_string(i) + " ");
       ASSERT_TRUE(chair->local_edit("indicator/R.1", op).ok());
     });
-    if (i % 50 == 49) ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
+    if (i % 50 == 49) {
+      ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
+    }
   }
   ASSERT_TRUE(pool.wait_until([&] { return !chair->has_unacknowledged(); }));
   RawSocket flooder(server.port());
