@@ -16,6 +16,7 @@ packages=(
   librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libssl-dev zlib1g-dev
+  libcmark-gfm-dev libcmark-gfm-extensions-dev libzip-dev
   clang-14 libclang-rt-14-dev
   nodejs npm
 )

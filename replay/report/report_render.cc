@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "replay/report/markdown.h"
+
 namespace kenes::report {
 
 std::string format_utc(int64_t unix_ms) {
@@ -214,7 +216,11 @@ constexpr char kStyle[] =
     "h1{font-size:1.8rem}h2{border-bottom:1px solid #ccc;margin-top:2.5rem}"
     ".head{background:#f4f4f4;border-left:4px solid #888;padding:.5rem 1rem;font-size:.9rem;overflow-wrap:anywhere}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.95rem}dt{font-weight:600}"
-    "dd{margin:0}.draft{white-space:pre-wrap;border:1px solid #ddd;padding:.75rem;border-radius:4px}"
+    "dd{margin:0}.draft{border:1px solid #ddd;padding:0 .75rem;border-radius:4px;overflow-x:auto}"
+    ".draft table{border-collapse:collapse;margin:.75rem 0}.draft th,.draft td{border:1px solid #bbb;padding:.2rem .5rem}"
+    ".draft th{background:#f4f4f4}.draft pre{background:#f7f7f7;padding:.5rem;overflow-x:auto}"
+    ".draft blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:.75rem;color:#444}"
+    ".footnotes{font-size:.85rem;border-top:1px solid #eee}"
     ".empty{color:#666;font-style:italic}.core{font-size:.8rem;background:#e6eefc;padding:0 .4rem;border-radius:3px}"
     "code{overflow-wrap:anywhere}";
 
@@ -269,8 +275,10 @@ std::string render_report_html(const ReportData& d) {
           h += dd("Draft version", std::to_string(i.draft_version));
           h += "</dl>\n";
           std::string draft = trim_trailing_newlines(i.draft);
+          // The draft's headings go below the indicator's <h5>, as in the Markdown.
           h += draft.empty() ? "<p class=\"empty\">No draft yet.</p>\n"
-                             : "<div class=\"draft\">" + html_escape(draft) + "</div>\n";
+                             : "<div class=\"draft\">\n" +
+                                   MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-")) + "</div>\n";
           h += "</article>\n";
         }
       }
@@ -278,8 +286,9 @@ std::string render_report_html(const ReportData& d) {
     if (!c.recommendations.empty()) {
       h += "<h3>Policy recommendations (" + html_escape(c.id) + ")</h3>\n";
       for (const auto& r : c.recommendations) {
-        h += "<h4>" + html_escape(stakeholder_group_title(r.group)) + "</h4>\n<div class=\"draft\">" +
-             html_escape(trim_trailing_newlines(r.text)) + "</div>\n";
+        h += "<h4>" + html_escape(stakeholder_group_title(r.group)) + "</h4>\n<div class=\"draft\">\n" +
+             MarkdownDocument(r.text, 4).html(html_escape("rec-" + c.id + "-" + stakeholder_group_slug(r.group) + "-")) +
+             "</div>\n";
       }
     }
     h += "</section>\n";

@@ -1,9 +1,10 @@
 #pragma once
 
 // The assessment report as text, from ReportData: Markdown (drafts are
-// Markdown, so the report is too; pandoc turns it into DOCX) and one
-// self-contained HTML file (inline CSS, no scripts, no external resources;
-// every piece of consultation text escaped, drafts shown as written).
+// Markdown, so the report is too) and one self-contained HTML file (inline
+// CSS, no scripts, no external resources; every piece of consultation text
+// escaped, drafts rendered through cmark-gfm with raw HTML kept as text,
+// markdown.h). The DOCX is docx.h.
 //
 // Pure: same data, same bytes (no clock; the time shown is the log head's).
 

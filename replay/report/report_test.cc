@@ -2,7 +2,7 @@
 // real RocksDB log and folded back exactly as the server does, compared with
 // the committed files in tests/exports/. Regenerate them after a deliberate
 // change with
-//   KENES_REGENERATE_GOLDEN=1 build/release/server/kenes_server_unit_tests --gtest_filter='Report*'
+//   KENES_REGENERATE_GOLDEN=1 build/release/replay/kenes_replay_tests --gtest_filter='ReportTest.*'
 // and review the diff (git diff tests/exports).
 
 #include <gtest/gtest.h>
@@ -267,6 +267,15 @@ class ReportTest : public ::testing::Test {
       records.push_back(r);
     }
     insert("indicator/R.1", 21, "Update: pending.\n");  // after the meeting: changed since validation
+    // A draft using what GitHub-flavoured Markdown offers, with hostile bits:
+    // raw HTML in a table cell, a script link, an image that would be fetched.
+    insert("indicator/C.1", 56,
+           "\n| Region | Population | Share |\n|---|--:|:-:|\n| Almaty | 2.2 million | 11% |\n"
+           "| Astana <city> | **1.4** million | 7% |\n\n"
+           "Source: [Bureau of National Statistics](https://stat.gov.kz)[^1], ~~estimate~~ census; see also "
+           "https://example.org/census and [a script](javascript:alert(1)).\n\n"
+           "- urban\n- rural\n  1. north\n  2. south\n\n"
+           "![chart](https://tracker.example/pixel.png)\n\n[^1]: Census *2021*, table 3.\n");
 
     for (auto& r : records) {
       auto appended = log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}});
@@ -299,7 +308,20 @@ TEST_F(ReportTest, HtmlReportMatchesTheGoldenFileAndEscapesEveryText) {
   EXPECT_EQ(out.body.find("<b>"), std::string::npos);
   EXPECT_NE(out.body.find("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more"), std::string::npos);
   EXPECT_NE(out.body.find("Елена &lt;b&gt;"), std::string::npos);
-  // Self-contained: nothing fetched from elsewhere.
+  // Drafts are rendered Markdown, raw HTML in them kept as text.
+  EXPECT_EQ(out.body.find("|---"), std::string::npos);
+  EXPECT_NE(out.body.find("<table>\n<thead>\n<tr>\n<th>Region</th>"), std::string::npos);
+  EXPECT_NE(out.body.find("<td>Astana &lt;city&gt;</td>"), std::string::npos);
+  EXPECT_NE(out.body.find("<a href=\"https://stat.gov.kz\">Bureau of National Statistics</a>"), std::string::npos);
+  EXPECT_NE(out.body.find("<a href=\"https://example.org/census\">"), std::string::npos);
+  EXPECT_NE(out.body.find("<del>estimate</del>"), std::string::npos);
+  EXPECT_NE(out.body.find("<h6>Findings (revised)</h6>"), std::string::npos);
+  EXPECT_EQ(out.body.find("javascript:"), std::string::npos);
+  // Footnote anchors carry the indicator, so two drafts' footnotes never share an id.
+  EXPECT_NE(out.body.find("href=\"#ind-C.1-fn-1\""), std::string::npos);
+  EXPECT_NE(out.body.find("id=\"ind-C.1-fn-1\""), std::string::npos);
+  // Self-contained: nothing fetched from elsewhere (the image is a link).
+  EXPECT_NE(out.body.find("<a href=\"https://tracker.example/pixel.png\">chart</a>"), std::string::npos);
   EXPECT_EQ(out.body.find("src="), std::string::npos);
   EXPECT_EQ(out.body.find("<link"), std::string::npos);
 }
