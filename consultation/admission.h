@@ -19,18 +19,36 @@ struct Invitation {
   std::string participant_id;
   std::string display_name;
   kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
+  // The link's generation (InviteLinkReissued); links minted before issue 18
+  // carry none and are generation 0.
+  uint32_t link_generation = 0;
+  // A registration link's token (issue 18): `participant_id` is then a fresh
+  // id the server made up for the person registering, `registration` what
+  // they said about themself, and `role` is the registration's.
+  std::string registration_id;
+  kenes::v1::Registration registration;
 };
 
 struct Admission {
-  enum class Kind { kKnown, kNewcomer, kRevoked };
-  Kind kind = Kind::kRevoked;
+  // kRefused: `refusal` says why (revoked, a replaced link, a registration
+  // that is closed, full or expired, a registration without a name).
+  enum class Kind { kKnown, kFirstVisit, kRefused };
+  Kind kind = Kind::kRefused;
   // The role they act with: the log's for someone known, the invitation's
-  // for a newcomer.
+  // (or the registration's) for a newcomer.
   kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
-  // kNewcomer: the ParticipantInvited record to append before welcoming them.
-  std::optional<kenes::v1::LogRecord> invited;
+  // kFirstVisit: the record to append before welcoming them — their
+  // ParticipantInvited if the log does not know them yet, or their
+  // ParticipantJoined if the chair invited them from the app.
+  std::optional<kenes::v1::LogRecord> first_visit;
+  kenes::v1::ErrorCode refusal_code = kenes::v1::ERROR_CODE_UNSPECIFIED;
+  std::string refusal;
 };
 
-Admission admit(const ConsultationState& state, const Invitation& invitation);
+// `now_unix_ms` judges a registration's expiry; `registering` is how many
+// registrations through the same link are already on their way to the log
+// (not yet folded), so that a full link is full however fast people come.
+Admission admit(const ConsultationState& state, const Invitation& invitation, int64_t now_unix_ms = 0,
+                uint32_t registering = 0);
 
 }  // namespace kenes::consultation

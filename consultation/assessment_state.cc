@@ -432,14 +432,23 @@ kenes::v1::PollUpdate poll_update(const PollState& p, uint64_t eligible_now, int
   return u;
 }
 
-kenes::v1::RosterBalance roster_balance(const std::map<std::string, Participant>& roster) {
+kenes::v1::RosterBalance roster_balance(const std::map<std::string, Participant>& roster, bool chair_is_board_member) {
   std::map<std::pair<int, std::string>, uint64_t> cells;
   kenes::v1::RosterBalance out;
+  out.set_chair_is_board_member(chair_is_board_member);
   for (const auto& [id, p] : roster) {
     if (p.revoked) continue;
-    ++cells[{p.stakeholder_group, trimmed(p.gender)}];
     (*out.mutable_by_role())[p.role] += 1;
+    const bool board = p.role == kenes::v1::ROLE_MEMBER || (p.role == kenes::v1::ROLE_CHAIR && chair_is_board_member);
+    if (!board) {
+      if (p.role == kenes::v1::ROLE_RESEARCHER || p.role == kenes::v1::ROLE_CHAIR) {
+        out.set_research_team(out.research_team() + 1);
+      }
+      continue;
+    }
+    ++cells[{p.stakeholder_group, trimmed(p.gender)}];
     out.set_total(out.total() + 1);
+    if (!p.joined) out.set_invited(out.invited() + 1);
   }
   for (const auto& [key, n] : cells) {
     auto* c = out.add_cells();

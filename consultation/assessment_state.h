@@ -238,7 +238,9 @@ uint64_t eligible_voters(const kenes::v1::PollDefinition& def, const std::map<st
 // stamped in its PollClosed record.
 kenes::v1::PollUpdate poll_update(const PollState& poll, uint64_t eligible_now, int64_t now_unix_ms);
 
-// Counts of non-revoked participants by stakeholder group x gender.
-kenes::v1::RosterBalance roster_balance(const std::map<std::string, Participant>& roster);
+// The board's balance (proto RosterBalance): its non-revoked members — and
+// the chair if she is one — by stakeholder group x gender, counting people
+// invited who have not joined yet; the research team counted apart.
+kenes::v1::RosterBalance roster_balance(const std::map<std::string, Participant>& roster, bool chair_is_board_member);
 
 }  // namespace kenes::consultation

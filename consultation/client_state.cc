@@ -21,6 +21,8 @@ constexpr uint32_t kPollsField = 8;
 constexpr uint32_t kMeetingsField = 9;
 constexpr uint32_t kObserversMayCommentField = 10;
 constexpr uint32_t kThreadsField = 11;
+constexpr uint32_t kRegistrationsField = 12;
+constexpr uint32_t kChairIsBoardMemberField = 13;
 
 const char* suggestion_status(SuggestionStatus s) {
   switch (s) {
@@ -73,6 +75,15 @@ void put_participant(const std::string& id, const Participant& p, kenes::v1::Cli
   out->set_gender(p.gender);
   out->set_revoked(p.revoked);
   out->set_profiled(p.profiled);
+  out->set_joined(p.joined);
+  out->set_invited_by(p.invited_by);
+  out->set_registration_id(p.registration_id);
+}
+
+void put_registration(const Registration& r, kenes::v1::ClientRegistration* out) {
+  *out->mutable_opened() = r.opened;
+  out->set_closed(r.closed);
+  out->set_registered(r.registered);
 }
 
 void put_document(const ConsultationState& state, const std::string& id, const engine::DocumentSequencer& doc,
@@ -216,6 +227,8 @@ kenes::v1::ClientState client_state(const ConsultationState& state) {
   const DiscussionState& disc = state.discussion();
   out.set_observers_may_comment(disc.observers_may_comment());
   for (const auto& [id, t] : disc.threads()) put_thread(disc, t, out.add_threads());
+  for (const auto& [id, r] : state.registrations()) put_registration(r, out.add_registrations());
+  out.set_chair_is_board_member(state.chair_is_board_member());
   return out;
 }
 
@@ -224,13 +237,21 @@ void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const Consulta
   auto thread = [&](const std::string& id) { threads_.dirty.insert(id); };
   // Broader than own_state reads (a comment or an edit changes none of it):
   // a kind added later that does is then covered without a change here.
-  if (!rec.author().empty() && rec.event_case() != R::kParticipantInvited) own_changed_[rec.author()] = rec.seq();
+  if (!rec.author().empty() && rec.event_case() != R::kParticipantInvited &&
+      rec.event_case() != R::kParticipantJoined) {
+    own_changed_[rec.author()] = rec.seq();
+  }
   if (rec.has_digest_sent()) own_changed_[rec.digest_sent().participant_id()] = rec.seq();
   switch (rec.event_case()) {
     case R::kConsultationCreated: all_ = true; break;
     case R::kParticipantInvited: participants_.dirty.insert(rec.participant_invited().participant_id()); break;
     case R::kParticipantRevoked: participants_.dirty.insert(rec.participant_revoked().participant_id()); break;
     case R::kProfileUpdated: participants_.dirty.insert(rec.author()); break;
+    case R::kParticipantsImported:
+      for (const auto& inv : rec.participants_imported().people()) participants_.dirty.insert(inv.participant_id());
+      break;
+    case R::kParticipantJoined: participants_.dirty.insert(rec.author()); break;
+    case R::kInviteLinkReissued: participants_.dirty.insert(rec.invite_link_reissued().participant_id()); break;
     case R::kTextEdit: {
       // The document, and every anchor on its text moved.
       const std::string& doc = rec.text_edit().doc_id();
@@ -324,6 +345,14 @@ std::string ClientStateEncoder::encode(const ConsultationState& state) {
                   put_thread(disc, t, &m);
                   return as_field(kThreadsField, m);
                 });
+  // Registration links: a handful, re-encoded each time (a registration
+  // changes its count).
+  for (const auto& [id, r] : state.registrations()) {
+    kenes::v1::ClientRegistration m;
+    put_registration(r, &m);
+    out += as_field(kRegistrationsField, m);
+  }
+  if (state.chair_is_board_member()) put_varint_field(out, kChairIsBoardMemberField, 1);
   all_ = false;
   return out;
 }

@@ -41,6 +41,35 @@ std::optional<uint32_t> segment_index(std::string_view name) {
 
 ConsultationState::ConsultationState(std::string consultation_id) : consultation_id_(std::move(consultation_id)) {}
 
+const Registration* ConsultationState::registration(const std::string& id) const {
+  auto it = registrations_.find(id);
+  return it == registrations_.end() ? nullptr : &it->second;
+}
+
+void ConsultationState::apply_invited(const kenes::v1::ParticipantInvited& inv, const std::string& author) {
+  Participant& p = participants_[inv.participant_id()];
+  const bool first = p.id.empty();
+  p.id = inv.participant_id();
+  // As before issue 18: a name the person chose (or an earlier invite's)
+  // stays, and an invite does not undo a revocation.
+  if (p.display_name.empty()) p.display_name = inv.display_name();
+  p.role = static_cast<kenes::v1::Role>(inv.role());
+  if (!first) return;
+  // Who arrives on their own (a link minted outside the log, a registration)
+  // is their own author and has joined; whom the chair invites has not yet.
+  p.joined = author == inv.participant_id();
+  if (!p.joined) p.invited_by = author;
+  p.registration_id = inv.registration_id();
+  if (!inv.registration_id().empty()) {
+    if (auto it = registrations_.find(inv.registration_id()); it != registrations_.end()) ++it->second.registered;
+  }
+  if (inv.stakeholder_group() != kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED) {
+    p.stakeholder_group = inv.stakeholder_group();
+    p.gender = inv.gender();
+    p.profiled = true;
+  }
+}
+
 const Participant* ConsultationState::participant(const std::string& id) const {
   auto it = participants_.find(id);
   return it == participants_.end() ? nullptr : &it->second;
@@ -99,14 +128,34 @@ engine::Status ConsultationState::apply(const kenes::v1::LogRecord& rec) {
       created_ = rec.consultation_created();
       index_framework();
       break;
-    case kenes::v1::LogRecord::kParticipantInvited: {
-      const auto& inv = rec.participant_invited();
-      Participant& p = participants_[inv.participant_id()];
-      p.id = inv.participant_id();
-      if (p.display_name.empty()) p.display_name = inv.display_name();
-      p.role = static_cast<kenes::v1::Role>(inv.role());
+    case kenes::v1::LogRecord::kParticipantInvited:
+      apply_invited(rec.participant_invited(), rec.author());
+      break;
+    case kenes::v1::LogRecord::kParticipantsImported:
+      for (const auto& inv : rec.participants_imported().people()) apply_invited(inv, rec.author());
+      break;
+    case kenes::v1::LogRecord::kParticipantJoined: {
+      Participant& p = participants_[rec.author()];
+      p.id = rec.author();
+      p.joined = true;
       break;
     }
+    case kenes::v1::LogRecord::kInviteLinkReissued: {
+      const auto& re = rec.invite_link_reissued();
+      Participant& p = participants_[re.participant_id()];
+      p.id = re.participant_id();
+      p.link_generation = re.generation();
+      break;
+    }
+    case kenes::v1::LogRecord::kRegistrationOpened:
+      registrations_[rec.registration_opened().registration_id()].opened = rec.registration_opened();
+      break;
+    case kenes::v1::LogRecord::kRegistrationClosed:
+      registrations_[rec.registration_closed().registration_id()].closed = true;
+      break;
+    case kenes::v1::LogRecord::kBoardSettingsSet:
+      chair_is_board_member_ = rec.board_settings_set().chair_is_board_member();
+      break;
     case kenes::v1::LogRecord::kParticipantRevoked: {
       const auto& rev = rec.participant_revoked();
       Participant& p = participants_[rev.participant_id()];
@@ -262,8 +311,20 @@ engine::Status ConsultationState::load_snapshot(const std::string& name, std::st
       p.revoke_reason = ps.revoke_reason();
       // Older snapshots do not say: someone with a group or a gender described themself.
       p.profiled = ps.profiled() || p.stakeholder_group != kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED || !p.gender.empty();
+      // Before issue 18 everyone in the log had come on their own link.
+      p.joined = snap.roster_format() >= 1 ? ps.joined() : true;
+      p.invited_by = ps.invited_by();
+      p.registration_id = ps.registration_id();
+      p.link_generation = ps.link_generation();
       participants_[p.id] = std::move(p);
     }
+    for (const auto& opened : snap.registrations()) registrations_[opened.registration_id()].opened = opened;
+    for (const auto& id : snap.closed_registrations()) registrations_[id].closed = true;
+    for (const auto& [id, p] : participants_) {
+      if (p.registration_id.empty()) continue;
+      if (auto it = registrations_.find(p.registration_id); it != registrations_.end()) ++it->second.registered;
+    }
+    chair_is_board_member_ = snap.chair_is_board_member();
     return engine::Status();
   }
   if (name == kAssessmentSnapshotName) {
@@ -338,7 +399,17 @@ std::vector<NamedSnapshot> ConsultationState::snapshots(bool only_changed) {
     ps->set_revoked(p.revoked);
     ps->set_revoke_reason(p.revoke_reason);
     ps->set_profiled(p.profiled);
+    ps->set_joined(p.joined);
+    ps->set_invited_by(p.invited_by);
+    ps->set_registration_id(p.registration_id);
+    ps->set_link_generation(p.link_generation);
   }
+  meta.set_roster_format(1);
+  for (const auto& [id, r] : registrations_) {
+    *meta.add_registrations() = r.opened;
+    if (r.closed) meta.add_closed_registrations(id);
+  }
+  meta.set_chair_is_board_member(chair_is_board_member_);
   out.push_back({kConsultationSnapshotName, seq_, meta.SerializeAsString(), true});
   std::vector<AssessmentState::Segment> segments = assessment_.unwritten_segments();
   kenes::v1::AssessmentSnapshot manifest;

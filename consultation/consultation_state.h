@@ -32,8 +32,22 @@ struct Participant {
   std::string gender;
   bool revoked = false;
   std::string revoke_reason;
-  // A ProfileUpdated record of theirs exists: they described themself.
+  // A ProfileUpdated record of theirs exists, or whoever invited them gave
+  // their stakeholder group: they are not asked to describe themself.
   bool profiled = false;
+  // Issue 18. They have connected at least once (someone the chair invited
+  // from the app has not until their ParticipantJoined).
+  bool joined = false;
+  std::string invited_by;       // the chair who invited them; "" if they came on their own link
+  std::string registration_id;  // the registration link a walk-in used
+  uint32_t link_generation = 0; // links of an older generation are refused
+};
+
+// A registration link (issue 18) and how many have used it.
+struct Registration {
+  kenes::v1::RegistrationOpened opened;
+  bool closed = false;
+  uint32_t registered = 0;
 };
 
 // A run of consecutive edits of one document by one author within one UTC
@@ -114,6 +128,11 @@ class ConsultationState {
   const std::optional<kenes::v1::ConsultationCreated>& created() const { return created_; }
   const std::map<std::string, Participant>& participants() const { return participants_; }
   const Participant* participant(const std::string& id) const;
+  // Registration links by id (issue 18).
+  const std::map<std::string, Registration>& registrations() const { return registrations_; }
+  const Registration* registration(const std::string& id) const;
+  // Whether the chair counts in the board's balance (BoardSettingsSet).
+  bool chair_is_board_member() const { return chair_is_board_member_; }
 
   // The document, created empty at version 0 on first use.
   engine::DocumentSequencer& document(const std::string& doc_id);
@@ -156,6 +175,9 @@ class ConsultationState {
   uint64_t seq_ = 0;
   std::optional<kenes::v1::ConsultationCreated> created_;
   std::map<std::string, Participant> participants_;
+  std::map<std::string, Registration> registrations_;
+  bool chair_is_board_member_ = false;
+  void apply_invited(const kenes::v1::ParticipantInvited& inv, const std::string& author);
   std::map<std::string, engine::DocumentSequencer> documents_;
   std::map<std::string, std::vector<EditRun>> edit_runs_;
   void add_edit_run(const kenes::v1::LogRecord& rec);

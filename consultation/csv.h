@@ -1,10 +1,12 @@
 #pragma once
 
-// Writing CSV (RFC 4180), for every file Kenes writes as CSV: the framework
-// (framework_to_csv) and the votes export (replay/report).
+// CSV (RFC 4180), for every file Kenes writes or reads as CSV: the framework
+// (framework_to_csv, import_framework_csv), the votes export (replay/report)
+// and the roster import (ImportParticipants).
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kenes::consultation {
 
@@ -22,5 +24,20 @@ std::string csv_field(std::string_view s);
 // The value csv_field was given, from a quoted field's content: the
 // apostrophe before a formula's first character dropped.
 std::string csv_unneutralise(std::string s);
+
+struct CsvRow {
+  std::size_t line = 0;  // where the row starts (1-based)
+  std::vector<std::string> fields;
+};
+
+struct CsvError {
+  std::size_t line = 0;
+  std::string message;
+};
+
+// The rows of `text`, blank rows left out; quoted fields lose their quotes
+// and csv_field's apostrophe. What does not parse is reported in `errors`
+// (with its line) and the reader carries on where it can.
+std::vector<CsvRow> read_csv(std::string_view text, std::vector<CsvError>& errors);
 
 }  // namespace kenes::consultation

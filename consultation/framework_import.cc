@@ -369,75 +369,10 @@ constexpr std::string_view kColumns[] = {"category_id", "category_title", "theme
 enum Column { kCategoryId, kCategoryTitle, kThemeId, kThemeTitle, kQuestionId, kQuestionTitle, kIndicatorId,
               kIndicatorTitle, kCore, kSources, kColumnCount };
 
-struct CsvRow {
-  std::size_t line = 0;  // where the row starts
-  std::vector<std::string> fields;
-};
-
-// RFC 4180: fields separated by commas; a field in double quotes may hold
-// commas, line breaks and "" for a quote. Rows end with CRLF or LF.
 std::vector<CsvRow> read_csv_rows(std::string_view text, Issues& issues) {
-  std::vector<CsvRow> rows;
-  std::size_t i = 0, line = 1;
-  while (i < text.size()) {
-    CsvRow row;
-    row.line = line;
-    bool row_done = false;
-    while (!row_done) {
-      std::string field;
-      if (i < text.size() && text[i] == '"') {
-        std::size_t start_line = line;
-        ++i;
-        bool closed = false;
-        while (i < text.size()) {
-          char c = text[i++];
-          if (c == '"') {
-            if (i < text.size() && text[i] == '"') {
-              field += '"';
-              ++i;
-            } else {
-              closed = true;
-              break;
-            }
-          } else {
-            if (c == '\n') ++line;
-            field += c;
-          }
-        }
-        if (!closed) {
-          issues.error("line " + std::to_string(start_line), "a quoted field is not closed (a \" is missing)");
-          return rows;
-        }
-        field = csv_unneutralise(std::move(field));  // what framework_to_csv wrote for a formula-like value
-        if (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-          issues.error("line " + std::to_string(line),
-                       "text after a closing quote (inside a quoted field, write a quote as \"\")");
-          while (i < text.size() && text[i] != ',' && text[i] != '\n') ++i;  // resynchronise
-        }
-      } else {
-        while (i < text.size() && text[i] != ',' && text[i] != '\n' && text[i] != '\r') {
-          if (text[i] == '"') {
-            issues.error("line " + std::to_string(line),
-                         "a quote inside an unquoted field (quote the whole field and double the quote)");
-          }
-          field += text[i++];
-        }
-      }
-      row.fields.push_back(std::move(field));
-      if (i >= text.size()) {
-        row_done = true;
-      } else if (text[i] == ',') {
-        ++i;
-      } else {  // a line end: CRLF, LF or a lone CR
-        if (text[i] == '\r') ++i;
-        if (i < text.size() && text[i] == '\n') ++i;
-        ++line;
-        row_done = true;
-      }
-    }
-    bool blank = std::all_of(row.fields.begin(), row.fields.end(), [](const std::string& f) { return trim(f).empty(); });
-    if (!blank) rows.push_back(std::move(row));
-  }
+  std::vector<CsvError> errors;
+  std::vector<CsvRow> rows = read_csv(text, errors);
+  for (auto& e : errors) issues.error("line " + std::to_string(e.line), std::move(e.message));
   return rows;
 }
 

@@ -4,6 +4,7 @@
 // (request.h). Internal to consultation/: the room reaches them only through
 // the table (request_table.cc). Grouped by file:
 //   roster_requests.cc      the roster and a participant's own settings
+//   invitation_requests.cc  the chair's roster: invitations, links, registration (90-96)
 //   assessment_requests.cc  indicators, polls, meetings (kinds 30-44)
 //   discussion_requests.cc  threads, comments, suggestions, reads (60-76)
 
@@ -19,6 +20,15 @@ KENES_HANDLER(update_profile);
 KENES_HANDLER(revoke_participant);
 KENES_HANDLER(get_roster_balance);
 KENES_HANDLER(set_notification_settings);
+
+// invitation_requests.cc
+KENES_HANDLER(invite_participant);
+KENES_HANDLER(import_participants);
+KENES_HANDLER(get_invite_links);
+KENES_HANDLER(reissue_invite_link);
+KENES_HANDLER(open_registration);
+KENES_HANDLER(close_registration);
+KENES_HANDLER(set_board_settings);
 
 // assessment_requests.cc
 KENES_HANDLER(set_indicator_status);

@@ -58,6 +58,10 @@ inline bool may_set_indicator_status(kenes::v1::Role role, kenes::v1::IndicatorS
          target == kenes::v1::INDICATOR_STATUS_NEEDS_REVISION;
 }
 
+// Inviting people, their links, registration links, who counts in the
+// board (issue 18): the chair's.
+inline bool may_manage_roster(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
+
 // The balance of the roster by group and gender: the chair's overview.
 inline bool may_see_roster_balance(kenes::v1::Role role) { return role == kenes::v1::ROLE_CHAIR; }
 

@@ -54,6 +54,13 @@ constexpr std::array kTable = {
     RequestKind{K::kGetDocumentAt, "get_document_at", Door::kHistory, nullptr},
     RequestKind{K::kGetDocumentDiff, "get_document_diff", Door::kHistory, nullptr},
     RequestKind{K::kGetDocumentBlame, "get_document_blame", Door::kHistory, nullptr},
+    RequestKind{K::kInviteParticipant, "invite_participant", Door::kChange, h::invite_participant},
+    RequestKind{K::kImportParticipants, "import_participants", Door::kChange, h::import_participants},
+    RequestKind{K::kGetInviteLinks, "get_invite_links", Door::kRead, h::get_invite_links},
+    RequestKind{K::kReissueInviteLink, "reissue_invite_link", Door::kChange, h::reissue_invite_link},
+    RequestKind{K::kOpenRegistration, "open_registration", Door::kChange, h::open_registration},
+    RequestKind{K::kCloseRegistration, "close_registration", Door::kChange, h::close_registration},
+    RequestKind{K::kSetBoardSettings, "set_board_settings", Door::kChange, h::set_board_settings},
 };
 
 }  // namespace

@@ -87,6 +87,13 @@ class RequestTableTest : public ::testing::Test {
       join.mutable_join_meeting()->set_meeting_id("meeting-1");
       ok(callers_[r], join);
     }
+    ClientMessage registration;
+    auto* reg = registration.mutable_open_registration();
+    reg->set_registration_id("workshop-1");
+    reg->set_role(kenes::v1::ROLE_MEMBER);
+    reg->set_expires_unix_ms(1'800'000'000'000 + 86'400'000);
+    reg->set_cap(50);
+    ok(chair, registration);
     room_.advance(1000);
   }
 
@@ -316,6 +323,51 @@ std::vector<MatrixRow> matrix() {
     m.mutable_set_notification_settings()->set_period(kenes::v1::DIGEST_PERIOD_DAILY);
     return m;
   }, everyone);
+  add("invite_participant", [] {
+    ClientMessage m;
+    auto* i = m.mutable_invite_participant();
+    i->set_participant_id("invitee-1");
+    i->set_display_name("Dana Abenova");
+    i->set_role(kenes::v1::ROLE_MEMBER);
+    i->set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_MEDIA);
+    return m;
+  }, chair_only);
+  add("import_participants", [] {
+    ClientMessage m;
+    m.mutable_import_participants()->set_csv("name,role,group\nErlan Nurov,member,academia\n");
+    m.mutable_import_participants()->set_id_prefix("import-1");
+    return m;
+  }, chair_only);
+  add("get_invite_links", [] {
+    ClientMessage m;
+    m.mutable_get_invite_links()->add_participant_ids("member");
+    m.mutable_get_invite_links()->set_registration_id("workshop-1");
+    return m;
+  }, chair_only);
+  add("reissue_invite_link", [] {
+    ClientMessage m;
+    m.mutable_reissue_invite_link()->set_participant_id("observer");
+    return m;
+  }, chair_only);
+  add("open_registration", [] {
+    ClientMessage m;
+    auto* r = m.mutable_open_registration();
+    r->set_registration_id("workshop-2");
+    r->set_role(kenes::v1::ROLE_OBSERVER);
+    r->set_expires_unix_ms(1'800'000'000'000 + 86'400'000);
+    r->set_cap(10);
+    return m;
+  }, chair_only);
+  add("close_registration", [] {
+    ClientMessage m;
+    m.mutable_close_registration()->set_registration_id("workshop-1");
+    return m;
+  }, chair_only);
+  add("set_board_settings", [] {
+    ClientMessage m;
+    m.mutable_set_board_settings()->set_chair_is_board_member(true);
+    return m;
+  }, chair_only);
   return rows;
 }
 

@@ -77,7 +77,7 @@ Outcome get_roster_balance(const RequestContext& ctx, const Caller& caller, cons
     return Outcome::refuse(kenes::v1::ERROR_CODE_FORBIDDEN, "only the chair sees the roster's balance");
   }
   kenes::v1::ServerMessage out;
-  *out.mutable_roster_balance() = roster_balance(ctx.state.participants());
+  *out.mutable_roster_balance() = roster_balance(ctx.state.participants(), ctx.state.chair_is_board_member());
   return Outcome::reply(std::move(out));
 }
 

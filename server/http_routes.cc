@@ -97,10 +97,14 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
 
   // What was made at this head, for whom, is kept (ServerContext): a head
   // costs one read, a fold costs up to a snapshot interval of records.
-  const consultation::Invitation who{check.claims->participant_id, check.claims->display_name, check.claims->role};
+  if (!check.claims->registration_id.empty()) {
+    return text(req, http::status::forbidden, "a registration link cannot download exports; register first\n");
+  }
+  const consultation::Invitation who = invitation_of(*check.claims);
   auto at_head = [&](const std::string& seq, const std::string& hash_hex) { return id + '\0' + seq + '\0' + hash_hex; };
   auto access_key = [&](const std::string& head) {
-    return head + '\0' + who.participant_id + '\0' + std::to_string(who.role) + '\0' + who.display_name;
+    return head + '\0' + who.participant_id + '\0' + std::to_string(who.role) + '\0' + who.display_name + '\0' +
+           std::to_string(who.link_generation);
   };
   std::shared_ptr<const report::ExportAccess> access;
   std::shared_ptr<const report::ExportOutput> made;

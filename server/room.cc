@@ -24,6 +24,10 @@ using kenes::v1::ErrorCode;
 
 namespace {
 
+// A walk-in's own link lasts as long as an assessment usually runs; the
+// chair re-issues it if it must stop working sooner.
+constexpr int64_t kRegisteredLinkDays = 365;
+
 // This thread's CPU time: a build's wall time less the time it was preempted.
 int64_t thread_cpu_us() {
   timespec t{};
@@ -86,26 +90,31 @@ void Room::inspect(std::function<void(const ConsultationState&, uint64_t)> fn) {
 // ---------------------------------------------------------------- admission
 
 void Room::admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
-                 std::string client_id, uint64_t request_id) {
+                 std::string client_id, uint64_t request_id, kenes::v1::Registration registration) {
   asio::post(strand_, [self = shared_from_this(), conn = std::move(conn), connection_id = std::move(connection_id),
-                       claims = std::move(claims), client_id = std::move(client_id), request_id]() mutable {
-    self->do_admit(std::move(conn), std::move(connection_id), std::move(claims), std::move(client_id), request_id);
+                       claims = std::move(claims), client_id = std::move(client_id), request_id,
+                       registration = std::move(registration)]() mutable {
+    self->do_admit(std::move(conn), std::move(connection_id), std::move(claims), std::move(client_id), request_id,
+                   std::move(registration));
   });
 }
 
 void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
-                    std::string client_id, uint64_t request_id) {
+                    std::string client_id, uint64_t request_id, kenes::v1::Registration registration) {
   if (shutting_down_) {
     metrics().count_error(kenes::v1::ERROR_CODE_SHUTTING_DOWN);
     conn->close_with_error(kenes::v1::ERROR_CODE_SHUTTING_DOWN, "the server is shutting down; reconnect shortly");
     return;
   }
   arm_poll_timer();  // a poll may have come to its closing time while nobody was here
-  consultation::Admission admission = consultation::admit(
-      state_, consultation::Invitation{claims.participant_id, claims.display_name, claims.role});
-  if (admission.kind == consultation::Admission::Kind::kRevoked) {
-    metrics().count_error(kenes::v1::ERROR_CODE_REVOKED);
-    conn->close_with_error(kenes::v1::ERROR_CODE_REVOKED, "this participant was removed from the consultation");
+  consultation::Invitation invitation = invitation_of(claims);
+  invitation.registration = std::move(registration);
+  const uint32_t registering =
+      claims.registration_id.empty() ? 0 : (registering_.count(claims.registration_id) ? registering_[claims.registration_id] : 0);
+  consultation::Admission admission = consultation::admit(state_, invitation, now_unix_ms(), registering);
+  if (admission.kind == consultation::Admission::Kind::kRefused) {
+    metrics().count_error(admission.refusal_code);
+    conn->close_with_error(admission.refusal_code, admission.refusal);
     return;
   }
   Member m;
@@ -124,12 +133,46 @@ void Room::do_admit(std::shared_ptr<Connection> conn, std::string connection_id,
     members_.erase(it);
     return;
   }
-  // First visit: record the participant, welcome once it is durable.
+  if (!claims.registration_id.empty()) {
+    // Their own link from now on: the registration's admits newcomers only.
+    if (!options_.signer) {
+      conn->close_with_error(kenes::v1::ERROR_CODE_INTERNAL, "this server cannot sign links");
+      members_.erase(it);
+      return;
+    }
+    TokenClaims own;
+    own.consultation_id = consultation_id_;
+    own.participant_id = claims.participant_id;
+    own.display_name = admission.first_visit->participant_invited().display_name();
+    own.role = admission.role;
+    own.expires_unix = now_unix_ms() / 1000 + kRegisteredLinkDays * 24 * 3600;
+    it->second.personal_token = options_.signer->sign(own);
+    ++registering_[claims.registration_id];
+  }
+  // First visit: record the participant (or that they came), welcome once it is durable.
   PendingAppend pending;
   pending.connection_id = connection_id;
   pending.request_id = request_id;
   pending.answer = Answer::kWelcome;
-  append(std::move(*admission.invited), std::move(pending));
+  append(std::move(*admission.first_visit), std::move(pending));
+}
+
+bool Room::sign_links(kenes::v1::InviteLinks& links) const {
+  if (!options_.signer) return false;
+  for (auto& link : *links.mutable_links()) {
+    TokenClaims claims;
+    claims.consultation_id = consultation_id_;
+    claims.participant_id = link.participant_id();
+    claims.display_name = link.display_name();
+    claims.role = link.role();
+    claims.expires_unix = link.expires_unix_ms() / 1000;
+    claims.registration_id = link.registration_id();
+    if (const consultation::Participant* p = state_.participant(link.participant_id())) {
+      claims.link_generation = p->link_generation;
+    }
+    link.set_token(options_.signer->sign(claims));
+  }
+  return true;
 }
 
 void Room::send_welcome(Member& m, uint64_t request_id) {
@@ -146,6 +189,7 @@ void Room::send_welcome(Member& m, uint64_t request_id) {
   w->set_server_version(kVersion);
   w->set_max_message_bytes(options_.max_message_bytes);
   w->set_connection_id(m.connection_id);
+  w->set_token(m.personal_token);
   m.conn->send(encode_frame(msg));
 }
 
@@ -460,6 +504,9 @@ void Room::do_request(const std::string& connection_id, const kenes::v1::ClientM
   consultation::Outcome out = kind->handler(request_context(), m->caller, msg);
   if (out.refusal) return send_error(m, rid, out.refusal->code, out.refusal->message);
   if (out.answer) {
+    if (out.answer->has_invite_links() && !sign_links(*out.answer->mutable_invite_links())) {
+      return send_error(m, rid, kenes::v1::ERROR_CODE_INTERNAL, "this server cannot sign links");
+    }
     out.answer->set_request_id(rid);
     flush_outbox();
     m->conn->send(encode_frame(*out.answer));
@@ -648,6 +695,10 @@ void Room::deliver(const kenes::v1::LogRecord& rec, std::string record_bytes, co
       }
       duplicate_waiters_.erase(waiters);
     }
+  }
+  if (rec.has_participant_invited() && !rec.participant_invited().registration_id().empty()) {
+    auto r = registering_.find(rec.participant_invited().registration_id());
+    if (r != registering_.end() && --r->second == 0) registering_.erase(r);
   }
   if (requester && pending.answer == Answer::kWelcome && requester->state == MemberState::kAdmitting) {
     requester->state = MemberState::kAdmitted;

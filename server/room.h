@@ -63,6 +63,10 @@ struct DigestOptions {
 };
 
 struct RoomOptions {
+  // Signs the links GetInviteLinks answers with and a registrant's own link
+  // (issue 18). Owned by the server, which outlives its rooms; null: such
+  // requests are refused.
+  const TokenSigner* signer = nullptr;
   uint64_t snapshot_every_records = 10000;
   size_t assessment_segment_bytes = size_t{1} << 20;  // see Options
   // SUBSCRIBE_FROM_EITHER: at most this many records behind, catch up from
@@ -122,8 +126,10 @@ class Room : public std::enable_shared_from_this<Room> {
   // checks the participant against the log (consultation/admission.h:
   // revoked? known?), records a new participant, then sends Welcome — or a
   // fatal error.
+  // A registration link's token (claims.registration_id) comes with who is
+  // registering, and a participant id the session made up for them.
   void admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims,
-             std::string client_id, uint64_t request_id);
+             std::string client_id, uint64_t request_id, kenes::v1::Registration registration = {});
   // One method per door of consultation/request.h.
   void subscribe(std::string connection_id, uint64_t request_id, uint64_t after_seq,
                  kenes::v1::SubscribeFrom from = kenes::v1::SUBSCRIBE_FROM_LOG);
@@ -177,6 +183,8 @@ class Room : public std::enable_shared_from_this<Room> {
     MemberState state = MemberState::kAdmitting;
     uint64_t catch_up_next = 0;
     bool has_presence = false;
+    // A walk-in who registered: their own link's token, sent in Welcome.
+    std::string personal_token;
   };
   // How the state learns of a record: when it is durable, as it was built
   // (ConsultationState::apply_early; consultation::Fold::kAsBuilt), or by the
@@ -205,7 +213,10 @@ class Room : public std::enable_shared_from_this<Room> {
   void send_error(Member* m, uint64_t request_id, kenes::v1::ErrorCode code, const std::string& message,
                   const std::string& doc_id = {}, uint64_t client_seq = 0);
   void do_admit(std::shared_ptr<Connection> conn, std::string connection_id, TokenClaims claims, std::string client_id,
-                uint64_t request_id);
+                uint64_t request_id, kenes::v1::Registration registration);
+  // GetInviteLinks' answer: each link's claims signed (the handler, pure,
+  // cannot). False if there is no signer.
+  bool sign_links(kenes::v1::InviteLinks& links) const;
   void send_welcome(Member& m, uint64_t request_id);
   // The checks every logged change from a member passes first (Welcome sent,
   // not shutting down, the log writable). Sends the error and returns false
@@ -277,6 +288,9 @@ class Room : public std::enable_shared_from_this<Room> {
   storage::Log& log_;
   std::string consultation_id_;
   RoomOptions options_;
+  // Registrations on their way to the log, by registration id: a link's cap
+  // counts them before they fold.
+  std::map<std::string, uint32_t> registering_;
   ConsultationState state_;
   // Assessment records handed to the log and not yet durable (poll and
   // meeting changes, ids handed out): handlers see them through this.

@@ -168,6 +168,7 @@ std::string Server::open() {
 
   auto consultations = log_->consultations();
   if (!consultations.ok()) return consultations.status().message();
+  room_options_.signer = ctx_.signer.get();
   room_options_.snapshot_every_records = o.snapshot_every_records;
   room_options_.catch_up_max_records = o.catch_up_max_records;
   room_options_.join_state_max_age = std::chrono::milliseconds(o.join_state_max_age_ms);

@@ -172,21 +172,30 @@ std::optional<PreHelloRefusal> pre_hello_problem(std::string_view frame) {
                            "the envelope carries no message this server knows (a newer client?)"};
   }
   if (other) return PreHelloRefusal{kenes::v1::ERROR_CODE_NOT_AUTHENTICATED, "send Hello with your token first"};
-  for (std::string_view hello : hellos) {
-    for (size_t h = 0; h < hello.size();) {
+  // Hello holds strings (token, client_id, client_version) and one message,
+  // the registration (field 4), which holds strings and a number: every
+  // length-delimited field is a string but field 4, whose own are.
+  auto strings_are_utf8 = [&](std::string_view msg, bool top, auto& self) -> std::optional<PreHelloRefusal> {
+    for (size_t h = 0; h < msg.size();) {
       uint64_t tag = 0;
-      if (!read_varint(hello, h, tag)) return malformed;
+      if (!read_varint(msg, h, tag)) return malformed;
       const size_t start = h;
-      if (!skip(hello, h, tag & 7)) return malformed;
+      if (!skip(msg, h, tag & 7)) return malformed;
       if ((tag & 7) != 2) continue;
-      // Hello holds only strings (token, client_id, client_version).
       size_t p = start;
       uint64_t len = 0;
-      read_varint(hello, p, len);
-      if (!engine::is_valid_utf8(hello.substr(p, len))) {
+      read_varint(msg, p, len);
+      std::string_view value = msg.substr(p, len);
+      if (top && (tag >> 3) == 4) {
+        if (auto refusal = self(value, false, self)) return refusal;
+      } else if (!engine::is_valid_utf8(value)) {
         return PreHelloRefusal{kenes::v1::ERROR_CODE_INVALID_UTF8, "Hello's fields must be UTF-8"};
       }
     }
+    return std::nullopt;
+  };
+  for (std::string_view hello : hellos) {
+    if (auto refusal = strings_are_utf8(hello, true, strings_are_utf8)) return refusal;
   }
   return std::nullopt;
 }
@@ -420,6 +429,19 @@ void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg)
                                                                  : "your invitation link is not valid",
                        rid, true);
   }
+  if (!check.claims->registration_id.empty()) {
+    // A registration link admits whoever registers with it, each as a
+    // participant of their own: their id is made here, before the limits,
+    // which count per participant.
+    if (!hello.has_registration()) {
+      return reply_error(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                         "this is a registration link: register with your name and stakeholder group", rid, true);
+    }
+    check.claims->participant_id = new_participant_id();
+  } else if (hello.has_registration()) {
+    return reply_error(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                       "you are invited already; registering is for registration links", rid, true);
+  }
   auto room = ctx_.rooms.find(check.claims->consultation_id);
   if (!room) {
     return reply_error(kenes::v1::ERROR_CODE_FORBIDDEN, "the consultation of this invitation does not exist", rid,
@@ -443,7 +465,7 @@ void WebSocketSession<Stream>::handle_hello(const kenes::v1::ClientMessage& msg)
   room_ = room;
   client_id_ = hello.client_id();
   arm_token_expiry(check.claims->expires_unix - now);
-  room_->admit(this->shared_from_this(), connection_id_, std::move(*check.claims), client_id_, rid);
+  room_->admit(this->shared_from_this(), connection_id_, std::move(*check.claims), client_id_, rid, hello.registration());
 }
 
 template <class Stream>

@@ -127,9 +127,24 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
                                         {"role", static_cast<int>(p.role)},
                                         {"stakeholderGroup", static_cast<int>(p.stakeholder_group)},
                                         {"gender", p.gender},
-                                        {"revoked", p.revoked}});
+                                        {"revoked", p.revoked},
+                                        {"joined", p.joined},
+                                        {"invitedBy", p.invited_by},
+                                        {"registrationId", p.registration_id}});
   }
   view["participants"] = participants;
+  json::array registrations;
+  for (const auto& [id, r] : state.registrations()) {
+    registrations.push_back(json::object{{"id", id},
+                                         {"role", r.opened.role()},
+                                         {"expiresUnixMs", std::to_string(r.opened.expires_unix_ms())},
+                                         {"cap", r.opened.cap()},
+                                         {"label", r.opened.label()},
+                                         {"closed", r.closed},
+                                         {"registered", r.registered}});
+  }
+  view["registrations"] = registrations;
+  view["chairIsBoardMember"] = state.chair_is_board_member();
 
   json::array documents;
   for (const auto& [id, doc] : state.documents()) {
@@ -220,9 +235,24 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
                                         {"role", p.role()},
                                         {"stakeholderGroup", static_cast<int>(p.stakeholder_group())},
                                         {"gender", p.gender()},
-                                        {"revoked", p.revoked()}});
+                                        {"revoked", p.revoked()},
+                                        {"joined", p.joined()},
+                                        {"invitedBy", p.invited_by()},
+                                        {"registrationId", p.registration_id()}});
   }
   view["participants"] = participants;
+  json::array registrations;
+  for (const auto& r : st.registrations()) {
+    registrations.push_back(json::object{{"id", r.opened().registration_id()},
+                                         {"role", r.opened().role()},
+                                         {"expiresUnixMs", std::to_string(r.opened().expires_unix_ms())},
+                                         {"cap", r.opened().cap()},
+                                         {"label", r.opened().label()},
+                                         {"closed", r.closed()},
+                                         {"registered", r.registered()}});
+  }
+  view["registrations"] = registrations;
+  view["chairIsBoardMember"] = st.chair_is_board_member();
 
   json::array documents;
   for (const auto& d : st.documents()) {

@@ -48,10 +48,64 @@ class Generator {
       if (step == revoke_at_) revoke_someone();
       act();
     }
+    roster();
     return std::move(room_);
   }
 
  private:
+  // The chair's roster (issue 18), after the random steps so that adding it
+  // left the steps' draws as they were: invitations one by one and from a
+  // file, a re-issued link, someone invited coming, a registration link a
+  // walk-in uses and the chair closes, the chair counted in the board.
+  void roster() {
+    const Caller& chair = callers_.front();
+    auto request = [&](const kenes::v1::ClientMessage& m) {
+      room_.advance(static_cast<int64_t>(rng_.between(1, 3000)));
+      return room_.request(chair, m);
+    };
+    kenes::v1::ClientMessage invite;
+    auto* i = invite.mutable_invite_participant();
+    i->set_participant_id("invited-1");
+    i->set_display_name(display_name("invited-1"));
+    i->set_role(kenes::v1::ROLE_MEMBER);
+    i->set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_MEDIA);
+    i->set_gender(rng_.chance(1, 2) ? "woman" : "");
+    request(invite);
+    kenes::v1::ClientMessage import;
+    import.mutable_import_participants()->set_csv("name,role,group\n" + display_name("a") + ",member,academia\n" +
+                                                 display_name("b") + ",observer,\n");
+    import.mutable_import_participants()->set_id_prefix("imported");
+    request(import);
+    kenes::v1::ClientMessage reissue;
+    reissue.mutable_reissue_invite_link()->set_participant_id("invited-1");
+    request(reissue);
+    room_.advance(1000);
+    Invitation link{"invited-1", "", kenes::v1::ROLE_MEMBER};
+    link.link_generation = 1;
+    room_.arrive(link);
+    kenes::v1::ClientMessage open;
+    auto* o = open.mutable_open_registration();
+    o->set_registration_id("workshop-1");
+    o->set_role(kenes::v1::ROLE_MEMBER);
+    o->set_expires_unix_ms(room_.now() + 86'400'000);
+    o->set_cap(static_cast<uint32_t>(rng_.between(1, 5)));
+    o->set_label("Workshop " + text(12));
+    request(open);
+    Invitation walk_in;
+    walk_in.participant_id = "w-walk-in-1";
+    walk_in.registration_id = "workshop-1";
+    walk_in.registration.set_display_name(display_name("walk-in"));
+    walk_in.registration.set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY);
+    room_.advance(1000);
+    room_.arrive(walk_in);
+    kenes::v1::ClientMessage close;
+    close.mutable_close_registration()->set_registration_id("workshop-1");
+    request(close);
+    kenes::v1::ClientMessage board;
+    board.mutable_set_board_settings()->set_chair_is_board_member(rng_.chance(1, 2));
+    request(board);
+  }
+
   void join(const std::string& id, kenes::v1::Role role) {
     callers_.push_back(room_.admit(id, display_name(id), role));
   }

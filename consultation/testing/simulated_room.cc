@@ -55,8 +55,15 @@ Caller SimulatedRoom::admit(const std::string& participant_id, const std::string
                             kenes::v1::Role role) {
   close_polls_due();
   Admission a = consultation::admit(state_, Invitation{participant_id, display_name, role});
-  if (a.invited) append_record(std::move(*a.invited), Fold::kWhenDurable, false);
+  if (a.first_visit) append_record(std::move(*a.first_visit), Fold::kWhenDurable, false);
   return Caller{participant_id, a.role, "client-" + participant_id};
+}
+
+Admission SimulatedRoom::arrive(const Invitation& invitation) {
+  close_polls_due();
+  Admission a = consultation::admit(state_, invitation, now_);
+  if (a.first_visit) append_record(*a.first_visit, Fold::kWhenDurable, false);
+  return a;
 }
 
 Outcome SimulatedRoom::request(const Caller& caller, const kenes::v1::ClientMessage& msg) {

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "consultation/admission.h"
 #include "consultation/consultation_state.h"
 #include "consultation/in_flight.h"
 #include "consultation/request.h"
@@ -38,6 +39,10 @@ class SimulatedRoom {
   bool append(kenes::v1::LogRecord rec);
   // A participant's first visit: their ParticipantInvited record (admission.h).
   Caller admit(const std::string& participant_id, const std::string& display_name, kenes::v1::Role role);
+  // Someone presenting `invitation` (a chair's invite link at some
+  // generation, a registration link): the admission, and its first-visit
+  // record appended if there is one.
+  Admission arrive(const Invitation& invitation);
   // A request through its handler, as `caller`: the outcome, and if it was a
   // record, the record appended.
   Outcome request(const Caller& caller, const kenes::v1::ClientMessage& msg);

@@ -44,7 +44,7 @@ ExportAccess check_export_access(const consultation::ConsultationState& state, c
                                  const consultation::Invitation& who) {
   if (consultation_id != state.consultation_id()) return ExportAccess::kOtherConsultation;
   const consultation::Admission a = consultation::admit(state, who);
-  if (a.kind == consultation::Admission::Kind::kRevoked) return ExportAccess::kRevoked;
+  if (a.kind == consultation::Admission::Kind::kRefused) return ExportAccess::kRevoked;
   return consultation::may_export(a.role) ? ExportAccess::kAllowed : ExportAccess::kRoleRefused;
 }
 

@@ -3,8 +3,10 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/rand.h>
 
 #include <array>
+#include <cstdlib>
 #include <boost/json.hpp>
 
 namespace kenes::server {
@@ -96,6 +98,9 @@ std::string TokenSigner::sign(const TokenClaims& claims) const {
   o["r"] = std::string(consultation::role_name(claims.role));
   o["n"] = claims.display_name;
   o["exp"] = claims.expires_unix;
+  // Written only when set, so that links minted as before stay byte-identical.
+  if (claims.link_generation != 0) o["g"] = claims.link_generation;
+  if (!claims.registration_id.empty()) o["reg"] = claims.registration_id;
   std::string signed_part = std::string(kPrefix) + base64url_encode(boost::json::serialize(o));
   return signed_part + "." + base64url_encode(mac(signed_part));
 }
@@ -142,12 +147,44 @@ TokenCheck TokenSigner::verify(std::string_view token, int64_t now_unix) const {
   if (n) claims.display_name.assign(n->data(), n->size());
   claims.role = *role;
   claims.expires_unix = exp_it->value().as_int64();
+  if (auto g = o.find("g"); g != o.end()) {
+    if (!g->value().is_int64() || g->value().as_int64() < 0 || g->value().as_int64() > UINT32_MAX) {
+      return refuse(TokenError::kMalformed, "token claim g is not a link generation");
+    }
+    claims.link_generation = static_cast<uint32_t>(g->value().as_int64());
+  }
+  if (auto reg = o.find("reg"); reg != o.end()) {
+    if (!reg->value().is_string() || reg->value().as_string().empty()) {
+      return refuse(TokenError::kMalformed, "token claim reg is not a registration id");
+    }
+    claims.registration_id.assign(reg->value().as_string().data(), reg->value().as_string().size());
+  }
   if (claims.expires_unix <= now_unix) {
     return refuse(TokenError::kExpired, "token expired");
   }
   TokenCheck ok;
   ok.claims = std::move(claims);
   return ok;
+}
+
+std::string new_participant_id() {
+  unsigned char bytes[12];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // The system's random source failing is not something to carry on past:
+    // ids would collide.
+    std::abort();
+  }
+  return "w-" + base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+consultation::Invitation invitation_of(const TokenClaims& claims) {
+  consultation::Invitation who;
+  who.participant_id = claims.participant_id;
+  who.display_name = claims.display_name;
+  who.role = claims.role;
+  who.link_generation = claims.link_generation;
+  who.registration_id = claims.registration_id;
+  return who;
 }
 
 }  // namespace kenes::server

@@ -8,7 +8,11 @@
 //   v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256(key, "v1." + claims part))>
 //
 // Claims: {"c": consultation id, "p": participant id, "r": role name,
-//          "n": display name, "exp": expiry in Unix seconds}.
+//          "n": display name, "exp": expiry in Unix seconds}, and since
+// issue 18, optionally "g": the link's generation (absent: 0; a re-issued
+// link has a higher one and older ones are refused) and "reg": a
+// registration link's id (then "p" is empty: whoever registers gets an id
+// of their own and a personal link in Welcome).
 // The payload is readable by anyone holding the link (the browser shows the
 // name and role before connecting); only the signature makes it authoritative.
 // The server re-checks the participant against the log on every connection, so
@@ -19,6 +23,7 @@
 #include <string>
 #include <string_view>
 
+#include "consultation/admission.h"
 #include "consultation/permissions.h"
 #include "kenes/v1/protocol.pb.h"
 
@@ -30,7 +35,16 @@ struct TokenClaims {
   std::string display_name;
   kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
   int64_t expires_unix = 0;
+  uint32_t link_generation = 0;
+  std::string registration_id;
 };
+
+// A fresh participant id for someone registering through a registration
+// link: "w-" and 16 random base64url characters (96 bits).
+std::string new_participant_id();
+
+// What the consultation's admission needs from a valid token's claims.
+consultation::Invitation invitation_of(const TokenClaims& claims);
 
 enum class TokenError { kMalformed, kBadSignature, kExpired };
 

@@ -95,6 +95,7 @@ void KenesClient::on_connected(std::shared_ptr<Stream> ws, beast::error_code ec)
   hello.mutable_hello()->set_token(options_.token);
   hello.mutable_hello()->set_client_id(options_.client_id);
   hello.mutable_hello()->set_client_version("kenes-cpp-client/0.1");
+  if (options_.registration) *hello.mutable_hello()->mutable_registration() = *options_.registration;
   send_message(std::move(hello));
   do_read();
 }
@@ -124,6 +125,10 @@ void KenesClient::on_frame(const kenes::v1::ServerMessage& msg) {
   switch (msg.kind_case()) {
     case kenes::v1::ServerMessage::kWelcome: {
       welcome_ = msg.welcome();
+      if (!welcome_.token().empty()) {
+        options_.token = welcome_.token();
+        options_.registration.reset();
+      }
       state_ = ConnectionState::kCatchingUp;
       kenes::v1::ClientMessage sub;
       sub.set_request_id(next_request_id_++);
@@ -592,6 +597,53 @@ uint64_t KenesClient::join_meeting(const std::string& meeting_id) {
 uint64_t KenesClient::leave_meeting(const std::string& meeting_id) {
   kenes::v1::ClientMessage m;
   m.mutable_leave_meeting()->set_meeting_id(meeting_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::invite_participant(const kenes::v1::InviteParticipant& invite) {
+  kenes::v1::ClientMessage m;
+  *m.mutable_invite_participant() = invite;
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::import_participants(const std::string& csv, const std::string& id_prefix) {
+  kenes::v1::ClientMessage m;
+  m.mutable_import_participants()->set_csv(csv);
+  m.mutable_import_participants()->set_id_prefix(id_prefix);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::get_invite_links(const std::vector<std::string>& participant_ids,
+                                       const std::string& registration_id, uint32_t days) {
+  kenes::v1::ClientMessage m;
+  auto* g = m.mutable_get_invite_links();
+  for (const auto& id : participant_ids) g->add_participant_ids(id);
+  g->set_registration_id(registration_id);
+  g->set_days(days);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::reissue_invite_link(const std::string& participant_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_reissue_invite_link()->set_participant_id(participant_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::open_registration(const kenes::v1::OpenRegistration& registration) {
+  kenes::v1::ClientMessage m;
+  *m.mutable_open_registration() = registration;
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::close_registration(const std::string& registration_id) {
+  kenes::v1::ClientMessage m;
+  m.mutable_close_registration()->set_registration_id(registration_id);
+  return send_request(std::move(m));
+}
+
+uint64_t KenesClient::set_board_settings(bool chair_is_board_member) {
+  kenes::v1::ClientMessage m;
+  m.mutable_set_board_settings()->set_chair_is_board_member(chair_is_board_member);
   return send_request(std::move(m));
 }
 

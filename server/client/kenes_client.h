@@ -52,6 +52,10 @@ struct ClientOptions {
   // sent (Chromium does too), so that a measurement sees the server inflate
   // what a browser would send. What the server compresses is its choice.
   bool deflate = false;
+  // With a registration link's token (issue 18): who registers. The Welcome
+  // then carries the participant's own token, which replaces `token` (and
+  // the registration is not sent again) for every later connection.
+  std::optional<kenes::v1::Registration> registration;
 };
 
 enum class ConnectionState { kDisconnected, kConnecting, kCatchingUp, kLive, kClosedForGood };
@@ -78,6 +82,7 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   // Before connect(): how the first subscription starts (ClientOptions).
   void set_subscribe_from(kenes::v1::SubscribeFrom from) { options_.subscribe_from = from; }
   void set_deflate(bool offer) { options_.deflate = offer; }
+  void set_registration(kenes::v1::Registration registration) { options_.registration = std::move(registration); }
 
   // Joined by state: a draft's text is asked for when it is opened. Until
   // its DocumentText arrives (on_document_opened), remote edits of it only
@@ -132,6 +137,17 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   uint64_t join_meeting(const std::string& meeting_id);
   uint64_t leave_meeting(const std::string& meeting_id);
   uint64_t get_roster_balance();
+  // The roster in the app (issue 18): chair only.
+  uint64_t invite_participant(const kenes::v1::InviteParticipant& invite);
+  uint64_t import_participants(const std::string& csv, const std::string& id_prefix);
+  uint64_t get_invite_links(const std::vector<std::string>& participant_ids, const std::string& registration_id = {},
+                            uint32_t days = 0);
+  uint64_t reissue_invite_link(const std::string& participant_id);
+  uint64_t open_registration(const kenes::v1::OpenRegistration& registration);
+  uint64_t close_registration(const std::string& registration_id);
+  uint64_t set_board_settings(bool chair_is_board_member);
+  // The token this client connects with (a registrant's own after Welcome).
+  const std::string& token() const { return options_.token; }
   // Document history (issue 6). The answer is a ServerMessage carrying
   // document_at / document_diff / document_blame and the request_id (see
   // on_message), or an Error. An unset `to` / `at` means the current version.

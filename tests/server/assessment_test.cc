@@ -701,21 +701,24 @@ TEST_F(AssessmentTest, TheChairSeesTheRosterBalanceByGroupAndGender) {
   }
   EXPECT_EQ(media_female, 2u);
   EXPECT_EQ(academia_unstated, 1u);
-  // The totals are the roster's (the demo consultation has participants of its own).
-  auto [members_on_roster, everyone] = state([](const consultation::ConsultationState& s) {
-    uint64_t members = 0, all = 0;
+  // The cells and the total are the board's: its members, not the chair
+  // (not a board member by default) nor the researchers and observers (the
+  // demo consultation has participants of its own).
+  auto [members_on_roster, research_team] = state([](const consultation::ConsultationState& s) {
+    uint64_t members = 0, team = 0;
     for (const auto& [id, p] : s.participants()) {
       if (p.revoked) continue;
-      ++all;
       members += p.role == kenes::v1::ROLE_MEMBER;
+      team += p.role == kenes::v1::ROLE_RESEARCHER || p.role == kenes::v1::ROLE_CHAIR;
     }
-    return std::make_pair(members, all);
+    return std::make_pair(members, team);
   });
   EXPECT_EQ(balance->by_role().at(kenes::v1::ROLE_MEMBER), members_on_roster);
-  EXPECT_EQ(balance->total(), everyone);
+  EXPECT_EQ(balance->total(), members_on_roster);
+  EXPECT_EQ(balance->research_team(), research_team);
   uint64_t sum = 0;
   for (const auto& cell : balance->cells()) sum += cell.participants();
-  EXPECT_EQ(sum, everyone);
+  EXPECT_EQ(sum, members_on_roster);
 }
 
 // ----------------------------------------------------------------- restart

@@ -12,7 +12,7 @@ import { DocClient, type ReceiveResult } from "../core";
 import type { Framework, Indicator } from "../gen/kenes/v1/framework_pb";
 import { Scope } from "../gen/kenes/v1/framework_pb";
 import { DigestPeriod } from "../gen/kenes/v1/discussion_pb";
-import { type LogRecord, StakeholderGroup } from "../gen/kenes/v1/log_pb";
+import { type LogRecord, type ParticipantInvited, StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { type DocumentText, Role } from "../gen/kenes/v1/protocol_pb";
 import type { JoinState } from "../gen/kenes/v1/state_pb";
 import { type AssessmentEffect, AssessmentState, IndicatorStatus } from "./assessment";
@@ -36,9 +36,27 @@ export interface Participant {
   role: Role;
   stakeholderGroup: StakeholderGroup;
   gender: string;
-  /** Has described themself (a ProfileUpdated record exists). */
+  /** Has described themself (a ProfileUpdated record exists), or whoever invited them gave their group. */
   profiled: boolean;
   revoked: boolean;
+  /** Has connected at least once (false: invited by the chair, not yet come). */
+  joined: boolean;
+  /** The chair who invited them from the app; "" if they came on their own link. */
+  invitedBy: string;
+  /** The registration link a walk-in came through, or "". */
+  registrationId: string;
+}
+
+/** A registration link for a workshop's walk-ins (issue 18). */
+export interface Registration {
+  readonly id: string;
+  role: Role;
+  expiresUnixMs: number;
+  cap: number;
+  label: string;
+  closed: boolean;
+  /** How many have registered through it. */
+  registered: number;
 }
 
 /** What folding one record changed, for the views to refresh. */
@@ -101,6 +119,9 @@ export class ConsultationState {
   private createdScope: Scope = Scope.UNSPECIFIED;
   private scopeOverride: Scope = Scope.UNSPECIFIED;
   readonly participants = new Map<string, Participant>();
+  readonly registrations = new Map<string, Registration>();
+  /** Whether the chair counts in the board's balance (BoardSettingsSet). */
+  chairIsBoardMember = false;
   private readonly docs = new Map<string, DocClient>();
   /** This participant (from Welcome), to recognise its own ballots. */
   myId = "";
@@ -153,14 +174,33 @@ export class ConsultationState {
         this.createdScope = e.value.scope;
         this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
         return { kind: "created" };
-      case "participantInvited": {
-        // As the server folds it: a name the person chose (or an earlier
-        // invite's) stays, and an invite does not undo a revocation.
-        const p = this.participant(e.value.participantId);
-        if (!p.displayName) p.displayName = e.value.displayName;
-        p.role = e.value.role as Role;
-        return { kind: "roster", participantId: p.id };
+      case "participantInvited":
+        this.invited(e.value, record.author);
+        return { kind: "roster", participantId: e.value.participantId };
+      case "participantsImported":
+        for (const inv of e.value.people) this.invited(inv, record.author);
+        return { kind: "roster", participantId: e.value.people[0]?.participantId ?? "" };
+      case "participantJoined":
+        this.participant(record.author).joined = true;
+        return { kind: "roster", participantId: record.author };
+      case "inviteLinkReissued":
+        // Only the server checks link generations; the roster shows the record's time.
+        this.participant(e.value.participantId);
+        return { kind: "roster", participantId: e.value.participantId };
+      case "registrationOpened": {
+        const r = this.registration(e.value.registrationId);
+        r.role = e.value.role as Role;
+        r.expiresUnixMs = toNumber(e.value.expiresUnixMs);
+        r.cap = e.value.cap;
+        r.label = e.value.label;
+        return { kind: "roster", participantId: "" };
       }
+      case "registrationClosed":
+        this.registration(e.value.registrationId).closed = true;
+        return { kind: "roster", participantId: "" };
+      case "boardSettingsSet":
+        this.chairIsBoardMember = e.value.chairIsBoardMember;
+        return { kind: "roster", participantId: "" };
       case "participantRevoked": {
         const p = this.participant(e.value.participantId);
         p.revoked = true;
@@ -267,8 +307,26 @@ export class ConsultationState {
         gender: cp.gender,
         profiled: cp.profiled,
         revoked: cp.revoked,
+        joined: cp.joined,
+        invitedBy: cp.invitedBy,
+        registrationId: cp.registrationId,
       });
     }
+    this.registrations.clear();
+    for (const cr of st.registrations) {
+      const o = cr.opened;
+      if (!o) continue;
+      this.registrations.set(o.registrationId, {
+        id: o.registrationId,
+        role: o.role as Role,
+        expiresUnixMs: toNumber(o.expiresUnixMs),
+        cap: o.cap,
+        label: o.label,
+        closed: cr.closed,
+        registered: cr.registered,
+      });
+    }
+    this.chairIsBoardMember = st.chairIsBoardMember;
 
     const held = new Map(this.docs);
     this.docs.clear();
@@ -372,10 +430,47 @@ export class ConsultationState {
         gender: "",
         profiled: false,
         revoked: false,
+        joined: false,
+        invitedBy: "",
+        registrationId: "",
       };
       this.participants.set(id, p);
     }
     return p;
+  }
+
+  /** As the server folds ParticipantInvited (consultation_state.cc, apply_invited). */
+  private invited(inv: ParticipantInvited, author: string): void {
+    const first = !this.participants.has(inv.participantId);
+    const p = this.participant(inv.participantId);
+    // A name the person chose (or an earlier invite's) stays, and an invite
+    // does not undo a revocation.
+    if (!p.displayName) p.displayName = inv.displayName;
+    p.role = inv.role as Role;
+    if (!first) return;
+    // Who arrives on their own (their own link, a registration) is their own
+    // author and has joined; whom the chair invites has not yet.
+    p.joined = author === inv.participantId;
+    if (!p.joined) p.invitedBy = author;
+    p.registrationId = inv.registrationId;
+    if (inv.registrationId) {
+      const r = this.registrations.get(inv.registrationId);
+      if (r) r.registered += 1;
+    }
+    if (inv.stakeholderGroup !== StakeholderGroup.UNSPECIFIED) {
+      p.stakeholderGroup = inv.stakeholderGroup;
+      p.gender = inv.gender;
+      p.profiled = true;
+    }
+  }
+
+  private registration(id: string): Registration {
+    let r = this.registrations.get(id);
+    if (!r) {
+      r = { id, role: Role.UNSPECIFIED, expiresUnixMs: 0, cap: 0, label: "", closed: false, registered: 0 };
+      this.registrations.set(id, r);
+    }
+    return r;
   }
 }
 

@@ -5,7 +5,8 @@
 //
 // Payload fields used: c (consultation id), p (participant id), r (role:
 // "chair" | "researcher" | "member" | "observer"), exp (unix seconds),
-// n (display name).
+// n (display name), reg (a registration link's id: then p is empty, and n is
+// the registration's label).
 
 export interface InvitePayload {
   readonly consultationId: string;
@@ -13,6 +14,8 @@ export interface InvitePayload {
   readonly role: string;
   readonly expiresAt: number | undefined;
   readonly name: string;
+  /** A registration link's id ("" for a personal invitation). */
+  readonly registrationId: string;
 }
 
 function base64UrlDecode(s: string): Uint8Array {
@@ -29,13 +32,15 @@ export function readInvitePayload(token: string): InvitePayload | null {
   if (parts.length !== 3 || parts[0] !== "v1" || !parts[1]) return null;
   try {
     const json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(base64UrlDecode(parts[1]))) as Record<string, unknown>;
-    if (typeof json.c !== "string" || typeof json.p !== "string" || !json.c || !json.p) return null;
+    const registrationId = typeof json.reg === "string" ? json.reg : "";
+    if (typeof json.c !== "string" || typeof json.p !== "string" || !json.c || (!json.p && !registrationId)) return null;
     return {
       consultationId: json.c,
       participantId: json.p,
       role: typeof json.r === "string" ? json.r : "",
       expiresAt: typeof json.exp === "number" ? json.exp : undefined,
       name: typeof json.n === "string" ? json.n : "",
+      registrationId,
     };
   } catch {
     return null;

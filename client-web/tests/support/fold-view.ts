@@ -87,7 +87,20 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
       stakeholderGroup: p.stakeholderGroup,
       gender: p.gender,
       revoked: p.revoked,
+      joined: p.joined,
+      invitedBy: p.invitedBy,
+      registrationId: p.registrationId,
     })),
+    registrations: byId(state.registrations.values()).map((r) => ({
+      id: r.id,
+      role: r.role,
+      expiresUnixMs: String(r.expiresUnixMs),
+      cap: r.cap,
+      label: r.label,
+      closed: r.closed,
+      registered: r.registered,
+    })),
+    chairIsBoardMember: state.chairIsBoardMember,
     documents: [...state.allDocs()]
       .filter((doc) => doc.version > 0 || doc.confirmedLength > 0)
       .map((doc) => ({ id: doc.docId, version: doc.version, text: doc.confirmedText }))

@@ -78,7 +78,22 @@ export function joinStateOf(log: readonly LogRecord[], viewer: string, headSeq: 
         gender: p.gender,
         revoked: p.revoked,
         profiled: p.profiled,
+        joined: p.joined,
+        invitedBy: p.invitedBy,
+        registrationId: p.registrationId,
       })),
+      registrations: [...st.registrations.values()].map((r) => ({
+        opened: {
+          registrationId: r.id,
+          role: r.role,
+          expiresUnixMs: BigInt(r.expiresUnixMs),
+          cap: r.cap,
+          label: r.label,
+        },
+        closed: r.closed,
+        registered: r.registered,
+      })),
+      chairIsBoardMember: st.chairIsBoardMember,
       documents: [...st.allDocs()].map((doc) => ({
         docId: doc.docId,
         version: BigInt(doc.version),

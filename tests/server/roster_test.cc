@@ -1,0 +1,173 @@
+// The roster in the app (issue 18) through the real server: the chair
+// invites someone and is given a link the server signed, the person comes in
+// with it, a re-issued link retires the old one, and a workshop's walk-ins
+// register with a registration link and keep a link of their own. Real
+// WebSocket clients, RocksDB in a temp folder.
+
+#include <gtest/gtest.h>
+
+#include "actors.h"
+#include "test_harness.h"
+
+namespace kenes::testing {
+namespace {
+
+class RosterTest : public ActorTest {
+ protected:
+  // The InviteLinks answer to a GetInviteLinks the chair sent.
+  kenes::v1::InviteLinks links(Actor& chair, const std::vector<std::string>& ids, const std::string& registration = {}) {
+    uint64_t rid = 0;
+    pool_.run([&] { rid = chair.client->get_invite_links(ids, registration); });
+    kenes::v1::InviteLinks out;
+    EXPECT_TRUE(pool_.wait_until([&] {
+      for (const auto& m : chair.messages) {
+        if (m.request_id() == rid && m.has_invite_links()) {
+          out = m.invite_links();
+          return true;
+        }
+        if (m.has_error() && m.error().request_id() == rid) {
+          ADD_FAILURE() << m.error().message();
+          return true;
+        }
+      }
+      return false;
+    }));
+    return out;
+  }
+
+  // Someone opening a link: live, or the error that closed them.
+  struct Visit {
+    std::shared_ptr<client::KenesClient> client;
+    bool live = false;
+    kenes::v1::Error error;
+  };
+  std::shared_ptr<Visit> open_link(const std::string& token, std::optional<kenes::v1::Registration> registration = {}) {
+    auto visit = std::make_shared<Visit>();
+    visit->client = pool_.add(server_->port(), token, "demo", false, [&, visit](client::KenesClient& c) {
+      if (registration) c.set_registration(*registration);
+      c.on_live = [visit] { visit->live = true; };
+      c.on_error = [visit](const kenes::v1::Error& e) { visit->error = e; };
+    });
+    EXPECT_TRUE(pool_.wait_until([&] { return visit->live || visit->error.code() != 0; }));
+    return visit;
+  }
+
+  kenes::v1::Registration walk_in(const std::string& name) {
+    kenes::v1::Registration r;
+    r.set_display_name(name);
+    r.set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY);
+    r.set_gender("woman");
+    return r;
+  }
+
+  bool saw_record(Actor& a, const std::function<bool(const kenes::v1::LogRecord&)>& pred) {
+    return pool_.wait_until([&] {
+      for (const auto& r : a.records) {
+        if (pred(r)) return true;
+      }
+      return false;
+    });
+  }
+};
+
+TEST_F(RosterTest, TheChairInvitesSomeoneAndTheLinkSheIsGivenLetsThemInUntilSheReissuesIt) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  kenes::v1::InviteParticipant invite;
+  invite.set_participant_id("dana-0001");
+  invite.set_display_name("Dana Abenova");
+  invite.set_role(kenes::v1::ROLE_MEMBER);
+  invite.set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_MEDIA);
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.invite_participant(invite); }), "invite");
+
+  kenes::v1::InviteLinks first = links(*chair, {"dana-0001"});
+  ASSERT_EQ(first.links_size(), 1);
+  ASSERT_FALSE(first.links(0).token().empty()) << "the room signs what the handler decided";
+  auto dana = open_link(first.links(0).token());
+  ASSERT_TRUE(dana->live) << dana->error.message();
+  pool_.run([&] {
+    EXPECT_EQ(dana->client->welcome().participant_id(), "dana-0001");
+    EXPECT_EQ(dana->client->welcome().display_name(), "Dana Abenova");
+    EXPECT_EQ(dana->client->welcome().role(), kenes::v1::ROLE_MEMBER);
+    EXPECT_TRUE(dana->client->welcome().token().empty()) << "only a registrant is given a token";
+  });
+  EXPECT_TRUE(saw_record(*chair, [](const kenes::v1::LogRecord& r) {
+    return r.has_participant_joined() && r.author() == "dana-0001";
+  })) << "the chair's roster learns that Dana came";
+  pool_.run([&] { dana->client->close(); });
+
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.reissue_invite_link("dana-0001"); }), "reissue");
+  auto old_link = open_link(first.links(0).token());
+  EXPECT_FALSE(old_link->live);
+  EXPECT_EQ(old_link->error.code(), kenes::v1::ERROR_CODE_REVOKED);
+  EXPECT_NE(old_link->error.message().find("replaced"), std::string::npos) << old_link->error.message();
+  auto new_link = open_link(links(*chair, {"dana-0001"}).links(0).token());
+  EXPECT_TRUE(new_link->live) << new_link->error.message();
+
+  // Nobody but the chair is given links.
+  auto member = join(kenes::v1::ROLE_MEMBER, "member-x");
+  expect_error(request(*member, [&](client::KenesClient& c) { return c.get_invite_links({"dana-0001"}); }),
+               kenes::v1::ERROR_CODE_FORBIDDEN, "a member asking for links");
+}
+
+TEST_F(RosterTest, WalkInsRegisterWithAWorkshopLinkUntilItIsFullAndKeepTheirOwnLink) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  kenes::v1::OpenRegistration open;
+  open.set_registration_id("workshop-0001");
+  open.set_role(kenes::v1::ROLE_MEMBER);
+  open.set_expires_unix_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch() + std::chrono::hours(8))
+                               .count());
+  open.set_cap(2);
+  open.set_label("Workshop, 12 March");
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.open_registration(open); }), "open registration");
+  kenes::v1::InviteLinks reg = links(*chair, {}, "workshop-0001");
+  ASSERT_EQ(reg.links_size(), 1);
+  const std::string token = reg.links(0).token();
+
+  // The link alone, without saying who is registering, is refused with why.
+  auto nobody = open_link(token);
+  EXPECT_FALSE(nobody->live);
+  EXPECT_EQ(nobody->error.code(), kenes::v1::ERROR_CODE_INVALID_ARGUMENT);
+
+  auto saule = open_link(token, walk_in("Saule Walk-in"));
+  ASSERT_TRUE(saule->live) << saule->error.message();
+  std::string saule_id, saule_token;
+  pool_.run([&] {
+    saule_id = saule->client->welcome().participant_id();
+    saule_token = saule->client->welcome().token();
+    EXPECT_EQ(saule->client->welcome().role(), kenes::v1::ROLE_MEMBER);
+    EXPECT_EQ(saule->client->welcome().display_name(), "Saule Walk-in");
+  });
+  EXPECT_EQ(saule_id.rfind("w-", 0), 0u) << saule_id;
+  ASSERT_FALSE(saule_token.empty());
+  EXPECT_TRUE(saw_record(*chair, [&](const kenes::v1::LogRecord& r) {
+    return r.has_participant_invited() && r.author() == saule_id &&
+           r.participant_invited().registration_id() == "workshop-0001" &&
+           r.participant_invited().stakeholder_group() == kenes::v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY;
+  }));
+  pool_.run([&] { saule->client->close(); });
+
+  // Her own link brings her back as herself, and registers nobody new.
+  auto back = open_link(saule_token);
+  ASSERT_TRUE(back->live) << back->error.message();
+  pool_.run([&] { EXPECT_EQ(back->client->welcome().participant_id(), saule_id); });
+
+  auto marat = open_link(token, walk_in("Marat Walk-in"));
+  EXPECT_TRUE(marat->live) << marat->error.message();
+  auto third = open_link(token, walk_in("Aliya Walk-in"));
+  EXPECT_FALSE(third->live);
+  EXPECT_EQ(third->error.code(), kenes::v1::ERROR_CODE_FORBIDDEN);
+  EXPECT_NE(third->error.message().find("full"), std::string::npos) << third->error.message();
+  uint64_t registered = 0;
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    registered = s.registration("workshop-0001")->registered;
+  });
+  EXPECT_EQ(registered, 2u);
+
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.close_registration("workshop-0001"); }), "close");
+  auto late = open_link(token, walk_in("Late Walk-in"));
+  EXPECT_EQ(late->error.code(), kenes::v1::ERROR_CODE_REVOKED);
+}
+
+}  // namespace
+}  // namespace kenes::testing
