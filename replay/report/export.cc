@@ -3,7 +3,6 @@
 #include "consultation/permissions.h"
 #include "replay/recovery.h"
 #include "replay/report/assessment_export.h"
-#include "replay/report/docx.h"
 #include "replay/report/report_render.h"
 
 namespace kenes::report {
@@ -93,7 +92,7 @@ ExportOutput export_consultation(storage::Log& log, const std::string& consultat
 }
 
 ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, const std::string& name,
-                           const ExportOptions& options) {
+                           const ExportOptions&) {
   if (!is_export_name(name)) return unknown_export(name);
   ExportOutput out;
   const std::string& consultation_id = loaded.state.consultation_id();
@@ -129,11 +128,9 @@ ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, 
     out.body = render_report_html(data);
     out.content_type = "text/html; charset=utf-8";
   } else {
-    DocxResult docx =
-        docx_from_markdown(render_report_markdown(data), options.pandoc_set ? options.pandoc : find_pandoc());
-    if (docx.code != DocxResult::Code::kOk) {
-      out.code = docx.code == DocxResult::Code::kNotAvailable ? ExportOutput::Code::kNotAvailable
-                                                              : ExportOutput::Code::kFailed;
+    DocxResult docx = render_report_docx(data);
+    if (!docx.ok) {
+      out.code = ExportOutput::Code::kFailed;
       out.message = docx.message;
       return out;
     }

@@ -7,7 +7,7 @@
 //
 // Thread-safe: reads the log (thread-safe) and touches no room; the state is
 // a fresh fold, so an export never waits for a room's strand. It blocks for
-// the fold (bounded by the snapshot interval) and, for DOCX, for pandoc.
+// the fold (bounded by the snapshot interval).
 
 #include <string>
 
@@ -28,7 +28,10 @@ struct ExportOutput {
   enum class Code {
     kOk,
     kNotFound,      // no such consultation, or no such export name
-    kNotAvailable,  // the export needs something missing here (pandoc)
+    // The export needs something this server lacks. Nothing answers it today
+    // (DOCX needed pandoc until it was written natively); the HTTP route and
+    // kenes-admin still map it to 501 / exit 3.
+    kNotAvailable,
     kFailed,        // the log could not be read or does not verify
   };
   Code code = Code::kFailed;
@@ -39,10 +42,7 @@ struct ExportOutput {
   LogHead head;
 };
 
-struct ExportOptions {
-  std::string pandoc;  // find_pandoc() by default; "" = not installed
-  bool pandoc_set = false;
-};
+struct ExportOptions {};
 
 struct LoadedConsultation {
   consultation::ConsultationState state;

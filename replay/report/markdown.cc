@@ -76,6 +76,9 @@ void sanitise(cmark_node* root, int demote) {
     }
     replace_node(n, link);
   }
+  // cmark splits text at every character that might have opened markup;
+  // whole runs make simpler Word XML.
+  cmark_consolidate_text_nodes(root);
 }
 
 void replace_all(std::string& s, std::string_view from, std::string_view to) {

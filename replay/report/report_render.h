@@ -10,12 +10,17 @@
 
 #include <string>
 
+#include "replay/report/docx.h"
 #include "replay/report/report_data.h"
 
 namespace kenes::report {
 
 std::string render_report_markdown(const ReportData& data);
 std::string render_report_html(const ReportData& data);
+// The same report as a Word document (docx.h): Word heading styles, a table
+// of contents, drafts as Word text. Fails only if the archive cannot be
+// written (out of memory).
+DocxResult render_report_docx(const ReportData& data);
 
 // Helpers shared by the exports.
 // "2026-01-01 09:30:00 UTC"

@@ -6,10 +6,14 @@
 // and review the diff (git diff tests/exports).
 
 #include <gtest/gtest.h>
+#include <zip.h>
 
+#include <boost/property_tree/ptree.hpp>
+#include <boost/property_tree/xml_parser.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "replay/demo.h"
@@ -369,22 +373,145 @@ TEST_F(ReportTest, UnknownExportsAndConsultationsAreNotFound) {
   EXPECT_EQ(none.message, "no consultation nobody");
 }
 
-TEST_F(ReportTest, DocxSaysClearlyWhenPandocIsMissing) {
-  ExportOptions no_pandoc;
-  no_pandoc.pandoc_set = true;
-  ExportOutput out = export_consultation(*log_, kId, "report.docx", no_pandoc);
-  EXPECT_EQ(out.code, ExportOutput::Code::kNotAvailable);
-  EXPECT_NE(out.message.find("DOCX export needs pandoc, which is not installed on this server"), std::string::npos);
+// The parts of a .docx, read back with libzip as Word would find them.
+std::map<std::string, std::string> unzip(const std::string& bytes) {
+  std::map<std::string, std::string> parts;
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  zip_t* archive = source ? zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error) : nullptr;
+  zip_error_fini(&error);
+  if (!archive) {
+    if (source) zip_source_free(source);
+    ADD_FAILURE() << "not a ZIP archive";
+    return parts;
+  }
+  for (zip_int64_t i = 0; i < zip_get_num_entries(archive, 0); ++i) {
+    zip_stat_t st;
+    zip_stat_index(archive, static_cast<zip_uint64_t>(i), 0, &st);
+    std::string data(st.size, '\0');
+    zip_file_t* f = zip_fopen_index(archive, static_cast<zip_uint64_t>(i), 0);
+    EXPECT_EQ(zip_fread(f, data.data(), st.size), static_cast<zip_int64_t>(st.size)) << st.name;
+    zip_fclose(f);
+    parts[st.name] = data;
+  }
+  zip_close(archive);
+  return parts;
 }
 
-TEST_F(ReportTest, DocxThroughPandocIsAWordDocumentWithTheReportsText) {
-  std::string pandoc = find_pandoc();
-  if (pandoc.empty()) GTEST_SKIP() << "pandoc is not installed (apt-get install pandoc)";
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t pos = 0; (pos = text.find(what, pos)) != std::string::npos; pos += what.size()) ++n;
+  return n;
+}
+
+TEST_F(ReportTest, DocxIsAWordDocumentWithHeadingStylesTablesAndATableOfContents) {
   ExportOutput out = export_consultation(*log_, kId, "report.docx");
   ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
-  EXPECT_EQ(out.body.substr(0, 2), "PK");  // a ZIP container
-  EXPECT_NE(out.body.find("word/document.xml"), std::string::npos);
   EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-report.docx");
+  EXPECT_EQ(out.content_type, "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  EXPECT_EQ(export_consultation(*log_, kId, "report.docx").body, out.body) << "same log, same bytes";
+
+  auto parts = unzip(out.body);
+  for (const char* name : {"[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
+                           "word/styles.xml", "word/settings.xml", "word/numbering.xml", "word/footnotes.xml",
+                           "docProps/core.xml", "docProps/app.xml"}) {
+    ASSERT_TRUE(parts.count(name)) << name << " missing from the archive";
+  }
+  for (const auto& [name, xml] : parts) {
+    boost::property_tree::ptree tree;
+    std::istringstream in(xml);
+    EXPECT_NO_THROW(boost::property_tree::read_xml(in, tree)) << name << " is not well-formed XML";
+  }
+  const std::string& doc = parts["word/document.xml"];
+  const std::string& rels = parts["word/_rels/document.xml.rels"];
+  expect_golden("report.docx-document.xml", doc);
+
+  // Word's own heading styles, defined in styles.xml with their outline levels.
+  for (int level = 1; level <= 3; ++level) {
+    std::string l = std::to_string(level);
+    EXPECT_NE(parts["word/styles.xml"].find("w:styleId=\"Heading" + l + "\"><w:name w:val=\"heading " + l + "\"/>"),
+              std::string::npos);
+  }
+  auto heading = [&](int level, const std::string& text) {
+    return doc.find("<w:pStyle w:val=\"Heading" + std::to_string(level) + "\"/></w:pPr><w:r><w:t xml:space=\"preserve\">" +
+                    text + "</w:t>");
+  };
+  EXPECT_NE(doc.find("<w:pStyle w:val=\"Title\"/>"), std::string::npos);
+  ASSERT_NE(heading(1, "C. Contextual indicators"), std::string::npos);
+  EXPECT_LT(heading(1, "C. Contextual indicators"), heading(1, "R. Rights"));
+  EXPECT_LT(heading(1, "R. Rights"), heading(1, "X. Cross-cutting indicators"));
+  EXPECT_NE(heading(2, "R.A Theme R.A"), std::string::npos);
+  EXPECT_NE(heading(3, "R.A.1 Question R.A.1?"), std::string::npos);
+  EXPECT_NE(heading(4, "R.1 Legal framework for *freedom* of expression (core)"), std::string::npos);
+  EXPECT_NE(heading(5, "Findings (revised)"), std::string::npos) << "a draft's heading sits below its indicator's";
+  EXPECT_NE(heading(3, "Civil society"), std::string::npos);
+
+  // The table of contents: a TOC field over levels 1-3 that Word updates on open.
+  EXPECT_NE(doc.find("<w:instrText xml:space=\"preserve\"> TOC \\o \"1-3\" \\h"), std::string::npos);
+  EXPECT_EQ(count(doc, "w:fldCharType=\"begin\""), count(doc, "w:fldCharType=\"end\""));
+  EXPECT_NE(parts["word/settings.xml"].find("<w:updateFields w:val=\"true\"/>"), std::string::npos);
+
+  // The draft's table, header row repeated and bold, alignment kept.
+  EXPECT_EQ(count(doc, "<w:tbl>"), 1u);
+  EXPECT_NE(doc.find("<w:tr><w:trPr><w:tblHeader/></w:trPr>"), std::string::npos);
+  EXPECT_NE(doc.find("<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Region</w:t></w:r>"), std::string::npos);
+  EXPECT_NE(doc.find("<w:jc w:val=\"right\"/></w:pPr><w:r><w:t xml:space=\"preserve\">2.2 million"),
+            std::string::npos);
+  EXPECT_EQ(doc.find("|---"), std::string::npos);
+
+  // Inline formatting, links (only to the web), a footnote, lists.
+  EXPECT_NE(doc.find("<w:rPr><w:strike/></w:rPr><w:t xml:space=\"preserve\">estimate</w:t>"), std::string::npos);
+  EXPECT_NE(doc.find("<w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">1.4</w:t>"), std::string::npos);
+  EXPECT_NE(rels.find("Target=\"https://stat.gov.kz\" TargetMode=\"External\""), std::string::npos);
+  EXPECT_NE(rels.find("Target=\"https://example.org/census\""), std::string::npos);
+  EXPECT_NE(rels.find("Target=\"https://tracker.example/pixel.png\""), std::string::npos) << "the image, as a link";
+  EXPECT_EQ(rels.find("javascript"), std::string::npos);
+  EXPECT_EQ(count(doc, "<w:hyperlink "), 3u);
+  EXPECT_NE(doc.find("<w:footnoteReference w:id=\"1\"/>"), std::string::npos);
+  EXPECT_NE(parts["word/footnotes.xml"].find("<w:footnote w:id=\"1\">"), std::string::npos);
+  EXPECT_NE(parts["word/footnotes.xml"].find("table 3."), std::string::npos);
+  EXPECT_NE(doc.find("<w:ilvl w:val=\"1\"/>"), std::string::npos) << "the nested list";
+  EXPECT_NE(parts["word/numbering.xml"].find("<w:numFmt w:val=\"decimal\"/>"), std::string::npos);
+
+  // Every text from the consultation is escaped; nothing a participant typed is markup.
+  EXPECT_NE(doc.find("Astana &lt;city&gt;"), std::string::npos);
+  EXPECT_NE(doc.find("see &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more."), std::string::npos);
+  EXPECT_NE(doc.find("Елена &lt;b&gt; (member, Civil society)"), std::string::npos);
+  EXPECT_NE(parts["docProps/core.xml"].find("<dc:title>Kazakhstan 2026 — ROAM-X &lt;national&gt; assessment</dc:title>"),
+            std::string::npos);
+  EXPECT_EQ(doc.find("<script"), std::string::npos);
+}
+
+TEST(DocxWriterTest, ControlCharactersAndHostileMarkdownStayWellFormed) {
+  DocxWriter w;
+  w.heading(1, "Bell\x07 & <tag>");
+  w.markdown("A\x01" "B <w:p> ]]> &amp; [x](javascript:alert(1)) [y](HTTPS://ok.example) [^n]\n\n"
+             "| a |\n|---|\n| 1 |\n| 2 | 3 |\n\n- \n\n> quote\n\n```\n<code>\n```\n\n[^n]: [in a note](http://n.example)\n",
+             4);
+  auto parts = w.parts(DocxMeta{"t", "ru-RU", 0});
+  for (const auto& [name, xml] : parts) {
+    boost::property_tree::ptree tree;
+    std::istringstream in(xml);
+    EXPECT_NO_THROW(boost::property_tree::read_xml(in, tree)) << name << "\n" << xml;
+  }
+  std::map<std::string, std::string> by_name(parts.begin(), parts.end());
+  const std::string& doc = by_name["word/document.xml"];
+  EXPECT_NE(doc.find("Bell &amp; &lt;tag&gt;"), std::string::npos) << doc;
+  // The script link keeps its text, unlinked.
+  EXPECT_NE(doc.find("AB &lt;w:p&gt; ]]&gt; &amp; </w:t></w:r><w:r><w:t xml:space=\"preserve\">x</w:t></w:r>"),
+            std::string::npos)
+      << doc;
+  EXPECT_EQ(count(doc, "<w:hyperlink "), 1u);
+  EXPECT_NE(by_name["word/_rels/document.xml.rels"].find("Target=\"HTTPS://ok.example\""), std::string::npos);
+  // A link inside a footnote is a relationship of the footnotes part.
+  EXPECT_NE(by_name["word/_rels/footnotes.xml.rels"].find("Target=\"http://n.example\""), std::string::npos);
+  EXPECT_NE(by_name["word/styles.xml"].find("<w:lang w:val=\"ru-RU\"/>"), std::string::npos);
+  // Packed and read back: the same parts.
+  DocxResult packed = w.package(DocxMeta{"t", "ru-RU", 0});
+  ASSERT_TRUE(packed.ok) << packed.message;
+  auto unpacked = unzip(packed.bytes);
+  EXPECT_EQ(unpacked, by_name);
 }
 
 TEST_F(ReportTest, ExportAccessFollowsTheLogNotTheToken) {
