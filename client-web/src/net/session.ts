@@ -51,6 +51,9 @@ import type { DocSnapshot, Submit, TextOp } from "../core";
 import {
   ClientMessageSchema,
   type Error as WireError,
+  type GetInviteLinksSchema,
+  type InviteLinks,
+  InviteLinksSchema,
   type ParticipantPresence,
   type ServerMessage,
   ServerMessageSchema,
@@ -81,6 +84,8 @@ export interface SessionStatus {
   readonly lastSyncedUnixMs: number;
   /** Why the session stopped (state "stopped"). */
   readonly stopReason: ErrorCode | undefined;
+  /** The server's own words when it stopped the session (English), or "". */
+  readonly stopMessage: string;
 }
 
 export interface SessionListener {
@@ -122,6 +127,19 @@ export interface SessionListener {
   docRebased?(docId: string): void;
   /** The chair's roster balance arrived (state.assessment.rosterBalance). */
   rosterBalance?(): void;
+  /**
+   * A registration succeeded: `token` is this participant's own link's,
+   * which the session uses from now on and the page keeps instead of the
+   * registration link's.
+   */
+  registered?(token: string): void;
+}
+
+/** Who is registering through a registration link (Hello.registration). */
+export interface RegistrationDetails {
+  readonly displayName: string;
+  readonly stakeholderGroup: StakeholderGroup;
+  readonly gender: string;
 }
 
 export interface SessionOptions {
@@ -147,6 +165,8 @@ export interface SessionOptions {
   /** Records kept before the list is dropped (default STATE_LIST_MAX_RECORDS). */
   readonly stateMaxRecords?: number;
   readonly now?: () => number;
+  /** With a registration link's token: who registers (sent in Hello until Welcome gives a token of their own). */
+  readonly registration?: RegistrationDetails;
 }
 
 /** Records kept in the StateStore before it is dropped for a fresh JoinState next visit. */
@@ -193,12 +213,16 @@ export class Session {
   private everLive = false;
   private stopped = false;
   private stopReason: ErrorCode | undefined;
+  private stopMessage = "";
+  /** The token Hello carries: the link's, then a registrant's own. */
+  private token: string;
+  private registration: RegistrationDetails | null;
   private reconnectTimer: unknown = null;
   private nextRequestId = 1;
   /** Ids of request()s not yet answered. */
   private readonly requests = new Set<number>();
-  /** History requests (askHistory) waiting for their answer. */
-  private readonly historyWaiters = new Map<number, { resolve: (a: HistoryAnswer) => void; reject: (e: HistoryRefusal) => void }>();
+  /** Read requests with an answer of their own (askHistory, askInviteLinks) waiting for it. */
+  private readonly historyWaiters = new Map<number, { resolve: (a: ServerMessage["kind"]) => void; reject: (e: HistoryRefusal) => void }>();
   /** openDocument() callers waiting for a draft's text, by doc id (kept across reconnects). */
   private readonly opening = new Map<string, { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void }>();
   /** OpenDocument requests sent on this connection: request id -> doc id. */
@@ -239,6 +263,8 @@ export class Session {
     private readonly client: ClientIdentity,
   ) {
     this.state = new ConsultationState(client.clientId);
+    this.token = opts.token;
+    this.registration = opts.registration ?? null;
     this.setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
     this.clearTimer = opts.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   }
@@ -428,7 +454,14 @@ export class Session {
     else if (this.opts.isOnline && !this.opts.isOnline()) state = "offline";
     else if (!this.everLive) state = "connecting";
     else state = "reconnecting";
-    return { state, unsentEdits: unsent, caughtUp: this.everLive, stopReason: this.stopReason, lastSyncedUnixMs: this.lastSynced };
+    return {
+      state,
+      unsentEdits: unsent,
+      caughtUp: this.everLive,
+      stopReason: this.stopReason,
+      stopMessage: this.stopMessage,
+      lastSyncedUnixMs: this.lastSynced,
+    };
   }
 
   /** Everyone online except this connection. */
@@ -490,7 +523,22 @@ export class Session {
     if (this.phase !== "live" || !this.send(kind)) {
       return Promise.reject(new HistoryRefusal(ErrorCode.NOT_SUBSCRIBED, "not connected"));
     }
-    return new Promise((resolve, reject) => this.historyWaiters.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => this.historyWaiters.set(id, { resolve: (a) => resolve(a as HistoryAnswer), reject }));
+  }
+
+  /**
+   * The chair's invite links (GetInviteLinks), signed by the server; rejects
+   * with a HistoryRefusal (its code and the server's reason) when refused or
+   * when no connection carried it.
+   */
+  askInviteLinks(value: MessageInitShape<typeof GetInviteLinksSchema>): Promise<InviteLinks> {
+    const id = this.nextRequestId;
+    if (this.phase !== "live" || !this.send({ case: "getInviteLinks", value })) {
+      return Promise.reject(new HistoryRefusal(ErrorCode.NOT_SUBSCRIBED, "not connected"));
+    }
+    return new Promise((resolve, reject) =>
+      this.historyWaiters.set(id, { resolve: (a) => resolve(a.case === "inviteLinks" ? a.value : create(InviteLinksSchema, {})), reject }),
+    );
   }
 
   /**
@@ -539,7 +587,12 @@ export class Session {
       this.phase = "hello";
       this.send({
         case: "hello",
-        value: { token: this.opts.token, clientId: this.client.clientId, clientVersion: this.opts.clientVersion ?? "kenes-web" },
+        value: {
+          token: this.token,
+          clientId: this.client.clientId,
+          clientVersion: this.opts.clientVersion ?? "kenes-web",
+          registration: this.registration ?? undefined,
+        },
       });
     };
     socket.onmessage = (ev) => {
@@ -618,6 +671,12 @@ export class Session {
         if (this.state.lastSeq === 0 && !this.startingOver) this.keep(bytes, 0, true);
         this.welcome = k.value;
         this.state.myId = k.value.participantId;
+        if (k.value.token) {
+          this.token = k.value.token;
+          this.registration = null;
+          const token = k.value.token;
+          this.emit((l) => l.registered?.(token));
+        }
         this.phase = "catchup";
         this.subscribedFrom = this.subscribeFrom();
         this.send({
@@ -716,7 +775,8 @@ export class Session {
       }
       case "documentAt":
       case "documentDiff":
-      case "documentBlame": {
+      case "documentBlame":
+      case "inviteLinks": {
         const id = toNumber(msg.requestId);
         const w = this.historyWaiters.get(id);
         this.historyWaiters.delete(id);
@@ -940,6 +1000,13 @@ export class Session {
       this.startOver();
       return;
     }
+    if (err.fatal && this.registration && this.phase === "hello") {
+      // A registration refused (a name taken, the link full or closed):
+      // trying again would be refused again; the person decides.
+      this.stopMessage = err.message;
+      this.stop(err.code);
+      return;
+    }
     const historyWaiter = this.historyWaiters.get(requestId);
     if (!err.fatal && historyWaiter) {
       this.historyWaiters.delete(requestId);
@@ -963,6 +1030,7 @@ export class Session {
     }
     switch (action) {
       case "stop":
+        this.stopMessage = err.message;
         this.emit((l) => l.problem?.(err.code));
         this.stop(err.code);
         return;

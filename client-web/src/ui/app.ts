@@ -1,14 +1,16 @@
 // The application shell: routes, the top bar (consultation, connection state,
 // language), notices, and the current view. It owns the one Session of the
 // page and forwards what the session reports to the view on screen.
-import { type ErrorCode, Role } from "../gen/kenes/v1/protocol_pb";
+import { Role } from "../gen/kenes/v1/protocol_pb";
 import { LANGUAGES, type Language, language, onLanguageChange, pickLanguage, setLanguage, t } from "../i18n";
 import { type FoldEffect, indicatorDocId, readInvitePayload, tokenFromFragment } from "../model";
 import {
   IndexedDbOfflineStore,
   IndexedDbStateStore,
   MemoryOfflineStore,
+  ErrorCode,
   type OfflineStore,
+  type RegistrationDetails,
   Session,
   type StateStore,
   browserSocketFactory,
@@ -24,7 +26,9 @@ import { NotificationsDialog } from "./notifications-dialog";
 import { OverviewView } from "./overview-view";
 import { PresenterView } from "./presenter-view";
 import { RecommendationView } from "./recommendation-view";
-import { type Route, indicatorPath, overviewPath, parseRoute } from "./router";
+import { renderRegisterView } from "./register-view";
+import { PeopleView } from "./people-view";
+import { type Route, indicatorPath, overviewPath, parseRoute, peoplePath } from "./router";
 import { lastConsultation, loadToken, markProfiled, saveToken, wasProfiled } from "./token-store";
 import type { Answered, RequestKind, View, ViewContext } from "./view";
 
@@ -56,6 +60,7 @@ export class App {
   /** Requests waiting for their Ack or Error, by request id. */
   private readonly waiting = new Map<number, Answered>();
   private prefetched = false;
+  private lastStopMessage = "";
 
   constructor(private readonly root: HTMLElement) {}
 
@@ -85,6 +90,14 @@ export class App {
       const payload = token ? readInvitePayload(token) : null;
       if (!token || !payload) {
         this.messagePage(t("home.title"), t("home.badLink"));
+        return;
+      }
+      if (payload.registrationId) {
+        // A workshop's registration link: who they are first; the link stays
+        // in the address bar until the server gives them a link of their own.
+        this.consultationId = payload.consultationId;
+        this.route = { kind: "overview", consultationId: payload.consultationId };
+        this.registerPage(token, payload.name, roleFromName(payload.role), "");
         return;
       }
       saveToken(payload.consultationId, token);
@@ -141,24 +154,52 @@ export class App {
 
   // ---------------------------------------------------------------- session
 
-  private async openSession(token: string): Promise<void> {
+  /** The registration form; `problem` is what the server said of the last try. */
+  private registerPage(token: string, label: string, role: Role, problem: string, previous?: RegistrationDetails): void {
+    this.view?.destroy();
+    this.view = null;
+    replaceChildren(
+      this.main,
+      renderRegisterView({
+        label,
+        role,
+        problem,
+        previous,
+        submit: (details) => {
+          this.main.replaceChildren(h("p", { class: "loading", role: "status" }, t("overview.loading")));
+          void this.openSession(token, details, () => this.registerPage(token, label, role, this.lastStopMessage, details));
+        },
+      }),
+    );
+    (this.main.querySelector("#register-title") as HTMLElement | null)?.focus();
+  }
+
+  /**
+   * `registration`: who registers with a registration link's token; if the
+   * server refuses them in a way they can mend (a name someone has),
+   * `registrationRefused` shows the form again.
+   */
+  private async openSession(token: string, registration?: RegistrationDetails, registrationRefused?: () => void): Promise<void> {
     const payload = readInvitePayload(token);
-    const owner = payload ? `${payload.consultationId}/${payload.participantId}` : `${this.consultationId}/${token.slice(-16)}`;
+    // A registrant's unsent work is theirs once they have an id; before
+    // Welcome there is none to keep.
+    const owner = payload && !registration ? `${payload.consultationId}/${payload.participantId}` : `${this.consultationId}/${token.slice(-16)}`;
     let store: OfflineStore = typeof indexedDB !== "undefined" ? new IndexedDbOfflineStore() : new MemoryOfflineStore();
     // The folded consultation is kept too: a reload asks only for the records since.
     let stateStore: StateStore | undefined = typeof indexedDB !== "undefined" ? new IndexedDbStateStore() : undefined;
     let session: Session;
     try {
-      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, stateStore, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
+      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, stateStore, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine, registration });
     } catch (e) {
       // IndexedDB unavailable (private mode in some browsers): edits then
       // survive reconnects but not a reload.
       console.warn("kenes: offline storage unavailable", e);
       store = new MemoryOfflineStore();
       stateStore = undefined;
-      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine });
+      session = await Session.open({ url: sameOriginSocketUrl(location), token, owner, store, socketFactory: browserSocketFactory, clientVersion: CLIENT_VERSION, isOnline: () => navigator.onLine, registration });
     }
     this.session = session;
+    let registering = registration !== undefined;
     session.subscribe({
       status: (s) => {
         renderConnectionBadge(this.connection, s, this.announcer);
@@ -168,9 +209,22 @@ export class App {
           this.waiting.clear();
           for (const f of all) f(errorSentence(9 as ErrorCode));
         }
-        if (s.state === "stopped" && s.stopReason !== undefined) this.stoppedPage(s.stopReason);
+        if (s.state === "stopped" && s.stopReason !== undefined) {
+          this.lastStopMessage = s.stopMessage;
+          if (registering && registrationRefused && s.stopReason === ErrorCode.INVALID_ARGUMENT) {
+            this.session = null;
+            registrationRefused();
+          } else {
+            this.stoppedPage(s.stopReason, s.stopMessage);
+          }
+        }
       },
       welcome: () => this.renderTopbar(),
+      registered: (own) => {
+        registering = false;
+        saveToken(this.consultationId, own);
+        history.replaceState(null, "", overviewPath(this.consultationId));
+      },
       caughtUp: () => this.caughtUp(),
       joined: () => this.joined(),
       folded: (e) => this.folded(e),
@@ -416,6 +470,7 @@ export class App {
     if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
     else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
     else if (r.kind === "recommendation") this.setView(new RecommendationView(this.context(), r.categoryId, r.group), focus);
+    else if (r.kind === "people") this.setView(new PeopleView(this.context()), focus);
     else if (r.kind === "overview") {
       this.setView(new OverviewView(this.context()), focus);
       this.prefetchAssigned();
@@ -438,8 +493,10 @@ export class App {
     replaceChildren(this.main, h("section", { class: "page message card" }, h("h1", { tabindex: "-1" }, title), h("p", {}, body)));
   }
 
-  private stoppedPage(code: ErrorCode): void {
-    this.messagePage(t("stopped.title"), errorSentence(code));
+  private stoppedPage(code: ErrorCode, serverMessage = ""): void {
+    // The server's own words (English) say which of several reasons it was:
+    // a link replaced by a newer one, a registration link that is full.
+    this.messagePage(t("stopped.title"), serverMessage ? `${errorSentence(code)} (${serverMessage})` : errorSentence(code));
     const again = h("button", { type: "button", class: "primary", onclick: () => location.reload() }, t("stopped.again"));
     this.main.querySelector(".page")?.append(h("div", { class: "actions" }, again));
   }
@@ -503,6 +560,9 @@ export class App {
         "div",
         { class: "topbar-right" },
         this.connection,
+        me.id && me.role === Role.CHAIR && this.consultationId
+          ? h("a", { href: peoplePath(this.consultationId), id: "people-link", "aria-current": this.route.kind === "people" ? "page" : null }, t("people.title"))
+          : null,
         me.id ? h("span", { class: "me" }, me.name, h("span", { class: "muted" }, ` · ${roleName(me.role)}`)) : null,
         me.id ? this.notificationsButton() : null,
         h("div", { class: "lang" }, h("label", { for: "lang-select" }, t("lang.label")), langSelect),
@@ -575,5 +635,21 @@ export class App {
       },
       threadIds: () => [...session.state.discussion.threads.keys()],
     };
+  }
+}
+
+/** The role a link names ("member"), as the enum; UNSPECIFIED for anything else. */
+function roleFromName(name: string): Role {
+  switch (name) {
+    case "chair":
+      return Role.CHAIR;
+    case "researcher":
+      return Role.RESEARCHER;
+    case "member":
+      return Role.MEMBER;
+    case "observer":
+      return Role.OBSERVER;
+    default:
+      return Role.UNSPECIFIED;
   }
 }

@@ -1,5 +1,7 @@
-// The chair's view of the board's balance: participants by stakeholder group
-// and by gender, as the server counts them (GetRosterBalance -> RosterBalance).
+// The chair's view of the board's balance: the board (members, and the chair
+// if she is one) by stakeholder group and by gender, people invited who have
+// not come yet included, the research team counted apart — as the server
+// counts them (GetRosterBalance -> RosterBalance).
 import { StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { t } from "../i18n";
 import { h } from "./dom";
@@ -60,6 +62,8 @@ export function renderRosterBalance(ctx: ViewContext): HTMLElement {
   const max = Math.max(1, ...groups.map((g) => g[1]), ...genders.map((g) => g[1]));
   section.append(
     h("p", { id: "roster-total" }, t("roster.total", { n: Number(b.total) })),
+    b.invited > 0n ? h("p", { id: "roster-invited", class: "muted" }, t("roster.invited", { n: Number(b.invited) })) : "",
+    h("p", { id: "roster-research-team", class: "muted" }, t("roster.researchTeam", { n: Number(b.researchTeam) })),
     table("roster-by-group", t("roster.byGroup"), t("roster.group"), groups, max),
     table("roster-by-gender", t("roster.byGender"), t("roster.gender"), genders, max),
     refresh,

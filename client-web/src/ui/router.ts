@@ -1,6 +1,7 @@
 // Paths: /join#token=... (an invite link), /c/<consultation> (overview),
 // /c/<consultation>/i/<indicator id> (indicator view), /c/<consultation>/present
-// (the presenter view), /c/<consultation>/r/<category>/<group slug> (a
+// (the presenter view), /c/<consultation>/people (the chair's roster),
+// /c/<consultation>/r/<category>/<group slug> (a
 // category's policy recommendations to one stakeholder group), / (home). The server
 // serves index.html for every unknown path.
 
@@ -10,6 +11,7 @@ export type Route =
   | { readonly kind: "overview"; readonly consultationId: string }
   | { readonly kind: "indicator"; readonly consultationId: string; readonly indicatorId: string }
   | { readonly kind: "present"; readonly consultationId: string }
+  | { readonly kind: "people"; readonly consultationId: string }
   | { readonly kind: "recommendation"; readonly consultationId: string; readonly categoryId: string; readonly group: string };
 
 export function parseRoute(pathname: string): Route {
@@ -23,6 +25,7 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === "join") return { kind: "join" };
   if (parts[0] === "c" && parts[1]) {
     if (parts[2] === "present") return { kind: "present", consultationId: parts[1] };
+    if (parts[2] === "people") return { kind: "people", consultationId: parts[1] };
     if (parts[2] === "r" && parts[3] && parts[4])
       return { kind: "recommendation", consultationId: parts[1], categoryId: parts[3], group: parts[4] };
     if (parts[2] === "i" && parts[3]) return { kind: "indicator", consultationId: parts[1], indicatorId: parts[3] };
@@ -47,4 +50,9 @@ export function presentPath(consultationId: string): string {
 /** A category's recommendations to one stakeholder group (group: its slug). */
 export function recommendationPath(consultationId: string, categoryId: string, group: string): string {
   return `/c/${encodeURIComponent(consultationId)}/r/${encodeURIComponent(categoryId)}/${encodeURIComponent(group)}`;
+}
+
+/** The chair's people page: invitations, links, registration links. */
+export function peoplePath(consultationId: string): string {
+  return `/c/${encodeURIComponent(consultationId)}/people`;
 }

@@ -15,7 +15,15 @@ describe("invite tokens", () => {
       role: "member",
       expiresAt: 1900000000,
       name: "Әсел Нұрланқызы",
+      registrationId: "",
     });
+  });
+  it("reads a registration link's token, whose participant is the one who registers", () => {
+    const payload = { c: "kz-2025", p: "", r: "member", exp: 1900000000, n: "Workshop, 12 March", reg: "r-abc12345" };
+    const token = `v1.${b64url(JSON.stringify(payload))}.c2lnbmF0dXJl`;
+    expect(readInvitePayload(token)).toMatchObject({ consultationId: "kz-2025", participantId: "", name: "Workshop, 12 March", registrationId: "r-abc12345" });
+    const nobody = { c: "kz-2025", p: "", r: "member", exp: 1900000000 };
+    expect(readInvitePayload(`v1.${b64url(JSON.stringify(nobody))}.c2lnbmF0dXJl`)).toBeNull();
   });
   it("refuses tokens it cannot read", () => {
     expect(readInvitePayload("v2.abc.def")).toBeNull();

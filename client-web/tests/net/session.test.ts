@@ -876,3 +876,55 @@ describe("Session: return visits resume from the kept state (issue 16, item 5)",
     expect(second.session.status().caughtUp).toBe(true);
   });
 });
+
+describe("Session: registering with a registration link (issue 18)", () => {
+  async function register(server: FakeServer, displayName: string) {
+    const registered: string[] = [];
+    const statuses: SessionStatus[] = [];
+    const timers = new ManualTimers();
+    const session = await Session.open({
+      url: "ws://test/ws",
+      token: "token-workshop",
+      owner: "demo/registering",
+      store: new MemoryOfflineStore(new MemoryDatabase()),
+      socketFactory: server.factory,
+      setTimer: timers.set,
+      clearTimer: timers.clear,
+      random: () => 0.5,
+      registration: { displayName, stakeholderGroup: 6, gender: "woman" },
+    });
+    session.subscribe({ registered: (t) => registered.push(t), status: (s) => statuses.push(s) });
+    session.start();
+    await settle();
+    return { session, registered, statuses, timers };
+  }
+
+  it("says who registers in Hello, then uses the token Welcome gives, and never registers twice", async () => {
+    const server = new FakeServer({ registrationTokens: { "token-workshop": Role.MEMBER } });
+    const { session, registered, timers } = await register(server, "Saule");
+    const hello = server.sockets[0]!.received[0]!;
+    expect(hello.kind.value).toMatchObject({ token: "token-workshop", registration: { displayName: "Saule", stakeholderGroup: 6, gender: "woman" } });
+    expect(registered).toEqual(["token-w-1"]);
+    expect(session.welcome?.participantId).toBe("w-1");
+    expect(session.state.participants.get("w-1")).toMatchObject({ displayName: "Saule", joined: true, profiled: true });
+
+    server.sockets[0]!.drop();
+    await settle();
+    timers.fireAll();
+    await settle();
+    const again = server.sockets[1]!.received[0]!;
+    expect(again.kind.value).toMatchObject({ token: "token-w-1" });
+    expect((again.kind.value as { registration?: unknown }).registration).toBeUndefined();
+    expect(session.status().state).toBe("online");
+  });
+
+  it("stops with the server's words when the registration is refused, instead of trying again", async () => {
+    const server = new FakeServer({ registrationTokens: { "token-workshop": Role.MEMBER } });
+    const { session, registered, timers } = await register(server, "aigerim");
+    timers.fireAll();
+    await settle();
+    expect(registered).toEqual([]);
+    expect(session.status()).toMatchObject({ state: "stopped", stopReason: ErrorCode.INVALID_ARGUMENT, stopMessage: 'someone here is already called "aigerim"' });
+    expect(server.sockets.length).toBe(1);
+  });
+});

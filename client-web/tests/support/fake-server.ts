@@ -76,6 +76,8 @@ export class FakeSocket implements SocketLike {
 export interface FakeServerOptions {
   /** Tokens the server accepts: token -> participant. */
   tokens?: Record<string, { participantId: string; name: string; role: Role }>;
+  /** Registration links' tokens (issue 18): whoever registers with one becomes a participant with its role. */
+  registrationTokens?: Record<string, Role>;
   /** Refuse the network entirely (sockets fail to open). */
   down?: boolean;
   /** The framework of the consultation (default: none). */
@@ -119,11 +121,14 @@ export class FakeServer {
   readonly joins: ("state" | "log")[] = [];
   private nextConnection = 1;
   private readonly tokens: NonNullable<FakeServerOptions["tokens"]>;
+  private readonly registrationTokens: Record<string, Role>;
+  private registered = 0;
   private readonly presenceOn: boolean;
   private readonly presenceOf = new Map<FakeSocket, MessageInitShape<typeof ParticipantPresenceSchema>>();
 
   constructor(opts: FakeServerOptions = {}) {
     this.tokens = opts.tokens ?? { "token-chair": { participantId: "p-chair", name: "Aigerim", role: Role.CHAIR } };
+    this.registrationTokens = opts.registrationTokens ?? {};
     this.down = opts.down ?? false;
     this.presenceOn = opts.presence ?? false;
     this.joinByState = opts.joinByState ?? false;
@@ -218,7 +223,23 @@ export class FakeServer {
     const k = msg.kind;
     switch (k.case) {
       case "hello": {
-        const p = this.tokens[k.value.token];
+        const registeringAs = this.registrationTokens[k.value.token];
+        let ownToken = "";
+        if (registeringAs !== undefined) {
+          // As kenes-server: a name someone has is refused (fatal), else a
+          // fresh participant with a token of their own.
+          const r = k.value.registration;
+          if (!r?.displayName || Object.values(this.tokens).some((x) => x.name.toLowerCase() === r.displayName.toLowerCase())) {
+            s.push({ requestId, kind: { case: "error", value: { code: ErrorCode.INVALID_ARGUMENT, message: `someone here is already called "${r?.displayName ?? ""}"`, fatal: true, requestId } } });
+            queueMicrotask(() => s.drop());
+            return;
+          }
+          const id = `w-${++this.registered}`;
+          ownToken = `token-${id}`;
+          this.tokens[ownToken] = { participantId: id, name: r.displayName, role: registeringAs };
+          this.append({ author: id, event: { case: "participantInvited", value: { participantId: id, displayName: r.displayName, role: registeringAs, stakeholderGroup: r.stakeholderGroup, gender: r.gender } } });
+        }
+        const p = this.tokens[ownToken || k.value.token];
         if (!p) {
           s.push({ requestId, kind: { case: "error", value: { code: ErrorCode.BAD_TOKEN, message: "bad token", fatal: true, requestId } } });
           queueMicrotask(() => s.drop());
@@ -236,6 +257,7 @@ export class FakeServer {
               role: p.role,
               consultationId: this.consultationId,
               connectionId: s.connectionId,
+              token: ownToken,
             },
           },
         });
