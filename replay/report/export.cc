@@ -92,7 +92,7 @@ ExportOutput export_consultation(storage::Log& log, const std::string& consultat
 }
 
 ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, const std::string& name,
-                           const ExportOptions&) {
+                           const ExportOptions& options) {
   if (!is_export_name(name)) return unknown_export(name);
   ExportOutput out;
   const std::string& consultation_id = loaded.state.consultation_id();
@@ -122,13 +122,13 @@ ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, 
   }
   ReportData data = build_report_data(loaded.state, loaded.head);
   if (name == "report.md") {
-    out.body = render_report_markdown(data);
+    out.body = render_report_markdown(data, options.lang);
     out.content_type = "text/markdown; charset=utf-8";
   } else if (name == "report.html") {
-    out.body = render_report_html(data);
+    out.body = render_report_html(data, options.lang);
     out.content_type = "text/html; charset=utf-8";
   } else {
-    DocxResult docx = render_report_docx(data);
+    DocxResult docx = render_report_docx(data, options.lang);
     if (!docx.ok) {
       out.code = ExportOutput::Code::kFailed;
       out.message = docx.message;
@@ -138,6 +138,7 @@ ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, 
     out.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   }
   out.file_name = stem + name;
+  if (options.lang != Lang::kEn) out.file_name.insert(out.file_name.rfind('.'), "-" + std::string(lang_code(options.lang)));
   out.code = ExportOutput::Code::kOk;
   return out;
 }

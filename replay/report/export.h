@@ -12,6 +12,7 @@
 #include <string>
 
 #include "consultation/consultation_state.h"
+#include "replay/report/i18n.h"
 #include "replay/report/report_data.h"
 #include "storage/log.h"
 #include "consultation/admission.h"
@@ -42,7 +43,13 @@ struct ExportOutput {
   LogHead head;
 };
 
-struct ExportOptions {};
+struct ExportOptions {
+  // The report's language (report.md, report.html, report.docx): headings,
+  // labels, sentences and dates. A language other than English is named in
+  // the file name ("…-report-ru.docx"), so downloads in two languages do not
+  // overwrite each other. Minutes and votes are English only.
+  Lang lang = Lang::kEn;
+};
 
 struct LoadedConsultation {
   consultation::ConsultationState state;

@@ -132,14 +132,20 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
           ind.draft = text_of(state, "indicator/" + i.id(), &ind.draft_version);
           if (!blank(ind.draft)) ++out.drafted;
           if (const consultation::IndicatorState* st = state.assessment().indicator(i.id())) {
-            ind.status = indicator_status_name(st->status);
+            if (st->status != v1::INDICATOR_STATUS_UNSPECIFIED) ind.status = st->status;
             for (const auto& a : st->assignees) ind.assignees.push_back(display_name(state, a));
             ind.sources_used = st->sources;
             ind.score = st->score;
-          } else {
-            ind.status = indicator_status_name(v1::INDICATOR_STATUS_NOT_STARTED);
+            // As validation_sentence() words it.
+            if (st->status == v1::INDICATOR_STATUS_VALIDATED) {
+              ind.validation.validated = true;
+              ind.validation.version = st->validated_version;
+              ind.validation.by_poll = st->validated_by_poll;
+              ind.validation.draft_now = state.draft_version(i.id());
+            } else {
+              ind.validation.failed_poll = st->last_validation_poll;
+            }
           }
-          ind.validation = validation_sentence(state, i.id());
           ++out.indicators_in_scope;
           question.indicators.push_back(std::move(ind));
         }

@@ -50,11 +50,18 @@ struct IndicatorReport {
   uint64_t draft_version = 0;
   // The fields below come from the indicator workflow (status, sources used,
   // validation). Empty / unset when the log records none of it.
-  std::string status;
+  kenes::v1::IndicatorStatus status = kenes::v1::INDICATOR_STATUS_NOT_STARTED;
   std::vector<std::string> sources_used;
   std::vector<std::string> assignees;  // display names
   std::optional<uint32_t> score;
-  std::string validation;  // e.g. "validated at draft version 7 by poll-3"; "" if never validated
+  // The renderers word it in the export's language (i18n.h).
+  struct Validation {
+    bool validated = false;
+    uint64_t version = 0;     // the draft version validated
+    std::string by_poll;      // "" = validated by the chair
+    uint64_t draft_now = 0;   // the draft's version now: changed since if > version
+    std::string failed_poll;  // not validated: the last validation poll, which did not pass ("" = none)
+  } validation;
 };
 
 struct QuestionReport {

@@ -73,16 +73,41 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
   return out;
 }
 
-std::string scope_sentence(const ReportData& d) {
+std::string scope_sentence(const ReportData& d, const ReportWords& w) {
   if (d.core_only) {
-    return "Scope: the " + std::to_string(d.indicators_in_scope) + " core indicators (of " +
-           std::to_string(d.indicators_in_framework) + " in the framework).";
+    return fill(w.scope_core, {{"n", std::to_string(d.indicators_in_scope)},
+                               {"total", std::to_string(d.indicators_in_framework)}});
   }
-  return "Scope: all " + std::to_string(d.indicators_in_scope) + " indicators of the framework.";
+  return fill(w.scope_all, {{"n", std::to_string(d.indicators_in_scope)}});
 }
 
-std::string drafted_sentence(const ReportData& d) {
-  return "Drafted: " + std::to_string(d.drafted) + " of " + std::to_string(d.indicators_in_scope) + " indicators.";
+std::string drafted_sentence(const ReportData& d, const ReportWords& w) {
+  return fill(w.drafted, {{"n", std::to_string(d.drafted)}, {"total", std::to_string(d.indicators_in_scope)}});
+}
+
+std::string report_head_sentence(const ReportData& d, Lang lang) {
+  return fill(report_words(lang).built_from, {{"consultation", d.consultation_id},
+                                              {"seq", std::to_string(d.head.seq)},
+                                              {"hash", d.head.hash_hex},
+                                              {"time", format_date_time(d.head.time_unix_ms, lang)}});
+}
+
+// "" when the indicator was never put to a validation poll nor validated.
+std::string validation_text(const IndicatorReport::Validation& v, const ReportWords& w) {
+  if (v.validated) {
+    std::string out = v.by_poll.empty()
+                          ? fill(w.validated_by_chair, {{"version", std::to_string(v.version)}})
+                          : fill(w.validated_by_poll, {{"version", std::to_string(v.version)}, {"poll", v.by_poll}});
+    if (v.draft_now > v.version) out += fill(w.changed_since, {{"version", std::to_string(v.draft_now)}});
+    return out;
+  }
+  return v.failed_poll.empty() ? std::string() : fill(w.poll_did_not_pass, {{"poll", v.failed_poll}});
+}
+
+std::string about_framework(const ReportData& d, const ReportWords& w) {
+  std::string out = fill(w.framework, {{"edition", d.edition}});
+  if (!d.source.empty()) out += " " + fill(w.source, {{"source", d.source}});
+  return out;
 }
 
 // A draft inside the report: its headings moved below the report's own
@@ -131,81 +156,82 @@ std::string category_heading(const CategoryReport& c) { return c.id + ". " + c.t
 
 }  // namespace
 
-std::string render_report_markdown(const ReportData& d) {
+std::string render_report_markdown(const ReportData& d, Lang lang) {
+  const ReportWords& w = report_words(lang);
   std::string md;
   md += "# " + markdown_inline(d.title) + "\n\n";
-  md += "Assessment report. Framework: " + markdown_inline(d.edition) + ".\n\n";
-  md += "> " + markdown_inline(head_sentence(d.consultation_id, d.head)) + "  \n";
-  md += "> Check it: `" + verify_command(d.consultation_id, d.head) + "`\n\n";
-  md += scope_sentence(d) + " " + drafted_sentence(d) + "\n\n";
+  md += markdown_inline(fill(w.assessment_report, {{"edition", d.edition}})) + "\n\n";
+  md += "> " + markdown_inline(report_head_sentence(d, lang)) + "  \n";
+  md += "> " + markdown_inline(w.check_it) + " `" + verify_command(d.consultation_id, d.head) + "`\n\n";
+  md += markdown_inline(scope_sentence(d, w) + " " + drafted_sentence(d, w)) + "\n\n";
 
-  md += "## Contents\n\n";
+  md += "## " + markdown_inline(w.contents) + "\n\n";
   int chapter = 0;
   for (const auto& c : d.categories) {
     md += std::to_string(++chapter) + ". " + markdown_inline(category_heading(c)) + "\n";
   }
-  md += std::to_string(++chapter) + ". Participants\n\n";
+  md += std::to_string(++chapter) + ". " + markdown_inline(w.participants) + "\n\n";
 
   for (const auto& c : d.categories) {
     md += "## " + markdown_inline(category_heading(c)) + "\n\n";
     for (const auto& t : c.themes) {
       md += "### " + markdown_inline(t.id + " " + t.title) + "\n\n";
       if (t.questions.empty()) {
-        md += "*No indicator of this theme is in the assessment's scope.*\n\n";
+        md += "*" + markdown_inline(w.theme_out_of_scope) + "*\n\n";
         continue;
       }
       for (const auto& q : t.questions) {
         md += "#### " + markdown_inline(q.id + " " + q.title) + "\n\n";
         for (const auto& i : q.indicators) {
-          md += "##### " + markdown_inline(i.id + " " + i.title) + (i.core ? " (core)" : "") + "\n\n";
-          md += "- Status: " + (i.status.empty() ? std::string("not recorded") : markdown_inline(i.status)) + "\n";
-          if (!i.assignees.empty()) md += "- Assigned to: " + markdown_inline(join(i.assignees, ", ")) + "\n";
-          md += "- Suggested sources: " +
-                (i.suggested_sources.empty() ? std::string("none") : markdown_inline(join(i.suggested_sources, "; "))) +
-                "\n";
-          md += "- Data sources used: " +
-                (i.sources_used.empty() ? std::string("none recorded") : markdown_inline(join(i.sources_used, "; "))) +
-                "\n";
-          if (i.score) md += "- Score: " + std::to_string(*i.score) + "\n";
-          md += "- Validation: " + (i.validation.empty() ? std::string("not validated") : markdown_inline(i.validation)) +
-                "\n";
-          md += "- Draft version: " + std::to_string(i.draft_version) + "\n\n";
+          md += "##### " + markdown_inline(i.id + " " + i.title) + (i.core ? " (" + markdown_inline(w.core) + ")" : "") +
+                "\n\n";
+          auto line = [&](const char* label, const std::string& value) {
+            md += "- " + markdown_inline(label) + ": " + markdown_inline(value) + "\n";
+          };
+          line(w.status, status_name(i.status, lang));
+          if (!i.assignees.empty()) line(w.assigned_to, join(i.assignees, ", "));
+          line(w.suggested_sources, i.suggested_sources.empty() ? w.none : join(i.suggested_sources, "; "));
+          line(w.sources_used, i.sources_used.empty() ? w.none_recorded : join(i.sources_used, "; "));
+          if (i.score) line(w.score, std::to_string(*i.score));
+          std::string validation = validation_text(i.validation, w);
+          line(w.validation, validation.empty() ? w.not_validated : validation);
+          line(w.draft_version, std::to_string(i.draft_version));
+          md += "\n";
           std::string draft = trim_trailing_newlines(i.draft);
-          md += draft.empty() ? std::string("*No draft yet.*") : demote_headings(draft, 5);
+          md += draft.empty() ? "*" + markdown_inline(w.no_draft) + "*" : demote_headings(draft, 5);
           md += "\n\n";
         }
       }
     }
     if (!c.recommendations.empty()) {
-      md += "### Policy recommendations (" + markdown_inline(c.id) + ")\n\n";
+      md += "### " + markdown_inline(fill(w.recommendations, {{"category", c.id}})) + "\n\n";
       for (const auto& r : c.recommendations) {
-        md += "#### " + stakeholder_group_title(r.group) + "\n\n" + demote_headings(trim_trailing_newlines(r.text), 4) +
-              "\n\n";
+        md += "#### " + markdown_inline(group_name(r.group, lang)) + "\n\n" +
+              demote_headings(trim_trailing_newlines(r.text), 4) + "\n\n";
       }
     }
   }
 
-  md += "## Participants\n\n";
-  if (d.participants.empty()) md += "*No participants.*\n\n";
+  md += "## " + markdown_inline(w.participants) + "\n\n";
+  if (d.participants.empty()) md += "*" + markdown_inline(w.no_participants) + "*\n\n";
   for (const auto& p : d.participants) {
-    md += "- " + markdown_inline(p.name) + " (" + role_label(p.role) + ", " + stakeholder_group_title(p.group) + ")\n";
+    md += "- " + markdown_inline(p.name + " (" + role_name(p.role, lang) + ", " + group_name(p.group, lang) + ")") +
+          "\n";
   }
   if (!d.participants.empty()) {
-    md += "\nBy stakeholder group:";
-    for (const auto& [g, n] : groups_in_order(d)) md += " " + stakeholder_group_title(g) + " " + std::to_string(n) + ";";
+    md += "\n" + markdown_inline(w.by_group);
+    for (const auto& [g, n] : groups_in_order(d)) md += " " + markdown_inline(group_name(g, lang)) + " " + std::to_string(n) + ";";
     md.back() = '.';
-    md += "  \nBy gender:";
+    md += "  \n" + markdown_inline(w.by_gender);
     for (const auto& [g, n] : d.by_gender) {
-      md += " " + (g.empty() ? std::string("not given") : markdown_inline(g)) + " " + std::to_string(n) + ";";
+      md += " " + markdown_inline(g.empty() ? std::string(w.not_given) : g) + " " + std::to_string(n) + ";";
     }
     md.back() = '.';
     md += "\n\n";
   }
-  md += "## About this report\n\n";
-  md += "Framework: " + markdown_inline(d.edition) + ".";
-  if (!d.source.empty()) md += " Source: " + markdown_inline(d.source) + ".";
-  md += "\n\nGenerated by Kenes from the consultation's append-only log; every statement above is a function of "
-        "the log up to the record named at the top.\n";
+  md += "## " + markdown_inline(w.about) + "\n\n";
+  md += markdown_inline(about_framework(d, w));
+  md += "\n\n" + markdown_inline(w.generated) + "\n";
   return md;
 }
 
@@ -229,55 +255,55 @@ std::string dd(const std::string& term, const std::string& value_html) {
   return "<dt>" + term + "</dt><dd>" + value_html + "</dd>";
 }
 
-std::string list_or(const std::vector<std::string>& items, const char* sep, const char* none) {
-  return items.empty() ? std::string("<span class=\"empty\">") + none + "</span>" : html_escape(join(items, sep));
-}
-
 }  // namespace
 
-std::string render_report_html(const ReportData& d) {
+std::string render_report_html(const ReportData& d, Lang lang) {
+  const ReportWords& w = report_words(lang);
+  auto empty = [](const std::string& text) { return "<span class=\"empty\">" + html_escape(text) + "</span>"; };
   std::string h;
-  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang_code(lang)) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta name=\"kenes-log-head\" content=\"" + html_escape(d.consultation_id) + ":" +
        std::to_string(d.head.seq) + ":" + d.head.hash_hex + "\">\n";
   h += "<title>" + html_escape(d.title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body>\n";
   h += "<header>\n<h1>" + html_escape(d.title) + "</h1>\n";
-  h += "<p>Assessment report. Framework: " + html_escape(d.edition) + ".</p>\n";
-  h += "<p class=\"head\">" + html_escape(head_sentence(d.consultation_id, d.head)) + "<br>Check it: <code>" +
-       html_escape(verify_command(d.consultation_id, d.head)) + "</code></p>\n";
-  h += "<p>" + html_escape(scope_sentence(d) + " " + drafted_sentence(d)) + "</p>\n</header>\n";
+  h += "<p>" + html_escape(fill(w.assessment_report, {{"edition", d.edition}})) + "</p>\n";
+  h += "<p class=\"head\">" + html_escape(report_head_sentence(d, lang)) + "<br>" + html_escape(w.check_it) +
+       " <code>" + html_escape(verify_command(d.consultation_id, d.head)) + "</code></p>\n";
+  h += "<p>" + html_escape(scope_sentence(d, w) + " " + drafted_sentence(d, w)) + "</p>\n</header>\n";
 
-  h += "<nav>\n<h2>Contents</h2>\n<ol>\n";
+  h += "<nav>\n<h2>" + html_escape(w.contents) + "</h2>\n<ol>\n";
   for (const auto& c : d.categories) {
     h += "<li><a href=\"#cat-" + html_escape(c.id) + "\">" + html_escape(category_heading(c)) + "</a></li>\n";
   }
-  h += "<li><a href=\"#participants\">Participants</a></li>\n</ol>\n</nav>\n";
+  h += "<li><a href=\"#participants\">" + html_escape(w.participants) + "</a></li>\n</ol>\n</nav>\n";
 
   for (const auto& c : d.categories) {
     h += "<section id=\"cat-" + html_escape(c.id) + "\">\n<h2>" + html_escape(category_heading(c)) + "</h2>\n";
     for (const auto& t : c.themes) {
       h += "<h3>" + html_escape(t.id + " " + t.title) + "</h3>\n";
       if (t.questions.empty()) {
-        h += "<p class=\"empty\">No indicator of this theme is in the assessment's scope.</p>\n";
+        h += "<p class=\"empty\">" + html_escape(w.theme_out_of_scope) + "</p>\n";
         continue;
       }
       for (const auto& q : t.questions) {
         h += "<h4>" + html_escape(q.id + " " + q.title) + "</h4>\n";
         for (const auto& i : q.indicators) {
           h += "<article id=\"ind-" + html_escape(i.id) + "\">\n<h5>" + html_escape(i.id + " " + i.title) +
-               (i.core ? " <span class=\"core\">core</span>" : "") + "</h5>\n<dl>";
-          h += dd("Status", i.status.empty() ? "<span class=\"empty\">not recorded</span>" : html_escape(i.status));
-          if (!i.assignees.empty()) h += dd("Assigned to", html_escape(join(i.assignees, ", ")));
-          h += dd("Suggested sources", list_or(i.suggested_sources, "; ", "none"));
-          h += dd("Data sources used", list_or(i.sources_used, "; ", "none recorded"));
-          if (i.score) h += dd("Score", std::to_string(*i.score));
-          h += dd("Validation",
-                  i.validation.empty() ? "<span class=\"empty\">not validated</span>" : html_escape(i.validation));
-          h += dd("Draft version", std::to_string(i.draft_version));
+               (i.core ? " <span class=\"core\">" + html_escape(w.core) + "</span>" : "") + "</h5>\n<dl>";
+          h += dd(html_escape(w.status), html_escape(status_name(i.status, lang)));
+          if (!i.assignees.empty()) h += dd(html_escape(w.assigned_to), html_escape(join(i.assignees, ", ")));
+          h += dd(html_escape(w.suggested_sources),
+                  i.suggested_sources.empty() ? empty(w.none) : html_escape(join(i.suggested_sources, "; ")));
+          h += dd(html_escape(w.sources_used),
+                  i.sources_used.empty() ? empty(w.none_recorded) : html_escape(join(i.sources_used, "; ")));
+          if (i.score) h += dd(html_escape(w.score), std::to_string(*i.score));
+          std::string validation = validation_text(i.validation, w);
+          h += dd(html_escape(w.validation), validation.empty() ? empty(w.not_validated) : html_escape(validation));
+          h += dd(html_escape(w.draft_version), std::to_string(i.draft_version));
           h += "</dl>\n";
           std::string draft = trim_trailing_newlines(i.draft);
           // The draft's headings go below the indicator's <h5>, as in the Markdown.
-          h += draft.empty() ? "<p class=\"empty\">No draft yet.</p>\n"
+          h += draft.empty() ? "<p class=\"empty\">" + html_escape(w.no_draft) + "</p>\n"
                              : "<div class=\"draft\">\n" +
                                    MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-")) + "</div>\n";
           h += "</article>\n";
@@ -285,9 +311,9 @@ std::string render_report_html(const ReportData& d) {
       }
     }
     if (!c.recommendations.empty()) {
-      h += "<h3>Policy recommendations (" + html_escape(c.id) + ")</h3>\n";
+      h += "<h3>" + html_escape(fill(w.recommendations, {{"category", c.id}})) + "</h3>\n";
       for (const auto& r : c.recommendations) {
-        h += "<h4>" + html_escape(stakeholder_group_title(r.group)) + "</h4>\n<div class=\"draft\">\n" +
+        h += "<h4>" + html_escape(group_name(r.group, lang)) + "</h4>\n<div class=\"draft\">\n" +
              MarkdownDocument(r.text, 4).html(html_escape("rec-" + c.id + "-" + stakeholder_group_slug(r.group) + "-")) +
              "</div>\n";
       }
@@ -295,42 +321,41 @@ std::string render_report_html(const ReportData& d) {
     h += "</section>\n";
   }
 
-  h += "<section id=\"participants\">\n<h2>Participants</h2>\n";
+  h += "<section id=\"participants\">\n<h2>" + html_escape(w.participants) + "</h2>\n";
   if (d.participants.empty()) {
-    h += "<p class=\"empty\">No participants.</p>\n";
+    h += "<p class=\"empty\">" + html_escape(w.no_participants) + "</p>\n";
   } else {
     h += "<ul>\n";
     for (const auto& p : d.participants) {
-      h += "<li>" + html_escape(p.name) + " (" + role_label(p.role) + ", " +
-           html_escape(stakeholder_group_title(p.group)) + ")</li>\n";
+      h += "<li>" + html_escape(p.name + " (" + role_name(p.role, lang) + ", " + group_name(p.group, lang) + ")") +
+           "</li>\n";
     }
-    h += "</ul>\n<p>By stakeholder group:";
+    h += "</ul>\n<p>" + html_escape(w.by_group);
     std::string groups, genders;
     for (const auto& [g, n] : groups_in_order(d)) {
-      groups += (groups.empty() ? " " : "; ") + html_escape(stakeholder_group_title(g)) + " " + std::to_string(n);
+      groups += (groups.empty() ? " " : "; ") + html_escape(group_name(g, lang)) + " " + std::to_string(n);
     }
     for (const auto& [g, n] : d.by_gender) {
-      genders += (genders.empty() ? " " : "; ") + (g.empty() ? std::string("not given") : html_escape(g)) + " " +
+      genders += (genders.empty() ? " " : "; ") + html_escape(g.empty() ? std::string(w.not_given) : g) + " " +
                  std::to_string(n);
     }
-    h += groups + ".<br>By gender:" + genders + ".</p>\n";
+    h += groups + ".<br>" + html_escape(w.by_gender) + genders + ".</p>\n";
   }
-  h += "</section>\n<footer>\n<h2>About this report</h2>\n<p>Framework: " + html_escape(d.edition) + ".";
-  if (!d.source.empty()) h += " Source: " + html_escape(d.source) + ".";
-  h += "</p>\n<p>Generated by Kenes from the consultation's append-only log; every statement above is a function "
-       "of the log up to the record named at the top.</p>\n</footer>\n</body>\n</html>\n";
+  h += "</section>\n<footer>\n<h2>" + html_escape(w.about) + "</h2>\n<p>" + html_escape(about_framework(d, w)) +
+       "</p>\n<p>" + html_escape(w.generated) + "</p>\n</footer>\n</body>\n</html>\n";
   return h;
 }
 
-DocxResult render_report_docx(const ReportData& d) {
+DocxResult render_report_docx(const ReportData& d, Lang lang) {
   // The Markdown report's structure, one Word heading level up: the title is
   // Word's Title, categories are Heading 1, so the table of contents (levels
   // 1-3) lists categories, themes and questions; indicators are Heading 4 and
   // a draft's own headings go below them.
+  const ReportWords& words = report_words(lang);
   DocxWriter w;
   auto plain = [](std::string text) { return std::vector<DocxRun>{DocxRun{std::move(text)}}; };
-  auto labelled = [](const std::string& label, std::string value, bool empty = false) {
-    DocxRun l{label + ": "};
+  auto labelled = [](const char* label, std::string value, bool empty = false) {
+    DocxRun l{std::string(label) + ": "};
     l.bold = true;
     DocxRun v{std::move(value)};
     v.italic = empty;
@@ -342,43 +367,44 @@ DocxResult render_report_docx(const ReportData& d) {
     return std::vector<DocxRun>{r};
   };
   w.title(d.title);
-  w.paragraph(plain("Assessment report. Framework: " + d.edition + "."));
+  w.paragraph(plain(fill(words.assessment_report, {{"edition", d.edition}})));
   DocxRun command{verify_command(d.consultation_id, d.head)};
   command.code = true;
-  w.paragraph({DocxRun{head_sentence(d.consultation_id, d.head) + " Check it: "}, command}, "Quote");
-  w.paragraph(plain(scope_sentence(d) + " " + drafted_sentence(d)));
-  w.table_of_contents("Contents");
+  w.paragraph({DocxRun{report_head_sentence(d, lang) + " " + words.check_it + " "}, command}, "Quote");
+  w.paragraph(plain(scope_sentence(d, words) + " " + drafted_sentence(d, words)));
+  w.table_of_contents(words.contents);
 
   for (const auto& c : d.categories) {
     w.heading(1, category_heading(c));
     for (const auto& t : c.themes) {
       w.heading(2, t.id + " " + t.title);
       if (t.questions.empty()) {
-        w.paragraph(note("No indicator of this theme is in the assessment's scope."));
+        w.paragraph(note(words.theme_out_of_scope));
         continue;
       }
       for (const auto& q : t.questions) {
         w.heading(3, q.id + " " + q.title);
         for (const auto& i : q.indicators) {
-          w.heading(4, i.id + " " + i.title + (i.core ? " (core)" : ""));
-          w.paragraph(labelled("Status", i.status.empty() ? "not recorded" : i.status, i.status.empty()), "Meta");
-          if (!i.assignees.empty()) w.paragraph(labelled("Assigned to", join(i.assignees, ", ")), "Meta");
-          w.paragraph(labelled("Suggested sources",
-                               i.suggested_sources.empty() ? "none" : join(i.suggested_sources, "; "),
+          w.heading(4, i.id + " " + i.title + (i.core ? " (" + std::string(words.core) + ")" : ""));
+          w.paragraph(labelled(words.status, status_name(i.status, lang)), "Meta");
+          if (!i.assignees.empty()) w.paragraph(labelled(words.assigned_to, join(i.assignees, ", ")), "Meta");
+          w.paragraph(labelled(words.suggested_sources,
+                               i.suggested_sources.empty() ? words.none : join(i.suggested_sources, "; "),
                                i.suggested_sources.empty()),
                       "Meta");
-          w.paragraph(labelled("Data sources used",
-                               i.sources_used.empty() ? "none recorded" : join(i.sources_used, "; "),
+          w.paragraph(labelled(words.sources_used,
+                               i.sources_used.empty() ? words.none_recorded : join(i.sources_used, "; "),
                                i.sources_used.empty()),
                       "Meta");
-          if (i.score) w.paragraph(labelled("Score", std::to_string(*i.score)), "Meta");
-          w.paragraph(labelled("Validation", i.validation.empty() ? "not validated" : i.validation,
-                               i.validation.empty()),
+          if (i.score) w.paragraph(labelled(words.score, std::to_string(*i.score)), "Meta");
+          std::string validation = validation_text(i.validation, words);
+          w.paragraph(labelled(words.validation, validation.empty() ? words.not_validated : validation,
+                               validation.empty()),
                       "Meta");
-          w.paragraph(labelled("Draft version", std::to_string(i.draft_version)), "Meta");
+          w.paragraph(labelled(words.draft_version, std::to_string(i.draft_version)), "Meta");
           std::string draft = trim_trailing_newlines(i.draft);
           if (draft.empty()) {
-            w.paragraph(note("No draft yet."));
+            w.paragraph(note(words.no_draft));
           } else {
             w.markdown(draft, 4);
           }
@@ -386,38 +412,38 @@ DocxResult render_report_docx(const ReportData& d) {
       }
     }
     if (!c.recommendations.empty()) {
-      w.heading(2, "Policy recommendations (" + c.id + ")");
+      w.heading(2, fill(words.recommendations, {{"category", c.id}}));
       for (const auto& r : c.recommendations) {
-        w.heading(3, stakeholder_group_title(r.group));
+        w.heading(3, group_name(r.group, lang));
         w.markdown(trim_trailing_newlines(r.text), 3);
       }
     }
   }
 
-  w.heading(1, "Participants");
+  w.heading(1, words.participants);
   if (d.participants.empty()) {
-    w.paragraph(note("No participants."));
+    w.paragraph(note(words.no_participants));
   } else {
     std::vector<std::vector<DocxRun>> people;
     for (const auto& p : d.participants) {
-      people.push_back(plain(p.name + " (" + role_label(p.role) + ", " + stakeholder_group_title(p.group) + ")"));
+      people.push_back(plain(p.name + " (" + role_name(p.role, lang) + ", " + group_name(p.group, lang) + ")"));
     }
     w.bullet_list(people);
     std::string groups, genders;
     for (const auto& [g, n] : groups_in_order(d)) {
-      groups += (groups.empty() ? " " : "; ") + stakeholder_group_title(g) + " " + std::to_string(n);
+      groups += (groups.empty() ? " " : "; ") + group_name(g, lang) + " " + std::to_string(n);
     }
     for (const auto& [g, n] : d.by_gender) {
-      genders += (genders.empty() ? " " : "; ") + (g.empty() ? std::string("not given") : g) + " " + std::to_string(n);
+      genders += (genders.empty() ? " " : "; ") + (g.empty() ? std::string(words.not_given) : g) + " " +
+                 std::to_string(n);
     }
-    w.paragraph(plain("By stakeholder group:" + groups + "."));
-    w.paragraph(plain("By gender:" + genders + "."));
+    w.paragraph(plain(words.by_group + groups + "."));
+    w.paragraph(plain(words.by_gender + genders + "."));
   }
-  w.heading(1, "About this report");
-  w.paragraph(plain("Framework: " + d.edition + "." + (d.source.empty() ? "" : " Source: " + d.source + ".")));
-  w.paragraph(plain("Generated by Kenes from the consultation's append-only log; every statement above is a function "
-                    "of the log up to the record named at the top."));
-  return w.package(DocxMeta{d.title, "en-GB", d.head.time_unix_ms});
+  w.heading(1, words.about);
+  w.paragraph(plain(about_framework(d, words)));
+  w.paragraph(plain(words.generated));
+  return w.package(DocxMeta{d.title, std::string(lang_locale(lang)), d.head.time_unix_ms});
 }
 
 }  // namespace kenes::report

@@ -11,18 +11,21 @@
 #include <string>
 
 #include "replay/report/docx.h"
+#include "replay/report/i18n.h"
 #include "replay/report/report_data.h"
 
 namespace kenes::report {
 
-std::string render_report_markdown(const ReportData& data);
-std::string render_report_html(const ReportData& data);
+// Headings, labels, sentences and dates in `lang` (i18n.h); what people
+// wrote goes out as written.
+std::string render_report_markdown(const ReportData& data, Lang lang = Lang::kEn);
+std::string render_report_html(const ReportData& data, Lang lang = Lang::kEn);
 // The same report as a Word document (docx.h): Word heading styles, a table
 // of contents, drafts as Word text. Fails only if the archive cannot be
 // written (out of memory).
-DocxResult render_report_docx(const ReportData& data);
+DocxResult render_report_docx(const ReportData& data, Lang lang = Lang::kEn);
 
-// Helpers shared by the exports.
+// Helpers shared by the exports (the minutes and votes are English only).
 // "2026-01-01 09:30:00 UTC"
 std::string format_utc(int64_t unix_ms);
 // & < > " ' escaped for HTML text and attribute values.

@@ -514,6 +514,73 @@ TEST(DocxWriterTest, ControlCharactersAndHostileMarkdownStayWellFormed) {
   EXPECT_EQ(unpacked, by_name);
 }
 
+TEST_F(ReportTest, TheReportInRussianAndKazakhMatchesTheGoldenFilesAndLeavesNoEnglishLabel) {
+  struct Case {
+    Lang lang;
+    const char* code;
+    const char* date;
+    std::vector<const char*> words;  // headings, labels, status, role, group, validation
+  };
+  const std::vector<Case> cases = {
+      {Lang::kRu, "ru", "1 января 2026 г., 09:40 UTC",
+       {"Содержание", "Статус", "утверждён в версии черновика 3 голосованием poll-1", "после этого черновик изменился",
+        "нужна доработка", "Рекомендации по политике (R)", "Гражданское общество", "Участники", "основной",
+        "председатель", "не указан"}},
+      {Lang::kKk, "kk", "2026 жылғы 1 қаңтар, 09:40 UTC",
+       {"Мазмұны", "Мәртебе", "жобаның 3 нұсқасында poll-1 дауыс беруімен бекітілген", "пысықтау қажет",
+        "Саясат бойынша ұсынымдар (R)", "Азаматтық қоғам", "Қатысушылар", "негізгі", "төраға", "көрсетілмеген"}},
+  };
+  for (const Case& c : cases) {
+    ExportOptions options;
+    options.lang = c.lang;
+    std::map<std::string, std::string> bodies;
+    for (const char* name : {"report.md", "report.html", "report.docx"}) {
+      ExportOutput out = export_consultation(*log_, kId, name, options);
+      ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+      std::string file = name;
+      file.insert(file.rfind('.'), std::string("-") + c.code);
+      EXPECT_EQ(out.file_name, "kz-2026-seq" + std::to_string(head_.seq) + "-" + file);
+      if (std::string(name) == "report.docx") {
+        auto parts = unzip(out.body);
+        EXPECT_NE(parts["word/styles.xml"].find(std::string("<w:lang w:val=\"") + c.code), std::string::npos);
+        bodies[name] = parts["word/document.xml"];
+        expect_golden(std::string("report-") + c.code + ".docx-document.xml", bodies[name]);
+      } else {
+        bodies[name] = out.body;
+        expect_golden(file, out.body);
+      }
+    }
+    EXPECT_NE(bodies["report.html"].find(std::string("<html lang=\"") + c.code + "\">"), std::string::npos);
+    for (const auto& [name, body] : bodies) {
+      EXPECT_NE(body.find(c.date), std::string::npos) << c.code << " " << name;
+      for (const char* word : c.words) EXPECT_NE(body.find(word), std::string::npos) << c.code << " " << name << ": " << word;
+      // ("Status quo" is in a draft: what people wrote stays as written.)
+      for (const char* english : {"Contents", "Status:", "<dt>Status", "Validation", "Participants", "Scope", "Drafted", "validated",
+                                  "Government", "Civil society", "chair", "Policy recommendations", "No draft",
+                                  "not given", "About this report", "January"}) {
+        EXPECT_EQ(body.find(english), std::string::npos) << c.code << " " << name << " still says " << english;
+      }
+    }
+  }
+}
+
+TEST(ReportLanguage, CodesDatesAndPatterns) {
+  EXPECT_EQ(parse_lang("ru"), Lang::kRu);
+  EXPECT_EQ(parse_lang("KK-kz"), Lang::kKk);
+  EXPECT_EQ(parse_lang("en_GB"), Lang::kEn);
+  EXPECT_EQ(parse_lang("fr"), std::nullopt);
+  EXPECT_EQ(parse_lang(""), std::nullopt);
+  EXPECT_EQ(parse_lang("english"), std::nullopt);
+  // 2024-02-29 23:59:59 UTC
+  EXPECT_EQ(format_date_time(1709251199000, Lang::kEn), "29 February 2024, 23:59 UTC");
+  EXPECT_EQ(format_date_time(1709251199000, Lang::kRu), "29 февраля 2024 г., 23:59 UTC");
+  EXPECT_EQ(format_date_time(1709251199000, Lang::kKk), "2024 жылғы 29 ақпан, 23:59 UTC");
+  EXPECT_EQ(fill("{a} and {b}, {unknown} {a}", {{"a", "1"}, {"b", "{a}"}}), "1 and {a}, {unknown} 1");
+  EXPECT_EQ(fill("no braces {", {}), "no braces {");
+  EXPECT_EQ(status_name(v1::INDICATOR_STATUS_UNSPECIFIED, Lang::kRu), "не начат");
+  EXPECT_EQ(group_name(v1::STAKEHOLDER_GROUP_UNSPECIFIED, Lang::kKk), "Көрсетілмеген");
+}
+
 TEST_F(ReportTest, ExportAccessFollowsTheLogNotTheToken) {
   LoadedConsultation loaded = load_consultation(*log_, kId);
   ASSERT_EQ(loaded.error, "");
