@@ -132,6 +132,15 @@ async function pageScrolls(page: Page): Promise<boolean> {
   });
 }
 
+/** What sticks out of the viewport sideways ("" when nothing does). */
+async function sideways(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    if (document.scrollingElement!.scrollWidth <= window.innerWidth + 1) return "";
+    const wide = [...document.querySelectorAll("body *")].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1);
+    return wide.slice(-5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} "${(el.textContent ?? "").slice(0, 40)}"`).join(" | ");
+  });
+}
+
 async function shoot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize()!;
   await page.screenshot({ path: join(ARTIFACTS, `e2e-screens-${name}-${size.width}x${size.height}.png`) });
@@ -242,6 +251,33 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     }
     await setLanguage(chair, "en");
     expect(await accessibilityViolations(chair), "the overview in English passes axe").toEqual([]);
+  });
+
+  it("a member's top bar stays on one line at 1280 px; an empty draft's placeholder passes axe", async () => {
+    const oneLine = () =>
+      member.evaluate(() => {
+        const bar = document.querySelector(".topbar")!;
+        const tops = [...bar.querySelectorAll(":scope > *, .topbar-right > *")].map((el) => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2));
+        return { spread: Math.max(...tops) - Math.min(...tops), height: Math.round(bar.getBoundingClientRect().height) };
+      });
+    for (const lang of ["en", "ru", "kk"] as const) {
+      await setLanguage(member, lang);
+      const line = await oneLine();
+      await member.locator(".topbar").screenshot({ path: join(ARTIFACTS, `e2e-screens-member-topbar-${lang}-1280.png`) });
+      expect(line.spread, `the top bar's items are on one line in ${lang}: ${JSON.stringify(line)}`).toBeLessThanOrEqual(4);
+      expect(line.height, `the top bar is one line high in ${lang}`).toBeLessThan(64);
+      expect(await sideways(member), `the page does not scroll sideways in ${lang}`).toBe("");
+    }
+    await setLanguage(member, "en");
+    // An indicator nobody has written yet: the placeholder shows, readable.
+    const empty = indicators[indicators.length - 1]!;
+    await member.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(empty)}`, server.links.chair!).toString());
+    await member.waitForSelector(".cm-placeholder");
+    expect(await accessibilityViolations(member), "the empty draft passes axe (placeholder contrast included)").toEqual([]);
+    await chair.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(empty)}`, server.links.chair!).toString());
+    await chair.waitForSelector(".cm-placeholder");
+    expect(await accessibilityViolations(chair), "the chair's empty, editable draft passes axe").toEqual([]);
+    await shoot(member, "member-empty-draft");
   });
 });
 
