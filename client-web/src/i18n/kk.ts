@@ -368,6 +368,8 @@ export const kk: Messages = {
   "present.waiting": "Төраға индикаторды экранға шығаруын күтудеміз.",
   "present.noMeeting": "Отырыс жүріп жатқан жоқ.",
   "present.question": "Дауыс беру жүріп жатыр",
+  "present.result": "Дауыс беру қорытындысы",
+  "present.resultsAtClose": "Төраға дауыс беруді жапқанда қорытынды осында көрсетіледі.",
 
   "roster.title": "Кеңестің теңгерімі",
   "roster.load": "Теңгерімді көрсету",

@@ -377,6 +377,8 @@ export const en = {
   "present.waiting": "Waiting for the chair to put an indicator on screen.",
   "present.noMeeting": "No meeting is running.",
   "present.question": "Now voting",
+  "present.result": "Result of the vote",
+  "present.resultsAtClose": "The result is shown here when the chair closes the vote.",
 
   "roster.title": "Board balance",
   "roster.load": "Show the balance",

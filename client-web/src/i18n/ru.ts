@@ -378,6 +378,8 @@ export const ru: Messages = {
   "present.waiting": "Ждём, пока председатель выведет индикатор на экран.",
   "present.noMeeting": "Заседание не идёт.",
   "present.question": "Идёт голосование",
+  "present.result": "Итог голосования",
+  "present.resultsAtClose": "Итог появится здесь, когда председатель закроет голосование.",
 
   "roster.title": "Баланс совета",
   "roster.load": "Показать баланс",

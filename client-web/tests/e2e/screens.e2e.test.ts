@@ -36,6 +36,7 @@ import {
   joinThroughLink,
   launchChromium,
   startRealServer,
+  status,
   tokenOf,
   withTimeout,
 } from "./harness";
@@ -54,6 +55,8 @@ let chairClient: ProtocolClient;
 let consultationId = "";
 let indicators: string[] = [];
 let pollId = "";
+let target = "";
+let presenter: Page;
 const started = Date.now();
 
 type RequestKind = NonNullable<Parameters<Session["request"]>[0]>;
@@ -278,6 +281,133 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     await chair.waitForSelector(".cm-placeholder");
     expect(await accessibilityViolations(chair), "the chair's empty, editable draft passes axe").toEqual([]);
     await shoot(member, "member-empty-draft");
+  });
+  it("in a meeting the chair opens a validation poll: the member's overview lists it, and her vote dialog fits 1280×720", async () => {
+    target = indicators[1]!;
+    const docId = `indicator/${target}`;
+    // A short draft to put to the vote.
+    await chair.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(target)}`, server.links.chair!).toString());
+    await chair.waitForSelector(".cm-content");
+    await chair.click(".cm-content");
+    await chair.keyboard.type("Freedom of expression is protected by the Constitution (Article 20).");
+    await eventually("the chair's edits are acknowledged", async () => (await status(chair)).unsentEdits === 0, async () => JSON.stringify(await status(chair)));
+    await withTimeout(chairClient.session.openDocument(docId), 10_000, "the chair's client opening the draft");
+    await eventually(
+      "the chair's client has the typed draft",
+      async () => chairClient.session.state.doc(docId).text.includes("Article 20"),
+      async () => chairClient.session.state.doc(docId).text,
+    );
+    const a = chairClient.session.state.assessment;
+    await chairClient.ask({ case: "startMeeting", value: { title: "Advisory board", agendaIndicatorIds: [target] } });
+    await eventually("the meeting runs", async () => !!a.currentMeeting, async () => a.currentMeetingId);
+    await chairClient.ask({ case: "setSpotlight", value: { meetingId: a.currentMeetingId, indicatorId: target } });
+    await chairClient.ask({
+      case: "createPoll",
+      value: {
+        definition: {
+          kind: PollKind.AGREEMENT,
+          question: "The draft states the situation correctly.",
+          eligibleRoles: [Role.MEMBER],
+          targetIndicatorId: target,
+          targetVersion: BigInt(chairClient.session.state.doc(docId).version),
+        },
+      },
+    });
+    await eventually("the poll exists", async () => a.polls.size === 1, async () => String(a.polls.size));
+    pollId = [...a.polls.keys()][0]!;
+    await chairClient.ask({ case: "openPoll", value: { pollId } });
+
+    // Before she joins the meeting, the member's overview says what waits for her.
+    await member.goto(new URL(`/c/${encodeURIComponent(consultationId)}`, server.links.chair!).toString());
+    await member.waitForSelector(".categories");
+    await member.check("#filter-vote");
+    const rows = member.locator(".indicator-row[data-indicator]");
+    await eventually("only the indicator put to the vote is listed", async () => (await rows.count()) === 1, async () => String(await rows.count()));
+    expect(await rows.first().getAttribute("data-indicator")).toBe(target);
+    expect(await rows.first().locator(".badge.needs-vote").isVisible()).toBe(true);
+    await member.uncheck("#filter-vote");
+
+    await member.waitForSelector("#meeting-join", { timeout: 15_000 });
+    await member.click("#meeting-join");
+    await member.waitForSelector("#poll-dialog[open] .vote-form", { timeout: 15_000 });
+    for (const size of SIZES) {
+      await member.setViewportSize(size);
+      await shoot(member, "vote-dialog");
+      // The whole dialog is on screen — the ballot, Vote and "Later" — and nothing in it scrolls.
+      expect(await offScreen(member, ["#poll-dialog", "#poll-dialog .vote-form", "#poll-dialog .vote-submit", "#poll-dialog-close"]), `at ${size.width}×${size.height}`).toEqual([]);
+      expect(await member.evaluate(() => [...document.querySelectorAll("#poll-dialog, #poll-dialog *")].filter((el) => el.scrollHeight > el.clientHeight + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowY)).map((el) => el.className))).toEqual([]);
+    }
+    await member.setViewportSize(SIZES[0]);
+    expect(await accessibilityViolations(member), "the vote dialog passes axe").toEqual([]);
+  });
+
+  it("the presenter view shows the draft, the question and the live turnout on one screen; a long draft scales down", async () => {
+    presenter = await newPage("presenter");
+    await presenter.goto(server.links.chair!);
+    await presenter.waitForSelector(".categories, #join-name", { timeout: 20_000 });
+    await presenter.goto(new URL(`/c/${encodeURIComponent(consultationId)}/present`, server.links.chair!).toString());
+    await presenter.waitForSelector(".present-title .ind-id", { timeout: 15_000 });
+    expect(await presenter.locator(".present-title .ind-id").textContent()).toBe(target);
+    await eventually(
+      "the presenter shows the draft",
+      async () => ((await presenter.locator(".present-editor .cm-content").textContent()) ?? "").includes("Article 20"),
+      async () => (await presenter.locator(".present-editor .cm-content").textContent()) ?? "",
+    );
+    expect(await presenter.locator(".present-question").textContent()).toBe("The draft states the situation correctly.");
+    const turnout = presenter.locator(".present-turnout .turnout-figure");
+    expect(await turnout.textContent()).toMatch(/^0 of \d+ eligible voted$/);
+    // While the vote runs the wall shows no figures: they would sway those still voting.
+    expect(await presenter.locator(".present-poll .chart, .present-poll .outcome").count()).toBe(0);
+    const onWall = [".present-title", ".present-editor .cm-content", ".present-question", ".present-turnout .turnout-figure"];
+    for (const size of SIZES) {
+      await presenter.setViewportSize(size);
+      await eventually(`everything is on one screen at ${size.width}×${size.height}`, async () => (await offScreen(presenter, onWall)).length === 0 && !(await pageScrolls(presenter)), async () => JSON.stringify(await offScreen(presenter, onWall)));
+      await shoot(presenter, "presenter-voting");
+    }
+    expect(await accessibilityViolations(presenter), "the presenter view passes axe").toEqual([]);
+
+    await member.locator('#poll-dialog input[type=radio][value="0"]').check();
+    await member.locator("#poll-dialog .vote-submit").click();
+    await eventually("the wall's turnout counts the ballot", async () => /^1 of \d+ eligible voted$/.test((await turnout.textContent()) ?? ""), async () => (await turnout.textContent()) ?? "");
+
+    // A long draft: the text scales down rather than push the vote off the wall.
+    await presenter.setViewportSize(SIZES[0]);
+    const scale = () => presenter.evaluate(() => Number(getComputedStyle(document.querySelector(".presenter")!).getPropertyValue("--draft-scale")));
+    expect(await scale()).toBe(1);
+    await chair.click(".cm-content");
+    await chair.keyboard.press("Control+End");
+    const sentence = " Access to public information is guaranteed by law, and courts have upheld requests from journalists and civil society.";
+    for (let i = 0; i < 10; i++) await chair.keyboard.insertText(i % 3 === 2 ? `${sentence}\n` : sentence);
+    await eventually(
+      "the long draft reaches the wall, scaled down, with the vote still on screen and nothing to scroll",
+      async () =>
+        ((await presenter.locator(".present-editor .cm-content").textContent()) ?? "").split("courts have upheld").length === 11 &&
+        (await scale()) < 1 &&
+        (await offScreen(presenter, onWall)).length === 0 &&
+        !(await pageScrolls(presenter)),
+      async () => JSON.stringify({ scale: await scale(), off: await offScreen(presenter, onWall), scrolls: await pageScrolls(presenter) }),
+    );
+    expect(await presenter.evaluate(() => { const s = document.querySelector(".present-editor .cm-scroller")!; return s.scrollHeight <= s.clientHeight + 1; }), "the whole draft shows, unscrolled").toBe(true);
+    await shoot(presenter, "presenter-long-draft");
+  });
+
+  it("the chair closes the poll: the wall shows the result with the draft, on one screen", async () => {
+    await chairClient.ask({ case: "closePoll", value: { pollId } });
+    await presenter.waitForSelector('.present-poll .outcome[data-closed="true"]', { timeout: 15_000 });
+    expect(await presenter.locator("#present-poll-label").textContent()).toBe("Result of the vote");
+    expect(await presenter.locator(".present-poll .chart .bar-row").count()).toBe(4);
+    const onWall = [".present-title", ".present-editor .cm-content", ".present-question", ".present-poll .outcome", ".present-poll .chart"];
+    for (const size of SIZES) {
+      await presenter.setViewportSize(size);
+      await eventually(`the result is on one screen at ${size.width}×${size.height}`, async () => (await offScreen(presenter, onWall)).length === 0 && !(await pageScrolls(presenter)), async () => JSON.stringify(await offScreen(presenter, onWall)));
+      await shoot(presenter, "presenter-result");
+    }
+    for (const lang of ["ru", "kk", "en"] as const) {
+      await presenter.evaluate((l) => localStorage.setItem("kenes.language", l), lang);
+      await presenter.reload();
+      await presenter.waitForSelector('.present-poll .outcome[data-closed="true"]', { timeout: 15_000 });
+      expect(await accessibilityViolations(presenter), `the presenter with the result in ${lang} passes axe`).toEqual([]);
+    }
   });
 });
 
