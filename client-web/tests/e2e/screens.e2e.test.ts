@@ -12,7 +12,7 @@
 //   3. the chair opens a validation poll in a meeting: the member's vote
 //      dialog fits 1280×720 (ballot and Vote button on screen, nothing to
 //      scroll); the member's overview lists the indicator under "waiting for
-//      my vote";
+//      my vote"; a single-choice poll with eight options fits too;
 //   4. the presenter view shows the draft, the question and the live turnout
 //      on one screen (no chart while the vote runs), then the result once
 //      the chair closes the poll; a long draft scales its text down so that
@@ -408,6 +408,24 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
       await presenter.waitForSelector('.present-poll .outcome[data-closed="true"]', { timeout: 15_000 });
       expect(await accessibilityViolations(presenter), `the presenter with the result in ${lang} passes axe`).toEqual([]);
     }
+  });
+  it("a single-choice poll with eight options still fits the member's dialog at 1280×720", async () => {
+    const a = chairClient.session.state.assessment;
+    const options = ["Government", "Academia", "Technical community", "Private sector", "Media", "Civil society", "Users", "National IGF"];
+    await chairClient.ask({
+      case: "createPoll",
+      value: { definition: { kind: PollKind.SINGLE_CHOICE, question: "Which group should lead the follow-up on access to information?", options, eligibleRoles: [Role.MEMBER] } },
+    });
+    await eventually("the second poll exists", async () => a.polls.size === 2, async () => String(a.polls.size));
+    const second = [...a.polls.keys()].find((id) => id !== pollId)!;
+    await chairClient.ask({ case: "openPoll", value: { pollId: second } });
+    await member.setViewportSize(SIZES[0]);
+    await member.waitForSelector(`#poll-dialog[open] .poll[data-poll="${second}"] .vote-form`, { timeout: 15_000 });
+    await shoot(member, "vote-dialog-eight-options");
+    expect(await offScreen(member, ["#poll-dialog", "#poll-dialog .choice", "#poll-dialog .vote-submit", "#poll-dialog-close"])).toEqual([]);
+    expect(await member.evaluate(() => [...document.querySelectorAll("#poll-dialog, #poll-dialog *")].filter((el) => el.scrollHeight > el.clientHeight + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowY)).map((el) => el.className))).toEqual([]);
+    expect(await accessibilityViolations(member), "the eight-option dialog passes axe").toEqual([]);
+    await chairClient.ask({ case: "closePoll", value: { pollId: second } });
   });
 });
 
