@@ -195,6 +195,13 @@ export const kk: Messages = {
   "indicator.core": "Негізгі индикатор",
   "indicator.emptyEditable": "Жобаны осы жерде жаза бастаңыз…",
   "indicator.emptyReadOnly": "Әзірге ештеңе жазылмаған.",
+  "indicator.panels": "Индикатор туралы",
+  "indicator.tab.discussion": "Талқылау",
+  "indicator.tab.polls": "Дауыс беру және жауаптылар",
+  "indicator.tab.sources": "Дереккөздер мен дәлелдер",
+  "indicator.tab.history": "Тарих",
+  "indicator.pollOpen": "Дауыс беру жүріп жатыр: {question}",
+  "indicator.showPoll": "Дауыс беруге өту",
 
   "presence.title": "Қазір осында",
   "presence.alone": "Қазір мұнда басқа ешкім жоқ.",

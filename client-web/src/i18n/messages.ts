@@ -204,6 +204,13 @@ export const en = {
   "indicator.core": "Core indicator",
   "indicator.emptyEditable": "Start writing the draft here…",
   "indicator.emptyReadOnly": "Nothing has been written yet.",
+  "indicator.panels": "About this indicator",
+  "indicator.tab.discussion": "Discussion",
+  "indicator.tab.polls": "Polls and assignees",
+  "indicator.tab.sources": "Sources and evidence",
+  "indicator.tab.history": "History",
+  "indicator.pollOpen": "A vote is open: {question}",
+  "indicator.showPoll": "Go to the vote",
 
   "presence.title": "Here now",
   "presence.alone": "No one else is here right now.",

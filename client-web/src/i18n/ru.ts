@@ -205,6 +205,13 @@ export const ru: Messages = {
   "indicator.core": "Основной индикатор",
   "indicator.emptyEditable": "Начните писать черновик здесь…",
   "indicator.emptyReadOnly": "Пока ничего не написано.",
+  "indicator.panels": "Об индикаторе",
+  "indicator.tab.discussion": "Обсуждение",
+  "indicator.tab.polls": "Голосования и ответственные",
+  "indicator.tab.sources": "Источники и подтверждения",
+  "indicator.tab.history": "История",
+  "indicator.pollOpen": "Идёт голосование: {question}",
+  "indicator.showPoll": "К голосованию",
 
   "presence.title": "Сейчас здесь",
   "presence.alone": "Сейчас здесь больше никого нет.",

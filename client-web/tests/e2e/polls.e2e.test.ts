@@ -151,6 +151,8 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
   });
 
   it("the chair creates an anonymous validation poll and opens it; it pops up for each member", async () => {
+    // Polls sit in the side panel's "Polls and assignees" tab (issue 20).
+    await chair.click("#tab-polls");
     await chair.click("#poll-create-summary");
     const form = chair.locator(".poll-form");
     await expect(form.locator(".validate-label").textContent()).resolves.toContain(indicatorId);

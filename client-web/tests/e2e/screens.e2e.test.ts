@@ -13,7 +13,12 @@
 //      dialog fits 1280×720 (ballot and Vote button on screen, nothing to
 //      scroll); the member's overview lists the indicator under "waiting for
 //      my vote"; a single-choice poll with eight options fits too;
-//   4. the presenter view shows the draft, the question and the live turnout
+//   4. the indicator page at 1280×720: the draft, the status, the open vote
+//      and the side panel's tabs on the first screen; arrows move between
+//      tabs, each axe-clean; "Go to the vote" opens the polls tab at the poll;
+//      focusing a thread scrolls the draft to its passage; scrolling the page
+//      leaves the draft on screen;
+//   5. the presenter view shows the draft, the question and the live turnout
 //      on one screen (no chart while the vote runs), then the result once
 //      the chair closes the poll; a long draft scales its text down so that
 //      the vote stays on screen.
@@ -389,6 +394,65 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     );
     expect(await presenter.evaluate(() => { const s = document.querySelector(".present-editor .cm-scroller")!; return s.scrollHeight <= s.clientHeight + 1; }), "the whole draft shows, unscrolled").toBe(true);
     await shoot(presenter, "presenter-long-draft");
+  });
+
+  it("the indicator page keeps the draft in view beside tabs, with the status and the open vote on top", async () => {
+    await chair.setViewportSize(SIZES[0]);
+    await chair.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(target)}`, server.links.chair!).toString());
+    await chair.waitForSelector(".cm-content");
+    for (const size of SIZES) {
+      await chair.setViewportSize(size);
+      await shoot(chair, "indicator");
+    }
+    await chair.setViewportSize(SIZES[0]);
+    // On the first screen: the draft, the status, the open vote and the tabs.
+    const top = ["#page-title", "#draft-editor .cm-editor", "#indicator-status", ".poll-strip .poll-strip-go", "#tab-discussion", "#tab-history"];
+    expect(await offScreen(chair, top)).toEqual([]);
+    expect(await chair.locator(".poll-strip").textContent()).toContain("The draft states the situation correctly.");
+    // One tab's panel at a time; the discussion first.
+    expect(await chair.locator("#tab-discussion").getAttribute("aria-selected")).toBe("true");
+    expect(await chair.locator("#panel-discussion").isVisible()).toBe(true);
+    expect(await chair.locator("#panel-polls").isVisible()).toBe(false);
+    expect(await accessibilityViolations(chair), "the indicator page (discussion tab) passes axe").toEqual([]);
+    // The arrows move between tabs (one tab stop); each panel passes axe.
+    await chair.focus("#tab-discussion");
+    for (const id of ["polls", "sources", "history"]) {
+      await chair.keyboard.press("ArrowRight");
+      expect(await chair.evaluate(() => document.activeElement?.id)).toBe(`tab-${id}`);
+      expect(await chair.locator(`#panel-${id}`).isVisible()).toBe(true);
+      expect(await accessibilityViolations(chair), `the ${id} tab passes axe`).toEqual([]);
+    }
+    expect(await chair.locator("#panel-sources .used-sources").count(), "the sources used are under sources and evidence").toBe(1);
+    // "Go to the vote" opens the polls tab at the open poll.
+    await chair.click(".poll-strip-go");
+    expect(await chair.locator("#tab-polls").getAttribute("aria-selected")).toBe("true");
+    expect(await offScreen(chair, [`#panel-polls .poll[data-poll="${pollId}"] .poll-question`])).toEqual([]);
+    // A comment on the draft's last line; with the draft scrolled to its
+    // start, moving into the thread brings its passage back into view.
+    await chair.click("#tab-discussion");
+    await chair.click(".cm-content");
+    await chair.keyboard.press("Control+End");
+    await chair.keyboard.press("Shift+Home");
+    await chair.fill("#thread-body", "Which courts, and since when?");
+    await chair.click("#thread-comment");
+    await chair.waitForSelector("#draft-editor .kenes-thread-hl", { timeout: 15_000 });
+    const passageInView = () =>
+      chair.evaluate(() => {
+        const box = document.querySelector("#draft-editor .cm-scroller")!.getBoundingClientRect();
+        const hl = document.querySelector("#draft-editor .kenes-thread-hl")?.getBoundingClientRect();
+        return !!hl && hl.top >= box.top && hl.bottom <= box.bottom;
+      });
+    await chair.evaluate(() => (document.querySelector("#draft-editor .cm-scroller")!.scrollTop = 0));
+    await eventually("the passage is out of the draft's view", async () => !(await passageInView()), async () => "still in view");
+    await chair.locator(".thread button").first().focus();
+    await eventually("the draft scrolled to the thread's passage", passageInView, async () => "out of view");
+    expect(await chair.evaluate(() => !!document.activeElement?.closest(".thread")), "the thread kept the focus").toBe(true);
+
+    // Scrolling the page moves the side panel; the draft stays on screen.
+    await chair.evaluate(() => window.scrollTo(0, document.scrollingElement!.scrollHeight));
+    expect(await offScreen(chair, ["#draft-editor .cm-editor"])).toEqual([]);
+    await shoot(chair, "indicator-scrolled");
+    await chair.evaluate(() => window.scrollTo(0, 0));
   });
 
   it("the chair closes the poll: the wall shows the result with the draft, on one screen", async () => {
