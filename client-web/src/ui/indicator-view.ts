@@ -254,6 +254,8 @@ export class IndicatorView implements View {
       /* not remembered, still shown */
     }
     this.showTab();
+    // Shown now: its threads on screen count as read (threads-panel.ts).
+    if (tab === "discussion" && this.editor) this.threads.refresh();
   }
 
   private showTab(): void {

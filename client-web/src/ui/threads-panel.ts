@@ -840,6 +840,9 @@ export class ThreadsPanel {
     if (this.readTimer || typeof document === "undefined" || document.visibilityState === "hidden") return;
     this.readTimer = setTimeout(() => {
       this.readTimer = null;
+      // Not on screen (the indicator page's discussion tab is not the one
+      // chosen): unread stays unread until it is shown.
+      if (this.el.closest("[hidden]")) return;
       const upTo = this.st.lastSeq;
       const ids = this.threads()
         .filter((th) => this.st.discussion.unread(th.id) > 0 && (this.readAsked.get(th.id) ?? 0) < upTo)

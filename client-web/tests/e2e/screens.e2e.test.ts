@@ -17,7 +17,8 @@
 //      and the side panel's tabs on the first screen; arrows move between
 //      tabs, each axe-clean; "Go to the vote" opens the polls tab at the poll;
 //      focusing a thread scrolls the draft to its passage; scrolling the page
-//      leaves the draft on screen;
+//      leaves the draft on screen; comments behind another tab stay unread
+//      until the discussion tab is shown;
 //   5. the presenter view shows the draft, the question and the live turnout
 //      on one screen (no chart while the vote runs), then the result once
 //      the chair closes the poll; a long draft scales its text down so that
@@ -40,6 +41,7 @@ import {
   eventually,
   joinThroughLink,
   launchChromium,
+  sleep,
   startRealServer,
   status,
   tokenOf,
@@ -490,6 +492,23 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     expect(await member.evaluate(() => [...document.querySelectorAll("#poll-dialog, #poll-dialog *")].filter((el) => el.scrollHeight > el.clientHeight + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowY)).map((el) => el.className))).toEqual([]);
     expect(await accessibilityViolations(member), "the eight-option dialog passes axe").toEqual([]);
     await chairClient.ask({ case: "closePoll", value: { pollId: second } });
+  });
+  it("comments stay unread while the discussion tab is not shown, and are read once it is", async () => {
+    const unread = () =>
+      member.evaluate(() => {
+        const k = (window as unknown as { kenes: { threadIds(): string[]; thread(id: string): { unread: number } | null } }).kenes;
+        return k.threadIds().reduce((n, id) => n + (k.thread(id)?.unread ?? 0), 0);
+      });
+    await member.evaluate(() => sessionStorage.setItem("kenes.indicatorTab", "history"));
+    await member.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(target)}`, server.links.chair!).toString());
+    await member.waitForSelector(".cm-content");
+    expect(await member.locator("#tab-history").getAttribute("aria-selected")).toBe("true");
+    await eventually("the chair's comment is unread for the member", async () => (await unread()) === 1, async () => String(await unread()));
+    // Longer than the panel waits before marking what is on screen read.
+    await sleep(1500);
+    expect(await unread(), "nothing was marked read behind another tab").toBe(1);
+    await member.click("#tab-discussion");
+    await eventually("shown, the comment is read", async () => (await unread()) === 0, async () => String(await unread()));
   });
 });
 
