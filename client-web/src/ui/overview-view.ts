@@ -182,7 +182,28 @@ export class OverviewView implements View {
             return h(
               "tr",
               { "data-category": c.id },
-              h("th", { scope: "row" }, h("a", { href: `#cat-${c.id}`, "data-focus-key": `jump-${c.id}` }, h("span", { class: "cat-id" }, c.id), " ", c.title)),
+              h(
+                "th",
+                { scope: "row" },
+                h(
+                  "a",
+                  {
+                    href: `#cat-${c.id}`,
+                    "data-focus-key": `jump-${c.id}`,
+                    // Handled here: the app takes every /c/ link for a page
+                    // change, which would drop the fragment.
+                    onclick: (e) => {
+                      e.preventDefault();
+                      const heading = document.getElementById(`cat-${c.id}`);
+                      heading?.scrollIntoView({ block: "start" });
+                      heading?.focus();
+                    },
+                  },
+                  h("span", { class: "cat-id" }, c.id),
+                  " ",
+                  c.title,
+                ),
+              ),
               h("td", { class: "bar-cell" }, progressBar(counts)),
               h("td", { class: "validated-cell" }, t("overview.validatedOf", { done: counts.validated, total: counts.total })),
               this.chair ? h("td", { class: "unassigned-cell" }, String(rs.filter((r) => !r.summary.assignees?.length).length)) : null,

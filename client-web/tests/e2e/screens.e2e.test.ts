@@ -255,9 +255,18 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     await chair.selectOption("#filter-status", "");
     await eventually("every indicator is listed again", async () => (await rows.count()) === indicators.length, async () => String(await rows.count()));
 
+    // A category's line in the summary jumps to its part of the tree.
+    const last = (st.framework?.categories ?? []).at(-1)!;
+    await chair.click(`.progress-table tr[data-category="${last.id}"] a`);
+    await eventually("the last category's heading is on screen, focused", async () => (await offScreen(chair, [`#cat-${last.id}`])).length === 0 && (await chair.evaluate(() => document.activeElement?.id)) === `cat-${last.id}`, async () => JSON.stringify(await offScreen(chair, [`#cat-${last.id}`])));
+    expect(new URL(chair.url()).pathname).toBe(`/c/${encodeURIComponent(consultationId)}`);
+    await chair.evaluate(() => window.scrollTo(0, 0));
+
     for (const lang of ["ru", "kk"] as const) {
       await setLanguage(chair, lang);
       expect(await accessibilityViolations(chair), `the overview in ${lang} passes axe`).toEqual([]);
+      await chair.evaluate(() => window.scrollTo(0, 0));
+      await shoot(chair, `overview-${lang}`);
     }
     await setLanguage(chair, "en");
     expect(await accessibilityViolations(chair), "the overview in English passes axe").toEqual([]);
