@@ -76,9 +76,11 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
 
 export class AssessmentPanel {
   readonly el = h("div", { class: "assessment" });
-  private readonly statusSection = h("section", { class: "status-panel panel", "aria-labelledby": "status-title" });
+  // The indicator page shows these two apart from the rest (status on top,
+  // sources in their own tab): indicator-view.ts moves them.
+  readonly statusSection = h("section", { class: "status-panel panel", "aria-labelledby": "status-title" });
   private readonly peopleSection = h("section", { class: "assignees-panel panel", "aria-labelledby": "assignees-title" });
-  private readonly sourcesSection = h("section", { class: "used-sources panel", "aria-labelledby": "used-sources-title" });
+  readonly sourcesSection = h("section", { class: "used-sources panel", "aria-labelledby": "used-sources-title" });
   private readonly scoreSection = h("section", { class: "score-panel panel", "aria-labelledby": "score-title" });
   private readonly pollsSection = h("section", { class: "polls-panel panel", "aria-labelledby": "polls-title" });
   private readonly pollList = h("div", { class: "poll-list" });

@@ -58,7 +58,11 @@ export class EditorBinding {
           EditorState.readOnly.of(!opts.editable),
           EditorView.editable.of(true), // read-only still lets people select, copy and navigate
           this.labelCompartment.of(this.labels(opts.label, opts.placeholder)),
-          opts.editable ? [] : EditorView.contentAttributes.of({ "aria-readonly": "true" }),
+          // An editable draft that scrolls inside its box (the indicator page,
+          // issue 20) is reached by its text: tabindex says so to checkers
+          // that do not count contenteditable as focusable (axe's
+          // scrollable-region-focusable); the tab order is unchanged.
+          opts.editable ? EditorView.contentAttributes.of({ tabindex: "0" }) : EditorView.contentAttributes.of({ "aria-readonly": "true" }),
           remoteCursors(),
           EditorView.updateListener.of((u) => {
             for (const tr of u.transactions) this.onTransaction(tr);

@@ -1,12 +1,16 @@
-// One indicator: where it sits in the framework, its suggested sources, and
-// its draft in a CodeMirror editor bound to the OT client, with the others'
-// carets and a list of who is here. Read-only for members and observers.
-// The draft's text is asked for first when the page does not have it
-// (joined by state): "Loading the draft…" until it is in.
+// One indicator, laid out for work (issue 20): the draft in a CodeMirror
+// editor bound to the OT client, with the others' carets, on the left and
+// kept in view (it scrolls inside itself, not with the page), so that a
+// thread or a suggestion being reviewed beside it never pushes it away; on
+// the right who is here, the status and any open vote — always at the top —
+// then tabs: discussion (threads and suggestions), polls and assignees,
+// sources and evidence, history. Read-only for members and observers. The
+// draft's text is asked for first when the page does not have it (joined by
+// state): "Loading the draft…" until it is in.
 import type { TextOp } from "../core";
 import type { Indicator } from "../gen/kenes/v1/framework_pb";
 import { canEditDrafts, indicatorDocId } from "../model";
-import { t } from "../i18n";
+import { type MessageKey, t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { AssessmentPanel } from "./assessment-panel";
 import { DraftLoader } from "./draft-loader";
@@ -18,6 +22,26 @@ import { ThreadsPanel } from "./threads-panel";
 import { overviewPath } from "./router";
 import type { View, ViewContext } from "./view";
 
+type Tab = "discussion" | "polls" | "sources" | "history";
+const TABS: readonly { readonly id: Tab; readonly label: MessageKey }[] = [
+  { id: "discussion", label: "indicator.tab.discussion" },
+  { id: "polls", label: "indicator.tab.polls" },
+  { id: "sources", label: "indicator.tab.sources" },
+  { id: "history", label: "indicator.tab.history" },
+];
+/** The tab last chosen, for the next indicator opened in this tab of the browser. */
+const TAB_KEY = "kenes.indicatorTab";
+
+function savedTab(): Tab {
+  try {
+    const v = sessionStorage.getItem(TAB_KEY);
+    if (TABS.some((x) => x.id === v)) return v as Tab;
+  } catch {
+    /* storage refused: the default */
+  }
+  return "discussion";
+}
+
 export class IndicatorView implements View {
   readonly el = h("div", { class: "page layout indicator" });
   readonly docId: string;
@@ -28,6 +52,13 @@ export class IndicatorView implements View {
   private readonly sources = h("div", { class: "sources-wrap" });
   private readonly aside = h("aside", { class: "sidebar" });
   private readonly presenceHost = h("div", {});
+  private readonly pollStrip = h("div", { class: "poll-strip", "aria-live": "polite" });
+  private readonly tabList = h("div", { class: "side-tabs", role: "tablist" });
+  private readonly tabs = new Map<Tab, HTMLButtonElement>();
+  private readonly panels = new Map<Tab, HTMLElement>();
+  private tab: Tab = savedTab();
+  private readonly column = h("div", { class: "content" }, this.header, this.editorSection);
+  private readonly onResize = () => this.fitColumn();
   private readonly assessment: AssessmentPanel;
   private readonly history: HistoryPanel;
   private readonly threads: ThreadsPanel;
@@ -42,8 +73,35 @@ export class IndicatorView implements View {
     this.assessment = new AssessmentPanel(ctx, indicatorId);
     this.history = new HistoryPanel(ctx, this.docId);
     this.threads = new ThreadsPanel(ctx, this.docId, indicatorId, () => this.editor?.view ?? null);
-    this.aside.append(this.presenceHost, this.threads.el, this.assessment.el);
-    this.el.append(h("div", { class: "content" }, this.header, this.editorSection, this.history.el, this.sources), this.aside);
+    const contents: Record<Tab, (HTMLElement | null)[]> = {
+      discussion: [this.threads.el],
+      polls: [this.assessment.el],
+      sources: [this.sources, this.assessment.sourcesSection],
+      history: [this.history.el],
+    };
+    for (const { id } of TABS) {
+      const tab = h("button", {
+        type: "button",
+        role: "tab",
+        id: `tab-${id}`,
+        class: "side-tab",
+        "aria-controls": `panel-${id}`,
+        onclick: () => this.select(id),
+        onkeydown: (e) => this.tabKey(e as KeyboardEvent),
+      });
+      this.tabs.set(id, tab);
+      this.tabList.append(tab);
+      this.panels.set(id, h("div", { class: "side-panel", role: "tabpanel", id: `panel-${id}`, "aria-labelledby": `tab-${id}`, tabindex: "0" }, contents[id]));
+    }
+    this.aside.append(
+      this.presenceHost,
+      h("div", { class: "side-top" }, this.assessment.statusSection, this.pollStrip),
+      this.tabList,
+      ...this.panels.values(),
+    );
+    this.el.append(this.column, this.aside);
+    window.addEventListener("resize", this.onResize);
+    this.showTab();
     this.refresh();
   }
 
@@ -64,21 +122,24 @@ export class IndicatorView implements View {
       this.history.el.hidden = true;
       this.assessment.el.hidden = true;
       this.threads.el.hidden = true;
+      this.aside.hidden = true;
       this.renderPresence();
       return;
     }
+    this.aside.hidden = false;
+    this.tabList.setAttribute("aria-label", t("indicator.panels"));
+    for (const { id, label } of TABS) this.tabs.get(id)!.textContent = t(label);
     const path = this.pathOf(ind);
     replaceChildren(this.header, 
-      h("nav", { "aria-label": t("indicator.back") }, back),
-      path.length ? h("p", { class: "crumbs muted" }, path.join(" › ")) : null,
-      h("h1", { id: "page-title", tabindex: "-1" }, h("span", { class: "ind-id" }, ind.id), " ", ind.title),
-      ind.core ? h("p", {}, h("span", { class: "badge core" }, t("indicator.core"))) : null,
+      h("nav", { "aria-label": t("indicator.back"), class: "indicator-nav" }, back, path.length ? h("span", { class: "crumbs muted" }, path.join(" › ")) : null),
+      h("h1", { id: "page-title", tabindex: "-1" }, h("span", { class: "ind-id" }, ind.id), " ", ind.title, ind.core ? [" ", h("span", { class: "badge core" }, t("indicator.core"))] : null),
     );
     this.editorSection.hidden = false;
     this.history.el.hidden = false;
     this.history.refresh();
     this.assessment.el.hidden = false;
     this.assessment.refresh();
+    this.renderPollStrip();
     replaceChildren(this.sources, 
       ind.sources.length
         ? h(
@@ -127,6 +188,20 @@ export class IndicatorView implements View {
     }
     this.threads.refresh();
     this.renderPresence();
+    this.fitColumn();
+  }
+
+  /**
+   * The draft's column is as high as the window below where it starts (the
+   * top bar and the meeting bar above it vary), so that the whole editor is
+   * on the first screen; sticky, it then stays there as the side panel scrolls.
+   */
+  private fitColumn(): void {
+    requestAnimationFrame(() => {
+      if (!this.column.isConnected) return;
+      const top = this.column.getBoundingClientRect().top + window.scrollY;
+      this.column.style.setProperty("--column-top", `${Math.round(top)}px`);
+    });
   }
 
   discussionChanged(): void {
@@ -134,7 +209,74 @@ export class IndicatorView implements View {
   }
 
   assessmentChanged(): void {
-    if (this.ctx.session.state.findIndicator(this.indicatorId)) this.assessment.refresh();
+    if (!this.ctx.session.state.findIndicator(this.indicatorId)) return;
+    this.assessment.refresh();
+    this.renderPollStrip();
+    // A meeting starting or ending adds or removes the bar above the page.
+    this.fitColumn();
+  }
+
+  /** The open vote, above the tabs whichever is chosen, with a way to it. */
+  private renderPollStrip(): void {
+    const poll = this.ctx.session.state.assessment.openPoll();
+    this.pollStrip.hidden = !poll;
+    if (!poll) {
+      this.pollStrip.replaceChildren();
+      return;
+    }
+    const u = poll.update;
+    replaceChildren(
+      this.pollStrip,
+      h("p", { class: "poll-strip-question" }, h("strong", {}, t("indicator.pollOpen", { question: poll.definition.question }))),
+      u ? h("p", { class: "muted poll-strip-turnout" }, t("poll.turnout", { voters: Number(u.voters), eligible: Number(u.eligible) })) : null,
+      h(
+        "button",
+        {
+          type: "button",
+          class: "poll-strip-go",
+          onclick: () => {
+            this.select("polls");
+            const el = this.panels.get("polls")?.querySelector<HTMLElement>(`.poll[data-poll="${CSS.escape(poll.id)}"]`);
+            el?.scrollIntoView({ block: "nearest" });
+            (el?.querySelector<HTMLElement>("input, button") ?? this.panels.get("polls"))?.focus();
+          },
+        },
+        t("indicator.showPoll"),
+      ),
+    );
+  }
+
+  private select(tab: Tab): void {
+    this.tab = tab;
+    try {
+      sessionStorage.setItem(TAB_KEY, tab);
+    } catch {
+      /* not remembered, still shown */
+    }
+    this.showTab();
+    // Shown now: its threads on screen count as read (threads-panel.ts).
+    if (tab === "discussion" && this.editor) this.threads.refresh();
+  }
+
+  private showTab(): void {
+    for (const { id } of TABS) {
+      const on = id === this.tab;
+      const tab = this.tabs.get(id)!;
+      tab.setAttribute("aria-selected", String(on));
+      // One tab stop for the list; the arrows move between tabs (ARIA tabs pattern).
+      tab.tabIndex = on ? 0 : -1;
+      this.panels.get(id)!.hidden = !on;
+    }
+  }
+
+  private tabKey(e: KeyboardEvent): void {
+    const i = TABS.findIndex((x) => x.id === this.tab);
+    const next = e.key === "ArrowRight" ? i + 1 : e.key === "ArrowLeft" ? i - 1 : e.key === "Home" ? 0 : e.key === "End" ? TABS.length - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    const tab = TABS[(next + TABS.length) % TABS.length]!.id;
+    this.select(tab);
+    this.tabs.get(tab)!.focus();
   }
 
   presenceChanged(): void {
@@ -167,6 +309,7 @@ export class IndicatorView implements View {
   }
 
   destroy(): void {
+    window.removeEventListener("resize", this.onResize);
     this.loader.destroy();
     this.history.destroy();
     this.threads.destroy();

@@ -12,7 +12,7 @@
 // beside the thread (or form) that asked, as the translated sentence.
 // Threads shown on screen are marked read (MarkThreadsRead).
 
-import type { EditorView } from "@codemirror/view";
+import { EditorView } from "@codemirror/view";
 import { invert, transformAnchor, utf16ToCodePoint, codePointToUtf16, sliceCodePoints } from "../core";
 import { Reaction } from "../gen/kenes/v1/discussion_pb";
 import { language, t } from "../i18n";
@@ -793,6 +793,21 @@ export class ThreadsPanel {
     this.active = id;
     this.items.get(id)?.classList.add("active");
     this.updateHighlights();
+    this.revealPassage(id);
+  }
+
+  /**
+   * Brings the thread's passage into the draft's view, without taking the
+   * focus from the thread (issue 20: while a thread or a suggestion is
+   * reviewed, the draft follows it rather than staying where it was).
+   */
+  private revealPassage(id: string): void {
+    const th = this.st.discussion.threads.get(id);
+    const view = this.editorView();
+    const r = th ? this.shownRange(th) : null;
+    if (!view || !r) return;
+    const from = codePointToUtf16(view.state.doc.toString(), r.from);
+    view.dispatch({ effects: EditorView.scrollIntoView(from, { y: "nearest", yMargin: 48 }) });
   }
 
   private showInEditor(th: ThreadState): void {
@@ -825,6 +840,9 @@ export class ThreadsPanel {
     if (this.readTimer || typeof document === "undefined" || document.visibilityState === "hidden") return;
     this.readTimer = setTimeout(() => {
       this.readTimer = null;
+      // Not on screen (the indicator page's discussion tab is not the one
+      // chosen): unread stays unread until it is shown.
+      if (this.el.closest("[hidden]")) return;
       const upTo = this.st.lastSeq;
       const ids = this.threads()
         .filter((th) => this.st.discussion.unread(th.id) > 0 && (this.readAsked.get(th.id) ?? 0) < upTo)

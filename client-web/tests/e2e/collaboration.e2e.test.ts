@@ -232,7 +232,7 @@ describe("two people edit one draft in real browsers", () => {
     // The researcher finds it on the overview: category R, "Policy recommendations", Civil society.
     await researcher.goto(new URL(indicatorPath.split("/i/")[0]!, server.links.researcher!).toString());
     await researcher.waitForSelector(".categories");
-    await researcher.locator("#cat-R").locator("xpath=..").locator("details.recommendations summary").click();
+    await researcher.locator("li.category", { has: researcher.locator("#cat-R") }).locator("details.recommendations summary").click();
     const link = researcher.locator(`[data-recommendation="${recDoc}"]`);
     expect(await link.textContent()).toBe("Civil society");
     const recPath = (await link.getAttribute("href"))!;

@@ -163,6 +163,8 @@ describe.skipIf(fake)("undo of one's own edits, and the draft's history (real se
   it("the history slider shows an earlier text, and the changes and authorship views work", async () => {
     // The text now, and its version, as the history panel reports them.
     const now = await serverText();
+    // History is the side panel's last tab (issue 20).
+    await a.click("#tab-history");
     await a.click(".history-toggle");
     await expect.poll(async () => (await shownVersion(a))?.text, { timeout: 15_000 }).toBe(now);
     const latest = (await shownVersion(a))!.version;

@@ -12,7 +12,8 @@
 //      chair's chart update live after each ballot, with the breakdowns the
 //      server sends;
 //   5. the chair closes the poll; the indicator shows "validated" for
-//      everyone; the presenter view shows it in large type; a later edit marks
+//      everyone; the presenter view shows the draft, the question and the
+//      turnout in large type; a later edit marks
 //      it "changed since validation".
 // Nothing here fakes the server: every figure on screen came from it.
 // Screenshots go to test-artifacts/e2e-poll-*.png.
@@ -150,6 +151,8 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
   });
 
   it("the chair creates an anonymous validation poll and opens it; it pops up for each member", async () => {
+    // Polls sit in the side panel's "Polls and assignees" tab (issue 20).
+    await chair.click("#tab-polls");
     await chair.click("#poll-create-summary");
     const form = chair.locator(".poll-form");
     await expect(form.locator(".validate-label").textContent()).resolves.toContain(indicatorId);
@@ -261,14 +264,18 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
     await chair.screenshot({ path: join(ARTIFACTS, "e2e-poll-live.png"), fullPage: true });
   });
 
-  it("the presenter view shows the spotlighted indicator and the open poll's chart", async () => {
+  it("the presenter view shows the spotlighted indicator and the open poll's question and turnout", async () => {
     const presenter = await newPage("presenter");
     await presenter.goto(server.links.chair!);
     await presenter.waitForSelector(".categories, #join-name", { timeout: 20_000 });
     await presenter.goto(new URL(`/c/${encodeURIComponent(consultationId)}/present`, server.links.chair!).toString());
     await presenter.waitForSelector(".present-title .ind-id", { timeout: 15_000 });
     expect(await presenter.locator(".present-title .ind-id").textContent()).toBe(indicatorId);
-    await presenter.waitForSelector(".present-poll .chart .bar-row");
+    // While the vote runs the wall shows the question and the turnout, not
+    // the figures (issue 20); screens.e2e.test.ts shows the result after the close.
+    await presenter.waitForSelector(".present-turnout .turnout-figure");
+    expect(await presenter.locator(".present-turnout .turnout-figure").textContent()).toBe("3 of 3 eligible voted");
+    expect(await presenter.locator(".present-poll .chart").count()).toBe(0);
     expect(await presenter.locator(".present-question").textContent()).toBe("The draft states the situation correctly.");
     await eventually(
       "the presenter shows the draft",
