@@ -71,6 +71,7 @@ constexpr ReportWords kEnglish{
     .validated_by_chair = "validated at draft version {version} by the chair",
     .changed_since = "; the draft changed since (version {version})",
     .poll_did_not_pass = "not validated: {poll} did not pass",
+    .back_to_text = "Back to content",
 };
 
 constexpr ReportWords kRussian{
@@ -109,6 +110,7 @@ constexpr ReportWords kRussian{
     .validated_by_chair = "утверждён председателем в версии черновика {version}",
     .changed_since = "; после этого черновик изменился (версия {version})",
     .poll_did_not_pass = "не утверждён: голосование {poll} не прошло",
+    .back_to_text = "Назад к тексту",
 };
 
 constexpr ReportWords kKazakh{
@@ -148,6 +150,7 @@ constexpr ReportWords kKazakh{
     .validated_by_chair = "жобаның {version} нұсқасында төраға бекіткен",
     .changed_since = "; содан кейін жоба өзгерді ({version} нұсқа)",
     .poll_did_not_pass = "бекітілмеген: {poll} дауыс беруі өтпеді",
+    .back_to_text = "Мәтінге оралу",
 };
 
 }  // namespace

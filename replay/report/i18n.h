@@ -71,6 +71,7 @@ struct ReportWords {
   const char* validated_by_chair;  // {version}
   const char* changed_since;       // {version}
   const char* poll_did_not_pass;   // {poll}
+  const char* back_to_text;        // a footnote's link back to where it is cited (HTML)
 };
 
 const ReportWords& report_words(Lang lang);

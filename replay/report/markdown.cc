@@ -107,7 +107,7 @@ MarkdownDocument::~MarkdownDocument() {
   if (parser_) cmark_parser_free(parser_);
 }
 
-std::string MarkdownDocument::html(std::string_view anchor_prefix) const {
+std::string MarkdownDocument::html(std::string_view anchor_prefix, std::string_view back_label) const {
   char* rendered = cmark_render_html(root_, markdown_options(), cmark_parser_get_syntax_extensions(parser_));
   std::string out = rendered ? rendered : "";
   std::free(rendered);
@@ -118,6 +118,7 @@ std::string MarkdownDocument::html(std::string_view anchor_prefix) const {
   replace_all(out, "href=\"#fn-", "href=\"#" + p + "fn-");
   replace_all(out, "id=\"fnref-", "id=\"" + p + "fnref-");
   replace_all(out, "href=\"#fnref-", "href=\"#" + p + "fnref-");
+  replace_all(out, "aria-label=\"Back to content\"", "aria-label=\"" + std::string(back_label) + "\"");
   return out;
 }
 

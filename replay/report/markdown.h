@@ -38,8 +38,9 @@ class MarkdownDocument {
 
   // HTML for inside a report page. Footnote anchors (cmark names them
   // "fn-<label>" / "fnref-<label>") get `anchor_prefix` in front, so two
-  // drafts' footnote 1 do not share an id in one file.
-  std::string html(std::string_view anchor_prefix) const;
+  // drafts' footnote 1 do not share an id in one file; `back_label` (HTML
+  // attribute text) replaces cmark's English label of a note's way back.
+  std::string html(std::string_view anchor_prefix, std::string_view back_label = "Back to content") const;
 
  private:
   cmark_parser* parser_ = nullptr;

@@ -305,7 +305,8 @@ std::string render_report_html(const ReportData& d, Lang lang) {
           // The draft's headings go below the indicator's <h5>, as in the Markdown.
           h += draft.empty() ? "<p class=\"empty\">" + html_escape(w.no_draft) + "</p>\n"
                              : "<div class=\"draft\">\n" +
-                                   MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-")) + "</div>\n";
+                                   MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-"),
+                                                                   html_escape(w.back_to_text)) + "</div>\n";
           h += "</article>\n";
         }
       }
@@ -314,7 +315,8 @@ std::string render_report_html(const ReportData& d, Lang lang) {
       h += "<h3>" + html_escape(fill(w.recommendations, {{"category", c.id}})) + "</h3>\n";
       for (const auto& r : c.recommendations) {
         h += "<h4>" + html_escape(group_name(r.group, lang)) + "</h4>\n<div class=\"draft\">\n" +
-             MarkdownDocument(r.text, 4).html(html_escape("rec-" + c.id + "-" + stakeholder_group_slug(r.group) + "-")) +
+             MarkdownDocument(r.text, 4).html(html_escape("rec-" + c.id + "-" + stakeholder_group_slug(r.group) + "-"),
+                                              html_escape(w.back_to_text)) +
              "</div>\n";
       }
     }
