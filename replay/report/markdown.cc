@@ -65,6 +65,15 @@ void sanitise(cmark_node* root, int demote) {
   // in a published report); a link to it keeps the reference and fetches
   // nothing.
   for (cmark_node* n : images) {
+    bool in_link = false;
+    for (cmark_node* up = cmark_node_parent(n); up && !in_link; up = cmark_node_parent(up)) {
+      in_link = cmark_node_get_type(up) == CMARK_NODE_LINK;
+    }
+    if (in_link) {  // a link cannot hold a link: the image's description stays as text
+      while (cmark_node* child = cmark_node_first_child(n)) cmark_node_insert_before(n, child);
+      cmark_node_free(n);
+      continue;
+    }
     cmark_node* link = cmark_node_new(CMARK_NODE_LINK);
     cmark_node_set_url(link, cmark_node_get_url(n));
     cmark_node_set_title(link, cmark_node_get_title(n));
