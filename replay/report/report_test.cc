@@ -621,7 +621,10 @@ TEST_F(ReportTest, ExportAccessFollowsTheLogNotTheToken) {
   LoadedConsultation loaded = load_consultation(*log_, kId);
   ASSERT_EQ(loaded.error, "");
   std::string consultation = kId;
-  consultation::Invitation claims{"observer", "Saule", v1::ROLE_OBSERVER};
+  consultation::Invitation claims;
+  claims.participant_id = "observer";
+  claims.display_name = "Saule";
+  claims.role = v1::ROLE_OBSERVER;
   EXPECT_EQ(check_export_access(loaded.state, consultation, claims), ExportAccess::kAllowed);
   claims.participant_id = "member-2";  // revoked in the log
   claims.role = v1::ROLE_MEMBER;
