@@ -1,6 +1,7 @@
 #include "http_routes.h"
 
 #include <chrono>
+#include <vector>
 
 #include "metrics.h"
 #include "replay/report/export.h"
@@ -62,7 +63,27 @@ StringResponse text(const http::request<http::string_body>& req, http::status st
   return text_response(req, status, std::move(body), content_type);
 }
 
-// GET /api/consultations/<id>/export/<name>, with the participant's invite
+// Every value of `key` in the request target's query, as sent: no
+// percent-decoding, since the values asked for here are plain ASCII codes
+// (an encoded one is refused as unknown rather than guessed at).
+std::vector<std::string_view> query_values(const http::request<http::string_body>& req, std::string_view key) {
+  std::string_view target(req.target().data(), req.target().size());
+  std::vector<std::string_view> out;
+  auto q = target.find('?');
+  if (q == std::string_view::npos) return out;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    auto eq = pair.find('=');
+    if (pair.substr(0, eq) != key) continue;
+    out.push_back(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
+  }
+  return out;
+}
+
+// GET /api/consultations/<id>/export/<name>[?lang=en|ru|kk], with the participant's invite
 // token as "Authorization: Bearer <token>" (the same token the WebSocket
 // Hello carries). The log decides the role and revocation, as for a
 // connection; the token's role counts only for someone not yet in the log.
@@ -75,6 +96,16 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
   }
   std::string id(rest.substr(0, slash));
   std::string name(rest.substr(slash + 8));
+  report::ExportOptions options;
+  if (auto langs = query_values(req, "lang"); !langs.empty()) {
+    if (langs.size() > 1) return text(req, http::status::bad_request, "lang is given more than once\n");
+    auto lang = report::parse_lang(langs.front());
+    if (!lang) {
+      return text(req, http::status::bad_request,
+                  "unknown language \"" + std::string(langs.front()) + "\": lang is en, ru or kk\n");
+    }
+    options.lang = *lang;
+  }
 
   auto unauthorized = [&](const std::string& why) {
     auto res = text(req, http::status::unauthorized, why + "\n");
@@ -106,12 +137,17 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
     return head + '\0' + who.participant_id + '\0' + std::to_string(who.role) + '\0' + who.display_name + '\0' +
            std::to_string(who.link_generation);
   };
+  // The language is part of what was made: "ru-RU" and "ru" are one answer,
+  // English and Kazakh never are.
+  auto made_key = [&](const std::string& head) {
+    return head + '\0' + name + '\0' + std::string(report::lang_code(options.lang));
+  };
   std::shared_ptr<const report::ExportAccess> access;
   std::shared_ptr<const report::ExportOutput> made;
   if (auto head = ctx.log->head(id); head.ok() && head.value().seq > 0) {
     const std::string key = at_head(std::to_string(head.value().seq), storage::to_hex(head.value().hash));
     access = ctx.export_access.get(access_key(key));
-    if (access) made = ctx.export_outputs.get(key + '\0' + name);
+    if (access) made = ctx.export_outputs.get(made_key(key));
   }
   if (!access || !made) {
     report::LoadedConsultation loaded = report::load_consultation(*ctx.log, id);
@@ -122,10 +158,10 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
         report::check_export_access(loaded.state, check.claims->consultation_id, who));
     ctx.export_access.put(access_key(key), access);
     if (*access == report::ExportAccess::kAllowed) {
-      made = std::make_shared<const report::ExportOutput>(report::render_export(*ctx.log, loaded, name));
+      made = std::make_shared<const report::ExportOutput>(report::render_export(*ctx.log, loaded, name, options));
       // Only what a later request at this head would get again: not a
-      // failure (pandoc may be installed meanwhile).
-      if (made->code == report::ExportOutput::Code::kOk) ctx.export_outputs.put(key + '\0' + name, made);
+      // failure, which may be a passing read error.
+      if (made->code == report::ExportOutput::Code::kOk) ctx.export_outputs.put(made_key(key), made);
     }
   }
   switch (*access) {

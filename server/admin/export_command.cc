@@ -3,6 +3,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "command.h"
 #include "replay/report/export.h"
@@ -16,25 +17,31 @@ namespace {
 constexpr std::string_view kName = "export";
 
 int run(int argc, char** argv) {
-  std::string data_dir, consultation, file, out_path;
+  std::string data_dir, consultation, file, out_path, lang_code;
   po::options_description options("options");
   add_data_dir_option(options, &data_dir);
   options.add_options()("consultation,c", po::value(&consultation)->required(), "the consultation")(
       "file,f", po::value(&file)->required(),
-      "what to export: report.md, report.html, report.docx (needs pandoc on PATH, or $KENES_PANDOC), votes.csv, "
-      "minutes/<meeting id>.md or minutes/<meeting id>.html")(
+      "what to export: report.md, report.html, report.docx, votes.csv, minutes/<meeting id>.md or "
+      "minutes/<meeting id>.html")(
+      "lang,l", po::value(&lang_code)->default_value("en"),
+      "the report's language: en, ru or kk (minutes and votes are English only)")(
       "out,o", po::value(&out_path), "write to this file (default: standard output)");
   po::variables_map vm;
-  if (auto code = parse_options(argc, argv, "export [--data-dir D] --consultation C --file report.md [--out FILE]",
+  if (auto code = parse_options(argc, argv, "export [--data-dir D] --consultation C --file report.md [--lang en|ru|kk] [--out FILE]",
                                 "Writes an export of a consultation, built from its log as it is now, and prints\n"
                                 "on stderr the log head it was built from with the command that verifies it.\n"
                                 "Works while the server runs (read-only view).",
                                 options, vm)) {
     return *code;
   }
+  // Before the data folder is opened: a typo is a usage error, not an
+  // English report the operator did not ask for.
+  std::optional<report::Lang> lang = report::parse_lang(lang_code);
+  if (!lang) return report_error(kName, "unknown language " + lang_code + " (use en, ru or kk)", kExitUsage);
   auto log = open_view(kName, data_dir);
   if (!log) return kExitError;
-  report::ExportOutput out = report::export_consultation(*log, consultation, file);
+  report::ExportOutput out = report::export_consultation(*log, consultation, file, {.lang = *lang});
   switch (out.code) {
     case report::ExportOutput::Code::kOk: break;
     case report::ExportOutput::Code::kNotFound: return report_error(kName, out.message, kExitUsage);
@@ -50,7 +57,7 @@ int run(int argc, char** argv) {
     f.close();
     if (!f) return report_error(kName, "cannot write " + out_path, kExitError);
   }
-  std::cerr << "exported " << file << " of consultation " << consultation << " at head seq " << out.head.seq
+  std::cerr << "exported " << file << " (" << out.file_name << ") of consultation " << consultation << " at head seq " << out.head.seq
             << " sha256 " << out.head.hash_hex << (out_path.empty() ? "" : " to " + out_path) << "\n"
             << "check it: " << report::verify_command(consultation, out.head) << "\n";
   return kExitOk;
