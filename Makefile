@@ -8,14 +8,11 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 
 .PHONY: run test build build-asan web bench bootstrap bootstrap-browser clean test-asan test-release fuzz
 
-# pandoc too, so that the report's DOCX export works after `make run` and is
-# tested by `make test` (a skipped test would also print its name after
-# ctest's summary line).
 bootstrap:
-	@scripts/bootstrap.sh --docx
+	@scripts/bootstrap.sh
 
 bootstrap-browser:
-	@scripts/bootstrap.sh --browser --docx
+	@scripts/bootstrap.sh --browser
 
 build: bootstrap
 	@cmake --preset release >/dev/null

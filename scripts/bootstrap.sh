@@ -3,9 +3,9 @@
 # already installed it prints nothing and touches no package list.
 #   scripts/bootstrap.sh            C++ toolchain and libraries
 #   scripts/bootstrap.sh --browser  also Chromium and Firefox ESR (the browser end-to-end tests)
-#   scripts/bootstrap.sh --docx     also pandoc, for the report's DOCX export (about 200 MB; the
-#                                   Markdown and HTML exports need nothing, and DOCX says so when
-#                                   pandoc is missing). Flags combine.
+# The report's DOCX export is written by the server itself (libzip, cmark-gfm:
+# in the list below). --docx, which used to add pandoc, is still accepted and
+# does nothing: docs/operations.md and scripts written before still pass it.
 set -euo pipefail
 
 # Never libboost-dev / libboost-all-dev: those are 1.74 and conflict with 1.81.
@@ -23,8 +23,8 @@ packages=(
 for arg in "$@"; do
   case "$arg" in
     --browser) packages+=(chromium firefox-esr) ;;
-    --docx) packages+=(pandoc) ;;
-    *) echo "bootstrap: unknown option $arg (use --browser, --docx)" >&2; exit 2 ;;
+    --docx) ;;
+    *) echo "bootstrap: unknown option $arg (use --browser)" >&2; exit 2 ;;
   esac
 done
 
