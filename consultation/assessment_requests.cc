@@ -24,6 +24,7 @@ namespace {
 
 constexpr size_t kMaxListEntries = 100;
 constexpr size_t kMaxSourceBytes = 2000;
+constexpr size_t kMaxReservationBytes = 2000;
 constexpr size_t kMaxTitleBytes = 200;
 constexpr size_t kMaxAgendaEntries = 500;
 constexpr uint32_t kMaxScore = 100;
@@ -257,6 +258,15 @@ Outcome cast_vote(const RequestContext& ctx, const Caller& caller, const ClientM
     ballot.gender = who->gender;
   }
   ballot.choices.assign(r.choices().begin(), r.choices().end());
+  const bool with_reservations = p->definition.kind() == kenes::v1::POLL_KIND_AGREEMENT && r.choices_size() == 1 &&
+                                 r.choices(0) == engine::kAgreeWithReservations;
+  if (!with_reservations && !r.reservation().empty()) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_BALLOT,
+                           "a reservation goes only with \"agree with reservations\" on an agreement poll");
+  }
+  if (r.reservation().size() > kMaxReservationBytes || !engine::is_valid_utf8(r.reservation())) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_BALLOT, "a reservation is at most 2000 bytes of UTF-8 text");
+  }
   engine::Status s = p->poll.check_ballot(ballot, ctx.now_unix_ms);
   if (!s.ok()) {
     const ErrorCode code = s.code() == engine::ErrorCode::kMalformed ? kenes::v1::ERROR_CODE_INVALID_BALLOT
@@ -268,6 +278,7 @@ Outcome cast_vote(const RequestContext& ctx, const Caller& caller, const ClientM
   e->set_poll_id(r.poll_id());
   *e->mutable_choices() = r.choices();
   e->set_voter_role(caller.role);
+  e->set_reservation(r.reservation());
   if (who) {
     e->set_voter_stakeholder_group(who->stakeholder_group);
     e->set_voter_gender(who->gender);

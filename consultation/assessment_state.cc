@@ -115,6 +115,12 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
     case kenes::v1::LogRecord::kPollClosed:
       s = apply_poll_event(rec, at);
       break;
+    case kenes::v1::LogRecord::kValidationSessionStarted:
+    case kenes::v1::LogRecord::kValidationItemOpened:
+    case kenes::v1::LogRecord::kValidationItemSkipped:
+    case kenes::v1::LogRecord::kValidationSessionEnded:
+      s = apply_validation_event(rec, at);
+      break;
     default:
       s = apply_meeting_event(rec, at);
       break;
@@ -139,42 +145,138 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
   return engine::Status();
 }
 
-engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec, int64_t at) {
+engine::Status AssessmentState::create_poll(const std::string& id, const kenes::v1::PollDefinition& definition,
+                                            const kenes::v1::LogRecord& rec, int64_t at) {
+  if (polls_.count(id)) return fail(rec.seq(), "poll " + id + " already exists");
+  auto def = poll_definition_from_proto(definition);
+  if (!def.ok()) return fail(rec.seq(), "poll " + id + ": " + def.status().message());
+  PollState& p = polls_[id];
+  p.id = id;
+  p.definition = definition;
+  p.created_by = rec.author();
+  p.created_seq = rec.seq();
+  p.created_at_unix_ms = at;
+  p.last_seq = rec.seq();
+  ++polls_created_;
+  return engine::Status();
+}
+
+engine::Status AssessmentState::open_poll(PollState& p, const kenes::v1::LogRecord& rec, int64_t at) {
+  if (p.opened) return fail(rec.seq(), "poll " + p.id + " was already opened");
+  auto def = poll_definition_from_proto(p.definition);
+  if (!def.ok()) return fail(rec.seq(), def.status().message());
+  engine::PollDefinition d = std::move(def).value();
+  // The room checked the closing time against its clock just before this
+  // record got its time; if that moment crossed the closing time, the
+  // poll opens already closed rather than breaking the fold.
+  if (d.closes_at_unix_ms && *d.closes_at_unix_ms <= at) d.closes_at_unix_ms = at + 1;
+  engine::Status s = p.poll.create(d, at);
+  if (!s.ok()) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
+  p.opened = true;
+  p.opened_at_unix_ms = at;
+  p.closes_at_unix_ms = d.closes_at_unix_ms.value_or(0);
+  p.last_seq = rec.seq();
+  return engine::Status();
+}
+
+engine::Status AssessmentState::apply_validation_event(const kenes::v1::LogRecord& rec, int64_t at) {
   switch (rec.event_case()) {
-    case kenes::v1::LogRecord::kPollCreated: {
-      const auto& e = rec.poll_created();
-      if (polls_.count(e.poll_id())) return fail(rec.seq(), "poll " + e.poll_id() + " already exists");
-      auto def = poll_definition_from_proto(e.definition());
-      if (!def.ok()) return fail(rec.seq(), "poll " + e.poll_id() + ": " + def.status().message());
-      PollState& p = polls_[e.poll_id()];
-      p.id = e.poll_id();
-      p.definition = e.definition();
-      p.created_by = rec.author();
-      p.created_seq = rec.seq();
-      p.created_at_unix_ms = at;
-      p.last_seq = rec.seq();
-      ++polls_created_;
+    case kenes::v1::LogRecord::kValidationSessionStarted: {
+      const auto& e = rec.validation_session_started();
+      if (running_validation_session()) return fail(rec.seq(), "a validation session is already running");
+      if (validation_session(e.session_id())) return fail(rec.seq(), "session " + e.session_id() + " already exists");
+      ValidationSessionState v;
+      v.id = e.session_id();
+      v.items.assign(e.items().begin(), e.items().end());
+      v.rules = e.rules();
+      v.statement = e.statement();
+      v.started_by = rec.author();
+      v.started_seq = rec.seq();
+      v.started_at_unix_ms = at;
+      sessions_.push_back(std::move(v));
       return engine::Status();
     }
+    case kenes::v1::LogRecord::kValidationItemOpened: {
+      const auto& e = rec.validation_item_opened();
+      const ValidationSessionState* running = running_validation_session();
+      if (!running || running->id != e.session_id()) return fail(rec.seq(), "session " + e.session_id() + " is not running");
+      if (engine::Status s = create_poll(e.poll_id(), e.definition(), rec, at); !s.ok()) return s;
+      PollState& p = polls_[e.poll_id()];
+      if (engine::Status s = open_poll(p, rec, at); !s.ok()) {
+        polls_.erase(e.poll_id());
+        --polls_created_;
+        return s;
+      }
+      p.validation_session = e.session_id();
+      p.validation_item = e.item();
+      ValidationSessionState& v = sessions_.back();
+      v.polls_of_item[e.item()].push_back(e.poll_id());
+      v.skipped.erase(e.item());
+      v.current_item = e.item();
+      // The item goes on screen while a meeting runs, as SetSpotlight would.
+      if (!meetings_.empty() && meetings_.back().running()) {
+        meetings_.back().spotlight = e.item();
+        meetings_.back().spotlight_history.emplace_back(at, e.item());
+      }
+      return engine::Status();
+    }
+    case kenes::v1::LogRecord::kValidationItemSkipped: {
+      const auto& e = rec.validation_item_skipped();
+      const ValidationSessionState* running = running_validation_session();
+      if (!running || running->id != e.session_id()) return fail(rec.seq(), "session " + e.session_id() + " is not running");
+      sessions_.back().skipped.insert(e.item());
+      return engine::Status();
+    }
+    case kenes::v1::LogRecord::kValidationSessionEnded: {
+      const ValidationSessionState* running = running_validation_session();
+      if (!running || running->id != rec.validation_session_ended().session_id()) {
+        return fail(rec.seq(), "session " + rec.validation_session_ended().session_id() + " is not running");
+      }
+      sessions_.back().ended_at_unix_ms = at;
+      return engine::Status();
+    }
+    default:
+      return fail(rec.seq(), "not a validation session record");
+  }
+}
+
+const ValidationSessionState* AssessmentState::validation_session(const std::string& id) const {
+  for (const auto& v : sessions_) {
+    if (v.id == id) return &v;
+  }
+  return nullptr;
+}
+
+const ValidationSessionState* AssessmentState::running_validation_session() const {
+  return !sessions_.empty() && sessions_.back().running() ? &sessions_.back() : nullptr;
+}
+
+ItemStatus AssessmentState::item_status(const ValidationSessionState& session, const std::string& item) const {
+  auto it = session.polls_of_item.find(item);
+  if (it != session.polls_of_item.end() && !it->second.empty()) {
+    const PollState* p = poll(it->second.back());
+    if (p && !p->close_logged) return ItemStatus::kVoting;
+    if (p) return p->passed_at_close ? ItemStatus::kPassed : ItemStatus::kNotPassed;
+  }
+  return session.skipped.count(item) ? ItemStatus::kSkipped : ItemStatus::kPending;
+}
+
+const PollState* AssessmentState::open_validation_poll(const ValidationSessionState& session) const {
+  if (session.current_item.empty()) return nullptr;
+  auto it = session.polls_of_item.find(session.current_item);
+  if (it == session.polls_of_item.end() || it->second.empty()) return nullptr;
+  const PollState* p = poll(it->second.back());
+  return p && !p->close_logged ? p : nullptr;
+}
+
+engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec, int64_t at) {
+  switch (rec.event_case()) {
+    case kenes::v1::LogRecord::kPollCreated:
+      return create_poll(rec.poll_created().poll_id(), rec.poll_created().definition(), rec, at);
     case kenes::v1::LogRecord::kPollOpened: {
       auto it = polls_.find(rec.poll_opened().poll_id());
       if (it == polls_.end()) return fail(rec.seq(), "no poll " + rec.poll_opened().poll_id());
-      PollState& p = it->second;
-      if (p.opened) return fail(rec.seq(), "poll " + p.id + " was already opened");
-      auto def = poll_definition_from_proto(p.definition);
-      if (!def.ok()) return fail(rec.seq(), def.status().message());
-      engine::PollDefinition d = std::move(def).value();
-      // The room checked the closing time against its clock just before this
-      // record got its time; if that moment crossed the closing time, the
-      // poll opens already closed rather than breaking the fold.
-      if (d.closes_at_unix_ms && *d.closes_at_unix_ms <= at) d.closes_at_unix_ms = at + 1;
-      engine::Status s = p.poll.create(d, at);
-      if (!s.ok()) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
-      p.opened = true;
-      p.opened_at_unix_ms = at;
-      p.closes_at_unix_ms = d.closes_at_unix_ms.value_or(0);
-      p.last_seq = rec.seq();
-      return engine::Status();
+      return open_poll(it->second, rec, at);
     }
     case kenes::v1::LogRecord::kVoteCast: {
       const auto& e = rec.vote_cast();
@@ -199,7 +301,13 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       engine::Status s = p.poll.cast(b, at);
       const bool late = s.code() == engine::ErrorCode::kPollClosed;
       if (!s.ok() && !late) return fail(rec.seq(), "poll " + p.id + ": " + s.message());
-      if (late) ++p.late_ballots;
+      if (late) {
+        ++p.late_ballots;
+      } else if (!e.reservation().empty()) {
+        p.reservations[rec.author()] = e.reservation();
+      } else {
+        p.reservations.erase(rec.author());
+      }
       last_ballot_ = BallotRecord{rec.seq(), e.poll_id(), rec.author(), !late};
       p.last_seq = rec.seq();
       return engine::Status();
@@ -223,11 +331,12 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
       p.close_logged_at_unix_ms = at;
       p.eligible_at_close = e.eligible();
       p.last_seq = rec.seq();
+      p.passed_at_close = p.poll.results(e.eligible(), at).passed;
       const std::string& target = p.definition.target_indicator_id();
       if (!target.empty()) {
         IndicatorState& ind = indicators_[target];
         ind.last_validation_poll = p.id;
-        if (p.poll.results(e.eligible(), at).passed) {
+        if (p.passed_at_close) {
           ind.status = kenes::v1::INDICATOR_STATUS_VALIDATED;
           ind.validated_version = p.definition.target_version();
           ind.validated_by_poll = p.id;
@@ -412,6 +521,21 @@ uint64_t eligible_voters(const kenes::v1::PollDefinition& def, const std::map<st
   return n;
 }
 
+void add_reservations(const PollState& p, kenes::v1::PollResults* out) {
+  if (p.definition.anonymous()) {
+    std::vector<std::string> texts;
+    for (const auto& [voter, text] : p.reservations) texts.push_back(text);
+    std::sort(texts.begin(), texts.end());
+    for (auto& text : texts) out->add_reservations()->set_text(std::move(text));
+    return;
+  }
+  for (const auto& [voter, text] : p.reservations) {
+    auto* r = out->add_reservations();
+    r->set_voter(voter);
+    r->set_text(text);
+  }
+}
+
 kenes::v1::PollUpdate poll_update(const PollState& p, uint64_t eligible_now, int64_t now_unix_ms) {
   kenes::v1::PollUpdate u;
   u.set_poll_id(p.id);
@@ -428,7 +552,10 @@ kenes::v1::PollUpdate poll_update(const PollState& p, uint64_t eligible_now, int
   u.set_voters(view.voters);
   u.set_eligible(view.eligible);
   u.set_quorum_met(view.quorum_met);
-  if (view.results) poll_results_to_proto(*view.results, u.mutable_results());
+  if (view.results) {
+    poll_results_to_proto(*view.results, u.mutable_results());
+    add_reservations(p, u.mutable_results());
+  }
   return u;
 }
 

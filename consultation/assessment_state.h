@@ -85,6 +85,15 @@ struct PollState {
   // sorted by voter: ~50 bytes a ballot instead of the engine's ~250.
   std::optional<engine::PollView> final_view;
   std::vector<std::pair<std::string, std::vector<uint32_t>>> kept_ballots;
+  // The reservations of the counted "agree with reservations" ballots, by
+  // voter (issue 18): a voter's later ballot replaces or removes theirs.
+  // Kept when the ballots are released: the results show them.
+  std::map<std::string, std::string> reservations;
+  // Whether it passed, as its PollClosed record was folded.
+  bool passed_at_close = false;
+  // A validation session's poll (issue 18): the session and the item.
+  std::string validation_session;
+  std::string validation_item;
 
   // The voter's counted choices, or null (none, or not counted).
   const std::vector<uint32_t>* ballot_of(const std::string& voter) const;
@@ -118,6 +127,29 @@ struct MeetingState {
   bool running() const { return !ended_at_unix_ms.has_value(); }
   bool attending(const std::string& participant_id) const;
 };
+
+// A validation session (issue 18): a queue of items the chair walks, one
+// agreement poll each (ValidationItemOpened), all on the same rules.
+struct ValidationSessionState {
+  std::string id;
+  std::vector<std::string> items;
+  kenes::v1::PollDefinition rules;
+  std::string statement;
+  std::string started_by;
+  uint64_t started_seq = 0;
+  int64_t started_at_unix_ms = 0;
+  std::optional<int64_t> ended_at_unix_ms;
+  // Each item's polls, in order (an item may be put to the vote again).
+  std::map<std::string, std::vector<std::string>> polls_of_item;
+  // Items skipped and not opened since.
+  std::set<std::string> skipped;
+  // The item last opened ("" before the first).
+  std::string current_item;
+  bool running() const { return !ended_at_unix_ms.has_value(); }
+};
+
+// Where an item of a session stands.
+enum class ItemStatus { kPending, kVoting, kPassed, kNotPassed, kSkipped };
 
 // The latest VoteCast record folded: whether it counted, for the room's
 // answer to its voter.
@@ -189,6 +221,13 @@ class AssessmentState {
   const std::vector<MeetingState>& meetings() const { return meetings_; }
   const MeetingState* meeting(const std::string& id) const;
   const MeetingState* running_meeting() const;
+  // Validation sessions (issue 18), in start order.
+  const std::vector<ValidationSessionState>& validation_sessions() const { return sessions_; }
+  const ValidationSessionState* validation_session(const std::string& id) const;
+  const ValidationSessionState* running_validation_session() const;
+  ItemStatus item_status(const ValidationSessionState& session, const std::string& item) const;
+  // The poll of the session now open (opened, no PollClosed yet), or null.
+  const PollState* open_validation_poll(const ValidationSessionState& session) const;
   // The numbers the next poll / meeting id would get ("poll-<n>").
   uint64_t polls_created() const { return polls_created_; }
   uint64_t meetings_started() const { return meetings_.size(); }
@@ -205,6 +244,12 @@ class AssessmentState {
  private:
   engine::Status apply_poll_event(const kenes::v1::LogRecord& rec, int64_t at);
   engine::Status apply_meeting_event(const kenes::v1::LogRecord& rec, int64_t at);
+  engine::Status apply_validation_event(const kenes::v1::LogRecord& rec, int64_t at);
+  // PollCreated's and PollOpened's folds (ValidationItemOpened does both).
+  engine::Status create_poll(const std::string& id, const kenes::v1::PollDefinition& definition,
+                             const kenes::v1::LogRecord& rec, int64_t at);
+  engine::Status open_poll(PollState& p, const kenes::v1::LogRecord& rec, int64_t at);
+  std::vector<ValidationSessionState> sessions_;
 
   kenes::v1::Scope scope_ = kenes::v1::SCOPE_UNSPECIFIED;
   std::map<std::string, IndicatorState> indicators_;
@@ -237,6 +282,8 @@ uint64_t eligible_voters(const kenes::v1::PollDefinition& def, const std::map<st
 // `eligible_now` is used while the poll is open; a closed poll uses the count
 // stamped in its PollClosed record.
 kenes::v1::PollUpdate poll_update(const PollState& poll, uint64_t eligible_now, int64_t now_unix_ms);
+// The poll's reservations (PollResults.reservations), appended to `out`.
+void add_reservations(const PollState& poll, kenes::v1::PollResults* out);
 
 // The board's balance (proto RosterBalance): its non-revoked members — and
 // the chair if she is one — by stakeholder group x gender, counting people

@@ -23,6 +23,7 @@ constexpr uint32_t kObserversMayCommentField = 10;
 constexpr uint32_t kThreadsField = 11;
 constexpr uint32_t kRegistrationsField = 12;
 constexpr uint32_t kChairIsBoardMemberField = 13;
+constexpr uint32_t kValidationSessionsField = 14;
 
 const char* suggestion_status(SuggestionStatus s) {
   switch (s) {
@@ -127,6 +128,20 @@ void put_poll(const std::string& id, const PollState& p, kenes::v1::ClientPoll* 
   out->set_closes_at_unix_ms(p.closes_at_unix_ms);
   out->set_closed_seq(p.closed_seq);
   out->set_closed_at_closing_time(p.closed_at_closing_time);
+  out->set_validation_session_id(p.validation_session);
+  out->set_validation_item(p.validation_item);
+}
+
+void put_validation_session(const ValidationSessionState& v, kenes::v1::ClientValidationSession* out) {
+  auto* s = out->mutable_started();
+  s->set_session_id(v.id);
+  for (const auto& item : v.items) s->add_items(item);
+  *s->mutable_rules() = v.rules;
+  s->set_statement(v.statement);
+  out->set_started_seq(v.started_seq);
+  out->set_running(v.running());
+  out->set_current_item(v.current_item);
+  for (const auto& item : v.skipped) out->add_skipped(item);  // a std::set: sorted
 }
 
 void put_meeting(const MeetingState& m, kenes::v1::ClientMeeting* out) {
@@ -229,6 +244,7 @@ kenes::v1::ClientState client_state(const ConsultationState& state) {
   for (const auto& [id, t] : disc.threads()) put_thread(disc, t, out.add_threads());
   for (const auto& [id, r] : state.registrations()) put_registration(r, out.add_registrations());
   out.set_chair_is_board_member(state.chair_is_board_member());
+  for (const auto& v : a.validation_sessions()) put_validation_session(v, out.add_validation_sessions());
   return out;
 }
 
@@ -266,6 +282,7 @@ void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const Consulta
     case R::kIndicatorScoreSet: indicators_.dirty.insert(rec.indicator_score_set().indicator_id()); break;
     case R::kPollCreated: polls_.dirty.insert(rec.poll_created().poll_id()); break;
     case R::kPollOpened: polls_.dirty.insert(rec.poll_opened().poll_id()); break;
+    case R::kValidationItemOpened: polls_.dirty.insert(rec.validation_item_opened().poll_id()); break;
     case R::kPollClosed: {
       polls_.dirty.insert(rec.poll_closed().poll_id());
       // A validation poll's close may validate its indicator.
@@ -353,6 +370,12 @@ std::string ClientStateEncoder::encode(const ConsultationState& state) {
     out += as_field(kRegistrationsField, m);
   }
   if (state.chair_is_board_member()) put_varint_field(out, kChairIsBoardMemberField, 1);
+  // Validation sessions: a few, re-encoded each time (each item changes one).
+  for (const auto& v : a.validation_sessions()) {
+    kenes::v1::ClientValidationSession m;
+    put_validation_session(v, &m);
+    out += as_field(kValidationSessionsField, m);
+  }
   all_ = false;
   return out;
 }

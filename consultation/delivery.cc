@@ -38,6 +38,10 @@ Delivery delivery_of(const kenes::v1::LogRecord& rec, const ConsultationState& s
       d.poll_changed = rec.poll_closed().poll_id();
       d.poll_times_changed = true;
       break;
+    case kenes::v1::LogRecord::kValidationItemOpened:
+      d.poll_changed = rec.validation_item_opened().poll_id();
+      d.poll_times_changed = true;
+      break;
     case kenes::v1::LogRecord::kParticipantRevoked:
       d.revoked_participant = rec.participant_revoked().participant_id();
       break;

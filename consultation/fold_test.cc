@@ -105,7 +105,10 @@ TEST(FoldTest, TheVectorSeedsMakeEveryKindOfRecord) {
                    R::kPollClosed, R::kMeetingStarted, R::kMeetingEnded, R::kSpotlightSet, R::kAttendanceChanged,
                    R::kThreadCreated, R::kCommentAdded, R::kCommentEdited, R::kCommentDeleted, R::kCommentHidden,
                    R::kThreadResolved, R::kThreadReattached, R::kReactionSet, R::kSuggestionRejected,
-                   R::kObserverCommentingSet, R::kThreadsRead, R::kVisited, R::kNotificationSettingsSet}) {
+                   R::kObserverCommentingSet, R::kThreadsRead, R::kVisited, R::kNotificationSettingsSet,
+                   R::kParticipantsImported, R::kParticipantJoined, R::kInviteLinkReissued, R::kRegistrationOpened,
+                   R::kRegistrationClosed, R::kBoardSettingsSet, R::kValidationSessionStarted,
+                   R::kValidationItemOpened, R::kValidationItemSkipped, R::kValidationSessionEnded}) {
     EXPECT_TRUE(made_kinds.count(kind)) << "no " << R::descriptor()->FindFieldByNumber(kind)->name() << " record";
   }
 }

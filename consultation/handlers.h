@@ -5,6 +5,7 @@
 // the table (request_table.cc). Grouped by file:
 //   roster_requests.cc      the roster and a participant's own settings
 //   invitation_requests.cc  the chair's roster: invitations, links, registration (90-96)
+//   validation_requests.cc  validation sessions (45-48)
 //   assessment_requests.cc  indicators, polls, meetings (kinds 30-44)
 //   discussion_requests.cc  threads, comments, suggestions, reads (60-76)
 
@@ -29,6 +30,12 @@ KENES_HANDLER(reissue_invite_link);
 KENES_HANDLER(open_registration);
 KENES_HANDLER(close_registration);
 KENES_HANDLER(set_board_settings);
+
+// validation_requests.cc
+KENES_HANDLER(start_validation_session);
+KENES_HANDLER(next_validation_item);
+KENES_HANDLER(skip_validation_item);
+KENES_HANDLER(end_validation_session);
 
 // assessment_requests.cc
 KENES_HANDLER(set_indicator_status);

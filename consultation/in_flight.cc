@@ -12,6 +12,10 @@ uint64_t InFlight::next_meeting_number(const AssessmentState& assessment) const 
   return std::max<uint64_t>(meeting_ids_issued_, assessment.meetings_started()) + 1;
 }
 
+uint64_t InFlight::next_session_number(const AssessmentState& assessment) const {
+  return std::max<uint64_t>(session_ids_issued_, assessment.validation_sessions().size()) + 1;
+}
+
 void InFlight::built(const kenes::v1::LogRecord& rec, const AssessmentState& assessment) {
   switch (rec.event_case()) {
     case kenes::v1::LogRecord::kPollCreated:
@@ -30,6 +34,20 @@ void InFlight::built(const kenes::v1::LogRecord& rec, const AssessmentState& ass
     case kenes::v1::LogRecord::kMeetingEnded:
       ++meeting_changes_;
       break;
+    case kenes::v1::LogRecord::kValidationSessionStarted:
+      session_ids_issued_ = next_session_number(assessment);
+      ++session_changes_;
+      break;
+    case kenes::v1::LogRecord::kValidationItemOpened:
+      // A poll created and opened at once.
+      poll_ids_issued_ = next_poll_number(assessment);
+      poll_changes_.insert(rec.validation_item_opened().poll_id());
+      ++session_changes_;
+      break;
+    case kenes::v1::LogRecord::kValidationItemSkipped:
+    case kenes::v1::LogRecord::kValidationSessionEnded:
+      ++session_changes_;
+      break;
     default:
       break;
   }
@@ -46,6 +64,15 @@ void InFlight::durable(const kenes::v1::LogRecord& rec) {
     case kenes::v1::LogRecord::kMeetingStarted:
     case kenes::v1::LogRecord::kMeetingEnded:
       if (meeting_changes_ > 0) --meeting_changes_;
+      break;
+    case kenes::v1::LogRecord::kValidationItemOpened:
+      poll_changes_.erase(rec.validation_item_opened().poll_id());
+      if (session_changes_ > 0) --session_changes_;
+      break;
+    case kenes::v1::LogRecord::kValidationSessionStarted:
+    case kenes::v1::LogRecord::kValidationItemSkipped:
+    case kenes::v1::LogRecord::kValidationSessionEnded:
+      if (session_changes_ > 0) --session_changes_;
       break;
     default:
       break;

@@ -39,12 +39,18 @@ class InFlight {
   // The number of the next poll id ("poll-<n>") and meeting id.
   uint64_t next_poll_number(const AssessmentState& assessment) const;
   uint64_t next_meeting_number(const AssessmentState& assessment) const;
+  // A validation session's start, item, skip or end is in flight (issue 18):
+  // the session's next step waits for it ("try again").
+  bool session_changing() const { return session_changes_ != 0; }
+  uint64_t next_session_number(const AssessmentState& assessment) const;
 
  private:
   std::set<std::string> poll_changes_;
   uint32_t meeting_changes_ = 0;
   uint64_t poll_ids_issued_ = 0;     // the highest poll-<n> handed out, durable or not
   uint64_t meeting_ids_issued_ = 0;  // the same for meeting-<n>
+  uint32_t session_changes_ = 0;
+  uint64_t session_ids_issued_ = 0;  // the same for session-<n>
 };
 
 }  // namespace kenes::consultation

@@ -94,6 +94,14 @@ class RequestTableTest : public ::testing::Test {
     reg->set_expires_unix_ms(1'800'000'000'000 + 86'400'000);
     reg->set_cap(50);
     ok(chair, registration);
+    ClientMessage session;
+    auto* v = session.mutable_start_validation_session();
+    v->add_items("R.1");
+    v->add_items("R.2");
+    v->add_items("recommendation/R/government");
+    v->mutable_rules()->add_eligible_roles(kenes::v1::ROLE_MEMBER);
+    v->set_statement("The assessment of {item} is accurate.");
+    ok(chair, session);
     room_.advance(1000);
   }
 
@@ -323,6 +331,29 @@ std::vector<MatrixRow> matrix() {
     m.mutable_set_notification_settings()->set_period(kenes::v1::DIGEST_PERIOD_DAILY);
     return m;
   }, everyone);
+  add("start_validation_session (one runs)", [] {
+    ClientMessage m;
+    m.mutable_start_validation_session()->add_items("R.2");
+    m.mutable_start_validation_session()->mutable_rules()->add_eligible_roles(kenes::v1::ROLE_MEMBER);
+    m.mutable_start_validation_session()->set_statement("{item} is right.");
+    return m;
+  }, by_role(kenes::v1::ERROR_CODE_MEETING_STATE, kForbidden, kForbidden, kForbidden));
+  add("next_validation_item", [] {
+    ClientMessage m;
+    m.mutable_next_validation_item()->set_session_id("session-1");
+    return m;
+  }, chair_only);
+  add("skip_validation_item", [] {
+    ClientMessage m;
+    m.mutable_skip_validation_item()->set_session_id("session-1");
+    m.mutable_skip_validation_item()->set_item("R.2");
+    return m;
+  }, chair_only);
+  add("end_validation_session", [] {
+    ClientMessage m;
+    m.mutable_end_validation_session()->set_session_id("session-1");
+    return m;
+  }, chair_only);
   add("invite_participant", [] {
     ClientMessage m;
     auto* i = m.mutable_invite_participant();

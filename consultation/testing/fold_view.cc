@@ -104,7 +104,8 @@ json::value poll_view(const PollState& p, const std::string& viewer, int64_t now
   return json::object{{"id", p.id},
                       {"phase", phase},
                       {"closedAtClosingTime", p.closed_at_closing_time},
-                      {"myChoices", mine}};
+                      {"myChoices", mine},
+                      {"validationItem", p.validation_item}};
 }
 
 bool at_defaults(const IndicatorState& s) {
@@ -171,6 +172,16 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
   json::array polls;
   for (const auto& [id, p] : a.polls()) polls.push_back(poll_view(p, viewer, now_unix_ms));
   view["polls"] = polls;
+  json::array sessions;
+  for (const auto& v : a.validation_sessions()) {
+    sessions.push_back(json::object{{"id", v.id},
+                                    {"items", strings(v.items)},
+                                    {"statement", v.statement},
+                                    {"running", v.running()},
+                                    {"currentItem", v.current_item},
+                                    {"skipped", strings(std::vector<std::string>(v.skipped.begin(), v.skipped.end()))}});
+  }
+  view["validationSessions"] = sessions;
 
   json::array meetings;
   for (const auto& m : a.meetings()) {
@@ -294,9 +305,20 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
     polls.push_back(json::object{{"id", p.poll_id()},
                                  {"phase", !p.opened() ? "draft" : closed ? "closed" : "open"},
                                  {"closedAtClosingTime", p.closed_at_closing_time()},
-                                 {"myChoices", mine}});
+                                 {"myChoices", mine},
+                                 {"validationItem", p.validation_item()}});
   }
   view["polls"] = polls;
+  json::array sessions;
+  for (const auto& v : st.validation_sessions()) {
+    sessions.push_back(json::object{{"id", v.started().session_id()},
+                                    {"items", strings(std::vector<std::string>(v.started().items().begin(), v.started().items().end()))},
+                                    {"statement", v.started().statement()},
+                                    {"running", v.running()},
+                                    {"currentItem", v.current_item()},
+                                    {"skipped", strings(std::vector<std::string>(v.skipped().begin(), v.skipped().end()))}});
+  }
+  view["validationSessions"] = sessions;
 
   json::array meetings;
   std::string current;

@@ -49,6 +49,7 @@ class Generator {
       act();
     }
     roster();
+    validation_session();
     return std::move(room_);
   }
 
@@ -104,6 +105,55 @@ class Generator {
     kenes::v1::ClientMessage board;
     board.mutable_set_board_settings()->set_chair_is_board_member(rng_.chance(1, 2));
     request(board);
+  }
+
+  // A validation session (issue 18), after the random steps for the same
+  // reason: three items, one voted on, one skipped, one recommendation.
+  void validation_session() {
+    const Caller& chair = callers_.front();
+    auto request = [&](const kenes::v1::ClientMessage& m) {
+      room_.advance(static_cast<int64_t>(rng_.between(1, 3000)));
+      return room_.request(chair, m);
+    };
+    kenes::v1::ClientMessage start;
+    auto* s = start.mutable_start_validation_session();
+    s->add_items(indicators_[2]);
+    s->add_items(indicators_[3]);
+    s->add_items("recommendation/R/government");
+    s->mutable_rules()->add_eligible_roles(kenes::v1::ROLE_MEMBER);
+    s->mutable_rules()->set_anonymous(rng_.chance(1, 2));
+    s->set_statement("The assessment of {item} is accurate and complete.");
+    if (request(start).refusal) return;
+    const std::string session = room_.last().validation_session_started().session_id();
+    auto next = [&] {
+      kenes::v1::ClientMessage m;
+      m.mutable_next_validation_item()->set_session_id(session);
+      return request(m).refusal ? std::string() : room_.last().validation_item_opened().poll_id();
+    };
+    auto vote_and_close = [&](const std::string& poll) {
+      for (const auto& c : callers_) {
+        if (c.role != kenes::v1::ROLE_MEMBER || !rng_.chance(2, 3)) continue;
+        kenes::v1::ClientMessage v;
+        v.mutable_cast_vote()->set_poll_id(poll);
+        const uint32_t choice = static_cast<uint32_t>(rng_.below(4));
+        v.mutable_cast_vote()->add_choices(choice);
+        if (choice == 1) v.mutable_cast_vote()->set_reservation(text(40));
+        room_.advance(static_cast<int64_t>(rng_.between(1, 2000)));
+        room_.request(c, v);
+      }
+      kenes::v1::ClientMessage close;
+      close.mutable_close_poll()->set_poll_id(poll);
+      request(close);
+    };
+    if (std::string poll = next(); !poll.empty()) vote_and_close(poll);
+    kenes::v1::ClientMessage skip;
+    skip.mutable_skip_validation_item()->set_session_id(session);
+    skip.mutable_skip_validation_item()->set_item(indicators_[3]);
+    request(skip);
+    if (std::string poll = next(); !poll.empty()) vote_and_close(poll);
+    kenes::v1::ClientMessage end;
+    end.mutable_end_validation_session()->set_session_id(session);
+    request(end);
   }
 
   void join(const std::string& id, kenes::v1::Role role) {
@@ -272,7 +322,10 @@ class Generator {
     const uint64_t count = many ? rng_.between(1, options) : 1;
     // Validation statements mostly agreed with, so that some pass.
     if (p && p->definition.kind() == kenes::v1::POLL_KIND_AGREEMENT && rng_.chance(2, 3)) {
-      m.mutable_cast_vote()->add_choices(0);
+      // Some with reservations, in words (issue 18).
+      const bool reservations = rng_.chance(1, 3);
+      m.mutable_cast_vote()->add_choices(reservations ? 1 : 0);
+      if (reservations) m.mutable_cast_vote()->set_reservation(text(60));
       return request(with_role(kenes::v1::ROLE_MEMBER), m);
     }
     std::vector<uint32_t> choices;

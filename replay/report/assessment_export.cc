@@ -75,7 +75,13 @@ std::optional<MinutesData> build_minutes_data(storage::Log& log, const consultat
       continue;
     }
     uint64_t eligible = p->close_logged ? p->eligible_at_close : consultation::eligible_voters(p->definition, state.participants());
-    d.polls.push_back(minutes_poll(p->id, p->poll, eligible, head.time_unix_ms));
+    MinutesPoll m = minutes_poll(p->id, p->poll, eligible, head.time_unix_ms);
+    kenes::v1::PollResults shown;
+    consultation::add_reservations(*p, &shown);
+    for (const auto& r : shown.reservations()) {
+      m.reservations.push_back(r.voter().empty() ? r.text() : display_name(state, r.voter()) + ": " + r.text());
+    }
+    d.polls.push_back(std::move(m));
   }
   // Threads (issue 6): those started and those resolved during the meeting.
   const auto& threads = state.discussion().threads();

@@ -107,6 +107,9 @@ std::string render_minutes_markdown(const MinutesData& d) {
     if (!p.totals.empty()) md += "\n";
     for (const auto& b : p.breakdown) md += "- " + markdown_inline(b) + "\n";
     if (!p.breakdown.empty()) md += "\n";
+    if (!p.reservations.empty()) md += "Reservations:\n\n";
+    for (const auto& r : p.reservations) md += "- " + markdown_inline(r) + "\n";
+    if (!p.reservations.empty()) md += "\n";
   }
 
   md += "## Decisions\n\n";
@@ -170,6 +173,11 @@ std::string render_minutes_html(const MinutesData& d) {
     for (const auto& [label, value] : p.totals) h += "<li>" + html_escape(label) + ": " + html_escape(value) + "</li>\n";
     for (const auto& b : p.breakdown) h += "<li>" + html_escape(b) + "</li>\n";
     h += "</ul>\n";
+    if (!p.reservations.empty()) {
+      h += "<p>Reservations:</p>\n<ul>\n";
+      for (const auto& r : p.reservations) h += "<li>" + html_escape(r) + "</li>\n";
+      h += "</ul>\n";
+    }
   }
   h += "<h2>Decisions</h2>\n<ul>\n";
   for (const auto& dec : d.decisions) h += "<li>" + html_escape(dec) + "</li>\n";

@@ -44,6 +44,9 @@ struct MinutesPoll {
   uint64_t eligible = 0;
   std::vector<std::pair<std::string, std::string>> totals;  // option label -> count or points
   std::vector<std::string> breakdown;  // e.g. "Government: agree 2, disagree 1" (small groups merged)
+  // "Name: text" per "agree with reservations" ballot, or the text alone in
+  // an anonymous poll (issue 18).
+  std::vector<std::string> reservations;
 };
 
 struct MinutesData {

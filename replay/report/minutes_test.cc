@@ -68,6 +68,8 @@ MinutesData meeting() {
   poll.eligible = 3;
   poll.totals = {{"agree", "2"}, {"agree with reservations", "1"}, {"disagree", "0"}, {"abstain", "0"}};
   poll.breakdown = {"Other (groups of fewer than 3 merged): agree 2, agree with reservations 1"};
+  // Anonymous: the words without a name (issue 18).
+  poll.reservations = {"The 2019 survey is <out of date>."};
   d.polls = {poll};
   d.decisions = {"R.1 validated at draft version 7 (poll-1 passed)"};
   return d;
@@ -88,6 +90,8 @@ TEST(MinutesTest, HtmlMinutesMatchTheGoldenFileAndEscape) {
   expect_golden("minutes.html", html);
   EXPECT_EQ(html.find("<1>"), std::string::npos);
   EXPECT_NE(html.find("+The law protects speech &lt;online&gt;."), std::string::npos);
+  EXPECT_NE(html.find("<p>Reservations:</p>\n<ul>\n<li>The 2019 survey is &lt;out of date&gt;.</li>"), std::string::npos)
+      << html;
 }
 
 TEST(VotesCsvTest, AnonymousBallotsCarryNoVoterGroupGenderOrTimeAndAreSortedByChoice) {

@@ -50,9 +50,31 @@ export interface PollState {
    * logged but does not count, so it does not replace the one that did.
    */
   myChoices: number[] | undefined;
+  /** The words of my "agree with reservations" ballot, when this page saw it cast. */
+  myReservation?: string;
   /** The latest figures the server sent (PollUpdate); undefined before any. */
   update: PollUpdate | undefined;
+  /** A validation session's poll (issue 18): its session and item, else "". */
+  validationSessionId?: string;
+  validationItem?: string;
 }
+
+/** A validation session (issue 18): the queue the chair walks, one poll per item. */
+export interface ValidationSession {
+  readonly id: string;
+  readonly items: readonly string[];
+  readonly rules: PollDefinition | undefined;
+  readonly statement: string;
+  readonly startedSeq: number;
+  running: boolean;
+  /** The item last opened, "" before the first. */
+  currentItem: string;
+  /** Items skipped and not opened since. */
+  readonly skipped: Set<string>;
+}
+
+/** Where an item of a session stands; "decided" is closed without figures yet. */
+export type ItemStatus = "pending" | "voting" | "passed" | "notPassed" | "decided" | "skipped";
 
 export interface MeetingState {
   readonly id: string;
@@ -70,7 +92,8 @@ export type AssessmentEffect =
   | { readonly kind: "indicator"; readonly indicatorId: string }
   | { readonly kind: "scope" }
   | { readonly kind: "poll"; readonly pollId: string }
-  | { readonly kind: "meeting"; readonly meetingId: string };
+  | { readonly kind: "meeting"; readonly meetingId: string }
+  | { readonly kind: "session"; readonly sessionId: string };
 
 /**
  * The statuses a role may set by hand, mirroring the server's rule
@@ -93,6 +116,8 @@ export class AssessmentState {
   readonly indicators = new Map<string, IndicatorState>();
   readonly polls = new Map<string, PollState>();
   readonly meetings = new Map<string, MeetingState>();
+  /** Validation sessions, in start order (issue 18). */
+  readonly sessions = new Map<string, ValidationSession>();
   /** The running meeting's id, "" when none runs. */
   currentMeetingId = "";
   rosterBalance: RosterBalance | undefined;
@@ -113,6 +138,26 @@ export class AssessmentState {
       this.indicators.set(id, s);
     }
     return s;
+  }
+
+  /** The validation session that runs, if one does. */
+  get runningSession(): ValidationSession | undefined {
+    let found: ValidationSession | undefined;
+    for (const s of this.sessions.values()) if (s.running) found = s;
+    return found;
+  }
+
+  /** Each item's latest poll decides it (as the server's AssessmentState::item_status). */
+  itemStatus(session: ValidationSession, item: string): ItemStatus {
+    let last: PollState | undefined;
+    for (const p of this.polls.values()) if (p.validationSessionId === session.id && p.validationItem === item && (!last || p.createdSeq > last.createdSeq)) last = p;
+    if (last) {
+      if (last.phase !== "closed") return "voting";
+      const r = last.update?.results;
+      if (!r || !r.closed) return "decided";
+      return r.passed ? "passed" : "notPassed";
+    }
+    return session.skipped.has(item) ? "skipped" : "pending";
   }
 
   get currentMeeting(): MeetingState | undefined {
@@ -141,6 +186,7 @@ export class AssessmentState {
     this.indicators.clear();
     this.polls.clear();
     this.meetings.clear();
+    this.sessions.clear();
     this.currentMeetingId = "";
     // The server's, which also saw the records this client is not sent
     // (others' anonymous ballots): it is what the server judges ballots by.
@@ -173,6 +219,22 @@ export class AssessmentState {
         closedAtClosingTime: cp.closedAtClosingTime,
         myChoices: mine.get(cp.pollId),
         update: undefined,
+        validationSessionId: cp.validationSessionId,
+        validationItem: cp.validationItem,
+      });
+    }
+    for (const cv of state.validationSessions) {
+      const s = cv.started;
+      if (!s) continue;
+      this.sessions.set(s.sessionId, {
+        id: s.sessionId,
+        items: [...s.items],
+        rules: s.rules,
+        statement: s.statement,
+        startedSeq: toNumber(cv.startedSeq),
+        running: cv.running,
+        currentItem: cv.currentItem,
+        skipped: new Set(cv.skipped),
       });
     }
     for (const cm of [...state.meetings].sort((a, b) => Number(a.startedSeq - b.startedSeq))) {
@@ -250,7 +312,10 @@ export class AssessmentState {
         // Only one's own ballots (and, after closing, named ones) arrive;
         // they say what I chose, never the tally.
         const p = this.polls.get(e.value.pollId);
-        if (p && record.author === this.myId() && this.counts(p, at)) p.myChoices = [...e.value.choices];
+        if (p && record.author === this.myId() && this.counts(p, at)) {
+          p.myChoices = [...e.value.choices];
+          p.myReservation = e.value.reservation;
+        }
         return { kind: "poll", pollId: e.value.pollId };
       }
       case "pollClosed": {
@@ -262,6 +327,55 @@ export class AssessmentState {
           this.applyValidation(p);
         }
         return { kind: "poll", pollId: e.value.pollId };
+      }
+      case "validationSessionStarted": {
+        const v = e.value;
+        this.sessions.set(v.sessionId, {
+          id: v.sessionId,
+          items: [...v.items],
+          rules: v.rules,
+          statement: v.statement,
+          startedSeq: seq,
+          running: true,
+          currentItem: "",
+          skipped: new Set(),
+        });
+        return { kind: "session", sessionId: v.sessionId };
+      }
+      case "validationItemOpened": {
+        // The poll's PollCreated and PollOpened in one (as the server folds it).
+        const v = e.value;
+        const def = v.definition;
+        const session = this.sessions.get(v.sessionId);
+        if (!def || !session) return undefined;
+        const closesAt = toNumber(def.closesAtUnixMs);
+        this.polls.set(v.pollId, {
+          id: v.pollId,
+          definition: def,
+          createdSeq: seq,
+          phase: "open",
+          opened: true,
+          closesAtUnixMs: closesAt !== 0 && closesAt <= at ? at + 1 : closesAt,
+          closedSeq: 0,
+          closedAtClosingTime: false,
+          myChoices: undefined,
+          update: undefined,
+          validationSessionId: v.sessionId,
+          validationItem: v.item,
+        });
+        session.currentItem = v.item;
+        session.skipped.delete(v.item);
+        const m = this.currentMeeting;
+        if (m?.running) m.spotlight = v.item;
+        return { kind: "poll", pollId: v.pollId };
+      }
+      case "validationItemSkipped":
+        this.sessions.get(e.value.sessionId)?.skipped.add(e.value.item);
+        return { kind: "session", sessionId: e.value.sessionId };
+      case "validationSessionEnded": {
+        const s = this.sessions.get(e.value.sessionId);
+        if (s) s.running = false;
+        return { kind: "session", sessionId: e.value.sessionId };
       }
       case "meetingStarted": {
         const m: MeetingState = {

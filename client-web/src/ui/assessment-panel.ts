@@ -9,7 +9,7 @@ import { Role } from "../gen/kenes/v1/protocol_pb";
 import { language, t } from "../i18n";
 import { type PollState, allowedStatusTargets, indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
-import { statusName } from "./labels";
+import { personName, statusName } from "./labels";
 import { personById, personEl } from "./person";
 import { renderPollResults } from "./poll-chart";
 import { createPollForm, voteForm } from "./poll-forms";
@@ -50,7 +50,7 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
   );
   const ballotFirst = beforeMyVote(ctx.me.role, poll);
   if (ballotFirst) el.append(voteForm(ctx, poll, note));
-  if (poll.phase !== "draft") el.append(renderPollResults(poll, ballotFirst));
+  if (poll.phase !== "draft") el.append(renderPollResults(poll, ballotFirst, (id) => personName(ctx.session.state, id)));
   if (poll.myChoices && poll.phase !== "draft") {
     const labels = d.kind === PollKind.AGREEMENT ? [0, 1, 2, 3].map((i) => t(`poll.agree.${i}` as "poll.agree.0")) : d.options;
     el.append(
@@ -320,7 +320,7 @@ export class AssessmentPanel {
       const old = this.pollItems.get(p.id);
       if (old && focusInside(old) && document.activeElement?.tagName !== "BUTTON") {
         // Someone is choosing: keep the ballot, refresh only the figures.
-        old.querySelector(".poll-results")?.replaceWith(renderPollResults(p, beforeMyVote(this.role, p)));
+        old.querySelector(".poll-results")?.replaceWith(renderPollResults(p, beforeMyVote(this.role, p), (id) => personName(this.ctx.session.state, id)));
         continue;
       }
       const focusedClass = old && focusInside(old) ? (document.activeElement as HTMLElement).className : "";

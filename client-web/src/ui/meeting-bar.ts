@@ -6,10 +6,12 @@
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
+import { personName } from "./labels";
 import { personById } from "./person";
 import { beforeMyVote, canVote, renderPoll } from "./assessment-panel";
 import { renderPollResults } from "./poll-chart";
-import { indicatorPath, presentPath } from "./router";
+import { presentPath } from "./router";
+import { itemName, itemPath, renderValidation } from "./validation-bar";
 import type { ViewContext } from "./view";
 
 export class MeetingBar {
@@ -73,6 +75,7 @@ export class MeetingBar {
         h("h2", { id: "meeting-bar-title", class: "visually-hidden" }, t("meeting.title")),
         h("p", { class: "muted meeting-state", "data-running": "false" }, t("meeting.none")),
         chair ? startForm() : null,
+        renderValidation(this.ctx, this.answer),
         this.note,
       );
     } else {
@@ -86,7 +89,9 @@ export class MeetingBar {
           h(
             "p",
             { class: "spotlight", id: "spotlight" },
-            m.spotlight ? h("a", { href: indicatorPath(this.ctx.consultationId, m.spotlight) }, t("meeting.spotlight", { id: m.spotlight })) : t("meeting.noSpotlight"),
+            m.spotlight
+              ? h("a", { href: itemPath(this.ctx.consultationId, m.spotlight) }, t("meeting.spotlight", { id: m.spotlight.startsWith("recommendation/") ? itemName(st, m.spotlight) : m.spotlight }))
+              : t("meeting.noSpotlight"),
           ),
           chair
             ? h("button", { type: "button", id: "meeting-end", onclick: () => this.ctx.request({ case: "endMeeting", value: { meetingId: m.id } }, this.answer) }, t("meeting.end"))
@@ -123,6 +128,7 @@ export class MeetingBar {
             : h("p", { class: "muted" }, t("meeting.nobody")),
           m.agenda.length ? h("p", { class: "muted" }, t("meeting.agendaItems"), ": ", m.agenda.join(", ")) : null,
         ),
+        renderValidation(this.ctx, this.answer),
         this.note,
       );
     }
@@ -137,7 +143,7 @@ export class MeetingBar {
     if (this.ctx.me.role === Role.CHAIR || !this.ctx.following() || !m?.spotlight) return;
     if (m.spotlight === this.lastSpotlight) return;
     this.lastSpotlight = m.spotlight;
-    const path = indicatorPath(this.ctx.consultationId, m.spotlight);
+    const path = itemPath(this.ctx.consultationId, m.spotlight);
     if (location.pathname !== path) this.ctx.navigate(path);
   }
 
@@ -161,7 +167,7 @@ export class MeetingBar {
         if (focused) (body.querySelector(".vote-submit") as HTMLElement | null)?.focus();
       } else {
         // Someone is choosing: keep the ballot, refresh only the figures.
-        body.querySelector(".poll-results")?.replaceWith(renderPollResults(poll, beforeMyVote(me.role, poll)));
+        body.querySelector(".poll-results")?.replaceWith(renderPollResults(poll, beforeMyVote(me.role, poll), (id) => personName(this.ctx.session.state, id)));
       }
       return;
     }

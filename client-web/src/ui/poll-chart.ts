@@ -32,7 +32,11 @@ function bar(value: number, max: number, cls = ""): HTMLElement {
  * only the turnout is shown (issue 20: figures leading the ballot sway the
  * later voters; "0 of 2 voted · Did not pass" in red says nothing yet).
  */
-export function renderPollResults(poll: PollState, beforeMyVote = false): HTMLElement {
+/**
+ * `nameOf` names a voter whose reservations are shown (a named poll's; an
+ * anonymous poll's come without a voter).
+ */
+export function renderPollResults(poll: PollState, beforeMyVote = false, nameOf: (id: string) => string = (id) => id): HTMLElement {
   const u = poll.update;
   const out = h("div", { class: "poll-results", "data-poll": poll.id });
   if (!u) return out;
@@ -86,6 +90,20 @@ export function renderPollResults(poll: PollState, beforeMyVote = false): HTMLEl
     out.append(h("p", { class: "muted" }, t("poll.abstentions", { n: Number(r.abstentions) })));
   out.append(breakdown(t("poll.byGroup"), "by-group", r.byGroup, labels, points));
   out.append(breakdown(t("poll.byGender"), "by-gender", r.byGender, labels, points));
+  if (r.reservations.length) {
+    out.append(
+      h(
+        "section",
+        { class: "reservations" },
+        h("h4", {}, t("poll.reservations", { n: r.reservations.length })),
+        h(
+          "ul",
+          {},
+          r.reservations.map((x) => h("li", {}, x.voter ? [h("strong", {}, nameOf(x.voter)), ": "] : null, x.text)),
+        ),
+      ),
+    );
+  }
   return out;
 }
 

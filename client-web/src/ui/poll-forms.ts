@@ -11,6 +11,9 @@ import { roleName } from "./labels";
 import { optionLabels } from "./poll-chart";
 import type { Answered, ViewContext } from "./view";
 
+/** The agreement poll's "agree with reservations" (engine/poll.h, AgreementChoice). */
+const AGREE_WITH_RESERVATIONS = 1;
+
 let formSeq = 0;
 
 export interface PollTarget {
@@ -143,6 +146,24 @@ export function voteForm(ctx: ViewContext, poll: PollState, answered: Answered):
     inputs = labels.map((_, i) => h("input", { id: `${id}-${i}`, type, name: id, value: String(i), checked: mine.includes(i) }));
     body = h("div", { class: "choices" }, labels.map((l, i) => h("div", { class: "check choice" }, inputs[i]!, h("label", { for: `${id}-${i}` }, l))));
   }
+  // "Agree with reservations" asks what they are (issue 18): the board's
+  // secretary needs the words for the minutes, not a count.
+  const withReservations = d.kind === PollKind.AGREEMENT ? inputs[AGREE_WITH_RESERVATIONS] : undefined;
+  const reservation = h("textarea", { id: `${id}-reservation`, rows: "2", maxlength: "1000", "aria-describedby": `${id}-reservation-help`, value: poll.myReservation ?? "" });
+  const reservationField = h(
+    "div",
+    { class: "field reservation-field", hidden: !withReservations?.checked },
+    h("label", { for: `${id}-reservation` }, t("poll.reservationLabel")),
+    h("p", { class: "help", id: `${id}-reservation-help` }, d.anonymous ? t("poll.reservationHelpAnonymous") : t("poll.reservationHelpNamed")),
+    reservation,
+  );
+  if (withReservations) {
+    for (const input of inputs) {
+      // The field follows the answers; the focus stays where the voter is
+      // (arrowing through the answers must not jump into it).
+      input.addEventListener("change", () => (reservationField.hidden = !withReservations.checked));
+    }
+  }
   const form = h(
     "form",
     {
@@ -165,8 +186,15 @@ export function voteForm(ctx: ViewContext, poll: PollState, answered: Answered):
           error.hidden = false;
           return;
         }
+        const words = withReservations?.checked ? reservation.value.trim() : "";
+        if (withReservations?.checked && !words) {
+          error.textContent = t("poll.reservationRequired");
+          error.hidden = false;
+          reservation.focus();
+          return;
+        }
         error.hidden = true;
-        ctx.request({ case: "castVote", value: { pollId: poll.id, choices } }, (refusal) => {
+        ctx.request({ case: "castVote", value: { pollId: poll.id, choices, reservation: words } }, (refusal) => {
           if (refusal) {
             error.textContent = refusal;
             error.hidden = false;
@@ -176,6 +204,7 @@ export function voteForm(ctx: ViewContext, poll: PollState, answered: Answered):
       },
     },
     h("fieldset", { "aria-describedby": `${id}-error` }, h("legend", { class: "poll-question" }, d.question), body),
+    withReservations ? reservationField : null,
     error,
     h("div", { class: "actions" }, h("button", { type: "submit", class: "primary vote-submit" }, poll.myChoices ? t("poll.changeVote") : t("poll.vote"))),
   );

@@ -218,9 +218,14 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
         await m.locator("#poll-dialog .vote-submit").click();
       } else {
         // Keyboard only: the dialog put the focus on the first answer; the
-        // arrow moves to the next one, Tab reaches "Vote", Enter sends.
+        // arrow moves to the next one, "agree with reservations", which asks
+        // what they are (issue 18): Tab reaches the words, Tab again "Vote",
+        // Enter sends.
         await m.keyboard.press("ArrowDown");
         expect(await m.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe(String(answers[i]));
+        await m.keyboard.press("Tab");
+        expect(await m.evaluate(() => document.activeElement?.id.endsWith("-reservation"))).toBe(true);
+        await m.keyboard.type("Cite the 2023 household survey.");
         await m.keyboard.press("Tab");
         expect(await m.evaluate(() => document.activeElement?.classList.contains("vote-submit"))).toBe(true);
         await m.keyboard.press("Enter");
@@ -258,8 +263,10 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
     expect(byGroup.join(" | ")).toContain("Civil society");
     const byGender = chair.locator(".poll[data-phase=open] .by-gender .group");
     expect(await byGender.getAttribute("data-label")).toBe("other");
-    // Anonymous: the chair's page has no ballot of anyone.
+    // Anonymous: the chair's page has no ballot of anyone, and the
+    // reservation's words come without a name.
     expect(await chair.locator(".poll .my-vote").count()).toBe(0);
+    expect(await chair.locator(".poll[data-phase=open] .reservations li").allTextContents()).toEqual(["Cite the 2023 household survey."]);
     expect(await accessibilityViolations(chair), "the chair's page with the live chart passes axe").toEqual([]);
     await chair.screenshot({ path: join(ARTIFACTS, "e2e-poll-live.png"), fullPage: true });
   });

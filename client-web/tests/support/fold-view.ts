@@ -124,6 +124,15 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
       phase: p.phase,
       closedAtClosingTime: p.closedAtClosingTime,
       myChoices: p.myChoices ? [...p.myChoices] : null,
+      validationItem: p.validationItem ?? "",
+    })),
+    validationSessions: [...a.sessions.values()].map((v) => ({
+      id: v.id,
+      items: [...v.items],
+      statement: v.statement,
+      running: v.running,
+      currentItem: v.currentItem,
+      skipped: [...v.skipped].sort(),
     })),
     meetings: [...a.meetings.values()]
       .sort((x, y) => x.startedSeq - y.startedSeq)

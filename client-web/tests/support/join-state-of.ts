@@ -119,6 +119,15 @@ export function joinStateOf(log: readonly LogRecord[], viewer: string, headSeq: 
         closesAtUnixMs: BigInt(p.closesAtUnixMs),
         closedSeq: BigInt(p.closedSeq),
         closedAtClosingTime: p.closedAtClosingTime,
+        validationSessionId: p.validationSessionId ?? "",
+        validationItem: p.validationItem ?? "",
+      })),
+      validationSessions: [...a.sessions.values()].map((v) => ({
+        started: { sessionId: v.id, items: [...v.items], rules: v.rules, statement: v.statement },
+        startedSeq: BigInt(v.startedSeq),
+        running: v.running,
+        currentItem: v.currentItem,
+        skipped: [...v.skipped].sort(),
       })),
       meetings: [...a.meetings.values()].map((m) => ({
         meetingId: m.id,
