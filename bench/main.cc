@@ -32,6 +32,8 @@ constexpr Workload kWorkloads[] = {
     {"saturate", kenes::bench::saturate_main, "W writers on one document as fast as the client library takes edits"},
     {"idle", kenes::bench::idle_main, "N idle authenticated connections: server RSS per connection"},
     {"poll", kenes::bench::poll_main, "V voters vote within a second in a live anonymous poll: latency to every client's result"},
+    {"validation", kenes::bench::validation_main,
+     "a validation session over the 109 core items with V voters: next -> poll on every screen, close -> outcome"},
     {"soak", kenes::bench::soak_main,
      "C clients typing and voting for S seconds: RSS slope, errors, latency per minute, tallies, log verify"},
     {"threads", kenes::bench::threads_main,

@@ -34,6 +34,7 @@ int hostile_main(int argc, char** argv);
 int saturate_main(int argc, char** argv);
 int idle_main(int argc, char** argv);
 int poll_main(int argc, char** argv);
+int validation_main(int argc, char** argv);
 int soak_main(int argc, char** argv);
 int threads_main(int argc, char** argv);
 int make_assessment_main(int argc, char** argv);
