@@ -27,9 +27,10 @@ std::string stakeholder_group_label(kenes::v1::StakeholderGroup group) {
     case kenes::v1::STAKEHOLDER_GROUP_USERS: return "users";
     case kenes::v1::STAKEHOLDER_GROUP_UN_INTERGOVERNMENTAL: return "un / intergovernmental";
     case kenes::v1::STAKEHOLDER_GROUP_NATIONAL_IGF: return "national igf";
-    // Registered as "other": the engine merges it with the small groups, as
-    // the breakdown's "other" means exactly that.
-    case kenes::v1::STAKEHOLDER_GROUP_OTHER: return std::string(engine::kMergedGroupLabel);
+    // Not "other": that is the engine's key for the merged groups under 3
+    // voters, and the real group "Other" is a group like any (issue 18: the
+    // two were shown under one name).
+    case kenes::v1::STAKEHOLDER_GROUP_OTHER: return "other stakeholders";
     default: return "";
   }
 }

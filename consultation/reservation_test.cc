@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "consultation/sample_framework.h"
 #include "consultation/testing/simulated_room.h"
 
@@ -116,6 +118,30 @@ TEST_F(ReservationTest, AReservationGoesOnlyWithAgreeWithReservations) {
   EXPECT_FALSE(vote(members_[0], agreement, 1)) << "without words it still counts (older clients)";
   const std::string single = open_poll(kenes::v1::POLL_KIND_SINGLE_CHOICE, false);
   EXPECT_TRUE(vote(members_[0], single, 1, "with reservations?")) << "option 1 of another kind of poll";
+}
+
+// Issue 18: the breakdown's merged bucket of groups under 3 voters and the
+// stakeholder group "Other" were both labelled "other"; the group is now a
+// group like any, under its own name.
+TEST_F(ReservationTest, TheGroupOtherIsShownAsItselfNotAsTheMergedGroups) {
+  const std::pair<kenes::v1::StakeholderGroup, int> board[] = {
+      {kenes::v1::STAKEHOLDER_GROUP_OTHER, 4}, {kenes::v1::STAKEHOLDER_GROUP_ACADEMIA, 3}, {kenes::v1::STAKEHOLDER_GROUP_MEDIA, 3}};
+  std::vector<Caller> voters;
+  for (const auto& [group, n] : board) {
+    for (int i = 0; i < n; ++i) {
+      const std::string id = "m-" + std::to_string(group) + "-" + std::to_string(i);
+      voters.push_back(room_.admit(id, id, kenes::v1::ROLE_MEMBER));
+      ClientMessage profile;
+      profile.mutable_update_profile()->set_stakeholder_group(group);
+      ASSERT_FALSE(room_.request(voters.back(), profile).refusal);
+    }
+  }
+  const std::string poll = open_poll(kenes::v1::POLL_KIND_AGREEMENT, false);
+  for (const auto& v : voters) ASSERT_FALSE(vote(v, poll, 0));
+  kenes::v1::PollResults r = poll_update(*room_.state().assessment().poll(poll), 13, room_.now()).results();
+  std::map<std::string, uint64_t> groups;
+  for (const auto& g : r.by_group().groups()) groups[g.label()] = g.voters();
+  EXPECT_EQ(groups, (std::map<std::string, uint64_t>{{"academia", 3}, {"media", 3}, {"other stakeholders", 4}}));
 }
 
 }  // namespace

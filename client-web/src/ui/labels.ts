@@ -70,10 +70,13 @@ const GROUP_LABELS: Record<string, number> = {
   "un intergovernmental": 8,
   "un / intergovernmental": 8,
   "national igf": 9,
+  "other stakeholders": 10,
 };
 
 export function breakdownLabel(label: string): string {
   const l = label.trim().toLowerCase();
+  // The engine's key for groups under 3 voters merged (engine/poll.h,
+  // kMergedGroupLabel); the stakeholder group Other is "other stakeholders".
   if (l === "other") return t("poll.other");
   if (l === "not stated" || l === "") return t("poll.notStated");
   const g = GROUP_LABELS[l];
