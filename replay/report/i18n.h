@@ -63,6 +63,8 @@ struct ReportWords {
   const char* by_group;
   const char* by_gender;
   const char* not_given;
+  const char* groups_under_3;  // the bucket that sums every count under 3 people (k_anonymous_cells)
+  const char* not_shown_under_3;  // a breakdown of fewer than 3 people in all
   const char* about;
   const char* framework;  // {edition}
   const char* source;     // {source}

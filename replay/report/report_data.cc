@@ -77,6 +77,28 @@ std::string indicator_status_name(v1::IndicatorStatus status) {
   }
 }
 
+std::vector<CountCell> k_anonymous_cells(std::vector<CountCell> cells) {
+  constexpr std::size_t kMinCounted = 3;
+  std::vector<CountCell> shown;
+  std::size_t merged = 0;
+  for (auto& c : cells) {
+    if (c.people >= kMinCounted) {
+      shown.push_back(std::move(c));
+    } else {
+      merged += c.people;
+    }
+  }
+  if (merged > 0 && merged < kMinCounted) {
+    if (shown.empty()) return {};
+    auto smallest = std::min_element(shown.begin(), shown.end(),
+                                     [](const CountCell& a, const CountCell& b) { return a.people < b.people; });
+    merged += smallest->people;
+    shown.erase(smallest);
+  }
+  if (merged > 0) shown.push_back(CountCell{"", merged, true});
+  return shown;
+}
+
 std::string display_name(const consultation::ConsultationState& state, const std::string& participant_id) {
   const consultation::Participant* p = state.participant(participant_id);
   return p && !p->display_name.empty() ? p->display_name : participant_id;
@@ -162,7 +184,7 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
 
   for (const auto& [id, p] : state.participants()) {
     if (p.revoked) continue;
-    out.participants.push_back({p.display_name, p.role, p.stakeholder_group});
+    out.participants.push_back({p.display_name, p.role});
     ++out.by_group[p.stakeholder_group];
     ++out.by_gender[p.gender];
   }

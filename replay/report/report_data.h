@@ -88,10 +88,11 @@ struct CategoryReport {
   std::vector<RecommendationReport> recommendations;  // groups with a non-empty draft, in group order
 };
 
+// No group or gender here: a person's are shown only as counts (by_group,
+// by_gender through k_anonymous_cells), so no renderer can print them.
 struct ParticipantRow {
   std::string name;
   kenes::v1::Role role = kenes::v1::ROLE_UNSPECIFIED;
-  kenes::v1::StakeholderGroup group = kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED;
 };
 
 struct ReportData {
@@ -110,11 +111,28 @@ struct ReportData {
   // Current, non-revoked participants, by role then name.
   std::vector<ParticipantRow> participants;
   // Balance of those participants: counts by group and by gender ("" is "not
-  // given"). Separate margins, never a group x gender table: a report may be
+  // given"), all of them; the renderers show them through k_anonymous_cells.
+  // Separate margins, never a group x gender table: a report may be
   // published, and a cross table of a small board names people's genders.
   std::map<kenes::v1::StakeholderGroup, std::size_t> by_group;
   std::map<std::string, std::size_t> by_gender;
 };
+
+// One cell of a count of people by stakeholder group or by gender.
+struct CountCell {
+  std::string label;
+  std::size_t people = 0;
+  bool merged = false;  // the bucket of groups under 3 people (label unused: the renderer words it)
+};
+
+// One privacy rule everywhere (issue 18): a person's group and gender are
+// shown only as counts, and only where at least 3 people are counted. Cells
+// under 3 are summed into one merged bucket (last); if that bucket counts 1
+// or 2, the smallest shown cell joins it (the first in `cells`' order among
+// equals), as the polls' breakdowns (engine/poll.cc) and the minutes'
+// attendance do. Empty when nothing may be shown: fewer than 3 in all.
+// `cells` in display order; cells with no people are dropped.
+std::vector<CountCell> k_anonymous_cells(std::vector<CountCell> cells);
 
 ReportData build_report_data(const consultation::ConsultationState& state, const LogHead& head);
 

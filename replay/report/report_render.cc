@@ -141,15 +141,42 @@ std::string trim_trailing_newlines(std::string s) {
   return s;
 }
 
-// Group counts in the groups' order, "not given" last.
-std::vector<std::pair<kenes::v1::StakeholderGroup, std::size_t>> groups_in_order(const ReportData& d) {
-  std::vector<std::pair<kenes::v1::StakeholderGroup, std::size_t>> out;
+// The participants' counts as Markdown, HTML and DOCX all print them, in
+// plain text (each renderer escapes it): only cells of at least 3 people,
+// the rest in one bucket (k_anonymous_cells), or why nothing is shown.
+std::string counts_text(std::vector<CountCell> cells, const ReportWords& w) {
+  std::vector<CountCell> shown = k_anonymous_cells(std::move(cells));
+  if (shown.empty()) return w.not_shown_under_3;
+  std::string out;
+  for (const auto& c : shown) {
+    out += (out.empty() ? "" : "; ") + (c.merged ? std::string(w.groups_under_3) : c.label) + " " +
+           std::to_string(c.people);
+  }
+  return out;
+}
+
+// "By stakeholder group: ...." in the groups' order, "not given" last.
+std::string group_counts_sentence(const ReportData& d, Lang lang) {
+  const ReportWords& w = report_words(lang);
+  std::vector<CountCell> cells;
   auto add = [&](kenes::v1::StakeholderGroup g) {
-    if (auto it = d.by_group.find(g); it != d.by_group.end()) out.emplace_back(g, it->second);
+    if (auto it = d.by_group.find(g); it != d.by_group.end()) cells.push_back({group_name(g, lang), it->second});
   };
   for (auto g : stakeholder_groups()) add(g);
   add(kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED);
-  return out;
+  return std::string(w.by_group) + " " + counts_text(std::move(cells), w) + ".";
+}
+
+// "By gender: ...." in the order of the genders' text, "not given" first.
+std::string gender_counts_sentence(const ReportData& d, const ReportWords& w) {
+  std::vector<CountCell> cells;
+  for (const auto& [g, n] : d.by_gender) cells.push_back({g.empty() ? std::string(w.not_given) : g, n});
+  return std::string(w.by_gender) + " " + counts_text(std::move(cells), w) + ".";
+}
+
+// A person is shown by name and role only (ParticipantRow has no group).
+std::string participant_line(const ParticipantRow& p, Lang lang) {
+  return p.name + " (" + role_name(p.role, lang) + ")";
 }
 
 std::string category_heading(const CategoryReport& c) { return c.id + ". " + c.title; }
@@ -198,7 +225,9 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
           line(w.draft_version, std::to_string(i.draft_version));
           md += "\n";
           std::string draft = trim_trailing_newlines(i.draft);
-          md += draft.empty() ? "*" + markdown_inline(w.no_draft) + "*" : demote_headings(draft, 5);
+          // append(), not "*" + ...: GCC 12 gives a false -Wrestrict on the latter here.
+          md += draft.empty() ? std::string("*").append(markdown_inline(w.no_draft)).append("*")
+                              : demote_headings(draft, 5);
           md += "\n\n";
         }
       }
@@ -214,20 +243,10 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
 
   md += "## " + markdown_inline(w.participants) + "\n\n";
   if (d.participants.empty()) md += "*" + markdown_inline(w.no_participants) + "*\n\n";
-  for (const auto& p : d.participants) {
-    md += "- " + markdown_inline(p.name + " (" + role_name(p.role, lang) + ", " + group_name(p.group, lang) + ")") +
-          "\n";
-  }
+  for (const auto& p : d.participants) md += "- " + markdown_inline(participant_line(p, lang)) + "\n";
   if (!d.participants.empty()) {
-    md += "\n" + markdown_inline(w.by_group);
-    for (const auto& [g, n] : groups_in_order(d)) md += " " + markdown_inline(group_name(g, lang)) + " " + std::to_string(n) + ";";
-    md.back() = '.';
-    md += "  \n" + markdown_inline(w.by_gender);
-    for (const auto& [g, n] : d.by_gender) {
-      md += " " + markdown_inline(g.empty() ? std::string(w.not_given) : g) + " " + std::to_string(n) + ";";
-    }
-    md.back() = '.';
-    md += "\n\n";
+    md += "\n" + markdown_inline(group_counts_sentence(d, lang)) + "  \n" +
+          markdown_inline(gender_counts_sentence(d, w)) + "\n\n";
   }
   md += "## " + markdown_inline(w.about) + "\n\n";
   md += markdown_inline(about_framework(d, w));
@@ -328,20 +347,9 @@ std::string render_report_html(const ReportData& d, Lang lang) {
     h += "<p class=\"empty\">" + html_escape(w.no_participants) + "</p>\n";
   } else {
     h += "<ul>\n";
-    for (const auto& p : d.participants) {
-      h += "<li>" + html_escape(p.name + " (" + role_name(p.role, lang) + ", " + group_name(p.group, lang) + ")") +
-           "</li>\n";
-    }
-    h += "</ul>\n<p>" + html_escape(w.by_group);
-    std::string groups, genders;
-    for (const auto& [g, n] : groups_in_order(d)) {
-      groups += (groups.empty() ? " " : "; ") + html_escape(group_name(g, lang)) + " " + std::to_string(n);
-    }
-    for (const auto& [g, n] : d.by_gender) {
-      genders += (genders.empty() ? " " : "; ") + html_escape(g.empty() ? std::string(w.not_given) : g) + " " +
-                 std::to_string(n);
-    }
-    h += groups + ".<br>" + html_escape(w.by_gender) + genders + ".</p>\n";
+    for (const auto& p : d.participants) h += "<li>" + html_escape(participant_line(p, lang)) + "</li>\n";
+    h += "</ul>\n<p>" + html_escape(group_counts_sentence(d, lang)) + "<br>" +
+         html_escape(gender_counts_sentence(d, w)) + "</p>\n";
   }
   h += "</section>\n<footer>\n<h2>" + html_escape(w.about) + "</h2>\n<p>" + html_escape(about_framework(d, w)) +
        "</p>\n<p>" + html_escape(w.generated) + "</p>\n</footer>\n</body>\n</html>\n";
@@ -427,20 +435,10 @@ DocxResult render_report_docx(const ReportData& d, Lang lang) {
     w.paragraph(note(words.no_participants));
   } else {
     std::vector<std::vector<DocxRun>> people;
-    for (const auto& p : d.participants) {
-      people.push_back(plain(p.name + " (" + role_name(p.role, lang) + ", " + group_name(p.group, lang) + ")"));
-    }
+    for (const auto& p : d.participants) people.push_back(plain(participant_line(p, lang)));
     w.bullet_list(people);
-    std::string groups, genders;
-    for (const auto& [g, n] : groups_in_order(d)) {
-      groups += (groups.empty() ? " " : "; ") + group_name(g, lang) + " " + std::to_string(n);
-    }
-    for (const auto& [g, n] : d.by_gender) {
-      genders += (genders.empty() ? " " : "; ") + (g.empty() ? std::string(words.not_given) : g) + " " +
-                 std::to_string(n);
-    }
-    w.paragraph(plain(words.by_group + groups + "."));
-    w.paragraph(plain(words.by_gender + genders + "."));
+    w.paragraph(plain(group_counts_sentence(d, lang)));
+    w.paragraph(plain(gender_counts_sentence(d, words)));
   }
   w.heading(1, words.about);
   w.paragraph(plain(about_framework(d, words)));

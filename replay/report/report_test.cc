@@ -12,6 +12,7 @@
 #include <boost/property_tree/xml_parser.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -478,7 +479,7 @@ TEST_F(ReportTest, DocxIsAWordDocumentWithHeadingStylesTablesAndATableOfContents
   // Every text from the consultation is escaped; nothing a participant typed is markup.
   EXPECT_NE(doc.find("Astana &lt;city&gt;"), std::string::npos);
   EXPECT_NE(doc.find("see &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more."), std::string::npos);
-  EXPECT_NE(doc.find("Елена &lt;b&gt; (member, Civil society)"), std::string::npos);
+  EXPECT_NE(doc.find("Елена &lt;b&gt; (member)<"), std::string::npos);
   EXPECT_NE(parts["docProps/core.xml"].find("<dc:title>Kazakhstan 2026 — ROAM-X &lt;national&gt; assessment</dc:title>"),
             std::string::npos);
   EXPECT_EQ(doc.find("<script"), std::string::npos);
@@ -526,10 +527,11 @@ TEST_F(ReportTest, TheReportInRussianAndKazakhMatchesTheGoldenFilesAndLeavesNoEn
       {Lang::kRu, "ru", "1 января 2026 г., 09:40 UTC",
        {"Содержание", "Статус", "утверждён в версии черновика 3 голосованием poll-1", "после этого черновик изменился",
         "нужна доработка", "Рекомендации по политике (R)", "Гражданское общество", "Участники", "основной",
-        "председатель", "не указан"}},
+        "председатель", "не указан", "группы менее 3 человек"}},
       {Lang::kKk, "kk", "2026 жылғы 1 қаңтар, 09:40 UTC",
        {"Мазмұны", "Мәртебе", "жобаның 3 нұсқасында poll-1 дауыс беруімен бекітілген", "пысықтау қажет",
-        "Саясат бойынша ұсынымдар (R)", "Азаматтық қоғам", "Қатысушылар", "негізгі", "төраға", "көрсетілмеген"}},
+        "Саясат бойынша ұсынымдар (R)", "Азаматтық қоғам", "Қатысушылар", "негізгі", "төраға", "көрсетілмеген",
+        "3 адамнан аз топтар"}},
   };
   for (const Case& c : cases) {
     ExportOptions options;
@@ -558,7 +560,7 @@ TEST_F(ReportTest, TheReportInRussianAndKazakhMatchesTheGoldenFilesAndLeavesNoEn
       // ("Status quo" is in a draft: what people wrote stays as written.)
       for (const char* english : {"Contents", "Status:", "<dt>Status", "Validation", "Participants", "Scope", "Drafted", "validated",
                                   "Government", "Civil society", "chair", "Policy recommendations", "No draft",
-                                  "not given", "About this report", "January", "Back to content"}) {
+                                  "not given", "About this report", "January", "Back to content", "groups under 3"}) {
         EXPECT_EQ(body.find(english), std::string::npos) << c.code << " " << name << " still says " << english;
       }
     }
@@ -699,6 +701,119 @@ TEST_F(ReportTest, TheVotesCsvOfAnAnonymousPollNamesNoVoter) {
   expect_golden("votes-from-log.csv", out.body);
   for (const char* leak : {"Елена", "Arman", "Dana", "member-", "academia", "Academia", "woman"}) {
     EXPECT_EQ(out.body.find(leak), std::string::npos) << leak << " in\n" << out.body;
+  }
+}
+
+// The text of a Word document's runs, without the markup.
+std::string docx_text(const std::string& document_xml) {
+  std::string out;
+  bool in_tag = false;
+  for (char c : document_xml) {
+    if (c == '<') {
+      in_tag = true;
+      out += ' ';
+    } else if (c == '>') {
+      in_tag = false;
+    } else if (!in_tag) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+TEST(ReportCounts, CellsUnder3AreMergedAndTheSmallestShownJoinsABucketOf1Or2) {
+  using Cells = std::vector<CountCell>;
+  auto text = [](const Cells& cells) {
+    std::string out;
+    for (const auto& c : cells) {
+      out += (out.empty() ? "" : "; ") + (c.merged ? "*" : c.label) + " " + std::to_string(c.people);
+    }
+    return out;
+  };
+  EXPECT_EQ(text(k_anonymous_cells({{"a", 4}, {"b", 3}, {"c", 5}})), "a 4; b 3; c 5");
+  EXPECT_EQ(text(k_anonymous_cells({{"a", 4}, {"b", 1}, {"c", 2}, {"d", 3}})), "a 4; d 3; * 3");
+  // A bucket of 1 or 2 takes the smallest shown cell (the first among equals).
+  EXPECT_EQ(text(k_anonymous_cells({{"a", 4}, {"b", 3}, {"c", 1}, {"d", 3}})), "a 4; d 3; * 4");
+  EXPECT_EQ(text(k_anonymous_cells({{"a", 3}, {"b", 2}})), "* 5");
+  EXPECT_EQ(text(k_anonymous_cells({{"a", 1}, {"b", 1}, {"c", 1}})), "* 3");
+  // Fewer than 3 in all: nothing may be shown.
+  EXPECT_TRUE(k_anonymous_cells({{"a", 1}, {"b", 1}}).empty());
+  EXPECT_TRUE(k_anonymous_cells({{"a", 2}}).empty());
+  EXPECT_TRUE(k_anonymous_cells({}).empty());
+}
+
+TEST_F(ReportTest, ParticipantsGroupsAndGendersAreShownOnlyAsCountsOfAtLeast3) {
+  // One more member from the government: groups are then government 3,
+  // academia 1, civil society 1, not given 2; genders woman 3, man 2, not
+  // given 2.
+  auto append = [&](const std::function<void(v1::LogRecord&)>& fill_in) {
+    v1::LogRecord r;
+    r.set_time_unix_ms(kStart + 3600000);
+    fill_in(r);
+    ASSERT_TRUE(log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}}).ok());
+  };
+  append([](v1::LogRecord& r) {
+    r.set_author("chair");
+    r.mutable_participant_invited()->set_participant_id("member-5");
+    r.mutable_participant_invited()->set_display_name("Bolat");
+    r.mutable_participant_invited()->set_role(v1::ROLE_MEMBER);
+  });
+  append([](v1::LogRecord& r) {
+    r.set_author("member-5");
+    r.mutable_profile_updated()->set_stakeholder_group(v1::STAKEHOLDER_GROUP_GOVERNMENT);
+    r.mutable_profile_updated()->set_gender("man");
+  });
+  for (Lang lang : {Lang::kEn, Lang::kRu, Lang::kKk}) {
+    const ReportWords& w = report_words(lang);
+    ExportOptions options;
+    options.lang = lang;
+    for (const char* name : {"report.md", "report.html", "report.docx"}) {
+      ExportOutput out = export_consultation(*log_, kId, name, options);
+      ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+      std::string body = std::string(name) == "report.docx" ? docx_text(unzip(out.body)["word/document.xml"]) : out.body;
+      // The chapter itself (the last mention of its title, past the contents).
+      std::size_t from = body.rfind(w.participants), to = body.rfind(w.about);
+      ASSERT_NE(from, std::string::npos);
+      ASSERT_NE(to, std::string::npos);
+      ASSERT_LT(from, to);
+      std::string section = body.substr(from, to - from);
+      std::string where = std::string(lang_code(lang)) + " " + name + ":\n" + section;
+      EXPECT_NE(section.find("Bolat (" + role_name(v1::ROLE_MEMBER, lang) + ")"), std::string::npos) << where;
+      EXPECT_NE(section.find(group_name(v1::STAKEHOLDER_GROUP_GOVERNMENT, lang) + " 3; " + w.groups_under_3 + " 4."),
+                std::string::npos)
+          << where;
+      EXPECT_NE(section.find(std::string("woman 3; ") + w.groups_under_3 + " 4."), std::string::npos) << where;
+      for (auto small : {v1::STAKEHOLDER_GROUP_ACADEMIA, v1::STAKEHOLDER_GROUP_CIVIL_SOCIETY,
+                         v1::STAKEHOLDER_GROUP_UNSPECIFIED}) {
+        EXPECT_EQ(section.find(group_name(small, lang)), std::string::npos) << where;
+      }
+      EXPECT_EQ(section.find(w.not_given), std::string::npos) << where;
+      EXPECT_EQ(section.find(" man"), std::string::npos) << where;
+      for (const char* small_count : {" 1;", " 1.", " 2;", " 2."}) {
+        EXPECT_EQ(section.find(small_count), std::string::npos) << small_count << " in " << where;
+      }
+    }
+  }
+}
+
+TEST(ReportRender, ABoardOfFewerThan3ShowsNoGroupOrGenderCount) {
+  ReportData d;
+  d.consultation_id = "small";
+  d.title = "Small";
+  d.participants = {{"Aigerim", v1::ROLE_CHAIR}, {"Dana", v1::ROLE_MEMBER}};
+  d.by_group = {{v1::STAKEHOLDER_GROUP_GOVERNMENT, 2}};
+  d.by_gender = {{"woman", 2}};
+  for (Lang lang : {Lang::kEn, Lang::kRu, Lang::kKk}) {
+    const ReportWords& w = report_words(lang);
+    DocxResult docx = render_report_docx(d, lang);
+    ASSERT_TRUE(docx.ok) << docx.message;
+    for (const std::string& body : {render_report_markdown(d, lang), render_report_html(d, lang),
+                                    docx_text(unzip(docx.bytes)["word/document.xml"])}) {
+      EXPECT_EQ(count(body, std::string(w.by_group) + " " + w.not_shown_under_3 + "."), 1u) << body;
+      EXPECT_EQ(count(body, std::string(w.by_gender) + " " + w.not_shown_under_3 + "."), 1u) << body;
+      EXPECT_EQ(body.find(group_name(v1::STAKEHOLDER_GROUP_GOVERNMENT, lang)), std::string::npos) << body;
+      EXPECT_EQ(body.find("woman"), std::string::npos) << body;
+    }
   }
 }
 
