@@ -559,8 +559,44 @@ kenes::v1::PollUpdate poll_update(const PollState& p, uint64_t eligible_now, int
   return u;
 }
 
+namespace {
+
+// At least 3 people in every cell shown (issue 18): cells under 3 are summed
+// into one merged cell; a merged cell of 1 or 2 takes in the smallest shown
+// cell; with nothing left to show, nothing is shown.
+constexpr uint64_t kMinCounted = 3;
+
+std::vector<kenes::v1::RosterBalance::Cell> k_anonymous(std::vector<kenes::v1::RosterBalance::Cell> cells) {
+  std::vector<kenes::v1::RosterBalance::Cell> shown;
+  uint64_t merged = 0;
+  for (auto& c : cells) {
+    if (c.participants() < kMinCounted) {
+      merged += c.participants();
+    } else {
+      shown.push_back(std::move(c));
+    }
+  }
+  if (merged > 0 && merged < kMinCounted) {
+    if (shown.empty()) return {};
+    auto smallest = std::min_element(shown.begin(), shown.end(),
+                                     [](const auto& a, const auto& b) { return a.participants() < b.participants(); });
+    merged += smallest->participants();
+    shown.erase(smallest);
+  }
+  if (merged > 0) {
+    kenes::v1::RosterBalance::Cell m;
+    m.set_merged(true);
+    m.set_participants(merged);
+    shown.push_back(std::move(m));
+  }
+  return shown;
+}
+
+}  // namespace
+
 kenes::v1::RosterBalance roster_balance(const std::map<std::string, Participant>& roster, bool chair_is_board_member) {
-  std::map<std::pair<int, std::string>, uint64_t> cells;
+  std::map<int, uint64_t> groups;
+  std::map<std::string, uint64_t> genders;
   kenes::v1::RosterBalance out;
   out.set_chair_is_board_member(chair_is_board_member);
   for (const auto& [id, p] : roster) {
@@ -573,16 +609,24 @@ kenes::v1::RosterBalance roster_balance(const std::map<std::string, Participant>
       }
       continue;
     }
-    ++cells[{p.stakeholder_group, trimmed(p.gender)}];
+    ++groups[p.stakeholder_group];
+    ++genders[trimmed(p.gender)];
     out.set_total(out.total() + 1);
     if (!p.joined) out.set_invited(out.invited() + 1);
   }
-  for (const auto& [key, n] : cells) {
-    auto* c = out.add_cells();
-    c->set_stakeholder_group(static_cast<kenes::v1::StakeholderGroup>(key.first));
-    c->set_gender(key.second);
-    c->set_participants(n);
+  std::vector<kenes::v1::RosterBalance::Cell> by_group, by_gender;
+  for (const auto& [g, n] : groups) {
+    auto& c = by_group.emplace_back();
+    c.set_stakeholder_group(static_cast<kenes::v1::StakeholderGroup>(g));
+    c.set_participants(n);
   }
+  for (const auto& [g, n] : genders) {
+    auto& c = by_gender.emplace_back();
+    c.set_gender(g);
+    c.set_participants(n);
+  }
+  for (auto& c : k_anonymous(std::move(by_group))) *out.add_by_group() = std::move(c);
+  for (auto& c : k_anonymous(std::move(by_gender))) *out.add_by_gender() = std::move(c);
   return out;
 }
 

@@ -73,7 +73,7 @@ void put_participant(const std::string& id, const Participant& p, kenes::v1::Cli
   out->set_display_name(p.display_name);
   out->set_role(p.role);
   out->set_stakeholder_group(p.stakeholder_group);
-  out->set_gender(p.gender);
+  // Never a gender: only the server counts genders (issue 18; delivery.h).
   out->set_revoked(p.revoked);
   out->set_profiled(p.profiled);
   out->set_joined(p.joined);

@@ -1,5 +1,8 @@
 #include "consultation/delivery.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 namespace kenes::consultation {
 
 Delivery delivery_of(const kenes::v1::LogRecord& rec, const ConsultationState& state, int64_t now_unix_ms) {
@@ -51,7 +54,58 @@ Delivery delivery_of(const kenes::v1::LogRecord& rec, const ConsultationState& s
   return d;
 }
 
+namespace {
+
+// Whether the record may carry someone's gender: only the server needs it
+// (to count), so no client is sent it (issue 18). A scan of the top-level
+// field numbers, without decoding: most records are text edits.
+bool may_carry_gender(std::string_view payload) {
+  using google::protobuf::internal::WireFormatLite;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(payload.data()),
+                                            static_cast<int>(payload.size()));
+  while (true) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) return false;
+    switch (WireFormatLite::GetTagFieldNumber(tag)) {
+      case kenes::v1::LogRecord::kParticipantInvitedFieldNumber:
+      case kenes::v1::LogRecord::kProfileUpdatedFieldNumber:
+      case kenes::v1::LogRecord::kParticipantsImportedFieldNumber:
+      case kenes::v1::LogRecord::kVoteCastFieldNumber:
+        return true;
+      default:
+        if (!WireFormatLite::SkipField(&in, tag)) return false;
+    }
+  }
+}
+
+// Clears every gender in `rec`; false if there was none to clear.
+bool clear_gender(kenes::v1::LogRecord& rec) {
+  bool cleared = false;
+  auto clear = [&](std::string* gender) {
+    if (gender->empty()) return;
+    gender->clear();
+    cleared = true;
+  };
+  switch (rec.event_case()) {
+    case kenes::v1::LogRecord::kParticipantInvited: clear(rec.mutable_participant_invited()->mutable_gender()); break;
+    case kenes::v1::LogRecord::kProfileUpdated: clear(rec.mutable_profile_updated()->mutable_gender()); break;
+    case kenes::v1::LogRecord::kParticipantsImported:
+      for (auto& p : *rec.mutable_participants_imported()->mutable_people()) clear(p.mutable_gender());
+      break;
+    case kenes::v1::LogRecord::kVoteCast: clear(rec.mutable_vote_cast()->mutable_voter_gender()); break;
+    default: break;
+  }
+  return cleared;
+}
+
+}  // namespace
+
 std::string outgoing_record(const DiscussionState& discussion, uint64_t seq, std::string record_bytes) {
+  if (may_carry_gender(record_bytes)) {
+    kenes::v1::LogRecord rec;
+    if (rec.ParseFromString(record_bytes) && clear_gender(rec)) return rec.SerializeAsString();
+    return record_bytes;
+  }
   if (!discussion.redacted(seq)) return record_bytes;
   kenes::v1::LogRecord rec;
   // The room's own bytes, parsed once already when they were appended: a

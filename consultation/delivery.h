@@ -55,7 +55,9 @@ Delivery delivery_of(const kenes::v1::LogRecord& rec, const ConsultationState& s
 
 // The bytes to send for the record at `seq`: `record_bytes` itself, or with
 // its comment body and mentions left out when its comment is gone
-// (DiscussionState::redacted).
+// (DiscussionState::redacted), and never with anyone's gender (issue 18:
+// genders are counted by the server and shown only as counts of at least 3;
+// no client needs one). The log keeps them.
 std::string outgoing_record(const DiscussionState& discussion, uint64_t seq, std::string record_bytes);
 
 }  // namespace kenes::consultation

@@ -274,6 +274,41 @@ TEST_F(InvitationTest, TheBoardsBalanceCountsTheBoardInvitedOrNotAndTheResearchT
   EXPECT_EQ(b.total(), 3u);
   EXPECT_EQ(b.research_team(), 1u);
   EXPECT_TRUE(b.chair_is_board_member());
+  // Three people, two without a group and Dana in media: no group has 3, so
+  // only their sum is shown.
+  ASSERT_EQ(b.by_group_size(), 1);
+  EXPECT_TRUE(b.by_group(0).merged());
+  EXPECT_EQ(b.by_group(0).participants(), 3u);
+}
+
+TEST_F(InvitationTest, TheBalanceShowsOnlyCountsOfAtLeastThreePeople) {
+  int n = 0;
+  auto add = [&](kenes::v1::StakeholderGroup group, const std::string& gender, int count) {
+    for (int i = 0; i < count; ++i, ++n) {
+      ASSERT_FALSE(invite("person-" + std::to_string(1000 + n), "Person " + std::to_string(n), kenes::v1::ROLE_MEMBER,
+                          group, gender)
+                       .refusal);
+    }
+  };
+  add(kenes::v1::STAKEHOLDER_GROUP_MEDIA, "woman", 4);
+  add(kenes::v1::STAKEHOLDER_GROUP_ACADEMIA, "man", 3);
+  add(kenes::v1::STAKEHOLDER_GROUP_USERS, "nonbinary", 1);
+  ClientMessage ask;
+  ask.mutable_get_roster_balance();
+  const kenes::v1::RosterBalance b = room_.request(chair_, ask).answer->roster_balance();
+  // Bolat (no group, no gender) and the user make 2 under 3: the smallest
+  // shown group, academia, joins them.
+  ASSERT_EQ(b.by_group_size(), 2);
+  EXPECT_EQ(b.by_group(0).stakeholder_group(), kenes::v1::STAKEHOLDER_GROUP_MEDIA);
+  EXPECT_EQ(b.by_group(0).participants(), 4u);
+  EXPECT_TRUE(b.by_group(1).merged());
+  EXPECT_EQ(b.by_group(1).participants(), 5u);
+  // Genders: woman 4, man 3, and "" (Bolat) + nonbinary = 2 under 3.
+  ASSERT_EQ(b.by_gender_size(), 2);
+  EXPECT_EQ(b.by_gender(0).gender(), "woman");
+  EXPECT_TRUE(b.by_gender(1).merged());
+  EXPECT_EQ(b.by_gender(1).participants(), 5u);
+  for (const auto& c : b.by_gender()) EXPECT_NE(c.gender(), "nonbinary");
 }
 
 TEST_F(InvitationTest, ASnapshotKeepsWhoHasJoinedTheLinksAndTheRegistrations) {

@@ -387,6 +387,7 @@ export const kk: Messages = {
   "roster.group": "Мүдделі тараптар тобы",
   "roster.gender": "Гендер",
   "roster.count": "Қатысушылар",
+  "roster.merged": "3 адамнан аз топтар",
   "roster.notStated": "Көрсетілмеген",
 
   // Document history (issue 6).

@@ -396,6 +396,7 @@ export const en = {
   "roster.group": "Stakeholder group",
   "roster.gender": "Gender",
   "roster.count": "Participants",
+  "roster.merged": "Groups under 3 people",
   "roster.notStated": "Not stated",
 
   // Document history (issue 6).

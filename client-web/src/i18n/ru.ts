@@ -397,6 +397,7 @@ export const ru: Messages = {
   "roster.group": "Группа заинтересованных сторон",
   "roster.gender": "Гендер",
   "roster.count": "Участники",
+  "roster.merged": "Группы менее 3 человек",
   "roster.notStated": "Не указано",
 
   // Document history (issue 6).

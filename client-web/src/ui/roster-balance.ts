@@ -1,7 +1,8 @@
 // The chair's view of the board's balance: the board (members, and the chair
 // if she is one) by stakeholder group and by gender, people invited who have
 // not come yet included, the research team counted apart — as the server
-// counts them (GetRosterBalance -> RosterBalance).
+// counts them (GetRosterBalance -> RosterBalance), every count of at least 3
+// people.
 import { StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { t } from "../i18n";
 import { h } from "./dom";
@@ -47,18 +48,14 @@ export function renderRosterBalance(ctx: ViewContext): HTMLElement {
     section.append(refresh);
     return section;
   }
-  const byGroup = new Map<number, number>();
-  const byGender = new Map<string, number>();
-  for (const c of b.cells) {
-    const n = Number(c.participants);
-    byGroup.set(c.stakeholderGroup, (byGroup.get(c.stakeholderGroup) ?? 0) + n);
-    const g = c.gender.trim() || t("roster.notStated");
-    byGender.set(g, (byGender.get(g) ?? 0) + n);
-  }
-  const groups: [string, number][] = [...byGroup.entries()]
-    .sort((x, y) => x[0] - y[0])
-    .map(([g, n]) => [g === StakeholderGroup.UNSPECIFIED ? t("roster.notStated") : groupName(g), n]);
-  const genders: [string, number][] = [...byGender.entries()].sort((x, y) => y[1] - x[1]);
+  // Counts as the server gives them: none under 3 people (issue 18), the
+  // smaller ones summed into one "groups under 3 people" row.
+  const label = (merged: boolean, name: string) => (merged ? t("roster.merged") : name);
+  const groups: [string, number][] = b.byGroup.map((c) => [
+    label(c.merged, c.stakeholderGroup === StakeholderGroup.UNSPECIFIED ? t("roster.notStated") : groupName(c.stakeholderGroup)),
+    Number(c.participants),
+  ]);
+  const genders: [string, number][] = b.byGender.map((c) => [label(c.merged, c.gender.trim() || t("roster.notStated")), Number(c.participants)]);
   const max = Math.max(1, ...groups.map((g) => g[1]), ...genders.map((g) => g[1]));
   section.append(
     h("p", { id: "roster-total" }, t("roster.total", { n: Number(b.total) })),

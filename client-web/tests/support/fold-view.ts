@@ -85,7 +85,6 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
       displayName: p.displayName,
       role: p.role,
       stakeholderGroup: p.stakeholderGroup,
-      gender: p.gender,
       revoked: p.revoked,
       joined: p.joined,
       invitedBy: p.invitedBy,
