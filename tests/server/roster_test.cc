@@ -169,5 +169,56 @@ TEST_F(RosterTest, WalkInsRegisterWithAWorkshopLinkUntilItIsFullAndKeepTheirOwnL
   EXPECT_EQ(late->error.code(), kenes::v1::ERROR_CODE_REVOKED);
 }
 
+// Issue 18: a gender is counted by the server and shown only as counts; no
+// client is sent one — not live, not in a catch-up, not in a joiner's state.
+TEST_F(RosterTest, NoClientIsSentAnyonesGender) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  auto watcher = join(kenes::v1::ROLE_MEMBER, "watcher");
+  auto member = join(kenes::v1::ROLE_MEMBER, "member-g");
+  kenes::v1::InviteParticipant invite;
+  invite.set_participant_id("dana-0001");
+  invite.set_display_name("Dana Abenova");
+  invite.set_role(kenes::v1::ROLE_MEMBER);
+  invite.set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_MEDIA);
+  invite.set_gender("woman (invited)");
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.invite_participant(invite); }), "invite");
+  pool_.run([&] {
+    kenes::v1::ClientMessage m;
+    m.set_request_id(424242);
+    m.mutable_update_profile()->set_stakeholder_group(kenes::v1::STAKEHOLDER_GROUP_ACADEMIA);
+    m.mutable_update_profile()->set_gender("man (self-described)");
+    member->client->send_message(m);
+  });
+  ASSERT_TRUE(saw_record(*watcher, [](const kenes::v1::LogRecord& r) { return r.has_profile_updated(); }));
+  ASSERT_TRUE(saw_record(*watcher, [](const kenes::v1::LogRecord& r) { return r.has_participant_invited() && r.participant_invited().participant_id() == "dana-0001"; }));
+  // The server has them: it counts them.
+  std::string stored;
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) { stored = s.participant("member-g")->gender; });
+  EXPECT_EQ(stored, "man (self-described)");
+
+  auto leaks = [](const std::vector<std::string>& frames) {
+    for (const auto& f : frames) {
+      if (f.find("self-described") != std::string::npos || f.find("(invited)") != std::string::npos) return true;
+    }
+    return false;
+  };
+  pool_.run([&] { EXPECT_FALSE(leaks(watcher->message_bytes)) << "live"; });
+  EXPECT_FALSE(leaks(chair->message_bytes)) << "not even the chair's page";
+  // A late joiner by catch-up, and one by state.
+  auto late = join(kenes::v1::ROLE_MEMBER, "late-log");
+  auto by_state = std::make_shared<Actor>();
+  pool_.run([&] { EXPECT_FALSE(leaks(late->message_bytes)) << "catch-up"; });
+  auto state_client = pool_.add(server_->port(), server_->token(kenes::v1::ROLE_MEMBER, "late-state"), "demo", false,
+                                [by_state](client::KenesClient& c) {
+                                  c.set_subscribe_from(kenes::v1::SUBSCRIBE_FROM_STATE);
+                                  c.on_message = [by_state](const kenes::v1::ServerMessage& m) {
+                                    by_state->message_bytes.push_back(m.SerializeAsString());
+                                    if (m.has_join_state()) by_state->live = true;
+                                  };
+                                });
+  ASSERT_TRUE(pool_.wait_until([&] { return by_state->live; }));
+  pool_.run([&] { EXPECT_FALSE(leaks(by_state->message_bytes)) << "join state"; });
+}
+
 }  // namespace
 }  // namespace kenes::testing
