@@ -288,6 +288,27 @@ Outcome cast_vote(const RequestContext& ctx, const Caller& caller, const ClientM
 
 // --------------------------------------------------------------- meetings
 
+Outcome mark_attendance(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
+  const auto& r = msg.mark_attendance();
+  if (!may_run_consultation(caller.role)) return forbidden(caller, "mark attendance");
+  if (!ctx.state.assessment().meeting(r.meeting_id())) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_NOT_FOUND, "no meeting '" + r.meeting_id().substr(0, 128) + "'");
+  }
+  const Participant* p = ctx.state.participant(r.participant_id());
+  if (!p || p->revoked) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_NOT_FOUND, "no participant '" + r.participant_id().substr(0, 128) + "'");
+  }
+  if (!kenes::v1::AttendanceMark_IsValid(r.mark())) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "the mark is present, excused or none");
+  }
+  LogRecord rec = authored_by(caller);
+  auto* e = rec.mutable_attendance_marked();
+  e->set_meeting_id(r.meeting_id());
+  e->set_participant_id(r.participant_id());
+  e->set_mark(r.mark());
+  return Outcome::append(std::move(rec));
+}
+
 Outcome start_meeting(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& r = msg.start_meeting();
   if (!may_run_consultation(caller.role)) return forbidden(caller, "start meetings");

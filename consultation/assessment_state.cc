@@ -412,6 +412,18 @@ engine::Status AssessmentState::apply_meeting_event(const kenes::v1::LogRecord& 
       }
       return engine::Status();
     }
+    case kenes::v1::LogRecord::kAttendanceMarked: {
+      const auto& e = rec.attendance_marked();
+      for (auto& m : meetings_) {
+        if (m.id != e.meeting_id()) continue;
+        if (e.mark() == kenes::v1::ATTENDANCE_MARK_NONE) {
+          m.marks.erase(e.participant_id());
+        } else {
+          m.marks[e.participant_id()] = e.mark();
+        }
+      }
+      return engine::Status();
+    }
     default:
       // A record number in our range that this server does not know: refuse,
       // as ConsultationState does for any unknown record.

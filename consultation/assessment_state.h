@@ -123,6 +123,8 @@ struct MeetingState {
   // Every indicator spotlighted, in order, with when (for minutes).
   std::vector<std::pair<int64_t, std::string>> spotlight_history;
   std::vector<AttendanceSpan> attendance;  // in join order
+  // The chair's marks (AttendanceMarked), by participant; NONE erased.
+  std::map<std::string, kenes::v1::AttendanceMark> marks;
 
   bool running() const { return !ended_at_unix_ms.has_value(); }
   bool attending(const std::string& participant_id) const;

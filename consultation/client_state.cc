@@ -150,6 +150,7 @@ void put_meeting(const MeetingState& m, kenes::v1::ClientMeeting* out) {
   for (const auto& x : m.agenda) out->add_agenda(x);
   out->set_started_seq(m.started_seq);
   out->set_running(m.running());
+  for (const auto& [who, mark] : m.marks) (*out->mutable_marks())[who] = mark;
   if (!m.running()) return;
   out->set_spotlight(m.spotlight);
   std::vector<std::string> attending;

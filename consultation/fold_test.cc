@@ -108,7 +108,8 @@ TEST(FoldTest, TheVectorSeedsMakeEveryKindOfRecord) {
                    R::kObserverCommentingSet, R::kThreadsRead, R::kVisited, R::kNotificationSettingsSet,
                    R::kParticipantsImported, R::kParticipantJoined, R::kInviteLinkReissued, R::kRegistrationOpened,
                    R::kRegistrationClosed, R::kBoardSettingsSet, R::kValidationSessionStarted,
-                   R::kValidationItemOpened, R::kValidationItemSkipped, R::kValidationSessionEnded}) {
+                   R::kValidationItemOpened, R::kValidationItemSkipped, R::kValidationSessionEnded,
+                   R::kAttendanceMarked}) {
     EXPECT_TRUE(made_kinds.count(kind)) << "no " << R::descriptor()->FindFieldByNumber(kind)->name() << " record";
   }
 }

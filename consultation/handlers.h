@@ -52,6 +52,7 @@ KENES_HANDLER(end_meeting);
 KENES_HANDLER(set_spotlight);
 KENES_HANDLER(join_meeting);
 KENES_HANDLER(leave_meeting);
+KENES_HANDLER(mark_attendance);
 
 // discussion_requests.cc
 KENES_HANDLER(create_thread);

@@ -354,6 +354,13 @@ std::vector<MatrixRow> matrix() {
     m.mutable_end_validation_session()->set_session_id("session-1");
     return m;
   }, chair_only);
+  add("mark_attendance", [] {
+    ClientMessage m;
+    m.mutable_mark_attendance()->set_meeting_id("meeting-1");
+    m.mutable_mark_attendance()->set_participant_id("observer");
+    m.mutable_mark_attendance()->set_mark(kenes::v1::ATTENDANCE_MARK_EXCUSED);
+    return m;
+  }, chair_only);
   add("invite_participant", [] {
     ClientMessage m;
     auto* i = m.mutable_invite_participant();

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "consultation/client_state.h"
 #include "consultation/sample_framework.h"
 #include "consultation/testing/simulated_room.h"
@@ -207,6 +209,35 @@ TEST_F(ValidationSessionTest, AJoinersStateAndASnapshotCarryTheSession) {
   ASSERT_NE(v, nullptr);
   EXPECT_EQ(loaded.assessment().item_status(*v, "R.1"), ItemStatus::kVoting);
   EXPECT_EQ(loaded.assessment().item_status(*v, "R.2"), ItemStatus::kSkipped);
+}
+
+TEST_F(ValidationSessionTest, TheChairMarksPeoplePresentOrExcusedForTheMinutes) {
+  ClientMessage meeting;
+  meeting.mutable_start_meeting()->set_title("Board");
+  ASSERT_FALSE(as_chair(meeting).refusal);
+  auto mark = [&](const std::string& who, kenes::v1::AttendanceMark m) {
+    ClientMessage msg;
+    msg.mutable_mark_attendance()->set_meeting_id("meeting-1");
+    msg.mutable_mark_attendance()->set_participant_id(who);
+    msg.mutable_mark_attendance()->set_mark(m);
+    return as_chair(msg);
+  };
+  ASSERT_FALSE(mark("ainur", kenes::v1::ATTENDANCE_MARK_EXCUSED).refusal);
+  ASSERT_FALSE(mark("bolat", kenes::v1::ATTENDANCE_MARK_PRESENT).refusal);
+  ASSERT_FALSE(mark("bolat", kenes::v1::ATTENDANCE_MARK_NONE).refusal);
+  ClientMessage end;
+  end.mutable_end_meeting()->set_meeting_id("meeting-1");
+  ASSERT_FALSE(as_chair(end).refusal);
+  ASSERT_FALSE(mark("saule", kenes::v1::ATTENDANCE_MARK_PRESENT).refusal) << "after the meeting, for its minutes";
+  const MeetingState* m = room_.state().assessment().meeting("meeting-1");
+  EXPECT_EQ(m->marks, (std::map<std::string, kenes::v1::AttendanceMark>{{"ainur", kenes::v1::ATTENDANCE_MARK_EXCUSED},
+                                                                         {"saule", kenes::v1::ATTENDANCE_MARK_PRESENT}}));
+  EXPECT_EQ(mark("nobody", kenes::v1::ATTENDANCE_MARK_PRESENT).refusal->code, kenes::v1::ERROR_CODE_NOT_FOUND);
+  ClientMessage as_member;
+  as_member.mutable_mark_attendance()->set_meeting_id("meeting-1");
+  as_member.mutable_mark_attendance()->set_participant_id("ainur");
+  EXPECT_EQ(room_.request(members_[1], as_member).refusal->code, kenes::v1::ERROR_CODE_FORBIDDEN);
+  EXPECT_EQ(client_state(room_.state()).meetings(0).marks().size(), 2u);
 }
 
 }  // namespace

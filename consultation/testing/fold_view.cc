@@ -108,6 +108,18 @@ json::value poll_view(const PollState& p, const std::string& viewer, int64_t now
                       {"validationItem", p.validation_item}};
 }
 
+json::object marks_view(const std::map<std::string, kenes::v1::AttendanceMark>& marks) {
+  json::object out;
+  for (const auto& [who, mark] : marks) out[who] = static_cast<int>(mark);
+  return out;
+}
+
+template <class Map>
+json::object marks_view_of(const Map& marks) {
+  std::map<std::string, kenes::v1::AttendanceMark> sorted_marks(marks.begin(), marks.end());
+  return marks_view(sorted_marks);
+}
+
 bool at_defaults(const IndicatorState& s) {
   return s.status == kenes::v1::INDICATOR_STATUS_NOT_STARTED && s.assignees.empty() && s.sources.empty() &&
          !s.score.has_value();
@@ -197,7 +209,8 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
                                     {"agenda", strings(m.agenda)},
                                     {"running", m.running()},
                                     {"spotlight", m.running() ? m.spotlight : std::string()},
-                                    {"attendees", sorted(attendees)}});
+                                    {"attendees", sorted(attendees)},
+                                    {"marks", marks_view(m.marks)}});
   }
   view["meetings"] = meetings;
   const MeetingState* running = a.running_meeting();
@@ -327,7 +340,8 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
                                     {"agenda", strings_of(m.agenda())},
                                     {"running", m.running()},
                                     {"spotlight", m.spotlight()},
-                                    {"attendees", strings_of(m.attendees())}});
+                                    {"attendees", strings_of(m.attendees())},
+                                    {"marks", marks_view_of(m.marks())}});
   }
   view["meetings"] = meetings;
   view["currentMeeting"] = current;

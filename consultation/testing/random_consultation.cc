@@ -154,6 +154,19 @@ class Generator {
     kenes::v1::ClientMessage end;
     end.mutable_end_validation_session()->set_session_id(session);
     request(end);
+    // The chair's attendance marks for the minutes (issue 18).
+    if (!room_.state().assessment().meetings().empty()) {
+      const std::string meeting = room_.state().assessment().meetings().back().id;
+      const kenes::v1::AttendanceMark marks[] = {kenes::v1::ATTENDANCE_MARK_EXCUSED, kenes::v1::ATTENDANCE_MARK_PRESENT,
+                                                 kenes::v1::ATTENDANCE_MARK_NONE};
+      for (const auto mark : marks) {
+        kenes::v1::ClientMessage m;
+        m.mutable_mark_attendance()->set_meeting_id(meeting);
+        m.mutable_mark_attendance()->set_participant_id(mark == kenes::v1::ATTENDANCE_MARK_PRESENT ? "member-2" : "member-1");
+        m.mutable_mark_attendance()->set_mark(mark);
+        request(m);
+      }
+    }
   }
 
   void join(const std::string& id, kenes::v1::Role role) {

@@ -56,6 +56,23 @@ std::optional<MinutesData> build_minutes_data(storage::Log& log, const consultat
     a.left_at_unix_ms = span.left_at_unix_ms;
     d.attendance.push_back(std::move(a));
   }
+  for (const auto& [id, p] : state.participants()) {
+    const bool board = p.role == kenes::v1::ROLE_MEMBER ||
+                       (p.role == kenes::v1::ROLE_CHAIR && state.chair_is_board_member());
+    if (!board || p.revoked) continue;
+    bool attended = false;
+    for (const auto& span : meeting->attendance) attended = attended || span.participant_id == id;
+    auto mark = meeting->marks.find(id);
+    const auto marked = mark == meeting->marks.end() ? kenes::v1::ATTENDANCE_MARK_NONE : mark->second;
+    if (attended || marked == kenes::v1::ATTENDANCE_MARK_PRESENT) {
+      d.board_present.push_back(display_name(state, id));
+    } else if (marked == kenes::v1::ATTENDANCE_MARK_EXCUSED) {
+      d.board_excused.push_back(display_name(state, id));
+    } else {
+      d.board_absent.push_back(display_name(state, id));
+    }
+  }
+  for (auto* names : {&d.board_present, &d.board_excused, &d.board_absent}) std::sort(names->begin(), names->end());
   uint64_t last = meeting->ended_seq ? meeting->ended_seq : head.seq;
   DocumentChanges changes = changes_between(log, state.consultation_id(), meeting->started_seq, last);
   if (!changes.error.empty()) {

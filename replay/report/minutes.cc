@@ -66,6 +66,18 @@ std::string attendance_counts(const MinutesData& d, bool html) {
          ". By gender: " + k_anonymous(std::move(genders)) + ".";
 }
 
+// "Board: present A, B; excused C; absent none." (issue 18), or "".
+std::string board_line(const MinutesData& d, bool html) {
+  if (d.board_present.empty() && d.board_excused.empty() && d.board_absent.empty()) return "";
+  auto list = [&](const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + (html ? html_escape(n) : markdown_inline(n));
+    return out.empty() ? std::string("none") : out;
+  };
+  return "Board: present " + list(d.board_present) + "; excused " + list(d.board_excused) + "; absent " +
+         list(d.board_absent) + ".";
+}
+
 std::string when(const std::optional<int64_t>& t) { return t ? format_utc(*t) : std::string("still running"); }
 
 }  // namespace
@@ -80,6 +92,7 @@ std::string render_minutes_markdown(const MinutesData& d) {
   md += "> Check it: `" + verify_command(d.consultation_id, d.head) + "`\n\n";
 
   md += "## Attendance\n\n" + attendance_counts(d, false) + "\n\n";
+  if (std::string board = board_line(d, false); !board.empty()) md += board + "\n\n";
   for (const auto& a : d.attendance) {
     // The role, not the group: a person's group and gender are shown only as
     // counts (attendance_counts).
@@ -159,7 +172,9 @@ std::string render_minutes_html(const MinutesData& d) {
        format_utc(d.started_at_unix_ms) + ", ended " + when(d.ended_at_unix_ms) + ".</p>\n";
   h += "<p class=\"head\">" + html_escape(head_sentence(d.consultation_id, d.head)) + "<br>Check it: <code>" +
        html_escape(verify_command(d.consultation_id, d.head)) + "</code></p>\n";
-  h += "<h2>Attendance</h2>\n<p>" + attendance_counts(d, true) + "</p>\n<ul>\n";
+  h += "<h2>Attendance</h2>\n<p>" + attendance_counts(d, true) + "</p>\n";
+  if (std::string board = board_line(d, true); !board.empty()) h += "<p>" + board + "</p>\n";
+  h += "<ul>\n";
   for (const auto& a : d.attendance) {
     h += "<li>" + html_escape(a.name) + " (" + role_label(a.role) + "): " + format_utc(a.joined_at_unix_ms) + " to " +
          (a.left_at_unix_ms ? format_utc(*a.left_at_unix_ms) : std::string("the end")) + "</li>\n";

@@ -61,6 +61,10 @@ struct MinutesData {
   std::vector<std::string> agenda;                             // "R.1 Title"
   std::vector<std::pair<int64_t, std::string>> spotlight;      // when, indicator label
   std::vector<MinutesAttendee> attendance;                     // in join order
+  // The board (members, and the chair if she is one) as present (attended,
+  // or marked present by the chair), excused (marked so, and did not
+  // attend) and absent (issue 18); names, sorted. Empty when nobody is on it.
+  std::vector<std::string> board_present, board_excused, board_absent;
   std::vector<MinutesEdit> edits;                              // by document id
   std::vector<MinutesPoll> polls;                              // in creation order
   std::vector<std::string> decisions;                          // status changes, validations

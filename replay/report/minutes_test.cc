@@ -68,6 +68,9 @@ MinutesData meeting() {
   poll.eligible = 3;
   poll.totals = {{"agree", "2"}, {"agree with reservations", "1"}, {"disagree", "0"}, {"abstain", "0"}};
   poll.breakdown = {"Group groups under 3 voters (3): agree 2, agree with reservations 1"};
+  d.board_present = {"Nurlan", "Елена"};
+  d.board_excused = {"Dana"};
+  d.board_absent = {};
   // Anonymous: the words without a name (issue 18).
   poll.reservations = {"The 2019 survey is <out of date>."};
   d.polls = {poll};
@@ -78,6 +81,7 @@ MinutesData meeting() {
 TEST(MinutesTest, MarkdownMinutesMatchTheGoldenFile) {
   std::string md = render_minutes_markdown(meeting());
   expect_golden("minutes.md", md);
+  EXPECT_NE(md.find("Board: present Nurlan, Елена; excused Dana; absent none."), std::string::npos) << md;
   // Elena joined twice: one person in the counts.
   // One person in each group, and genders of 1 and 2: no count under 3 is
   // shown (issue 18); the groups under 3 are summed, and shown as such.

@@ -6,7 +6,7 @@
 // tallies ballots itself (an anonymous poll's ballots never reach it).
 
 import { IndicatorStatus, type PollDefinition, type PollResults } from "../gen/kenes/v1/assessment_pb";
-import type { LogRecord } from "../gen/kenes/v1/log_pb";
+import { AttendanceMark, type LogRecord } from "../gen/kenes/v1/log_pb";
 import { type PollUpdate, Role, type RosterBalance } from "../gen/kenes/v1/protocol_pb";
 import type { ClientOwnState, ClientState } from "../gen/kenes/v1/state_pb";
 import { toNumber } from "./wire-convert";
@@ -85,6 +85,8 @@ export interface MeetingState {
   spotlight: string;
   /** Participant ids attending now. */
   readonly attendees: Set<string>;
+  /** The chair's marks for the minutes (issue 18): present or excused, by participant. */
+  readonly marks: Map<string, AttendanceMark>;
 }
 
 /** What changed, for the views. */
@@ -246,6 +248,7 @@ export class AssessmentState {
         running: cm.running,
         spotlight: cm.running ? cm.spotlight : "",
         attendees: new Set(cm.running ? cm.attendees : []),
+        marks: new Map(Object.entries(cm.marks)),
       });
       if (cm.running) this.currentMeetingId = cm.meetingId;
     }
@@ -387,6 +390,7 @@ export class AssessmentState {
           spotlight: "",
           // Whoever starts a meeting is in it (as the server folds it).
           attendees: new Set(record.author ? [record.author] : []),
+          marks: new Map(),
         };
         this.meetings.set(m.id, m);
         this.currentMeetingId = m.id;
@@ -406,6 +410,14 @@ export class AssessmentState {
         // For a meeting that ended meanwhile (the server lets that race through), nothing.
         const m = this.runningMeeting(e.value.meetingId);
         if (m) m.spotlight = e.value.indicatorId;
+        return { kind: "meeting", meetingId: e.value.meetingId };
+      }
+      case "attendanceMarked": {
+        const m = this.meetings.get(e.value.meetingId);
+        if (m) {
+          if (e.value.mark === AttendanceMark.NONE) m.marks.delete(e.value.participantId);
+          else m.marks.set(e.value.participantId, e.value.mark);
+        }
         return { kind: "meeting", meetingId: e.value.meetingId };
       }
       case "attendanceChanged": {

@@ -3,7 +3,9 @@
 // attendance list, and a link to the presenter view. In meeting mode
 // (attending), an open poll pops up as a modal dialog with the ballot; the
 // dialog takes the focus and gives it back when closed.
+import { AttendanceMark } from "../gen/kenes/v1/log_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
+import type { MeetingState } from "../model";
 import { t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import { personName } from "./labels";
@@ -127,6 +129,7 @@ export class MeetingBar {
             ? h("ul", { class: "attendance-list" }, [...m.attendees].map((id) => h("li", {}, personById(st, id))))
             : h("p", { class: "muted" }, t("meeting.nobody")),
           m.agenda.length ? h("p", { class: "muted" }, t("meeting.agendaItems"), ": ", m.agenda.join(", ")) : null,
+          chair ? this.marks(m) : null,
         ),
         renderValidation(this.ctx, this.answer),
         this.note,
@@ -135,6 +138,47 @@ export class MeetingBar {
     if (focusedId) document.getElementById(focusedId)?.focus();
     this.maybeFollow();
     this.updateDialog();
+  }
+
+  /**
+   * The chair's marks for the minutes (issue 18): each board member not in
+   * the meeting may be marked present (in the room, without a connection)
+   * or excused; the minutes list present, excused and absent.
+   */
+  private marks(m: MeetingState): HTMLElement | null {
+    const st = this.ctx.session.state;
+    const board = [...st.participants.values()].filter(
+      (p) => !p.revoked && (p.role === Role.MEMBER || (p.role === Role.CHAIR && st.chairIsBoardMember)) && !m.attendees.has(p.id),
+    );
+    if (!board.length) return null;
+    return h(
+      "fieldset",
+      { class: "attendance-marks" },
+      h("legend", {}, t("meeting.marks")),
+      board.map((p) => {
+        const id = `mark-${p.id}`;
+        return h(
+          "div",
+          { class: "field-inline" },
+          h("label", { for: id }, personById(st, p.id)),
+          " ",
+          h(
+            "select",
+            {
+              id,
+              onchange: (e: Event) =>
+                this.ctx.request(
+                  { case: "markAttendance", value: { meetingId: m.id, participantId: p.id, mark: Number((e.target as HTMLSelectElement).value) as AttendanceMark } },
+                  this.answer,
+                ),
+            },
+            [AttendanceMark.NONE, AttendanceMark.PRESENT, AttendanceMark.EXCUSED].map((k) =>
+              h("option", { value: String(k), selected: (m.marks.get(p.id) ?? AttendanceMark.NONE) === k }, t(`meeting.mark.${k}` as "meeting.mark.0")),
+            ),
+          ),
+        );
+      }),
+    );
   }
 
   /** Navigates to the spotlighted indicator when following and it changed. */

@@ -4,7 +4,8 @@
 // skipped — with one click each to open and one to close; two board members
 // vote in the dialog that pops up, one with reservations in words; after
 // every close each page shows the item's outcome, and the progress line
-// counts what is decided. Screenshots in test-artifacts/.
+// counts what is decided. The chair marks an absent member excused for the
+// minutes. Screenshots in test-artifacts/.
 
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -44,6 +45,13 @@ describe.skipIf(fake)("a validation session (real server)", () => {
   });
 
   it("the chair walks ten items; two members vote; everyone sees each outcome and the progress", async () => {
+    // A board member who will not come (for the attendance marks below).
+    await chair.click("#people-link");
+    await chair.fill("#invite-name", "Gulnara Absent");
+    await chair.click("#invite-submit");
+    await chair.waitForSelector(".link-panel .link-text", { timeout: 15_000 });
+    await chair.click(".brand-name");
+    await chair.waitForSelector(".categories", { timeout: 15_000 });
     await chair.click("#meeting-start-summary");
     await chair.fill("#meeting-title-input", "Validation workshop");
     await chair.click("#meeting-start-submit");
@@ -53,6 +61,20 @@ describe.skipIf(fake)("a validation session (real server)", () => {
       await m.click("#meeting-join");
       await m.waitForSelector("#meeting-leave", { timeout: 15_000 });
     }
+
+    // A board member who is not connected is marked excused, for the
+    // minutes; the mark is in the log (a reload shows it).
+    await chair.locator(".attendance summary").click();
+    const mark = chair.locator(".attendance-marks .field-inline", { hasText: "Gulnara Absent" }).locator("select");
+    await mark.waitFor({ timeout: 15_000 });
+    const markId = (await mark.getAttribute("id"))!;
+    await mark.selectOption("2");
+    await chair.waitForTimeout(500);
+    await chair.reload();
+    // Her connection went with the reload, and with it her attendance.
+    await chair.waitForSelector("#meeting-join", { timeout: 20_000 });
+    await chair.locator(".attendance summary").click();
+    expect(await chair.locator(`#${markId}`).inputValue()).toBe("2");
 
     await chair.click("#validation-start-summary");
     await chair.selectOption("#validation-queue", "all");

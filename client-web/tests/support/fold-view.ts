@@ -140,6 +140,7 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
         title: m.title,
         agenda: [...m.agenda],
         running: m.running,
+        marks: Object.fromEntries([...m.marks].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
         spotlight: m.running ? m.spotlight : "",
         attendees: m.running ? sorted(m.attendees) : [],
       })),

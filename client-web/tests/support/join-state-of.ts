@@ -137,6 +137,7 @@ export function joinStateOf(log: readonly LogRecord[], viewer: string, headSeq: 
         running: m.running,
         spotlight: m.spotlight,
         attendees: [...m.attendees].sort(),
+        marks: Object.fromEntries(m.marks),
       })),
       observersMayComment: d.observerCommenting,
       threads: [...d.threads.values()].map((t) => ({

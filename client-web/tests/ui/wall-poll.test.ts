@@ -18,7 +18,7 @@ function poll(id: string, phase: PollState["phase"], closedSeq = 0, target = "R.
 }
 
 function meeting(startedSeq: number, spotlight = "R.1", running = true): MeetingState {
-  return { id: "m", title: "", agenda: [], startedSeq, running, spotlight, attendees: new Set() };
+  return { id: "m", title: "", agenda: [], startedSeq, running, spotlight, attendees: new Set(), marks: new Map() };
 }
 
 describe("the poll on the wall", () => {
