@@ -31,8 +31,9 @@ Admission registering(const ConsultationState& state, const Invitation& invitati
                        " people have registered); ask the chair for another");
   }
   const auto& who = invitation.registration;
-  if (who.display_name().empty() || who.display_name().size() > 200 || !engine::is_valid_utf8(who.display_name()) ||
-      who.gender().size() > 100 || !engine::is_valid_utf8(who.gender()) ||
+  if (who.display_name().empty() || who.display_name().size() > kMaxDisplayNameBytes ||
+      !engine::is_valid_utf8(who.display_name()) || who.gender().size() > kMaxGenderBytes ||
+      !engine::is_valid_utf8(who.gender()) ||
       !kenes::v1::StakeholderGroup_IsValid(who.stakeholder_group()) ||
       who.stakeholder_group() == kenes::v1::STAKEHOLDER_GROUP_UNSPECIFIED) {
     return refused(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,

@@ -8,6 +8,7 @@
 // Cyrillic "а" in "Аigerim" is not a different name). A subset of Unicode
 // TR39's confusables, for the scripts Kenes's users write in.
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,12 @@
 #include "consultation/consultation_state.h"
 
 namespace kenes::consultation {
+
+// What a person may be called and may say about themself, in bytes of UTF-8:
+// the same limits whoever writes it (the person, the chair inviting them, a
+// walk-in registering, a roster file).
+inline constexpr size_t kMaxDisplayNameBytes = 200;
+inline constexpr size_t kMaxGenderBytes = 100;
 
 // The comparison form of a name (valid UTF-8 in; a UTF-8 string out).
 std::string name_skeleton(std::string_view name);

@@ -26,8 +26,6 @@ using kenes::v1::LogRecord;
 
 namespace {
 
-constexpr size_t kMaxDisplayNameBytes = 200;
-constexpr size_t kMaxGenderBytes = 100;
 constexpr size_t kMaxLabelBytes = 200;
 constexpr size_t kMaxImportRows = 2000;
 constexpr size_t kMaxReportedProblems = 200;

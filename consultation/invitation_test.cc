@@ -6,7 +6,6 @@
 
 #include "consultation/admission.h"
 #include "consultation/permissions.h"
-#include "consultation/sample_framework.h"
 #include "consultation/testing/simulated_room.h"
 
 namespace kenes::consultation {
@@ -22,14 +21,7 @@ constexpr int64_t kDay = 86'400'000;
 class InvitationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    kenes::v1::LogRecord created;
-    created.set_author("operator");
-    auto* c = created.mutable_consultation_created();
-    c->set_consultation_id("roster");
-    c->set_title("Roster");
-    *c->mutable_framework() = sample_framework();
-    c->set_scope(kenes::v1::SCOPE_ALL);
-    ASSERT_TRUE(room_.append(created)) << room_.error();
+    ASSERT_TRUE(room_.append(testing::sample_consultation_created("roster", "Roster"))) << room_.error();
     chair_ = room_.admit("chair", "Aigerim Sadykova", kenes::v1::ROLE_CHAIR);
     member_ = room_.admit("member", "Bolat Member", kenes::v1::ROLE_MEMBER);
   }

@@ -7,7 +7,6 @@
 
 #include <map>
 
-#include "consultation/sample_framework.h"
 #include "consultation/testing/simulated_room.h"
 
 namespace kenes::consultation {
@@ -19,14 +18,7 @@ using testing::SimulatedRoom;
 class ReservationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    kenes::v1::LogRecord created;
-    created.set_author("operator");
-    auto* c = created.mutable_consultation_created();
-    c->set_consultation_id("reservations");
-    c->set_title("Reservations");
-    *c->mutable_framework() = sample_framework();
-    c->set_scope(kenes::v1::SCOPE_ALL);
-    ASSERT_TRUE(room_.append(created)) << room_.error();
+    ASSERT_TRUE(room_.append(testing::sample_consultation_created("reservations", "Reservations"))) << room_.error();
     chair_ = room_.admit("chair", "Chair", kenes::v1::ROLE_CHAIR);
     for (const char* id : {"ainur", "bolat", "saule"}) members_.push_back(room_.admit(id, id, kenes::v1::ROLE_MEMBER));
   }

@@ -15,8 +15,6 @@ using kenes::v1::ClientMessage;
 using kenes::v1::LogRecord;
 
 namespace {
-constexpr size_t kMaxDisplayNameBytes = 200;
-constexpr size_t kMaxGenderBytes = 100;
 constexpr size_t kMaxReasonBytes = 1000;
 }  // namespace
 

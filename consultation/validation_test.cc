@@ -10,7 +10,6 @@
 #include <map>
 
 #include "consultation/client_state.h"
-#include "consultation/sample_framework.h"
 #include "consultation/testing/simulated_room.h"
 
 namespace kenes::consultation {
@@ -22,14 +21,7 @@ using testing::SimulatedRoom;
 class ValidationSessionTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    kenes::v1::LogRecord created;
-    created.set_author("operator");
-    auto* c = created.mutable_consultation_created();
-    c->set_consultation_id("validation");
-    c->set_title("Validation");
-    *c->mutable_framework() = sample_framework();
-    c->set_scope(kenes::v1::SCOPE_ALL);
-    ASSERT_TRUE(room_.append(created)) << room_.error();
+    ASSERT_TRUE(room_.append(testing::sample_consultation_created("validation", "Validation"))) << room_.error();
     chair_ = room_.admit("chair", "Chair", kenes::v1::ROLE_CHAIR);
     for (const char* id : {"ainur", "bolat", "saule"}) members_.push_back(room_.admit(id, id, kenes::v1::ROLE_MEMBER));
     kenes::v1::SubmitOp op;

@@ -5,6 +5,7 @@
 #include "consultation/admission.h"
 #include "consultation/automatic_records.h"
 #include "consultation/proto_convert.h"
+#include "consultation/sample_framework.h"
 #include "consultation/text_request.h"
 
 namespace kenes::consultation::testing {
@@ -57,6 +58,17 @@ Caller SimulatedRoom::admit(const std::string& participant_id, const std::string
   Admission a = consultation::admit(state_, Invitation{participant_id, display_name, role});
   if (a.first_visit) append_record(std::move(*a.first_visit), Fold::kWhenDurable, false);
   return Caller{participant_id, a.role, "client-" + participant_id};
+}
+
+kenes::v1::LogRecord sample_consultation_created(const std::string& id, const std::string& title) {
+  kenes::v1::LogRecord created;
+  created.set_author("operator");
+  auto* c = created.mutable_consultation_created();
+  c->set_consultation_id(id);
+  c->set_title(title);
+  *c->mutable_framework() = sample_framework();
+  c->set_scope(kenes::v1::SCOPE_ALL);
+  return created;
 }
 
 Admission SimulatedRoom::arrive(const Invitation& invitation) {

@@ -27,6 +27,11 @@
 
 namespace kenes::consultation::testing {
 
+// The ConsultationCreated record of a consultation `id` over the shipped
+// sample framework (all indicators in scope), as the operator writes it:
+// what most tests start from.
+kenes::v1::LogRecord sample_consultation_created(const std::string& id, const std::string& title);
+
 class SimulatedRoom {
  public:
   // Each record appended goes to `sink` (seq and time set) instead of log():

@@ -150,7 +150,22 @@ function startForm(ctx: ViewContext, answer: Answered): HTMLElement {
     h("option", { value: "all" }, t("validation.queueAll")),
     categories.map((c) => h("option", { value: `category:${c.id}` }, t("validation.queueCategory", { title: `${c.id} ${c.title}` }))),
     themes.map((th) => h("option", { value: `theme:${th.id}` }, t("validation.queueTheme", { title: `${th.id} ${th.title}` }))),
+    h("option", { value: "picked" }, t("validation.queuePicked")),
   );
+  // A hand-made list: any indicators and recommendations, in framework order.
+  const picked = h(
+    "select",
+    { id: "validation-picked", multiple: true, size: 8, "aria-describedby": "validation-picked-help" },
+    queueOf(st, "all", "", true).map((item) => h("option", { value: item }, itemName(st, item))),
+  );
+  const pickedField = h(
+    "div",
+    { class: "field", hidden: true },
+    h("label", { for: "validation-picked" }, t("validation.picked")),
+    h("p", { class: "help", id: "validation-picked-help" }, t("validation.pickedHelp")),
+    picked,
+  );
+  kind.addEventListener("change", () => (pickedField.hidden = (kind as HTMLSelectElement).value !== "picked"));
   const recommendations = h("input", { type: "checkbox", id: "validation-recommendations" });
   const statement = h("input", { type: "text", id: "validation-statement", value: DEFAULT_STATEMENT, "aria-describedby": "validation-statement-help" });
   const anonymous = h("input", { type: "checkbox", id: "validation-anonymous", checked: true });
@@ -172,7 +187,10 @@ function startForm(ctx: ViewContext, answer: Answered): HTMLElement {
         onsubmit: (e: Event) => {
           e.preventDefault();
           const [k, id = ""] = (kind as HTMLSelectElement).value.split(":");
-          const items = queueOf(st, k as QueueKind, id, (recommendations as HTMLInputElement).checked);
+          const items =
+            k === "picked"
+              ? [...(picked as HTMLSelectElement).selectedOptions].map((o) => o.value)
+              : queueOf(st, k as QueueKind, id, (recommendations as HTMLInputElement).checked);
           if (!items.length) {
             problem.textContent = t("validation.emptyQueue");
             return;
@@ -200,6 +218,7 @@ function startForm(ctx: ViewContext, answer: Answered): HTMLElement {
         },
       },
       h("div", { class: "field" }, h("label", { for: "validation-queue" }, t("validation.queue")), kind),
+      pickedField,
       h("div", { class: "check" }, recommendations, h("label", { for: "validation-recommendations" }, t("validation.withRecommendations"))),
       h(
         "div",

@@ -151,5 +151,17 @@ describe.skipIf(fake)("a validation session (real server)", () => {
     for (const page of [chair, ...members]) {
       await page.waitForSelector("#validation-bar", { state: "detached", timeout: 15_000 });
     }
+
+    // A hand-made queue: two items picked, validated in the framework's order.
+    await chair.click("#validation-start-summary");
+    await chair.selectOption("#validation-queue", "picked");
+    const options = await chair.locator("#validation-picked option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await chair.selectOption("#validation-picked", [options[3]!, options[0]!]);
+    await chair.click("#validation-start-submit");
+    await chair.waitForSelector("#validation-bar", { timeout: 15_000 });
+    expect(await chair.textContent("#validation-progress")).toContain("0 of 2 validated");
+    await chair.click("#validation-next");
+    await chair.waitForSelector("#validation-close", { timeout: 15_000 });
+    expect(await members[0]!.locator("#poll-dialog .poll-question").first().textContent({ timeout: 15_000 })).toContain(options[0]!);
   });
 });
