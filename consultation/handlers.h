@@ -30,6 +30,7 @@ KENES_HANDLER(reissue_invite_link);
 KENES_HANDLER(open_registration);
 KENES_HANDLER(close_registration);
 KENES_HANDLER(set_board_settings);
+KENES_HANDLER(email_invite_link);
 
 // validation_requests.cc
 KENES_HANDLER(start_validation_session);

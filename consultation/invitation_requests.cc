@@ -227,6 +227,22 @@ Outcome get_invite_links(const RequestContext& ctx, const Caller& caller, const 
   return Outcome::reply(std::move(answer));
 }
 
+Outcome email_invite_link(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
+  const auto& r = msg.email_invite_link();
+  if (!may_manage_roster(caller.role)) return forbidden(caller, "send invite links");
+  if (!plausible_email_address(r.email())) {
+    return invalid("the e-mail address must be one plain address like name@example.org (at most 254 bytes)");
+  }
+  ClientMessage ask;
+  ask.mutable_get_invite_links()->add_participant_ids(r.participant_id());
+  ask.mutable_get_invite_links()->set_days(r.days());
+  // The same link GetInviteLinks gives (who may, expiry, a removed person
+  // refused); the room signs it and mails it.
+  Outcome out = get_invite_links(ctx, caller, ask);
+  if (out.answer) out.answer->mutable_invite_links()->mutable_links(0)->set_mailed_to(r.email());
+  return out;
+}
+
 Outcome reissue_invite_link(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& r = msg.reissue_invite_link();
   if (!may_manage_roster(caller.role)) return forbidden(caller, "re-issue invite links");

@@ -66,6 +66,7 @@ constexpr std::array kTable = {
     RequestKind{K::kOpenRegistration, "open_registration", Door::kChange, h::open_registration},
     RequestKind{K::kCloseRegistration, "close_registration", Door::kChange, h::close_registration},
     RequestKind{K::kSetBoardSettings, "set_board_settings", Door::kChange, h::set_board_settings},
+    RequestKind{K::kEmailInviteLink, "email_invite_link", Door::kRead, h::email_invite_link},
 };
 
 }  // namespace

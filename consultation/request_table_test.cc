@@ -401,6 +401,12 @@ std::vector<MatrixRow> matrix() {
     m.mutable_close_registration()->set_registration_id("workshop-1");
     return m;
   }, chair_only);
+  add("email_invite_link", [] {
+    ClientMessage m;
+    m.mutable_email_invite_link()->set_participant_id("member");
+    m.mutable_email_invite_link()->set_email("member@example.org");
+    return m;
+  }, chair_only);
   add("set_board_settings", [] {
     ClientMessage m;
     m.mutable_set_board_settings()->set_chair_is_board_member(true);

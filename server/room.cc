@@ -507,6 +507,7 @@ void Room::do_request(const std::string& connection_id, const kenes::v1::ClientM
     if (out.answer->has_invite_links() && !sign_links(*out.answer->mutable_invite_links())) {
       return send_error(m, rid, kenes::v1::ERROR_CODE_INTERNAL, "this server cannot sign links");
     }
+    if (msg.has_email_invite_link()) return mail_invite_link(connection_id, rid, std::move(*out.answer));
     out.answer->set_request_id(rid);
     flush_outbox();
     m->conn->send(encode_frame(*out.answer));

@@ -217,6 +217,10 @@ class Room : public std::enable_shared_from_this<Room> {
   // GetInviteLinks' answer: each link's claims signed (the handler, pure,
   // cannot). False if there is no signer.
   bool sign_links(kenes::v1::InviteLinks& links) const;
+  // EmailInviteLink: mails the signed link (room_digest.cc, with the
+  // digest's SMTP settings), then answers the requester with `answer` or
+  // MAIL_NOT_SENT.
+  void mail_invite_link(const std::string& connection_id, uint64_t request_id, kenes::v1::ServerMessage answer);
   void send_welcome(Member& m, uint64_t request_id);
   // The checks every logged change from a member passes first (Welcome sent,
   // not shutting down, the log writable). Sends the error and returns false

@@ -130,6 +130,56 @@ void Room::check_digests() {
   }
 }
 
+void Room::mail_invite_link(const std::string& connection_id, uint64_t request_id, kenes::v1::ServerMessage answer) {
+  const DigestOptions& opt = options_.digest;
+  Member* m = member(connection_id);
+  if (!m) return;
+  if (opt.smtp_host.empty()) {
+    return send_error(m, request_id, kenes::v1::ERROR_CODE_MAIL_NOT_SENT,
+                      "this server has no SMTP host (--smtp-host): copy the link and send it yourself");
+  }
+  const auto& link = answer.invite_links().links(0);
+  const std::string title = state_.created() ? state_.created()->title() : consultation_id_;
+  std::string inviter = m->caller.participant_id;
+  if (const consultation::Participant* p = state_.participant(inviter)) inviter = p->display_name;
+  std::string base = opt.public_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  mail::MailMessage message;
+  message.from_address = opt.from_address;
+  message.from_name = "Kenes";
+  message.to_address = link.mailed_to();
+  message.subject = "Your link to " + title;
+  message.body = "Hello " + link.display_name() + ",\n\n" + inviter + " invites you to take part in " + title + " as " +
+                 std::string(consultation::role_name(link.role())) +
+                 ".\n\nThis is your personal link; please keep it to yourself:\n" + base + "/join#token=" +
+                 link.token() + "\n\nIt is valid until " + mail::rfc5322_date(link.expires_unix_ms()) + ".\n";
+  message.date_unix_ms = now_unix_ms();
+  mail::SmtpServer server{opt.smtp_host, opt.smtp_port, "localhost", opt.smtp_step_timeout};
+  // The SMTP dialog runs on the I/O threads, never on the strand.
+  mail::send_mail(strand_.get_inner_executor(), std::move(server), {opt.from_address, link.mailed_to()},
+                  mail::render_message(message),
+                  [self = shared_from_this(), connection_id, request_id, answer = std::move(answer)](std::string error) mutable {
+                    asio::post(self->strand_, [self, connection_id, request_id, answer = std::move(answer),
+                                               error = std::move(error)]() mutable {
+                      Member* requester = self->member(connection_id);
+                      // Participant ids, never addresses, in the server's log.
+                      log(error.empty() ? LogLevel::kInfo : LogLevel::kWarn,
+                                error.empty() ? "invite_link_mailed" : "invite_link_not_mailed",
+                                {{"consultation", self->consultation_id_},
+                                 {"participant", answer.invite_links().links(0).participant_id()},
+                                 {"error", error}});
+                      if (!requester) return;
+                      if (!error.empty()) {
+                        return self->send_error(requester, request_id, kenes::v1::ERROR_CODE_MAIL_NOT_SENT,
+                                                "the mail server did not take it: " + error);
+                      }
+                      answer.set_request_id(request_id);
+                      self->flush_outbox();
+                      requester->conn->send(encode_frame(answer));
+                    });
+                  });
+}
+
 void Room::on_digest_mailed(const std::string& participant_id, uint64_t up_to_seq, uint32_t items,
                             const std::string& error) {
   digests_in_flight_.erase(participant_id);

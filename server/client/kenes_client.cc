@@ -641,6 +641,13 @@ uint64_t KenesClient::close_registration(const std::string& registration_id) {
   return send_request(std::move(m));
 }
 
+uint64_t KenesClient::email_invite_link(const std::string& participant_id, const std::string& email) {
+  kenes::v1::ClientMessage m;
+  m.mutable_email_invite_link()->set_participant_id(participant_id);
+  m.mutable_email_invite_link()->set_email(email);
+  return send_request(std::move(m));
+}
+
 uint64_t KenesClient::set_board_settings(bool chair_is_board_member) {
   kenes::v1::ClientMessage m;
   m.mutable_set_board_settings()->set_chair_is_board_member(chair_is_board_member);

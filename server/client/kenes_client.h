@@ -146,6 +146,7 @@ class KenesClient : public std::enable_shared_from_this<KenesClient> {
   uint64_t open_registration(const kenes::v1::OpenRegistration& registration);
   uint64_t close_registration(const std::string& registration_id);
   uint64_t set_board_settings(bool chair_is_board_member);
+  uint64_t email_invite_link(const std::string& participant_id, const std::string& email);
   // The token this client connects with (a registrant's own after Welcome).
   const std::string& token() const { return options_.token; }
   // Document history (issue 6). The answer is a ServerMessage carrying

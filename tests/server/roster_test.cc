@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "actors.h"
+#include "mail/testing/smtp_sink.h"
 #include "test_harness.h"
 
 namespace kenes::testing {
@@ -167,6 +168,69 @@ TEST_F(RosterTest, WalkInsRegisterWithAWorkshopLinkUntilItIsFullAndKeepTheirOwnL
   expect_ok(request(*chair, [&](client::KenesClient& c) { return c.close_registration("workshop-0001"); }), "close");
   auto late = open_link(token, walk_in("Late Walk-in"));
   EXPECT_EQ(late->error.code(), kenes::v1::ERROR_CODE_REVOKED);
+}
+
+// Issue 18: "e-mail it when SMTP is configured". The chair has the server
+// mail someone their link; the address is in the mail, not in the log.
+server::mail::testing::SmtpSink& smtp_sink() {
+  static server::mail::testing::SmtpSink sink;
+  return sink;
+}
+
+class RosterMailTest : public RosterTest {
+ protected:
+  RosterMailTest() {
+    server_ = std::make_unique<TestServer>([](server::ServerOptions& o) {
+      o.smtp_host = "127.0.0.1";
+      o.smtp_port = smtp_sink().port();
+      o.smtp_from = "kenes@consultation.example";
+    });
+  }
+};
+
+TEST_F(RosterMailTest, TheServerMailsAPersonTheirLinkWhenAsked) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  kenes::v1::InviteParticipant invite;
+  invite.set_participant_id("dana-0001");
+  invite.set_display_name("Dana Abenova");
+  invite.set_role(kenes::v1::ROLE_MEMBER);
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.invite_participant(invite); }), "invite");
+  const size_t before = smtp_sink().mails().size();
+  uint64_t rid = 0;
+  pool_.run([&] { rid = chair->client->email_invite_link("dana-0001", "dana@example.kz"); });
+  kenes::v1::InviteLinks answered;
+  ASSERT_TRUE(pool_.wait_until([&] {
+    for (const auto& m : chair->messages) {
+      if (m.request_id() == rid && m.has_invite_links()) answered = m.invite_links();
+      if (m.has_error() && m.error().request_id() == rid) ADD_FAILURE() << m.error().message();
+    }
+    return answered.links_size() == 1;
+  }));
+  EXPECT_EQ(answered.links(0).mailed_to(), "dana@example.kz");
+  ASSERT_TRUE(smtp_sink().wait_for_mails(before + 1, std::chrono::seconds(20)));
+  const auto mail = smtp_sink().mails().back();
+  const std::string body = mail.decoded_body();
+  EXPECT_NE(body.find("Hello Dana Abenova"), std::string::npos) << body;
+  EXPECT_NE(body.find("/join#token=" + answered.links(0).token()), std::string::npos) << body;
+  // The link in the mail opens the door.
+  auto dana = open_link(answered.links(0).token());
+  EXPECT_TRUE(dana->live) << dana->error.message();
+  // The address is nowhere in the log.
+  std::string log_bytes;
+  server_->inspect("demo", [&](const consultation::ConsultationState& s, uint64_t) {
+    for (const auto& [id, p] : s.participants()) log_bytes += p.display_name + p.gender;
+  });
+  EXPECT_EQ(log_bytes.find("dana@example.kz"), std::string::npos);
+
+  // A bad address is refused before any mail.
+  expect_error(request(*chair, [&](client::KenesClient& c) { return c.email_invite_link("dana-0001", "not an address"); }),
+               kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "bad address");
+}
+
+TEST_F(RosterTest, WithoutAnSmtpHostTheChairIsToldToCopyTheLink) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  expect_error(request(*chair, [&](client::KenesClient& c) { return c.email_invite_link("chair", "aigerim@example.kz"); }),
+               kenes::v1::ERROR_CODE_MAIL_NOT_SENT, "no SMTP host");
 }
 
 // Issue 18: a gender is counted by the server and shown only as counts; no

@@ -532,8 +532,17 @@ export class Session {
    * when no connection carried it.
    */
   askInviteLinks(value: MessageInitShape<typeof GetInviteLinksSchema>): Promise<InviteLinks> {
+    return this.askLinks({ case: "getInviteLinks", value });
+  }
+
+  /** The server mails a participant their link (EmailInviteLink); resolves once the mail server took it. */
+  emailInviteLink(participantId: string, email: string): Promise<InviteLinks> {
+    return this.askLinks({ case: "emailInviteLink", value: { participantId, email } });
+  }
+
+  private askLinks(kind: Extract<MessageInitShape<typeof ClientMessageSchema>["kind"], { case: "getInviteLinks" | "emailInviteLink" }>): Promise<InviteLinks> {
     const id = this.nextRequestId;
-    if (this.phase !== "live" || !this.send({ case: "getInviteLinks", value })) {
+    if (this.phase !== "live" || !this.send(kind)) {
       return Promise.reject(new HistoryRefusal(ErrorCode.NOT_SUBSCRIBED, "not connected"));
     }
     return new Promise((resolve, reject) =>

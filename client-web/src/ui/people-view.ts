@@ -348,13 +348,31 @@ export class PeopleView implements View {
       t("people.copy"),
     );
     const expires = new Date(link.expiresUnixMs).toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "long", year: "numeric" });
+    const send = email
+      ? h(
+          "button",
+          {
+            type: "button",
+            onclick: async () => {
+              status.textContent = t("people.sending");
+              try {
+                await this.ctx.session.emailInviteLink(key, email);
+                status.textContent = t("people.sent", { email });
+              } catch (e) {
+                status.textContent = e instanceof HistoryRefusal ? `${errorSentence(e.code)} (${e.serverMessage})` : String(e);
+              }
+            },
+          },
+          t("people.sendMail"),
+        )
+      : null;
     const mail = email
       ? h("a", { href: `mailto:${encodeURIComponent(email)}?subject=${encodeURIComponent(t("people.mailSubject", { title: this.ctx.session.state.title }))}&body=${encodeURIComponent(t("people.mailBody", { name, link: url }))}` }, t("people.mail", { email }))
       : null;
     return h(
       "div",
       { class: "link-panel" },
-      h("div", { class: "link-line" }, input, copy, mail, status),
+      h("div", { class: "link-line" }, input, copy, send, mail, status),
       h("p", { class: "muted" }, t("people.expires", { date: expires })),
       renderQr(url, t("people.qrOf", { name })),
     );
