@@ -29,6 +29,15 @@ struct Invitation {
   kenes::v1::Registration registration;
 };
 
+// A personal link's claims: generation 0, no registration.
+inline Invitation personal_invitation(std::string participant_id, std::string display_name, kenes::v1::Role role) {
+  Invitation inv;
+  inv.participant_id = std::move(participant_id);
+  inv.display_name = std::move(display_name);
+  inv.role = role;
+  return inv;
+}
+
 struct Admission {
   // kRefused: `refusal` says why (revoked, a replaced link, a registration
   // that is closed, full or expired, a registration without a name).

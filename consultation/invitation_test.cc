@@ -84,13 +84,13 @@ TEST_F(InvitationTest, AnInvitedPersonIsOnTheRosterBeforeTheyComeAndJoinsOnTheir
   EXPECT_EQ(dana->gender, "woman");
   EXPECT_TRUE(dana->profiled) << "the chair gave her group: she is not asked again";
 
-  Admission first = room_.arrive({"dana-0001", "whatever the link says", kenes::v1::ROLE_OBSERVER});
+  Admission first = room_.arrive(personal_invitation("dana-0001", "whatever the link says", kenes::v1::ROLE_OBSERVER));
   ASSERT_EQ(first.kind, Admission::Kind::kFirstVisit);
   EXPECT_EQ(first.role, kenes::v1::ROLE_MEMBER) << "the log's role, not the link's";
   ASSERT_TRUE(first.first_visit && first.first_visit->has_participant_joined());
   EXPECT_TRUE(room_.state().participant("dana-0001")->joined);
   EXPECT_EQ(room_.state().participant("dana-0001")->display_name, "Dana Abenova");
-  EXPECT_EQ(room_.arrive({"dana-0001", "", kenes::v1::ROLE_MEMBER}).kind, Admission::Kind::kKnown);
+  EXPECT_EQ(room_.arrive(personal_invitation("dana-0001", "", kenes::v1::ROLE_MEMBER)).kind, Admission::Kind::kKnown);
 
   // Someone who came on their own link (kenes-admin invite) joined then.
   EXPECT_TRUE(room_.state().participant("member")->joined);
@@ -127,7 +127,7 @@ TEST_F(InvitationTest, AReissuedLinkRetiresTheOlderOnes) {
   EXPECT_EQ(room_.state().participant("dana-0001")->link_generation, 1u);
   EXPECT_EQ(room_.last().invite_link_reissued().generation(), 1u);
 
-  Invitation old_link{"dana-0001", "Dana Abenova", kenes::v1::ROLE_MEMBER};
+  Invitation old_link = personal_invitation("dana-0001", "Dana Abenova", kenes::v1::ROLE_MEMBER);
   Admission refused = room_.arrive(old_link);
   EXPECT_EQ(refused.kind, Admission::Kind::kRefused);
   EXPECT_EQ(refused.refusal_code, kenes::v1::ERROR_CODE_REVOKED);

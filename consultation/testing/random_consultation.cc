@@ -81,7 +81,7 @@ class Generator {
     reissue.mutable_reissue_invite_link()->set_participant_id("invited-1");
     request(reissue);
     room_.advance(1000);
-    Invitation link{"invited-1", "", kenes::v1::ROLE_MEMBER};
+    Invitation link = personal_invitation("invited-1", "", kenes::v1::ROLE_MEMBER);
     link.link_generation = 1;
     room_.arrive(link);
     kenes::v1::ClientMessage open;

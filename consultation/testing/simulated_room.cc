@@ -55,7 +55,7 @@ void SimulatedRoom::close_polls_due() {
 Caller SimulatedRoom::admit(const std::string& participant_id, const std::string& display_name,
                             kenes::v1::Role role) {
   close_polls_due();
-  Admission a = consultation::admit(state_, Invitation{participant_id, display_name, role});
+  Admission a = consultation::admit(state_, personal_invitation(participant_id, display_name, role));
   if (a.first_visit) append_record(std::move(*a.first_visit), Fold::kWhenDurable, false);
   return Caller{participant_id, a.role, "client-" + participant_id};
 }
