@@ -69,7 +69,10 @@ struct ReportWords {
   const char* framework;  // {edition}
   const char* source;     // {source}
   const char* generated;
-  const char* validated_by_poll;   // {version} {poll}
+  // A sentence: validated by an agreement poll, when it closed and its counts (issue 18).
+  const char* validated_by_poll;   // {date} {poll} {version} {agree} {reservations} {disagree} {abstain}
+  const char* draft_changed_since;  // {version}: a sentence after validated_by_poll
+  const char* reservations;         // the heading of the poll's reservations, listed under its sentence
   const char* validated_by_chair;  // {version}
   const char* changed_since;       // {version}
   const char* poll_did_not_pass;   // {poll}
@@ -84,6 +87,8 @@ std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::
 // "1 January 2026, 09:40 UTC", "1 января 2026 г., 09:40 UTC",
 // "2026 жылғы 1 қаңтар, 09:40 UTC".
 std::string format_date_time(int64_t unix_ms, Lang lang);
+// The date alone (UTC): "1 January 2026", "1 января 2026 г.", "2026 жылғы 1 қаңтар".
+std::string format_date(int64_t unix_ms, Lang lang);
 
 // Lower-case where the name sits inside a sentence or after a label.
 std::string status_name(kenes::v1::IndicatorStatus status, Lang lang);  // "validated", "утверждён", ...

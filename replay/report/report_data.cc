@@ -65,6 +65,28 @@ bool blank(const std::string& s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; });
 }
 
+// A validating poll's close time, counts and reservations (a poll validates
+// an indicator only as its PollClosed record is folded, so it is closed).
+void add_poll_outcome(const consultation::ConsultationState& state, const std::string& poll_id,
+                      IndicatorReport::Validation* v) {
+  const consultation::PollState* p = poll_id.empty() ? nullptr : state.assessment().poll(poll_id);
+  if (!p || !p->close_logged) return;
+  v->closed_at_unix_ms = p->close_logged_at_unix_ms;
+  engine::PollView view = p->final_view ? *p->final_view : p->poll.view(p->eligible_at_close, p->close_logged_at_unix_ms);
+  if (view.results && view.results->options.size() == 4) {
+    const auto& o = view.results->options;
+    v->agree = o[engine::kAgree].votes;
+    v->agree_with_reservations = o[engine::kAgreeWithReservations].votes;
+    v->disagree = o[engine::kDisagree].votes;
+    v->abstain = o[engine::kAbstain].votes;
+  }
+  v1::PollResults shown;
+  consultation::add_reservations(*p, &shown);
+  for (const auto& r : shown.reservations()) {
+    v->reservations.push_back({r.voter().empty() ? std::string() : display_name(state, r.voter()), r.text()});
+  }
+}
+
 }  // namespace
 
 std::string indicator_status_name(v1::IndicatorStatus status) {
@@ -164,6 +186,7 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
               ind.validation.version = st->validated_version;
               ind.validation.by_poll = st->validated_by_poll;
               ind.validation.draft_now = state.draft_version(i.id());
+              add_poll_outcome(state, st->validated_by_poll, &ind.validation);
             } else {
               ind.validation.failed_poll = st->last_validation_poll;
             }

@@ -61,6 +61,19 @@ struct IndicatorReport {
     std::string by_poll;      // "" = validated by the chair
     uint64_t draft_now = 0;   // the draft's version now: changed since if > version
     std::string failed_poll;  // not validated: the last validation poll, which did not pass ("" = none)
+    // Validated by a poll (by_poll set): when it closed, its agreement
+    // counts and the reservations of its "agree with reservations" ballots
+    // (issue 18), by voter's display name unless the poll was anonymous.
+    int64_t closed_at_unix_ms = 0;
+    uint64_t agree = 0;
+    uint64_t agree_with_reservations = 0;
+    uint64_t disagree = 0;
+    uint64_t abstain = 0;
+    struct Reservation {
+      std::string by;  // display name; "" when the poll was anonymous
+      std::string text;
+    };
+    std::vector<Reservation> reservations;  // by voter id (named) or by text (anonymous), as the minutes list them
   } validation;
 };
 

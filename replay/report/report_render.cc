@@ -93,15 +93,33 @@ std::string report_head_sentence(const ReportData& d, Lang lang) {
 }
 
 // "" when the indicator was never put to a validation poll nor validated.
-std::string validation_text(const IndicatorReport::Validation& v, const ReportWords& w) {
-  if (v.validated) {
-    std::string out = v.by_poll.empty()
-                          ? fill(w.validated_by_chair, {{"version", std::to_string(v.version)}})
-                          : fill(w.validated_by_poll, {{"version", std::to_string(v.version)}, {"poll", v.by_poll}});
+std::string validation_text(const IndicatorReport::Validation& v, Lang lang) {
+  const ReportWords& w = report_words(lang);
+  if (v.validated && v.by_poll.empty()) {
+    std::string out = fill(w.validated_by_chair, {{"version", std::to_string(v.version)}});
     if (v.draft_now > v.version) out += fill(w.changed_since, {{"version", std::to_string(v.draft_now)}});
     return out;
   }
+  if (v.validated) {
+    std::string out = fill(w.validated_by_poll, {{"date", format_date(v.closed_at_unix_ms, lang)},
+                                                 {"poll", v.by_poll},
+                                                 {"version", std::to_string(v.version)},
+                                                 {"agree", std::to_string(v.agree)},
+                                                 {"reservations", std::to_string(v.agree_with_reservations)},
+                                                 {"disagree", std::to_string(v.disagree)},
+                                                 {"abstain", std::to_string(v.abstain)}});
+    if (v.draft_now > v.version) out += fill(w.draft_changed_since, {{"version", std::to_string(v.draft_now)}});
+    return out;
+  }
   return v.failed_poll.empty() ? std::string() : fill(w.poll_did_not_pass, {{"poll", v.failed_poll}});
+}
+
+// The validating poll's reservations, listed under its sentence: "Name: text",
+// or the text alone when the poll was anonymous.
+std::vector<std::string> reservation_lines(const IndicatorReport::Validation& v) {
+  std::vector<std::string> lines;
+  for (const auto& r : v.reservations) lines.push_back(r.by.empty() ? r.text : r.by + ": " + r.text);
+  return lines;
 }
 
 std::string about_framework(const ReportData& d, const ReportWords& w) {
@@ -220,8 +238,12 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
           line(w.suggested_sources, i.suggested_sources.empty() ? w.none : join(i.suggested_sources, "; "));
           line(w.sources_used, i.sources_used.empty() ? w.none_recorded : join(i.sources_used, "; "));
           if (i.score) line(w.score, std::to_string(*i.score));
-          std::string validation = validation_text(i.validation, w);
+          std::string validation = validation_text(i.validation, lang);
           line(w.validation, validation.empty() ? w.not_validated : validation);
+          if (auto reservations = reservation_lines(i.validation); !reservations.empty()) {
+            md += "  " + markdown_inline(w.reservations) + "\n";
+            for (const auto& r : reservations) md += "  - " + markdown_inline(r) + "\n";
+          }
           line(w.draft_version, std::to_string(i.draft_version));
           md += "\n";
           std::string draft = trim_trailing_newlines(i.draft);
@@ -316,8 +338,14 @@ std::string render_report_html(const ReportData& d, Lang lang) {
           h += dd(html_escape(w.sources_used),
                   i.sources_used.empty() ? empty(w.none_recorded) : html_escape(join(i.sources_used, "; ")));
           if (i.score) h += dd(html_escape(w.score), std::to_string(*i.score));
-          std::string validation = validation_text(i.validation, w);
-          h += dd(html_escape(w.validation), validation.empty() ? empty(w.not_validated) : html_escape(validation));
+          std::string validation = validation_text(i.validation, lang);
+          std::string validation_html = validation.empty() ? empty(w.not_validated) : html_escape(validation);
+          if (auto reservations = reservation_lines(i.validation); !reservations.empty()) {
+            validation_html += "<br>" + html_escape(w.reservations) + "<ul>";
+            for (const auto& r : reservations) validation_html += "<li>" + html_escape(r) + "</li>";
+            validation_html += "</ul>";
+          }
+          h += dd(html_escape(w.validation), validation_html);
           h += dd(html_escape(w.draft_version), std::to_string(i.draft_version));
           h += "</dl>\n";
           std::string draft = trim_trailing_newlines(i.draft);
@@ -407,10 +435,16 @@ DocxResult render_report_docx(const ReportData& d, Lang lang) {
                                i.sources_used.empty()),
                       "Meta");
           if (i.score) w.paragraph(labelled(words.score, std::to_string(*i.score)), "Meta");
-          std::string validation = validation_text(i.validation, words);
+          std::string validation = validation_text(i.validation, lang);
           w.paragraph(labelled(words.validation, validation.empty() ? words.not_validated : validation,
                                validation.empty()),
                       "Meta");
+          if (auto reservations = reservation_lines(i.validation); !reservations.empty()) {
+            w.paragraph(plain(words.reservations), "Meta");
+            std::vector<std::vector<DocxRun>> items;
+            for (auto& r : reservations) items.push_back(plain(std::move(r)));
+            w.bullet_list(items);
+          }
           w.paragraph(labelled(words.draft_version, std::to_string(i.draft_version)), "Meta");
           std::string draft = trim_trailing_newlines(i.draft);
           if (draft.empty()) {

@@ -525,11 +525,11 @@ TEST_F(ReportTest, TheReportInRussianAndKazakhMatchesTheGoldenFilesAndLeavesNoEn
   };
   const std::vector<Case> cases = {
       {Lang::kRu, "ru", "1 января 2026 г., 09:40 UTC",
-       {"Содержание", "Статус", "утверждён в версии черновика 3 голосованием poll-1", "после этого черновик изменился",
+       {"Содержание", "Статус", "Утверждён консультативным советом 1 января 2026 г. (голосование poll-1, версия черновика 3): за 2, с оговорками 1, против 0, воздержались 0.", "После этого черновик изменился (версия 4).",
         "нужна доработка", "Рекомендации по политике (R)", "Гражданское общество", "Участники", "основной",
         "председатель", "не указан", "группы менее 3 человек"}},
       {Lang::kKk, "kk", "2026 жылғы 1 қаңтар, 09:40 UTC",
-       {"Мазмұны", "Мәртебе", "жобаның 3 нұсқасында poll-1 дауыс беруімен бекітілген", "пысықтау қажет",
+       {"Мазмұны", "Мәртебе", "Консультативтік кеңес бекіткен (2026 жылғы 1 қаңтар, poll-1 дауыс беруі, жобаның 3 нұсқасы): келісемін 2, ескертпемен 1, келіспеймін 0, қалыс 0.", "Содан кейін жоба өзгерді (4 нұсқа).", "пысықтау қажет",
         "Саясат бойынша ұсынымдар (R)", "Азаматтық қоғам", "Қатысушылар", "негізгі", "төраға", "көрсетілмеген",
         "3 адамнан аз топтар"}},
   };
@@ -613,6 +613,9 @@ TEST(ReportLanguage, CodesDatesAndPatterns) {
   EXPECT_EQ(format_date_time(1709251199000, Lang::kEn), "29 February 2024, 23:59 UTC");
   EXPECT_EQ(format_date_time(1709251199000, Lang::kRu), "29 февраля 2024 г., 23:59 UTC");
   EXPECT_EQ(format_date_time(1709251199000, Lang::kKk), "2024 жылғы 29 ақпан, 23:59 UTC");
+  EXPECT_EQ(format_date(1709251199000, Lang::kEn), "29 February 2024");
+  EXPECT_EQ(format_date(1709251199000, Lang::kRu), "29 февраля 2024 г.");
+  EXPECT_EQ(format_date(1709251199000, Lang::kKk), "2024 жылғы 29 ақпан");
   EXPECT_EQ(fill("{a} and {b}, {unknown} {a}", {{"a", "1"}, {"b", "{a}"}}), "1 and {a}, {unknown} 1");
   EXPECT_EQ(fill("no braces {", {}), "no braces {");
   EXPECT_EQ(status_name(v1::INDICATOR_STATUS_UNSPECIFIED, Lang::kRu), "не начат");
@@ -670,10 +673,102 @@ TEST_F(ReportTest, TheReportShowsStatusSourcesAssigneesAndTheValidationResult) {
   ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
   EXPECT_NE(out.body.find("- Status: validated\n- Assigned to: Daniyar\n"), std::string::npos) << out.body;
   EXPECT_NE(out.body.find("- Data sources used: Constitution (1995); Supreme Court rulings\n"), std::string::npos);
-  EXPECT_NE(out.body.find("- Validation: validated at draft version 3 by poll-1; the draft changed since (version 4)"),
+  EXPECT_NE(out.body.find("- Validation: Validated on 1 January 2026 by the advisory board (poll-1, draft version 3): 2 "
+                          "agree, 1 agree with reservations, 0 disagree, 0 abstain. The draft changed since (version 4)."),
             std::string::npos)
       << out.body;
   EXPECT_NE(out.body.find("- Status: needs revision\n"), std::string::npos);
+}
+
+std::string docx_text(const std::string& document_xml);
+
+TEST_F(ReportTest, AValidationPollsDateCountsAndReservationsAreInEveryFormatAndLanguage) {
+  // A second, named validation poll of R.1 on 12 March 2026: two of its
+  // ballots agree with reservations, one of which is hostile to HTML.
+  int64_t t = 1773309600000;  // 2026-03-12 10:00:00 UTC
+  auto rec = [&](const std::string& author) {
+    v1::LogRecord r;
+    r.set_author(author);
+    r.set_time_unix_ms(t);
+    t += 60000;
+    return r;
+  };
+  std::vector<v1::LogRecord> records;
+  {
+    auto r = rec("chair");
+    auto* def = r.mutable_poll_created()->mutable_definition();
+    r.mutable_poll_created()->set_poll_id("poll-2");
+    def->set_kind(v1::POLL_KIND_AGREEMENT);
+    def->set_question("R.1 describes the legal framework accurately");
+    def->add_eligible_roles(v1::ROLE_MEMBER);
+    def->set_target_indicator_id("R.1");
+    def->set_target_version(4);
+    records.push_back(r);
+    auto o = rec("chair");
+    o.mutable_poll_opened()->set_poll_id("poll-2");
+    records.push_back(o);
+  }
+  auto vote = [&](const char* who, uint32_t choice, const char* reservation) {
+    auto r = rec(who);
+    auto* v = r.mutable_vote_cast();
+    v->set_poll_id("poll-2");
+    v->add_choices(choice);
+    v->set_voter_role(v1::ROLE_MEMBER);
+    v->set_reservation(reservation);
+    records.push_back(r);
+  };
+  vote("member-1", 1, "Cite the 2024 <amendments> & rulings");
+  vote("member-3", 0, "");
+  vote("member-4", 1, "Name the courts");
+  {
+    auto r = rec("chair");
+    r.mutable_poll_closed()->set_poll_id("poll-2");
+    r.mutable_poll_closed()->set_eligible(3);
+    records.push_back(r);
+  }
+  for (auto& r : records) {
+    auto appended = log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}});
+    ASSERT_TRUE(appended.ok()) << appended.status().to_string();
+  }
+
+  struct Case {
+    Lang lang;
+    std::string sentence, reservations;
+  };
+  const std::vector<Case> cases = {
+      {Lang::kEn,
+       "Validated on 12 March 2026 by the advisory board (poll-2, draft version 4): 1 agree, 2 agree with "
+       "reservations, 0 disagree, 0 abstain.",
+       "Reservations:"},
+      {Lang::kRu,
+       "Утверждён консультативным советом 12 марта 2026 г. (голосование poll-2, версия черновика 4): за 1, с "
+       "оговорками 2, против 0, воздержались 0.",
+       "Оговорки:"},
+  };
+  for (const Case& c : cases) {
+    ExportOptions options;
+    options.lang = c.lang;
+    for (const char* name : {"report.md", "report.html", "report.docx"}) {
+      ExportOutput out = export_consultation(*log_, kId, name, options);
+      ASSERT_EQ(out.code, ExportOutput::Code::kOk) << out.message;
+      std::string body = out.body;
+      std::string hostile = "Елена <b>: Cite the 2024 <amendments> & rulings";
+      if (std::string(name) == "report.md") {
+        hostile = "Елена \\<b\\>: Cite the 2024 \\<amendments\\> & rulings";
+      } else if (std::string(name) == "report.html") {
+        hostile = "<li>Елена &lt;b&gt;: Cite the 2024 &lt;amendments&gt; &amp; rulings</li>";
+        EXPECT_EQ(body.find("<amendments>"), std::string::npos) << "unescaped in HTML";
+      } else {
+        body = docx_text(unzip(out.body)["word/document.xml"]);
+        hostile = "Елена &lt;b&gt;: Cite the 2024 &lt;amendments&gt; &amp; rulings";
+      }
+      EXPECT_NE(body.find(c.sentence), std::string::npos) << name << "\n" << body;
+      EXPECT_NE(body.find(c.reservations), std::string::npos) << name;
+      EXPECT_NE(body.find(hostile), std::string::npos) << name << "\n" << body;
+      EXPECT_NE(body.find("Dana: Name the courts"), std::string::npos) << name;
+      EXPECT_EQ(body.find("Arman:"), std::string::npos) << name << ": only reservations are listed";
+    }
+  }
 }
 
 TEST_F(ReportTest, MinutesOfAMeetingBuiltFromTheLogMatchTheGoldenFiles) {
