@@ -135,18 +135,12 @@ PollRun run_poll(const PollBenchOptions& o, uint64_t seed) {
     }
   };
 
-  const int wave = 100;
-  for (int i = 0; i < n; i += wave) {
-    for (int j = i; j < std::min(n, i + wave); ++j) {
-      Client* c = clients[j].get();
-      asio::post(threads.io(c->thread), [c] { c->client->connect(); });
-    }
-    int want = std::min(n, i + wave);
-    if (!wait_for([&] { return live >= want || closed > 0; }, 60) || closed > 0) {
-      res.error = "only " + std::to_string(live.load()) + " of " + std::to_string(want) + " clients got live";
-      threads.stop();
-      return res;
-    }
+  res.error = connect_in_waves(
+      n, [&](int j) { asio::post(threads.io(clients[j]->thread), [c = clients[j].get()] { c->client->connect(); }); },
+      live, closed);
+  if (!res.error.empty()) {
+    threads.stop();
+    return res;
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(500));  // the joiners' presence settles
 

@@ -420,4 +420,17 @@ bool wait_for(const std::function<bool()>& done, double timeout_seconds, double 
   return true;
 }
 
+std::string connect_in_waves(int n, const std::function<void(int)>& connect, const std::atomic<int>& live,
+                             const std::atomic<int>& closed) {
+  const int wave = 100;
+  for (int i = 0; i < n; i += wave) {
+    for (int j = i; j < std::min(n, i + wave); ++j) connect(j);
+    const int want = std::min(n, i + wave);
+    if (!wait_for([&] { return live >= want || closed > 0; }, 60) || closed > 0) {
+      return "only " + std::to_string(live.load()) + " of " + std::to_string(want) + " clients got live";
+    }
+  }
+  return "";
+}
+
 }  // namespace kenes::bench

@@ -30,6 +30,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -161,5 +162,13 @@ double median(std::vector<double> v);
 double percentile(std::vector<double>& sorted_or_not, double p);  // sorts in place; p in [0, 100]
 std::string json_escape(const std::string& s);
 bool wait_for(const std::function<bool()>& done, double timeout_seconds, double poll_seconds = 0.005);
+
+// Connects clients 0..n-1 in waves of 100, the next wave once this one is
+// live (`connect(i)` starts client i; `live` and `closed` are counted by the
+// clients' callbacks), so that a workload measures its own subject, not a
+// join storm (the `join` workload's). "" when every client is live, else
+// what stopped it.
+std::string connect_in_waves(int n, const std::function<void(int)>& connect, const std::atomic<int>& live,
+                             const std::atomic<int>& closed);
 
 }  // namespace kenes::bench
