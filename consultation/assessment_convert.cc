@@ -59,6 +59,9 @@ engine::Result<engine::PollDefinition> poll_definition_from_proto(const kenes::v
   }
   def.anonymous = in.anonymous();
   def.results_hidden_until_closed = in.results_hidden_until_closed();
+  if (in.live_results() && in.results_hidden_until_closed()) {
+    return malformed("a poll's results cannot be both live for everyone and hidden until it closes");
+  }
   def.eligible_roles = engine::RoleSet{};
   uint8_t bits = 0;
   for (int32_t r : in.eligible_roles()) {

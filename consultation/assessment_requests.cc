@@ -160,6 +160,46 @@ Outcome set_indicator_assignees(const RequestContext& ctx, const Caller& caller,
   return Outcome::append(std::move(rec));
 }
 
+namespace {
+
+// "YYYY-MM-DD", a day that exists, in a range a consultation can mean.
+bool civil_date(const std::string& d) {
+  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (d[i] < '0' || d[i] > '9') return false;
+  }
+  const int y = std::stoi(d.substr(0, 4));
+  const int m = std::stoi(d.substr(5, 2));
+  const int day = std::stoi(d.substr(8, 2));
+  if (y < 2000 || y > 2199 || m < 1 || m > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return day <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+}
+
+}  // namespace
+
+Outcome set_indicator_due_date(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
+  const auto& r = msg.set_indicator_due_date();
+  if (!may_assign_indicators(caller.role)) return forbidden(caller, "set when an indicator is due");
+  if (auto missing = missing_indicator(ctx.state, r.indicator_id())) return *missing;
+  if (!r.due_date().empty() && !civil_date(r.due_date())) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                           "a due date is a calendar date YYYY-MM-DD between 2000 and 2199, got '" +
+                               r.due_date().substr(0, 32) + "'");
+  }
+  const IndicatorState* now = ctx.state.assessment().indicator(r.indicator_id());
+  if ((now ? now->due_date : std::string()) == r.due_date()) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT,
+                           r.due_date().empty() ? "the indicator has no due date" : "the indicator is already due then");
+  }
+  LogRecord rec = authored_by(caller);
+  auto* e = rec.mutable_indicator_due_date_set();
+  e->set_indicator_id(r.indicator_id());
+  e->set_due_date(r.due_date());
+  return Outcome::append(std::move(rec));
+}
+
 Outcome set_indicator_sources(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& r = msg.set_indicator_sources();
   if (!may_edit_indicator_fields(caller.role)) return forbidden(caller, "change an indicator's sources");

@@ -106,6 +106,13 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
       ind.updated_seq = rec.seq();
       break;
     }
+    case kenes::v1::LogRecord::kIndicatorDueDateSet: {
+      const auto& e = rec.indicator_due_date_set();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      ind.due_date = e.due_date();
+      ind.updated_seq = rec.seq();
+      break;
+    }
     case kenes::v1::LogRecord::kScopeChanged:
       scope_ = rec.scope_changed().scope();
       break;
@@ -531,6 +538,14 @@ uint64_t eligible_voters(const kenes::v1::PollDefinition& def, const std::map<st
     }
   }
   return n;
+}
+
+bool withhold_results(const PollState& p, const kenes::v1::PollUpdate& update, const std::string& viewer,
+                      int32_t role) {
+  if (!update.has_results() || update.closed() || p.definition.live_results()) return false;
+  const auto& roles = p.definition.eligible_roles();
+  if (std::find(roles.begin(), roles.end(), role) == roles.end()) return false;
+  return p.ballot_of(viewer) == nullptr;
 }
 
 void add_reservations(const PollState& p, kenes::v1::PollResults* out) {

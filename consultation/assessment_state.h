@@ -42,6 +42,7 @@ struct IndicatorState {
   std::vector<std::string> assignees;
   std::vector<std::string> sources;
   std::optional<uint32_t> score;
+  std::string due_date;  // "YYYY-MM-DD", "" when none (issue 20)
   // While (or since) validated: the draft version validated, and the poll
   // that validated it ("" when set by the chair by hand).
   uint64_t validated_version = 0;
@@ -284,6 +285,13 @@ uint64_t eligible_voters(const kenes::v1::PollDefinition& def, const std::map<st
 // `eligible_now` is used while the poll is open; a closed poll uses the count
 // stamped in its PollClosed record.
 kenes::v1::PollUpdate poll_update(const PollState& poll, uint64_t eligible_now, int64_t now_unix_ms);
+// Issue 20: whether `viewer` (with `role`) must receive `update` without its
+// results. Unless the chair chose live results (PollDefinition.live_results),
+// a participant who may vote sees an open poll's results only once their own
+// ballot counts, so early ballots cannot sway later voters; who may not vote
+// sees them as they come. A closed poll's results go to everyone.
+bool withhold_results(const PollState& poll, const kenes::v1::PollUpdate& update, const std::string& viewer,
+                      int32_t role);
 // The poll's reservations (PollResults.reservations), appended to `out`.
 void add_reservations(const PollState& poll, kenes::v1::PollResults* out);
 

@@ -118,6 +118,7 @@ void put_indicator(const std::string& id, const IndicatorState& s, kenes::v1::Cl
     out->set_has_score(true);
     out->set_score(*s.score);
   }
+  out->set_due_date(s.due_date);
 }
 
 void put_poll(const std::string& id, const PollState& p, kenes::v1::ClientPoll* out) {
@@ -281,6 +282,7 @@ void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const Consulta
     case R::kIndicatorAssigneesSet: indicators_.dirty.insert(rec.indicator_assignees_set().indicator_id()); break;
     case R::kIndicatorSourcesSet: indicators_.dirty.insert(rec.indicator_sources_set().indicator_id()); break;
     case R::kIndicatorScoreSet: indicators_.dirty.insert(rec.indicator_score_set().indicator_id()); break;
+    case R::kIndicatorDueDateSet: indicators_.dirty.insert(rec.indicator_due_date_set().indicator_id()); break;
     case R::kPollCreated: polls_.dirty.insert(rec.poll_created().poll_id()); break;
     case R::kPollOpened: polls_.dirty.insert(rec.poll_opened().poll_id()); break;
     case R::kValidationItemOpened: polls_.dirty.insert(rec.validation_item_opened().poll_id()); break;

@@ -109,7 +109,7 @@ TEST(FoldTest, TheVectorSeedsMakeEveryKindOfRecord) {
                    R::kParticipantsImported, R::kParticipantJoined, R::kInviteLinkReissued, R::kRegistrationOpened,
                    R::kRegistrationClosed, R::kBoardSettingsSet, R::kValidationSessionStarted,
                    R::kValidationItemOpened, R::kValidationItemSkipped, R::kValidationSessionEnded,
-                   R::kAttendanceMarked}) {
+                   R::kAttendanceMarked, R::kIndicatorDueDateSet}) {
     EXPECT_TRUE(made_kinds.count(kind)) << "no " << R::descriptor()->FindFieldByNumber(kind)->name() << " record";
   }
 }

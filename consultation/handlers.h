@@ -43,6 +43,7 @@ KENES_HANDLER(set_indicator_status);
 KENES_HANDLER(set_indicator_assignees);
 KENES_HANDLER(set_indicator_sources);
 KENES_HANDLER(set_indicator_score);
+KENES_HANDLER(set_indicator_due_date);
 KENES_HANDLER(set_scope);
 KENES_HANDLER(create_poll);
 KENES_HANDLER(open_poll);

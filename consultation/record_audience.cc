@@ -17,8 +17,13 @@ std::string record_audience(const kenes::v1::LogRecord& rec, const AssessmentSta
     case kenes::v1::LogRecord::kVoteCast: {
       const PollState* p = assessment.poll(rec.vote_cast().poll_id());
       if (!p || p->definition.anonymous()) return rec.author();
-      // A named poll's ballots show who chose what: not before its results.
-      if (p->definition.results_hidden_until_closed() && !p->closed(now_unix_ms)) return rec.author();
+      // A named poll's ballots show who chose what: not before its results
+      // reach everyone — at the close, unless the chair chose live results
+      // (an open poll's results otherwise wait for each voter's own ballot,
+      // and a record cannot be held back per reader until then).
+      if (!p->closed(now_unix_ms) && (p->definition.results_hidden_until_closed() || !p->definition.live_results())) {
+        return rec.author();
+      }
       return {};
     }
     default:

@@ -6,8 +6,8 @@
 //   - ThreadsRead, Visited, NotificationSettingsSet: their author's;
 //   - DigestSent (written by the server): the participant it was sent to;
 //   - VoteCast: its voter's, while others may not see it — always for an
-//     anonymous poll, and for a named poll whose results are hidden until it
-//     has closed.
+//     anonymous poll, and for a named poll until it has closed unless the
+//     chair chose live results for everyone (issue 20).
 //
 // The room asks this both when a record is first delivered and when catch-up
 // reads it back from the log, so both paths agree by construction. Nothing

@@ -26,7 +26,8 @@ LogRecord record(uint64_t seq, const std::string& author) {
 
 // A poll `id` created and opened (two records, seqs after `seq`), closing at
 // kT0 + 1000.
-void add_poll(AssessmentState& state, uint64_t& seq, const std::string& id, bool anonymous, bool hidden) {
+void add_poll(AssessmentState& state, uint64_t& seq, const std::string& id, bool anonymous, bool hidden,
+              bool live = false) {
   LogRecord c = record(++seq, "chair");
   auto* d = c.mutable_poll_created()->mutable_definition();
   c.mutable_poll_created()->set_poll_id(id);
@@ -35,6 +36,7 @@ void add_poll(AssessmentState& state, uint64_t& seq, const std::string& id, bool
   d->add_eligible_roles(kenes::v1::ROLE_MEMBER);
   d->set_anonymous(anonymous);
   d->set_results_hidden_until_closed(hidden);
+  d->set_live_results(live);
   d->set_closes_at_unix_ms(kT0 + 1000);
   ASSERT_TRUE(state.apply(c).ok());
   LogRecord o = record(++seq, "chair");
@@ -55,15 +57,19 @@ TEST(RecordAudienceTest, BallotsGoToTheirVoterWhileOthersMayNotSeeThem) {
   uint64_t seq = 0;
   add_poll(state, seq, "anon", true, false);
   add_poll(state, seq, "hidden", false, true);
-  add_poll(state, seq, "live", false, false);
+  add_poll(state, seq, "after-voting", false, false);
+  add_poll(state, seq, "live", false, false, /*live=*/true);
   const int64_t open = kT0 + 500, closed = kT0 + 2000;
   for (int64_t now : {open, closed}) {
     // Anonymous: only ever the voter.
     EXPECT_EQ(record_audience(ballot(10, "anon", "ana"), state, now), "ana");
     // Named, results hidden until closed: the voter, then everyone.
     EXPECT_EQ(record_audience(ballot(11, "hidden", "bek"), state, now), now == open ? "bek" : "");
-    // Named with live results: everyone at once.
-    EXPECT_EQ(record_audience(ballot(12, "live", "dana"), state, now), "");
+    // Named, results after each one's own vote (the default, issue 20): the
+    // voter until the close, then everyone.
+    EXPECT_EQ(record_audience(ballot(12, "after-voting", "dana"), state, now), now == open ? "dana" : "");
+    // Named with live results for everyone: everyone at once.
+    EXPECT_EQ(record_audience(ballot(14, "live", "farida"), state, now), "");
     // A poll the state does not know: the voter only (never more than allowed).
     EXPECT_EQ(record_audience(ballot(13, "nowhere", "erlan"), state, now), "erlan");
   }

@@ -42,6 +42,7 @@ constexpr std::array kTable = {
     RequestKind{K::kSkipValidationItem, "skip_validation_item", Door::kChange, h::skip_validation_item},
     RequestKind{K::kEndValidationSession, "end_validation_session", Door::kChange, h::end_validation_session},
     RequestKind{K::kMarkAttendance, "mark_attendance", Door::kChange, h::mark_attendance},
+    RequestKind{K::kSetIndicatorDueDate, "set_indicator_due_date", Door::kChange, h::set_indicator_due_date},
     RequestKind{K::kCreateThread, "create_thread", Door::kChange, h::create_thread},
     RequestKind{K::kAddComment, "add_comment", Door::kChange, h::add_comment},
     RequestKind{K::kEditComment, "edit_comment", Door::kChange, h::edit_comment},

@@ -183,6 +183,12 @@ std::vector<MatrixRow> matrix() {
     m.mutable_set_indicator_score()->set_score(70);
     return m;
   }, drafters);
+  add("set_indicator_due_date", [] {
+    ClientMessage m;
+    m.mutable_set_indicator_due_date()->set_indicator_id("R.1");
+    m.mutable_set_indicator_due_date()->set_due_date("2027-03-12");
+    return m;
+  }, chair_only);
   add("set_scope", [] {
     ClientMessage m;
     m.mutable_set_scope()->set_scope(kenes::v1::SCOPE_CORE);

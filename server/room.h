@@ -272,6 +272,12 @@ class Room : public std::enable_shared_from_this<Room> {
   // Polls (room.cc): updates coalesced per interval, the closing-time timer.
   void send_poll_updates(Member& m);
   void schedule_poll_update(const std::string& poll_id);
+  struct PollFrames {
+    kenes::v1::PollUpdate update;
+    SharedFrame full;
+    SharedFrame without_results;  // null when everyone may see `full`
+  };
+  PollFrames poll_frames(const consultation::PollState& p, int64_t now);
   void flush_poll_updates();
   void arm_poll_timer();
   void on_poll_timer();

@@ -40,31 +40,51 @@ void Room::flush_poll_updates() {
   for (const auto& id : dirty_polls_) {
     const consultation::PollState* p = state_.assessment().poll(id);
     if (!p) continue;
-    kenes::v1::ServerMessage msg;
-    *msg.mutable_poll_update() =
-        consultation::poll_update(*p, consultation::eligible_voters(p->definition, state_.participants()), now);
-    broadcast(encode_frame(msg), {});
+    PollFrames frames = poll_frames(*p, now);
+    if (!frames.without_results) {
+      broadcast(frames.full, {});
+      continue;
+    }
+    flush_outbox();
+    for (auto& [cid, m] : members_) {
+      if (m.state != MemberState::kLive) continue;
+      const bool withheld = consultation::withhold_results(*p, frames.update, m.caller.participant_id, m.caller.role);
+      m.conn->send(withheld ? frames.without_results : frames.full);
+    }
   }
   dirty_polls_.clear();
 }
 
+// An open poll's update comes in two frames when some who may vote have not
+// yet (issue 20): with the results for who may see them, turnout only for
+// the rest. Both are encoded once, whatever the number of members.
+Room::PollFrames Room::poll_frames(const consultation::PollState& p, int64_t now) {
+  PollFrames f;
+  f.update = consultation::poll_update(p, consultation::eligible_voters(p.definition, state_.participants()), now);
+  kenes::v1::ServerMessage msg;
+  *msg.mutable_poll_update() = f.update;
+  f.full = encode_frame(msg);
+  if (f.update.has_results() && !f.update.closed() && !p.definition.live_results()) {
+    msg.mutable_poll_update()->clear_results();
+    f.without_results = encode_frame(msg);
+  }
+  return f;
+}
+
 void Room::send_poll_updates(Member& m) {
   const int64_t now = now_unix_ms();
-  auto frame_of = [&](const consultation::PollState& p) {
-    kenes::v1::ServerMessage msg;
-    *msg.mutable_poll_update() =
-        consultation::poll_update(p, consultation::eligible_voters(p.definition, state_.participants()), now);
-    return encode_frame(msg);
-  };
   for (const auto& [id, p] : state_.assessment().polls()) {
     if (!p.close_logged) {
-      m.conn->send(frame_of(p));
+      PollFrames frames = poll_frames(p, now);
+      const bool withheld = frames.without_results &&
+                            consultation::withhold_results(p, frames.update, m.caller.participant_id, m.caller.role);
+      m.conn->send(withheld ? frames.without_results : frames.full);
       continue;
     }
     // A closed poll's update is final: made once, shared by every joiner (a
     // full assessment has hundreds, and a workshop joins in the same minute).
     ClosedPollFrame& cached = closed_poll_frames_[id];
-    if (!cached.frame || cached.seq != p.last_seq) cached = {p.last_seq, frame_of(p)};
+    if (!cached.frame || cached.seq != p.last_seq) cached = {p.last_seq, poll_frames(p, now).full};
     m.conn->send(cached.frame);
   }
 }

@@ -122,7 +122,7 @@ json::object marks_view_of(const Map& marks) {
 
 bool at_defaults(const IndicatorState& s) {
   return s.status == kenes::v1::INDICATOR_STATUS_NOT_STARTED && s.assignees.empty() && s.sources.empty() &&
-         !s.score.has_value();
+         !s.score.has_value() && s.due_date.empty();
 }
 
 }  // namespace
@@ -176,7 +176,8 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
                                       {"validatedByPoll", validated ? s.validated_by_poll : std::string()},
                                       {"assignees", strings(s.assignees)},
                                       {"sources", strings(s.sources)},
-                                      {"score", s.score ? json::value(*s.score) : json::value(nullptr)}});
+                                      {"score", s.score ? json::value(*s.score) : json::value(nullptr)},
+                                      {"dueDate", s.due_date}});
   }
   view["indicators"] = indicators;
 
@@ -290,7 +291,7 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
   json::array indicators;
   for (const auto& i : st.indicators()) {
     if (i.status() == kenes::v1::INDICATOR_STATUS_NOT_STARTED && i.assignees().empty() && i.sources().empty() &&
-        !i.has_score()) {
+        !i.has_score() && i.due_date().empty()) {
       continue;
     }
     indicators.push_back(json::object{{"id", i.indicator_id()},
@@ -299,7 +300,8 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
                                       {"validatedByPoll", i.validated_by_poll()},
                                       {"assignees", strings_of(i.assignees())},
                                       {"sources", strings_of(i.sources())},
-                                      {"score", i.has_score() ? json::value(i.score()) : json::value(nullptr)}});
+                                      {"score", i.has_score() ? json::value(i.score()) : json::value(nullptr)},
+                                      {"dueDate", i.due_date()}});
   }
   view["indicators"] = indicators;
 

@@ -299,6 +299,7 @@ class Generator {
     d->set_question(text(6));
     d->set_anonymous(rng_.chance(1, 2));
     d->set_results_hidden_until_closed(rng_.chance(1, 3));
+    if (!d->results_hidden_until_closed()) d->set_live_results(rng_.chance(1, 2));
     d->add_eligible_roles(kenes::v1::ROLE_MEMBER);
     if (rng_.chance(1, 2)) d->add_eligible_roles(kenes::v1::ROLE_RESEARCHER);
     if (rng_.chance(1, 4)) d->add_eligible_roles(kenes::v1::ROLE_CHAIR);
@@ -492,6 +493,13 @@ class Generator {
       m.mutable_set_indicator_status()->set_indicator_id(indicator());
       m.mutable_set_indicator_status()->set_status(static_cast<kenes::v1::IndicatorStatus>(rng_.between(1, 5)));
       return request(drafter(), m);
+    }
+    if (dice < 89 && rng_.chance(1, 2)) {
+      // Sometimes a date that does not exist or the same date again: refused.
+      static constexpr const char* kDates[] = {"2027-03-12", "2027-04-30", "", "2027-02-30"};
+      m.mutable_set_indicator_due_date()->set_indicator_id(indicator());
+      m.mutable_set_indicator_due_date()->set_due_date(kDates[rng_.below(4)]);
+      return request(with_role(kenes::v1::ROLE_CHAIR), m);
     }
     if (dice < 89) {
       m.mutable_set_indicator_assignees()->set_indicator_id(indicator());

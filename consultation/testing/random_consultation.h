@@ -27,7 +27,7 @@ struct RandomConsultationOptions {
 
 // The consultations behind the shared fold vectors (tests/vectors/folds):
 // seeds 1..kFoldVectorSeeds, kFoldVectorSteps requests each.
-inline constexpr uint64_t kFoldVectorSeeds = 3;
+inline constexpr uint64_t kFoldVectorSeeds = 4;
 inline constexpr int kFoldVectorSteps = 250;
 
 // The participants are "chair", "researcher-<n>", "member-<n>" and

@@ -111,7 +111,9 @@ TEST_F(AssessmentTest, ChairRunsALivePollAndEveryoneSeesTheResultAfterEachVote) 
   auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
   std::vector<std::shared_ptr<Actor>> members;
   for (int i = 0; i < 3; ++i) members.push_back(join(kenes::v1::ROLE_MEMBER, "member-" + std::to_string(i)));
-  std::string poll = create_and_open(*chair, single_choice());
+  kenes::v1::PollDefinition live = single_choice();
+  live.set_live_results(true);  // the chair's choice: results for everyone as they come
+  std::string poll = create_and_open(*chair, live);
   EXPECT_EQ(poll, "poll-1");
   // Eligible: every member on the roster (the demo consultation has its own too).
   uint64_t members_on_roster = state([](const consultation::ConsultationState& s) {
@@ -438,6 +440,53 @@ TEST_F(AssessmentTest, AnAnonymousPollNeverTellsAnyParticipantWhoVoted) {
   });
   EXPECT_EQ(own, 2);
   EXPECT_TRUE(state([&](const consultation::ConsultationState& s) { return s.assessment().poll(poll)->final_view.has_value(); }));
+}
+
+// Issue 20: unless the chair chose live results, a member sees an open poll's
+// results only once their own ballot counts; who may not vote (the chair
+// here) sees them as they come; a member who votes then gets them; everyone
+// gets them at the close. Ballots of the named poll stay with their voters
+// until the close.
+TEST_F(AssessmentTest, AVoterSeesTheResultsOnlyAfterVotingUnlessTheChairChoseLiveResults) {
+  auto chair = join(kenes::v1::ROLE_CHAIR, "chair");
+  auto a = join(kenes::v1::ROLE_MEMBER, "a");
+  auto b = join(kenes::v1::ROLE_MEMBER, "b");
+  auto watcher = join(kenes::v1::ROLE_OBSERVER, "watcher");
+  std::string poll = create_and_open(*chair, single_choice());
+  expect_ok(request(*a, [&](client::KenesClient& c) { return c.cast_vote(poll, {2}); }), "a votes");
+  EXPECT_TRUE(wait_update(*a, poll, [](const auto& u) { return u.has_results() && u.results().options(2).votes() == 1; }));
+  EXPECT_TRUE(wait_update(*chair, poll, [](const auto& u) { return u.has_results() && u.results().voters() == 1; }));
+  EXPECT_TRUE(wait_update(*watcher, poll, [](const auto& u) { return u.has_results() && u.results().voters() == 1; }));
+  EXPECT_TRUE(wait_update(*b, poll, [](const auto& u) { return u.voters() == 1; }));
+  pool_.run([&] {
+    EXPECT_FALSE(b->client->polls().at(poll).has_results()) << "b saw the results before voting";
+    for (auto& r : b->records) EXPECT_FALSE(r.has_vote_cast()) << "b saw a's ballot before voting";
+    for (auto& r : chair->records) EXPECT_FALSE(r.has_vote_cast() && r.author() == "a") << "a named ballot went out before the close";
+  });
+  // A member joining now is told the same: turnout, no results.
+  auto c2 = join(kenes::v1::ROLE_MEMBER, "c2");
+  EXPECT_TRUE(wait_update(*c2, poll, [](const auto& u) { return u.voters() == 1; }));
+  pool_.run([&] { EXPECT_FALSE(c2->client->polls().at(poll).has_results()); });
+  // b votes: b now sees both ballots counted.
+  expect_ok(request(*b, [&](client::KenesClient& c) { return c.cast_vote(poll, {0}); }), "b votes");
+  EXPECT_TRUE(wait_update(*b, poll, [](const auto& u) {
+    return u.has_results() && u.results().options(0).votes() == 1 && u.results().options(2).votes() == 1;
+  }));
+  pool_.run([&] { EXPECT_FALSE(c2->client->polls().at(poll).has_results()); });
+  expect_ok(request(*chair, [&](client::KenesClient& c) { return c.close_poll(poll); }), "close");
+  EXPECT_TRUE(wait_update(*c2, poll, [](const auto& u) { return u.closed() && u.has_results() && u.results().voters() == 2; }));
+
+  // Live results, chosen by the chair: c2 sees them without voting.
+  kenes::v1::PollDefinition live = single_choice();
+  live.set_live_results(true);
+  std::string second = create_and_open(*chair, live);
+  expect_ok(request(*a, [&](client::KenesClient& c) { return c.cast_vote(second, {1}); }), "a votes again");
+  EXPECT_TRUE(wait_update(*c2, second, [](const auto& u) { return u.has_results() && u.results().options(1).votes() == 1; }));
+  // Live for everyone and hidden until closed exclude each other.
+  kenes::v1::PollDefinition both = single_choice(false, /*hidden=*/true);
+  both.set_live_results(true);
+  expect_error(request(*chair, [&](client::KenesClient& c) { return c.create_poll(both); }),
+               kenes::v1::ERROR_CODE_INVALID_POLL, "live and hidden");
 }
 
 TEST_F(AssessmentTest, ANamedPollWithHiddenResultsShowsBallotsOnlyAfterClosing) {

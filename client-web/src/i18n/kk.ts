@@ -83,6 +83,10 @@ export const kk: Messages = {
   "overview.shownOf": "Көрсетілген индикаторлар: {shown} / {total}",
   "overview.needsMyVote": "Сіздің дауысыңызды күтуде",
   "overview.unassigned": "Жауапты тағайындалмаған",
+  "overview.overdueHead": "Мерзімі өткен",
+  "overview.filterOverdue": "Мерзімі өткендер",
+  "overview.overdueSince": "Мерзімі өтті: {date} болатын",
+  "overview.due": "Мерзімі: {date}",
 
   // Threads, suggestions, unread and visits (issue 6).
   "overview.unread": { one: "{n} оқылмаған пікір", other: "{n} оқылмаған пікір" },
@@ -273,6 +277,11 @@ export const kk: Messages = {
 
   "assignees.title": "Орындаушылар",
   "assignees.none": "Әзірге ешкім жоқ.",
+  "assignees.dueOn": "Мерзімі: {date}",
+  "assignees.noDue": "Мерзімі белгіленбеген.",
+  "assignees.dueLabel": "Мерзімі",
+  "assignees.dueSave": "Мерзімін белгілеу",
+  "assignees.dueClear": "Мерзімін алып тастау",
   "assignees.edit": "Индикатормен кім жұмыс істейтінін таңдаңыз",
   "assignees.save": "Орындаушыларды сақтау",
   "sources.title": "Пайдаланылған дереккөздер",
@@ -300,6 +309,7 @@ export const kk: Messages = {
   "poll.method.2": "Лездік екінші тур",
   "poll.anonymous": "Жасырын (ешкім, төраға да, кімнің қалай дауыс бергенін көрмейді)",
   "poll.hidden": "Нәтижелерді жабылғанша жасыру",
+  "poll.liveResults": "Нәтижелер бәріне бірден көрінеді (әйтпесе қатысушы нәтижені өз дауысын бергеннен кейін ғана көреді)",
   "poll.eligible": "Кім дауыс бере алады",
   "poll.quorum": "Кворум, дауыс беру құқығы барлардың пайызы (0 — кворумсыз)",
   "poll.threshold": "Қабылдау шегі, пайыз (бос — қарапайым көпшілік)",

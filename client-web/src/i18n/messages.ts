@@ -92,6 +92,10 @@ export const en = {
   "overview.shownOf": "{shown} of {total} indicators shown",
   "overview.needsMyVote": "Your vote is awaited",
   "overview.unassigned": "No one assigned",
+  "overview.overdueHead": "Overdue",
+  "overview.filterOverdue": "Overdue",
+  "overview.overdueSince": "Overdue since {date}",
+  "overview.due": "Due {date}",
 
   // Threads, suggestions, unread and visits (issue 6).
   "overview.unread": { one: "{n} unread comment", other: "{n} unread comments" },
@@ -282,6 +286,11 @@ export const en = {
 
   "assignees.title": "Assigned to",
   "assignees.none": "No one yet.",
+  "assignees.dueOn": "Due on {date}",
+  "assignees.noDue": "No due date.",
+  "assignees.dueLabel": "Due date",
+  "assignees.dueSave": "Set due date",
+  "assignees.dueClear": "Clear due date",
   "assignees.edit": "Choose who works on this indicator",
   "assignees.save": "Save assignees",
   "sources.title": "Data sources used",
@@ -309,6 +318,7 @@ export const en = {
   "poll.method.2": "Instant runoff",
   "poll.anonymous": "Anonymous (no one, the chair included, sees who voted what)",
   "poll.hidden": "Hide results until the poll closes",
+  "poll.liveResults": "Live results for everyone (otherwise a voter sees the results once they have voted)",
   "poll.eligible": "Who may vote",
   "poll.quorum": "Quorum, percent of eligible voters (0: none)",
   "poll.threshold": "Pass threshold, percent (empty: simple majority)",

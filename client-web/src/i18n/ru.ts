@@ -93,6 +93,10 @@ export const ru: Messages = {
   "overview.shownOf": "показано индикаторов: {shown} из {total}",
   "overview.needsMyVote": "Ждёт вашего голоса",
   "overview.unassigned": "Ответственный не назначен",
+  "overview.overdueHead": "Просрочено",
+  "overview.filterOverdue": "Просроченные",
+  "overview.overdueSince": "Просрочено: срок был {date}",
+  "overview.due": "Срок: {date}",
 
   // Threads, suggestions, unread and visits (issue 6).
   "overview.unread": { one: "{n} непрочитанный комментарий", few: "{n} непрочитанных комментария", many: "{n} непрочитанных комментариев", other: "{n} непрочитанного комментария" },
@@ -283,6 +287,11 @@ export const ru: Messages = {
 
   "assignees.title": "Исполнители",
   "assignees.none": "Пока никто.",
+  "assignees.dueOn": "Срок: {date}",
+  "assignees.noDue": "Срок не назначен.",
+  "assignees.dueLabel": "Срок",
+  "assignees.dueSave": "Назначить срок",
+  "assignees.dueClear": "Снять срок",
   "assignees.edit": "Выберите, кто работает над индикатором",
   "assignees.save": "Сохранить исполнителей",
   "sources.title": "Использованные источники данных",
@@ -310,6 +319,7 @@ export const ru: Messages = {
   "poll.method.2": "Мгновенный второй тур",
   "poll.anonymous": "Анонимно (никто, включая председателя, не видит, кто как голосовал)",
   "poll.hidden": "Скрыть результаты до закрытия",
+  "poll.liveResults": "Результаты видны всем сразу (иначе участник видит результаты только после своего голоса)",
   "poll.eligible": "Кто голосует",
   "poll.quorum": "Кворум, процент имеющих право голоса (0 — без кворума)",
   "poll.threshold": "Порог принятия, процент (пусто — простое большинство)",

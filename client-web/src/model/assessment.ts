@@ -24,6 +24,8 @@ export interface IndicatorState {
   assignees: string[];
   sources: string[];
   score: number | undefined;
+  /** "YYYY-MM-DD" the chair set, "" when none (issue 20). */
+  dueDate: string;
 }
 
 export type PollPhase = "draft" | "open" | "closed";
@@ -136,7 +138,7 @@ export class AssessmentState {
   indicator(id: string): IndicatorState {
     let s = this.indicators.get(id);
     if (!s) {
-      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined };
+      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined, dueDate: "" };
       this.indicators.set(id, s);
     }
     return s;
@@ -203,6 +205,7 @@ export class AssessmentState {
         assignees: [...ci.assignees],
         sources: [...ci.sources],
         score: ci.hasScore ? ci.score : undefined,
+        dueDate: ci.dueDate,
       });
     }
     const mine = new Map(own.ballots.map((b) => [b.pollId, [...b.choices]]));
@@ -281,6 +284,9 @@ export class AssessmentState {
         return { kind: "indicator", indicatorId: e.value.indicatorId };
       case "indicatorScoreSet":
         this.indicator(e.value.indicatorId).score = e.value.score;
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      case "indicatorDueDateSet":
+        this.indicator(e.value.indicatorId).dueDate = e.value.dueDate;
         return { kind: "indicator", indicatorId: e.value.indicatorId };
       case "scopeChanged":
         return { kind: "scope" };

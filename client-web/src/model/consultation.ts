@@ -406,6 +406,7 @@ export class ConsultationState {
       openThreads: threads.open,
       unreadComments: threads.unread,
       changedSinceValidation: this.changedSinceValidation(i.id),
+      dueDate: a?.dueDate ?? "",
     };
   }
 
@@ -486,4 +487,6 @@ export interface IndicatorSummary {
   /** Comments by others in this indicator's threads after my read markers. */
   readonly unreadComments: number;
   readonly changedSinceValidation: boolean;
+  /** "YYYY-MM-DD" the chair set, "" when none. */
+  readonly dueDate: string;
 }

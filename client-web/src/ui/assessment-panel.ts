@@ -9,7 +9,7 @@ import { Role } from "../gen/kenes/v1/protocol_pb";
 import { language, t } from "../i18n";
 import { type PollState, allowedStatusTargets, indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
-import { personName, statusName } from "./labels";
+import { dayLabel, personName, statusName } from "./labels";
 import { personById, personEl } from "./person";
 import { renderPollResults } from "./poll-chart";
 import { createPollForm, voteForm } from "./poll-forms";
@@ -184,9 +184,32 @@ export class AssessmentPanel {
     const people = [...st.participants.values()].filter((p) => !p.revoked);
     const boxes = people.map((p) => h("input", { type: "checkbox", id: `assignee-${p.id}`, value: p.id, checked: a.assignees.includes(p.id) }));
     const note = h("p", { class: "field-error", role: "alert" });
+    const dueNote = h("p", { class: "field-error", role: "alert", id: "due-refusal" });
+    const due = h("input", { type: "date", id: "due-date-input", value: a.dueDate, min: "2000-01-01", max: "2199-12-31" });
+    const setDue = (dueDate: string) => this.ctx.request({ case: "setIndicatorDueDate", value: { indicatorId: this.indicatorId, dueDate } }, this.note(dueNote));
     replaceChildren(
       this.peopleSection,
       h("h2", { id: "assignees-title", class: "panel-title" }, t("assignees.title")),
+      a.dueDate
+        ? h("p", { class: "due-line", id: "due-line", "data-due": a.dueDate }, t("assignees.dueOn", { date: dayLabel(a.dueDate) }))
+        : h("p", { class: "muted due-line", id: "due-line" }, t("assignees.noDue")),
+      chair
+        ? h(
+            "form",
+            {
+              class: "due-form inline-form",
+              onsubmit: (e) => {
+                e.preventDefault();
+                setDue(due.value);
+              },
+            },
+            h("label", { for: "due-date-input" }, t("assignees.dueLabel")),
+            due,
+            h("button", { type: "submit", id: "due-save" }, t("assignees.dueSave")),
+            a.dueDate ? h("button", { type: "button", id: "due-clear", onclick: () => setDue("") }, t("assignees.dueClear")) : null,
+            dueNote,
+          )
+        : null,
       a.assignees.length ? h("ul", { class: "assignee-list" }, a.assignees.map((id) => h("li", {}, personById(st, id)))) : h("p", { class: "muted" }, t("assignees.none")),
       chair
         ? h(

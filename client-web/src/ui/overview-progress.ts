@@ -69,12 +69,14 @@ export interface OverviewFilter {
   readonly mine: boolean;
   readonly unread: boolean;
   readonly needsMyVote: boolean;
+  /** Past its due date and not validated (the chair's filter). */
+  readonly overdue: boolean;
   /** "" for any progress. */
   readonly progress: Progress | "";
   readonly coreOnly: boolean;
 }
 
-export const NO_FILTER: OverviewFilter = { mine: false, unread: false, needsMyVote: false, progress: "", coreOnly: false };
+export const NO_FILTER: OverviewFilter = { mine: false, unread: false, needsMyVote: false, overdue: false, progress: "", coreOnly: false };
 
 export interface RowFacts extends ProgressFacts {
   readonly core: boolean;
@@ -82,6 +84,25 @@ export interface RowFacts extends ProgressFacts {
   /** I am among the assignees. */
   readonly mine: boolean;
   readonly needsMyVote: boolean;
+  readonly overdue: boolean;
+}
+
+/**
+ * Today in the browser's calendar, "YYYY-MM-DD": a due date is a day in the
+ * team's calendar, not an instant, so it is compared with the local day.
+ */
+export function localDay(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * Overdue: the due day has passed and the indicator is not validated. A
+ * validated draft changed since counts as not done: the board must look at
+ * it again. ISO dates compare as strings.
+ */
+export function isOverdue(dueDate: string, progress: Progress, today: string): boolean {
+  return dueDate !== "" && dueDate < today && progress !== "validated";
 }
 
 /** Every ticked filter must hold (they narrow; none ticked shows all). */
@@ -90,6 +111,7 @@ export function matchesFilter(r: RowFacts, f: OverviewFilter): boolean {
   if (f.mine && !r.mine) return false;
   if (f.unread && r.unreadComments <= 0) return false;
   if (f.needsMyVote && !r.needsMyVote) return false;
+  if (f.overdue && !r.overdue) return false;
   if (f.progress && progressOf(r) !== f.progress) return false;
   return true;
 }
@@ -100,5 +122,5 @@ export function matchesFilter(r: RowFacts, f: OverviewFilter): boolean {
  * "where are we?" does not change with what one chose to list.
  */
 export function narrows(f: OverviewFilter): boolean {
-  return f.mine || f.unread || f.needsMyVote || f.progress !== "";
+  return f.mine || f.unread || f.needsMyVote || f.overdue || f.progress !== "";
 }

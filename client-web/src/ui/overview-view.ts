@@ -10,15 +10,15 @@
 // recommendations (one draft per stakeholder group); beside the tree, the
 // Exports panel.
 //
-// No due dates exist in the model (assessment.proto has none), so nothing
-// here says what is overdue.
+// The chair sets due dates on the indicator page; the overview counts what
+// is overdue per category, lets her list only that, and says it on the row.
 import type { Category, Indicator } from "../gen/kenes/v1/framework_pb";
 import { type IndicatorSummary, RECOMMENDATION_GROUP_SLUGS, Scope, indicatorDocId, recommendationDocId } from "../model";
 import { type MessageKey, t } from "../i18n";
 import { h } from "./dom";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { ExportsPanel } from "./exports-panel";
-import { groupName, statusName } from "./labels";
+import { dayLabel, groupName, statusName } from "./labels";
 import {
   NO_FILTER,
   type OverviewFilter,
@@ -27,6 +27,8 @@ import {
   type ProgressCounts,
   type RowFacts,
   awaitsMyVote,
+  isOverdue,
+  localDay,
   countProgress,
   matchesFilter,
   narrows,
@@ -121,12 +123,14 @@ export class OverviewView implements View {
   private rowsOf(c: Category): Row[] {
     const st = this.ctx.session.state;
     const polls = [...st.assessment.polls.values()];
+    const today = localDay();
     const out: Row[] = [];
     for (const th of c.themes)
       for (const q of th.questions)
         for (const i of q.indicators) {
           if (!this.inScope(i)) continue;
           const s = st.indicatorSummary(i);
+          const progress = progressOf(s);
           out.push({
             summary: s,
             themeId: th.id,
@@ -137,6 +141,7 @@ export class OverviewView implements View {
             unreadComments: s.unreadComments,
             mine: st.assessment.indicators.get(i.id)?.assignees.includes(this.ctx.me.id) ?? false,
             needsMyVote: awaitsMyVote(polls, i.id, this.ctx.me.role),
+            overdue: isOverdue(s.dueDate, progress, today),
           });
         }
     return out;
@@ -171,6 +176,7 @@ export class OverviewView implements View {
             h("th", { scope: "col" }, t("overview.byStatus")),
             h("th", { scope: "col" }, t("status.4")),
             this.chair ? h("th", { scope: "col" }, t("overview.unassignedHead")) : null,
+            this.chair ? h("th", { scope: "col" }, t("overview.overdueHead")) : null,
           ),
         ),
         h(
@@ -207,6 +213,7 @@ export class OverviewView implements View {
               h("td", { class: "bar-cell" }, progressBar(counts)),
               h("td", { class: "validated-cell" }, t("overview.validatedOf", { done: counts.validated, total: counts.total })),
               this.chair ? h("td", { class: "unassigned-cell" }, String(rs.filter((r) => !r.summary.assignees?.length).length)) : null,
+              this.chair ? h("td", { class: "overdue-cell" }, String(rs.filter((r) => r.overdue).length)) : null,
             );
           }),
         ),
@@ -240,6 +247,7 @@ export class OverviewView implements View {
         check("filter-mine", t("overview.filterMine"), f.mine, (v) => set({ mine: v })),
         check("filter-unread", t("overview.filterUnread"), f.unread, (v) => set({ unread: v })),
         check("filter-vote", t("overview.filterVote"), f.needsMyVote, (v) => set({ needsMyVote: v })),
+        this.chair ? check("filter-overdue", t("overview.filterOverdue"), f.overdue, (v) => set({ overdue: v })) : null,
         // A consultation whose scope is core only has nothing else to hide.
         st.scope !== Scope.CORE ? check("core-only", t("overview.coreOnly"), f.coreOnly, (v) => set({ coreOnly: v })) : null,
         h(
@@ -433,6 +441,11 @@ export class OverviewView implements View {
           ? h("span", { class: "muted assignees" }, t("overview.assignees", { names: s.assignees.join(", ") }))
           : this.chair
             ? h("span", { class: "muted unassigned" }, t("overview.unassigned"))
+            : null,
+        r.overdue
+          ? h("span", { class: "badge overdue", "data-due": s.dueDate }, t("overview.overdueSince", { date: dayLabel(s.dueDate) }))
+          : this.chair && s.dueDate && progress !== "validated"
+            ? h("span", { class: "muted due", "data-due": s.dueDate }, t("overview.due", { date: dayLabel(s.dueDate) }))
             : null,
         here > 0 ? h("span", { class: "here-dot", title: t("presence.title") }, `● ${here}`) : null,
       ),

@@ -58,7 +58,14 @@ export function renderPollResults(poll: PollState, beforeMyVote = false, nameOf:
   );
   const r = u.results;
   if (!r) {
-    out.append(h("p", { class: "note results-hidden" }, t("poll.hiddenUntilClosed")));
+    // Withheld by the server: until the close, or (issue 20) until this
+    // viewer's own ballot counts.
+    const hiddenUntilClosed = poll.definition.resultsHiddenUntilClosed || poll.phase !== "open";
+    out.append(
+      hiddenUntilClosed
+        ? h("p", { class: "note results-hidden" }, t("poll.hiddenUntilClosed"))
+        : h("p", { class: "note results-after-vote" }, t("poll.resultsAfterVote")),
+    );
     return out;
   }
   out.append(outcome(poll, r));

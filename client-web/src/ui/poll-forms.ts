@@ -47,6 +47,16 @@ export function createPollForm(ctx: ViewContext, target: (() => PollTarget) | un
   const methodField = h("div", { class: "field" }, h("label", { for: f("method") }, t("poll.method")), method);
   const anonymous = h("input", { id: f("anon"), type: "checkbox" });
   const hidden = h("input", { id: f("hidden"), type: "checkbox" });
+  // Unless the chair ticks this, a voter sees an open poll's results only
+  // once they have voted (the server withholds them: issue 20).
+  const live = h("input", { id: f("live"), type: "checkbox" });
+  // The two exclude each other; the server refuses both.
+  hidden.addEventListener("change", () => {
+    if (hidden.checked) live.checked = false;
+  });
+  live.addEventListener("change", () => {
+    if (live.checked) hidden.checked = false;
+  });
   const roles = [Role.CHAIR, Role.RESEARCHER, Role.MEMBER, Role.OBSERVER];
   const roleBoxes = roles.map((r) => h("input", { id: f(`role-${r}`), type: "checkbox", value: String(r), checked: r === Role.MEMBER }));
   const quorum = h("input", { id: f("quorum"), type: "number", min: 0, max: 100, value: "0", inputmode: "numeric" });
@@ -88,6 +98,7 @@ export function createPollForm(ctx: ViewContext, target: (() => PollTarget) | un
           rankingMethod: k === PollKind.RANKING ? (Number(method.value) as RankingMethod) : RankingMethod.UNSPECIFIED,
           anonymous: anonymous.checked,
           resultsHiddenUntilClosed: hidden.checked,
+          liveResults: live.checked,
           eligibleRoles: roleBoxes.filter((b) => b.checked).map((b) => Number(b.value)),
           quorum: pct(quorum.value) > 0 ? create(FractionSchema, { num: pct(quorum.value), den: 100 }) : undefined,
           threshold: threshold.value ? create(FractionSchema, { num: Math.max(1, pct(threshold.value)), den: 100 }) : undefined,
@@ -106,6 +117,7 @@ export function createPollForm(ctx: ViewContext, target: (() => PollTarget) | un
     methodField,
     h("div", { class: "check" }, anonymous, h("label", { for: f("anon") }, t("poll.anonymous"))),
     h("div", { class: "check" }, hidden, h("label", { for: f("hidden") }, t("poll.hidden"))),
+    h("div", { class: "check" }, live, h("label", { for: f("live") }, t("poll.liveResults"))),
     h(
       "fieldset",
       { class: "roles" },

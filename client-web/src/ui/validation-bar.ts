@@ -169,6 +169,7 @@ function startForm(ctx: ViewContext, answer: Answered): HTMLElement {
   const recommendations = h("input", { type: "checkbox", id: "validation-recommendations" });
   const statement = h("input", { type: "text", id: "validation-statement", value: DEFAULT_STATEMENT, "aria-describedby": "validation-statement-help" });
   const anonymous = h("input", { type: "checkbox", id: "validation-anonymous", checked: true });
+  const live = h("input", { type: "checkbox", id: "validation-live" });
   const threshold = h(
     "select",
     { id: "validation-threshold" },
@@ -205,6 +206,7 @@ function startForm(ctx: ViewContext, answer: Answered): HTMLElement {
                 rules: {
                   kind: PollKind.AGREEMENT,
                   anonymous: (anonymous as HTMLInputElement).checked,
+                  liveResults: (live as HTMLInputElement).checked,
                   eligibleRoles: [Role.MEMBER, ...(st.chairIsBoardMember ? [Role.CHAIR] : [])],
                   threshold: { num, den },
                 },
@@ -229,6 +231,7 @@ function startForm(ctx: ViewContext, answer: Answered): HTMLElement {
       ),
       h("div", { class: "field" }, h("label", { for: "validation-threshold" }, t("validation.threshold")), threshold),
       h("div", { class: "check" }, anonymous, h("label", { for: "validation-anonymous" }, t("poll.anonymous"))),
+      h("div", { class: "check" }, live, h("label", { for: "validation-live" }, t("poll.liveResults"))),
       problem,
       h("button", { type: "submit", class: "primary", id: "validation-start-submit" }, t("validation.startSubmit")),
     ),

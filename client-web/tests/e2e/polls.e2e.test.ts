@@ -213,6 +213,16 @@ describe.skipIf(fake)("a board meeting votes to validate an indicator (real serv
       }), "the ballot comes before the results").toBe(true);
       expect(await m.locator("#poll-dialog .outcome, #poll-dialog .chart").count()).toBe(0);
       expect(await m.locator("#poll-dialog .results-after-vote").isVisible()).toBe(true);
+      // Not only hidden on the page: the server sent this member no results
+      // (issue 20) — from the second member on, there were some to send.
+      expect(
+        await m.evaluate(() => {
+          const k = (window as unknown as { kenes: { poll(id: string): { results: boolean } | null; pollIds(): string[] } }).kenes;
+          const ids = k.pollIds();
+          return k.poll(ids[ids.length - 1]!)?.results;
+        }),
+        `member ${i + 1}'s browser holds no results before voting`,
+      ).toBe(false);
       if (i < 2) {
         await m.locator(`#poll-dialog input[type=radio][value="${answers[i]}"]`).check();
         await m.locator("#poll-dialog .vote-submit").click();

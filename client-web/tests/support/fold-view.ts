@@ -57,8 +57,8 @@ function threadView(state: ConsultationState, t: ThreadState): Json {
   };
 }
 
-function atDefaults(s: { status: IndicatorStatus; assignees: string[]; sources: string[]; score: number | undefined }): boolean {
-  return s.status === IndicatorStatus.NOT_STARTED && s.assignees.length === 0 && s.sources.length === 0 && s.score === undefined;
+function atDefaults(s: { status: IndicatorStatus; assignees: string[]; sources: string[]; score: number | undefined; dueDate: string }): boolean {
+  return s.status === IndicatorStatus.NOT_STARTED && s.assignees.length === 0 && s.sources.length === 0 && s.score === undefined && s.dueDate === "";
 }
 
 /**
@@ -116,6 +116,7 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
           assignees: [...s.assignees],
           sources: [...s.sources],
           score: s.score ?? null,
+          dueDate: s.dueDate,
         };
       }),
     polls: byId(a.polls.values()).map((p) => ({

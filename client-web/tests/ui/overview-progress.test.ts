@@ -7,6 +7,8 @@ import {
   type RowFacts,
   awaitsMyVote,
   countProgress,
+  isOverdue,
+  localDay,
   matchesFilter,
   narrows,
   progressOf,
@@ -14,7 +16,7 @@ import {
 } from "../../src/ui/overview-progress";
 
 function row(over: Partial<RowFacts> = {}): RowFacts {
-  return { status: IndicatorStatus.NOT_STARTED, changedSinceValidation: false, core: false, unreadComments: 0, mine: false, needsMyVote: false, ...over };
+  return { status: IndicatorStatus.NOT_STARTED, changedSinceValidation: false, core: false, unreadComments: 0, mine: false, needsMyVote: false, overdue: false, ...over };
 }
 
 function poll(over: { indicator?: string; phase?: PollState["phase"]; roles?: Role[]; myChoices?: number[] } = {}): PollState {
@@ -101,6 +103,31 @@ describe("the overview's filters", () => {
 
   it("'core only' does not count as narrowing: it changes what the bars count", () => {
     expect(narrows({ ...NO_FILTER, coreOnly: true })).toBe(false);
+  });
+});
+
+describe("what is overdue (issue 20)", () => {
+  it("is a due day before today on an indicator not validated", () => {
+    expect(isOverdue("2027-03-12", "drafting", "2027-03-13")).toBe(true);
+    expect(isOverdue("2027-03-12", "notStarted", "2028-01-01")).toBe(true);
+    // Due today is not late yet.
+    expect(isOverdue("2027-03-12", "drafting", "2027-03-12")).toBe(false);
+    expect(isOverdue("2027-03-12", "validated", "2027-04-01")).toBe(false);
+    // A validated draft edited since must be looked at again: not done.
+    expect(isOverdue("2027-03-12", "changed", "2027-04-01")).toBe(true);
+    expect(isOverdue("", "drafting", "2099-01-01")).toBe(false);
+  });
+
+  it("compares with the local day, zero-padded so that dates compare as text", () => {
+    expect(localDay(new Date(2027, 2, 5, 23, 59))).toBe("2027-03-05");
+    expect(localDay(new Date(2027, 11, 31, 0, 0))).toBe("2027-12-31");
+    expect(isOverdue("2027-09-30", "drafting", localDay(new Date(2027, 9, 1)))).toBe(true);
+  });
+
+  it("is a filter of its own that narrows the list", () => {
+    expect(matchesFilter(row({ overdue: true }), { ...NO_FILTER, overdue: true })).toBe(true);
+    expect(matchesFilter(row(), { ...NO_FILTER, overdue: true })).toBe(false);
+    expect(narrows({ ...NO_FILTER, overdue: true })).toBe(true);
   });
 });
 
