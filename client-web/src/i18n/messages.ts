@@ -321,6 +321,8 @@ export const en = {
   "poll.draft": "Not open yet",
   "poll.isOpen": "Open",
   "poll.isClosed": "Closed",
+  "poll.closesOn": "Closes on {when}",
+  "poll.closedOn": "Closed at its closing time, {when}",
   "poll.target": "Validates indicator {id} (draft version {version})",
   "poll.turnout": "{voters} of {eligible} eligible voted",
   "poll.quorumMet": "Quorum met",

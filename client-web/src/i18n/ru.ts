@@ -322,6 +322,8 @@ export const ru: Messages = {
   "poll.draft": "Ещё не открыто",
   "poll.isOpen": "Открыто",
   "poll.isClosed": "Закрыто",
+  "poll.closesOn": "Закроется {when}",
+  "poll.closedOn": "Закрылось по времени: {when}",
   "poll.target": "Утверждает индикатор {id} (версия черновика {version})",
   "poll.turnout": "Проголосовали {voters} из {eligible} имеющих право",
   "poll.quorumMet": "Кворум есть",
