@@ -5,7 +5,7 @@ import SummaryReporter from "./tests/support/summary-reporter.ts";
 // DOM-free (the ui tests only the UI's DOM-free helpers), so they run in plain Node.
 export default defineConfig({
   test: {
-    include: ["tests/core/**/*.test.ts", "tests/model/**/*.test.ts", "tests/net/**/*.test.ts", "tests/ui/**/*.test.ts"],
+    include: ["tests/core/**/*.test.ts", "tests/model/**/*.test.ts", "tests/net/**/*.test.ts", "tests/ui/**/*.test.ts", "tests/i18n/**/*.test.ts"],
     environment: "node",
     reporters: ["default", new SummaryReporter("client-web")],
   },

@@ -5,6 +5,9 @@ import { kk } from "./kk";
 import { ru } from "./ru";
 
 export type { MessageKey };
+// Dates and times in the page's language (dates.ts imports language() from
+// here; both sides only call each other at run time, so the cycle is safe).
+export { type DateOptions, formatDate, formatDateTime, formatNearby, formatTime, isoMoment } from "./dates";
 export type Language = "en" | "ru" | "kk";
 
 export const LANGUAGES: readonly { readonly code: Language; readonly name: string }[] = [

@@ -22,6 +22,8 @@ import { IndicatorView } from "./indicator-view";
 import { JoinView } from "./join-view";
 import { errorSentence, roleName } from "./labels";
 import { MeetingBar } from "./meeting-bar";
+import { ClosedPollNews, pollHome } from "./closed-poll-news";
+import { OutcomeBanner } from "./outcome-banner";
 import { NotificationsDialog } from "./notifications-dialog";
 import { OverviewView } from "./overview-view";
 import { PresenterView } from "./presenter-view";
@@ -49,6 +51,12 @@ export class App {
   private readonly announcer = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite" });
   private readonly notices = h("div", { class: "notices", "aria-live": "assertive" });
   private readonly main = h("main", { id: "main", tabindex: "-1" });
+  /** The outcome of a poll that closed while this page watched (issue 20). */
+  private readonly outcome = new OutcomeBanner(
+    () => this.session!.state,
+    () => this.main.focus(),
+  );
+  private readonly pollNews = new ClosedPollNews();
   private readonly shown = new Map<string, HTMLElement>();
   private refreshQueued = false;
   private discussionQueued = false;
@@ -72,6 +80,7 @@ export class App {
       this.meetingHost,
       this.notices,
       this.announcer,
+      this.outcome.el,
       this.main,
     );
     document.addEventListener("click", (e) => this.interceptLink(e));
@@ -125,8 +134,9 @@ export class App {
     void this.openSession(token);
   }
 
+  /** `path` may end in a #fragment (a poll on an indicator page: "#poll-3"), kept in the address. */
   private navigate(path: string): void {
-    const next = parseRoute(path);
+    const next = parseRoute(new URL(path, location.origin).pathname);
     if (next.kind === "home" || next.kind === "join" || next.consultationId !== this.consultationId) {
       location.assign(path);
       return;
@@ -149,7 +159,7 @@ export class App {
     const a = (e.target as Element | null)?.closest?.("a");
     if (!a || a.target || a.origin !== location.origin || !a.pathname.startsWith("/c/")) return;
     e.preventDefault();
-    this.navigate(a.pathname);
+    this.navigate(a.pathname + a.hash);
   }
 
   // ---------------------------------------------------------------- session
@@ -281,9 +291,30 @@ export class App {
         this.meetingBar?.refresh();
         this.view?.refresh();
       }
-      return;
+    } else {
+      this.showState();
     }
-    this.showState();
+    this.pollsChanged();
+  }
+
+  /**
+   * Polls changed: tell the close of one this page saw open (the latest, if
+   * several closed at once), or redraw the outcome on show with the figures
+   * now in. Only while live: what a catch-up or a kept state brings is not
+   * news (closed-poll-news.ts).
+   */
+  private pollsChanged(): void {
+    const s = this.session;
+    if (!s || s.status().state !== "online") return;
+    const news = this.pollNews.look(s.state.assessment.polls.values());
+    const last = news[news.length - 1];
+    if (last) {
+      const r = this.route;
+      const home = pollHome(s.state, last, r.kind === "indicator" ? r.indicatorId : undefined);
+      this.outcome.show(last.id, home ? `${indicatorPath(this.consultationId, home)}#poll-${encodeURIComponent(last.id)}` : "");
+    } else {
+      this.outcome.refresh();
+    }
   }
 
   /** The first screen, once there is a state: after the first catch-up, or at once from the kept one. */
@@ -314,6 +345,7 @@ export class App {
    * that follow reach a view still holding a draft whose text went with it.
    */
   private joined(): void {
+    this.pollsChanged();
     if (!this.ready || this.showingJoin) return;
     this.renderTopbar();
     this.meetingBar?.refresh();
@@ -382,6 +414,7 @@ export class App {
       return;
     }
     if (e.kind === "roster") this.rosterChanged();
+    if (e.kind === "assessment" && e.change.kind === "poll") this.pollsChanged();
     if (e.kind === "assessment" && e.change.kind === "meeting") this.meetingBar?.refresh();
     // Title, framework, roster or scope changed: redraw once per frame. A
     // status, poll or meeting change redraws only what shows them, so a
@@ -466,6 +499,8 @@ export class App {
       this.meetingHost.replaceChildren(this.meetingBar.el);
     }
     this.meetingHost.hidden = r.kind === "present";
+    // The wall shows the result itself (wall-poll.ts).
+    this.outcome.el.hidden = r.kind === "present";
     this.meetingBar.refresh();
     if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
     else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
@@ -597,6 +632,7 @@ export class App {
     if (this.session) renderConnectionBadge(this.connection, this.session.status());
     this.meetingBar?.refresh();
     this.view?.refresh();
+    this.outcome.refresh();
     if (focused) document.getElementById(focused)?.focus();
   }
 

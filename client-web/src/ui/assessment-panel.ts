@@ -6,7 +6,7 @@
 // never wipes what someone is typing.
 import { IndicatorStatus, PollKind } from "../gen/kenes/v1/assessment_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
-import { language, t } from "../i18n";
+import { formatDateTime, isoMoment, language, t } from "../i18n";
 import { type PollState, allowedStatusTargets, indicatorDocId } from "../model";
 import { h, replaceChildren } from "./dom";
 import { dayLabel, personName, statusName } from "./labels";
@@ -28,6 +28,17 @@ export function beforeMyVote(role: Role, poll: PollState): boolean {
   return poll.phase === "open" && canVote(role, poll) && !poll.myChoices;
 }
 
+/**
+ * When the poll closes by itself: the time fixed at the open (the
+ * definition's until then), and for a poll its closing time closed, when.
+ */
+function closingTime(poll: PollState): HTMLElement | null {
+  const at = poll.opened ? poll.closesAtUnixMs : Number(poll.definition.closesAtUnixMs);
+  if (!at) return null;
+  if (poll.phase === "closed") return poll.closedAtClosingTime ? h("p", { class: "muted poll-closes" }, t("poll.closedOn", { when: formatDateTime(at) })) : null;
+  return h("p", { class: "muted poll-closes" }, h("time", { datetime: isoMoment(at) }, t("poll.closesOn", { when: formatDateTime(at) })));
+}
+
 /** One poll: question, state, results, and the controls the role has. */
 export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: string | null) => void): HTMLElement {
   const chair = ctx.me.role === Role.CHAIR;
@@ -47,6 +58,7 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
       h("span", { class: "muted" }, t(`poll.kind.${d.kind}` as "poll.kind.1")),
     ),
     d.targetIndicatorId ? h("p", { class: "muted" }, t("poll.target", { id: d.targetIndicatorId, version: Number(d.targetVersion) })) : null,
+    closingTime(poll),
   );
   const ballotFirst = beforeMyVote(ctx.me.role, poll);
   if (ballotFirst) el.append(voteForm(ctx, poll, note));

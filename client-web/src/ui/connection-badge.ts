@@ -1,6 +1,6 @@
 // The connection state, always visible in the top bar: online (and whether
 // everything is saved), reconnecting, offline with N edits waiting, stopped.
-import { t } from "../i18n";
+import { formatNearby, t } from "../i18n";
 import type { SessionStatus } from "../net";
 import { h, replaceChildren } from "./dom";
 import { errorSentence } from "./labels";
@@ -62,9 +62,7 @@ function away(s: SessionStatus): string {
   return parts.join(" · ");
 }
 
+/** The time alone when it was today, else the date too. */
 function syncedAt(ms: number): string {
-  const d = new Date(ms);
-  const lang = document.documentElement.lang || "en";
-  const sameDay = new Date().toDateString() === d.toDateString();
-  return new Intl.DateTimeFormat(lang, sameDay ? { timeStyle: "short" } : { dateStyle: "medium", timeStyle: "short" }).format(d);
+  return formatNearby(ms);
 }

@@ -235,15 +235,24 @@ export class IndicatorView implements View {
           type: "button",
           class: "poll-strip-go",
           onclick: () => {
+            if (this.goToPoll(poll.id)) return;
             this.select("polls");
-            const el = this.panels.get("polls")?.querySelector<HTMLElement>(`.poll[data-poll="${CSS.escape(poll.id)}"]`);
-            el?.scrollIntoView({ block: "nearest" });
-            (el?.querySelector<HTMLElement>("input, button") ?? this.panels.get("polls"))?.focus();
+            this.panels.get("polls")?.focus();
           },
         },
         t("indicator.showPoll"),
       ),
     );
+  }
+
+  /** The polls tab, scrolled to this poll, the focus on its first control (or on the tab's panel). */
+  private goToPoll(pollId: string): boolean {
+    const el = this.panels.get("polls")?.querySelector<HTMLElement>(`.poll[data-poll="${CSS.escape(pollId)}"]`);
+    if (!el) return false;
+    this.select("polls");
+    el.scrollIntoView({ block: "nearest" });
+    (el.querySelector<HTMLElement>("input, button") ?? this.panels.get("polls"))?.focus();
+    return true;
   }
 
   private select(tab: Tab): void {
@@ -299,7 +308,10 @@ export class IndicatorView implements View {
     }
   }
 
+  /** The heading; or, arriving by a poll's link ("#poll-3", the outcome banner's), that poll. */
   focus(): void {
+    const m = /^#poll-(.+)$/.exec(location.hash);
+    if (m && this.goToPoll(decodeURIComponent(m[1]!))) return;
     (this.el.querySelector("#page-title") as HTMLElement | null)?.focus();
   }
 

@@ -5,7 +5,7 @@
 // it refuses. A native <dialog>: Escape closes it and focus stays inside
 // while it is open, then returns to the button that opened it.
 import { DigestPeriod } from "../gen/kenes/v1/discussion_pb";
-import { type MessageKey, t } from "../i18n";
+import { type MessageKey, formatDateTime, t } from "../i18n";
 import { h, replaceChildren } from "./dom";
 import type { ViewContext } from "./view";
 
@@ -83,7 +83,7 @@ export class NotificationsDialog {
   private renderCurrent(): void {
     const s = this.settings();
     const on = s.period !== DigestPeriod.OFF && s.email !== "";
-    const last = s.lastDigestUnixMs ? t("notify.last", { when: new Date(s.lastDigestUnixMs).toLocaleString(), n: s.lastDigestItems }) : "";
+    const last = s.lastDigestUnixMs ? t("notify.last", { when: formatDateTime(s.lastDigestUnixMs), n: s.lastDigestItems }) : "";
     this.current.textContent = (on ? t("notify.isOn", { email: s.email }) : t("notify.isOff")) + (last ? ` ${last}` : "");
   }
 

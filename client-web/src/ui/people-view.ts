@@ -7,7 +7,7 @@
 // in this page: the log knows who was invited, never a link.
 import { StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
-import { t } from "../i18n";
+import { formatDate, t } from "../i18n";
 import type { Participant, Registration } from "../model";
 import { HistoryRefusal } from "../net";
 import { emailsByRow, toCsv } from "./csv";
@@ -347,7 +347,7 @@ export class PeopleView implements View {
       },
       t("people.copy"),
     );
-    const expires = new Date(link.expiresUnixMs).toLocaleDateString(document.documentElement.lang || undefined, { day: "numeric", month: "long", year: "numeric" });
+    const expires = formatDate(link.expiresUnixMs);
     const send = email
       ? h(
           "button",

@@ -15,7 +15,7 @@
 import { EditorView } from "@codemirror/view";
 import { invert, transformAnchor, utf16ToCodePoint, codePointToUtf16, sliceCodePoints } from "../core";
 import { Reaction } from "../gen/kenes/v1/discussion_pb";
-import { language, t } from "../i18n";
+import { formatDateTime, isoMoment, language, t } from "../i18n";
 import {
   type CommentState,
   type ThreadState,
@@ -635,7 +635,7 @@ export class ThreadsPanel {
   private renderComment(th: ThreadState, c: CommentState, me: string, answered: (r: string | null) => void): HTMLElement {
     const may = mayComment(this.role, this.st.discussion.observerCommenting);
     const li = h("li", { class: "comment", "data-comment": c.id });
-    const head = h("p", { class: "comment-head" }, personById(this.st, c.author, c.author, "strong"), " ", h("time", { datetime: new Date(c.timeMs).toISOString(), class: "muted" }, new Date(c.timeMs).toLocaleString()), c.edits ? h("span", { class: "muted" }, " ", t("threads.edited")) : null);
+    const head = h("p", { class: "comment-head" }, personById(this.st, c.author, c.author, "strong"), " ", h("time", { datetime: isoMoment(c.timeMs), class: "muted comment-time" }, formatDateTime(c.timeMs, language(), { short: true })), c.edits ? h("span", { class: "muted" }, " ", t("threads.edited")) : null);
     li.append(head);
     if (c.deleted) {
       li.append(h("p", { class: "comment-body deleted muted" }, t("threads.deleted")));

@@ -9,6 +9,7 @@ import { Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
 import type { ConsultationState, ItemStatus, PollState, ValidationSession } from "../model";
 import { h } from "./dom";
+import { agreementCounts } from "./poll-outcome";
 import { recommendationPath, indicatorPath } from "./router";
 import type { Answered, ViewContext } from "./view";
 
@@ -56,18 +57,21 @@ function latestPoll(st: ConsultationState, session: ValidationSession): PollStat
   return last;
 }
 
-/** The outcome of a closed item's vote, in words, with its counts. */
+/**
+ * The outcome of a closed item's vote, in words, with its counts (worded as
+ * the banner words an agreement poll's: poll-outcome.ts). Validation polls
+ * are told here, never in the banner.
+ */
 function outcomeLine(st: ConsultationState, p: PollState): HTMLElement {
   const r = p.update?.results;
   const item = itemName(st, p.validationItem ?? "");
   if (!r?.closed) return h("p", { class: "validation-outcome", role: "status" }, t("validation.closedNoFigures", { item }));
-  const votes = (i: number) => Number(r.options[i]?.votes ?? 0n);
   return h(
     "p",
     { class: "validation-outcome", role: "status", "data-passed": String(r.passed) },
     h("strong", { class: r.passed ? "passed" : "failed" }, r.passed ? t("validation.itemPassed", { item }) : t("validation.itemNotPassed", { item })),
     " ",
-    t("validation.counts", { agree: votes(0), reservations: votes(1), disagree: votes(2), abstain: votes(3) }),
+    agreementCounts(r),
   );
 }
 
