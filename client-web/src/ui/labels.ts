@@ -2,7 +2,7 @@
 import type { ErrorCode } from "../gen/kenes/v1/protocol_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
-import { type MessageKey, language, t } from "../i18n";
+import { type MessageKey, formatDate, language, t } from "../i18n";
 
 export function roleName(role: Role): string {
   switch (role) {
@@ -83,8 +83,6 @@ export function breakdownLabel(label: string): string {
   return g ? t(`group.${g}` as MessageKey) : label;
 }
 
-const LOCALES: Record<string, string> = { en: "en-GB", ru: "ru-RU", kk: "kk-KZ" };
-
 /**
  * A civil date "YYYY-MM-DD" (a due date: a day, not an instant) as the
  * page's language writes it, "12 March 2027". Formatted in UTC so that no
@@ -93,6 +91,5 @@ const LOCALES: Record<string, string> = { en: "en-GB", ru: "ru-RU", kk: "kk-KZ" 
 export function dayLabel(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) return iso;
-  const at = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(LOCALES[language()] ?? "en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(at);
+  return formatDate(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])), language(), { timeZone: "UTC" });
 }
