@@ -25,7 +25,8 @@ import { MeetingBar } from "./meeting-bar";
 import { NotificationsDialog } from "./notifications-dialog";
 import { OverviewView } from "./overview-view";
 import { PresenterView } from "./presenter-view";
-import { RecommendationView } from "./recommendation-view";
+import { DraftPage } from "./draft-page";
+import { recommendationView } from "./recommendation-view";
 import { renderRegisterView } from "./register-view";
 import { PeopleView } from "./people-view";
 import { type Route, indicatorPath, overviewPath, parseRoute, peoplePath } from "./router";
@@ -469,7 +470,7 @@ export class App {
     this.meetingBar.refresh();
     if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
     else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
-    else if (r.kind === "recommendation") this.setView(new RecommendationView(this.context(), r.categoryId, r.group), focus);
+    else if (r.kind === "recommendation") this.setView(recommendationView(this.context(), r.categoryId, r.group), focus);
     else if (r.kind === "people") this.setView(new PeopleView(this.context()), focus);
     else if (r.kind === "overview") {
       this.setView(new OverviewView(this.context()), focus);
@@ -609,7 +610,7 @@ export class App {
       subscribedFrom: () => session.subscribedFrom,
       restoredSeq: () => session.restoredSeq,
       bytes: () => ({ received: session.bytesReceived, toFirstCatchUp: session.bytesToFirstCatchUp }),
-      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof RecommendationView ? this.view.editorText() : null),
+      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof DraftPage ? this.view.editorText() : null),
       indicatorStatus: (id: string) => session.state.assessment.indicators.get(id)?.status ?? 1,
       poll: (id: string) => {
         const p = session.state.assessment.polls.get(id);
