@@ -3,6 +3,7 @@ import type { ErrorCode } from "../gen/kenes/v1/protocol_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { type MessageKey, t } from "../i18n";
+import type { ReportSectionSlug } from "../model";
 
 export function roleName(role: Role): string {
   switch (role) {
@@ -81,4 +82,14 @@ export function breakdownLabel(label: string): string {
   if (l === "not stated" || l === "") return t("poll.notStated");
   const g = GROUP_LABELS[l];
   return g ? t(`group.${g}` as MessageKey) : label;
+}
+
+/** A report section's title ("Executive summary"), from its slug. */
+export function reportSectionTitle(slug: ReportSectionSlug): string {
+  return t(`report.section.${slug}` as MessageKey);
+}
+
+/** What goes in a report section, in a sentence. */
+export function reportSectionAbout(slug: ReportSectionSlug): string {
+  return t(`report.about.${slug}` as MessageKey);
 }
