@@ -484,7 +484,8 @@ export class App {
     }
     const title = this.session?.state.title;
     document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
-    if (r.kind === "overview") this.session?.setPresence("", [], false);
+    // Pages with no draft: not "on this draft" any more for the others.
+    if (r.kind === "overview" || r.kind === "report") this.session?.setPresence("", [], false);
   }
 
   private setView(v: View, focus: boolean): void {
