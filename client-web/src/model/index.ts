@@ -5,3 +5,4 @@ export * from "./invite-token";
 export * from "./assessment";
 export * from "./history";
 export * from "./discussion";
+export * from "./report-sections";

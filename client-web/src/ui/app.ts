@@ -3,7 +3,7 @@
 // page and forwards what the session reports to the view on screen.
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { LANGUAGES, type Language, language, onLanguageChange, pickLanguage, setLanguage, t } from "../i18n";
-import { type FoldEffect, indicatorDocId, readInvitePayload, tokenFromFragment } from "../model";
+import { type FoldEffect, indicatorDocId, readInvitePayload, reportSlugOf, tokenFromFragment } from "../model";
 import {
   IndexedDbOfflineStore,
   IndexedDbStateStore,
@@ -20,17 +20,20 @@ import { renderConnectionBadge } from "./connection-badge";
 import { h, replaceChildren } from "./dom";
 import { IndicatorView } from "./indicator-view";
 import { JoinView } from "./join-view";
-import { errorSentence, roleName } from "./labels";
+import { errorSentence, reportSectionTitle, roleName } from "./labels";
 import { MeetingBar } from "./meeting-bar";
 import { ClosedPollNews, pollHome } from "./closed-poll-news";
 import { OutcomeBanner } from "./outcome-banner";
 import { NotificationsDialog } from "./notifications-dialog";
 import { OverviewView } from "./overview-view";
 import { PresenterView } from "./presenter-view";
-import { RecommendationView } from "./recommendation-view";
+import { DraftPage } from "./draft-page";
+import { recommendationView } from "./recommendation-view";
 import { renderRegisterView } from "./register-view";
 import { PeopleView } from "./people-view";
-import { type Route, indicatorPath, overviewPath, parseRoute, peoplePath } from "./router";
+import { ReportView } from "./report-view";
+import { reportSectionView } from "./report-section-view";
+import { type Route, indicatorPath, overviewPath, parseRoute, peoplePath, reportPath } from "./router";
 import { lastConsultation, loadToken, markProfiled, saveToken, wasProfiled } from "./token-store";
 import type { Answered, RequestKind, View, ViewContext } from "./view";
 
@@ -151,6 +154,8 @@ export class App {
       return;
     }
     this.route = route;
+    // The top bar marks the page it links to (aria-current).
+    if (this.ready) this.renderTopbar();
     if (this.ready && !this.showingJoin) this.showRouteView(true);
   }
 
@@ -504,7 +509,9 @@ export class App {
     this.meetingBar.refresh();
     if (r.kind === "present") this.setView(new PresenterView(this.context()), focus);
     else if (r.kind === "indicator") this.setView(new IndicatorView(this.context(), r.indicatorId), focus);
-    else if (r.kind === "recommendation") this.setView(new RecommendationView(this.context(), r.categoryId, r.group), focus);
+    else if (r.kind === "recommendation") this.setView(recommendationView(this.context(), r.categoryId, r.group), focus);
+    else if (r.kind === "report") this.setView(new ReportView(this.context()), focus);
+    else if (r.kind === "reportSection") this.setView(reportSectionView(this.context(), r.slug), focus);
     else if (r.kind === "people") this.setView(new PeopleView(this.context()), focus);
     else if (r.kind === "overview") {
       this.setView(new OverviewView(this.context()), focus);
@@ -512,7 +519,8 @@ export class App {
     }
     const title = this.session?.state.title;
     document.title = title ? `${title} — ${t("app.name")}` : t("app.name");
-    if (r.kind === "overview") this.session?.setPresence("", [], false);
+    // Pages with no draft: not "on this draft" any more for the others.
+    if (r.kind === "overview" || r.kind === "report") this.session?.setPresence("", [], false);
   }
 
   private setView(v: View, focus: boolean): void {
@@ -536,8 +544,10 @@ export class App {
     this.main.querySelector(".page")?.append(h("div", { class: "actions" }, again));
   }
 
-  /** A draft's name for a sentence: its indicator's id and title, else its id. */
+  /** A draft's name for a sentence: its indicator's id and title, a report section's title, else its id. */
   private draftName(docId: string): string {
+    const section = reportSlugOf(docId);
+    if (section) return reportSectionTitle(section);
     const id = docId.startsWith("indicator/") ? docId.slice("indicator/".length) : "";
     const ind = id ? this.session?.state.findIndicator(id) : undefined;
     return ind ? `${ind.id} ${ind.title}` : docId;
@@ -595,6 +605,9 @@ export class App {
         "div",
         { class: "topbar-right" },
         this.connection,
+        me.id && this.consultationId
+          ? h("a", { href: reportPath(this.consultationId), id: "report-link", "aria-current": this.route.kind === "report" ? "page" : null }, t("report.link"))
+          : null,
         me.id && me.role === Role.CHAIR && this.consultationId
           ? h("a", { href: peoplePath(this.consultationId), id: "people-link", "aria-current": this.route.kind === "people" ? "page" : null }, t("people.title"))
           : null,
@@ -645,7 +658,7 @@ export class App {
       subscribedFrom: () => session.subscribedFrom,
       restoredSeq: () => session.restoredSeq,
       bytes: () => ({ received: session.bytesReceived, toFirstCatchUp: session.bytesToFirstCatchUp }),
-      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof RecommendationView ? this.view.editorText() : null),
+      editorText: () => (this.view instanceof IndicatorView || this.view instanceof PresenterView || this.view instanceof DraftPage ? this.view.editorText() : null),
       indicatorStatus: (id: string) => session.state.assessment.indicators.get(id)?.status ?? 1,
       poll: (id: string) => {
         const p = session.state.assessment.polls.get(id);

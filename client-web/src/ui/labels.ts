@@ -3,6 +3,7 @@ import type { ErrorCode } from "../gen/kenes/v1/protocol_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import type { StakeholderGroup } from "../gen/kenes/v1/log_pb";
 import { type MessageKey, formatDate, language, t } from "../i18n";
+import type { ReportSectionSlug } from "../model";
 
 export function roleName(role: Role): string {
   switch (role) {
@@ -92,4 +93,14 @@ export function dayLabel(iso: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
   if (!m) return iso;
   return formatDate(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])), language(), { timeZone: "UTC" });
+}
+
+/** A report section's title ("Executive summary"), from its slug. */
+export function reportSectionTitle(slug: ReportSectionSlug): string {
+  return t(`report.section.${slug}` as MessageKey);
+}
+
+/** What goes in a report section, in a sentence. */
+export function reportSectionAbout(slug: ReportSectionSlug): string {
+  return t(`report.about.${slug}` as MessageKey);
 }

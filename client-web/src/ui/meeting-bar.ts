@@ -92,7 +92,7 @@ export class MeetingBar {
             "p",
             { class: "spotlight", id: "spotlight" },
             m.spotlight
-              ? h("a", { href: itemPath(this.ctx.consultationId, m.spotlight) }, t("meeting.spotlight", { id: m.spotlight.startsWith("recommendation/") ? itemName(st, m.spotlight) : m.spotlight }))
+              ? h("a", { href: itemPath(this.ctx.consultationId, m.spotlight) }, t("meeting.spotlight", { id: m.spotlight.includes("/") ? itemName(st, m.spotlight) : m.spotlight }))
               : t("meeting.noSpotlight"),
           ),
           chair

@@ -2,8 +2,10 @@
 // connections of one person are one line).
 import type { ParticipantPresence, Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
+import { reportSlugOf } from "../model";
 import { participantColor } from "./colors";
 import { h } from "./dom";
+import { reportSectionTitle } from "./labels";
 import { personEl } from "./person";
 
 export function renderPresence(others: readonly ParticipantPresence[], me: { name: string; id: string; role: Role }, currentDocId: string | null): HTMLElement {
@@ -20,6 +22,8 @@ export function renderPresence(others: readonly ParticipantPresence[], me: { nam
     if (currentDocId && docs.has(currentDocId)) return t("presence.onThis");
     const first = [...docs][0];
     if (first?.startsWith("indicator/")) return t("presence.onIndicator", { id: first.slice("indicator/".length) });
+    const section = first ? reportSlugOf(first) : null;
+    if (section) return t("presence.onReport", { section: reportSectionTitle(section) });
     return t("presence.onOverview");
   };
   return h(

@@ -2,8 +2,11 @@
 // /c/<consultation>/i/<indicator id> (indicator view), /c/<consultation>/present
 // (the presenter view), /c/<consultation>/people (the chair's roster),
 // /c/<consultation>/r/<category>/<group slug> (a
-// category's policy recommendations to one stakeholder group), / (home). The server
-// serves index.html for every unknown path.
+// category's policy recommendations to one stakeholder group),
+// /c/<consultation>/report (the report's outline) and
+// /c/<consultation>/report/<section slug> (one of its sections, e.g. the
+// executive summary), / (home). The server serves index.html for every
+// unknown path.
 
 export type Route =
   | { readonly kind: "home" }
@@ -12,6 +15,8 @@ export type Route =
   | { readonly kind: "indicator"; readonly consultationId: string; readonly indicatorId: string }
   | { readonly kind: "present"; readonly consultationId: string }
   | { readonly kind: "people"; readonly consultationId: string }
+  | { readonly kind: "report"; readonly consultationId: string }
+  | { readonly kind: "reportSection"; readonly consultationId: string; readonly slug: string }
   | { readonly kind: "recommendation"; readonly consultationId: string; readonly categoryId: string; readonly group: string };
 
 export function parseRoute(pathname: string): Route {
@@ -26,6 +31,8 @@ export function parseRoute(pathname: string): Route {
   if (parts[0] === "c" && parts[1]) {
     if (parts[2] === "present") return { kind: "present", consultationId: parts[1] };
     if (parts[2] === "people") return { kind: "people", consultationId: parts[1] };
+    // A slug the page does not know still opens the section page, which says so.
+    if (parts[2] === "report") return parts[3] ? { kind: "reportSection", consultationId: parts[1], slug: parts[3] } : { kind: "report", consultationId: parts[1] };
     if (parts[2] === "r" && parts[3] && parts[4])
       return { kind: "recommendation", consultationId: parts[1], categoryId: parts[3], group: parts[4] };
     if (parts[2] === "i" && parts[3]) return { kind: "indicator", consultationId: parts[1], indicatorId: parts[3] };
@@ -55,4 +62,14 @@ export function recommendationPath(consultationId: string, categoryId: string, g
 /** The chair's people page: invitations, links, registration links. */
 export function peoplePath(consultationId: string): string {
   return `/c/${encodeURIComponent(consultationId)}/people`;
+}
+
+/** The report's outline: its sections in order, each with its state. */
+export function reportPath(consultationId: string): string {
+  return `/c/${encodeURIComponent(consultationId)}/report`;
+}
+
+/** One section of the report (slug: e.g. "executive-summary"). */
+export function reportSectionPath(consultationId: string, slug: string): string {
+  return `/c/${encodeURIComponent(consultationId)}/report/${encodeURIComponent(slug)}`;
 }

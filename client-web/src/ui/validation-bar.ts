@@ -7,10 +7,11 @@
 import { PollKind } from "../gen/kenes/v1/assessment_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { t } from "../i18n";
-import type { ConsultationState, ItemStatus, PollState, ValidationSession } from "../model";
+import { type ConsultationState, type ItemStatus, type PollState, type ValidationSession, reportSlugOf } from "../model";
 import { h } from "./dom";
 import { agreementCounts } from "./poll-outcome";
-import { recommendationPath, indicatorPath } from "./router";
+import { reportSectionTitle } from "./labels";
+import { recommendationPath, indicatorPath, reportSectionPath } from "./router";
 import type { Answered, ViewContext } from "./view";
 
 export const DEFAULT_STATEMENT = "The assessment of {item} is accurate and complete.";
@@ -30,8 +31,10 @@ export function progressOf(st: ConsultationState, session: ValidationSession): P
   return { total: session.items.length, passed: counts.passed, notPassed: counts.notPassed, skipped: counts.skipped, voting: counts.voting };
 }
 
-/** An item's name for people: "R.1 Legal framework…", or a category's recommendations to a group. */
+/** An item's name for people: "R.1 Legal framework…", a category's recommendations to a group, a report section. */
 export function itemName(st: ConsultationState, item: string): string {
+  const section = reportSlugOf(item);
+  if (section) return reportSectionTitle(section);
   if (item.startsWith("recommendation/")) {
     const [, category = "", group = ""] = item.split("/");
     const c = st.framework?.categories.find((x) => x.id === category);
@@ -41,8 +44,10 @@ export function itemName(st: ConsultationState, item: string): string {
   return i ? `${i.id} ${i.title}` : item;
 }
 
-/** Where an item is edited: an indicator's page or a recommendation's. */
+/** Where an item is edited: an indicator's page, a recommendation's, a report section's. */
 export function itemPath(consultationId: string, item: string): string {
+  const section = reportSlugOf(item);
+  if (section) return reportSectionPath(consultationId, section);
   if (item.startsWith("recommendation/")) {
     const [, category = "", group = ""] = item.split("/");
     return recommendationPath(consultationId, category, group);
@@ -113,7 +118,7 @@ export function renderValidation(ctx: ViewContext, answer: Answered): HTMLElemen
             ? h(
                 "button",
                 { type: "button", id: "validation-skip", onclick: () => ctx.request({ case: "skipValidationItem", value: { sessionId: session.id, item: upcoming } }, answer) },
-                t("validation.skip", { item: upcoming.startsWith("recommendation/") ? itemName(st, upcoming) : upcoming }),
+                t("validation.skip", { item: upcoming.includes("/") ? itemName(st, upcoming) : upcoming }),
               )
             : null,
           !open

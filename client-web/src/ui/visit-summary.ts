@@ -1,12 +1,14 @@
 // "What changed since your last visit" on the overview (issue 6): per
-// indicator (or recommendation draft), the edits others made, the new
-// threads and the replies since the seen_seq of this participant's previous
-// visit. The baseline is fixed once per page load, before this visit's own
-// RecordVisit is sent, so the list does not empty itself while one reads it.
+// indicator (or recommendation draft, or report section), the edits others
+// made, the new threads and the replies since the seen_seq of this
+// participant's previous visit. The baseline is fixed once per page load,
+// before this visit's own RecordVisit is sent, so the list does not empty
+// itself while one reads it.
 import { t } from "../i18n";
+import { reportSlugOf } from "../model";
 import { h } from "./dom";
-import { personName } from "./labels";
-import { indicatorPath } from "./router";
+import { personName, reportSectionTitle } from "./labels";
+import { indicatorPath, reportSectionPath } from "./router";
 import type { ViewContext } from "./view";
 
 export function renderVisitSummary(ctx: ViewContext): HTMLElement | null {
@@ -34,11 +36,13 @@ export function renderVisitSummary(ctx: ViewContext): HTMLElement | null {
         if (c.edits) parts.push(`${t("visit.edits", { n: c.edits })} ${t("visit.by", { names: [...c.editors].map(name).join(", ") })}`);
         if (c.newThreads) parts.push(t("visit.threads", { n: c.newThreads }));
         if (c.replies) parts.push(t("visit.replies", { n: c.replies }));
-        const label = indicator ? `${indicator.id} ${indicator.title}` : c.key;
+        const section = indicator ? null : reportSlugOf(c.key);
+        const label = indicator ? `${indicator.id} ${indicator.title}` : section ? reportSectionTitle(section) : c.key;
+        const href = indicator ? indicatorPath(ctx.consultationId, indicator.id) : section ? reportSectionPath(ctx.consultationId, section) : null;
         return h(
           "li",
           { "data-key": c.key },
-          indicator ? h("a", { href: indicatorPath(ctx.consultationId, indicator.id) }, label) : h("span", {}, label),
+          href ? h("a", { href }, label) : h("span", {}, label),
           ": ",
           parts.join(" · "),
         );

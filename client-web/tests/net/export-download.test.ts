@@ -1,16 +1,46 @@
 import { describe, expect, it } from "vitest";
-import { exportFailure, exportRequest, fetchExport, fileNameFrom } from "../../src/net";
+import { type ExportOptions, exportFailure, exportFileName, exportRequest, fetchExport, fileNameFrom, takesVariant } from "../../src/net";
+import { exportOptions } from "../../src/ui/exports-panel";
+
+const EN: ExportOptions = { lang: "en", variant: "publication" };
 
 describe("export download", () => {
   it("asks for the export with the invite token as a Bearer header, never in the URL", () => {
-    const r = exportRequest("kz-2026", "report.html", "tok.en");
-    expect(r.url).toBe("/api/consultations/kz-2026/export/report.html");
+    const r = exportRequest("kz-2026", "report.html", "tok.en", EN);
+    expect(r.url).toBe("/api/consultations/kz-2026/export/report.html?lang=en&variant=publication");
     expect(r.init.headers).toEqual({ Authorization: "Bearer tok.en" });
     expect(r.url).not.toContain("tok.en");
   });
 
   it("keeps the minutes/ slash and escapes the meeting id and the consultation id", () => {
-    expect(exportRequest("kz 2026", "minutes/m 1?x.md", "t").url).toBe("/api/consultations/kz%202026/export/minutes/m%201%3Fx.md");
+    expect(exportRequest("kz 2026", "minutes/m 1?x.md", "t", EN).url).toBe("/api/consultations/kz%202026/export/minutes/m%201%3Fx.md?lang=en");
+  });
+
+  it("sends the language with every export and the variant with the report's three formats only", () => {
+    const kkWorking: ExportOptions = { lang: "kk", variant: "working" };
+    expect(exportRequest("kz", "report.md", "t", { lang: "kk", variant: "publication" }).url).toBe("/api/consultations/kz/export/report.md?lang=kk&variant=publication");
+    expect(exportRequest("kz", "report.docx", "t", kkWorking).url).toBe("/api/consultations/kz/export/report.docx?lang=kk&variant=working");
+    expect(exportRequest("kz", "report.html", "t", { lang: "ru", variant: "working" }).url).toBe("/api/consultations/kz/export/report.html?lang=ru&variant=working");
+    // The server refuses a variant on anything but the report.
+    expect(exportRequest("kz", "votes.csv", "t", kkWorking).url).toBe("/api/consultations/kz/export/votes.csv?lang=kk");
+    expect(exportRequest("kz", "minutes/meeting-1.html", "t", kkWorking).url).toBe("/api/consultations/kz/export/minutes/meeting-1.html?lang=kk");
+    expect(["report.md", "report.html", "report.docx"].every(takesVariant)).toBe(true);
+    // Names that only look like the report do not take it either.
+    expect(["votes.csv", "minutes/report.md", "report.pdf", "report.md.bak"].some(takesVariant)).toBe(false);
+  });
+
+  it("asks in the page's language and for the publication until the team chooses otherwise", () => {
+    expect(exportOptions(null, "kk", null)).toEqual({ lang: "kk", variant: "publication" });
+    expect(exportOptions(null, "ru", null)).toEqual({ lang: "ru", variant: "publication" });
+    expect(exportOptions("en", "kk", null)).toEqual({ lang: "en", variant: "publication" });
+    expect(exportOptions(null, "en", "working")).toEqual({ lang: "en", variant: "working" });
+  });
+
+  it("names a file it got no name for by the export, its language and, for the report, its variant", () => {
+    expect(exportFileName("kz-2026", "report.md", { lang: "kk", variant: "publication" })).toBe("kz-2026-report-kk-publication.md");
+    expect(exportFileName("kz-2026", "report.docx", { lang: "ru", variant: "working" })).toBe("kz-2026-report-ru-working.docx");
+    expect(exportFileName("kz-2026", "votes.csv", { lang: "en", variant: "working" })).toBe("kz-2026-votes-en.csv");
+    expect(exportFileName("kz-2026", "minutes/meeting-1.html", { lang: "kk", variant: "publication" })).toBe("kz-2026-minutes-meeting-1-kk.html");
   });
 
   it("maps each refusal to its kind and keeps the server's words", () => {
@@ -41,8 +71,8 @@ describe("export download", () => {
         headers: { "Content-Disposition": 'attachment; filename="kz-seq9-report.html"', "X-Kenes-Log-Head": "9:abcd" },
       });
     }) as unknown as typeof fetch;
-    const r = await fetchExport("kz", "report.html", "tok", fake);
-    expect(seen!.url).toBe("/api/consultations/kz/export/report.html");
+    const r = await fetchExport("kz", "report.html", "tok", EN, fake);
+    expect(seen!.url).toBe("/api/consultations/kz/export/report.html?lang=en&variant=publication");
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.fileName).toBe("kz-seq9-report.html");
@@ -52,13 +82,22 @@ describe("export download", () => {
 
   it("turns a refusal and a network error into failures, without throwing", async () => {
     const refused = (async () => new Response("DOCX export needs pandoc\n", { status: 501 })) as unknown as typeof fetch;
-    const r = await fetchExport("kz", "report.docx", "tok", refused);
+    const r = await fetchExport("kz", "report.docx", "tok", EN, refused);
     expect(r).toEqual({ ok: false, failure: { kind: "unavailable", status: 501, message: "DOCX export needs pandoc" } });
     const down = (async () => {
       throw new TypeError("Failed to fetch");
     }) as unknown as typeof fetch;
-    const d = await fetchExport("kz", "report.md", "tok", down);
+    const d = await fetchExport("kz", "report.md", "tok", EN, down);
     expect(d.ok).toBe(false);
     if (!d.ok) expect(d.failure.kind).toBe("network");
+  });
+
+  it("names the file after the export, its language and variant when the server gives no name", async () => {
+    const bare = (async () => new Response("# Есеп", { status: 200 })) as unknown as typeof fetch;
+    const r = await fetchExport("kz", "report.md", "tok", { lang: "kk", variant: "working" }, bare);
+    expect(r.ok && r.fileName).toBe("kz-report-kk-working.md");
+    const named = (async () => new Response("# Есеп", { status: 200, headers: { "Content-Disposition": 'attachment; filename="kz-seq4-report-kk.md"' } })) as unknown as typeof fetch;
+    const s = await fetchExport("kz", "report.md", "tok", { lang: "kk", variant: "working" }, named);
+    expect(s.ok && s.fileName, "the server's name wins").toBe("kz-seq4-report-kk.md");
   });
 });

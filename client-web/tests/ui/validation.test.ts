@@ -76,6 +76,17 @@ describe("a validation session in the browser's model", () => {
     expect(itemPath("c", "recommendation/R/civil-society")).toBe("/c/c/r/R/civil-society");
   });
 
+  it("names and links a report section by its title and page (issue 19)", () => {
+    const st = consultation();
+    setLanguage("kk");
+    expect(itemName(st, "report/executive-summary")).toBe("Қысқаша түйіндеме");
+    setLanguage("en");
+    expect(itemName(st, "report/methodology")).toBe("Methodology");
+    expect(itemPath("c", "report/methodology")).toBe("/c/c/report/methodology");
+    // Not a section: left as it is.
+    expect(itemName(st, "report/preface")).toBe("report/preface");
+  });
+
   it("makes the queues the chair picks, in framework order", () => {
     const st = consultation();
     const all = queueOf(st, "all", "", false);
