@@ -202,6 +202,15 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     await chair.keyboard.press("Control+End");
     await chair.keyboard.type(" Amended after the vote.");
     await chair.waitForSelector("#changed-since-validation", { timeout: 15_000 });
+    // Due dates: the chair sets one in the past on her own indicator, on its
+    // page (the assignees part of the status-and-polls tab); another, not yet
+    // due, over the protocol.
+    await chair.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/${encodeURIComponent(drafting!)}`, server.links.chair!).toString());
+    await chair.click("#tab-polls");
+    await chair.fill("#due-date-input", "2020-01-15");
+    await chair.click("#due-save");
+    await eventually("the page says when the indicator was due", async () => (await chair.locator("#due-line").textContent()) === "Due on 15 January 2020", async () => (await chair.locator("#due-line").textContent()) ?? "", 15_000);
+    await chairClient.ask({ case: "setIndicatorDueDate", value: { indicatorId: inReview!, dueDate: "2099-06-30" } });
     await chair.click(".brand-name");
     await chair.waitForSelector(".categories");
 
@@ -235,6 +244,12 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     // The chair sees who is assigned, and what nobody is.
     expect(await row(drafting!).locator(".assignees").textContent()).toContain("Assigned to");
     expect(await row(inReview!).locator(".unassigned").isVisible()).toBe(true);
+    // ...and what is overdue: on the row, and counted in its category's line.
+    await eventually("the chair's indicator reads overdue", async () => (await row(drafting!).locator(".badge.overdue").textContent()) === "Overdue since 15 January 2020", async () => (await row(drafting!).locator(".ind-meta").textContent()) ?? "", 15_000);
+    expect(await row(drafting!).locator(".badge.overdue").isVisible()).toBe(true);
+    expect(await row(inReview!).locator(".due").textContent()).toBe("Due 30 June 2099");
+    expect(await row(inReview!).locator(".badge.overdue").count()).toBe(0);
+    expect(await chair.locator(`.progress-table tr[data-category="${(st.framework?.categories ?? []).find((c) => c.themes.some((th) => th.questions.some((q) => q.indicators.some((i) => i.id === drafting))))!.id}"] .overdue-cell`).textContent()).toBe("1");
     for (const size of SIZES) {
       await chair.setViewportSize(size);
       await shoot(chair, "overview");
@@ -248,6 +263,10 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     expect(await chair.locator("#filter-count").textContent()).toBe(`Showing 1 of ${indicators.length} indicators`);
     expect(Object.values(await legend()).reduce((a, b) => a + b, 0)).toBe(indicators.length);
     await chair.uncheck("#filter-mine");
+    await chair.check("#filter-overdue");
+    await eventually("only the overdue indicator is listed", async () => (await rows.count()) === 1, async () => String(await rows.count()));
+    expect(await rows.first().getAttribute("data-indicator")).toBe(drafting);
+    await chair.uncheck("#filter-overdue");
     await chair.selectOption("#filter-status", "changed");
     await eventually("only the changed indicator is listed", async () => (await rows.count()) === 1, async () => String(await rows.count()));
     expect(await rows.first().getAttribute("data-indicator")).toBe(changed);
