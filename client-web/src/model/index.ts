@@ -4,4 +4,5 @@ export * from "./wire-convert";
 export * from "./invite-token";
 export * from "./assessment";
 export * from "./history";
+export * from "./edit-sessions";
 export * from "./discussion";
