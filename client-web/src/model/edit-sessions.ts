@@ -29,9 +29,10 @@
 //   - versions' times learned from the server's history (DocumentAt), and
 //     the version each meeting started at, kept here once learned.
 // walkTimes() learns just enough times for the rule to be exact; with times
-// missing, groupSessions() never splits on a pause it cannot see (runs on two
-// UTC days are still two sessions), so a count made without asking the server
-// (the status panel's) may only be lower than the history's.
+// missing, groupSessions() never splits on a pause it cannot see, but runs of
+// two UTC days are still two sessions — so a count made without asking the
+// server (the status panel's) can be lower than the history's, or higher for
+// a sitting that crosses midnight UTC.
 
 import type { EditRun } from "../gen/kenes/v1/snapshot_pb";
 import { toNumber } from "./wire-convert";

@@ -5,4 +5,5 @@ export * from "./invite-token";
 export * from "./assessment";
 export * from "./history";
 export * from "./edit-sessions";
+export * from "./history-words";
 export * from "./discussion";
