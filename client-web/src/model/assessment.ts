@@ -17,6 +17,11 @@ export interface IndicatorState {
   status: IndicatorStatus;
   /** The seq that set the status (a record, or the PollClosed of a passed validation poll). */
   statusSeq: number;
+  /**
+   * When that record was made (ms since the epoch), 0 when this page does not
+   * know: a JoinState carries the seq only (history-words.ts says so then).
+   */
+  statusMs: number;
   /** The draft version validated (0 unless status is VALIDATED). */
   validatedVersion: number;
   /** The poll that validated it, if a poll did. */
@@ -45,6 +50,9 @@ export interface PollState {
   closesAtUnixMs: number;
   /** The seq of its PollClosed record, 0 before it is folded. */
   closedSeq: number;
+  /** When it was created and closed (record times, ms), 0 when not folded here (a JoinState has seqs only). */
+  createdMs?: number;
+  closedMs?: number;
   closedAtClosingTime: boolean;
   /**
    * This participant's own counted ballot, from its VoteCast records: a
@@ -83,7 +91,16 @@ export interface MeetingState {
   readonly title: string;
   readonly agenda: readonly string[];
   readonly startedSeq: number;
+  /** When it started (ms), 0 when it came in a JoinState (which has the seq only). */
+  readonly startedMs?: number;
   running: boolean;
+  /**
+   * The seq and time of its MeetingEnded record; 0 while it runs, and also for
+   * a meeting that ended before this page's JoinState (which does not say
+   * when): then nobody here knows which later records were during it.
+   */
+  endedSeq?: number;
+  endedMs?: number;
   spotlight: string;
   /** Participant ids attending now. */
   readonly attendees: Set<string>;
@@ -138,7 +155,7 @@ export class AssessmentState {
   indicator(id: string): IndicatorState {
     let s = this.indicators.get(id);
     if (!s) {
-      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined, dueDate: "" };
+      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, statusMs: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined, dueDate: "" };
       this.indicators.set(id, s);
     }
     return s;
@@ -200,6 +217,7 @@ export class AssessmentState {
       this.indicators.set(ci.indicatorId, {
         status: ci.status === IndicatorStatus.UNSPECIFIED ? IndicatorStatus.NOT_STARTED : ci.status,
         statusSeq: toNumber(ci.statusSeq),
+        statusMs: 0,
         validatedVersion: validated ? toNumber(ci.validatedVersion) : 0,
         validatedByPoll: validated ? ci.validatedByPoll : "",
         assignees: [...ci.assignees],
@@ -221,6 +239,8 @@ export class AssessmentState {
         opened: cp.opened,
         closesAtUnixMs: toNumber(cp.closesAtUnixMs),
         closedSeq,
+        createdMs: 0,
+        closedMs: 0,
         closedAtClosingTime: cp.closedAtClosingTime,
         myChoices: mine.get(cp.pollId),
         update: undefined,
@@ -248,7 +268,10 @@ export class AssessmentState {
         title: cm.title,
         agenda: [...cm.agenda],
         startedSeq: toNumber(cm.startedSeq),
+        startedMs: 0,
         running: cm.running,
+        endedSeq: 0,
+        endedMs: 0,
         spotlight: cm.running ? cm.spotlight : "",
         attendees: new Set(cm.running ? cm.attendees : []),
         marks: new Map(Object.entries(cm.marks)),
@@ -272,6 +295,7 @@ export class AssessmentState {
         const s = this.indicator(e.value.indicatorId);
         s.status = e.value.status === IndicatorStatus.UNSPECIFIED ? IndicatorStatus.NOT_STARTED : e.value.status;
         s.statusSeq = seq;
+        s.statusMs = toNumber(record.timeUnixMs);
         s.validatedVersion = s.status === IndicatorStatus.VALIDATED ? toNumber(e.value.textVersion) : 0;
         s.validatedByPoll = "";
         return { kind: "indicator", indicatorId: e.value.indicatorId };
@@ -301,6 +325,8 @@ export class AssessmentState {
           opened: false,
           closesAtUnixMs: 0,
           closedSeq: 0,
+          createdMs: toNumber(record.timeUnixMs),
+          closedMs: 0,
           closedAtClosingTime: false,
           myChoices: undefined,
           update: undefined,
@@ -332,6 +358,7 @@ export class AssessmentState {
         if (p) {
           p.phase = "closed";
           p.closedSeq = seq;
+          p.closedMs = toNumber(record.timeUnixMs);
           p.closedAtClosingTime = e.value.atClosingTime;
           this.applyValidation(p);
         }
@@ -366,6 +393,8 @@ export class AssessmentState {
           opened: true,
           closesAtUnixMs: closesAt !== 0 && closesAt <= at ? at + 1 : closesAt,
           closedSeq: 0,
+          createdMs: toNumber(record.timeUnixMs),
+          closedMs: 0,
           closedAtClosingTime: false,
           myChoices: undefined,
           update: undefined,
@@ -392,7 +421,10 @@ export class AssessmentState {
           title: e.value.title,
           agenda: [...e.value.agendaIndicatorIds],
           startedSeq: seq,
+          startedMs: toNumber(record.timeUnixMs),
           running: true,
+          endedSeq: 0,
+          endedMs: 0,
           spotlight: "",
           // Whoever starts a meeting is in it (as the server folds it).
           attendees: new Set(record.author ? [record.author] : []),
@@ -405,6 +437,10 @@ export class AssessmentState {
       case "meetingEnded": {
         const m = this.meetings.get(e.value.meetingId);
         if (m) {
+          if (m.running) {
+            m.endedSeq = seq;
+            m.endedMs = toNumber(record.timeUnixMs);
+          }
           m.running = false;
           m.spotlight = "";
           m.attendees.clear();
@@ -485,6 +521,7 @@ export class AssessmentState {
     if (s.statusSeq > closedSeq) return;
     s.status = IndicatorStatus.VALIDATED;
     s.statusSeq = closedSeq;
+    s.statusMs = p.closedMs ?? 0;
     s.validatedVersion = toNumber(p.definition.targetVersion);
     s.validatedByPoll = p.id;
   }

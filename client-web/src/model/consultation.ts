@@ -17,6 +17,7 @@ import { type DocumentText, Role } from "../gen/kenes/v1/protocol_pb";
 import type { JoinState } from "../gen/kenes/v1/state_pb";
 import { type AssessmentEffect, AssessmentState, IndicatorStatus } from "./assessment";
 import { type DiscussionEffect, DiscussionState } from "./discussion";
+import { EditTimeline } from "./edit-sessions";
 import { textOpFromWire, toNumber } from "./wire-convert";
 
 export { DigestPeriod, Role, Scope, StakeholderGroup };
@@ -127,6 +128,8 @@ export class ConsultationState {
   myId = "";
   readonly assessment = new AssessmentState(() => this.myId);
   readonly discussion = new DiscussionState(() => this.myId);
+  /** Who edited each draft when (edit-sessions.ts): the history's editing sessions and "changed since validation". */
+  readonly timeline = new EditTimeline();
 
   /**
    * Effects a record had besides its main one (an accepted suggestion's
@@ -234,6 +237,8 @@ export class ConsultationState {
                 doc.loaded,
               )
             : null;
+        if (version === doc.version + 1) this.timeline.edit(docId, version, seq, record.author, e.value.coAuthors, toNumber(record.timeUnixMs));
+        else this.timeline.learnTime(docId, version, toNumber(record.timeUnixMs));
         const result = doc.receive({
           version,
           op,
@@ -339,6 +344,7 @@ export class ConsultationState {
 
     this.assessment.load(st, own);
     this.discussion.load(st, own);
+    this.timeline.load(st.documents);
     this.notifications.email = own.email;
     this.notifications.period = own.period === DigestPeriod.UNSPECIFIED ? DigestPeriod.OFF : own.period;
     this.notifications.lastDigestUnixMs = toNumber(own.lastDigestUnixMs);
@@ -370,6 +376,8 @@ export class ConsultationState {
     const f = doc.inFlight;
     if (!f || f.clientSeq !== clientSeq || version !== doc.version + 1) return false;
     this.discussion.textEdit(docId, f.op, doc.confirmedLength, () => doc.confirmedText, seq, this.myId, "");
+    // An Ack carries no time: the history learns it from the server when asked.
+    this.timeline.edit(docId, version, seq, this.myId, [], 0);
     return doc.ack(clientSeq, version);
   }
 

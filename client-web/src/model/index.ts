@@ -4,5 +4,7 @@ export * from "./wire-convert";
 export * from "./invite-token";
 export * from "./assessment";
 export * from "./history";
+export * from "./edit-sessions";
+export * from "./history-words";
 export * from "./discussion";
 export * from "./report-sections";

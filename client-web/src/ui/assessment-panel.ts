@@ -7,7 +7,18 @@
 import { IndicatorStatus, PollKind } from "../gen/kenes/v1/assessment_pb";
 import { Role } from "../gen/kenes/v1/protocol_pb";
 import { formatDateTime, isoMoment, language, t } from "../i18n";
-import { type PollState, allowedStatusTargets, indicatorDocId } from "../model";
+import {
+  type IndicatorState,
+  type PollState,
+  allowedStatusTargets,
+  changedWords,
+  formatMoment,
+  groupSessions,
+  indicatorDocId,
+  meetingAt,
+  piecesAfter,
+  validationWords,
+} from "../model";
 import { h, replaceChildren } from "./dom";
 import { dayLabel, personName, statusName } from "./labels";
 import { personById, personEl } from "./person";
@@ -57,7 +68,16 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
       " ",
       h("span", { class: "muted" }, t(`poll.kind.${d.kind}` as "poll.kind.1")),
     ),
-    d.targetIndicatorId ? h("p", { class: "muted" }, t("poll.target", { id: d.targetIndicatorId, version: Number(d.targetVersion) })) : null,
+    d.targetIndicatorId
+      ? h(
+          "p",
+          { class: "muted poll-target", title: t("draft.versionDetail", { version: Number(d.targetVersion) }) },
+          // The version put to the vote is the draft as it was when the poll was made (poll-forms.ts).
+          poll.createdMs
+            ? t("poll.targetOn", { id: d.targetIndicatorId, when: formatMoment(language(), poll.createdMs, { now: Date.now() }) })
+            : t("poll.target", { id: d.targetIndicatorId }),
+        )
+      : null,
     closingTime(poll),
   );
   const ballotFirst = beforeMyVote(ctx.me.role, poll);
@@ -141,15 +161,19 @@ export class AssessmentPanel {
       h("h2", { id: "status-title", class: "panel-title" }, t("status.title")),
       h("p", {}, h("span", { class: `badge status s${a.status}`, id: "indicator-status", "data-status": String(a.status) }, statusName(a.status))),
       a.status === IndicatorStatus.VALIDATED
-        ? h("p", { class: "muted" }, a.validatedByPoll ? t("status.validatedByPoll", { version: a.validatedVersion }) : t("status.validatedAt", { version: a.validatedVersion }))
+        ? h("p", { class: "validated-on", id: "validated-on", title: t("draft.versionDetail", { version: a.validatedVersion }) }, this.validatedWords(a))
         : null,
       changed
         ? h(
             "p",
-            { class: "changed-since-validation", id: "changed-since-validation" },
+            {
+              class: "changed-since-validation",
+              id: "changed-since-validation",
+              title: t("status.changedDetail", { validated: a.validatedVersion, now: st.doc(indicatorDocId(this.indicatorId)).version }),
+            },
             h("strong", {}, t("status.changed")),
             " ",
-            t("status.changedHelp", { version: a.validatedVersion }),
+            this.changedSinceWords(a),
           )
         : null,
       steps.length
@@ -186,6 +210,29 @@ export class AssessmentPanel {
         : null,
     );
     if (focusedStep) (this.statusSection.querySelector(`[data-status="${focusedStep}"]`) as HTMLElement | null)?.focus();
+  }
+
+  /** "Validated on 12 March at the meeting “…”, by the board's vote": the closing poll's (or the chair's) record, its meeting. */
+  private validatedWords(a: IndicatorState): string {
+    const assessment = this.ctx.session.state.assessment;
+    const meetingId = a.statusSeq ? meetingAt(assessment.meetings.values(), a.statusSeq) : "";
+    const meetingTitle = meetingId ? assessment.meetings.get(meetingId)?.title || meetingId : "";
+    return validationWords(language(), { byPoll: !!a.validatedByPoll, atMs: a.statusMs, meetingTitle }, { now: Date.now() });
+  }
+
+  /** "2 editing sessions by Aigerim · Chair since 12 March." — the versions after the validated one, grouped as the history groups them. */
+  private changedSinceWords(a: IndicatorState): string {
+    const st = this.ctx.session.state;
+    const meetings = [...st.assessment.meetings.values()];
+    const pieces = piecesAfter(st.timeline.pieces(indicatorDocId(this.indicatorId), meetings), a.validatedVersion);
+    if (!pieces.length) return "";
+    const authors: string[] = [];
+    for (const p of pieces) for (const id of [p.author, ...p.coAuthors]) if (!authors.includes(id)) authors.push(id);
+    return changedWords(
+      language(),
+      { sessions: groupSessions(pieces, meetings).length, authors: authors.map((id) => personName(st, id, id || t("history.unknownAuthor"))), sinceMs: a.statusMs },
+      { now: Date.now() },
+    );
   }
 
   private renderPeople(): void {
