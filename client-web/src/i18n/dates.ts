@@ -13,7 +13,9 @@
 //
 // Each function takes a moment as ms since the Unix epoch (or a Date), the
 // language (default: the page's current one) and options; an invalid moment
-// gives "" rather than "Invalid Date".
+// gives "" rather than "Invalid Date". Places that speak of a recent past in
+// sentences (the history's "Validated on 12 March …", its editing sessions)
+// pass `now` to leave out this year, in the same style as everywhere else.
 import { type Language, language } from "./index";
 
 export interface DateOptions {
@@ -21,6 +23,12 @@ export interface DateOptions {
   readonly timeZone?: string;
   /** The month abbreviated ("12 Mar 2025"), for dense places such as comment heads. */
   readonly short?: boolean;
+  /**
+   * Today: a moment in the same year (in the zone) is written without the
+   * year ("12 March", "12 марта", "12 наурыз"), one in another year with it.
+   * Absent: always with the year.
+   */
+  readonly now?: number | Date;
 }
 
 /** The Intl locale of each page language. */
@@ -61,20 +69,32 @@ interface Parts {
 /** The numbers of a moment in a zone, from Intl's numeric fields (present in every engine). */
 function numericParts(d: Date, timeZone: string | undefined): Parts {
   const f = new Intl.DateTimeFormat("en-GB", { timeZone, year: "numeric", month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
-  const get = (type: Intl.DateTimeFormatPartTypes) => f.formatToParts(d).find((p) => p.type === type)?.value ?? "";
+  const parts = f.formatToParts(d);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? "";
   return { year: String(Number(get("year"))), month: Number(get("month")) - 1, day: String(Number(get("day"))), hour: get("hour"), minute: get("minute") };
 }
 
-/** "12 March 2025", "12 марта 2025 г.", "2025 ж. 12 наурыз". */
+function sameDay(a: Parts, b: Parts): boolean {
+  return a.year === b.year && a.month === b.month && a.day === b.day;
+}
+
+/** Whether to write the year of `d`: always, unless `now` is given and in the same year. */
+function withYear(d: Date, opts: DateOptions): boolean {
+  const now = opts.now === undefined ? null : moment(opts.now);
+  return !now || numericParts(d, opts.timeZone).year !== numericParts(now, opts.timeZone).year;
+}
+
+/** "12 March 2025", "12 марта 2025 г.", "2025 ж. 12 наурыз"; with `now` in 2025, "12 March", "12 марта", "12 наурыз". */
 export function formatDate(at: number | Date, lang: Language = language(), opts: DateOptions = {}): string {
   const d = moment(at);
   if (!d) return "";
+  const year = withYear(d, opts);
   if (lang === "kk") {
     const p = numericParts(d, opts.timeZone);
     const month = (opts.short ? KAZAKH_MONTHS_SHORT : KAZAKH_MONTHS)[p.month] ?? "";
-    return `${p.year} ж. ${p.day} ${month}`;
+    return year ? `${p.year} ж. ${p.day} ${month}` : `${p.day} ${month}`;
   }
-  return new Intl.DateTimeFormat(DATE_LOCALES[lang], { timeZone: opts.timeZone, day: "numeric", month: opts.short ? "short" : "long", year: "numeric" }).format(d);
+  return new Intl.DateTimeFormat(DATE_LOCALES[lang], { timeZone: opts.timeZone, day: "numeric", month: opts.short ? "short" : "long", ...(year ? { year: "numeric" } : {}) }).format(d);
 }
 
 /** "09:05" in all three (the 24-hour clock each of them uses). */
@@ -89,7 +109,8 @@ export function formatTime(at: number | Date, lang: Language = language(), opts:
 }
 
 /**
- * "12 March 2025, 09:05", "12 марта 2025 г., 09:05", "2025 ж. 12 наурыз, 09:05".
+ * "12 March 2025, 09:05", "12 марта 2025 г., 09:05", "2025 ж. 12 наурыз, 09:05"
+ * (with `now` in that year: "12 March, 09:05").
  * The date and the time are joined here rather than by Intl, whose
  * connecting word ("at", "в") differs between engines' ICU versions.
  */
@@ -107,9 +128,33 @@ export function formatNearby(at: number | Date, now: number | Date = Date.now(),
   if (n) {
     const a = numericParts(d, opts.timeZone);
     const b = numericParts(n, opts.timeZone);
-    if (a.year === b.year && a.month === b.month && a.day === b.day) return formatTime(d, lang, opts);
+    if (sameDay(a, b)) return formatTime(d, lang, opts);
   }
   return formatDateTime(d, lang, { ...opts, short: true });
+}
+
+/**
+ * A span of time, such as an editing session: "12 March 2025, 10:02–10:47"
+ * within a day, one moment when both ends fall in the same minute, and
+ * "12 March 2025, 23:50 – 13 March 2025, 00:10" across midnight (`now`
+ * leaves out this year as in formatDate). Written here, not by Intl's
+ * formatRange, so that it reads as the other dates do in all three languages
+ * (formatRange has no Kazakh in Chromium, and its dash and spaces differ by
+ * language and engine). An invalid end gives the start alone; ends given in
+ * reverse order are put in order.
+ */
+export function formatTimeRange(from: number | Date, to: number | Date, lang: Language = language(), opts: DateOptions = {}): string {
+  let a = moment(from);
+  let b = moment(to);
+  if (!a) return b ? formatDateTime(b, lang, opts) : "";
+  if (!b) return formatDateTime(a, lang, opts);
+  if (b.getTime() < a.getTime()) [a, b] = [b, a];
+  const pa = numericParts(a, opts.timeZone);
+  const pb = numericParts(b, opts.timeZone);
+  if (!sameDay(pa, pb)) return `${formatDateTime(a, lang, opts)} – ${formatDateTime(b, lang, opts)}`;
+  const start = formatTime(a, lang, opts);
+  const end = formatTime(b, lang, opts);
+  return `${formatDate(a, lang, opts)}, ${start === end ? start : `${start}–${end}`}`;
 }
 
 /** For a <time datetime="…"> attribute: the moment in UTC, ISO 8601 ("" if invalid). */

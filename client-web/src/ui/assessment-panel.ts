@@ -12,7 +12,6 @@ import {
   type PollState,
   allowedStatusTargets,
   changedWords,
-  formatMoment,
   groupSessions,
   indicatorDocId,
   meetingAt,
@@ -74,7 +73,7 @@ export function renderPoll(ctx: ViewContext, poll: PollState, note: (refusal: st
           { class: "muted poll-target", title: t("draft.versionDetail", { version: Number(d.targetVersion) }) },
           // The version put to the vote is the draft as it was when the poll was made (poll-forms.ts).
           poll.createdMs
-            ? t("poll.targetOn", { id: d.targetIndicatorId, when: formatMoment(language(), poll.createdMs, { now: Date.now() }) })
+            ? t("poll.targetOn", { id: d.targetIndicatorId, when: formatDateTime(poll.createdMs, language(), { now: Date.now() }) })
             : t("poll.target", { id: d.targetIndicatorId }),
         )
       : null,

@@ -184,8 +184,14 @@ function plain(s: string | null): string {
   return (s ?? "").replace(/[\u202f\u2009\u00a0]/g, " ");
 }
 
-function dayIn(lang: string, ms: number): string {
-  return new Intl.DateTimeFormat(lang, { day: "numeric", month: "long", timeZone: ZONE }).format(ms);
+/**
+ * A day of this year as the page writes it, by Node's full ICU as an oracle
+ * independent of the client's dates.ts: en-GB ("12 March", the page's one
+ * English style), ru-RU, and Kazakh (which Node has and Chromium lacks).
+ */
+function dayIn(lang: "en" | "ru" | "kk", ms: number): string {
+  const locale = { en: "en-GB", ru: "ru-RU", kk: "kk-KZ" }[lang];
+  return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", timeZone: ZONE }).format(ms);
 }
 
 async function setLanguage(page: Page, lang: "en" | "ru" | "kk"): Promise<void> {

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { setLanguage } from "../../src/i18n";
-import { KAZAKH_MONTHS, formatDate, formatDateTime, formatNearby, formatTime, isoMoment } from "../../src/i18n/dates";
+import { KAZAKH_MONTHS, formatDate, formatDateTime, formatNearby, formatTime, formatTimeRange, isoMoment } from "../../src/i18n/dates";
 
 const UTC = { timeZone: "UTC" } as const;
 /** 12 March 2025, 09:05 UTC. */
@@ -45,6 +45,7 @@ describe("dates in the page's language", () => {
     } as unknown as typeof Intl.DateTimeFormat);
     formatDateTime(MARCH_12, "kk", UTC);
     formatNearby(MARCH_12, MARCH_12 + 86_400_000, "kk", UTC);
+    formatTimeRange(MARCH_12, MARCH_12 + 86_400_000, "kk", { ...UTC, now: MARCH_12 });
     expect(locales.length).toBeGreaterThan(0);
     expect(locales.filter((l) => String(l).toLowerCase().startsWith("kk"))).toEqual([]);
   });
@@ -81,6 +82,43 @@ describe("dates in the page's language", () => {
     expect(formatNearby(MARCH_12, MARCH_12 + 3_600_000, "kk", UTC)).toBe("09:05");
     expect(formatNearby(MARCH_12, MARCH_12 + 86_400_000, "kk", UTC)).toBe("2025 ж. 12 нау., 09:05");
     expect(formatNearby(MARCH_12, MARCH_12 + 86_400_000, "ru", UTC)).toBe("12 мар. 2025 г., 09:05");
+  });
+
+  it("leave out the year of a moment in `now`'s year, in the zone, and only then", () => {
+    const now = { ...UTC, now: Date.UTC(2025, 5, 1) };
+    expect(formatDate(MARCH_12, "en", now)).toBe("12 March");
+    expect(formatDate(MARCH_12, "ru", now)).toBe("12 марта");
+    expect(formatDate(MARCH_12, "kk", now)).toBe("12 наурыз");
+    expect(formatDate(MARCH_12, "kk", { ...now, short: true })).toBe("12 нау.");
+    expect(formatDateTime(MARCH_12, "en", now)).toBe("12 March, 09:05");
+    expect(formatDateTime(MARCH_12, "ru", now)).toBe("12 марта, 09:05");
+    const nextYear = { ...UTC, now: Date.UTC(2026, 0, 2) };
+    expect(formatDate(MARCH_12, "en", nextYear)).toBe("12 March 2025");
+    expect(formatDate(MARCH_12, "ru", nextYear)).toBe("12 марта 2025 г.");
+    expect(formatDate(MARCH_12, "kk", nextYear)).toBe("2025 ж. 12 наурыз");
+    // 20:00 UTC on 31 December 2025 is 1 January 2026 in Almaty: not `now`'s year there.
+    const newYearsEve = Date.UTC(2025, 11, 31, 20, 0);
+    expect(formatDate(newYearsEve, "kk", { timeZone: "Asia/Almaty", now: Date.UTC(2025, 5, 1) })).toBe("2026 ж. 1 қаңтар");
+    expect(formatDate(newYearsEve, "en", { timeZone: "UTC", now: Date.UTC(2025, 5, 1) })).toBe("31 December");
+    expect(formatDate(MARCH_12, "en", { ...UTC, now: Number.NaN })).toBe("12 March 2025");
+  });
+
+  it("write a span within a day as one date and two times, across midnight as two moments", () => {
+    const now = { ...UTC, now: MARCH_12 };
+    const end = MARCH_12 + 42 * 60_000;
+    expect(formatTimeRange(MARCH_12, end, "en", now)).toBe("12 March, 09:05–09:47");
+    expect(formatTimeRange(MARCH_12, end, "ru", now)).toBe("12 марта, 09:05–09:47");
+    expect(formatTimeRange(MARCH_12, end, "kk", now)).toBe("12 наурыз, 09:05–09:47");
+    expect(formatTimeRange(MARCH_12, end, "en", UTC)).toBe("12 March 2025, 09:05–09:47");
+    expect(formatTimeRange(MARCH_12, MARCH_12 + 30_000, "en", now), "the same minute: one time").toBe("12 March, 09:05");
+    expect(formatTimeRange(end, MARCH_12, "en", now), "ends in reverse order").toBe("12 March, 09:05–09:47");
+    expect(formatTimeRange(MARCH_12, MARCH_12 + 15 * 3_600_000, "en", now)).toBe("12 March, 09:05 – 13 March, 00:05");
+    expect(formatTimeRange(MARCH_12, MARCH_12 + 15 * 3_600_000, "kk", UTC)).toBe("2025 ж. 12 наурыз, 09:05 – 2025 ж. 13 наурыз, 00:05");
+    // The same span is one day in UTC but crosses midnight in Almaty (UTC+5).
+    const evening = Date.UTC(2025, 2, 12, 18, 30);
+    expect(formatTimeRange(evening, evening + 60 * 60_000, "ru", { timeZone: "Asia/Almaty", now: MARCH_12 })).toBe("12 марта, 23:30 – 13 марта, 00:30");
+    expect(formatTimeRange(MARCH_12, Number.NaN, "en", now)).toBe("12 March, 09:05");
+    expect(formatTimeRange(Number.NaN, Number.NaN, "en", now)).toBe("");
   });
 
   it("give nothing for a moment that is not one", () => {

@@ -1,9 +1,10 @@
 // The history in people's terms (issue 20): sessions, the validation and
-// what changed since, worded in English, Russian and Kazakh with dates from
-// Intl in the page's language; and the facts behind the words as the fold
-// keeps them (the closing poll's record time and meeting, a meeting's end).
+// what changed since, worded in English, Russian and Kazakh with the dates of
+// i18n/dates.ts (the page's one style; this year's without the year); and the
+// facts behind the words as the fold keeps them (the closing poll's record
+// time and meeting, a meeting's end).
 import { create } from "@bufbuild/protobuf";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { IndicatorStatus, PollKind, PollResultsSchema } from "../../src/gen/kenes/v1/assessment_pb";
 import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
 import { type LogRecord, LogRecordSchema } from "../../src/gen/kenes/v1/log_pb";
@@ -12,8 +13,6 @@ import {
   ConsultationState,
   type EditSession,
   changedWords,
-  formatDay,
-  formatSpan,
   groupSessions,
   indicatorDocId,
   listNames,
@@ -23,59 +22,84 @@ import {
   textOpToWire,
   validationWords,
 } from "../../src/model";
+import { formatDate, formatTime } from "../../src/i18n/dates";
 
 const MIN = 60_000;
 const T = Date.UTC(2025, 2, 12, 10, 2);
 const NOW = { now: Date.UTC(2025, 5, 1), timeZone: "UTC" };
-/** Intl puts narrow and thin spaces around ranges and times; the words are what is tested. */
-const plain = (s: string) => s.replace(/[\u202f\u2009\u00a0]/g, " ");
 
-describe("history words: dates and spans in the page's language", () => {
-  it("say the day without the year in the current year, with it otherwise", () => {
-    expect(formatDay("en", T, NOW)).toBe("March 12");
-    expect(formatDay("ru", T, NOW)).toBe("12 марта");
-    expect(formatDay("kk", T, NOW)).toBe("12 наурыз");
-    expect(formatDay("en", T, { ...NOW, now: Date.UTC(2026, 0, 2) })).toBe("March 12, 2025");
-    expect(formatDay("ru", T, { ...NOW, now: Date.UTC(2026, 0, 2) })).toBe("12 марта 2025 г.");
+describe("history words: the dates of dates.ts, this year's without the year", () => {
+  const session = (startMs: number, endMs: number): EditSession => ({ fromVersion: 1, toVersion: 2, authors: ["a"], edits: 2, startMs, endMs, meetingId: "" });
+  const when = (lang: "en" | "ru" | "kk", s: EditSession, o = NOW) => sessionWords(lang, s, () => "A", () => "", o).slice("A, ".length);
+
+  it("say a session's time as the rest of the page says dates (en-GB: day before month, 24-hour clock)", () => {
+    expect(when("en", session(T, T + 45 * MIN))).toBe("12 March, 10:02–10:47");
+    expect(when("ru", session(T, T + 45 * MIN))).toBe("12 марта, 10:02–10:47");
+    expect(when("kk", session(T, T + 45 * MIN))).toBe("12 наурыз, 10:02–10:47");
+    expect(when("en", session(T, T + 45 * MIN))).toBe(`${formatDate(T, "en", NOW)}, ${formatTime(T, "en", NOW)}–${formatTime(T + 45 * MIN, "en", NOW)}`);
+    expect(when("en", session(T, T + 45 * MIN), { ...NOW, now: Date.UTC(2026, 0, 2) })).toBe("12 March 2025, 10:02–10:47");
+    expect(when("kk", session(T, T + 24 * 60 * MIN))).toBe("12 наурыз, 10:02 – 13 наурыз, 10:02");
   });
 
-  it("say a session's time as one range, and nothing when it is unknown", () => {
-    expect(plain(formatSpan("ru", T, T + 45 * MIN, NOW))).toBe("12 марта, 10:02–10:47");
-    expect(plain(formatSpan("en", T, T + 45 * MIN, NOW))).toBe("March 12, 10:02 – 10:47 AM");
-    expect(plain(formatSpan("kk", T, T, NOW))).toBe("12 наурыз, 10:02");
-    expect(formatSpan("en", 0, 0, NOW)).toBe("");
+  it("say one end when only one is known, and that the time is unknown when neither is", () => {
+    expect(when("en", session(0, T))).toBe("12 March, 10:02");
+    expect(when("ru", session(T, 0))).toBe("12 марта, 10:02");
+    expect(when("en", session(0, 0))).toBe("at a time this page does not know");
+  });
+
+  it("say the validation's date in the viewer's zone, with the year only in another year", () => {
+    const v = (lang: "en" | "kk", atMs: number, o = NOW) => validationWords(lang, { byPoll: false, atMs, meetingTitle: "" }, o);
+    expect(v("en", T, { ...NOW, now: Date.UTC(2026, 0, 2) })).toBe("Validated on 12 March 2025 by the chair.");
+    expect(v("kk", T, { ...NOW, now: Date.UTC(2026, 0, 2) })).toBe("2025 ж. 12 наурыз күні төраға бекіткен.");
+    // 20:00 UTC on 31 December is already 1 January in Almaty, a year after "now".
+    expect(v("kk", Date.UTC(2025, 11, 31, 20, 0), { ...NOW, timeZone: "Asia/Almaty" })).toBe("2026 ж. 1 қаңтар күні төраға бекіткен.");
+    expect(v("en", Date.UTC(2025, 11, 31, 20, 0), NOW)).toBe("Validated on 31 December by the chair.");
   });
 });
 
-describe("history words: where the browser's Intl lacks the language (Chromium and Kazakh)", () => {
-  const own = { ...NOW, ownWords: true };
-  it("say dates with the catalog's month names, in the zone, with the year in another year", () => {
-    expect(formatDay("kk", T, own)).toBe("12 наурыз");
-    expect(formatDay("kk", Date.UTC(2025, 11, 31, 20, 0), { ...own, timeZone: "Asia/Almaty" })).toBe("2026 ж. 1 қаңтар");
-    expect(formatDay("kk", T, { ...own, now: Date.UTC(2026, 0, 2) })).toBe("2025 ж. 12 наурыз");
-    expect(formatDay("ru", T, own)).toBe(formatDay("ru", T, NOW));
-    expect(formatDay("en", T, own)).toBe(formatDay("en", T, NOW));
-    expect(formatSpan("kk", T, T + 45 * MIN, own)).toBe("12 наурыз, 10:02–10:47");
-    expect(formatSpan("kk", T, T, own)).toBe("12 наурыз, 10:02");
-    expect(formatSpan("kk", T, T + 24 * 60 * MIN, own)).toBe("12 наурыз, 10:02 – 13 наурыз, 10:02");
+describe("history words: names joined in the page's language", () => {
+  it("join names with the language's word for and, in the en-GB style", () => {
+    expect(listNames("en", ["Aigerim", "Boris", "Dana"])).toBe("Aigerim, Boris and Dana");
+    expect(listNames("en", ["Aigerim"])).toBe("Aigerim");
+    expect(listNames("ru", ["Айгерим", "Борис"])).toBe("Айгерим и Борис");
+    expect(listNames("kk", ["Айгерим", "Борис", "Дана"])).toBe("Айгерим, Борис және Дана");
+    expect(listNames("kk", ["Айгерим", "Борис"])).toBe("Айгерим және Борис");
+    expect(listNames("kk", ["Айгерим"])).toBe("Айгерим");
   });
 
-  it("join names with the language's word for and", () => {
-    expect(listNames("kk", ["Айгерим", "Борис", "Дана"], own)).toBe("Айгерим, Борис және Дана");
-    expect(listNames("ru", ["Айгерим", "Борис"], own)).toBe("Айгерим и Борис");
-    expect(listNames("en", ["Aigerim"], own)).toBe("Aigerim");
-    expect(validationWords("kk", { byPoll: true, atMs: T, meetingTitle: "" }, own)).toBe("12 наурыз күні кеңестің дауыс беруімен бекітілген.");
+  it("never ask Intl for Kazakh, which it lacks in Chromium (dates) and everywhere (lists)", () => {
+    const asked: unknown[] = [];
+    const RealDates = Intl.DateTimeFormat;
+    const RealLists = Intl.ListFormat;
+    vi.spyOn(Intl, "DateTimeFormat").mockImplementation(function (locale?: string | string[], options?: Intl.DateTimeFormatOptions) {
+      asked.push(locale);
+      return new RealDates(locale, options);
+    } as unknown as typeof Intl.DateTimeFormat);
+    vi.spyOn(Intl, "ListFormat").mockImplementation(function (locale?: string | string[], options?: Intl.ListFormatOptions) {
+      asked.push(locale);
+      return new RealLists(locale, options);
+    } as unknown as typeof Intl.ListFormat);
+    try {
+      const s: EditSession = { fromVersion: 1, toVersion: 2, authors: ["a", "b", "c"], edits: 3, startMs: T, endMs: T + MIN, meetingId: "m" };
+      expect(sessionWords("kk", s, (id) => id, () => "Көктем", NOW)).toBe("a, b және c, 12 наурыз, 10:02–10:03, «Көктем» отырысында");
+      changedWords("kk", { sessions: 2, authors: ["a", "b"], sinceMs: T }, NOW);
+      validationWords("kk", { byPoll: true, atMs: T, meetingTitle: "" }, NOW);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(asked.length, "the numbers still come from Intl").toBeGreaterThan(0);
+    expect(asked.filter((l) => String(l).toLowerCase().startsWith("kk"))).toEqual([]);
   });
 });
 
 describe("history words: a session", () => {
   const names: Record<string, string> = { a: "Aigerim · Chair", b: "Boris · Researcher" };
   const session = (over: Partial<EditSession> = {}): EditSession => ({ fromVersion: 3, toVersion: 40, authors: ["a"], edits: 38, startMs: T, endMs: T + 45 * MIN, meetingId: "", ...over });
-  const words = (lang: "en" | "ru" | "kk", s: EditSession) => plain(sessionWords(lang, s, (id) => names[id] ?? id, () => "Spring workshop", NOW));
+  const words = (lang: "en" | "ru" | "kk", s: EditSession) => sessionWords(lang, s, (id) => names[id] ?? id, () => "Spring workshop", NOW);
 
   it("names who, when and the meeting, never a version", () => {
-    expect(words("en", session())).toBe("Aigerim · Chair, March 12, 10:02 – 10:47 AM");
-    expect(words("en", session({ authors: ["a", "b"], meetingId: "m1" }))).toBe("Aigerim · Chair and Boris · Researcher, March 12, 10:02 – 10:47 AM, at the meeting “Spring workshop”");
+    expect(words("en", session())).toBe("Aigerim · Chair, 12 March, 10:02–10:47");
+    expect(words("en", session({ authors: ["a", "b"], meetingId: "m1" }))).toBe("Aigerim · Chair and Boris · Researcher, 12 March, 10:02–10:47, at the meeting “Spring workshop”");
     expect(words("ru", session({ authors: ["a", "b"], meetingId: "m1" }))).toBe("Aigerim · Chair и Boris · Researcher, 12 марта, 10:02–10:47, на заседании «Spring workshop»");
     expect(words("kk", session({ meetingId: "m1" }))).toBe("Aigerim · Chair, 12 наурыз, 10:02–10:47, «Spring workshop» отырысында");
     for (const lang of ["en", "ru", "kk"] as const) expect(words(lang, session())).not.toMatch(/\b(3|40|38)\b/);
@@ -86,9 +110,9 @@ describe("history words: a session", () => {
 describe("history words: the validation and what changed since", () => {
   it("say the date of the closing poll and its meeting, or what is known", () => {
     const at = (lang: "en" | "ru" | "kk", byPoll: boolean, atMs: number, meetingTitle: string) => validationWords(lang, { byPoll, atMs, meetingTitle }, NOW);
-    expect(at("en", true, T, "Spring workshop")).toBe("Validated on March 12 at the meeting “Spring workshop”, by the board's vote.");
-    expect(at("en", true, T, "")).toBe("Validated on March 12 by the board's vote.");
-    expect(at("en", false, T, "")).toBe("Validated on March 12 by the chair.");
+    expect(at("en", true, T, "Spring workshop")).toBe("Validated on 12 March at the meeting “Spring workshop”, by the board's vote.");
+    expect(at("en", true, T, "")).toBe("Validated on 12 March by the board's vote.");
+    expect(at("en", false, T, "")).toBe("Validated on 12 March by the chair.");
     expect(at("en", true, 0, "Spring workshop")).toBe("Validated by the board's vote.");
     expect(at("ru", true, T, "Весенний семинар")).toBe("Утверждён 12 марта на заседании «Весенний семинар» голосованием совета.");
     expect(at("ru", false, 0, "")).toBe("Утверждён председателем.");
@@ -98,7 +122,7 @@ describe("history words: the validation and what changed since", () => {
 
   it("count editing sessions with the language's plurals", () => {
     const c = (lang: "en" | "ru" | "kk", sessions: number, authors: string[], sinceMs = T) => changedWords(lang, { sessions, authors, sinceMs }, NOW);
-    expect(c("en", 3, ["Aigerim · Chair"])).toBe("3 editing sessions by Aigerim · Chair since March 12.");
+    expect(c("en", 3, ["Aigerim · Chair"])).toBe("3 editing sessions by Aigerim · Chair since 12 March.");
     expect(c("en", 1, ["Aigerim · Chair", "Boris · Researcher"], 0)).toBe("1 editing session by Aigerim · Chair and Boris · Researcher.");
     expect(c("ru", 1, ["Айгерим"])).toBe("С 12 марта: 1 сеанс правки; правили: Айгерим.");
     expect(c("ru", 3, ["Айгерим"])).toBe("С 12 марта: 3 сеанса правки; правили: Айгерим.");
@@ -149,7 +173,7 @@ describe("history words: the facts, folded", () => {
     expect(s.assessment.meetings.get("meeting-1")).toMatchObject({ startedMs: T + 60 * MIN, endedMs: T + 80 * MIN, running: false });
     const meetings = [...s.assessment.meetings.values()];
     const title = s.assessment.meetings.get(meetingAt(meetings, a.statusSeq))?.title ?? "";
-    expect(validationWords("en", { byPoll: true, atMs: a.statusMs, meetingTitle: title }, NOW)).toBe("Validated on March 12 at the meeting “Spring workshop”, by the board's vote.");
+    expect(validationWords("en", { byPoll: true, atMs: a.statusMs, meetingTitle: title }, NOW)).toBe("Validated on 12 March at the meeting “Spring workshop”, by the board's vote.");
 
     const all = groupSessions(s.timeline.pieces(doc, meetings), meetings);
     expect(all.map((x) => [x.fromVersion, x.toVersion, x.authors.join("+"), x.meetingId])).toEqual([
@@ -159,6 +183,6 @@ describe("history words: the facts, folded", () => {
       [6, 6, "res", ""],
     ]);
     const after = groupSessions(piecesAfter(s.timeline.pieces(doc, meetings), a.validatedVersion), meetings);
-    expect(changedWords("en", { sessions: after.length, authors: ["chair", "res"], sinceMs: a.statusMs }, NOW)).toBe("3 editing sessions by chair and res since March 12.");
+    expect(changedWords("en", { sessions: after.length, authors: ["chair", "res"], sinceMs: a.statusMs }, NOW)).toBe("3 editing sessions by chair and res since 12 March.");
   });
 });
