@@ -97,6 +97,26 @@ std::string literal(cmark_node* n) {
   return l ? l : "";
 }
 
+// A heading's words without their formatting, for the TOC's cached entries.
+std::string plain_text(cmark_node* node) {
+  std::string out;
+  cmark_iter* it = cmark_iter_new(node);
+  for (cmark_event_type ev; (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE;) {
+    if (ev != CMARK_EVENT_ENTER) continue;
+    cmark_node* n = cmark_iter_get_node(it);
+    switch (cmark_node_get_type(n)) {
+      case CMARK_NODE_TEXT:
+      case CMARK_NODE_CODE:
+      case CMARK_NODE_HTML_INLINE: out += literal(n); break;
+      case CMARK_NODE_SOFTBREAK:
+      case CMARK_NODE_LINEBREAK: out += ' '; break;
+      default: break;
+    }
+  }
+  cmark_iter_free(it);
+  return out;
+}
+
 // --- the fixed parts ------------------------------------------------------
 
 std::string style_xml(const std::string& language) {
@@ -361,6 +381,9 @@ void DocxWriter::markdown_blocks(cmark_node* parent, Part& part, Block& ctx, con
           ctx.first_prefix.clear();
         } else {
           part.xml += paragraph_xml("Heading" + std::to_string(level), content);
+          // A section's own headings reach the TOC's levels: list them in its
+          // cached text too, as Word will when it updates the field.
+          if (level <= 3) toc_entries_.emplace_back(level, plain_text(n));
         }
         break;
       }

@@ -60,7 +60,7 @@ class DocxWriter {
   // result lists headings 1-3 written before or after this call.
   void table_of_contents(std::string_view heading);
   // A draft: its level-1 headings become Word level `heading_base + 1`
-  // (capped at 9). Raw HTML stays text; only http(s) and mailto links become
+  // (capped at 9); those at Word levels 1-3 are in the table of contents. Raw HTML stays text; only http(s) and mailto links become
   // hyperlinks, other link targets leave their text.
   void markdown(std::string_view text, int heading_base);
 

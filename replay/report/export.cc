@@ -26,9 +26,16 @@ bool split_minutes_name(const std::string& name, std::string* meeting, std::stri
 
 bool is_export_name(const std::string& name) {
   std::string meeting, ext;
-  return name == "report.md" || name == "report.html" || name == "report.docx" || name == "votes.csv" ||
-         split_minutes_name(name, &meeting, &ext);
+  return is_report_export(name) || name == "votes.csv" || split_minutes_name(name, &meeting, &ext);
 }
+
+}  // namespace
+
+bool is_report_export(std::string_view name) {
+  return name == "report.md" || name == "report.html" || name == "report.docx";
+}
+
+namespace {
 
 ExportOutput unknown_export(const std::string& name) {
   ExportOutput out;
@@ -122,13 +129,13 @@ ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, 
   }
   ReportData data = build_report_data(loaded.state, loaded.head);
   if (name == "report.md") {
-    out.body = render_report_markdown(data, options.lang);
+    out.body = render_report_markdown(data, options.lang, options.variant);
     out.content_type = "text/markdown; charset=utf-8";
   } else if (name == "report.html") {
-    out.body = render_report_html(data, options.lang);
+    out.body = render_report_html(data, options.lang, options.variant);
     out.content_type = "text/html; charset=utf-8";
   } else {
-    DocxResult docx = render_report_docx(data, options.lang);
+    DocxResult docx = render_report_docx(data, options.lang, options.variant);
     if (!docx.ok) {
       out.code = ExportOutput::Code::kFailed;
       out.message = docx.message;
@@ -138,7 +145,8 @@ ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, 
     out.content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
   }
   out.file_name = stem + name;
-  if (options.lang != Lang::kEn) out.file_name.insert(out.file_name.rfind('.'), "-" + std::string(lang_code(options.lang)));
+  out.file_name.insert(out.file_name.rfind('.'),
+                       "-" + std::string(lang_code(options.lang)) + "-" + std::string(variant_name(options.variant)));
   out.code = ExportOutput::Code::kOk;
   return out;
 }

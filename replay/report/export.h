@@ -14,6 +14,7 @@
 #include "consultation/consultation_state.h"
 #include "replay/report/i18n.h"
 #include "replay/report/report_data.h"
+#include "replay/report/report_render.h"
 #include "storage/log.h"
 #include "consultation/admission.h"
 
@@ -45,11 +46,20 @@ struct ExportOutput {
 
 struct ExportOptions {
   // The report's language (report.md, report.html, report.docx): headings,
-  // labels, sentences and dates. A language other than English is named in
-  // the file name ("…-report-ru.docx"), so downloads in two languages do not
-  // overwrite each other. Minutes and votes are English only.
+  // labels, sentences and dates. Minutes and votes are English only.
   Lang lang = Lang::kEn;
+  // The report's variant (report_render.h): the publication unless the team
+  // asks for its working copy. Only the report has variants
+  // (is_report_export); the others ignore it.
+  Variant variant = Variant::kPublication;
+  // The report's file name carries both, so downloads in two languages or
+  // variants do not overwrite each other:
+  // "<consultation>-seq<N>-report-<lang>-<variant>.<ext>",
+  // e.g. "kz-2026-seq41-report-kk-publication.docx".
 };
+
+// report.md, report.html, report.docx: the exports that have variants.
+bool is_report_export(std::string_view name);
 
 struct LoadedConsultation {
   consultation::ConsultationState state;

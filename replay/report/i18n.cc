@@ -77,6 +77,15 @@ constexpr ReportWords kEnglish{
     .changed_since = "; the draft changed since (version {version})",
     .poll_did_not_pass = "not validated: {poll} did not pass",
     .back_to_text = "Back to content",
+    .not_written_yet = "(not written yet)",
+    .advisory_board = "The advisory board",
+    .research_team = "The research team",
+    .research_lead = "research lead",
+    .no_one_yet = "No one yet.",
+    .validated_by_poll_public = "Validated by the advisory board on {date}: {agree} agree, {reservations} agree with "
+                                "reservations, {disagree} disagree, {abstain} abstain.",
+    .validated_by_chair_public = "Validated by the chair.",
+    .edited_since_validation = " The text was edited after its validation.",
 };
 
 constexpr ReportWords kRussian{
@@ -121,6 +130,15 @@ constexpr ReportWords kRussian{
     .changed_since = "; после этого черновик изменился (версия {version})",
     .poll_did_not_pass = "не утверждён: голосование {poll} не прошло",
     .back_to_text = "Назад к тексту",
+    .not_written_yet = "(ещё не написано)",
+    .advisory_board = "Консультативный совет",
+    .research_team = "Исследовательская группа",
+    .research_lead = "руководитель исследования",
+    .no_one_yet = "Пока никого нет.",
+    .validated_by_poll_public = "Утверждён консультативным советом {date}: за {agree}, с оговорками {reservations}, "
+                                "против {disagree}, воздержались {abstain}.",
+    .validated_by_chair_public = "Утверждён председателем.",
+    .edited_since_validation = " После утверждения текст изменился.",
 };
 
 constexpr ReportWords kKazakh{
@@ -166,6 +184,15 @@ constexpr ReportWords kKazakh{
     .changed_since = "; содан кейін жоба өзгерді ({version} нұсқа)",
     .poll_did_not_pass = "бекітілмеген: {poll} дауыс беруі өтпеді",
     .back_to_text = "Мәтінге оралу",
+    .not_written_yet = "(әлі жазылмаған)",
+    .advisory_board = "Консультативтік кеңес",
+    .research_team = "Зерттеу тобы",
+    .research_lead = "зерттеу жетекшісі",
+    .no_one_yet = "Әзірге ешкім жоқ.",
+    .validated_by_poll_public = "Консультативтік кеңес бекіткен ({date}): келісемін {agree}, ескертпемен "
+                                "{reservations}, келіспеймін {disagree}, қалыс {abstain}.",
+    .validated_by_chair_public = "Төраға бекіткен.",
+    .edited_since_validation = " Бекітілгеннен кейін мәтін өзгерді.",
 };
 
 }  // namespace
@@ -176,6 +203,28 @@ const ReportWords& report_words(Lang lang) {
     case Lang::kKk: return kKazakh;
     default: return kEnglish;
   }
+}
+
+std::string section_title(std::string_view slug, Lang lang) {
+  struct Title {
+    std::string_view slug;
+    const char* words[3];  // en, ru, kk
+  };
+  static constexpr Title kTitles[] = {
+      {"foreword", {"Foreword", "Предисловие", "Алғысөз"}},
+      {"acknowledgements", {"Acknowledgements", "Благодарности", "Алғыс"}},
+      {"executive-summary", {"Executive summary", "Резюме", "Түйіндеме"}},
+      {"introduction", {"Introduction", "Введение", "Кіріспе"}},
+      {"methodology", {"Methodology", "Методология", "Әдістеме"}},
+      {"limitations", {"Limitations", "Ограничения", "Шектеулер"}},
+      {"conclusions", {"Conclusions", "Заключение", "Қорытынды"}},
+      {"annexes", {"Annexes", "Приложения", "Қосымшалар"}},
+      {"references", {"References", "Список источников", "Дереккөздер тізімі"}},
+  };
+  for (const Title& t : kTitles) {
+    if (t.slug == slug) return t.words[static_cast<int>(lang)];
+  }
+  return {};
 }
 
 std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values) {

@@ -77,9 +77,23 @@ struct ReportWords {
   const char* changed_since;       // {version}
   const char* poll_did_not_pass;   // {poll}
   const char* back_to_text;        // a footnote's link back to where it is cited (HTML)
+  // Issue 19: the front and back matter and the lists after the methodology.
+  const char* not_written_yet;  // an empty section in the working copy
+  const char* advisory_board;
+  const char* research_team;
+  const char* research_lead;  // beside the chair's name in the research team
+  const char* no_one_yet;     // an empty list in the working copy
+  // The publication's validation sentences: no poll id, no draft version.
+  const char* validated_by_poll_public;  // {date} {agree} {reservations} {disagree} {abstain}
+  const char* validated_by_chair_public;
+  const char* edited_since_validation;  // a sentence after either
 };
 
 const ReportWords& report_words(Lang lang);
+
+// The title of a front- or back-matter section (report_data.h's slugs):
+// "Executive summary", "Резюме", "Түйіндеме"; "" for an unknown slug.
+std::string section_title(std::string_view slug, Lang lang);
 
 // `pattern` with each {name} replaced by its value; unknown names stay.
 std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values);

@@ -52,6 +52,19 @@ std::string recommendation_doc_id(const std::string& category_id, v1::Stakeholde
   return "recommendation/" + category_id + "/" + stakeholder_group_slug(group);
 }
 
+std::string report_section_doc_id(std::string_view slug) { return "report/" + std::string(slug); }
+
+const std::vector<std::string_view>& front_matter_slugs() {
+  static const std::vector<std::string_view> slugs = {"foreword",     "acknowledgements", "executive-summary",
+                                                      "introduction", "methodology",      "limitations"};
+  return slugs;
+}
+
+const std::vector<std::string_view>& back_matter_slugs() {
+  static const std::vector<std::string_view> slugs = {"conclusions", "annexes", "references"};
+  return slugs;
+}
+
 namespace {
 
 std::string text_of(const consultation::ConsultationState& state, const std::string& doc_id, uint64_t* version = nullptr) {
@@ -85,6 +98,14 @@ void add_poll_outcome(const consultation::ConsultationState& state, const std::s
   for (const auto& r : shown.reservations()) {
     v->reservations.push_back({r.voter().empty() ? std::string() : display_name(state, r.voter()), r.text()});
   }
+}
+
+// The chair(s) first, then by name (byte order: the same bytes from the same
+// log, whatever the machine's locale).
+void sort_team(std::vector<TeamMember>& team) {
+  std::stable_sort(team.begin(), team.end(), [](const TeamMember& a, const TeamMember& b) {
+    return a.chair != b.chair ? a.chair : a.name < b.name;
+  });
 }
 
 }  // namespace
@@ -205,12 +226,28 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
     out.categories.push_back(std::move(cat));
   }
 
+  for (auto slug : front_matter_slugs()) {
+    out.front_matter.push_back({std::string(slug), text_of(state, report_section_doc_id(slug))});
+  }
+  for (auto slug : back_matter_slugs()) {
+    out.back_matter.push_back({std::string(slug), text_of(state, report_section_doc_id(slug))});
+  }
+
   for (const auto& [id, p] : state.participants()) {
     if (p.revoked) continue;
     out.participants.push_back({p.display_name, p.role});
     ++out.by_group[p.stakeholder_group];
     ++out.by_gender[p.gender];
+    const bool chair = p.role == v1::ROLE_CHAIR;
+    // Who is on the board is consultation::roster_balance's rule; keep the two alike.
+    if (p.role == v1::ROLE_MEMBER || (chair && state.chair_is_board_member())) {
+      out.advisory_board.push_back({display_name(state, id), chair});
+    } else if (p.role == v1::ROLE_RESEARCHER || chair) {
+      out.research_team.push_back({display_name(state, id), chair});
+    }
   }
+  sort_team(out.advisory_board);
+  sort_team(out.research_team);
   std::stable_sort(out.participants.begin(), out.participants.end(), [](const auto& a, const auto& b) {
     return a.role != b.role ? a.role < b.role : a.name < b.name;
   });

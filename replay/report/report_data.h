@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "consultation/consultation_state.h"
@@ -40,6 +41,29 @@ std::string stakeholder_group_slug(kenes::v1::StakeholderGroup group);
 std::string stakeholder_group_title(kenes::v1::StakeholderGroup group);
 // The ten groups in the order of the issue and the product brief.
 const std::vector<kenes::v1::StakeholderGroup>& stakeholder_groups();
+
+// The report's front and back matter (issue 19) are drafts too, one
+// document each: "report/<slug>" (report_section_doc_id), co-edited like the
+// indicators. The slugs, in the national report's order: before the
+// chapters "foreword", "acknowledgements", "executive-summary",
+// "introduction", "methodology", "limitations"; after them "conclusions",
+// "annexes", "references". Do not change: document ids are stored in the log.
+std::string report_section_doc_id(std::string_view slug);
+const std::vector<std::string_view>& front_matter_slugs();
+const std::vector<std::string_view>& back_matter_slugs();
+
+struct SectionReport {
+  std::string slug;  // one of the slugs above; the renderers title it in the export's language
+  std::string text;  // the document's current text (Markdown); blank when nobody wrote it
+};
+
+// A person named in the advisory board or research team list: the name
+// alone (no group, no gender: issue 18's privacy rule), and whether they
+// chair the consultation, which the list says beside the name.
+struct TeamMember {
+  std::string name;
+  bool chair = false;
+};
 
 struct IndicatorReport {
   std::string id;
@@ -121,6 +145,18 @@ struct ReportData {
   // The contextual chapter (category "C") first, then the others in the
   // framework's order (R, O, A, M, X for ROAM-X).
   std::vector<CategoryReport> categories;
+  // Front matter (foreword to limitations) and back matter (conclusions to
+  // references): every slug, in order, written or not.
+  std::vector<SectionReport> front_matter;
+  std::vector<SectionReport> back_matter;
+  // The lists printed after the methodology, from the roster (revoked people
+  // left out), each the chair(s) first then by name. As the board's balance
+  // counts it (consultation::roster_balance): the advisory board is the
+  // members, and the chair if she counts herself one (BoardSettingsSet); the
+  // research team is the researchers, and the chair as its lead when she is
+  // not a board member. Observers are in neither.
+  std::vector<TeamMember> advisory_board;
+  std::vector<TeamMember> research_team;
   // Current, non-revoked participants, by role then name.
   std::vector<ParticipantRow> participants;
   // Balance of those participants: counts by group and by gender ("" is "not

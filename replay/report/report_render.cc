@@ -1,5 +1,7 @@
 #include "replay/report/report_render.h"
 
+#include <algorithm>
+#include <cctype>
 #include <ctime>
 
 #include "replay/report/docx.h"
@@ -93,7 +95,7 @@ std::string report_head_sentence(const ReportData& d, Lang lang) {
 }
 
 // "" when the indicator was never put to a validation poll nor validated.
-std::string validation_text(const IndicatorReport::Validation& v, Lang lang) {
+std::string working_validation_text(const IndicatorReport::Validation& v, Lang lang) {
   const ReportWords& w = report_words(lang);
   if (v.validated && v.by_poll.empty()) {
     std::string out = fill(w.validated_by_chair, {{"version", std::to_string(v.version)}});
@@ -112,6 +114,23 @@ std::string validation_text(const IndicatorReport::Validation& v, Lang lang) {
     return out;
   }
   return v.failed_poll.empty() ? std::string() : fill(w.poll_did_not_pass, {{"poll", v.failed_poll}});
+}
+
+// The publication's sentence: "" unless validated, and no poll id or draft
+// version (workflow a reader has no use for). A text edited after its
+// validation says so: the reader is not told more than was validated.
+std::string public_validation_text(const IndicatorReport::Validation& v, Lang lang) {
+  const ReportWords& w = report_words(lang);
+  if (!v.validated) return {};
+  std::string out = v.by_poll.empty()
+                        ? std::string(w.validated_by_chair_public)
+                        : fill(w.validated_by_poll_public, {{"date", format_date(v.closed_at_unix_ms, lang)},
+                                                            {"agree", std::to_string(v.agree)},
+                                                            {"reservations", std::to_string(v.agree_with_reservations)},
+                                                            {"disagree", std::to_string(v.disagree)},
+                                                            {"abstain", std::to_string(v.abstain)}});
+  if (v.draft_now > v.version) out += w.edited_since_validation;
+  return out;
 }
 
 // The validating poll's reservations, listed under its sentence: "Name: text",
@@ -150,6 +169,83 @@ std::string demote_headings(const std::string& text, int below_level) {
     if (end == std::string::npos) break;
     out += '\n';
     pos = end + 1;
+  }
+  return out;
+}
+
+// One Markdown file holds every draft, and footnote labels are the file's:
+// two drafts' [^1] would be one note, the second draft's text lost. So each
+// draft's labels take the prefix its HTML anchors carry ("ind-C.1-",
+// "sec-methodology-"). Only labels the draft defines are renamed (an
+// undefined [^x] stays as typed); fenced code and code spans are left alone.
+// Labels match case-insensitively, as CommonMark's do.
+std::string prefix_footnotes(const std::string& text, const std::string& prefix) {
+  auto lower = [](std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+  };
+  // "[^label]" at `at`: the label's length, or 0.
+  auto label_at = [&](std::string_view line, std::size_t at) -> std::size_t {
+    if (line.compare(at, 2, "[^") != 0) return 0;
+    std::size_t end = at + 2;
+    while (end < line.size() && line[end] != ']' && line[end] != ' ' && line[end] != '\t' && line[end] != '[') ++end;
+    return end < line.size() && line[end] == ']' && end > at + 2 ? end - at - 2 : 0;
+  };
+  std::vector<std::string_view> lines;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    std::size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    lines.push_back(std::string_view(text).substr(pos, end - pos));
+    pos = end + 1;
+  }
+  auto is_fence = [](std::string_view line) {
+    std::size_t indent = line.find_first_not_of(' ');
+    return indent != std::string_view::npos && indent < 4 &&
+           (line.compare(indent, 3, "```") == 0 || line.compare(indent, 3, "~~~") == 0);
+  };
+  std::vector<std::string> defined;
+  bool in_fence = false;
+  for (std::string_view line : lines) {
+    if (is_fence(line)) in_fence = !in_fence;
+    if (in_fence) continue;
+    std::size_t indent = line.find_first_not_of(' ');
+    if (indent == std::string_view::npos || indent > 3) continue;
+    if (std::size_t n = label_at(line, indent); n > 0 && line.compare(indent + n + 3, 1, ":") == 0) {
+      defined.push_back(lower(std::string(line.substr(indent + 2, n))));
+    }
+  }
+  if (defined.empty()) return text;
+  std::string out;
+  in_fence = false;
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    std::string_view line = lines[k];
+    if (k > 0) out += '\n';
+    if (is_fence(line)) in_fence = !in_fence;
+    if (in_fence || is_fence(line)) {
+      out += line;
+      continue;
+    }
+    std::size_t span = 0;  // the backtick run that opened the code span we are in (0: none)
+    for (std::size_t i = 0; i < line.size();) {
+      if (line[i] == '`') {
+        std::size_t run = line.find_first_not_of('`', i);
+        run = (run == std::string_view::npos ? line.size() : run) - i;
+        if (span == 0) span = run;
+        else if (run == span) span = 0;
+        out.append(line.substr(i, run));
+        i += run;
+        continue;
+      }
+      const std::size_t n = span == 0 ? label_at(line, i) : 0;
+      if (n > 0 && std::find(defined.begin(), defined.end(), lower(std::string(line.substr(i + 2, n)))) !=
+                       defined.end()) {
+        out += "[^" + prefix;
+        out.append(line.substr(i + 2, n + 1));
+        i += n + 3;
+        continue;
+      }
+      out += line[i++];
+    }
   }
   return out;
 }
@@ -199,30 +295,123 @@ std::string participant_line(const ParticipantRow& p, Lang lang) {
 
 std::string category_heading(const CategoryReport& c) { return c.id + ". " + c.title; }
 
+bool blank(const std::string& s) { return s.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+bool has_team(const ReportData& d) { return !d.advisory_board.empty() || !d.research_team.empty(); }
+
+// What the publication prints: the data without the indicators nobody
+// drafted, and without the questions, themes, chapters and sections that
+// leaves (or left) empty. The methodology counts as written when it has a
+// list to print. Counts (scope, drafted) stay as they were.
+ReportData publication_view(ReportData d) {
+  std::vector<CategoryReport> categories;
+  for (auto& c : d.categories) {
+    std::vector<ThemeReport> themes;
+    for (auto& t : c.themes) {
+      std::vector<QuestionReport> questions;
+      for (auto& q : t.questions) {
+        std::erase_if(q.indicators, [](const IndicatorReport& i) { return blank(i.draft); });
+        if (!q.indicators.empty()) questions.push_back(std::move(q));
+      }
+      t.questions = std::move(questions);
+      if (!t.questions.empty()) themes.push_back(std::move(t));
+    }
+    c.themes = std::move(themes);
+    if (!c.themes.empty() || !c.recommendations.empty()) categories.push_back(std::move(c));
+  }
+  d.categories = std::move(categories);
+  auto unwritten = [&](const SectionReport& s) { return blank(s.text) && !(s.slug == "methodology" && has_team(d)); };
+  std::erase_if(d.front_matter, unwritten);
+  std::erase_if(d.back_matter, unwritten);
+  return d;
+}
+
+// A name in the board or team list, the chair's role beside hers: the chair
+// of the board, or the research team's lead.
+std::string team_line(const TeamMember& m, bool board, Lang lang) {
+  if (!m.chair) return m.name;
+  return m.name + " (" + (board ? role_name(kenes::v1::ROLE_CHAIR, lang) : report_words(lang).research_lead) + ")";
+}
+
+// The report's chapters in order, as the contents list them: front matter,
+// the categories, back matter, and (working copy) the participants.
+struct ContentsEntry {
+  std::string anchor;  // HTML id
+  std::string title;
+};
+
+std::vector<ContentsEntry> contents_of(const ReportData& d, Lang lang, Variant variant) {
+  std::vector<ContentsEntry> out;
+  for (const auto& s : d.front_matter) out.push_back({"sec-" + s.slug, section_title(s.slug, lang)});
+  for (const auto& c : d.categories) out.push_back({"cat-" + c.id, category_heading(c)});
+  for (const auto& s : d.back_matter) out.push_back({"sec-" + s.slug, section_title(s.slug, lang)});
+  if (variant == Variant::kWorking) out.push_back({"participants", report_words(lang).participants});
+  return out;
+}
+
 }  // namespace
 
-std::string render_report_markdown(const ReportData& d, Lang lang) {
+std::optional<Variant> parse_variant(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "publication") return Variant::kPublication;
+  if (lower == "working") return Variant::kWorking;
+  return std::nullopt;
+}
+
+std::string_view variant_name(Variant variant) {
+  return variant == Variant::kWorking ? "working" : "publication";
+}
+
+
+std::string render_report_markdown(const ReportData& data, Lang lang, Variant variant) {
   const ReportWords& w = report_words(lang);
+  const bool working = variant == Variant::kWorking;
+  const ReportData d = working ? data : publication_view(data);
   std::string md;
   md += "# " + markdown_inline(d.title) + "\n\n";
   md += markdown_inline(fill(w.assessment_report, {{"edition", d.edition}})) + "\n\n";
   md += "> " + markdown_inline(report_head_sentence(d, lang)) + "  \n";
   md += "> " + markdown_inline(w.check_it) + " `" + verify_command(d.consultation_id, d.head) + "`\n\n";
-  md += markdown_inline(scope_sentence(d, w) + " " + drafted_sentence(d, w)) + "\n\n";
+  md += markdown_inline(working ? scope_sentence(d, w) + " " + drafted_sentence(d, w) : scope_sentence(d, w)) + "\n\n";
 
-  md += "## " + markdown_inline(w.contents) + "\n\n";
-  int chapter = 0;
-  for (const auto& c : d.categories) {
-    md += std::to_string(++chapter) + ". " + markdown_inline(category_heading(c)) + "\n";
+  // (A publication with nothing written yet has no chapter to list.)
+  if (const std::vector<ContentsEntry> contents = contents_of(d, lang, variant); !contents.empty()) {
+    md += "## " + markdown_inline(w.contents) + "\n\n";
+    int chapter = 0;
+    for (const auto& e : contents) md += std::to_string(++chapter) + ". " + markdown_inline(e.title) + "\n";
+    md += "\n";
   }
-  md += std::to_string(++chapter) + ". " + markdown_inline(w.participants) + "\n\n";
 
+  auto empty_note = [&](const char* text) { md += std::string("*").append(markdown_inline(text)).append("*\n\n"); };
+  auto team = [&](const char* heading, const std::vector<TeamMember>& people, bool board) {
+    if (people.empty() && !working) return;
+    md += "### " + markdown_inline(heading) + "\n\n";
+    if (people.empty()) empty_note(w.no_one_yet);
+    for (const auto& p : people) md += "- " + markdown_inline(team_line(p, board, lang)) + "\n";
+    if (!people.empty()) md += "\n";
+  };
+  auto section = [&](const SectionReport& s) {
+    md += "## " + markdown_inline(section_title(s.slug, lang)) + "\n\n";
+    std::string text = trim_trailing_newlines(s.text);
+    if (!blank(text)) {
+      md += demote_headings(prefix_footnotes(text, "sec-" + s.slug + "-"), 2) + "\n\n";
+    } else if (working) {
+      empty_note(w.not_written_yet);
+    }
+    if (s.slug == "methodology") {
+      team(w.advisory_board, d.advisory_board, true);
+      team(w.research_team, d.research_team, false);
+    }
+  };
+
+  for (const auto& s : d.front_matter) section(s);
   for (const auto& c : d.categories) {
     md += "## " + markdown_inline(category_heading(c)) + "\n\n";
     for (const auto& t : c.themes) {
       md += "### " + markdown_inline(t.id + " " + t.title) + "\n\n";
       if (t.questions.empty()) {
-        md += "*" + markdown_inline(w.theme_out_of_scope) + "*\n\n";
+        empty_note(w.theme_out_of_scope);
         continue;
       }
       for (const auto& q : t.questions) {
@@ -230,6 +419,21 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
         for (const auto& i : q.indicators) {
           md += "##### " + markdown_inline(i.id + " " + i.title) + (i.core ? " (" + markdown_inline(w.core) + ")" : "") +
                 "\n\n";
+          std::string draft = prefix_footnotes(trim_trailing_newlines(i.draft), "ind-" + i.id + "-");
+          std::vector<std::string> reservations = reservation_lines(i.validation);
+          if (!working) {
+            md += demote_headings(draft, 5) + "\n\n";
+            if (!i.sources_used.empty()) {
+              md += markdown_inline(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) + "\n\n";
+            }
+            if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
+              md += markdown_inline(validation) + "\n\n";
+              if (!reservations.empty()) md += markdown_inline(w.reservations) + "\n\n";
+              for (const auto& r : reservations) md += "- " + markdown_inline(r) + "\n";
+              if (!reservations.empty()) md += "\n";
+            }
+            continue;
+          }
           auto line = [&](const char* label, const std::string& value) {
             md += "- " + markdown_inline(label) + ": " + markdown_inline(value) + "\n";
           };
@@ -238,19 +442,19 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
           line(w.suggested_sources, i.suggested_sources.empty() ? w.none : join(i.suggested_sources, "; "));
           line(w.sources_used, i.sources_used.empty() ? w.none_recorded : join(i.sources_used, "; "));
           if (i.score) line(w.score, std::to_string(*i.score));
-          std::string validation = validation_text(i.validation, lang);
+          std::string validation = working_validation_text(i.validation, lang);
           line(w.validation, validation.empty() ? w.not_validated : validation);
-          if (auto reservations = reservation_lines(i.validation); !reservations.empty()) {
+          if (!reservations.empty()) {
             md += "  " + markdown_inline(w.reservations) + "\n";
             for (const auto& r : reservations) md += "  - " + markdown_inline(r) + "\n";
           }
           line(w.draft_version, std::to_string(i.draft_version));
           md += "\n";
-          std::string draft = trim_trailing_newlines(i.draft);
-          // append(), not "*" + ...: GCC 12 gives a false -Wrestrict on the latter here.
-          md += draft.empty() ? std::string("*").append(markdown_inline(w.no_draft)).append("*")
-                              : demote_headings(draft, 5);
-          md += "\n\n";
+          if (draft.empty()) {
+            empty_note(w.no_draft);
+          } else {
+            md += demote_headings(draft, 5) + "\n\n";
+          }
         }
       }
     }
@@ -258,17 +462,23 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
       md += "### " + markdown_inline(fill(w.recommendations, {{"category", c.id}})) + "\n\n";
       for (const auto& r : c.recommendations) {
         md += "#### " + markdown_inline(group_name(r.group, lang)) + "\n\n" +
-              demote_headings(trim_trailing_newlines(r.text), 4) + "\n\n";
+              demote_headings(prefix_footnotes(trim_trailing_newlines(r.text),
+                                               "rec-" + c.id + "-" + stakeholder_group_slug(r.group) + "-"),
+                              4) +
+              "\n\n";
       }
     }
   }
+  for (const auto& s : d.back_matter) section(s);
 
-  md += "## " + markdown_inline(w.participants) + "\n\n";
-  if (d.participants.empty()) md += "*" + markdown_inline(w.no_participants) + "*\n\n";
-  for (const auto& p : d.participants) md += "- " + markdown_inline(participant_line(p, lang)) + "\n";
-  if (!d.participants.empty()) {
-    md += "\n" + markdown_inline(group_counts_sentence(d, lang)) + "  \n" +
-          markdown_inline(gender_counts_sentence(d, w)) + "\n\n";
+  if (working) {
+    md += "## " + markdown_inline(w.participants) + "\n\n";
+    if (d.participants.empty()) empty_note(w.no_participants);
+    for (const auto& p : d.participants) md += "- " + markdown_inline(participant_line(p, lang)) + "\n";
+    if (!d.participants.empty()) {
+      md += "\n" + markdown_inline(group_counts_sentence(d, lang)) + "  \n" +
+            markdown_inline(gender_counts_sentence(d, w)) + "\n\n";
+    }
   }
   md += "## " + markdown_inline(w.about) + "\n\n";
   md += markdown_inline(about_framework(d, w));
@@ -278,6 +488,8 @@ std::string render_report_markdown(const ReportData& d, Lang lang) {
 
 namespace {
 
+// .draft is a draft in the working copy, boxed apart from the workflow
+// lines around it; .prose is text as the publication prints it.
 constexpr char kStyle[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:50rem;margin:2rem auto;"
     "padding:0 1rem;line-height:1.5;color:#1b1b1b}"
@@ -285,10 +497,11 @@ constexpr char kStyle[] =
     ".head{background:#f4f4f4;border-left:4px solid #888;padding:.5rem 1rem;font-size:.9rem;overflow-wrap:anywhere}"
     "dl{display:grid;grid-template-columns:max-content 1fr;gap:.1rem 1rem;font-size:.95rem}dt{font-weight:600}"
     "dd{margin:0}.draft{border:1px solid #ddd;padding:0 .75rem;border-radius:4px;overflow-x:auto}"
-    ".draft table{border-collapse:collapse;margin:.75rem 0}.draft th,.draft td{border:1px solid #bbb;padding:.2rem .5rem}"
-    ".draft th{background:#f4f4f4}.draft pre{background:#f7f7f7;padding:.5rem;overflow-x:auto}"
-    ".draft blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:.75rem;color:#444}"
-    ".footnotes{font-size:.85rem;border-top:1px solid #eee}"
+    ".draft table,.prose table{border-collapse:collapse;margin:.75rem 0}"
+    ".draft th,.draft td,.prose th,.prose td{border:1px solid #bbb;padding:.2rem .5rem}"
+    ".draft th,.prose th{background:#f4f4f4}.draft pre,.prose pre{background:#f7f7f7;padding:.5rem;overflow-x:auto}"
+    ".draft blockquote,.prose blockquote{border-left:3px solid #ccc;margin-left:0;padding-left:.75rem;color:#444}"
+    ".footnotes{font-size:.85rem;border-top:1px solid #eee}.meta{font-size:.95rem}"
     ".empty{color:#666;font-style:italic}.core{font-size:.8rem;background:#e6eefc;padding:0 .4rem;border-radius:3px}"
     "code{overflow-wrap:anywhere}";
 
@@ -298,9 +511,17 @@ std::string dd(const std::string& term, const std::string& value_html) {
 
 }  // namespace
 
-std::string render_report_html(const ReportData& d, Lang lang) {
+std::string render_report_html(const ReportData& data, Lang lang, Variant variant) {
   const ReportWords& w = report_words(lang);
+  const bool working = variant == Variant::kWorking;
+  const ReportData d = working ? data : publication_view(data);
   auto empty = [](const std::string& text) { return "<span class=\"empty\">" + html_escape(text) + "</span>"; };
+  auto empty_p = [](const std::string& text) { return "<p class=\"empty\">" + html_escape(text) + "</p>\n"; };
+  auto reservations_html = [&](const std::vector<std::string>& reservations) {
+    std::string out = "<p class=\"meta\">" + html_escape(w.reservations) + "</p>\n<ul class=\"meta\">\n";
+    for (const auto& r : reservations) out += "<li>" + html_escape(r) + "</li>\n";
+    return out + "</ul>\n";
+  };
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang_code(lang)) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta name=\"kenes-log-head\" content=\"" + html_escape(d.consultation_id) + ":" +
@@ -310,27 +531,80 @@ std::string render_report_html(const ReportData& d, Lang lang) {
   h += "<p>" + html_escape(fill(w.assessment_report, {{"edition", d.edition}})) + "</p>\n";
   h += "<p class=\"head\">" + html_escape(report_head_sentence(d, lang)) + "<br>" + html_escape(w.check_it) +
        " <code>" + html_escape(verify_command(d.consultation_id, d.head)) + "</code></p>\n";
-  h += "<p>" + html_escape(scope_sentence(d, w) + " " + drafted_sentence(d, w)) + "</p>\n</header>\n";
+  h += "<p>" + html_escape(working ? scope_sentence(d, w) + " " + drafted_sentence(d, w) : scope_sentence(d, w)) +
+       "</p>\n</header>\n";
 
-  h += "<nav>\n<h2>" + html_escape(w.contents) + "</h2>\n<ol>\n";
-  for (const auto& c : d.categories) {
-    h += "<li><a href=\"#cat-" + html_escape(c.id) + "\">" + html_escape(category_heading(c)) + "</a></li>\n";
+  if (const std::vector<ContentsEntry> contents = contents_of(d, lang, variant); !contents.empty()) {
+    h += "<nav>\n<h2>" + html_escape(w.contents) + "</h2>\n<ol>\n";
+    for (const auto& e : contents) {
+      h += "<li><a href=\"#" + html_escape(e.anchor) + "\">" + html_escape(e.title) + "</a></li>\n";
+    }
+    h += "</ol>\n</nav>\n";
   }
-  h += "<li><a href=\"#participants\">" + html_escape(w.participants) + "</a></li>\n</ol>\n</nav>\n";
 
+  auto team = [&](const char* heading, const std::vector<TeamMember>& people, bool board) {
+    if (people.empty() && !working) return;
+    h += "<h3>" + html_escape(heading) + "</h3>\n";
+    if (people.empty()) {
+      h += empty_p(w.no_one_yet);
+      return;
+    }
+    h += "<ul>\n";
+    for (const auto& p : people) h += "<li>" + html_escape(team_line(p, board, lang)) + "</li>\n";
+    h += "</ul>\n";
+  };
+  auto section = [&](const SectionReport& s) {
+    h += "<section id=\"sec-" + html_escape(s.slug) + "\">\n<h2>" + html_escape(section_title(s.slug, lang)) + "</h2>\n";
+    std::string text = trim_trailing_newlines(s.text);
+    if (!blank(text)) {
+      h += "<div class=\"prose\">\n" +
+           MarkdownDocument(text, 2).html(html_escape("sec-" + s.slug + "-"), html_escape(w.back_to_text)) + "</div>\n";
+    } else if (working) {
+      h += empty_p(w.not_written_yet);
+    }
+    if (s.slug == "methodology") {
+      team(w.advisory_board, d.advisory_board, true);
+      team(w.research_team, d.research_team, false);
+    }
+    h += "</section>\n";
+  };
+
+  for (const auto& s : d.front_matter) section(s);
   for (const auto& c : d.categories) {
     h += "<section id=\"cat-" + html_escape(c.id) + "\">\n<h2>" + html_escape(category_heading(c)) + "</h2>\n";
     for (const auto& t : c.themes) {
       h += "<h3>" + html_escape(t.id + " " + t.title) + "</h3>\n";
       if (t.questions.empty()) {
-        h += "<p class=\"empty\">" + html_escape(w.theme_out_of_scope) + "</p>\n";
+        h += empty_p(w.theme_out_of_scope);
         continue;
       }
       for (const auto& q : t.questions) {
         h += "<h4>" + html_escape(q.id + " " + q.title) + "</h4>\n";
         for (const auto& i : q.indicators) {
           h += "<article id=\"ind-" + html_escape(i.id) + "\">\n<h5>" + html_escape(i.id + " " + i.title) +
-               (i.core ? " <span class=\"core\">" + html_escape(w.core) + "</span>" : "") + "</h5>\n<dl>";
+               (i.core ? " <span class=\"core\">" + html_escape(w.core) + "</span>" : "") + "</h5>\n";
+          std::string draft = trim_trailing_newlines(i.draft);
+          // The draft's headings go below the indicator's <h5>, as in the Markdown.
+          auto draft_html = [&](const char* css_class) {
+            return std::string("<div class=\"") + css_class + "\">\n" +
+                   MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-"), html_escape(w.back_to_text)) +
+                   "</div>\n";
+          };
+          std::vector<std::string> reservations = reservation_lines(i.validation);
+          if (!working) {
+            h += draft_html("prose");
+            if (!i.sources_used.empty()) {
+              h += "<p class=\"meta\">" + html_escape(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) +
+                   "</p>\n";
+            }
+            if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
+              h += "<p class=\"meta\">" + html_escape(validation) + "</p>\n";
+              if (!reservations.empty()) h += reservations_html(reservations);
+            }
+            h += "</article>\n";
+            continue;
+          }
+          h += "<dl>";
           h += dd(html_escape(w.status), html_escape(status_name(i.status, lang)));
           if (!i.assignees.empty()) h += dd(html_escape(w.assigned_to), html_escape(join(i.assignees, ", ")));
           h += dd(html_escape(w.suggested_sources),
@@ -338,9 +612,9 @@ std::string render_report_html(const ReportData& d, Lang lang) {
           h += dd(html_escape(w.sources_used),
                   i.sources_used.empty() ? empty(w.none_recorded) : html_escape(join(i.sources_used, "; ")));
           if (i.score) h += dd(html_escape(w.score), std::to_string(*i.score));
-          std::string validation = validation_text(i.validation, lang);
+          std::string validation = working_validation_text(i.validation, lang);
           std::string validation_html = validation.empty() ? empty(w.not_validated) : html_escape(validation);
-          if (auto reservations = reservation_lines(i.validation); !reservations.empty()) {
+          if (!reservations.empty()) {
             validation_html += "<br>" + html_escape(w.reservations) + "<ul>";
             for (const auto& r : reservations) validation_html += "<li>" + html_escape(r) + "</li>";
             validation_html += "</ul>";
@@ -348,12 +622,7 @@ std::string render_report_html(const ReportData& d, Lang lang) {
           h += dd(html_escape(w.validation), validation_html);
           h += dd(html_escape(w.draft_version), std::to_string(i.draft_version));
           h += "</dl>\n";
-          std::string draft = trim_trailing_newlines(i.draft);
-          // The draft's headings go below the indicator's <h5>, as in the Markdown.
-          h += draft.empty() ? "<p class=\"empty\">" + html_escape(w.no_draft) + "</p>\n"
-                             : "<div class=\"draft\">\n" +
-                                   MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-"),
-                                                                   html_escape(w.back_to_text)) + "</div>\n";
+          h += draft.empty() ? empty_p(w.no_draft) : draft_html("draft");
           h += "</article>\n";
         }
       }
@@ -361,7 +630,8 @@ std::string render_report_html(const ReportData& d, Lang lang) {
     if (!c.recommendations.empty()) {
       h += "<h3>" + html_escape(fill(w.recommendations, {{"category", c.id}})) + "</h3>\n";
       for (const auto& r : c.recommendations) {
-        h += "<h4>" + html_escape(group_name(r.group, lang)) + "</h4>\n<div class=\"draft\">\n" +
+        h += "<h4>" + html_escape(group_name(r.group, lang)) + "</h4>\n<div class=\"" +
+             (working ? "draft" : "prose") + "\">\n" +
              MarkdownDocument(r.text, 4).html(html_escape("rec-" + c.id + "-" + stakeholder_group_slug(r.group) + "-"),
                                               html_escape(w.back_to_text)) +
              "</div>\n";
@@ -369,27 +639,34 @@ std::string render_report_html(const ReportData& d, Lang lang) {
     }
     h += "</section>\n";
   }
+  for (const auto& s : d.back_matter) section(s);
 
-  h += "<section id=\"participants\">\n<h2>" + html_escape(w.participants) + "</h2>\n";
-  if (d.participants.empty()) {
-    h += "<p class=\"empty\">" + html_escape(w.no_participants) + "</p>\n";
-  } else {
-    h += "<ul>\n";
-    for (const auto& p : d.participants) h += "<li>" + html_escape(participant_line(p, lang)) + "</li>\n";
-    h += "</ul>\n<p>" + html_escape(group_counts_sentence(d, lang)) + "<br>" +
-         html_escape(gender_counts_sentence(d, w)) + "</p>\n";
+  if (working) {
+    h += "<section id=\"participants\">\n<h2>" + html_escape(w.participants) + "</h2>\n";
+    if (d.participants.empty()) {
+      h += empty_p(w.no_participants);
+    } else {
+      h += "<ul>\n";
+      for (const auto& p : d.participants) h += "<li>" + html_escape(participant_line(p, lang)) + "</li>\n";
+      h += "</ul>\n<p>" + html_escape(group_counts_sentence(d, lang)) + "<br>" +
+           html_escape(gender_counts_sentence(d, w)) + "</p>\n";
+    }
+    h += "</section>\n";
   }
-  h += "</section>\n<footer>\n<h2>" + html_escape(w.about) + "</h2>\n<p>" + html_escape(about_framework(d, w)) +
-       "</p>\n<p>" + html_escape(w.generated) + "</p>\n</footer>\n</body>\n</html>\n";
+  h += "<footer>\n<h2>" + html_escape(w.about) + "</h2>\n<p>" + html_escape(about_framework(d, w)) + "</p>\n<p>" +
+       html_escape(w.generated) + "</p>\n</footer>\n</body>\n</html>\n";
   return h;
 }
 
-DocxResult render_report_docx(const ReportData& d, Lang lang) {
+DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant) {
   // The Markdown report's structure, one Word heading level up: the title is
-  // Word's Title, categories are Heading 1, so the table of contents (levels
-  // 1-3) lists categories, themes and questions; indicators are Heading 4 and
-  // a draft's own headings go below them.
+  // Word's Title, sections and categories are Heading 1, so the table of
+  // contents (levels 1-3) lists them, the themes and questions (and the
+  // board and team lists); indicators are Heading 4 and a draft's own
+  // headings go below them.
   const ReportWords& words = report_words(lang);
+  const bool working = variant == Variant::kWorking;
+  const ReportData d = working ? data : publication_view(data);
   DocxWriter w;
   auto plain = [](std::string text) { return std::vector<DocxRun>{DocxRun{std::move(text)}}; };
   auto labelled = [](const char* label, std::string value, bool empty = false) {
@@ -404,14 +681,47 @@ DocxResult render_report_docx(const ReportData& d, Lang lang) {
     r.italic = true;
     return std::vector<DocxRun>{r};
   };
+  auto reservations_list = [&](std::vector<std::string> reservations) {
+    if (reservations.empty()) return;
+    w.paragraph(plain(words.reservations), "Meta");
+    std::vector<std::vector<DocxRun>> items;
+    for (auto& r : reservations) items.push_back(plain(std::move(r)));
+    w.bullet_list(items);
+  };
   w.title(d.title);
   w.paragraph(plain(fill(words.assessment_report, {{"edition", d.edition}})));
   DocxRun command{verify_command(d.consultation_id, d.head)};
   command.code = true;
   w.paragraph({DocxRun{report_head_sentence(d, lang) + " " + words.check_it + " "}, command}, "Quote");
-  w.paragraph(plain(scope_sentence(d, words) + " " + drafted_sentence(d, words)));
+  w.paragraph(plain(working ? scope_sentence(d, words) + " " + drafted_sentence(d, words) : scope_sentence(d, words)));
   w.table_of_contents(words.contents);
 
+  auto team = [&](const char* heading, const std::vector<TeamMember>& people, bool board) {
+    if (people.empty() && !working) return;
+    w.heading(2, heading);
+    if (people.empty()) {
+      w.paragraph(note(words.no_one_yet));
+      return;
+    }
+    std::vector<std::vector<DocxRun>> names;
+    for (const auto& p : people) names.push_back(plain(team_line(p, board, lang)));
+    w.bullet_list(names);
+  };
+  auto section = [&](const SectionReport& s) {
+    w.heading(1, section_title(s.slug, lang));
+    std::string text = trim_trailing_newlines(s.text);
+    if (!blank(text)) {
+      w.markdown(text, 1);
+    } else if (working) {
+      w.paragraph(note(words.not_written_yet));
+    }
+    if (s.slug == "methodology") {
+      team(words.advisory_board, d.advisory_board, true);
+      team(words.research_team, d.research_team, false);
+    }
+  };
+
+  for (const auto& s : d.front_matter) section(s);
   for (const auto& c : d.categories) {
     w.heading(1, category_heading(c));
     for (const auto& t : c.themes) {
@@ -424,6 +734,18 @@ DocxResult render_report_docx(const ReportData& d, Lang lang) {
         w.heading(3, q.id + " " + q.title);
         for (const auto& i : q.indicators) {
           w.heading(4, i.id + " " + i.title + (i.core ? " (" + std::string(words.core) + ")" : ""));
+          std::string draft = trim_trailing_newlines(i.draft);
+          if (!working) {
+            w.markdown(draft, 4);
+            if (!i.sources_used.empty()) {
+              w.paragraph(labelled(words.sources_used, join(i.sources_used, "; ")), "Meta");
+            }
+            if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
+              w.paragraph(plain(validation), "Meta");
+              reservations_list(reservation_lines(i.validation));
+            }
+            continue;
+          }
           w.paragraph(labelled(words.status, status_name(i.status, lang)), "Meta");
           if (!i.assignees.empty()) w.paragraph(labelled(words.assigned_to, join(i.assignees, ", ")), "Meta");
           w.paragraph(labelled(words.suggested_sources,
@@ -435,18 +757,12 @@ DocxResult render_report_docx(const ReportData& d, Lang lang) {
                                i.sources_used.empty()),
                       "Meta");
           if (i.score) w.paragraph(labelled(words.score, std::to_string(*i.score)), "Meta");
-          std::string validation = validation_text(i.validation, lang);
+          std::string validation = working_validation_text(i.validation, lang);
           w.paragraph(labelled(words.validation, validation.empty() ? words.not_validated : validation,
                                validation.empty()),
                       "Meta");
-          if (auto reservations = reservation_lines(i.validation); !reservations.empty()) {
-            w.paragraph(plain(words.reservations), "Meta");
-            std::vector<std::vector<DocxRun>> items;
-            for (auto& r : reservations) items.push_back(plain(std::move(r)));
-            w.bullet_list(items);
-          }
+          reservations_list(reservation_lines(i.validation));
           w.paragraph(labelled(words.draft_version, std::to_string(i.draft_version)), "Meta");
-          std::string draft = trim_trailing_newlines(i.draft);
           if (draft.empty()) {
             w.paragraph(note(words.no_draft));
           } else {
@@ -463,16 +779,19 @@ DocxResult render_report_docx(const ReportData& d, Lang lang) {
       }
     }
   }
+  for (const auto& s : d.back_matter) section(s);
 
-  w.heading(1, words.participants);
-  if (d.participants.empty()) {
-    w.paragraph(note(words.no_participants));
-  } else {
-    std::vector<std::vector<DocxRun>> people;
-    for (const auto& p : d.participants) people.push_back(plain(participant_line(p, lang)));
-    w.bullet_list(people);
-    w.paragraph(plain(group_counts_sentence(d, lang)));
-    w.paragraph(plain(gender_counts_sentence(d, words)));
+  if (working) {
+    w.heading(1, words.participants);
+    if (d.participants.empty()) {
+      w.paragraph(note(words.no_participants));
+    } else {
+      std::vector<std::vector<DocxRun>> people;
+      for (const auto& p : d.participants) people.push_back(plain(participant_line(p, lang)));
+      w.bullet_list(people);
+      w.paragraph(plain(group_counts_sentence(d, lang)));
+      w.paragraph(plain(gender_counts_sentence(d, words)));
+    }
   }
   w.heading(1, words.about);
   w.paragraph(plain(about_framework(d, words)));

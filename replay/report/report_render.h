@@ -8,7 +8,9 @@
 //
 // Pure: same data, same bytes (no clock; the time shown is the log head's).
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "replay/report/docx.h"
 #include "replay/report/i18n.h"
@@ -16,14 +18,39 @@
 
 namespace kenes::report {
 
+// Who a report is for (issue 19). Both variants assemble the report in the
+// national report's order — foreword, acknowledgements, executive summary,
+// introduction, methodology (then the advisory board and the research team
+// by name), limitations, the contextual chapter and the ROAM-X chapters with
+// their recommendations, conclusions, annexes, references — and both name
+// the log head they were built from.
+enum class Variant {
+  // What a reader of the published report sees: the text. No status,
+  // assignees, suggested sources, score, draft version or "not validated";
+  // a validated indicator's validation as one sentence (the date, the vote
+  // counts) with its reservations; the data sources used. An indicator
+  // nobody drafted is left out, and so is every question, theme, chapter and
+  // section left empty (no "no indicator of this theme" lines).
+  kPublication,
+  // Everything, for the team: the indicator workflow as well, empty themes
+  // said to be empty, unwritten sections shown as "(not written yet)", and
+  // the participants chapter (names, roles, the balance as counts).
+  kWorking,
+};
+
+// "publication", "working" (case-insensitive); nothing for anything else.
+std::optional<Variant> parse_variant(std::string_view text);
+std::string_view variant_name(Variant variant);
+
 // Headings, labels, sentences and dates in `lang` (i18n.h); what people
 // wrote goes out as written.
-std::string render_report_markdown(const ReportData& data, Lang lang = Lang::kEn);
-std::string render_report_html(const ReportData& data, Lang lang = Lang::kEn);
+std::string render_report_markdown(const ReportData& data, Lang lang = Lang::kEn,
+                                   Variant variant = Variant::kPublication);
+std::string render_report_html(const ReportData& data, Lang lang = Lang::kEn, Variant variant = Variant::kPublication);
 // The same report as a Word document (docx.h): Word heading styles, a table
 // of contents, drafts as Word text. Fails only if the archive cannot be
 // written (out of memory).
-DocxResult render_report_docx(const ReportData& data, Lang lang = Lang::kEn);
+DocxResult render_report_docx(const ReportData& data, Lang lang = Lang::kEn, Variant variant = Variant::kPublication);
 
 // Helpers shared by the exports (the minutes and votes are English only).
 // "2026-01-01 09:30:00 UTC"
