@@ -79,6 +79,7 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
       }
       ind.updated_seq = rec.seq();
       ind.status_seq = rec.seq();
+      ind.status_at_unix_ms = rec.time_unix_ms();
       break;
     }
     case kenes::v1::LogRecord::kIndicatorAssigneesSet: {
@@ -348,6 +349,7 @@ engine::Status AssessmentState::apply_poll_event(const kenes::v1::LogRecord& rec
           ind.validated_version = p.definition.target_version();
           ind.validated_by_poll = p.id;
           ind.status_seq = rec.seq();
+          ind.status_at_unix_ms = rec.time_unix_ms();
         }
         ind.updated_seq = rec.seq();
       }

@@ -53,6 +53,7 @@ struct IndicatorState {
   // The record that set `status`: a status change, or the PollClosed of a
   // validation poll that passed.
   uint64_t status_seq = 0;
+  int64_t status_at_unix_ms = 0;  // that record's time
 };
 
 struct PollState {

@@ -150,5 +150,63 @@ TEST_F(BoardScreensTest, TheChairSetsAndClearsADueDateThatIsARealDay) {
   EXPECT_EQ(again->code, kenes::v1::ERROR_CODE_INVALID_ARGUMENT);
 }
 
+// A page that joins later words history as days and meetings ("validated on
+// 12 March at the workshop"): the join state carries the times of the
+// status, the poll's creation and close, and the meeting's start and end.
+TEST_F(BoardScreensTest, TheJoinStateCarriesTheTimesHistoryIsToldIn) {
+  const int64_t t0 = room_.now();
+  ClientMessage start;
+  start.mutable_start_meeting()->set_title("Spring workshop");
+  start.mutable_start_meeting()->add_agenda_indicator_ids("R.1");
+  ASSERT_FALSE(room_.request(chair_, start).refusal);
+  room_.advance(60'000);
+  ClientMessage create;
+  auto* d = create.mutable_create_poll()->mutable_definition();
+  d->set_kind(kenes::v1::POLL_KIND_AGREEMENT);
+  d->set_question("The draft of R.1 is accurate");
+  d->add_eligible_roles(kenes::v1::ROLE_MEMBER);
+  d->set_target_indicator_id("R.1");
+  ASSERT_FALSE(room_.request(chair_, create).refusal);
+  const std::string poll = room_.last().poll_created().poll_id();
+  ClientMessage open;
+  open.mutable_open_poll()->set_poll_id(poll);
+  ASSERT_FALSE(room_.request(chair_, open).refusal);
+  for (const Caller& m : members_) {
+    ClientMessage v;
+    v.mutable_cast_vote()->set_poll_id(poll);
+    v.mutable_cast_vote()->add_choices(0);
+    ASSERT_FALSE(room_.request(m, v).refusal);
+  }
+  room_.advance(120'000);
+  ClientMessage close;
+  close.mutable_close_poll()->set_poll_id(poll);
+  ASSERT_FALSE(room_.request(chair_, close).refusal);
+  const uint64_t closed_seq = room_.last().seq();
+  room_.advance(600'000);
+  ClientMessage end;
+  end.mutable_end_meeting()->set_meeting_id("meeting-1");
+  ASSERT_FALSE(room_.request(chair_, end).refusal);
+  const uint64_t ended_seq = room_.last().seq();
+
+  const kenes::v1::ClientState cs = client_state(room_.state());
+  ASSERT_EQ(cs.meetings_size(), 1);
+  EXPECT_EQ(cs.meetings(0).started_at_unix_ms(), t0);
+  EXPECT_EQ(cs.meetings(0).ended_seq(), ended_seq);
+  EXPECT_EQ(cs.meetings(0).ended_at_unix_ms(), t0 + 780'000);
+  const kenes::v1::ClientPoll* p = nullptr;
+  for (const auto& x : cs.polls()) {
+    if (x.poll_id() == poll) p = &x;
+  }
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->created_at_unix_ms(), t0 + 60'000);
+  EXPECT_EQ(p->closed_at_unix_ms(), t0 + 180'000);
+  for (const auto& i : cs.indicators()) {
+    if (i.indicator_id() != "R.1") continue;
+    EXPECT_EQ(i.status(), kenes::v1::INDICATOR_STATUS_VALIDATED);
+    EXPECT_EQ(i.status_seq(), closed_seq);
+    EXPECT_EQ(i.status_at_unix_ms(), t0 + 180'000);
+  }
+}
+
 }  // namespace
 }  // namespace kenes::consultation

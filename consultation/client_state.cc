@@ -108,6 +108,7 @@ void put_indicator(const std::string& id, const IndicatorState& s, kenes::v1::Cl
   out->set_indicator_id(id);
   out->set_status(s.status);
   out->set_status_seq(s.status_seq);
+  out->set_status_at_unix_ms(s.status_at_unix_ms);
   if (s.status == kenes::v1::INDICATOR_STATUS_VALIDATED) {
     out->set_validated_version(s.validated_version);
     out->set_validated_by_poll(s.validated_by_poll);
@@ -131,6 +132,8 @@ void put_poll(const std::string& id, const PollState& p, kenes::v1::ClientPoll* 
   out->set_closed_at_closing_time(p.closed_at_closing_time);
   out->set_validation_session_id(p.validation_session);
   out->set_validation_item(p.validation_item);
+  out->set_created_at_unix_ms(p.created_at_unix_ms);
+  if (p.close_logged) out->set_closed_at_unix_ms(p.close_logged_at_unix_ms);
 }
 
 void put_validation_session(const ValidationSessionState& v, kenes::v1::ClientValidationSession* out) {
@@ -151,6 +154,11 @@ void put_meeting(const MeetingState& m, kenes::v1::ClientMeeting* out) {
   for (const auto& x : m.agenda) out->add_agenda(x);
   out->set_started_seq(m.started_seq);
   out->set_running(m.running());
+  out->set_started_at_unix_ms(m.started_at_unix_ms);
+  if (m.ended_at_unix_ms) {
+    out->set_ended_seq(m.ended_seq);
+    out->set_ended_at_unix_ms(*m.ended_at_unix_ms);
+  }
   for (const auto& [who, mark] : m.marks) (*out->mutable_marks())[who] = mark;
   if (!m.running()) return;
   out->set_spotlight(m.spotlight);

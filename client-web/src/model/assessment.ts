@@ -18,8 +18,9 @@ export interface IndicatorState {
   /** The seq that set the status (a record, or the PollClosed of a passed validation poll). */
   statusSeq: number;
   /**
-   * When that record was made (ms since the epoch), 0 when this page does not
-   * know: a JoinState carries the seq only (history-words.ts says so then).
+   * When that record was made (ms since the epoch); 0 only from a server
+   * older than this field, whose JoinState carried the seq only
+   * (history-words.ts says so then).
    */
   statusMs: number;
   /** The draft version validated (0 unless status is VALIDATED). */
@@ -50,7 +51,7 @@ export interface PollState {
   closesAtUnixMs: number;
   /** The seq of its PollClosed record, 0 before it is folded. */
   closedSeq: number;
-  /** When it was created and closed (record times, ms), 0 when not folded here (a JoinState has seqs only). */
+  /** When it was created and closed (record times, ms; the JoinState carries both); 0 before the close. */
   createdMs?: number;
   closedMs?: number;
   closedAtClosingTime: boolean;
@@ -91,13 +92,13 @@ export interface MeetingState {
   readonly title: string;
   readonly agenda: readonly string[];
   readonly startedSeq: number;
-  /** When it started (ms), 0 when it came in a JoinState (which has the seq only). */
+  /** When it started (ms). */
   readonly startedMs?: number;
   running: boolean;
   /**
-   * The seq and time of its MeetingEnded record; 0 while it runs, and also for
-   * a meeting that ended before this page's JoinState (which does not say
-   * when): then nobody here knows which later records were during it.
+   * The seq and time of its MeetingEnded record; 0 while it runs (the
+   * JoinState carries both, so a page joining later still knows which edits
+   * and votes happened during it).
    */
   endedSeq?: number;
   endedMs?: number;
@@ -217,7 +218,7 @@ export class AssessmentState {
       this.indicators.set(ci.indicatorId, {
         status: ci.status === IndicatorStatus.UNSPECIFIED ? IndicatorStatus.NOT_STARTED : ci.status,
         statusSeq: toNumber(ci.statusSeq),
-        statusMs: 0,
+        statusMs: toNumber(ci.statusAtUnixMs),
         validatedVersion: validated ? toNumber(ci.validatedVersion) : 0,
         validatedByPoll: validated ? ci.validatedByPoll : "",
         assignees: [...ci.assignees],
@@ -239,8 +240,8 @@ export class AssessmentState {
         opened: cp.opened,
         closesAtUnixMs: toNumber(cp.closesAtUnixMs),
         closedSeq,
-        createdMs: 0,
-        closedMs: 0,
+        createdMs: toNumber(cp.createdAtUnixMs),
+        closedMs: closedSeq !== 0 ? toNumber(cp.closedAtUnixMs) : 0,
         closedAtClosingTime: cp.closedAtClosingTime,
         myChoices: mine.get(cp.pollId),
         update: undefined,
@@ -268,10 +269,10 @@ export class AssessmentState {
         title: cm.title,
         agenda: [...cm.agenda],
         startedSeq: toNumber(cm.startedSeq),
-        startedMs: 0,
+        startedMs: toNumber(cm.startedAtUnixMs),
         running: cm.running,
-        endedSeq: 0,
-        endedMs: 0,
+        endedSeq: toNumber(cm.endedSeq),
+        endedMs: toNumber(cm.endedAtUnixMs),
         spotlight: cm.running ? cm.spotlight : "",
         attendees: new Set(cm.running ? cm.attendees : []),
         marks: new Map(Object.entries(cm.marks)),

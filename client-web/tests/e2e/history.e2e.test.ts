@@ -455,28 +455,30 @@ describe.skipIf(fake)("undo of one's own edits, and the draft's history (real se
     expect(await accessibilityViolations(a), "the history's sessions pass axe").toEqual([]);
   });
 
-  it("a page that joins afterwards (by state) learns the times from the server and groups what the state says", async () => {
-    // The JoinState has each draft's edit runs (author, seqs, UTC day) but no times, and a
-    // finished meeting's start but not its end: the page asks the history when the runs'
-    // edits were made, and, not knowing when the meeting ended, says nothing of it; nor,
-    // not knowing when the vote closed, its date (client-web/README.md, "History").
+  it("a page that joins afterwards (by state) learns the times from the server and tells the same history", async () => {
+    // The JoinState has each draft's edit runs (author, seqs, UTC day) but no edit times:
+    // the page asks the history when the runs' edits were made. It carries the meeting's
+    // start and end and the vote's close (state.proto), so the late page tells the
+    // meeting's session and the validation's day as the live page does.
     const late = await newPage("late member");
     await joinThroughLink(late, server.allLinks.member![1]!, { name: "Nurlan Member", group: "2" });
     await late.goto(new URL(indicatorUrl, server.links.researcher!).toString());
     await late.waitForSelector(".cm-content");
     await late.click("#tab-history");
     await late.click(".history-toggle");
-    // A's turn before the meeting and A's at it are one A session to this page; B's at it and after, one B session.
-    await expect.poll(() => sessionCount(late), { timeout: 15_000 }).toBe(sessionsBefore + 1);
+    // As on the live page: the meeting's session names both people, then B's after it.
+    await expect.poll(() => sessionCount(late), { timeout: 15_000 }).toBe(sessionsBefore + 2);
     await expect.poll(async () => (await shown(late))?.text, { timeout: 15_000 }).toBe(await serverText());
     const words = (await late.locator(".history-sessions li").allTextContents()).map(plain);
     expect(words.at(-1)).toMatch(/^Boris Researcher · Researcher, /);
-    expect(words.at(-2)).toMatch(/^Aigerim Chair · Chair, /);
+    expect(words.at(-2)).toContain("Aigerim Chair · Chair and Boris Researcher · Researcher");
+    expect(words.at(-2)).toMatch(/at the meeting “Spring workshop”$/);
     // The times are the server's, learned by asking: every session has its date.
     for (const w of words) expect(w).toContain(dayIn("en", Date.now()));
-    expect(await late.locator(".history-sessions li[data-meeting]").count()).toBe(0);
-    expect(await late.locator("#validated-on").textContent()).toBe("Validated by the board's vote.");
-    expect(await late.locator("#changed-since-validation").textContent()).toBe("Changed since validation 1 editing session by Boris Researcher · Researcher.");
+    expect(await late.locator(".history-sessions li[data-meeting]").count()).toBe(1);
+    const today = dayIn("en", Date.now());
+    expect(await late.locator("#validated-on").textContent()).toBe(`Validated on ${today} at the meeting “Spring workshop”, by the board's vote.`);
+    expect(await late.locator("#changed-since-validation").textContent()).toBe(`Changed since validation 1 editing session by Boris Researcher · Researcher since ${today}.`);
     expect(await accessibilityViolations(late), "the late page's history passes axe").toEqual([]);
     await late.close();
   });

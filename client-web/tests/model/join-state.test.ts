@@ -85,7 +85,7 @@ describe("ConsultationState.loadJoinState", () => {
     const s = joined(
       {
         scopeOverride: Scope.CORE,
-        indicators: [{ indicatorId: "R.1.1", status: IndicatorStatus.IN_REVIEW, statusSeq: 11n, assignees: ["r1"], sources: ["law"], hasScore: true, score: 2 }],
+        indicators: [{ indicatorId: "R.1.1", status: IndicatorStatus.IN_REVIEW, statusSeq: 11n, statusAtUnixMs: 7000n, assignees: ["r1"], sources: ["law"], hasScore: true, score: 2, dueDate: "2027-03-12" }],
         observersMayComment: true,
         threads: [
           lawThread,
@@ -119,7 +119,7 @@ describe("ConsultationState.loadJoinState", () => {
       // thread-2's reply after Ann's read marker, and thread-1's first comment (never read).
       unreadComments: 2,
     });
-    expect(s.assessment.indicators.get("R.1.1")).toMatchObject({ statusSeq: 11, sources: ["law"], score: 2 });
+    expect(s.assessment.indicators.get("R.1.1")).toMatchObject({ statusSeq: 11, statusMs: 7000, sources: ["law"], score: 2, dueDate: "2027-03-12" });
     // In creation order, as folding adds them, whatever order the server lists them in.
     expect([...s.discussion.threads.keys()]).toEqual(["thread-1", "thread-2"]);
     const overall = s.discussion.threads.get("thread-1")!;
@@ -145,18 +145,20 @@ describe("ConsultationState.loadJoinState", () => {
         polls: [
           { pollId: "poll-10", definition: def("later"), createdSeq: 15n },
           { pollId: "poll-2", definition: def("open"), createdSeq: 6n, opened: true, closesAtUnixMs: 9000n },
-          { pollId: "poll-1", definition: def("done"), createdSeq: 4n, opened: true, closedSeq: 8n, closedAtClosingTime: true },
+          { pollId: "poll-1", definition: def("done"), createdSeq: 4n, opened: true, closedSeq: 8n, closedAtClosingTime: true, createdAtUnixMs: 1000n, closedAtUnixMs: 4000n },
         ],
         meetings: [
           { meetingId: "meeting-2", title: "Now", agenda: ["R.1.1"], startedSeq: 17n, running: true, spotlight: "R.1.1", attendees: ["chair", "m1"] },
-          { meetingId: "meeting-1", title: "Before", startedSeq: 3n },
+          { meetingId: "meeting-1", title: "Before", startedSeq: 3n, startedAtUnixMs: 500n, endedSeq: 9n, endedAtUnixMs: 4500n },
         ],
       },
       { ballots: [{ pollId: "poll-1", choices: [1] }] },
     );
     const polls = s.assessment.polls;
     expect([...polls.keys()]).toEqual(["poll-1", "poll-2", "poll-10"]);
-    expect(polls.get("poll-1")).toMatchObject({ phase: "closed", closedSeq: 8, closedAtClosingTime: true, myChoices: [1] });
+    expect(polls.get("poll-1")).toMatchObject({ phase: "closed", closedSeq: 8, closedAtClosingTime: true, myChoices: [1], createdMs: 1000, closedMs: 4000 });
+    // A meeting that ended before the join still says when (issue 20's history).
+    expect(s.assessment.meetings.get("meeting-1")).toMatchObject({ running: false, startedMs: 500, endedSeq: 9, endedMs: 4500 });
     expect(polls.get("poll-2")).toMatchObject({ phase: "open", opened: true, closesAtUnixMs: 9000, myChoices: undefined });
     expect(polls.get("poll-10")).toMatchObject({ phase: "draft", opened: false });
     expect(s.assessment.openPoll()?.id).toBe("poll-2");
