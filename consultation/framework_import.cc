@@ -118,6 +118,116 @@ std::string trim(std::string_view s) {
   return std::string(s);
 }
 
+void check_long_text(const std::string& text, const std::string& where, const char* what, Issues& issues) {
+  if (text.size() > kMaxFrameworkTextBytes) {
+    issues.error(where, std::string(what) + " is longer than " + std::to_string(kMaxFrameworkTextBytes) + " bytes");
+  }
+}
+
+std::string lower(std::string_view s) {
+  std::string out;
+  for (char c : s) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+// The words a file writes for an indicator's type (any case); do not change
+// them: framework files in use spell them so.
+constexpr std::pair<std::string_view, kenes::v1::IndicatorType> kTypeWords[] = {
+    {"quantitative", kenes::v1::INDICATOR_TYPE_QUANTITATIVE},
+    {"qualitative", kenes::v1::INDICATOR_TYPE_QUALITATIVE},
+    {"institutional", kenes::v1::INDICATOR_TYPE_INSTITUTIONAL},
+};
+
+// An empty value is UNSPECIFIED; a word that is not a type is an error.
+void read_type(const std::string& value, const std::string& where, kenes::v1::Indicator* ind, Issues& issues) {
+  if (value.empty()) return;
+  std::string word = lower(value);
+  for (const auto& [w, type] : kTypeWords) {
+    if (word == w) {
+      ind->set_type(type);
+      return;
+    }
+  }
+  issues.error(where, quoted(value) + " is not quantitative, qualitative or institutional (or empty)");
+}
+
+// The names of a file's columns or fields that Kenes does not know, each
+// kept per indicator as an extra value: checked once, counted, and warned
+// about once each when the file has been read.
+class ExtraNames {
+ public:
+  // `known` are the names Kenes reads at this place, to suggest one for a
+  // near miss ("Guidance", "means of verification").
+  explicit ExtraNames(std::vector<std::string_view> known) : known_(std::move(known)) {}
+
+  // Whether `name` may be kept (otherwise reported at `where`).
+  bool accept(const std::string& name, const std::string& where, Issues& issues) {
+    if (find(name)) return true;
+    if (name.empty()) {
+      issues.error(where, "a column or field without a name");
+      return false;
+    }
+    if (name.size() > kMaxFrameworkExtraNameBytes) {
+      issues.error(where, "the name " + quoted(name) + " is longer than " + std::to_string(kMaxFrameworkExtraNameBytes) +
+                              " bytes");
+      return false;
+    }
+    if (names_.size() == kMaxFrameworkExtraNames) {
+      if (!over_cap_) {
+        issues.error(where, "more than " + std::to_string(kMaxFrameworkExtraNames) +
+                                " columns or fields Kenes does not know (the first is " + quoted(names_[0].name) + ")");
+      }
+      over_cap_ = true;
+      return false;
+    }
+    names_.push_back({name, where, 0});
+    return true;
+  }
+  void kept(const std::string& name) {
+    if (Seen* s = find(name)) ++s->count;
+  }
+  // One warning per name, in the order they were first seen. `what` is
+  // "column" or "field".
+  void warn(Issues& issues, const char* what) const {
+    for (const Seen& s : names_) {
+      std::string message = std::string("unknown ") + what + " " + quoted(s.name) + ": ";
+      message += s.count == 0 ? std::string("empty everywhere, nothing kept")
+                              : "kept as an extra value of " + std::to_string(s.count) +
+                                    (s.count == 1 ? " indicator" : " indicators");
+      if (auto near = near_miss(s.name)) message += " (did you mean " + std::string(*near) + "?)";
+      issues.warning(s.where, message);
+    }
+  }
+
+ private:
+  struct Seen {
+    std::string name;
+    std::string where;
+    std::size_t count;
+  };
+  Seen* find(const std::string& name) {
+    for (Seen& s : names_) {
+      if (s.name == name) return &s;
+    }
+    return nullptr;
+  }
+  // A known name written in other case, or with blanks or dashes for '_'.
+  std::optional<std::string_view> near_miss(const std::string& name) const {
+    std::string n = lower(name);
+    for (char& c : n) {
+      if (c == ' ' || c == '-') c = '_';
+    }
+    for (auto k : known_) {
+      if (n == k) return k;
+    }
+    return std::nullopt;
+  }
+
+  std::vector<std::string_view> known_;
+  std::vector<Seen> names_;
+  bool over_cap_ = false;
+};
+
 // The first place each id of one kind was seen, to name both places of a
 // duplicate.
 class IdRegistry {
@@ -176,7 +286,10 @@ class JsonReader {
       if (std::find(known.begin(), known.end(), kv.key()) != known.end()) continue;
       std::string list;
       for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      issues_.error(join(path, kv.key()), "unknown field (expected " + list + ")");
+      // Kept only on indicators: a CSV file, one row per indicator, could
+      // not hold them anywhere else.
+      issues_.error(join(path, kv.key()), "unknown field (expected " + list +
+                                              "; other fields are kept on indicators only)");
     }
   }
 
@@ -262,20 +375,32 @@ class JsonReader {
           std::string qpath = index(join(tpath, "questions"), qi);
           const json::object* qo = object((*questions)[qi], qpath);
           if (!qo) continue;
-          unknown_fields(*qo, qpath, {"id", "title", "indicators"});
+          unknown_fields(*qo, qpath, {"id", "title", "text", "indicators"});
           auto* question = theme->add_questions();
           read_header(*qo, qpath, question, questions_);
+          if (auto text = string(*qo, qpath, "text", false)) {
+            check_long_text(*text, join(qpath, "text"), "the question's text", issues_);
+            question->set_text(*text);
+          }
           const json::array* indicators = array(*qo, qpath, "indicators", true);
           if (!indicators) continue;
           for (std::size_t ii = 0; ii < indicators->size(); ++ii) {
             std::string ipath = index(join(qpath, "indicators"), ii);
             const json::object* io = object((*indicators)[ii], ipath);
             if (!io) continue;
-            unknown_fields(*io, ipath, {"id", "title", "core", "sources"});
             auto* ind = question->add_indicators();
             read_header(*io, ipath, ind, indicators_);
             if (const json::value* core = get(*io, ipath, "core", json::kind::bool_, "true or false", true)) {
               ind->set_core(core->get_bool());
+            }
+            if (auto type = string(*io, ipath, "type", false)) read_type(*type, join(ipath, "type"), ind, issues_);
+            if (auto guidance = string(*io, ipath, "guidance", false)) {
+              check_long_text(*guidance, join(ipath, "guidance"), "the guidance", issues_);
+              ind->set_guidance(*guidance);
+            }
+            if (auto means = string(*io, ipath, "means_of_verification", false)) {
+              check_long_text(*means, join(ipath, "means_of_verification"), "the means of verification", issues_);
+              ind->set_means_of_verification(*means);
             }
             if (const json::array* sources = array(*io, ipath, "sources", false)) {
               for (std::size_t si = 0; si < sources->size(); ++si) {
@@ -295,14 +420,52 @@ class JsonReader {
                 ind->add_sources(std::move(s));
               }
             }
+            read_extras(*io, ipath, ind);
           }
         }
       }
     }
+    extras_.warn(issues_, "field");
     return fw;
   }
 
  private:
+  // An indicator's fields Kenes does not know, kept as extra values in the
+  // object's order: text as it is (trimmed), a number or true/false as JSON
+  // writes it; null is not kept.
+  void read_extras(const json::object& o, const std::string& path, kenes::v1::Indicator* ind) {
+    for (const auto& kv : o) {
+      std::string_view key = kv.key();
+      if (std::find(std::begin(kIndicatorFields), std::end(kIndicatorFields), key) != std::end(kIndicatorFields)) {
+        continue;
+      }
+      std::string where = key.empty() ? path : join(path, key);
+      std::string name = trim(key);
+      if (!extras_.accept(name, where, issues_)) continue;
+      const json::value& v = kv.value();
+      std::string value;
+      if (v.is_string()) {
+        value = trim(std::string(v.get_string()));
+        if (!engine::is_valid_utf8(value)) {
+          issues_.error(where, "not valid UTF-8");
+          continue;
+        }
+      } else if (v.is_number() || v.is_bool()) {
+        value = json::serialize(v);
+      } else if (!v.is_null()) {
+        issues_.error(where, "expected text, a number or true/false (a field Kenes does not know is kept as text), "
+                             "found " + std::string(kind_name(v)));
+        continue;
+      }
+      if (value.empty()) continue;
+      check_long_text(value, where, "the value", issues_);
+      auto* extra = ind->add_extras();
+      extra->set_name(name);
+      extra->set_value(std::move(value));
+      extras_.kept(name);
+    }
+  }
+
   template <typename Node>
   void read_header(const json::object& o, const std::string& path, Node* node, IdRegistry& ids) {
     if (auto id = string(o, path, "id", true)) {
@@ -316,7 +479,13 @@ class JsonReader {
     }
   }
 
+  // An indicator's fields Kenes reads; do not rename: files in use spell them so.
+  static constexpr std::string_view kIndicatorFields[] = {"id",   "title",    "core",
+                                                          "sources", "type", "guidance",
+                                                          "means_of_verification"};
+
   Issues& issues_;
+  ExtraNames extras_{{std::begin(kIndicatorFields), std::end(kIndicatorFields)}};
   IdRegistry categories_{"category"};
   IdRegistry themes_{"theme"};
   IdRegistry questions_{"question"};
@@ -363,11 +532,18 @@ bool too_large(std::string_view text, Issues& issues) {
 
 // The columns, in the order framework_to_csv writes them. Do not rename:
 // operators keep spreadsheets with these headers.
-constexpr std::string_view kColumns[] = {"category_id", "category_title", "theme_id",        "theme_title",
-                                         "question_id", "question_title", "indicator_id",    "indicator_title",
-                                         "core",        "sources"};
-enum Column { kCategoryId, kCategoryTitle, kThemeId, kThemeTitle, kQuestionId, kQuestionTitle, kIndicatorId,
-              kIndicatorTitle, kCore, kSources, kColumnCount };
+constexpr std::string_view kColumns[] = {"category_id",     "category_title", "theme_id",       "theme_title",
+                                         "question_id",     "question_title", "question_text",  "indicator_id",
+                                         "indicator_title", "core",           "indicator_type", "sources",
+                                         "means_of_verification", "guidance"};
+enum Column { kCategoryId, kCategoryTitle, kThemeId, kThemeTitle, kQuestionId, kQuestionTitle, kQuestionText,
+              kIndicatorId, kIndicatorTitle, kCore, kIndicatorType, kSources, kMeans, kGuidance, kColumnCount };
+
+// Columns a header may leave out: issue 19 added them, and older files have
+// none of them.
+bool optional_column(std::size_t c) {
+  return c == kQuestionText || c == kIndicatorType || c == kMeans || c == kGuidance;
+}
 
 std::vector<CsvRow> read_csv_rows(std::string_view text, Issues& issues) {
   std::vector<CsvError> errors;
@@ -445,6 +621,7 @@ class CsvReader {
     }
     if (!read_header(rows[r])) return fw;
     for (++r; r < rows.size(); ++r) read_row(rows[r], fw);
+    extras_.warn(issues_, "column");
     return fw;
   }
 
@@ -462,8 +639,21 @@ class CsvReader {
           width_ = f;
           continue;
         }
-        issues_.error(where, "unknown column " + quoted(name) + " in the header");
-        ok = false;
+        if (!engine::is_valid_utf8(name)) {
+          issues_.error(where, "a column's name is not valid UTF-8");
+          ok = false;
+          continue;
+        }
+        bool twice = std::any_of(extra_columns_.begin(), extra_columns_.end(),
+                                 [&](const ExtraColumn& e) { return e.name == name; });
+        if (twice) {
+          issues_.error(where, "column " + quoted(name) + " appears twice in the header");
+          ok = false;
+        } else if (extras_.accept(name, where, issues_)) {
+          extra_columns_.push_back({name, f});
+        } else {
+          ok = false;
+        }
         continue;
       }
       auto c = static_cast<std::size_t>(it - std::begin(kColumns));
@@ -474,7 +664,7 @@ class CsvReader {
       position_[c] = f;
     }
     for (std::size_t c = 0; c < kColumnCount; ++c) {
-      if (position_[c] == SIZE_MAX) {
+      if (position_[c] == SIZE_MAX && !optional_column(c)) {
         issues_.error(where, "the header has no column " + std::string(kColumns[c]));
         ok = false;
       }
@@ -484,6 +674,9 @@ class CsvReader {
 
   std::string where(const CsvRow& row, Column c) const {
     return "line " + std::to_string(row.line) + ", column " + std::string(kColumns[c]);
+  }
+  std::string where(const CsvRow& row, const std::string& column) const {
+    return "line " + std::to_string(row.line) + ", column " + column;
   }
 
   void read_row(const CsvRow& row, kenes::v1::Framework& fw) {
@@ -501,12 +694,22 @@ class CsvReader {
     std::string v[kColumnCount];
     bool utf8 = true;
     for (std::size_t c = 0; c < kColumnCount; ++c) {
+      if (position_[c] == SIZE_MAX) continue;  // an optional column the file leaves out
       const std::string& raw = row.fields[position_[c]];
       if (!engine::is_valid_utf8(raw)) {
         issues_.error(where(row, static_cast<Column>(c)), "not valid UTF-8");
         utf8 = false;
       }
       v[c] = trim(raw);
+    }
+    std::vector<std::string> extra(extra_columns_.size());
+    for (std::size_t e = 0; e < extra_columns_.size(); ++e) {
+      const std::string& raw = row.fields[extra_columns_[e].field];
+      if (!engine::is_valid_utf8(raw)) {
+        issues_.error(where(row, extra_columns_[e].name), "not valid UTF-8");
+        utf8 = false;
+      }
+      extra[e] = trim(raw);
     }
     if (!utf8) return;
 
@@ -517,9 +720,17 @@ class CsvReader {
                      : !v[kThemeId].empty()    ? kThemeId
                                                : kCategoryId;
     if (deepest != kIndicatorId) {
-      for (Column c : {kIndicatorTitle, kCore, kSources}) {
+      for (Column c : {kIndicatorTitle, kCore, kIndicatorType, kSources, kMeans, kGuidance}) {
         if (!v[c].empty()) issues_.error(where(row, c), "given, but the row has no indicator_id");
       }
+      for (std::size_t e = 0; e < extra_columns_.size(); ++e) {
+        if (!extra[e].empty()) {
+          issues_.error(where(row, extra_columns_[e].name), "given, but the row has no indicator_id");
+        }
+      }
+    }
+    if ((deepest == kThemeId || deepest == kCategoryId) && !v[kQuestionText].empty()) {
+      issues_.error(where(row, kQuestionText), "given, but the row has no question_id");
     }
     kenes::v1::Category* cat = category(row, v, fw);
     if (!cat || deepest == kCategoryId) return;
@@ -536,7 +747,9 @@ class CsvReader {
     }
     kenes::v1::Question* question = child(row, v, kQuestionId, kQuestionTitle, "question", v[kThemeId],
                                           theme->mutable_questions(), questions_);
-    if (!question || deepest == kQuestionId) return;
+    if (!question) return;
+    question_text(row, v, question);
+    if (deepest == kQuestionId) return;
 
     std::string iwhere = where(row, kIndicatorId);
     check_id(v[kIndicatorId], iwhere, issues_);
@@ -552,6 +765,7 @@ class CsvReader {
       issues_.error(where(row, kCore), quoted(v[kCore]) + " is not yes/no, true/false or 1/0");
     }
     ind->set_core(core);
+    read_type(v[kIndicatorType], where(row, kIndicatorType), ind, issues_);
     std::string_view sources = v[kSources];
     while (!sources.empty()) {
       auto semi = sources.find(';');
@@ -564,6 +778,35 @@ class CsvReader {
       }
       if (semi == std::string_view::npos) break;
       sources.remove_prefix(semi + 1);
+    }
+    check_long_text(v[kMeans], where(row, kMeans), "the means of verification", issues_);
+    ind->set_means_of_verification(v[kMeans]);
+    check_long_text(v[kGuidance], where(row, kGuidance), "the guidance", issues_);
+    ind->set_guidance(v[kGuidance]);
+    for (std::size_t e = 0; e < extra_columns_.size(); ++e) {
+      if (extra[e].empty()) continue;
+      check_long_text(extra[e], where(row, extra_columns_[e].name), "the value", issues_);
+      auto* x = ind->add_extras();
+      x->set_name(extra_columns_[e].name);
+      x->set_value(std::move(extra[e]));
+      extras_.kept(extra_columns_[e].name);
+    }
+  }
+
+  // A question's text is given on any of its rows (the first that gives
+  // one); the others repeat it exactly or leave it empty, as titles.
+  void question_text(const CsvRow& row, const std::string (&v)[kColumnCount], kenes::v1::Question* question) {
+    const std::string& text = v[kQuestionText];
+    if (text.empty()) return;
+    if (question->text().empty()) {
+      check_long_text(text, where(row, kQuestionText), "the question's text", issues_);
+      question->set_text(text);
+      question_text_lines_[question->id()] = row.line;
+    } else if (question->text() != text) {
+      issues_.error(where(row, kQuestionText),
+                    quoted(text) + " differs from the text of question " + quoted(question->id()) + " on line " +
+                        std::to_string(question_text_lines_[question->id()]) +
+                        "; leave it empty or repeat it exactly");
     }
   }
 
@@ -604,9 +847,18 @@ class CsvReader {
     }
   }
 
+  // A column Kenes does not know: its values are kept per indicator.
+  struct ExtraColumn {
+    std::string name;
+    std::size_t field;
+  };
+
   Issues& issues_;
-  std::vector<std::size_t> position_;  // column -> field index
+  std::vector<std::size_t> position_;  // column -> field index, SIZE_MAX if absent
   std::size_t width_ = 0;
+  std::vector<ExtraColumn> extra_columns_;  // in the header's order
+  ExtraNames extras_{{std::begin(kColumns), std::end(kColumns)}};
+  std::map<std::string, std::size_t> question_text_lines_;
   std::map<std::string, Seen> category_index_;
   std::map<std::string, Seen> themes_;
   std::map<std::string, Seen> questions_;
@@ -692,41 +944,81 @@ FrameworkImport import_framework(std::string_view file_name, std::string_view te
 }
 
 std::string framework_to_csv(const kenes::v1::Framework& fw) {
+  // The extra values' names, in the order they first appear.
+  std::vector<std::string> extra_names;
+  for (const auto& cat : fw.categories()) {
+    for (const auto& theme : cat.themes()) {
+      for (const auto& q : theme.questions()) {
+        for (const auto& ind : q.indicators()) {
+          for (const auto& x : ind.extras()) {
+            bool known = x.name().empty() ||
+                         std::find(std::begin(kColumns), std::end(kColumns), x.name()) != std::end(kColumns);
+            if (!known && std::find(extra_names.begin(), extra_names.end(), x.name()) == extra_names.end()) {
+              extra_names.push_back(x.name());
+            }
+          }
+        }
+      }
+    }
+  }
   std::string out = "edition," + csv_field(fw.edition()) + "\n";
   if (!fw.source().empty()) out += "source," + csv_field(fw.source()) + "\n";
-  for (std::size_t c = 0; c < kColumnCount; ++c) {
-    if (c > 0) out += ',';
-    out += kColumns[c];
-  }
-  out += "\n";
-  auto row = [&](std::initializer_list<std::string_view> fields) {
-    std::size_t n = 0;
-    for (auto f : fields) {
-      if (n++ > 0) out += ',';
-      out += csv_field(f);
+  auto write = [&](const std::vector<std::string>& fields) {
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (f > 0) out += ',';
+      out += csv_field(fields[f]);
     }
-    for (; n < kColumnCount; ++n) out += ",";
     out += "\n";
   };
+  std::vector<std::string> header(std::begin(kColumns), std::end(kColumns));
+  header.insert(header.end(), extra_names.begin(), extra_names.end());
+  // Header names are written as they are: csv_field would quote none of them.
+  for (std::size_t f = 0; f < header.size(); ++f) out += (f > 0 ? "," : "") + csv_field(header[f]);
+  out += "\n";
+  std::vector<std::string> row(header.size());
+  auto clear_from = [&](Column c) { std::fill(row.begin() + c, row.end(), std::string()); };
   for (const auto& cat : fw.categories()) {
-    if (cat.themes().empty()) row({cat.id(), cat.title()});
+    clear_from(kCategoryId);
+    row[kCategoryId] = cat.id();
+    row[kCategoryTitle] = cat.title();
+    if (cat.themes().empty()) write(row);
     for (const auto& theme : cat.themes()) {
-      if (theme.questions().empty()) row({cat.id(), cat.title(), theme.id(), theme.title()});
+      clear_from(kThemeId);
+      row[kThemeId] = theme.id();
+      row[kThemeTitle] = theme.title();
+      if (theme.questions().empty()) write(row);
       for (const auto& q : theme.questions()) {
-        if (q.indicators().empty()) row({cat.id(), cat.title(), theme.id(), theme.title(), q.id(), q.title()});
+        clear_from(kQuestionId);
+        row[kQuestionId] = q.id();
+        row[kQuestionTitle] = q.title();
+        row[kQuestionText] = q.text();
+        if (q.indicators().empty()) write(row);
         for (const auto& ind : q.indicators()) {
-          std::string sources;
-          for (const auto& s : ind.sources()) {
-            if (!sources.empty()) sources += "; ";
-            sources += s;
+          clear_from(kIndicatorId);
+          row[kIndicatorId] = ind.id();
+          row[kIndicatorTitle] = ind.title();
+          row[kCore] = ind.core() ? "yes" : "no";
+          row[kIndicatorType] = std::string(indicator_type_word(ind.type()));
+          for (const auto& s : ind.sources()) row[kSources] += (row[kSources].empty() ? "" : "; ") + s;
+          row[kMeans] = ind.means_of_verification();
+          row[kGuidance] = ind.guidance();
+          for (const auto& x : ind.extras()) {
+            auto it = std::find(extra_names.begin(), extra_names.end(), x.name());
+            if (it != extra_names.end()) row[kColumnCount + static_cast<std::size_t>(it - extra_names.begin())] = x.value();
           }
-          row({cat.id(), cat.title(), theme.id(), theme.title(), q.id(), q.title(), ind.id(), ind.title(),
-               ind.core() ? "yes" : "no", sources});
+          write(row);
         }
       }
     }
   }
   return out;
+}
+
+std::string_view indicator_type_word(kenes::v1::IndicatorType type) {
+  for (const auto& [word, t] : kTypeWords) {
+    if (t == type) return word;
+  }
+  return "";
 }
 
 FrameworkCounts count_framework(const kenes::v1::Framework& fw) {

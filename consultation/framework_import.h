@@ -3,7 +3,7 @@
 // Importing an assessment framework (category -> theme -> question ->
 // indicator) from a JSON or CSV file into a kenes.v1.Framework — the one
 // place where framework files are read. The formats, every rule checked and
-// the exact error texts are in server/README.md ("Framework files").
+// the exact error texts are in consultation/README.md ("Framework files").
 //
 // All or nothing: an import returns a Framework only when the file has no
 // error at all; otherwise it returns every error it found (up to
@@ -23,14 +23,23 @@
 namespace kenes::consultation {
 
 // Larger files are refused before parsing: the full ROAM-X framework with
-// sources is about 100 KiB, and a framework is stored inside the first log
-// record of a consultation and sent to every client that joins.
+// its question texts and guidance is a few hundred KiB, and a framework is
+// stored inside the first log record of a consultation and sent to every
+// client that joins.
 inline constexpr std::size_t kMaxFrameworkFileBytes = 4 << 20;
 // Errors reported per file; the rest are counted.
 inline constexpr std::size_t kMaxFrameworkErrors = 50;
 // Ids become part of document ids ("indicator/<id>") and URLs.
 inline constexpr std::size_t kMaxFrameworkIdBytes = 64;
 inline constexpr std::size_t kMaxFrameworkTitleBytes = 2000;
+// A question's text, an indicator's guidance and means of verification, and
+// each extra value: long prose as published, yet bounded, since the
+// framework travels to every client that joins.
+inline constexpr std::size_t kMaxFrameworkTextBytes = 20000;
+// Columns (CSV) or fields (JSON) a file may add beyond those Kenes knows;
+// each is kept per indicator (kenes.v1.ExtraValue).
+inline constexpr std::size_t kMaxFrameworkExtraNames = 50;
+inline constexpr std::size_t kMaxFrameworkExtraNameBytes = 100;
 
 enum class FrameworkFormat { kJson, kCsv };
 
@@ -50,7 +59,9 @@ struct FrameworkImport {
   std::optional<kenes::v1::Framework> framework;
   std::vector<FrameworkIssue> errors;  // at most kMaxFrameworkErrors
   std::size_t more_errors = 0;         // found beyond the cap
-  // Not fatal (e.g. no source cited).
+  // Not fatal, and reported whether or not the file has errors: no source
+  // cited, or a column / field Kenes does not know (one warning per name,
+  // saying it is kept as an extra value). At most kMaxFrameworkErrors.
   std::vector<FrameworkIssue> warnings;
   bool ok() const { return framework.has_value(); }
 };
@@ -65,9 +76,17 @@ FrameworkFormat detect_framework_format(std::string_view file_name, std::string_
 FrameworkImport import_framework(std::string_view file_name, std::string_view text);
 
 // The CSV form of a framework (the format import_framework_csv reads, LF line
-// ends, fields quoted only when needed). import_framework_csv of the result
-// gives back an equal Framework, provided no source contains ';'.
+// ends, fields quoted only when needed): every column Kenes knows, then one
+// column per extra value's name, in the order the names first appear.
+// import_framework_csv of the result gives back an equal Framework, provided
+// no source contains ';', every indicator's extras are in that order, and no
+// extra is named like a column Kenes knows (an import makes none such; they
+// are left out).
 std::string framework_to_csv(const kenes::v1::Framework& framework);
+
+// The word a framework file writes for a type ("quantitative", ...); "" for
+// UNSPECIFIED and for values this build does not know.
+std::string_view indicator_type_word(kenes::v1::IndicatorType type);
 
 struct FrameworkCounts {
   std::size_t categories = 0;
