@@ -234,14 +234,50 @@ Outcome set_indicator_score(const RequestContext& ctx, const Caller& caller, con
   return Outcome::append(std::move(rec));
 }
 
-Outcome set_scope(const RequestContext&, const Caller& caller, const ClientMessage& msg) {
+Outcome set_scope(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& r = msg.set_scope();
   if (!may_run_consultation(caller.role)) return forbidden(caller, "change the assessment's scope");
-  if (r.scope() != kenes::v1::SCOPE_ALL && r.scope() != kenes::v1::SCOPE_CORE) {
-    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, "scope must be ALL or CORE");
-  }
+  auto invalid = [](std::string message) {
+    return Outcome::refuse(kenes::v1::ERROR_CODE_INVALID_ARGUMENT, std::move(message));
+  };
   LogRecord rec = authored_by(caller);
-  rec.mutable_scope_changed()->set_scope(r.scope());
+  auto* e = rec.mutable_scope_changed();
+  e->set_scope(r.scope());
+  switch (r.scope()) {
+    case kenes::v1::SCOPE_ALL:
+    case kenes::v1::SCOPE_CORE:
+      if (!r.selected_indicator_ids().empty()) {
+        return invalid("indicators are selected only with the scope CORE_PLUS_SELECTED");
+      }
+      break;
+    case kenes::v1::SCOPE_CORE_PLUS_SELECTED: {
+      if (r.selected_indicator_ids().empty()) {
+        return invalid("select at least one indicator besides the core ones (or choose the scope CORE)");
+      }
+      std::set<std::string> selected;
+      for (const auto& id : r.selected_indicator_ids()) {
+        if (auto missing = missing_indicator(ctx.state, id)) return *missing;
+        if (ctx.state.framework_indicator(id)->core()) {
+          return invalid("'" + id + "' is a core indicator: the core ones are in this scope already");
+        }
+        if (!selected.insert(id).second) return invalid("'" + id + "' is selected twice");
+      }
+      // In framework order, whatever order the chair ticked them in: one
+      // selection has one record. (Every id was found: there is a framework.)
+      for (const auto& c : ctx.state.created()->framework().categories()) {
+        for (const auto& t : c.themes()) {
+          for (const auto& q : t.questions()) {
+            for (const auto& i : q.indicators()) {
+              if (selected.count(i.id())) e->add_selected_indicator_ids(i.id());
+            }
+          }
+        }
+      }
+      break;
+    }
+    default:
+      return invalid("scope must be ALL, CORE or CORE_PLUS_SELECTED");
+  }
   return Outcome::append(std::move(rec));
 }
 

@@ -116,6 +116,8 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
     }
     case kenes::v1::LogRecord::kScopeChanged:
       scope_ = rec.scope_changed().scope();
+      scope_selected_.assign(rec.scope_changed().selected_indicator_ids().begin(),
+                             rec.scope_changed().selected_indicator_ids().end());
       break;
     case kenes::v1::LogRecord::kPollCreated:
     case kenes::v1::LogRecord::kPollOpened:

@@ -218,6 +218,8 @@ class AssessmentState {
   uint64_t records_fingerprint() const { return fingerprint_; }
 
   kenes::v1::Scope scope_override() const { return scope_; }  // UNSPECIFIED: as created
+  // The latest ScopeChanged's selected indicators (CORE_PLUS_SELECTED).
+  const std::vector<std::string>& scope_override_selected() const { return scope_selected_; }
   const std::map<std::string, IndicatorState>& indicators() const { return indicators_; }
   const IndicatorState* indicator(const std::string& id) const;
   const std::map<std::string, PollState>& polls() const { return polls_; }
@@ -256,6 +258,7 @@ class AssessmentState {
   std::vector<ValidationSessionState> sessions_;
 
   kenes::v1::Scope scope_ = kenes::v1::SCOPE_UNSPECIFIED;
+  std::vector<std::string> scope_selected_;
   std::map<std::string, IndicatorState> indicators_;
   std::map<std::string, PollState> polls_;
   uint64_t polls_created_ = 0;

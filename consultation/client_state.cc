@@ -24,6 +24,7 @@ constexpr uint32_t kThreadsField = 11;
 constexpr uint32_t kRegistrationsField = 12;
 constexpr uint32_t kChairIsBoardMemberField = 13;
 constexpr uint32_t kValidationSessionsField = 14;
+constexpr uint32_t kScopeOverrideSelectedField = 15;
 
 const char* suggestion_status(SuggestionStatus s) {
   switch (s) {
@@ -244,6 +245,7 @@ kenes::v1::ClientState client_state(const ConsultationState& state) {
   out.set_assessment_time_unix_ms(a.last_time_unix_ms());
   if (state.created()) *out.mutable_created() = *state.created();
   out.set_scope_override(a.scope_override());
+  for (const auto& id : a.scope_override_selected()) out.add_scope_override_selected(id);
   for (const auto& [id, p] : state.participants()) put_participant(id, p, out.add_participants());
   for (const auto& [id, doc] : state.documents()) put_document(state, id, doc, out.add_documents());
   for (const auto& [id, s] : a.indicators()) put_indicator(id, s, out.add_indicators());
@@ -387,6 +389,7 @@ std::string ClientStateEncoder::encode(const ConsultationState& state) {
     put_validation_session(v, &m);
     out += as_field(kValidationSessionsField, m);
   }
+  for (const auto& id : a.scope_override_selected()) append_bytes_field(out, kScopeOverrideSelectedField, id);
   all_ = false;
   return out;
 }

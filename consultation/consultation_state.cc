@@ -77,7 +77,9 @@ const Participant* ConsultationState::participant(const std::string& id) const {
 
 void ConsultationState::index_framework() {
   framework_index_.clear();
+  created_selected_.clear();
   if (!created_) return;
+  created_selected_.assign(created_->selected_indicator_ids().begin(), created_->selected_indicator_ids().end());
   for (const auto& c : created_->framework().categories()) {
     for (const auto& t : c.themes()) {
       for (const auto& q : t.questions()) {
@@ -95,6 +97,25 @@ const kenes::v1::Indicator* ConsultationState::framework_indicator(const std::st
 kenes::v1::Scope ConsultationState::scope() const {
   if (assessment_.scope_override() != kenes::v1::SCOPE_UNSPECIFIED) return assessment_.scope_override();
   return created_ ? created_->scope() : kenes::v1::SCOPE_UNSPECIFIED;
+}
+
+const std::vector<std::string>& ConsultationState::scope_selected() const {
+  static const std::vector<std::string> kNone;
+  if (scope() != kenes::v1::SCOPE_CORE_PLUS_SELECTED) return kNone;
+  if (assessment_.scope_override() != kenes::v1::SCOPE_UNSPECIFIED) return assessment_.scope_override_selected();
+  return created_selected_;
+}
+
+bool ConsultationState::in_scope(const kenes::v1::Indicator& indicator) const {
+  switch (scope()) {
+    case kenes::v1::SCOPE_CORE: return indicator.core();
+    case kenes::v1::SCOPE_CORE_PLUS_SELECTED: {
+      if (indicator.core()) return true;
+      const auto& selected = scope_selected();
+      return std::find(selected.begin(), selected.end(), indicator.id()) != selected.end();
+    }
+    default: return true;
+  }
 }
 
 uint64_t ConsultationState::draft_version(const std::string& indicator_id) const {

@@ -152,6 +152,14 @@ class ConsultationState {
   const DigestState& digest() const { return digest_; }
   // The scope in force: the latest ScopeChanged, else the one created with.
   kenes::v1::Scope scope() const;
+  // With CORE_PLUS_SELECTED, the selected indicators of the same record
+  // (framework order); otherwise empty.
+  const std::vector<std::string>& scope_selected() const;
+  // Whether the scope in force covers the indicator: every one (ALL, and
+  // UNSPECIFIED, which no valid log has), the core ones (CORE), or those and
+  // the selected (CORE_PLUS_SELECTED). Exports and the client's inScope
+  // decide alike.
+  bool in_scope(const kenes::v1::Indicator& indicator) const;
   // The framework indicator with this id, or null.
   const kenes::v1::Indicator* framework_indicator(const std::string& id) const;
   // The version of the draft "indicator/<id>" (0 if never edited).
@@ -191,6 +199,7 @@ class ConsultationState {
   DigestState digest_;
   // A copy, not pointers into created_: the state is moved around.
   std::map<std::string, kenes::v1::Indicator> framework_index_;
+  std::vector<std::string> created_selected_;  // created_'s selected_indicator_ids
 };
 
 }  // namespace kenes::consultation

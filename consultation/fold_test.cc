@@ -94,10 +94,15 @@ TEST(FoldTest, AJoinStateGivesEveryParticipantTheViewOfTheWholeLog) {
 // the fold vectors use must, together, make every record a request can make.
 TEST(FoldTest, TheVectorSeedsMakeEveryKindOfRecord) {
   std::set<int> made_kinds;
+  bool core_plus_selected = false;  // issue 19's scope, which the TypeScript fold must follow too
   for (uint64_t seed = 1; seed <= testing::kFoldVectorSeeds; ++seed) {
     const SimulatedRoom room = made(seed, testing::kFoldVectorSteps);
-    for (const auto& rec : room.log()) made_kinds.insert(rec.event_case());
+    for (const auto& rec : room.log()) {
+      made_kinds.insert(rec.event_case());
+      if (rec.scope_changed().scope() == kenes::v1::SCOPE_CORE_PLUS_SELECTED) core_plus_selected = true;
+    }
   }
+  EXPECT_TRUE(core_plus_selected) << "no ScopeChanged to CORE_PLUS_SELECTED";
   using R = kenes::v1::LogRecord;
   for (int kind : {R::kConsultationCreated, R::kParticipantInvited, R::kParticipantRevoked, R::kProfileUpdated,
                    R::kTextEdit, R::kIndicatorStatusChanged, R::kIndicatorAssigneesSet, R::kIndicatorSourcesSet,

@@ -132,6 +132,9 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
   view["seq"] = state.seq();
   view["title"] = state.created() ? state.created()->title() : std::string();
   view["scope"] = static_cast<int>(state.scope());
+  json::array selected;
+  for (const auto& id : state.scope_selected()) selected.push_back(json::value(id));
+  view["scopeSelected"] = std::move(selected);
 
   json::array participants;
   for (const auto& [id, p] : state.participants()) {
@@ -250,8 +253,16 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
   json::object view;
   view["seq"] = st.seq();
   view["title"] = st.created().title();
-  view["scope"] = static_cast<int>(st.scope_override() != kenes::v1::SCOPE_UNSPECIFIED ? st.scope_override()
-                                                                                     : st.created().scope());
+  bool overridden = st.scope_override() != kenes::v1::SCOPE_UNSPECIFIED;
+  kenes::v1::Scope scope = overridden ? st.scope_override() : st.created().scope();
+  view["scope"] = static_cast<int>(scope);
+  json::array selected;
+  if (scope == kenes::v1::SCOPE_CORE_PLUS_SELECTED) {
+    for (const auto& id : overridden ? st.scope_override_selected() : st.created().selected_indicator_ids()) {
+      selected.push_back(json::value(id));
+    }
+  }
+  view["scopeSelected"] = std::move(selected);
   json::array participants;
   for (const auto& p : st.participants()) {
     participants.push_back(json::object{{"id", p.participant_id()},

@@ -34,7 +34,10 @@ class Generator {
     for (const auto& cat : c->framework().categories()) {
       for (const auto& theme : cat.themes()) {
         for (const auto& q : theme.questions()) {
-          for (const auto& i : q.indicators()) indicators_.push_back(i.id());
+          for (const auto& i : q.indicators()) {
+            indicators_.push_back(i.id());
+            if (!i.core()) non_core_.push_back(i.id());
+          }
         }
       }
     }
@@ -517,7 +520,18 @@ class Generator {
       return request(drafter(), m);
     }
     if (dice < 92) {
-      m.mutable_set_scope()->set_scope(rng_.chance(1, 2) ? kenes::v1::SCOPE_CORE : kenes::v1::SCOPE_ALL);
+      auto* scope = m.mutable_set_scope();
+      uint64_t kind = non_core_.empty() ? rng_.below(2) : rng_.below(3);
+      scope->set_scope(kind == 0 ? kenes::v1::SCOPE_CORE
+                       : kind == 1 ? kenes::v1::SCOPE_ALL
+                                   : kenes::v1::SCOPE_CORE_PLUS_SELECTED);
+      if (kind == 2) {
+        // Some of the others, at least one, in no particular order.
+        for (const auto& id : non_core_) {
+          if (rng_.chance(1, 2)) scope->add_selected_indicator_ids(id);
+        }
+        if (scope->selected_indicator_ids().empty()) scope->add_selected_indicator_ids(non_core_.back());
+      }
       return request(with_role(kenes::v1::ROLE_CHAIR), m);
     }
     if (dice < 93) {
@@ -546,6 +560,7 @@ class Generator {
   Rng rng_;
   SimulatedRoom room_;
   std::vector<std::string> indicators_;
+  std::vector<std::string> non_core_;  // the framework's indicators that are not core
   std::vector<Caller> callers_;
   std::map<std::string, uint64_t> client_seqs_;
   int revoke_at_ = 0;
