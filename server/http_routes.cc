@@ -83,10 +83,11 @@ std::vector<std::string_view> query_values(const http::request<http::string_body
   return out;
 }
 
-// GET /api/consultations/<id>/export/<name>[?lang=en|ru|kk], with the participant's invite
-// token as "Authorization: Bearer <token>" (the same token the WebSocket
-// Hello carries). The log decides the role and revocation, as for a
-// connection; the token's role counts only for someone not yet in the log.
+// GET /api/consultations/<id>/export/<name>[?lang=en|ru|kk][&variant=publication|working],
+// with the participant's invite token as "Authorization: Bearer <token>" (the
+// same token the WebSocket Hello carries). The log decides the role and
+// revocation, as for a connection; the token's role counts only for someone
+// not yet in the log.
 StringResponse handle_export(const http::request<http::string_body>& req, std::string_view path,
                              ServerContext& ctx) {
   std::string_view rest = path.substr(std::string_view("/api/consultations/").size());
@@ -105,6 +106,21 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
                   "unknown language \"" + std::string(langs.front()) + "\": lang is en, ru or kk\n");
     }
     options.lang = *lang;
+  }
+  // Only the report has a publication and a working copy; a variant asked of
+  // the minutes or the votes is a mistake worth saying, not a parameter to drop.
+  if (auto variants = query_values(req, "variant"); !variants.empty()) {
+    if (!report::is_report_export(name)) {
+      return text(req, http::status::bad_request,
+                  "variant is for report.md, report.html and report.docx only, not " + name + "\n");
+    }
+    if (variants.size() > 1) return text(req, http::status::bad_request, "variant is given more than once\n");
+    auto variant = report::parse_variant(variants.front());
+    if (!variant) {
+      return text(req, http::status::bad_request,
+                  "unknown variant \"" + std::string(variants.front()) + "\": variant is publication or working\n");
+    }
+    options.variant = *variant;
   }
 
   auto unauthorized = [&](const std::string& why) {
@@ -137,10 +153,12 @@ StringResponse handle_export(const http::request<http::string_body>& req, std::s
     return head + '\0' + who.participant_id + '\0' + std::to_string(who.role) + '\0' + who.display_name + '\0' +
            std::to_string(who.link_generation);
   };
-  // The language is part of what was made: "ru-RU" and "ru" are one answer,
-  // English and Kazakh never are.
+  // The language and the variant are part of what was made: "ru-RU" and "ru"
+  // are one answer, English and Kazakh never are, nor a publication and a
+  // working copy.
   auto made_key = [&](const std::string& head) {
-    return head + '\0' + name + '\0' + std::string(report::lang_code(options.lang));
+    return head + '\0' + name + '\0' + std::string(report::lang_code(options.lang)) + '\0' +
+           std::string(report::variant_name(options.variant));
   };
   std::shared_ptr<const report::ExportAccess> access;
   std::shared_ptr<const report::ExportOutput> made;

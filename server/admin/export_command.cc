@@ -17,7 +17,7 @@ namespace {
 constexpr std::string_view kName = "export";
 
 int run(int argc, char** argv) {
-  std::string data_dir, consultation, file, out_path, lang_code;
+  std::string data_dir, consultation, file, out_path, lang_code, variant_code;
   po::options_description options("options");
   add_data_dir_option(options, &data_dir);
   options.add_options()("consultation,c", po::value(&consultation)->required(), "the consultation")(
@@ -26,9 +26,14 @@ int run(int argc, char** argv) {
       "minutes/<meeting id>.html")(
       "lang,l", po::value(&lang_code)->default_value("en"),
       "the report's language: en, ru or kk (minutes and votes are English only)")(
+      "variant", po::value(&variant_code),
+      "the report's variant: publication (the default: what a reader of the published report sees) or working "
+      "(everything, for the team); report.* only")(
       "out,o", po::value(&out_path), "write to this file (default: standard output)");
   po::variables_map vm;
-  if (auto code = parse_options(argc, argv, "export [--data-dir D] --consultation C --file report.md [--lang en|ru|kk] [--out FILE]",
+  if (auto code = parse_options(argc, argv,
+                                "export [--data-dir D] --consultation C --file report.md [--lang en|ru|kk] "
+                                "[--variant publication|working] [--out FILE]",
                                 "Writes an export of a consultation, built from its log as it is now, and prints\n"
                                 "on stderr the log head it was built from with the command that verifies it.\n"
                                 "Works while the server runs (read-only view).",
@@ -39,9 +44,21 @@ int run(int argc, char** argv) {
   // English report the operator did not ask for.
   std::optional<report::Lang> lang = report::parse_lang(lang_code);
   if (!lang) return report_error(kName, "unknown language " + lang_code + " (use en, ru or kk)", kExitUsage);
+  report::ExportOptions export_options{.lang = *lang};
+  if (vm.count("variant")) {
+    if (!report::is_report_export(file)) {
+      return report_error(kName, "--variant is for report.md, report.html and report.docx only, not " + file,
+                          kExitUsage);
+    }
+    std::optional<report::Variant> variant = report::parse_variant(variant_code);
+    if (!variant) {
+      return report_error(kName, "unknown variant " + variant_code + " (use publication or working)", kExitUsage);
+    }
+    export_options.variant = *variant;
+  }
   auto log = open_view(kName, data_dir);
   if (!log) return kExitError;
-  report::ExportOutput out = report::export_consultation(*log, consultation, file, {.lang = *lang});
+  report::ExportOutput out = report::export_consultation(*log, consultation, file, export_options);
   switch (out.code) {
     case report::ExportOutput::Code::kOk: break;
     case report::ExportOutput::Code::kNotFound: return report_error(kName, out.message, kExitUsage);

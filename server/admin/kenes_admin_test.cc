@@ -587,18 +587,55 @@ TEST(AdminExportTest, LangChoosesTheReportsLanguageAndAnUnknownOneIsRefused) {
   ASSERT_EQ(kk.exit_code, 0) << kk.output;
   const std::string kk_html = read(dir.sub("kk.html"));
   EXPECT_NE(kk_html.find("<html lang=\"kk\">"), std::string::npos) << kk_html.substr(0, 400);
-  EXPECT_NE(kk_html.find("Мазмұны"), std::string::npos);
+  EXPECT_NE(kk_html.find("Бағалау есебі"), std::string::npos);
   AdminRun en = admin("export -d " + data + " -c kz -f report.html -o " + dir.sub("en.html"));
   ASSERT_EQ(en.exit_code, 0) << en.output;
   EXPECT_NE(read(dir.sub("en.html")).find("<html lang=\"en\">"), std::string::npos);
   AdminRun ru = admin("export -d " + data + " -c kz -f report.md -l ru");
   EXPECT_EQ(ru.exit_code, 0) << ru.output;
-  EXPECT_NE(ru.output.find("Содержание"), std::string::npos) << ru.output;
+  EXPECT_NE(ru.output.find("Отчёт об оценке"), std::string::npos) << ru.output;
   // The file name the download would carry, so a saved copy can be told apart.
-  EXPECT_NE(ru.output.find("kz-seq1-report-ru.md"), std::string::npos) << ru.output;
+  EXPECT_NE(ru.output.find("kz-seq1-report-ru-publication.md"), std::string::npos) << ru.output;
   AdminRun unknown = admin("export -d " + data + " -c kz -f report.md --lang xx");
   EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
   EXPECT_NE(unknown.output.find("unknown language xx"), std::string::npos) << unknown.output;
+}
+
+TEST(AdminExportTest, VariantChoosesThePublicationOrTheWorkingCopyOfTheReportAlone) {
+  TempDir dir;
+  std::string data = dir.sub("data");
+  ASSERT_EQ(admin("create-consultation -d " + data + " --id kz --title KZ").exit_code, 0);
+  // Nothing is written yet: the working copy says so, the publication leaves it out.
+  AdminRun working = admin("export -d " + data + " -c kz -f report.md --variant working -l kk");
+  ASSERT_EQ(working.exit_code, 0) << working.output;
+  EXPECT_NE(working.output.find("## Алғысөз\n\n*(әлі жазылмаған)*"), std::string::npos) << working.output;
+  EXPECT_NE(working.output.find("kz-seq1-report-kk-working.md"), std::string::npos) << working.output;
+  AdminRun published = admin("export -d " + data + " -c kz -f report.md");
+  ASSERT_EQ(published.exit_code, 0) << published.output;
+  EXPECT_EQ(published.output.find("not written yet"), std::string::npos) << published.output;
+  EXPECT_EQ(published.output.find("## Foreword"), std::string::npos) << published.output;
+  EXPECT_NE(published.output.find("kz-seq1-report-en-publication.md"), std::string::npos) << published.output;
+  EXPECT_EQ(admin("export -d " + data + " -c kz -f report.md --variant PUBLICATION").exit_code, 0);
+
+  // The working copy's head verifies like any export's.
+  AdminRun docx = admin("export -d " + data + " -c kz -f report.docx --variant working -o " + dir.sub("w.docx"));
+  ASSERT_EQ(docx.exit_code, 0) << docx.output;
+  std::string check;
+  for (const auto& line : lines_of(docx.output)) {
+    if (line.rfind("check it: kenes-admin ", 0) == 0) check = line.substr(std::string("check it: kenes-admin ").size());
+  }
+  ASSERT_NE(check, "") << docx.output;
+  EXPECT_EQ(admin(check + " -d " + data).exit_code, 0);
+
+  AdminRun unknown = admin("export -d " + data + " -c kz -f report.md --variant draft");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.output;
+  EXPECT_NE(unknown.output.find("unknown variant draft (use publication or working)"), std::string::npos)
+      << unknown.output;
+  AdminRun votes = admin("export -d " + data + " -c kz -f votes.csv --variant working");
+  EXPECT_EQ(votes.exit_code, 2) << votes.output;
+  EXPECT_NE(votes.output.find("--variant is for report.md, report.html and report.docx only, not votes.csv"),
+            std::string::npos)
+      << votes.output;
 }
 
 }  // namespace

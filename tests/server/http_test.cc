@@ -398,7 +398,7 @@ TEST_F(HttpTest, EveryRoleMayDownloadTheReportWhichNamesTheLogHead) {
     std::string expected_head = std::to_string(head.seq) + ":" + storage::to_hex(head.hash);
     EXPECT_EQ(r.header("x-kenes-log-head"), expected_head);
     EXPECT_EQ(r.header("content-disposition"),
-              "attachment; filename=\"demo-seq" + std::to_string(head.seq) + "-report.md\"");
+              "attachment; filename=\"demo-seq" + std::to_string(head.seq) + "-report-en-publication.md\"");
     EXPECT_NE(r.body.find("--expect-head " + expected_head), std::string::npos);
     EXPECT_NE(r.body.find("## R. Rights"), std::string::npos);
     expect_security_headers(r);
@@ -435,7 +435,7 @@ TEST_F(HttpTest, UnknownExportsAre404AndVotesAndDocxAreServed) {
   EXPECT_EQ(docx.header("content-type"), "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
   EXPECT_EQ(docx.body.rfind("PK\x03\x04", 0), 0u) << "not a ZIP package";
   EXPECT_NE(docx.body.find("word/document.xml"), std::string::npos);
-  EXPECT_NE(docx.header("content-disposition").find("-report.docx\""), std::string::npos)
+  EXPECT_NE(docx.header("content-disposition").find("-report-en-publication.docx\""), std::string::npos)
       << docx.header("content-disposition");
 }
 
@@ -446,16 +446,16 @@ TEST_F(HttpTest, TheReportIsInTheAskedLanguageAndAnUnknownOneIs400) {
   ASSERT_EQ(kk.status, 200) << kk.body;
   EXPECT_NE(kk.body.find("<html lang=\"kk\">"), std::string::npos) << kk.body.substr(0, 300);
   EXPECT_NE(kk.body.find("Мазмұны"), std::string::npos);
-  EXPECT_EQ(kk.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report-kk.html\"");
+  EXPECT_EQ(kk.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report-kk-publication.html\"");
   // A browser's language tag is accepted as its language, among other parameters.
   HttpReply ru = get("/api/consultations/demo/export/report.md?v=2&lang=ru-RU", token);
   ASSERT_EQ(ru.status, 200) << ru.body;
   EXPECT_NE(ru.body.find("## Содержание"), std::string::npos);
-  EXPECT_EQ(ru.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report-ru.md\"");
+  EXPECT_EQ(ru.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report-ru-publication.md\"");
   HttpReply en = get("/api/consultations/demo/export/report.html?lang=en", token);
   ASSERT_EQ(en.status, 200) << en.body;
   EXPECT_NE(en.body.find("<html lang=\"en\">"), std::string::npos);
-  EXPECT_EQ(en.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report.html\"");
+  EXPECT_EQ(en.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report-en-publication.html\"");
 
   HttpReply unknown = get("/api/consultations/demo/export/report.html?lang=xx", token);
   EXPECT_EQ(unknown.status, 400);
@@ -467,9 +467,48 @@ TEST_F(HttpTest, TheReportIsInTheAskedLanguageAndAnUnknownOneIs400) {
   EXPECT_EQ(twice.body, "lang is given more than once\n");
 }
 
-// What was made at a head is kept per language: a kept English report is
-// never the answer to a Kazakh request at the same head, nor the reverse.
-TEST_F(HttpTest, ExportsKeptAtOneHeadAreKeptPerLanguage) {
+TEST_F(HttpTest, TheReportIsThePublicationUnlessTheWorkingCopyIsAskedAndAVariantElsewhereIs400) {
+  auto token = bearer(server_->token(kenes::v1::ROLE_OBSERVER, "demo-observer"));
+  const std::string seq = std::to_string(server_->server().consultation_log().head("demo")->seq);
+  const std::string target = "/api/consultations/demo/export/report.md";
+  HttpReply publication = get(target, token);
+  ASSERT_EQ(publication.status, 200) << publication.body;
+  EXPECT_NE(publication.body.find("## R. Rights"), std::string::npos) << "the demo's R.1 is drafted";
+  EXPECT_EQ(publication.body.find("not written yet"), std::string::npos) << publication.body;
+  EXPECT_EQ(publication.body.find("- Status:"), std::string::npos) << publication.body;
+  EXPECT_EQ(get(target + "?variant=publication", token).body, publication.body);
+
+  HttpReply working = get(target + "?lang=kk&variant=working", token);
+  ASSERT_EQ(working.status, 200) << working.body;
+  EXPECT_EQ(working.header("content-disposition"), "attachment; filename=\"demo-seq" + seq + "-report-kk-working.md\"");
+  EXPECT_NE(working.body.find("## Алғысөз\n\n*(әлі жазылмаған)*"), std::string::npos) << working.body;
+  EXPECT_NE(working.body.find("## Қатысушылар"), std::string::npos);
+  HttpReply docx = get("/api/consultations/demo/export/report.docx?variant=Working", token);
+  ASSERT_EQ(docx.status, 200) << docx.body;
+  EXPECT_EQ(docx.header("content-disposition"),
+            "attachment; filename=\"demo-seq" + seq + "-report-en-working.docx\"");
+
+  HttpReply unknown = get(target + "?variant=draft", token);
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.body, "unknown variant \"draft\": variant is publication or working\n");
+  expect_security_headers(unknown);
+  EXPECT_EQ(get(target + "?variant=", token).status, 400);
+  HttpReply twice = get(target + "?variant=working&lang=ru&variant=publication", token);
+  EXPECT_EQ(twice.status, 400);
+  EXPECT_EQ(twice.body, "variant is given more than once\n");
+  for (const char* other : {"votes.csv", "minutes/meeting-1.md"}) {
+    HttpReply r = get(std::string("/api/consultations/demo/export/") + other + "?variant=working", token);
+    EXPECT_EQ(r.status, 400) << other;
+    EXPECT_EQ(r.body, std::string("variant is for report.md, report.html and report.docx only, not ") + other + "\n");
+  }
+  // Refused before the token is looked at, as an unknown language is.
+  EXPECT_EQ(get(target + "?variant=draft").status, 400);
+}
+
+// What was made at a head is kept per language and variant: a kept English
+// report is never the answer to a Kazakh request at the same head, nor a
+// publication to a request for the working copy, nor the reverse.
+TEST_F(HttpTest, ExportsKeptAtOneHeadAreKeptPerLanguageAndVariant) {
   auto token = bearer(server_->token(kenes::v1::ROLE_MEMBER, "demo-member-1"));
   auto& made = server_->server().context().export_outputs;
   const std::string target = "/api/consultations/demo/export/report.md";
@@ -486,6 +525,15 @@ TEST_F(HttpTest, ExportsKeptAtOneHeadAreKeptPerLanguage) {
   EXPECT_EQ(get(target + "?lang=kk", token).body, kk.body);
   EXPECT_EQ(get(target + "?lang=KK", token).body, kk.body);
   EXPECT_EQ(made.hits(), hits + 3) << "each language's export at an unchanged head was made again";
+  HttpReply working = get(target + "?lang=kk&variant=working", token);
+  ASSERT_EQ(working.status, 200) << working.body;
+  EXPECT_NE(working.body, kk.body);
+  EXPECT_NE(working.body.find("## Қатысушылар"), std::string::npos) << "the working copy, not the kept publication";
+  // (The working copy may have been kept already: the server is the suite's.)
+  const size_t hits_after_working = made.hits();
+  EXPECT_EQ(get(target + "?lang=kk&variant=publication", token).body, kk.body);
+  EXPECT_EQ(get(target + "?variant=working&lang=kk", token).body, working.body);
+  EXPECT_EQ(made.hits(), hits_after_working + 2) << "each variant's export at an unchanged head was made again";
 }
 
 }  // namespace
