@@ -3,6 +3,7 @@
 #include "consultation/permissions.h"
 #include "replay/recovery.h"
 #include "replay/report/assessment_export.h"
+#include "replay/report/minutes_data.h"
 #include "replay/report/report_render.h"
 
 namespace kenes::report {
@@ -114,9 +115,10 @@ ExportOutput render_export(storage::Log& log, const LoadedConsultation& loaded, 
       out.message = error;
       return out;
     }
-    out.body = ext == ".md" ? render_minutes_markdown(*data) : render_minutes_html(*data);
+    out.body = ext == ".md" ? render_minutes_markdown(*data, options.lang) : render_minutes_html(*data, options.lang);
     out.content_type = ext == ".md" ? "text/markdown; charset=utf-8" : "text/html; charset=utf-8";
     out.file_name = stem + "minutes-" + meeting + ext;
+    if (options.lang != Lang::kEn) out.file_name.insert(out.file_name.rfind('.'), "-" + std::string(lang_code(options.lang)));
     out.code = ExportOutput::Code::kOk;
     return out;
   }

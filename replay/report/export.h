@@ -46,7 +46,8 @@ struct ExportOutput {
 
 struct ExportOptions {
   // The report's language (report.md, report.html, report.docx): headings,
-  // labels, sentences and dates. Minutes and votes are English only.
+  // labels, sentences and dates. The minutes too (named "…-minutes-<meeting>-ru.md"
+  // in a language other than English); votes.csv stays English, for machines.
   Lang lang = Lang::kEn;
   // The report's variant (report_render.h): the publication unless the team
   // asks for its working copy. Only the report has variants

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "consultation/assessment_convert.h"
+#include "replay/report/report_data.h"
+
 namespace kenes::report {
 
 namespace {
@@ -17,20 +20,26 @@ std::string choices_text(const engine::PollDefinition& def, const std::vector<ui
   return out;
 }
 
-std::string group_line(const char* what, const engine::GroupResult& g, const std::vector<std::string>& labels,
-                       bool borda) {
-  // The merged bucket (engine::kMergedGroupLabel) is named for what it is,
-  // never "other", which is also a stakeholder group (issue 18).
-  const std::string label = g.label == engine::kMergedGroupLabel ? std::string("groups under 3 voters") : g.label;
-  std::string line = std::string(what) + " " + label + " (" + std::to_string(g.voters) + "):";
-  bool any = false;
-  for (std::size_t i = 0; i < labels.size() && i < g.votes.size(); ++i) {
-    uint64_t value = borda && i < g.points.size() ? g.points[i] : g.votes[i];
-    if (value == 0) continue;
-    line += (any ? ", " : " ") + labels[i] + " " + std::to_string(value);
-    any = true;
+// A breakdown's group as the minutes name it in each language: the engine
+// labels groups as assessment_convert.h's stakeholder_group_label does.
+MinutesPollGroup minutes_group(const engine::GroupResult& g, bool stakeholder, bool borda) {
+  MinutesPollGroup out;
+  out.label = g.label;
+  out.voters = g.voters;
+  out.values = borda && !g.points.empty() ? g.points : g.votes;
+  if (g.label == engine::kMergedGroupLabel) {
+    out.kind = MinutesPollGroup::Kind::kMerged;
+  } else if (g.label == engine::kNotStatedLabel) {
+    out.kind = MinutesPollGroup::Kind::kNotStated;
+  } else if (stakeholder) {
+    for (auto group : stakeholder_groups()) {
+      if (consultation::stakeholder_group_label(group) == g.label) {
+        out.kind = MinutesPollGroup::Kind::kStakeholderGroup;
+        out.group = group;
+      }
+    }
   }
-  return any ? line : line + " none";
+  return out;
 }
 
 }  // namespace
@@ -41,34 +50,35 @@ MinutesPoll minutes_poll(const std::string& poll_id, const engine::Poll& poll, u
   MinutesPoll m;
   m.id = poll_id;
   m.question = def.question;
-  m.kind = std::string(engine::poll_kind_name(def.kind));
-  if (def.kind == engine::PollKind::kRanking) m.kind += ", " + std::string(engine::ranking_method_name(def.ranking_method));
+  switch (def.kind) {
+    case engine::PollKind::kSingleChoice: m.kind = MinutesPoll::Kind::kSingleChoice; break;
+    case engine::PollKind::kMultipleChoice: m.kind = MinutesPoll::Kind::kMultipleChoice; break;
+    case engine::PollKind::kAgreement: m.kind = MinutesPoll::Kind::kAgreement; break;
+    case engine::PollKind::kRanking:
+      m.kind = def.ranking_method == engine::RankingMethod::kBorda ? MinutesPoll::Kind::kRankingBorda
+                                                                   : MinutesPoll::Kind::kRankingRunoff;
+      break;
+  }
   m.anonymous = def.anonymous;
   engine::PollView view = poll.view(eligible, now_unix_ms);
+  m.state = view.open ? MinutesPoll::State::kOpen : MinutesPoll::State::kClosed;
+  if (auto closed = poll.closed_at(now_unix_ms)) m.closed_at_unix_ms = *closed;
   m.ballots = view.voters;
   m.eligible = view.eligible;
-  if (!view.results) {
-    m.outcome = view.open ? "open; results hidden until it closes" : "closed; results hidden";
-    return m;
-  }
+  m.quorum_met = view.quorum_met;
+  if (!view.results) return m;  // hidden until it closes
   const engine::PollResults& r = *view.results;
-  bool borda = def.kind == engine::PollKind::kRanking && def.ranking_method == engine::RankingMethod::kBorda;
-  std::vector<std::string> labels;
-  for (const auto& o : r.options) {
-    labels.push_back(o.label);
-    m.totals.emplace_back(o.label, borda ? std::to_string(o.points) + " points (" + std::to_string(o.votes) + " first)"
-                                         : std::to_string(o.votes));
-  }
-  std::string outcome = r.closed ? (r.passed ? "passed" : "did not pass") : (r.passed ? "passing so far (open)" : "not passing so far (open)");
-  if (!r.quorum_met) outcome += "; quorum not met";
-  if (r.tied) outcome += "; tied";
-  if (r.winner && *r.winner < labels.size()) outcome += "; leading: " + labels[*r.winner];
-  m.outcome = outcome;
-  if (r.by_group.withheld) {
-    m.breakdown.push_back("Breakdowns withheld: fewer than 3 voters.");
-  } else {
-    for (const auto& g : r.by_group.groups) m.breakdown.push_back(group_line("Group", g, labels, borda));
-    for (const auto& g : r.by_gender.groups) m.breakdown.push_back(group_line("Gender", g, labels, borda));
+  const bool borda = m.kind == MinutesPoll::Kind::kRankingBorda;
+  m.results_shown = true;
+  m.passed = r.passed;
+  m.quorum_met = r.quorum_met;
+  m.tied = r.tied;
+  if (r.winner && *r.winner < r.options.size()) m.winner = *r.winner;
+  for (const auto& o : r.options) m.options.push_back({o.label, o.votes, o.points});
+  m.breakdown_withheld = r.by_group.withheld;
+  if (!m.breakdown_withheld) {
+    for (const auto& g : r.by_group.groups) m.by_group.push_back(minutes_group(g, true, borda));
+    for (const auto& g : r.by_gender.groups) m.by_gender.push_back(minutes_group(g, false, borda));
   }
   return m;
 }

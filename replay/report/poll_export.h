@@ -15,6 +15,9 @@
 
 namespace kenes::report {
 
+// The poll's results part of its minutes entry: kind, state, turnout,
+// outcome, totals and breakdowns (the minutes' adapter, minutes_data.cc,
+// adds what it validates, when it opened and its reservations).
 // `eligible`: voters eligible (the count stamped at close, or now while open).
 MinutesPoll minutes_poll(const std::string& poll_id, const engine::Poll& poll, uint64_t eligible,
                          int64_t now_unix_ms);
