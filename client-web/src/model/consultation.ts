@@ -117,8 +117,15 @@ export class ConsultationState {
   framework: Framework | undefined;
   /** The scope in force: the latest ScopeChanged, else the one created with. */
   scope: Scope = Scope.UNSPECIFIED;
+  /**
+   * With Scope.CORE_PLUS_SELECTED, the indicators besides the core ones
+   * (issue 19), from the same record as `scope`; otherwise empty.
+   */
+  scopeSelected: ReadonlySet<string> = new Set();
   private createdScope: Scope = Scope.UNSPECIFIED;
+  private createdSelected: readonly string[] = [];
   private scopeOverride: Scope = Scope.UNSPECIFIED;
+  private overrideSelected: readonly string[] = [];
   readonly participants = new Map<string, Participant>();
   readonly registrations = new Map<string, Registration>();
   /** Whether the chair counts in the board's balance (BoardSettingsSet). */
@@ -175,7 +182,8 @@ export class ConsultationState {
         this.title = e.value.title;
         this.framework = e.value.framework;
         this.createdScope = e.value.scope;
-        this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
+        this.createdSelected = [...e.value.selectedIndicatorIds];
+        this.settleScope();
         return { kind: "created" };
       case "participantInvited":
         this.invited(e.value, record.author);
@@ -263,7 +271,8 @@ export class ConsultationState {
       case "scopeChanged": {
         // UNSPECIFIED withdraws the change: the scope created with applies again.
         this.scopeOverride = e.value.scope;
-        this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
+        this.overrideSelected = [...e.value.selectedIndicatorIds];
+        this.settleScope();
         // An assessment record too: its time counts towards the latest the
         // assessment has seen, which judges whether a ballot came too late.
         return { kind: "assessment", change: this.assessment.fold(record, seq) ?? { kind: "scope" } };
@@ -299,8 +308,10 @@ export class ConsultationState {
     this.title = created?.title ?? "";
     this.framework = created?.framework;
     this.createdScope = created?.scope ?? Scope.UNSPECIFIED;
+    this.createdSelected = [...(created?.selectedIndicatorIds ?? [])];
     this.scopeOverride = st.scopeOverride;
-    this.scope = this.scopeOverride === Scope.UNSPECIFIED ? this.createdScope : this.scopeOverride;
+    this.overrideSelected = [...st.scopeOverrideSelected];
+    this.settleScope();
 
     this.participants.clear();
     for (const cp of st.participants) {
@@ -390,8 +401,27 @@ export class ConsultationState {
     return out;
   }
 
+  /**
+   * Whether the scope in force covers the indicator, as the server's
+   * ConsultationState::in_scope decides: every one (ALL), the core ones
+   * (CORE), or those and the selected (CORE_PLUS_SELECTED).
+   */
   inScope(i: Indicator): boolean {
-    return this.scope !== Scope.CORE || i.core;
+    switch (this.scope) {
+      case Scope.CORE:
+        return i.core;
+      case Scope.CORE_PLUS_SELECTED:
+        return i.core || this.scopeSelected.has(i.id);
+      default:
+        return true;
+    }
+  }
+
+  /** `scope` and `scopeSelected` from the latest ScopeChanged, else from the creation. */
+  private settleScope(): void {
+    const overridden = this.scopeOverride !== Scope.UNSPECIFIED;
+    this.scope = overridden ? this.scopeOverride : this.createdScope;
+    this.scopeSelected = new Set(this.scope === Scope.CORE_PLUS_SELECTED ? (overridden ? this.overrideSelected : this.createdSelected) : []);
   }
 
   findIndicator(id: string): Indicator | undefined {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { FrameworkSchema, Scope } from "../../src/gen/kenes/v1/framework_pb";
 import { type LogRecord, LogRecordSchema, StakeholderGroup } from "../../src/gen/kenes/v1/log_pb";
 import { Role } from "../../src/gen/kenes/v1/protocol_pb";
+import { JoinStateSchema } from "../../src/gen/kenes/v1/state_pb";
 import { ConsultationState, IndicatorStatus, canEditDrafts, indicatorDocId, textOpToWire } from "../../src/model";
 
 let seq = 0;
@@ -27,6 +28,7 @@ const framework = create(FrameworkSchema, {
               indicators: [
                 { id: "R.1.1", title: "Law exists", core: true },
                 { id: "R.1.2", title: "Law applied", core: false },
+                { id: "R.1.3", title: "Courts apply it", core: false },
               ],
             },
           ],
@@ -84,6 +86,39 @@ describe("ConsultationState: the log folded", () => {
     expect(s.scope).toBe(Scope.ALL);
     s.fold(rec({ event: { case: "scopeChanged", value: { scope: Scope.UNSPECIFIED } } }));
     expect(s.scope).toBe(Scope.CORE);
+  });
+
+  it("covers the core indicators plus the selected ones (issue 19), from the creation, a change or a join state", () => {
+    seq = 0;
+    const ids = (s: ConsultationState) => s.indicators().map((i) => i.id);
+    const s = new ConsultationState("me");
+    s.fold(rec({ event: { case: "consultationCreated", value: { consultationId: "kz", title: "T", framework, scope: Scope.CORE_PLUS_SELECTED, selectedIndicatorIds: ["R.1.3"] } } }));
+    expect(ids(s)).toEqual(["R.1.1", "R.1.3"]);
+    s.fold(rec({ event: { case: "scopeChanged", value: { scope: Scope.CORE_PLUS_SELECTED, selectedIndicatorIds: ["R.1.2"] } } }));
+    expect(ids(s)).toEqual(["R.1.1", "R.1.2"]);
+    expect(s.findIndicator("R.1.3")).toBeUndefined();
+    // A selection belongs to its record: core alone drops it, and a
+    // withdrawn change brings back the creation's.
+    s.fold(rec({ event: { case: "scopeChanged", value: { scope: Scope.CORE } } }));
+    expect(ids(s)).toEqual(["R.1.1"]);
+    expect(s.scopeSelected.size).toBe(0);
+    s.fold(rec({ event: { case: "scopeChanged", value: { scope: Scope.UNSPECIFIED } } }));
+    expect(ids(s)).toEqual(["R.1.1", "R.1.3"]);
+
+    const joined = new ConsultationState("me");
+    joined.loadJoinState(
+      create(JoinStateSchema, {
+        state: {
+          seq: 4n,
+          created: { consultationId: "kz", title: "T", framework, scope: Scope.ALL },
+          scopeOverride: Scope.CORE_PLUS_SELECTED,
+          scopeOverrideSelected: ["R.1.3"],
+        },
+        own: {},
+      }),
+    );
+    expect(ids(joined)).toEqual(["R.1.1", "R.1.3"]);
+    expect(joined.inScope(framework.categories[0]!.themes[0]!.questions[0]!.indicators[1]!)).toBe(false);
   });
 
   it("lets only the chair and researchers edit drafts", () => {

@@ -80,6 +80,8 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
     seq: Math.max(state.lastSeq, headSeq),
     title: state.title,
     scope: state.scope,
+    // In framework order, as the record lists them (and the C++ view).
+    scopeSelected: [...state.scopeSelected],
     participants: byId(state.participants.values()).map((p) => ({
       id: p.id,
       displayName: p.displayName,

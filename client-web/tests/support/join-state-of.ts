@@ -62,7 +62,12 @@ export function joinStateOf(log: readonly LogRecord[], viewer: string, headSeq: 
   const runs = editRuns(log);
   const created = log.find((r) => r.event.case === "consultationCreated");
   let scopeOverride = Scope.UNSPECIFIED;
-  for (const r of log) if (r.event.case === "scopeChanged") scopeOverride = r.event.value.scope;
+  let scopeOverrideSelected: string[] = [];
+  for (const r of log) {
+    if (r.event.case !== "scopeChanged") continue;
+    scopeOverride = r.event.value.scope;
+    scopeOverrideSelected = [...r.event.value.selectedIndicatorIds];
+  }
   const targets = new Map(log.flatMap((r) => (r.event.case === "threadCreated" ? [[r.event.value.threadId, r.event.value.target] as const] : [])));
   return create(JoinStateSchema, {
     state: {
@@ -70,6 +75,7 @@ export function joinStateOf(log: readonly LogRecord[], viewer: string, headSeq: 
       assessmentTimeUnixMs: BigInt(a.lastTimeUnixMs),
       created: created?.event.case === "consultationCreated" ? created.event.value : undefined,
       scopeOverride,
+      scopeOverrideSelected,
       participants: [...st.participants.values()].map((p) => ({
         participantId: p.id,
         displayName: p.displayName,
