@@ -234,10 +234,21 @@ export class AssessmentPanel {
     );
   }
 
+  private dueLine(dueDate: string): HTMLElement {
+    return dueDate
+      ? h("p", { class: "due-line", id: "due-line", "data-due": dueDate }, t("assignees.dueOn", { date: dayLabel(dueDate) }))
+      : h("p", { class: "muted due-line", id: "due-line" }, t("assignees.noDue"));
+  }
+
   private renderPeople(): void {
-    if (focusInside(this.peopleSection)) return;
     const st = this.ctx.session.state;
     const a = st.assessment.indicator(this.indicatorId);
+    if (focusInside(this.peopleSection)) {
+      // Someone is working in the forms (often still on "Set due date"):
+      // leave them be, but say the date the server now holds.
+      this.peopleSection.querySelector("#due-line")?.replaceWith(this.dueLine(a.dueDate));
+      return;
+    }
     const chair = this.role === Role.CHAIR;
     const people = [...st.participants.values()].filter((p) => !p.revoked);
     const boxes = people.map((p) => h("input", { type: "checkbox", id: `assignee-${p.id}`, value: p.id, checked: a.assignees.includes(p.id) }));
@@ -248,9 +259,7 @@ export class AssessmentPanel {
     replaceChildren(
       this.peopleSection,
       h("h2", { id: "assignees-title", class: "panel-title" }, t("assignees.title")),
-      a.dueDate
-        ? h("p", { class: "due-line", id: "due-line", "data-due": a.dueDate }, t("assignees.dueOn", { date: dayLabel(a.dueDate) }))
-        : h("p", { class: "muted due-line", id: "due-line" }, t("assignees.noDue")),
+      this.dueLine(a.dueDate),
       chair
         ? h(
             "form",

@@ -210,6 +210,8 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     await chair.fill("#due-date-input", "2020-01-15");
     await chair.click("#due-save");
     await eventually("the page says when the indicator was due", async () => (await chair.locator("#due-line").textContent()) === "Due on 15 January 2020", async () => (await chair.locator("#due-line").textContent()) ?? "", 15_000);
+    // The chosen tab is kept for the browser tab's session: back to the first one, as later steps expect.
+    await chair.click("#tab-discussion");
     await chairClient.ask({ case: "setIndicatorDueDate", value: { indicatorId: inReview!, dueDate: "2099-06-30" } });
     await chair.click(".brand-name");
     await chair.waitForSelector(".categories");
