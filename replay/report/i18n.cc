@@ -41,6 +41,8 @@ constexpr ReportWords kEnglish{
     .check_it = "Check it:",
     .scope_all = "Scope: all {n} indicators of the framework.",
     .scope_core = "Scope: the {n} core indicators (of {total} in the framework).",
+    .scope_core_plus_selected = "Scope: the core indicators and those the team selected: {n} of {total} in the "
+                                "framework.",
     .drafted = "Drafted: {n} of {total} indicators.",
     .contents = "Contents",
     .core = "core",
@@ -94,6 +96,7 @@ constexpr ReportWords kRussian{
     .check_it = "Проверка:",
     .scope_all = "Охват: все индикаторы рамки ({n}).",
     .scope_core = "Охват: только основные индикаторы ({n} из {total} в рамке).",
+    .scope_core_plus_selected = "Охват: основные индикаторы и выбранные командой ({n} из {total} в рамке).",
     .drafted = "Черновики написаны: {n} из {total}.",
     .contents = "Содержание",
     .core = "основной",
@@ -148,6 +151,8 @@ constexpr ReportWords kKazakh{
     .check_it = "Тексеру:",
     .scope_all = "Қамту: шеңбердің барлық индикаторлары ({n}).",
     .scope_core = "Қамту: тек негізгі индикаторлар (шеңбердегі {total} индикатордың {n}).",
+    .scope_core_plus_selected = "Қамту: негізгі индикаторлар және топ таңдағандары (шеңбердегі {total} "
+                                "индикатордың {n}).",
     .drafted = "Жобасы жазылғаны: {n} / {total}.",
     .contents = "Мазмұны",
     .core = "негізгі",

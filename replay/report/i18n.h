@@ -42,6 +42,7 @@ struct ReportWords {
   const char* check_it;
   const char* scope_all;   // {n}
   const char* scope_core;  // {n} {total}
+  const char* scope_core_plus_selected;  // {n} {total}
   const char* drafted;     // {n} {total}
   const char* contents;
   const char* core;  // the badge next to a core indicator's title

@@ -173,7 +173,7 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
   out.title = created.title();
   out.edition = created.framework().edition();
   out.source = created.framework().source();
-  out.core_only = state.scope() == v1::SCOPE_CORE;
+  out.scope = state.scope();
 
   std::vector<const v1::Category*> order;
   for (const auto& c : created.framework().categories()) {
@@ -188,7 +188,7 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
         QuestionReport question{q.id(), q.title(), {}};
         for (const auto& i : q.indicators()) {
           ++out.indicators_in_framework;
-          if (out.core_only && !i.core()) continue;
+          if (!state.in_scope(i)) continue;
           IndicatorReport ind;
           ind.id = i.id();
           ind.title = i.title();

@@ -137,7 +137,9 @@ struct ReportData {
   std::string title;
   std::string edition;
   std::string source;
-  bool core_only = false;
+  // The scope in force (ConsultationState::scope): which of the framework's
+  // indicators the report covers (ConsultationState::in_scope decides).
+  kenes::v1::Scope scope = kenes::v1::SCOPE_ALL;
   std::size_t indicators_in_framework = 0;
   std::size_t indicators_in_scope = 0;
   std::size_t drafted = 0;  // indicators in scope with a non-empty draft

@@ -76,11 +76,12 @@ std::string join(const std::vector<std::string>& items, const std::string& sep) 
 }
 
 std::string scope_sentence(const ReportData& d, const ReportWords& w) {
-  if (d.core_only) {
-    return fill(w.scope_core, {{"n", std::to_string(d.indicators_in_scope)},
-                               {"total", std::to_string(d.indicators_in_framework)}});
+  const std::string n = std::to_string(d.indicators_in_scope), total = std::to_string(d.indicators_in_framework);
+  if (d.scope == kenes::v1::SCOPE_CORE) return fill(w.scope_core, {{"n", n}, {"total", total}});
+  if (d.scope == kenes::v1::SCOPE_CORE_PLUS_SELECTED) {
+    return fill(w.scope_core_plus_selected, {{"n", n}, {"total", total}});
   }
-  return fill(w.scope_all, {{"n", std::to_string(d.indicators_in_scope)}});
+  return fill(w.scope_all, {{"n", n}});
 }
 
 std::string drafted_sentence(const ReportData& d, const ReportWords& w) {

@@ -603,6 +603,40 @@ TEST_F(ReportTest, TheBoardAndTheResearchTeamAreNamedFromTheRoster) {
   }
 }
 
+// The report covers what the scope in force covers, as the server and the
+// client decide it (ConsultationState::in_scope): core only leaves R.2 out;
+// core plus R.2, selected, brings it back.
+TEST_F(ReportTest, TheReportCoversTheScopeInForceCorePlusSelectedIncluded) {
+  auto change_scope = [&](v1::Scope scope, std::vector<std::string> selected) {
+    v1::LogRecord r;
+    r.set_author("chair");
+    r.set_time_unix_ms(kStart + 7200000);
+    r.mutable_scope_changed()->set_scope(scope);
+    for (auto& id : selected) r.mutable_scope_changed()->add_selected_indicator_ids(id);
+    ASSERT_TRUE(log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}}).ok());
+  };
+  const ExportOptions working = options_for(Lang::kEn, Variant::kWorking);
+  change_scope(v1::SCOPE_CORE, {});
+  std::string md = export_consultation(*log_, kId, "report.md", working).body;
+  EXPECT_NE(md.find("Scope: the 2 core indicators (of 3 in the framework)."), std::string::npos) << md;
+  EXPECT_EQ(md.find("R.2 Access"), std::string::npos);
+  EXPECT_NE(md.find("### R.B Theme R.B\n\n*No indicator of this theme is in the assessment's scope.*"),
+            std::string::npos);
+  change_scope(v1::SCOPE_CORE_PLUS_SELECTED, {"R.2"});
+  md = export_consultation(*log_, kId, "report.md", working).body;
+  EXPECT_NE(md.find("Scope: the core indicators and those the team selected: 3 of 3 in the framework."),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("##### R.2 Access to information"), std::string::npos);
+  for (Lang lang : {Lang::kRu, Lang::kKk}) {
+    const ReportWords& w = report_words(lang);
+    std::string localized = export_consultation(*log_, kId, "report.md", options_for(lang, Variant::kPublication)).body;
+    EXPECT_NE(localized.find(markdown_inline(fill(w.scope_core_plus_selected, {{"n", "3"}, {"total", "3"}}))),
+              std::string::npos)
+        << localized;
+  }
+}
+
 TEST_F(ReportTest, UnknownExportsAndConsultationsAreNotFound) {
   EXPECT_EQ(export_consultation(*log_, kId, "report.pdf").code, ExportOutput::Code::kNotFound);
   ExportOutput none = export_consultation(*log_, "nobody", "report.md");
