@@ -25,9 +25,10 @@
 //     time (an Ack carries none): 0 = unknown;
 //   - a JoinState: per document the server's edit runs (author, first and
 //     last seq, how many edits, UTC day) — versions follow from the counts,
-//     times are unknown;
+//     times are unknown — and each meeting's start and end (seq and time);
 //   - versions' times learned from the server's history (DocumentAt), and
-//     the version each meeting started at, kept here once learned.
+//     the versions at which meetings started and ended inside runs, kept
+//     here once learned (learnMeetingEdges()).
 // walkTimes() learns just enough times for the rule to be exact; with times
 // missing, groupSessions() never splits on a pause it cannot see, but runs of
 // two UTC days are still two sessions — so a count made without asking the
@@ -65,6 +66,8 @@ export interface MeetingSpan {
   readonly running: boolean;
   /** Its MeetingEnded's seq; 0 while it runs or when this page does not know (then nothing is said to be in it). */
   readonly endedSeq?: number;
+  /** Its MeetingEnded's time, ms; 0 when unknown (then a run it ends inside is not cut there). */
+  readonly endedMs?: number;
 }
 
 export interface EditSession {
@@ -152,6 +155,20 @@ export interface HistoryClock {
   versionAt(ms: number): Promise<{ version: number; timeMs: number }>;
 }
 
+/** What learnMeetingEdges() asks the server (DocumentAt at meeting_started, and by time). */
+export interface MeetingClock {
+  /** The document's version when the meeting started: exact, the server counts by seq. */
+  versionAtMeetingStart(meetingId: string): Promise<number>;
+  /** The latest version made at or before `ms`. */
+  versionAt(ms: number): Promise<{ version: number; timeMs: number }>;
+}
+
+/** A meeting's start or end inside a run, whose version there this page has not learned yet. */
+export interface MeetingEdge {
+  readonly meetingId: string;
+  readonly edge: "start" | "end";
+}
+
 /** Times of a document's versions, learned so far. */
 export interface KnownTimes {
   get(version: number): number | undefined;
@@ -229,8 +246,9 @@ interface DocTimeline {
   runs: RunEntry[];
   readonly edits: EditEntry[];
   readonly times: Map<number, number>;
-  /** Per meeting id: the document's version when it started. */
+  /** Per meeting id: the document's version when it started, and when it ended (the last version made before). */
   readonly meetingStarts: Map<string, number>;
+  readonly meetingEnds: Map<string, number>;
   /** Per unknown stretch (by its first version): how far walkTimes() has learned it. */
   readonly walked: Map<number, number>;
 }
@@ -265,7 +283,7 @@ export class EditTimeline {
         runs.push({ author: r.author, firstSeq: toNumber(r.firstSeq), lastSeq: toNumber(r.lastSeq), fromVersion: next, toVersion: next + edits - 1, day: toNumber(r.day) });
         next += edits;
       }
-      this.docs.set(d.docId, { runs, edits: [], times: new Map(), meetingStarts: new Map(), walked: new Map() });
+      this.docs.set(d.docId, { runs, edits: [], times: new Map(), meetingStarts: new Map(), meetingEnds: new Map(), walked: new Map() });
     }
   }
 
@@ -298,27 +316,62 @@ export class EditTimeline {
     };
   }
 
-  /** The document's version when a meeting started (DocumentAt at meeting_started). */
-  learnMeetingStart(docId: string, meetingId: string, version: number): void {
-    this.doc(docId).meetingStarts.set(meetingId, version);
+  /**
+   * The document's version where a meeting started (`edge` "start": its
+   * version then) or ended ("end": the last version made before its end).
+   */
+  learnMeetingEdge(docId: string, meetingId: string, edge: MeetingEdge["edge"], version: number): void {
+    const d = this.doc(docId);
+    (edge === "start" ? d.meetingStarts : d.meetingEnds).set(meetingId, version);
   }
 
-  /** Meetings that started in the middle of a run (their seq is inside it) whose version there is not known yet. */
-  meetingsInsideRuns(docId: string, meetings: Iterable<MeetingSpan>): string[] {
+  /**
+   * Meetings that started or ended in the middle of a run (the seq of their
+   * record is inside it) whose version there is not known yet. A run holds
+   * no seq of its edits but its first and last, so only the server can say
+   * which of its versions came before the meeting's record. An end with no
+   * time (a server from before issue 20) cannot be asked about: not listed.
+   */
+  meetingEdgesInsideRuns(docId: string, meetings: Iterable<MeetingSpan>): MeetingEdge[] {
     const d = this.docs.get(docId);
     if (!d) return [];
-    const out: string[] = [];
+    const inside = (seq: number) => d.runs.some((r) => r.firstSeq < seq && seq < r.lastSeq);
+    const out: MeetingEdge[] = [];
     for (const m of meetings) {
-      if (d.meetingStarts.has(m.id)) continue;
-      if (d.runs.some((r) => r.firstSeq < m.startedSeq && m.startedSeq < r.lastSeq)) out.push(m.id);
+      if (!d.meetingStarts.has(m.id) && inside(m.startedSeq)) out.push({ meetingId: m.id, edge: "start" });
+      const endedSeq = m.endedSeq ?? 0;
+      if (endedSeq && (m.endedMs ?? 0) > 0 && !d.meetingEnds.has(m.id) && inside(endedSeq)) out.push({ meetingId: m.id, edge: "end" });
     }
     return out;
   }
 
   /**
+   * Asks the server the version at each meeting edge inside a run, once
+   * (one question per edge, however many times the history is opened).
+   *
+   * A start is asked by meeting id, which the server turns into the seq of
+   * MeetingStarted: exact. The protocol has no such point for an end, so it
+   * is asked by time: the latest version at or before the MeetingEnded's
+   * time. Records are stamped in seq order, so every edit before the end is
+   * at or before that time and every edit after it at or after: the answer
+   * is exact unless an edit after the end carries the very millisecond of
+   * the MeetingEnded, which is then counted as made before it (runCuts()
+   * never lets that take a run's last edit, whose seq is known to be after).
+   */
+  async learnMeetingEdges(docId: string, meetings: Iterable<MeetingSpan>, clock: MeetingClock): Promise<void> {
+    const spans = new Map([...meetings].map((m) => [m.id, m]));
+    for (const e of this.meetingEdgesInsideRuns(docId, spans.values())) {
+      const version =
+        e.edge === "start" ? await clock.versionAtMeetingStart(e.meetingId) : (await clock.versionAt(spans.get(e.meetingId)!.endedMs!)).version;
+      this.learnMeetingEdge(docId, e.meetingId, e.edge, version);
+    }
+  }
+
+  /**
    * The ranges whose times are unknown and not yet walked: whole runs (cut
-   * where meetings started), and stretches of one's own acknowledged edits
-   * (which carry no time), each from where its last walk stopped.
+   * where meetings started and ended), and stretches of one's own
+   * acknowledged edits (which carry no time), each from where its last walk
+   * stopped.
    */
   unknownStretches(docId: string, meetings: Iterable<MeetingSpan>): UnknownStretch[] {
     const d = this.docs.get(docId);
@@ -364,9 +417,7 @@ export class EditTimeline {
     const spans = [...meetings];
     const out: EditPiece[] = [];
     for (const r of d.runs) {
-      let firstSeq = r.firstSeq;
-      for (const [a, b, afterMeeting] of this.runCuts(d, r, spans)) {
-        if (afterMeeting) firstSeq = afterMeeting.startedSeq + 1;
+      for (const [a, b, firstSeq] of this.runCuts(d, r, spans)) {
         // Inside a run, a pause shows as two adjacent versions whose known times are far apart.
         const known = [...d.times.keys()].filter((v) => v >= a && v <= b).sort((x, y) => x - y);
         let from = a;
@@ -402,23 +453,41 @@ export class EditTimeline {
     };
   }
 
-  /** A run cut where meetings whose start version is known started inside it; each part with the meeting it starts after. */
-  private runCuts(d: DocTimeline, r: RunEntry, meetings: readonly MeetingSpan[]): [number, number, MeetingSpan | null][] {
-    const cuts = meetings
-      .filter((m) => r.firstSeq < m.startedSeq && m.startedSeq < r.lastSeq && d.meetingStarts.has(m.id))
-      .map((m) => ({ m, v: d.meetingStarts.get(m.id)! }))
-      .filter((c) => c.v >= r.fromVersion && c.v < r.toVersion)
-      .sort((x, y) => x.v - y.v);
-    const out: [number, number, MeetingSpan | null][] = [];
-    let from = r.fromVersion;
-    let after: MeetingSpan | null = null;
-    for (const c of cuts) {
-      if (c.v < from) continue;
-      out.push([from, c.v, after]);
-      from = c.v + 1;
-      after = c.m;
+  /**
+   * A run cut where meetings started or ended inside it (those whose version
+   * there is learned): its parts [from, to, a bound on the first edit's seq].
+   * The bound is the seq of the meeting record the part comes after, so
+   * meetingAt() tells each part's meeting right as long as every meeting
+   * edge inside the run is a cut.
+   */
+  private runCuts(d: DocTimeline, r: RunEntry, meetings: readonly MeetingSpan[]): [number, number, number][] {
+    const cuts: { seq: number; v: number }[] = [];
+    const inside = (seq: number) => r.firstSeq < seq && seq < r.lastSeq;
+    for (const m of meetings) {
+      const start = d.meetingStarts.get(m.id);
+      if (start !== undefined && inside(m.startedSeq)) cuts.push({ seq: m.startedSeq, v: start });
+      const end = d.meetingEnds.get(m.id);
+      if (end !== undefined && inside(m.endedSeq ?? 0)) cuts.push({ seq: m.endedSeq!, v: end });
     }
-    out.push([from, r.toVersion, after]);
+    cuts.sort((x, y) => x.seq - y.seq);
+    const out: [number, number, number][] = [];
+    let from = r.fromVersion;
+    let firstSeq = r.firstSeq;
+    let last = r.fromVersion;
+    for (const c of cuts) {
+      // The run's first edit is before every record inside it and its last after
+      // (their seqs say so), and edges come in seq order: an answer outside that
+      // (an end's same-millisecond guess, a clock stepped back) is held to it.
+      const v = Math.max(last, Math.min(c.v, r.toVersion - 1));
+      last = v;
+      // Two edges with no edit of this run between them (a meeting that saw none): one cut, the later edge's seq.
+      if (v >= from) {
+        out.push([from, v, firstSeq]);
+        from = v + 1;
+      }
+      firstSeq = c.seq + 1;
+    }
+    out.push([from, r.toVersion, firstSeq]);
     return out;
   }
 
@@ -438,7 +507,7 @@ export class EditTimeline {
 
   private doc(docId: string): DocTimeline {
     let d = this.docs.get(docId);
-    if (!d) this.docs.set(docId, (d = { runs: [], edits: [], times: new Map(), meetingStarts: new Map(), walked: new Map() }));
+    if (!d) this.docs.set(docId, (d = { runs: [], edits: [], times: new Map(), meetingStarts: new Map(), meetingEnds: new Map(), walked: new Map() }));
     return d;
   }
 }

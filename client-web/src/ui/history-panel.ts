@@ -9,7 +9,10 @@
 // person reading the draft should not pay for them. Opening it may ask a few
 // more (DocumentAt by version and by time) to learn when edits this page
 // holds no time for were made — its own, and those before it joined — so
-// that a pause in them splits a session exactly (walkTimes()). Marking never
+// that a pause in them splits a session exactly (walkTimes()), and at which
+// version a meeting started or ended inside an edit run of the JoinState
+// (EditTimeline.learnMeetingEdges()), so that the meeting's co-editing is one
+// session there too. Marking never
 // relies on colour alone: inserted text is underlined and deleted text
 // struck through, each with a hidden label for screen readers; authorship
 // passages carry their legend number and a hidden "Written by …".
@@ -21,6 +24,7 @@ import {
   type DiffPassage,
   type EditSession,
   type HistoryClock,
+  type MeetingClock,
   SESSION_GAP_MS,
   authorLegend,
   authorsKey,
@@ -189,15 +193,13 @@ export class HistoryPanel {
       tl.learnTime(this.docId, version, timeMs);
       return { version, timeMs };
     };
-    // Where a meeting started in the middle of someone's run, the run is cut there.
-    for (const id of tl.meetingsInsideRuns(this.docId, meetings)) {
-      const { version } = await at({ case: "meetingStarted", value: id });
-      tl.learnMeetingStart(this.docId, id, version);
-    }
-    const clock: HistoryClock = {
+    const clock: HistoryClock & MeetingClock = {
       timeOf: async (v) => (await at({ case: "version", value: BigInt(v) })).timeMs,
       versionAt: (ms) => at({ case: "timeUnixMs", value: BigInt(Math.floor(ms)) }),
+      versionAtMeetingStart: async (id) => (await at({ case: "meetingStarted", value: id })).version,
     };
+    // Where a meeting started or ended in the middle of someone's run, the run is cut there.
+    await tl.learnMeetingEdges(this.docId, meetings, clock);
     const budget = { left: TIME_QUESTIONS };
     for (const s of tl.unknownStretches(this.docId, meetings)) {
       if (!this.open) return;
