@@ -289,7 +289,8 @@ describe("two people edit one draft in real browsers", () => {
     const said = (await chair.locator("#export-status").textContent()) ?? "";
     const head = /(\d+:[0-9a-f]{64})/.exec(said)?.[1];
     expect(head, `the status line names the log head: ${said}`).toBeTruthy();
-    expect(download.suggestedFilename()).toMatch(/-seq\d+-report\.html$/);
+    // The server names it: head, language and variant (the publication by default).
+    expect(download.suggestedFilename()).toMatch(/-seq\d+-report-en-publication\.html$/);
     expect(html).toContain(head!);
     // Typed alone (the first rounds interleave two typists' characters).
     expect(html).toContain("Kept in IndexedDB.");
