@@ -540,6 +540,35 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     await member.click("#tab-discussion");
     await eventually("shown, the comment is read", async () => (await unread()) === 0, async () => String(await unread()));
   });
+
+  // Issue 20's bar: axe finds nothing on any page, in any of the three
+  // languages — for the chair (who sees every control) and for a member.
+  it("every page passes axe in English, Russian and Kazakh, for the chair and for a member", async () => {
+    const c = encodeURIComponent(consultationId);
+    const firstCategory = (chairClient.session.state.framework?.categories ?? [])[0]!.id;
+    const pages: { who: Page; name: string; path: string; ready: string }[] = [
+      { who: chair, name: "overview", path: `/c/${c}`, ready: ".categories" },
+      { who: chair, name: "indicator (discussion)", path: `/c/${c}/i/${encodeURIComponent(target)}`, ready: ".cm-content" },
+      { who: chair, name: "people", path: `/c/${c}/people`, ready: "#people-table" },
+      { who: chair, name: "report", path: `/c/${c}/report`, ready: ".report-outline" },
+      { who: chair, name: "report section", path: `/c/${c}/report/executive-summary`, ready: ".cm-content" },
+      { who: chair, name: "recommendation", path: `/c/${c}/r/${encodeURIComponent(firstCategory)}/civil-society`, ready: ".cm-content" },
+      { who: chair, name: "presenter", path: `/c/${c}/present`, ready: ".present-heading" },
+      { who: member, name: "member's overview", path: `/c/${c}`, ready: ".categories" },
+      { who: member, name: "member's indicator", path: `/c/${c}/i/${encodeURIComponent(target)}`, ready: ".cm-content" },
+    ];
+    for (const lang of ["en", "ru", "kk"] as const) {
+      for (const p of pages) {
+        await p.who.evaluate((l) => localStorage.setItem("kenes.language", l), lang);
+        await p.who.goto(new URL(p.path, server.links.chair!).toString());
+        await p.who.waitForSelector(p.ready, { timeout: 15_000 });
+        expect(await p.who.evaluate(() => document.documentElement.lang), `${p.name} is in ${lang}`).toBe(lang);
+        expect(await accessibilityViolations(p.who), `${p.name} in ${lang} passes axe`).toEqual([]);
+      }
+    }
+    await chair.evaluate(() => localStorage.setItem("kenes.language", "en"));
+    await member.evaluate(() => localStorage.setItem("kenes.language", "en"));
+  });
 });
 
 if (fake) {
