@@ -4,11 +4,14 @@
 // thread or a suggestion being reviewed beside it never pushes it away; on
 // the right who is here, the status and any open vote — always at the top —
 // then tabs: discussion (threads and suggestions), polls and assignees,
-// sources and evidence, history. Read-only for members and observers. The
-// draft's text is asked for first when the page does not have it (joined by
-// state): "Loading the draft…" until it is in.
+// sources and evidence, history. Between the heading and the draft, what the
+// framework says (issue 19, framework-guide.ts): the question the indicator
+// answers, and its guidance and means of verification in a part that
+// folds. Read-only for members and observers. The draft's text is asked for
+// first when the page does not have it (joined by state): "Loading the
+// draft…" until it is in.
 import type { TextOp } from "../core";
-import type { Indicator } from "../gen/kenes/v1/framework_pb";
+import type { Indicator, Question } from "../gen/kenes/v1/framework_pb";
 import { canEditDrafts, indicatorDocId } from "../model";
 import { type MessageKey, t } from "../i18n";
 import { h, replaceChildren } from "./dom";
@@ -16,6 +19,7 @@ import { AssessmentPanel } from "./assessment-panel";
 import { DraftLoader } from "./draft-loader";
 import { othersCursors } from "./draft-cursors";
 import { EditorBinding } from "./editor-binding";
+import { FrameworkGuide, indicatorTypeName } from "./framework-guide";
 import { HistoryPanel } from "./history-panel";
 import { renderPresence } from "./presence-panel";
 import { ThreadsPanel } from "./threads-panel";
@@ -57,7 +61,8 @@ export class IndicatorView implements View {
   private readonly tabs = new Map<Tab, HTMLButtonElement>();
   private readonly panels = new Map<Tab, HTMLElement>();
   private tab: Tab = savedTab();
-  private readonly column = h("div", { class: "content" }, this.header, this.editorSection);
+  private readonly guide = new FrameworkGuide();
+  private readonly column = h("div", { class: "content" }, this.header, this.guide.el, this.editorSection);
   private readonly onResize = () => this.fitColumn();
   private readonly assessment: AssessmentPanel;
   private readonly history: HistoryPanel;
@@ -119,6 +124,7 @@ export class IndicatorView implements View {
         h("h1", { id: "page-title", tabindex: "-1" }, st.framework ? t("indicator.notFound", { id: this.indicatorId }) : t("indicator.loading")),
       );
       this.editorSection.hidden = true;
+      this.guide.el.hidden = true;
       this.history.el.hidden = true;
       this.assessment.el.hidden = true;
       this.threads.el.hidden = true;
@@ -130,10 +136,20 @@ export class IndicatorView implements View {
     this.tabList.setAttribute("aria-label", t("indicator.panels"));
     for (const { id, label } of TABS) this.tabs.get(id)!.textContent = t(label);
     const path = this.pathOf(ind);
+    const type = indicatorTypeName(ind.type);
     replaceChildren(this.header, 
       h("nav", { "aria-label": t("indicator.back"), class: "indicator-nav" }, back, path.length ? h("span", { class: "crumbs muted" }, path.join(" › ")) : null),
-      h("h1", { id: "page-title", tabindex: "-1" }, h("span", { class: "ind-id" }, ind.id), " ", ind.title, ind.core ? [" ", h("span", { class: "badge core" }, t("indicator.core"))] : null),
+      h(
+        "h1",
+        { id: "page-title", tabindex: "-1" },
+        h("span", { class: "ind-id" }, ind.id),
+        " ",
+        ind.title,
+        ind.core ? [" ", h("span", { class: "badge core" }, t("indicator.core"))] : null,
+        type ? [" ", h("span", { class: "badge type", id: "indicator-type" }, type)] : null,
+      ),
     );
+    this.guide.render(ind, this.questionOf(ind));
     this.editorSection.hidden = false;
     this.history.el.hidden = false;
     this.history.refresh();
@@ -334,6 +350,12 @@ export class IndicatorView implements View {
     const me = { id: this.ctx.me.id, name: this.ctx.session.state.participants.get(this.ctx.me.id)?.displayName || this.ctx.me.name, role: this.ctx.me.role };
     this.presenceHost.replaceChildren(renderPresence(others, me, this.docId));
     this.editor?.showCursors(othersCursors(this.ctx, this.docId));
+  }
+
+  private questionOf(ind: Indicator): Question | undefined {
+    for (const c of this.ctx.session.state.framework?.categories ?? [])
+      for (const th of c.themes) for (const q of th.questions) if (q.indicators.some((i) => i.id === ind.id)) return q;
+    return undefined;
   }
 
   private pathOf(ind: Indicator): string[] {

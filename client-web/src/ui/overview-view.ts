@@ -12,6 +12,9 @@
 //
 // The chair sets due dates on the indicator page; the overview counts what
 // is overdue per category, lets her list only that, and says it on the row.
+//
+// Under the framework's edition, the scope in force (all, core, or core plus
+// the chair's selection: issue 19); the chair changes it there (scope-form.ts).
 import type { Category, Indicator } from "../gen/kenes/v1/framework_pb";
 import { type IndicatorSummary, RECOMMENDATION_GROUP_SLUGS, Scope, indicatorDocId, recommendationDocId } from "../model";
 import { type MessageKey, t } from "../i18n";
@@ -38,6 +41,7 @@ import {
 import { renderPresence } from "./presence-panel";
 import { renderRosterBalance } from "./roster-balance";
 import { renderVisitSummary } from "./visit-summary";
+import { ScopeForm, scopeLine } from "./scope-form";
 import { indicatorPath, recommendationPath } from "./router";
 import type { View, ViewContext } from "./view";
 
@@ -79,9 +83,11 @@ export class OverviewView implements View {
   private readonly started = new Set<string>();
   private readonly openRecommendations = new Set<string>();
   private readonly exports: ExportsPanel;
+  private readonly scopeForm: ScopeForm;
 
   constructor(private readonly ctx: ViewContext) {
     this.exports = new ExportsPanel(ctx);
+    this.scopeForm = new ScopeForm(ctx, () => this.refresh());
     this.refresh();
   }
 
@@ -101,9 +107,10 @@ export class OverviewView implements View {
             { class: "muted" },
             t("overview.edition", { edition: fw.edition }),
             " · ",
-            st.scope === Scope.CORE ? t("overview.scopeCore") : t("overview.scopeAll"),
+            h("span", { id: "scope-line" }, scopeLine(st)),
           )
         : null,
+      fw && this.chair ? this.scopeForm.render() : null,
       categories.length ? this.summary(categories, rows) : null,
       renderVisitSummary(this.ctx),
       categories.length ? this.filters(rows) : null,
