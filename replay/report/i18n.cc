@@ -75,7 +75,7 @@ constexpr ReportWords kEnglish{
                          "{reservations} agree with reservations, {disagree} disagree, {abstain} abstain.",
     .draft_changed_since = " The draft changed since (version {version}).",
     .reservations = "Reservations:",
-    .validated_by_chair = "validated at draft version {version} by the chair",
+    .validated_by_chair = "validated at draft version {version} by the chair on {date}",
     .changed_since = "; the draft changed since (version {version})",
     .poll_did_not_pass = "not validated: {poll} did not pass",
     .back_to_text = "Back to content",
@@ -86,7 +86,7 @@ constexpr ReportWords kEnglish{
     .no_one_yet = "No one yet.",
     .validated_by_poll_public = "Validated by the advisory board on {date}: {agree} agree, {reservations} agree with "
                                 "reservations, {disagree} disagree, {abstain} abstain.",
-    .validated_by_chair_public = "Validated by the chair.",
+    .validated_by_chair_public = "Validated by the chair on {date}.",
     .edited_since_validation = " The text was edited after its validation.",
 };
 
@@ -129,7 +129,7 @@ constexpr ReportWords kRussian{
                          "за {agree}, с оговорками {reservations}, против {disagree}, воздержались {abstain}.",
     .draft_changed_since = " После этого черновик изменился (версия {version}).",
     .reservations = "Оговорки:",
-    .validated_by_chair = "утверждён председателем в версии черновика {version}",
+    .validated_by_chair = "утверждён председателем {date} в версии черновика {version}",
     .changed_since = "; после этого черновик изменился (версия {version})",
     .poll_did_not_pass = "не утверждён: голосование {poll} не прошло",
     .back_to_text = "Назад к тексту",
@@ -140,7 +140,7 @@ constexpr ReportWords kRussian{
     .no_one_yet = "Пока никого нет.",
     .validated_by_poll_public = "Утверждён консультативным советом {date}: за {agree}, с оговорками {reservations}, "
                                 "против {disagree}, воздержались {abstain}.",
-    .validated_by_chair_public = "Утверждён председателем.",
+    .validated_by_chair_public = "Утверждён председателем ({date}).",
     .edited_since_validation = " После утверждения текст изменился.",
 };
 
@@ -185,7 +185,7 @@ constexpr ReportWords kKazakh{
                          "келісемін {agree}, ескертпемен {reservations}, келіспеймін {disagree}, қалыс {abstain}.",
     .draft_changed_since = " Содан кейін жоба өзгерді ({version} нұсқа).",
     .reservations = "Ескертпелер:",
-    .validated_by_chair = "жобаның {version} нұсқасында төраға бекіткен",
+    .validated_by_chair = "жобаның {version} нұсқасында төраға бекіткен ({date})",
     .changed_since = "; содан кейін жоба өзгерді ({version} нұсқа)",
     .poll_did_not_pass = "бекітілмеген: {poll} дауыс беруі өтпеді",
     .back_to_text = "Мәтінге оралу",
@@ -196,7 +196,7 @@ constexpr ReportWords kKazakh{
     .no_one_yet = "Әзірге ешкім жоқ.",
     .validated_by_poll_public = "Консультативтік кеңес бекіткен ({date}): келісемін {agree}, ескертпемен "
                                 "{reservations}, келіспеймін {disagree}, қалыс {abstain}.",
-    .validated_by_chair_public = "Төраға бекіткен.",
+    .validated_by_chair_public = "Төраға бекіткен ({date}).",
     .edited_since_validation = " Бекітілгеннен кейін мәтін өзгерді.",
 };
 

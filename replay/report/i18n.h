@@ -74,7 +74,7 @@ struct ReportWords {
   const char* validated_by_poll;   // {date} {poll} {version} {agree} {reservations} {disagree} {abstain}
   const char* draft_changed_since;  // {version}: a sentence after validated_by_poll
   const char* reservations;         // the heading of the poll's reservations, listed under its sentence
-  const char* validated_by_chair;  // {version}
+  const char* validated_by_chair;  // {version} {date}
   const char* changed_since;       // {version}
   const char* poll_did_not_pass;   // {poll}
   const char* back_to_text;        // a footnote's link back to where it is cited (HTML)
@@ -86,7 +86,7 @@ struct ReportWords {
   const char* no_one_yet;     // an empty list in the working copy
   // The publication's validation sentences: no poll id, no draft version.
   const char* validated_by_poll_public;  // {date} {agree} {reservations} {disagree} {abstain}
-  const char* validated_by_chair_public;
+  const char* validated_by_chair_public;  // {date}
   const char* edited_since_validation;  // a sentence after either
 };
 

@@ -208,6 +208,8 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
               ind.validation.by_poll = st->validated_by_poll;
               ind.validation.draft_now = state.draft_version(i.id());
               add_poll_outcome(state, st->validated_by_poll, &ind.validation);
+              // A chair's validation: the day of her status change.
+              if (st->validated_by_poll.empty()) ind.validation.closed_at_unix_ms = st->status_at_unix_ms;
             } else {
               ind.validation.failed_poll = st->last_validation_poll;
             }

@@ -85,9 +85,10 @@ struct IndicatorReport {
     std::string by_poll;      // "" = validated by the chair
     uint64_t draft_now = 0;   // the draft's version now: changed since if > version
     std::string failed_poll;  // not validated: the last validation poll, which did not pass ("" = none)
-    // Validated by a poll (by_poll set): when it closed, its agreement
-    // counts and the reservations of its "agree with reservations" ballots
-    // (issue 18), by voter's display name unless the poll was anonymous.
+    // When it was validated: the poll's close, or the chair's status change.
+    // Validated by a poll (by_poll set), also its agreement counts and the
+    // reservations of its "agree with reservations" ballots (issue 18), by
+    // voter's display name unless the poll was anonymous.
     int64_t closed_at_unix_ms = 0;
     uint64_t agree = 0;
     uint64_t agree_with_reservations = 0;

@@ -99,7 +99,8 @@ std::string report_head_sentence(const ReportData& d, Lang lang) {
 std::string working_validation_text(const IndicatorReport::Validation& v, Lang lang) {
   const ReportWords& w = report_words(lang);
   if (v.validated && v.by_poll.empty()) {
-    std::string out = fill(w.validated_by_chair, {{"version", std::to_string(v.version)}});
+    std::string out = fill(w.validated_by_chair,
+                           {{"version", std::to_string(v.version)}, {"date", format_date(v.closed_at_unix_ms, lang)}});
     if (v.draft_now > v.version) out += fill(w.changed_since, {{"version", std::to_string(v.draft_now)}});
     return out;
   }
@@ -124,7 +125,7 @@ std::string public_validation_text(const IndicatorReport::Validation& v, Lang la
   const ReportWords& w = report_words(lang);
   if (!v.validated) return {};
   std::string out = v.by_poll.empty()
-                        ? std::string(w.validated_by_chair_public)
+                        ? fill(w.validated_by_chair_public, {{"date", format_date(v.closed_at_unix_ms, lang)}})
                         : fill(w.validated_by_poll_public, {{"date", format_date(v.closed_at_unix_ms, lang)},
                                                             {"agree", std::to_string(v.agree)},
                                                             {"reservations", std::to_string(v.agree_with_reservations)},

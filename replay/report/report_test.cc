@@ -603,6 +603,43 @@ TEST_F(ReportTest, TheBoardAndTheResearchTeamAreNamedFromTheRoster) {
   }
 }
 
+// A chair may validate by hand (no poll): the report still says when — the
+// day of her status change, in each language and variant.
+TEST_F(ReportTest, AChairsValidationIsDatedByHerStatusChange) {
+  // R.2 drafted (the publication prints drafted indicators only), then validated.
+  v1::LogRecord draft;
+  draft.set_author("researcher");
+  draft.set_time_unix_ms(1773306000000);
+  draft.set_client_id("researcher-client-2");
+  draft.set_client_seq(1);
+  draft.mutable_text_edit()->set_doc_id("indicator/R.2");
+  draft.mutable_text_edit()->set_version(1);
+  draft.mutable_text_edit()->mutable_op()->add_components()->set_insert("Courts publish their decisions.\n");
+  ASSERT_TRUE(log_->append(kId, {storage::Entry{draft.SerializeAsString(), std::nullopt}}).ok());
+  v1::LogRecord r;
+  r.set_author("chair");
+  r.set_time_unix_ms(1773309600000);  // 2026-03-12 10:00 UTC
+  r.mutable_indicator_status_changed()->set_indicator_id("R.2");
+  r.mutable_indicator_status_changed()->set_status(v1::INDICATOR_STATUS_VALIDATED);
+  r.mutable_indicator_status_changed()->set_text_version(1);  // as the server stamps it
+  ASSERT_TRUE(log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}}).ok());
+  for (Lang lang : kLangs) {
+    const std::string day = format_date(1773309600000, lang);
+    ASSERT_NE(day.find("12"), std::string::npos) << day;
+    for (Variant variant : kVariants) {
+      ExportOutput out = export_consultation(*log_, kId, "report.md", options_for(lang, variant));
+      ASSERT_EQ(out.code, ExportOutput::Code::kOk);
+      const ReportWords& w = report_words(lang);
+      const std::string sentence =
+          variant == Variant::kPublication
+              ? fill(w.validated_by_chair_public, {{"date", day}})
+              : fill(w.validated_by_chair, {{"version", "1"}, {"date", day}});
+      EXPECT_NE(out.body.find(markdown_inline(sentence)), std::string::npos)
+          << lang_code(lang) << " " << static_cast<int>(variant) << ": " << sentence << "\n" << out.body;
+    }
+  }
+}
+
 // The report covers what the scope in force covers, as the server and the
 // client decide it (ConsultationState::in_scope): core only leaves R.2 out;
 // core plus R.2, selected, brings it back.
