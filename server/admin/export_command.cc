@@ -25,7 +25,7 @@ int run(int argc, char** argv) {
       "what to export: report.md, report.html, report.docx, votes.csv, minutes/<meeting id>.md or "
       "minutes/<meeting id>.html")(
       "lang,l", po::value(&lang_code)->default_value("en"),
-      "the report's language: en, ru or kk (minutes and votes are English only)")(
+      "the language of the report and the minutes: en, ru or kk (votes.csv keeps English keys)")(
       "variant", po::value(&variant_code),
       "the report's variant: publication (the default: what a reader of the published report sees) or working "
       "(everything, for the team); report.* only")(
