@@ -44,13 +44,6 @@ std::string status_name(kenes::v1::IndicatorStatus s) {
   }
 }
 
-// The refusal for an indicator id the framework does not have, if it does not.
-std::optional<Outcome> missing_indicator(const ConsultationState& state, const std::string& id) {
-  if (state.framework_indicator(id)) return std::nullopt;
-  return Outcome::refuse(kenes::v1::ERROR_CODE_NOT_FOUND,
-                         "no indicator '" + id.substr(0, 128) + "' in the consultation's framework");
-}
-
 // The running meeting if it is `id` and no start or end is in flight.
 const MeetingState* running_meeting(const RequestContext& ctx, const std::string& id) {
   const MeetingState* running = ctx.state.assessment().running_meeting();
@@ -160,9 +153,7 @@ Outcome set_indicator_assignees(const RequestContext& ctx, const Caller& caller,
   return Outcome::append(std::move(rec));
 }
 
-namespace {
-
-// "YYYY-MM-DD", a day that exists, in a range a consultation can mean.
+// In a range a consultation can mean.
 bool civil_date(const std::string& d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
@@ -177,7 +168,11 @@ bool civil_date(const std::string& d) {
   return day <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
-}  // namespace
+std::optional<Outcome> missing_indicator(const ConsultationState& state, const std::string& id) {
+  if (state.framework_indicator(id)) return std::nullopt;
+  return Outcome::refuse(kenes::v1::ERROR_CODE_NOT_FOUND,
+                         "no indicator '" + id.substr(0, 128) + "' in the consultation's framework");
+}
 
 Outcome set_indicator_due_date(const RequestContext& ctx, const Caller& caller, const ClientMessage& msg) {
   const auto& r = msg.set_indicator_due_date();

@@ -114,6 +114,56 @@ engine::Status AssessmentState::apply(const kenes::v1::LogRecord& rec) {
       ind.updated_seq = rec.seq();
       break;
     }
+    // Evidence (issue 19). An edit or removal of one no longer there (its
+    // removal was in flight when the request was checked) changes nothing.
+    case kenes::v1::LogRecord::kReferenceAdded: {
+      const auto& e = rec.reference_added();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      ind.references.push_back(e.reference());
+      ++references_added_;
+      ind.updated_seq = rec.seq();
+      break;
+    }
+    case kenes::v1::LogRecord::kReferenceEdited: {
+      const auto& e = rec.reference_edited();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      for (auto& r : ind.references) {
+        if (r.reference_id() == e.reference().reference_id()) r = e.reference();
+      }
+      ind.updated_seq = rec.seq();
+      break;
+    }
+    case kenes::v1::LogRecord::kReferenceRemoved: {
+      const auto& e = rec.reference_removed();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      std::erase_if(ind.references, [&](const auto& r) { return r.reference_id() == e.reference_id(); });
+      ind.updated_seq = rec.seq();
+      break;
+    }
+    case kenes::v1::LogRecord::kFigureAdded: {
+      const auto& e = rec.figure_added();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      ind.figures.push_back(e.figure());
+      ++figures_added_;
+      ind.updated_seq = rec.seq();
+      break;
+    }
+    case kenes::v1::LogRecord::kFigureEdited: {
+      const auto& e = rec.figure_edited();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      for (auto& f : ind.figures) {
+        if (f.figure_id() == e.figure().figure_id()) f = e.figure();
+      }
+      ind.updated_seq = rec.seq();
+      break;
+    }
+    case kenes::v1::LogRecord::kFigureRemoved: {
+      const auto& e = rec.figure_removed();
+      IndicatorState& ind = indicators_[e.indicator_id()];
+      std::erase_if(ind.figures, [&](const auto& f) { return f.figure_id() == e.figure_id(); });
+      ind.updated_seq = rec.seq();
+      break;
+    }
     case kenes::v1::LogRecord::kScopeChanged:
       scope_ = rec.scope_changed().scope();
       scope_selected_.assign(rec.scope_changed().selected_indicator_ids().begin(),

@@ -54,6 +54,9 @@ struct IndicatorState {
   // validation poll that passed.
   uint64_t status_seq = 0;
   int64_t status_at_unix_ms = 0;  // that record's time
+  // Evidence (issue 19), each in the order added, ids as stamped.
+  std::vector<kenes::v1::Reference> references;
+  std::vector<kenes::v1::Figure> figures;
 };
 
 struct PollState {
@@ -237,6 +240,10 @@ class AssessmentState {
   // The numbers the next poll / meeting id would get ("poll-<n>").
   uint64_t polls_created() const { return polls_created_; }
   uint64_t meetings_started() const { return meetings_.size(); }
+  // ReferenceAdded and FigureAdded records folded: the next "ref-<n>" and
+  // "fig-<n>" are one more (issue 19).
+  uint64_t references_added() const { return references_added_; }
+  uint64_t figures_added() const { return figures_added_; }
   // The latest VoteCast record folded, if any. (Who may receive a ballot is
   // decided from the record itself: record_audience.h.)
   const std::optional<BallotRecord>& last_ballot() const { return last_ballot_; }
@@ -262,6 +269,8 @@ class AssessmentState {
   std::map<std::string, IndicatorState> indicators_;
   std::map<std::string, PollState> polls_;
   uint64_t polls_created_ = 0;
+  uint64_t references_added_ = 0;
+  uint64_t figures_added_ = 0;
   std::vector<MeetingState> meetings_;
   std::optional<BallotRecord> last_ballot_;
   void release_ballots(PollState& p);

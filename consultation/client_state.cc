@@ -116,6 +116,8 @@ void put_indicator(const std::string& id, const IndicatorState& s, kenes::v1::Cl
   }
   for (const auto& x : s.assignees) out->add_assignees(x);
   for (const auto& x : s.sources) out->add_sources(x);
+  for (const auto& r : s.references) *out->add_references() = r;
+  for (const auto& f : s.figures) *out->add_figures() = f;
   if (s.score) {
     out->set_has_score(true);
     out->set_score(*s.score);
@@ -293,6 +295,12 @@ void ClientStateEncoder::touched(const kenes::v1::LogRecord& rec, const Consulta
     case R::kIndicatorSourcesSet: indicators_.dirty.insert(rec.indicator_sources_set().indicator_id()); break;
     case R::kIndicatorScoreSet: indicators_.dirty.insert(rec.indicator_score_set().indicator_id()); break;
     case R::kIndicatorDueDateSet: indicators_.dirty.insert(rec.indicator_due_date_set().indicator_id()); break;
+    case R::kReferenceAdded: indicators_.dirty.insert(rec.reference_added().indicator_id()); break;
+    case R::kReferenceEdited: indicators_.dirty.insert(rec.reference_edited().indicator_id()); break;
+    case R::kReferenceRemoved: indicators_.dirty.insert(rec.reference_removed().indicator_id()); break;
+    case R::kFigureAdded: indicators_.dirty.insert(rec.figure_added().indicator_id()); break;
+    case R::kFigureEdited: indicators_.dirty.insert(rec.figure_edited().indicator_id()); break;
+    case R::kFigureRemoved: indicators_.dirty.insert(rec.figure_removed().indicator_id()); break;
     case R::kPollCreated: polls_.dirty.insert(rec.poll_created().poll_id()); break;
     case R::kPollOpened: polls_.dirty.insert(rec.poll_opened().poll_id()); break;
     case R::kValidationItemOpened: polls_.dirty.insert(rec.validation_item_opened().poll_id()); break;

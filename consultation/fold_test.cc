@@ -114,7 +114,8 @@ TEST(FoldTest, TheVectorSeedsMakeEveryKindOfRecord) {
                    R::kParticipantsImported, R::kParticipantJoined, R::kInviteLinkReissued, R::kRegistrationOpened,
                    R::kRegistrationClosed, R::kBoardSettingsSet, R::kValidationSessionStarted,
                    R::kValidationItemOpened, R::kValidationItemSkipped, R::kValidationSessionEnded,
-                   R::kAttendanceMarked, R::kIndicatorDueDateSet}) {
+                   R::kAttendanceMarked, R::kIndicatorDueDateSet, R::kReferenceAdded, R::kReferenceEdited,
+                   R::kReferenceRemoved, R::kFigureAdded, R::kFigureEdited, R::kFigureRemoved}) {
     EXPECT_TRUE(made_kinds.count(kind)) << "no " << R::descriptor()->FindFieldByNumber(kind)->name() << " record";
   }
 }

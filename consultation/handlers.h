@@ -7,6 +7,7 @@
 //   invitation_requests.cc  the chair's roster: invitations, links, registration (90-96)
 //   validation_requests.cc  validation sessions (45-48)
 //   assessment_requests.cc  indicators, polls, meetings (kinds 30-44)
+//   evidence_requests.cc    an indicator's references and figures (51-56)
 //   discussion_requests.cc  threads, comments, suggestions, reads (60-76)
 
 #include "consultation/request.h"
@@ -56,6 +57,14 @@ KENES_HANDLER(join_meeting);
 KENES_HANDLER(leave_meeting);
 KENES_HANDLER(mark_attendance);
 
+// evidence_requests.cc
+KENES_HANDLER(add_reference);
+KENES_HANDLER(edit_reference);
+KENES_HANDLER(remove_reference);
+KENES_HANDLER(add_figure);
+KENES_HANDLER(edit_figure);
+KENES_HANDLER(remove_figure);
+
 // discussion_requests.cc
 KENES_HANDLER(create_thread);
 KENES_HANDLER(add_comment);
@@ -78,5 +87,11 @@ Outcome forbidden(const Caller& caller, const std::string& what);
 
 // An empty record by the caller, for a handler to fill in.
 kenes::v1::LogRecord authored_by(const Caller& caller);
+
+// "YYYY-MM-DD", a day that exists, in 2000..2199 (assessment_requests.cc).
+bool civil_date(const std::string& d);
+
+// The refusal for an indicator id the framework does not have, if it does not.
+std::optional<Outcome> missing_indicator(const ConsultationState& state, const std::string& id);
 
 }  // namespace kenes::consultation::handlers

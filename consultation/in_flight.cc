@@ -16,6 +16,14 @@ uint64_t InFlight::next_session_number(const AssessmentState& assessment) const 
   return std::max<uint64_t>(session_ids_issued_, assessment.validation_sessions().size()) + 1;
 }
 
+uint64_t InFlight::next_reference_number(const AssessmentState& assessment) const {
+  return std::max(reference_ids_issued_, assessment.references_added()) + 1;
+}
+
+uint64_t InFlight::next_figure_number(const AssessmentState& assessment) const {
+  return std::max(figure_ids_issued_, assessment.figures_added()) + 1;
+}
+
 void InFlight::built(const kenes::v1::LogRecord& rec, const AssessmentState& assessment) {
   switch (rec.event_case()) {
     case kenes::v1::LogRecord::kPollCreated:
@@ -47,6 +55,12 @@ void InFlight::built(const kenes::v1::LogRecord& rec, const AssessmentState& ass
     case kenes::v1::LogRecord::kValidationItemSkipped:
     case kenes::v1::LogRecord::kValidationSessionEnded:
       ++session_changes_;
+      break;
+    case kenes::v1::LogRecord::kReferenceAdded:
+      reference_ids_issued_ = next_reference_number(assessment);
+      break;
+    case kenes::v1::LogRecord::kFigureAdded:
+      figure_ids_issued_ = next_figure_number(assessment);
       break;
     default:
       break;

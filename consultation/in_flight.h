@@ -43,6 +43,10 @@ class InFlight {
   // the session's next step waits for it ("try again").
   bool session_changing() const { return session_changes_ != 0; }
   uint64_t next_session_number(const AssessmentState& assessment) const;
+  // The numbers of the next reference and figure ids ("ref-<n>", "fig-<n>";
+  // issue 19).
+  uint64_t next_reference_number(const AssessmentState& assessment) const;
+  uint64_t next_figure_number(const AssessmentState& assessment) const;
 
  private:
   std::set<std::string> poll_changes_;
@@ -51,6 +55,8 @@ class InFlight {
   uint64_t meeting_ids_issued_ = 0;  // the same for meeting-<n>
   uint32_t session_changes_ = 0;
   uint64_t session_ids_issued_ = 0;  // the same for session-<n>
+  uint64_t reference_ids_issued_ = 0;
+  uint64_t figure_ids_issued_ = 0;
 };
 
 }  // namespace kenes::consultation

@@ -29,6 +29,16 @@ constexpr ErrorCode kNotAllowed = kenes::v1::ERROR_CODE_STATUS_NOT_ALLOWED;
 constexpr Role kRoles[] = {kenes::v1::ROLE_CHAIR, kenes::v1::ROLE_RESEARCHER, kenes::v1::ROLE_MEMBER,
                            kenes::v1::ROLE_OBSERVER};
 
+// A figure of R.1 whose source is its reference ref-1.
+kenes::v1::Figure evidence_figure() {
+  kenes::v1::Figure f;
+  f.set_label("Internet users");
+  f.set_value("87.3%");
+  f.set_year(2023);
+  f.set_source_reference_id("ref-1");
+  return f;
+}
+
 // A consultation where every request has something to act on: a draft of
 // R.1, a member's thread with a suggestion on it and a comment, an open poll
 // every role may vote in, a running meeting. Each role has a participant
@@ -102,6 +112,19 @@ class RequestTableTest : public ::testing::Test {
     v->mutable_rules()->add_eligible_roles(kenes::v1::ROLE_MEMBER);
     v->set_statement("The assessment of {item} is accurate.");
     ok(chair, session);
+    // Evidence on R.1 (issue 19): ref-1, the source of fig-1, and ref-2.
+    for (const char* title : {"Freedom on the Net", "Digital Kazakhstan"}) {
+      ClientMessage ref;
+      ref.mutable_add_reference()->set_indicator_id("R.1");
+      ref.mutable_add_reference()->mutable_reference()->add_authors("Freedom House");
+      ref.mutable_add_reference()->mutable_reference()->set_title(title);
+      ref.mutable_add_reference()->mutable_reference()->set_year(2024);
+      ok(chair, ref);
+    }
+    ClientMessage fig;
+    fig.mutable_add_figure()->set_indicator_id("R.1");
+    *fig.mutable_add_figure()->mutable_figure() = evidence_figure();
+    ok(chair, fig);
     room_.advance(1000);
   }
 
@@ -175,6 +198,53 @@ std::vector<MatrixRow> matrix() {
     ClientMessage m;
     m.mutable_set_indicator_sources()->set_indicator_id("R.1");
     m.mutable_set_indicator_sources()->add_sources("ITU 2023");
+    return m;
+  }, drafters);
+  add("add_reference", [] {
+    ClientMessage m;
+    m.mutable_add_reference()->set_indicator_id("R.1");
+    auto* r = m.mutable_add_reference()->mutable_reference();
+    r->add_authors("ITU");
+    r->set_title("Measuring digital development");
+    r->set_year(2023);
+    r->set_link("https://www.itu.int/itu-d/reports/statistics/");
+    return m;
+  }, drafters);
+  add("edit_reference", [] {
+    ClientMessage m;
+    m.mutable_edit_reference()->set_indicator_id("R.1");
+    auto* r = m.mutable_edit_reference()->mutable_reference();
+    r->set_reference_id("ref-1");
+    r->add_authors("Freedom House");
+    r->set_title("Freedom on the Net 2024");
+    r->set_year(2024);
+    return m;
+  }, drafters);
+  add("remove_reference", [] {
+    ClientMessage m;
+    m.mutable_remove_reference()->set_indicator_id("R.1");
+    m.mutable_remove_reference()->set_reference_id("ref-2");
+    return m;
+  }, drafters);
+  add("add_figure", [] {
+    ClientMessage m;
+    m.mutable_add_figure()->set_indicator_id("R.1");
+    *m.mutable_add_figure()->mutable_figure() = evidence_figure();
+    return m;
+  }, drafters);
+  add("edit_figure", [] {
+    ClientMessage m;
+    m.mutable_edit_figure()->set_indicator_id("R.1");
+    auto* f = m.mutable_edit_figure()->mutable_figure();
+    *f = evidence_figure();
+    f->set_figure_id("fig-1");
+    f->set_value("88%");
+    return m;
+  }, drafters);
+  add("remove_figure", [] {
+    ClientMessage m;
+    m.mutable_remove_figure()->set_indicator_id("R.1");
+    m.mutable_remove_figure()->set_figure_id("fig-1");
     return m;
   }, drafters);
   add("set_indicator_score", [] {

@@ -122,7 +122,42 @@ json::object marks_view_of(const Map& marks) {
 
 bool at_defaults(const IndicatorState& s) {
   return s.status == kenes::v1::INDICATOR_STATUS_NOT_STARTED && s.assignees.empty() && s.sources.empty() &&
-         !s.score.has_value() && s.due_date.empty();
+         !s.score.has_value() && s.due_date.empty() && s.references.empty() && s.figures.empty();
+}
+
+// Evidence (issue 19), every field, in the order added.
+template <class References>
+json::array references_view(const References& refs) {
+  json::array out;
+  for (const kenes::v1::Reference& r : refs) {
+    out.push_back(json::object{{"id", r.reference_id()},
+                               {"authors", strings_of(r.authors())},
+                               {"title", r.title()},
+                               {"year", r.year()},
+                               {"publisher", r.publisher()},
+                               {"link", r.link()},
+                               {"accessed", r.accessed()}});
+  }
+  return out;
+}
+
+template <class Figures>
+json::array figures_view(const Figures& figs) {
+  json::array out;
+  for (const kenes::v1::Figure& f : figs) {
+    json::array rows;
+    for (const auto& row : f.breakdown()) rows.push_back(json::array{json::value(row.label()), json::value(row.value())});
+    out.push_back(json::object{{"id", f.figure_id()},
+                               {"label", f.label()},
+                               {"value", f.value()},
+                               {"unit", f.unit()},
+                               {"year", f.year()},
+                               {"sourceReferenceId", f.source_reference_id()},
+                               {"sourceText", f.source_text()},
+                               {"breakdown", std::move(rows)},
+                               {"note", f.note()}});
+  }
+  return out;
 }
 
 }  // namespace
@@ -180,7 +215,9 @@ json::value fold_view(const ConsultationState& state, const std::string& viewer,
                                       {"assignees", strings(s.assignees)},
                                       {"sources", strings(s.sources)},
                                       {"score", s.score ? json::value(*s.score) : json::value(nullptr)},
-                                      {"dueDate", s.due_date}});
+                                      {"dueDate", s.due_date},
+                                      {"references", references_view(s.references)},
+                                      {"figures", figures_view(s.figures)}});
   }
   view["indicators"] = indicators;
 
@@ -302,7 +339,7 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
   json::array indicators;
   for (const auto& i : st.indicators()) {
     if (i.status() == kenes::v1::INDICATOR_STATUS_NOT_STARTED && i.assignees().empty() && i.sources().empty() &&
-        !i.has_score() && i.due_date().empty()) {
+        !i.has_score() && i.due_date().empty() && i.references().empty() && i.figures().empty()) {
       continue;
     }
     indicators.push_back(json::object{{"id", i.indicator_id()},
@@ -312,7 +349,9 @@ json::value fold_view_of_join(const kenes::v1::JoinState& join, const std::vecto
                                       {"assignees", strings_of(i.assignees())},
                                       {"sources", strings_of(i.sources())},
                                       {"score", i.has_score() ? json::value(i.score()) : json::value(nullptr)},
-                                      {"dueDate", i.due_date()}});
+                                      {"dueDate", i.due_date()},
+                                      {"references", references_view(i.references())},
+                                      {"figures", figures_view(i.figures())}});
   }
   view["indicators"] = indicators;
 

@@ -354,6 +354,94 @@ class Generator {
     request(with_role(kenes::v1::ROLE_MEMBER), m);
   }
 
+  // An indicator's references and figures (issue 19), on the first two
+  // indicators so that edits and removals find what was added; a tenth of
+  // them break a limit (a javascript: link, a year out of range).
+  void evidence() {
+    ClientMessage m;
+    const std::string ind = indicators_[rng_.below(std::min<size_t>(2, indicators_.size()))];
+    const IndicatorState* now = room_.state().assessment().indicator(ind);
+    auto some_reference = [&] {
+      if (!now || now->references.empty()) return std::string("ref-99");
+      return now->references[rng_.below(now->references.size())].reference_id();
+    };
+    auto some_figure = [&] {
+      if (!now || now->figures.empty()) return std::string("fig-99");
+      return now->figures[rng_.below(now->figures.size())].figure_id();
+    };
+    auto fill_reference = [&](kenes::v1::Reference* r) {
+      r->add_authors(text(3));
+      if (rng_.chance(1, 3)) r->add_authors(text(3));
+      r->set_title(text(6));
+      r->set_year(static_cast<uint32_t>(rng_.between(1990, 2026)));
+      if (rng_.chance(1, 2)) r->set_publisher(text(3));
+      if (rng_.chance(1, 2)) r->set_link("https://example.org/report-" + std::to_string(rng_.below(100)));
+      if (!r->link().empty() && rng_.chance(1, 2)) r->set_accessed("2026-11-0" + std::to_string(rng_.between(1, 9)));
+      if (rng_.chance(1, 10)) {
+        if (rng_.chance(1, 2)) {
+          r->set_link("javascript:alert(1)");
+        } else {
+          r->set_year(3000);
+        }
+      }
+    };
+    auto fill_figure = [&](kenes::v1::Figure* f) {
+      static constexpr const char* kValues[] = {"87.3%", "≈ 1.2 million", "< 5", "12"};
+      static constexpr const char* kRows[] = {"women", "men", "urban", "rural"};
+      f->set_label(text(4));
+      f->set_value(kValues[rng_.below(4)]);
+      if (rng_.chance(1, 2)) f->set_unit("%");
+      f->set_year(static_cast<uint32_t>(rng_.between(2000, 2026)));
+      if (now && !now->references.empty() && rng_.chance(1, 2)) {
+        f->set_source_reference_id(some_reference());
+      } else {
+        f->set_source_text(text(3));
+      }
+      const uint64_t rows = rng_.below(4);
+      for (uint64_t i = 0; i < rows; ++i) {
+        auto* row = f->add_breakdown();
+        row->set_label(kRows[(i + rng_.below(4)) % 4]);
+        row->set_value(std::to_string(rng_.below(100)) + "%");
+      }
+      if (rng_.chance(1, 3)) f->set_note(text(5));
+      if (rng_.chance(1, 10)) f->set_year(1200);
+    };
+    switch (rng_.below(12)) {
+      case 0:
+      case 1:
+        m.mutable_add_reference()->set_indicator_id(ind);
+        fill_reference(m.mutable_add_reference()->mutable_reference());
+        break;
+      case 2:
+      case 3:
+      case 4:
+        m.mutable_add_figure()->set_indicator_id(ind);
+        fill_figure(m.mutable_add_figure()->mutable_figure());
+        break;
+      case 5:
+      case 6:
+        m.mutable_edit_reference()->set_indicator_id(ind);
+        fill_reference(m.mutable_edit_reference()->mutable_reference());
+        m.mutable_edit_reference()->mutable_reference()->set_reference_id(some_reference());
+        break;
+      case 7:
+      case 8:
+        m.mutable_edit_figure()->set_indicator_id(ind);
+        fill_figure(m.mutable_edit_figure()->mutable_figure());
+        m.mutable_edit_figure()->mutable_figure()->set_figure_id(some_figure());
+        break;
+      case 9:
+        m.mutable_remove_reference()->set_indicator_id(ind);
+        m.mutable_remove_reference()->set_reference_id(some_reference());
+        break;
+      default:
+        m.mutable_remove_figure()->set_indicator_id(ind);
+        m.mutable_remove_figure()->set_figure_id(some_figure());
+        break;
+    }
+    request(drafter(), m);
+  }
+
   void revoke_someone() {
     const std::string who = "member-" + std::to_string(o_.members);
     ClientMessage m;
@@ -367,7 +455,7 @@ class Generator {
   void act() {
     ClientMessage m;
     const uint64_t dice = rng_.below(100);
-    if (dice < 30) return type();
+    if (dice < 30) return rng_.chance(1, 5) ? evidence() : type();
     if (dice < 37) {
       const Caller& who = commenter();
       auto* t = m.mutable_create_thread();
