@@ -5,7 +5,7 @@
 // come. Poll results are only ever what the server sent: the client never
 // tallies ballots itself (an anonymous poll's ballots never reach it).
 
-import { IndicatorStatus, type PollDefinition, type PollResults } from "../gen/kenes/v1/assessment_pb";
+import { type Figure, IndicatorStatus, type PollDefinition, type PollResults, type Reference } from "../gen/kenes/v1/assessment_pb";
 import { AttendanceMark, type LogRecord } from "../gen/kenes/v1/log_pb";
 import { type PollUpdate, Role, type RosterBalance } from "../gen/kenes/v1/protocol_pb";
 import type { ClientOwnState, ClientState } from "../gen/kenes/v1/state_pb";
@@ -32,6 +32,12 @@ export interface IndicatorState {
   score: number | undefined;
   /** "YYYY-MM-DD" the chair set, "" when none (issue 20). */
   dueDate: string;
+  /**
+   * Evidence (issue 19), each in the order added, as the records carry
+   * them (ids stamped by the server: "ref-3", "fig-1").
+   */
+  references: Reference[];
+  figures: Figure[];
 }
 
 export type PollPhase = "draft" | "open" | "closed";
@@ -156,7 +162,7 @@ export class AssessmentState {
   indicator(id: string): IndicatorState {
     let s = this.indicators.get(id);
     if (!s) {
-      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, statusMs: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined, dueDate: "" };
+      s = { status: IndicatorStatus.NOT_STARTED, statusSeq: 0, statusMs: 0, validatedVersion: 0, validatedByPoll: "", assignees: [], sources: [], score: undefined, dueDate: "", references: [], figures: [] };
       this.indicators.set(id, s);
     }
     return s;
@@ -225,6 +231,8 @@ export class AssessmentState {
         sources: [...ci.sources],
         score: ci.hasScore ? ci.score : undefined,
         dueDate: ci.dueDate,
+        references: [...ci.references],
+        figures: [...ci.figures],
       });
     }
     const mine = new Map(own.ballots.map((b) => [b.pollId, [...b.choices]]));
@@ -313,6 +321,41 @@ export class AssessmentState {
       case "indicatorDueDateSet":
         this.indicator(e.value.indicatorId).dueDate = e.value.dueDate;
         return { kind: "indicator", indicatorId: e.value.indicatorId };
+      // Evidence (issue 19). An edit or removal of one no longer there (its
+      // removal was in flight when the server checked the request) changes
+      // nothing, as on the server.
+      case "referenceAdded": {
+        const r = e.value.reference;
+        if (r) this.indicator(e.value.indicatorId).references.push(r);
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
+      case "referenceEdited": {
+        const r = e.value.reference;
+        const s = this.indicator(e.value.indicatorId);
+        if (r) s.references = s.references.map((x) => (x.referenceId === r.referenceId ? r : x));
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
+      case "referenceRemoved": {
+        const s = this.indicator(e.value.indicatorId);
+        s.references = s.references.filter((x) => x.referenceId !== e.value.referenceId);
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
+      case "figureAdded": {
+        const f = e.value.figure;
+        if (f) this.indicator(e.value.indicatorId).figures.push(f);
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
+      case "figureEdited": {
+        const f = e.value.figure;
+        const s = this.indicator(e.value.indicatorId);
+        if (f) s.figures = s.figures.map((x) => (x.figureId === f.figureId ? f : x));
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
+      case "figureRemoved": {
+        const s = this.indicator(e.value.indicatorId);
+        s.figures = s.figures.filter((x) => x.figureId !== e.value.figureId);
+        return { kind: "indicator", indicatorId: e.value.indicatorId };
+      }
       case "scopeChanged":
         return { kind: "scope" };
       case "pollCreated": {

@@ -19,6 +19,7 @@ import {
   validationWords,
 } from "../model";
 import { h, replaceChildren } from "./dom";
+import { EvidencePanel } from "./evidence-panel";
 import { dayLabel, personName, statusName } from "./labels";
 import { personById, personEl } from "./person";
 import { renderPollResults } from "./poll-chart";
@@ -111,7 +112,11 @@ export class AssessmentPanel {
   // sources in their own tab): indicator-view.ts moves them.
   readonly statusSection = h("section", { class: "status-panel panel", "aria-labelledby": "status-title" });
   private readonly peopleSection = h("section", { class: "assignees-panel panel", "aria-labelledby": "assignees-title" });
-  readonly sourcesSection = h("section", { class: "used-sources panel", "aria-labelledby": "used-sources-title" });
+  // The "sources and evidence" tab: the sources used, then the references
+  // and figures (issue 19).
+  readonly sourcesSection = h("div", { class: "sources-and-evidence" });
+  private readonly usedSources = h("section", { class: "used-sources panel", "aria-labelledby": "used-sources-title" });
+  private readonly evidence: EvidencePanel;
   private readonly scoreSection = h("section", { class: "score-panel panel", "aria-labelledby": "score-title" });
   private readonly pollsSection = h("section", { class: "polls-panel panel", "aria-labelledby": "polls-title" });
   private readonly pollList = h("div", { class: "poll-list" });
@@ -126,6 +131,8 @@ export class AssessmentPanel {
     private readonly ctx: ViewContext,
     private readonly indicatorId: string,
   ) {
+    this.evidence = new EvidencePanel(ctx, indicatorId);
+    this.sourcesSection.append(this.usedSources, this.evidence.el);
     this.el.append(this.statusSection, this.pollsSection, this.peopleSection, this.sourcesSection, this.scoreSection);
   }
 
@@ -143,6 +150,7 @@ export class AssessmentPanel {
     this.renderStatus();
     this.renderPeople();
     this.renderSources();
+    this.evidence.refresh();
     this.renderScore();
     this.renderPolls();
   }
@@ -307,14 +315,14 @@ export class AssessmentPanel {
   }
 
   private renderSources(): void {
-    if (focusInside(this.sourcesSection)) return;
+    if (focusInside(this.usedSources)) return;
     const a = this.ctx.session.state.assessment.indicator(this.indicatorId);
     const may = this.role === Role.CHAIR || this.role === Role.RESEARCHER;
     const area = h("textarea", { id: "used-sources-input", rows: 3 });
     area.value = a.sources.join("\n");
     const note = h("p", { class: "field-error", role: "alert" });
     replaceChildren(
-      this.sourcesSection,
+      this.usedSources,
       h("h2", { id: "used-sources-title", class: "panel-title" }, t("sources.title")),
       a.sources.length ? h("ul", { class: "used-source-list" }, a.sources.map((s) => h("li", {}, s))) : h("p", { class: "muted" }, t("sources.none")),
       may

@@ -7,6 +7,7 @@
 import { IndicatorStatus } from "../../src/gen/kenes/v1/assessment_pb";
 import { DigestPeriod } from "../../src/gen/kenes/v1/discussion_pb";
 import type { ConsultationState } from "../../src/model";
+import type { IndicatorState } from "../../src/model/assessment";
 import type { CommentState, ThreadState } from "../../src/model/discussion";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -57,8 +58,16 @@ function threadView(state: ConsultationState, t: ThreadState): Json {
   };
 }
 
-function atDefaults(s: { status: IndicatorStatus; assignees: string[]; sources: string[]; score: number | undefined; dueDate: string }): boolean {
-  return s.status === IndicatorStatus.NOT_STARTED && s.assignees.length === 0 && s.sources.length === 0 && s.score === undefined && s.dueDate === "";
+function atDefaults(s: IndicatorState): boolean {
+  return (
+    s.status === IndicatorStatus.NOT_STARTED &&
+    s.assignees.length === 0 &&
+    s.sources.length === 0 &&
+    s.score === undefined &&
+    s.dueDate === "" &&
+    s.references.length === 0 &&
+    s.figures.length === 0
+  );
 }
 
 /**
@@ -119,6 +128,26 @@ export function foldView(state: ConsultationState, headSeq: number): Json {
           sources: [...s.sources],
           score: s.score ?? null,
           dueDate: s.dueDate,
+          references: s.references.map((r) => ({
+            id: r.referenceId,
+            authors: [...r.authors],
+            title: r.title,
+            year: r.year,
+            publisher: r.publisher,
+            link: r.link,
+            accessed: r.accessed,
+          })),
+          figures: s.figures.map((f) => ({
+            id: f.figureId,
+            label: f.label,
+            value: f.value,
+            unit: f.unit,
+            year: f.year,
+            sourceReferenceId: f.sourceReferenceId,
+            sourceText: f.sourceText,
+            breakdown: f.breakdown.map((row) => [row.label, row.value]),
+            note: f.note,
+          })),
         };
       }),
     polls: byId(a.polls.values()).map((p) => ({
