@@ -88,6 +88,18 @@ constexpr ReportWords kEnglish{
                                 "reservations, {disagree} disagree, {abstain} abstain.",
     .validated_by_chair_public = "Validated by the chair on {date}.",
     .edited_since_validation = " The text was edited after its validation.",
+    .figures = "Figures",
+    .figure_column = "Figure",
+    .value_column = "Value",
+    .unit_column = "Unit",
+    .year_column = "Year",
+    .source_column = "Source",
+    .references = "References",
+    .and_word = "and",
+    .et_al = "et al.",
+    .accessed = "accessed {date}",
+    .note = "Note",
+    .source_removed = "a reference since removed",
 };
 
 constexpr ReportWords kRussian{
@@ -142,6 +154,18 @@ constexpr ReportWords kRussian{
                                 "против {disagree}, воздержались {abstain}.",
     .validated_by_chair_public = "Утверждён председателем ({date}).",
     .edited_since_validation = " После утверждения текст изменился.",
+    .figures = "Статистические данные",
+    .figure_column = "Показатель",
+    .value_column = "Значение",
+    .unit_column = "Ед. изм.",
+    .year_column = "Год",
+    .source_column = "Источник",
+    .references = "Список источников",
+    .and_word = "и",
+    .et_al = "и др.",
+    .accessed = "дата обращения: {date}",
+    .note = "Примечание",
+    .source_removed = "источник удалён",
 };
 
 constexpr ReportWords kKazakh{
@@ -198,6 +222,18 @@ constexpr ReportWords kKazakh{
                                 "{reservations}, келіспеймін {disagree}, қалыс {abstain}.",
     .validated_by_chair_public = "Төраға бекіткен ({date}).",
     .edited_since_validation = " Бекітілгеннен кейін мәтін өзгерді.",
+    .figures = "Статистикалық деректер",
+    .figure_column = "Көрсеткіш",
+    .value_column = "Мәні",
+    .unit_column = "Өлшем бірлігі",
+    .year_column = "Жылы",
+    .source_column = "Дереккөз",
+    .references = "Дереккөздер тізімі",
+    .and_word = "және",
+    .et_al = "т.б.",
+    .accessed = "қаралған күні: {date}",
+    .note = "Ескертпе",
+    .source_removed = "дереккөз жойылған",
 };
 
 }  // namespace

@@ -88,6 +88,19 @@ struct ReportWords {
   const char* validated_by_poll_public;  // {date} {agree} {reservations} {disagree} {abstain}
   const char* validated_by_chair_public;  // {date}
   const char* edited_since_validation;  // a sentence after either
+  // Issue 19: an indicator's evidence and the references annex.
+  const char* figures;          // the label above an indicator's table of figures
+  const char* figure_column;    // the table's columns
+  const char* value_column;
+  const char* unit_column;
+  const char* year_column;
+  const char* source_column;
+  const char* references;       // the label above an indicator's references
+  const char* and_word;         // "A, B and C"
+  const char* et_al;            // "A et al. (2024)", a figure's source
+  const char* accessed;         // {date}: after a reference's link
+  const char* note;             // before a figure's note: "Note (Internet users): ..."
+  const char* source_removed;   // a figure whose reference is gone
 };
 
 const ReportWords& report_words(Lang lang);

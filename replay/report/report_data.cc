@@ -1,6 +1,7 @@
 #include "replay/report/report_data.h"
 
 #include <algorithm>
+#include <tuple>
 
 namespace kenes::report {
 
@@ -201,6 +202,21 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
             for (const auto& a : st->assignees) ind.assignees.push_back(display_name(state, a));
             ind.sources_used = st->sources;
             ind.score = st->score;
+            auto entry = [](const kenes::v1::Reference& r) {
+              return ReferenceEntry{{r.authors().begin(), r.authors().end()}, r.title(), r.year(), r.publisher(),
+                                    r.link(), r.accessed()};
+            };
+            for (const auto& r : st->references) ind.references.push_back(entry(r));
+            for (const auto& f : st->figures) {
+              FigureEntry fig{f.label(), f.value(), f.unit(), f.year(), std::nullopt, f.source_text(), {}, f.note()};
+              for (const auto& r : st->references) {
+                if (!f.source_reference_id().empty() && r.reference_id() == f.source_reference_id()) {
+                  fig.source_reference = entry(r);
+                }
+              }
+              for (const auto& row : f.breakdown()) fig.breakdown.emplace_back(row.label(), row.value());
+              ind.figures.push_back(std::move(fig));
+            }
             // As validation_sentence() words it.
             if (st->status == v1::INDICATOR_STATUS_VALIDATED) {
               ind.validation.validated = true;
@@ -252,6 +268,27 @@ ReportData build_report_data(const consultation::ConsultationState& state, const
   sort_team(out.research_team);
   std::stable_sort(out.participants.begin(), out.participants.end(), [](const auto& a, const auto& b) {
     return a.role != b.role ? a.role < b.role : a.name < b.name;
+  });
+  return out;
+}
+
+std::vector<ReferenceEntry> cited_references(const ReportData& data) {
+  std::vector<ReferenceEntry> out;
+  for (const auto& c : data.categories) {
+    for (const auto& t : c.themes) {
+      for (const auto& q : t.questions) {
+        for (const auto& i : q.indicators) {
+          for (const auto& r : i.references) {
+            if (std::none_of(out.begin(), out.end(), [&](const ReferenceEntry& o) { return o.same_work(r); })) {
+              out.push_back(r);
+            }
+          }
+        }
+      }
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const ReferenceEntry& a, const ReferenceEntry& b) {
+    return std::tie(a.authors, a.year, a.title) < std::tie(b.authors, b.year, b.title);
   });
   return out;
 }

@@ -65,6 +65,36 @@ struct TeamMember {
   bool chair = false;
 };
 
+// An indicator's evidence (issue 19), as the renderers print it: each
+// reference as a citation, the figures as a table with their breakdown rows.
+struct ReferenceEntry {
+  std::vector<std::string> authors;  // at least one
+  std::string title;
+  uint32_t year = 0;
+  std::string publisher;  // "" when none
+  std::string link;       // "" or an http(s) URL (the server checked it)
+  std::string accessed;   // "" or "YYYY-MM-DD"
+
+  // The same work: everything but the accessed date (two indicators citing
+  // one report on different days cite it once in the annex).
+  bool same_work(const ReferenceEntry& o) const {
+    return authors == o.authors && title == o.title && year == o.year && publisher == o.publisher && link == o.link;
+  }
+};
+
+struct FigureEntry {
+  std::string label;
+  std::string value;  // as the source writes it
+  std::string unit;
+  uint32_t year = 0;
+  // The source: a reference of the same indicator, or a text. Both empty
+  // only if the reference was removed while an edit naming it was in flight.
+  std::optional<ReferenceEntry> source_reference;
+  std::string source_text;
+  std::vector<std::pair<std::string, std::string>> breakdown;  // label, value
+  std::string note;
+};
+
 struct IndicatorReport {
   std::string id;
   std::string title;
@@ -78,6 +108,9 @@ struct IndicatorReport {
   std::vector<std::string> sources_used;
   std::vector<std::string> assignees;  // display names
   std::optional<uint32_t> score;
+  // The evidence, each in the order the team added it.
+  std::vector<ReferenceEntry> references;
+  std::vector<FigureEntry> figures;
   // The renderers word it in the export's language (i18n.h).
   struct Validation {
     bool validated = false;
@@ -187,6 +220,13 @@ struct CountCell {
 std::vector<CountCell> k_anonymous_cells(std::vector<CountCell> cells);
 
 ReportData build_report_data(const consultation::ConsultationState& state, const LogHead& head);
+
+// The references annex (issue 19): every reference the indicators of `data`
+// cite, each work once (ReferenceEntry::same_work; the first one's accessed
+// date kept), sorted by the first author, then the other authors, the year
+// and the title — byte order, which for names in one script is alphabetical
+// enough and the same on every machine.
+std::vector<ReferenceEntry> cited_references(const ReportData& data);
 
 // "not started", "drafting", "in review", "validated", "needs revision".
 std::string indicator_status_name(kenes::v1::IndicatorStatus status);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <ctime>
 
 #include "replay/report/docx.h"
@@ -322,7 +323,10 @@ ReportData publication_view(ReportData d) {
     if (!c.themes.empty() || !c.recommendations.empty()) categories.push_back(std::move(c));
   }
   d.categories = std::move(categories);
-  auto unwritten = [&](const SectionReport& s) { return blank(s.text) && !(s.slug == "methodology" && has_team(d)); };
+  const bool cites = !cited_references(d).empty();
+  auto unwritten = [&](const SectionReport& s) {
+    return blank(s.text) && !(s.slug == "methodology" && has_team(d)) && !(s.slug == "references" && cites);
+  };
   std::erase_if(d.front_matter, unwritten);
   std::erase_if(d.back_matter, unwritten);
   return d;
@@ -349,6 +353,122 @@ std::vector<ContentsEntry> contents_of(const ReportData& d, Lang lang, Variant v
   for (const auto& s : d.back_matter) out.push_back({"sec-" + s.slug, section_title(s.slug, lang)});
   if (variant == Variant::kWorking) out.push_back({"participants", report_words(lang).participants});
   return out;
+}
+
+// ------------------------------------------------------------ evidence (issue 19)
+//
+// An indicator's figures and references, and the references annex, are
+// written once as Markdown (every value escaped) and then go the way a
+// draft goes: as is into report.md, through cmark-gfm into report.html and
+// report.docx. So the table is a real table in all three, and a link is a
+// link only where a draft's would be.
+
+// A "YYYY-MM-DD" day as the report writes dates; the text itself otherwise.
+std::string civil_date(const std::string& day, Lang lang) {
+  int y = 0, m = 0, d = 0;
+  if (day.size() != 10 || std::sscanf(day.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3) return day;
+  // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const int yoe = y - era * 400;
+  const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return format_date(days * 86'400'000, lang);
+}
+
+std::string trimmed(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
+}
+
+// "A", "A and B", "A, B and C".
+std::string authors_text(const std::vector<std::string>& authors, const ReportWords& w) {
+  std::string out;
+  for (size_t i = 0; i < authors.size(); ++i) {
+    if (i > 0) out += i + 1 == authors.size() ? std::string(" ") + w.and_word + " " : ", ";
+    out += trimmed(authors[i]);
+  }
+  return out;
+}
+
+// A URL as a Markdown link destination: the characters that could end it
+// or escape out of it percent-encoded (the server allowed no spaces).
+std::string link_destination(const std::string& url) {
+  std::string out;
+  for (unsigned char c : url) {
+    if (c == '(' || c == ')' || c == '<' || c == '>' || c == '\\' || c == '`' || c <= 0x20) {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+// "Authors (year). *Title*. Publisher. [link](link) (accessed date)."
+std::string citation_markdown(const ReferenceEntry& r, const ReportWords& w, Lang lang) {
+  std::string md = markdown_inline(authors_text(r.authors, w) + " (" + std::to_string(r.year) + "). ");
+  md += "*" + markdown_inline(trimmed(r.title)) + "*.";
+  if (!blank(r.publisher)) md += " " + markdown_inline(trimmed(r.publisher)) + ".";
+  if (!r.link.empty()) {
+    md += " [" + markdown_inline(r.link) + "](" + link_destination(r.link) + ")";
+    if (!r.accessed.empty()) md += " (" + markdown_inline(fill(w.accessed, {{"date", civil_date(r.accessed, lang)}})) + ")";
+    md += ".";
+  }
+  return md;
+}
+
+// How a figure names its source: "Freedom House (2024)", "ITU et al. (2023)", or the text.
+std::string figure_source(const FigureEntry& f, const ReportWords& w) {
+  if (f.source_reference) {
+    const auto& r = *f.source_reference;
+    std::string first = r.authors.empty() ? std::string() : trimmed(r.authors.front());
+    return first + (r.authors.size() > 1 ? std::string(" ") + w.et_al : "") + " (" + std::to_string(r.year) + ")";
+  }
+  return blank(f.source_text) ? std::string(w.source_removed) : trimmed(f.source_text);
+}
+
+// The figures as a table (each breakdown row under its figure, "– women"),
+// their notes after it, then the references as a list; "" for none.
+std::string evidence_markdown(const IndicatorReport& i, const ReportWords& w, Lang lang) {
+  std::string md;
+  if (!i.figures.empty()) {
+    md += "**" + markdown_inline(w.figures) + "**\n\n";
+    md += "| " + markdown_inline(w.figure_column) + " | " + markdown_inline(w.value_column) + " | " +
+          markdown_inline(w.unit_column) + " | " + markdown_inline(w.year_column) + " | " +
+          markdown_inline(w.source_column) + " |\n| --- | --- | --- | --- | --- |\n";
+    for (const auto& f : i.figures) {
+      md += "| " + markdown_inline(trimmed(f.label)) + " | " + markdown_inline(trimmed(f.value)) + " | " +
+            markdown_inline(trimmed(f.unit)) + " | " + std::to_string(f.year) + " | " +
+            markdown_inline(figure_source(f, w)) + " |\n";
+      for (const auto& [label, value] : f.breakdown) {
+        md += "| – " + markdown_inline(trimmed(label)) + " | " + markdown_inline(trimmed(value)) + " |  |  |  |\n";
+      }
+    }
+    md += "\n";
+    for (const auto& f : i.figures) {
+      if (blank(f.note)) continue;
+      md += markdown_inline(std::string(w.note) + " (" + trimmed(f.label) + "): " + trimmed(f.note)) + "\n\n";
+    }
+  }
+  if (!i.references.empty()) {
+    md += "**" + markdown_inline(w.references) + "**\n\n";
+    for (const auto& r : i.references) md += "- " + citation_markdown(r, w, lang) + "\n";
+    md += "\n";
+  }
+  return md;
+}
+
+// The references annex: every work cited, once, by author then year.
+std::string annex_markdown(const ReportData& d, const ReportWords& w, Lang lang) {
+  std::string md;
+  for (const auto& r : cited_references(d)) md += "- " + citation_markdown(r, w, lang) + "\n";
+  return md;
 }
 
 }  // namespace
@@ -393,14 +513,17 @@ std::string render_report_markdown(const ReportData& data, Lang lang, Variant va
     for (const auto& p : people) md += "- " + markdown_inline(team_line(p, board, lang)) + "\n";
     if (!people.empty()) md += "\n";
   };
+  const std::string annex = annex_markdown(d, w, lang);
   auto section = [&](const SectionReport& s) {
     md += "## " + markdown_inline(section_title(s.slug, lang)) + "\n\n";
     std::string text = trim_trailing_newlines(s.text);
+    const bool with_annex = s.slug == "references" && !annex.empty();
     if (!blank(text)) {
       md += demote_headings(prefix_footnotes(text, "sec-" + s.slug + "-"), 2) + "\n\n";
-    } else if (working) {
+    } else if (working && !with_annex) {
       empty_note(w.not_written_yet);
     }
+    if (with_annex) md += annex + "\n";
     if (s.slug == "methodology") {
       team(w.advisory_board, d.advisory_board, true);
       team(w.research_team, d.research_team, false);
@@ -425,6 +548,7 @@ std::string render_report_markdown(const ReportData& data, Lang lang, Variant va
           std::vector<std::string> reservations = reservation_lines(i.validation);
           if (!working) {
             md += demote_headings(draft, 5) + "\n\n";
+            md += evidence_markdown(i, w, lang);
             if (!i.sources_used.empty()) {
               md += markdown_inline(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) + "\n\n";
             }
@@ -457,6 +581,7 @@ std::string render_report_markdown(const ReportData& data, Lang lang, Variant va
           } else {
             md += demote_headings(draft, 5) + "\n\n";
           }
+          md += evidence_markdown(i, w, lang);
         }
       }
     }
@@ -555,14 +680,21 @@ std::string render_report_html(const ReportData& data, Lang lang, Variant varian
     for (const auto& p : people) h += "<li>" + html_escape(team_line(p, board, lang)) + "</li>\n";
     h += "</ul>\n";
   };
+  const std::string annex = annex_markdown(d, w, lang);
   auto section = [&](const SectionReport& s) {
     h += "<section id=\"sec-" + html_escape(s.slug) + "\">\n<h2>" + html_escape(section_title(s.slug, lang)) + "</h2>\n";
     std::string text = trim_trailing_newlines(s.text);
+    const bool with_annex = s.slug == "references" && !annex.empty();
     if (!blank(text)) {
       h += "<div class=\"prose\">\n" +
            MarkdownDocument(text, 2).html(html_escape("sec-" + s.slug + "-"), html_escape(w.back_to_text)) + "</div>\n";
-    } else if (working) {
+    } else if (working && !with_annex) {
       h += empty_p(w.not_written_yet);
+    }
+    if (with_annex) {
+      h += "<div class=\"prose annex\">\n" +
+           MarkdownDocument(annex, 2).html(html_escape("sec-references-annex-"), html_escape(w.back_to_text)) +
+           "</div>\n";
     }
     if (s.slug == "methodology") {
       team(w.advisory_board, d.advisory_board, true);
@@ -593,8 +725,16 @@ std::string render_report_html(const ReportData& data, Lang lang, Variant varian
                    "</div>\n";
           };
           std::vector<std::string> reservations = reservation_lines(i.validation);
+          auto evidence_html = [&] {
+            const std::string md = evidence_markdown(i, w, lang);
+            if (md.empty()) return std::string();
+            return "<div class=\"prose evidence\">\n" +
+                   MarkdownDocument(md, 5).html(html_escape("ind-" + i.id + "-ev-"), html_escape(w.back_to_text)) +
+                   "</div>\n";
+          };
           if (!working) {
             h += draft_html("prose");
+            h += evidence_html();
             if (!i.sources_used.empty()) {
               h += "<p class=\"meta\">" + html_escape(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) +
                    "</p>\n";
@@ -625,6 +765,7 @@ std::string render_report_html(const ReportData& data, Lang lang, Variant varian
           h += dd(html_escape(w.draft_version), std::to_string(i.draft_version));
           h += "</dl>\n";
           h += draft.empty() ? empty_p(w.no_draft) : draft_html("draft");
+          h += evidence_html();
           h += "</article>\n";
         }
       }
@@ -709,14 +850,17 @@ DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant
     for (const auto& p : people) names.push_back(plain(team_line(p, board, lang)));
     w.bullet_list(names);
   };
+  const std::string annex = annex_markdown(d, words, lang);
   auto section = [&](const SectionReport& s) {
     w.heading(1, section_title(s.slug, lang));
     std::string text = trim_trailing_newlines(s.text);
+    const bool with_annex = s.slug == "references" && !annex.empty();
     if (!blank(text)) {
       w.markdown(text, 1);
-    } else if (working) {
+    } else if (working && !with_annex) {
       w.paragraph(note(words.not_written_yet));
     }
+    if (with_annex) w.markdown(annex, 1);
     if (s.slug == "methodology") {
       team(words.advisory_board, d.advisory_board, true);
       team(words.research_team, d.research_team, false);
@@ -739,6 +883,7 @@ DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant
           std::string draft = trim_trailing_newlines(i.draft);
           if (!working) {
             w.markdown(draft, 4);
+            if (const std::string md = evidence_markdown(i, words, lang); !md.empty()) w.markdown(md, 4);
             if (!i.sources_used.empty()) {
               w.paragraph(labelled(words.sources_used, join(i.sources_used, "; ")), "Meta");
             }
@@ -770,6 +915,7 @@ DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant
           } else {
             w.markdown(draft, 4);
           }
+          if (const std::string md = evidence_markdown(i, words, lang); !md.empty()) w.markdown(md, 4);
         }
       }
     }

@@ -335,6 +335,57 @@ class ReportTest : public ::testing::Test {
       c.mutable_poll_closed()->set_eligible(3);
       records.push_back(c);
     }
+    // Issue 19's evidence: R.1 cites a report with a link (the source of a
+    // figure broken down by sex, with a note hostile to Markdown tables) and
+    // a paper whose title is hostile to HTML; C.1 cites the first report
+    // again, read on another day (once in the annex), and quotes a figure
+    // from a source given in words.
+    {
+      auto reference = [&](const char* indicator, const char* id, std::vector<std::string> authors, const char* title,
+                           uint32_t year, const char* publisher, const char* link, const char* accessed) {
+        auto r = rec("researcher");
+        r.mutable_reference_added()->set_indicator_id(indicator);
+        auto* ref = r.mutable_reference_added()->mutable_reference();
+        ref->set_reference_id(id);
+        for (auto& a : authors) ref->add_authors(a);
+        ref->set_title(title);
+        ref->set_year(year);
+        ref->set_publisher(publisher);
+        ref->set_link(link);
+        ref->set_accessed(accessed);
+        records.push_back(r);
+      };
+      reference("R.1", "ref-1", {"Freedom House"}, "Freedom on the Net 2024: Kazakhstan", 2024, "Freedom House",
+                "https://freedomhouse.org/country/kazakhstan/freedom-net/2024", "2026-11-02");
+      reference("R.1", "ref-2", {"Amanov, B.", "Li, C."}, "Courts and <speech> online", 2022, "", "", "");
+      reference("C.1", "ref-3", {"Freedom House"}, "Freedom on the Net 2024: Kazakhstan", 2024, "Freedom House",
+                "https://freedomhouse.org/country/kazakhstan/freedom-net/2024", "2026-12-01");
+      auto f = rec("researcher");
+      f.mutable_figure_added()->set_indicator_id("R.1");
+      auto* fig = f.mutable_figure_added()->mutable_figure();
+      fig->set_figure_id("fig-1");
+      fig->set_label("Internet users");
+      fig->set_value("87.3");
+      fig->set_unit("% of population");
+      fig->set_year(2023);
+      fig->set_source_reference_id("ref-1");
+      for (auto [label, value] : {std::pair{"women", "86.1"}, std::pair{"men", "88.6"}}) {
+        auto* row = fig->add_breakdown();
+        row->set_label(label);
+        row->set_value(value);
+      }
+      fig->set_note("Ages 15-74 | household survey");
+      records.push_back(f);
+      auto g = rec("researcher");
+      g.mutable_figure_added()->set_indicator_id("C.1");
+      auto* pop = g.mutable_figure_added()->mutable_figure();
+      pop->set_figure_id("fig-2");
+      pop->set_label("Population");
+      pop->set_value("≈ 20 million");
+      pop->set_year(2025);
+      pop->set_source_text("Bureau of National Statistics");
+      records.push_back(g);
+    }
 
     for (auto& r : records) {
       auto appended = log_->append(kId, {storage::Entry{r.SerializeAsString(), std::nullopt}});
@@ -455,6 +506,54 @@ TEST_F(ReportTest, EveryExportStatesTheHeadOfTheLogItWasBuiltFrom) {
   EXPECT_NE(later.body.find("at record " + std::to_string(head_.seq + 1) + " "), std::string::npos);
 }
 
+TEST_F(ReportTest, EachIndicatorsFiguresAndReferencesArePrintedAndCollectedInTheReferencesAnnex) {
+  for (Variant variant : kVariants) {
+    ExportOutput md = export_consultation(*log_, kId, "report.md", options_for(Lang::kEn, variant));
+    ASSERT_EQ(md.code, ExportOutput::Code::kOk) << md.message;
+    const std::string& b = md.body;
+    const std::string table =
+        "**Figures**\n\n| Figure | Value | Unit | Year | Source |\n| --- | --- | --- | --- | --- |\n"
+        "| Internet users | 87.3 | % of population | 2023 | Freedom House (2024) |\n"
+        "| – women | 86.1 |  |  |  |\n| – men | 88.6 |  |  |  |\n\n"
+        "Note (Internet users): Ages 15-74 \\| household survey\n\n";
+    const size_t r1 = b.find("##### R.1 ");
+    ASSERT_NE(b.find(table, r1), std::string::npos) << variant_name(variant) << "\n" << b;
+    EXPECT_NE(b.find("| Population | ≈ 20 million |  | 2025 | Bureau of National Statistics |"), std::string::npos);
+    const std::string fh =
+        "Freedom House (2024). *Freedom on the Net 2024: Kazakhstan*. Freedom House. "
+        "[https://freedomhouse.org/country/kazakhstan/freedom-net/2024]"
+        "(https://freedomhouse.org/country/kazakhstan/freedom-net/2024) (accessed 2 November 2026).";
+    const std::string courts = "Amanov, B. and Li, C. (2022). *Courts and \\<speech\\> online*.";
+    EXPECT_NE(b.find("**References**\n\n- " + fh + "\n- " + courts + "\n", r1), std::string::npos) << b;
+    // The annex: each work once, by author (Amanov before Freedom House);
+    // of R.1's and C.1's copies of the same report the first in the
+    // report's order is kept: C.1's, read on 1 December.
+    const size_t annex = b.find("## References\n\n");
+    ASSERT_NE(annex, std::string::npos);
+    std::string fh_c1 = fh;
+    fh_c1.replace(fh_c1.find("2 November"), 10, "1 December");
+    EXPECT_NE(b.find("- " + courts + "\n- " + fh_c1 + "\n\n", annex), std::string::npos) << b.substr(annex);
+    EXPECT_EQ(b.find("accessed 2 November 2026", annex), std::string::npos);
+    EXPECT_EQ(b.find("not written yet", annex), std::string::npos);
+
+    ExportOutput html = export_consultation(*log_, kId, "report.html", options_for(Lang::kRu, variant));
+    ASSERT_EQ(html.code, ExportOutput::Code::kOk) << html.message;
+    EXPECT_NE(html.body.find("<th>Показатель</th>"), std::string::npos);
+    EXPECT_NE(html.body.find("<td>– women</td>"), std::string::npos);
+    EXPECT_NE(html.body.find("<a href=\"https://freedomhouse.org/country/kazakhstan/freedom-net/2024\">"),
+              std::string::npos);
+    EXPECT_NE(html.body.find("дата обращения: 2 ноября 2026 г."), std::string::npos);
+    EXPECT_EQ(html.body.find("<speech>"), std::string::npos);
+
+    ExportOutput docx = export_consultation(*log_, kId, "report.docx", options_for(Lang::kKk, variant));
+    ASSERT_EQ(docx.code, ExportOutput::Code::kOk) << docx.message;
+    const std::string xml = unzip(docx.body)["word/document.xml"];
+    EXPECT_NE(xml.find("Статистикалық деректер"), std::string::npos);
+    EXPECT_NE(xml.find("Дереккөздер тізімі"), std::string::npos);
+    EXPECT_NE(xml.find("Bureau of National Statistics"), std::string::npos);
+  }
+}
+
 TEST_F(ReportTest, TheReportFollowsTheNationalReportsOrderAndTheScope) {
   ExportOutput out = export_consultation(*log_, kId, "report.md", options_for(Lang::kEn, Variant::kWorking));
   auto at = [&](const std::string& s) { return out.body.find(s); };
@@ -512,7 +611,7 @@ TEST_F(ReportTest, ThePublicationLeavesOutTheWorkflowAndEverythingEmpty) {
             std::string(w.no_draft), std::string(w.theme_out_of_scope), std::string(w.not_written_yet),
             std::string(w.participants), drafted, section_title("foreword", lang),
             section_title("acknowledgements", lang), section_title("introduction", lang),
-            section_title("limitations", lang), section_title("annexes", lang), section_title("references", lang),
+            section_title("limitations", lang), section_title("annexes", lang),
             std::string("X. Cross-cutting indicators"), std::string("R.B Theme R.B"), std::string("R.2 Access"),
             std::string("poll-1"), std::string("poll-2"), std::string("Saule"), std::string("Nurlan")}) {
         EXPECT_EQ(body.find(absent), std::string::npos) << where << " says " << absent;
@@ -545,8 +644,9 @@ TEST_F(ReportTest, TheWorkingCopyShowsEverySectionAndSaysWhichAreNotWrittenYet) 
         EXPECT_NE(out.body.find("## " + section_title(slug, lang) + "\n"), std::string::npos) << slug;
       }
     }
-    // The blank foreword and the five sections nobody opened.
-    EXPECT_EQ(count(out.body, std::string("*") + markdown_inline(w.not_written_yet) + "*"), 6u) << out.body;
+    // The blank foreword and the four sections nobody opened (the
+    // references section has its annex, so it is not empty).
+    EXPECT_EQ(count(out.body, std::string("*") + markdown_inline(w.not_written_yet) + "*"), 5u) << out.body;
     EXPECT_NE(out.body.find(w.theme_out_of_scope), std::string::npos);
     EXPECT_NE(out.body.find("R.2 Access"), std::string::npos);
   }
@@ -760,8 +860,9 @@ TEST_F(ReportTest, DocxIsAWordDocumentWithHeadingStylesTablesAndATableOfContents
   EXPECT_EQ(count(doc, "w:fldCharType=\"begin\""), count(doc, "w:fldCharType=\"end\""));
   EXPECT_NE(parts["word/settings.xml"].find("<w:updateFields w:val=\"true\"/>"), std::string::npos);
 
-  // The draft's table, header row repeated and bold, alignment kept.
-  EXPECT_EQ(count(doc, "<w:tbl>"), 1u);
+  // The draft's table, header row repeated and bold, alignment kept (the
+  // other two are R.1's and C.1's figures).
+  EXPECT_EQ(count(doc, "<w:tbl>"), 3u);
   EXPECT_NE(doc.find("<w:tr><w:trPr><w:tblHeader/></w:trPr>"), std::string::npos);
   EXPECT_NE(doc.find("<w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">Region</w:t></w:r>"), std::string::npos);
   EXPECT_NE(doc.find("<w:jc w:val=\"right\"/></w:pPr><w:r><w:t xml:space=\"preserve\">2.2 million"),
@@ -775,7 +876,8 @@ TEST_F(ReportTest, DocxIsAWordDocumentWithHeadingStylesTablesAndATableOfContents
   EXPECT_NE(rels.find("Target=\"https://example.org/census\""), std::string::npos);
   EXPECT_NE(rels.find("Target=\"https://tracker.example/pixel.png\""), std::string::npos) << "the image, as a link";
   EXPECT_EQ(rels.find("javascript"), std::string::npos);
-  EXPECT_EQ(count(doc, "<w:hyperlink "), 3u);
+  // The draft's three, and the Freedom House link under R.1, C.1 and in the annex.
+  EXPECT_EQ(count(doc, "<w:hyperlink "), 6u);
   // The executive summary's footnote comes first, then C.1's.
   EXPECT_NE(doc.find("<w:footnoteReference w:id=\"2\"/>"), std::string::npos);
   EXPECT_NE(parts["word/footnotes.xml"].find("<w:footnote w:id=\"2\">"), std::string::npos);
@@ -847,7 +949,7 @@ TEST_F(ReportTest, DocxSectionsAreWordHeadingsListedInTheTableOfContentsInTheRep
                           {1, "About this report"}}));
     } else {
       EXPECT_EQ(tail, (std::vector<std::pair<int, std::string>>{
-                          {3, "Civil society"}, {1, "Conclusions"}, {1, "About this report"}}));
+                          {1, "Conclusions"}, {1, "References"}, {1, "About this report"}}));
     }
     // The section's text is Word text, its Markdown rendered: emphasis, a list, a footnote.
     EXPECT_NE(doc.find("<w:rPr><w:i/></w:rPr><w:t xml:space=\"preserve\">largely</w:t>"), std::string::npos);
@@ -902,21 +1004,23 @@ TEST_F(ReportTest, TheReportInRussianAndKazakhLeavesNoEnglishLabel) {
       {Lang::kRu, "ru", "1 января 2026 г., 09:",
        {"Содержание", "Резюме", "Методология", "Консультативный совет", "Исследовательская группа",
         "Aigerim (руководитель исследования)", "Заключение", "Рекомендации по политике (R)", "Гражданское общество",
-        "основной", "Использованные источники данных", "Оговорки:", "Об этом отчёте"},
+        "основной", "Использованные источники данных", "Оговорки:", "Об этом отчёте", "Список источников",
+        "Статистические данные", "Показатель", "дата обращения: 1 декабря 2026 г."},
        {"Статус", "Утверждён консультативным советом 1 января 2026 г. (голосование poll-1, версия черновика 3): за 2, "
         "с оговорками 1, против 0, воздержались 0.",
         "После этого черновик изменился (версия 4).", "нужна доработка", "Участники", "председатель", "не указан",
-        "группы менее 3 человек", "Предисловие", "(ещё не написано)", "Список источников"},
+        "группы менее 3 человек", "Предисловие", "(ещё не написано)"},
        {"Утверждён консультативным советом 1 января 2026 г.: за 1, с оговорками 2, против 0, воздержались 0.",
         "После утверждения текст изменился."}},
       {Lang::kKk, "kk", "2026 жылғы 1 қаңтар, 09:",
        {"Мазмұны", "Түйіндеме", "Әдістеме", "Консультативтік кеңес", "Зерттеу тобы", "Aigerim (зерттеу жетекшісі)",
         "Қорытынды", "Саясат бойынша ұсынымдар (R)", "Азаматтық қоғам", "негізгі", "Пайдаланылған дереккөздер",
-        "Ескертпелер:", "Осы есеп туралы"},
+        "Ескертпелер:", "Осы есеп туралы", "Дереккөздер тізімі", "Статистикалық деректер", "Көрсеткіш",
+        "қаралған күні: 2026 жылғы 1 желтоқсан"},
        {"Мәртебе", "Консультативтік кеңес бекіткен (2026 жылғы 1 қаңтар, poll-1 дауыс беруі, жобаның 3 нұсқасы): "
         "келісемін 2, ескертпемен 1, келіспеймін 0, қалыс 0.",
         "Содан кейін жоба өзгерді (4 нұсқа).", "пысықтау қажет", "Қатысушылар", "төраға", "көрсетілмеген",
-        "3 адамнан аз топтар", "Алғысөз", "(әлі жазылмаған)", "Дереккөздер тізімі"},
+        "3 адамнан аз топтар", "Алғысөз", "(әлі жазылмаған)"},
        {"Консультативтік кеңес бекіткен (2026 жылғы 1 қаңтар): келісемін 1, ескертпемен 2, келіспеймін 0, қалыс 0.",
         "Бекітілгеннен кейін мәтін өзгерді."}},
   };
