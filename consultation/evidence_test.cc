@@ -250,7 +250,9 @@ TEST_F(EvidenceTest, AJoiningClientIsToldTheEvidence) {
   ASSERT_TRUE(st.ParseFromString(encoder.encode(room_.state())));
   EXPECT_EQ(encoder.encode(room_.state()), client_state(room_.state()).SerializeAsString());
   for (const auto& i : st.indicators()) {
-    if (i.indicator_id() == "R.1") EXPECT_EQ(i.figures_size(), 0);
+    if (i.indicator_id() == "R.1") {
+      EXPECT_EQ(i.figures_size(), 0);
+    }
   }
 }
 

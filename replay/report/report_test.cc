@@ -1085,7 +1085,9 @@ TEST(DocxWriterTest, AnyMarkdownGivesWellFormedPartsAndAnImageInALinkIsNoLinkInA
         // Word refuses a hyperlink inside a hyperlink.
         int depth = 0;
         for (std::size_t pos = 0; (pos = xml.find("hyperlink", pos)) != std::string::npos; pos += 9) {
-          if (xml.compare(pos - 3, 3, "<w:") == 0) ASSERT_EQ(++depth, 1) << text;
+          if (xml.compare(pos - 3, 3, "<w:") == 0) {
+            ASSERT_EQ(++depth, 1) << text;
+          }
           if (xml.compare(pos - 4, 4, "</w:") == 0) --depth;
         }
       }
