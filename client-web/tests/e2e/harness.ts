@@ -329,3 +329,68 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
     return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => JSON.stringify(n.target)).join(", ")})`);
   });
 }
+
+type RequestKind = NonNullable<Parameters<Session["request"]>[0]>;
+
+/** A participant's second connection over the protocol (another tab of theirs): sets up what the pages show. */
+export interface ProtocolClient {
+  readonly session: Session;
+  /** Sends a request and resolves once the server logged it (rejects with its reason). */
+  ask(kind: RequestKind): Promise<void>;
+  stop(): void;
+}
+
+/** Opens `link`'s participant over the protocol on the server at `port` and waits until it has caught up. */
+export async function openProtocolClient(port: number, link: string, who: string): Promise<ProtocolClient> {
+  const session = await Session.open({
+    url: `ws://127.0.0.1:${port}/ws`,
+    token: tokenOf(link),
+    owner: `e2e-${who}-${Math.random()}`,
+    store: new MemoryOfflineStore(),
+    socketFactory: (url) => new WebSocket(url) as unknown as SocketLike,
+    clientVersion: "kenes-e2e",
+  });
+  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const caughtUp = new Promise<void>((resolve) => {
+    session.subscribe({
+      caughtUp: () => resolve(),
+      acked: (id) => waiting.get(id)?.resolve(),
+      refused: (id, code, message) => waiting.get(id)?.reject(new Error(`refused (${code}): ${message}`)),
+    });
+  });
+  session.start();
+  await withTimeout(caughtUp, 10_000, `the ${who}'s protocol client catching up`);
+  return {
+    session,
+    ask: (kind) => {
+      const id = session.request(kind);
+      if (id === 0) return Promise.reject(new Error("the protocol client is not live"));
+      return withTimeout(new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject })), 10_000, `request ${kind.case}`);
+    },
+    stop: () => session.stop(),
+  };
+}
+
+/** Picks the page's language in its menu and waits until the page is in it. */
+export async function setLanguage(page: Page, lang: "en" | "ru" | "kk"): Promise<void> {
+  await page.selectOption("#lang-select", lang);
+  await eventually(`the page is in ${lang}`, async () => (await page.evaluate(() => document.documentElement.lang)) === lang, async () => page.evaluate(() => document.documentElement.lang));
+}
+
+/** The selectors whose elements are not wholly inside the viewport (or not rendered at all). */
+export async function offScreen(page: Page, selectors: string[]): Promise<string[]> {
+  return page.evaluate((sels) => {
+    const out: string[] = [];
+    for (const sel of sels) {
+      const els = [...document.querySelectorAll(sel)];
+      if (els.length === 0) out.push(`${sel} (missing)`);
+      for (const el of els) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) out.push(`${sel} (not rendered)`);
+        else if (r.top < -0.5 || r.left < -0.5 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5)
+          out.push(`${sel} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} in ${window.innerWidth}×${window.innerHeight}`);
+      }
+    }
+    return out;
+  }, selectors);
+}

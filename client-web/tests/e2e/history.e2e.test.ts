@@ -24,9 +24,9 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PollKind } from "../../src/gen/kenes/v1/assessment_pb";
 import { Role } from "../../src/gen/kenes/v1/protocol_pb";
-import { MemoryOfflineStore, Session, type SocketLike } from "../../src/net";
 import {
   ARTIFACTS,
+  type ProtocolClient,
   type ServerUnderTest,
   accessibilityViolations,
   checkPrerequisites,
@@ -34,7 +34,10 @@ import {
   eventually,
   joinThroughLink,
   launchChromium,
+  offScreen,
+  openProtocolClient,
   readServerDoc,
+  setLanguage,
   startRealServer,
   status,
   tokenOf,
@@ -101,63 +104,7 @@ async function typeAt(page: Page, where: "Control+Home" | "Control+End", text: s
   await page.keyboard.type(text, { delay: 10 });
 }
 
-type RequestKind = NonNullable<Parameters<Session["request"]>[0]>;
 
-/** A second connection over the protocol (the chair's, a member's): sets up what the pages show. */
-interface ProtocolClient {
-  readonly session: Session;
-  /** Sends a request and resolves once the server logged it (rejects with its reason). */
-  ask(kind: RequestKind): Promise<void>;
-  stop(): void;
-}
-
-async function openProtocolClient(link: string, who: string): Promise<ProtocolClient> {
-  const session = await Session.open({
-    url: `ws://127.0.0.1:${server.port}/ws`,
-    token: tokenOf(link),
-    owner: `e2e-history-${who}-${Math.random()}`,
-    store: new MemoryOfflineStore(),
-    socketFactory: (url) => new WebSocket(url) as unknown as SocketLike,
-    clientVersion: "kenes-e2e-history",
-  });
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  const caughtUp = new Promise<void>((resolve) => {
-    session.subscribe({
-      caughtUp: () => resolve(),
-      acked: (id) => waiting.get(id)?.resolve(),
-      refused: (id, code, message) => waiting.get(id)?.reject(new Error(`refused (${code}): ${message}`)),
-    });
-  });
-  session.start();
-  await withTimeout(caughtUp, 10_000, `the ${who}'s protocol client catching up`);
-  return {
-    session,
-    ask: (kind) => {
-      const id = session.request(kind);
-      if (id === 0) return Promise.reject(new Error("the protocol client is not live"));
-      return withTimeout(new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject })), 10_000, `request ${kind.case}`);
-    },
-    stop: () => session.stop(),
-  };
-}
-
-/** The selectors whose elements are not wholly inside the viewport (or not rendered at all). */
-async function offScreen(page: Page, selectors: string[]): Promise<string[]> {
-  return page.evaluate((sels) => {
-    const out: string[] = [];
-    for (const sel of sels) {
-      const els = [...document.querySelectorAll(sel)];
-      if (els.length === 0) out.push(`${sel} (missing)`);
-      for (const el of els) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) out.push(`${sel} (not rendered)`);
-        else if (r.top < -0.5 || r.left < -0.5 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5)
-          out.push(`${sel} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} in ${window.innerWidth}×${window.innerHeight}`);
-      }
-    }
-    return out;
-  }, selectors);
-}
 
 /** Sets the history slider as a person dragging it would (input events). */
 async function slideTo(page: Page, session: number): Promise<void> {
@@ -194,10 +141,6 @@ function dayIn(lang: "en" | "ru" | "kk", ms: number): string {
   return new Intl.DateTimeFormat(locale, { day: "numeric", month: "long", timeZone: ZONE }).format(ms);
 }
 
-async function setLanguage(page: Page, lang: "en" | "ru" | "kk"): Promise<void> {
-  await page.selectOption("#lang-select", lang);
-  await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe(lang);
-}
 
 describe.skipIf(fake)("undo of one's own edits, and the draft's history (real server)", () => {
   beforeAll(async () => {
@@ -343,8 +286,8 @@ describe.skipIf(fake)("undo of one's own edits, and the draft's history (real se
 
   it("at a meeting both edit and the board validates: the status says when and where, the history shows the meeting's session", async () => {
     const indicatorId = docId.slice("indicator/".length);
-    chairClient = await openProtocolClient(server.links.chair!, "chair");
-    memberClient = await openProtocolClient(server.allLinks.member![0]!, "member");
+    chairClient = await openProtocolClient(server.port, server.links.chair!, "chair");
+    memberClient = await openProtocolClient(server.port, server.allLinks.member![0]!, "member");
     const assessment = chairClient.session.state.assessment;
     const beforeMeeting = await serverText();
 

@@ -24,19 +24,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PollKind } from "../../src/gen/kenes/v1/assessment_pb";
 import { Role } from "../../src/gen/kenes/v1/protocol_pb";
 import { KAZAKH_MONTHS_SHORT, formatDateTime } from "../../src/i18n/dates";
-import { MemoryOfflineStore, Session, type SocketLike } from "../../src/net";
 import {
   ARTIFACTS,
+  type ProtocolClient,
   type ServerUnderTest,
   accessibilityViolations,
   checkPrerequisites,
   eventually,
   joinThroughLink,
   launchChromium,
+  openProtocolClient,
+  setLanguage,
   sleep,
   startRealServer,
-  tokenOf,
-  withTimeout,
 } from "./harness";
 
 const fake = process.env.KENES_E2E_SERVER === "fake";
@@ -58,43 +58,9 @@ let indicators: string[] = [];
 let pollId = "";
 const started = Date.now();
 
-type RequestKind = NonNullable<Parameters<Session["request"]>[0]>;
 
-/** A participant's second connection, over the protocol (another tab of theirs). */
-interface ProtocolClient {
-  readonly session: Session;
-  ask(kind: RequestKind): Promise<void>;
-  stop(): void;
-}
-
-async function openProtocolClient(link: string): Promise<ProtocolClient> {
-  const session = await Session.open({
-    url: `ws://127.0.0.1:${server.port}/ws`,
-    token: tokenOf(link),
-    owner: `e2e-outcome-${Math.random()}`,
-    store: new MemoryOfflineStore(),
-    socketFactory: (url) => new WebSocket(url) as unknown as SocketLike,
-    clientVersion: "kenes-e2e-outcome",
-  });
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  const caughtUp = new Promise<void>((resolve) => {
-    session.subscribe({
-      caughtUp: () => resolve(),
-      acked: (id) => waiting.get(id)?.resolve(),
-      refused: (id, code, message) => waiting.get(id)?.reject(new Error(`refused (${code}): ${message}`)),
-    });
-  });
-  session.start();
-  await withTimeout(caughtUp, 10_000, "a protocol client catching up");
-  const client = {
-    session,
-    ask: (kind: RequestKind) => {
-      const id = session.request(kind);
-      if (id === 0) return Promise.reject(new Error("the protocol client is not live"));
-      return withTimeout(new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject })), 10_000, `request ${kind.case}`);
-    },
-    stop: () => session.stop(),
-  };
+async function openClient(link: string, who: string): Promise<ProtocolClient> {
+  const client = await openProtocolClient(server.port, link, who);
   clients.push(client);
   return client;
 }
@@ -130,10 +96,6 @@ async function bannerText(page: Page): Promise<string> {
   return page.evaluate(() => document.querySelector(".outcome-banner .outcome-text")?.textContent ?? "");
 }
 
-async function setLanguage(page: Page, lang: "en" | "ru" | "kk"): Promise<void> {
-  await page.selectOption("#lang-select", lang);
-  await eventually(`the page is in ${lang}`, async () => (await page.evaluate(() => document.documentElement.lang)) === lang, async () => page.evaluate(() => document.documentElement.lang));
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize()!;
@@ -169,7 +131,7 @@ describe.skipIf(fake)("the outcome shown to everyone when a poll closes (real se
     await joinThroughLink(overviewMember, memberA!, { group: "6", gender: "woman" });
     await joinThroughLink(kazakhMember, memberB!, { group: "3", gender: "man" });
     consultationId = decodeURIComponent(new URL(chair.url()).pathname.split("/")[2]!);
-    const chairClient = await openProtocolClient(server.links.chair!);
+    const chairClient = await openClient(server.links.chair!, "chair");
     const st = chairClient.session.state;
     indicators = st.indicators().map((i) => i.id);
     expect(indicators.length).toBeGreaterThanOrEqual(3);
@@ -221,7 +183,7 @@ describe.skipIf(fake)("the outcome shown to everyone when a poll closes (real se
 
     // Both members vote for the second option (another tab of theirs).
     for (const link of [memberA!, memberB!]) {
-      const c = await openProtocolClient(link);
+      const c = await openClient(link, "member");
       await c.ask({ case: "castVote", value: { pollId, choices: [1] } });
     }
     expect(await overviewMember.$(".outcome-banner"), "nothing is told while the poll runs").toBeNull();

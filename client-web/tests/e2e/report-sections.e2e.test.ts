@@ -35,6 +35,7 @@ import {
   joinThroughLink,
   launchChromium,
   readServerDoc,
+  setLanguage,
   startRealServer,
   status,
   tokenOf,
@@ -74,10 +75,6 @@ function at(path: string): string {
   return new URL(path, server.links.chair!).toString();
 }
 
-async function setLanguage(page: Page, lang: "en" | "ru" | "kk"): Promise<void> {
-  await page.selectOption("#lang-select", lang);
-  await eventually(`the page is in ${lang}`, async () => (await page.evaluate(() => document.documentElement.lang)) === lang, async () => page.evaluate(() => document.documentElement.lang));
-}
 
 async function shoot(page: Page, name: string): Promise<void> {
   const size = page.viewportSize()!;

@@ -32,19 +32,21 @@ import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IndicatorStatus, PollKind } from "../../src/gen/kenes/v1/assessment_pb";
 import { Role } from "../../src/gen/kenes/v1/protocol_pb";
-import { MemoryOfflineStore, Session, type SocketLike } from "../../src/net";
 import {
   ARTIFACTS,
+  type ProtocolClient,
   type ServerUnderTest,
   accessibilityViolations,
   checkPrerequisites,
   eventually,
   joinThroughLink,
   launchChromium,
+  offScreen,
+  openProtocolClient,
+  setLanguage,
   sleep,
   startRealServer,
   status,
-  tokenOf,
   withTimeout,
 } from "./harness";
 
@@ -66,45 +68,8 @@ let target = "";
 let presenter: Page;
 const started = Date.now();
 
-type RequestKind = NonNullable<Parameters<Session["request"]>[0]>;
 
 /** The chair's second connection, over the protocol: sets up what the screens show. */
-interface ProtocolClient {
-  readonly session: Session;
-  /** Sends a request and resolves once the server logged it (rejects with its reason). */
-  ask(kind: RequestKind): Promise<void>;
-  stop(): void;
-}
-
-async function openProtocolClient(link: string): Promise<ProtocolClient> {
-  const session = await Session.open({
-    url: `ws://127.0.0.1:${server.port}/ws`,
-    token: tokenOf(link),
-    owner: `e2e-screens-${Math.random()}`,
-    store: new MemoryOfflineStore(),
-    socketFactory: (url) => new WebSocket(url) as unknown as SocketLike,
-    clientVersion: "kenes-e2e-screens",
-  });
-  const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
-  const caughtUp = new Promise<void>((resolve) => {
-    session.subscribe({
-      caughtUp: () => resolve(),
-      acked: (id) => waiting.get(id)?.resolve(),
-      refused: (id, code, message) => waiting.get(id)?.reject(new Error(`refused (${code}): ${message}`)),
-    });
-  });
-  session.start();
-  await withTimeout(caughtUp, 10_000, "the chair's protocol client catching up");
-  return {
-    session,
-    ask: (kind) => {
-      const id = session.request(kind);
-      if (id === 0) return Promise.reject(new Error("the protocol client is not live"));
-      return withTimeout(new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject })), 10_000, `request ${kind.case}`);
-    },
-    stop: () => session.stop(),
-  };
-}
 
 async function newPage(label: string, size: { width: number; height: number } = SIZES[0]): Promise<Page> {
   const ctx = await browser.newContext({ viewport: { ...size } });
@@ -116,23 +81,6 @@ async function newPage(label: string, size: { width: number; height: number } = 
   return page;
 }
 
-/** The selectors whose elements are not wholly inside the viewport (or not rendered at all). */
-async function offScreen(page: Page, selectors: string[]): Promise<string[]> {
-  return page.evaluate((sels) => {
-    const out: string[] = [];
-    for (const sel of sels) {
-      const els = [...document.querySelectorAll(sel)];
-      if (els.length === 0) out.push(`${sel} (missing)`);
-      for (const el of els) {
-        const r = el.getBoundingClientRect();
-        if (r.width === 0 || r.height === 0) out.push(`${sel} (not rendered)`);
-        else if (r.top < -0.5 || r.left < -0.5 || r.bottom > window.innerHeight + 0.5 || r.right > window.innerWidth + 0.5)
-          out.push(`${sel} at ${Math.round(r.left)},${Math.round(r.top)}–${Math.round(r.right)},${Math.round(r.bottom)} in ${window.innerWidth}×${window.innerHeight}`);
-      }
-    }
-    return out;
-  }, selectors);
-}
 
 /** Whether the page itself scrolls (vertically or sideways). */
 async function pageScrolls(page: Page): Promise<boolean> {
@@ -156,10 +104,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `e2e-screens-${name}-${size.width}x${size.height}.png`) });
 }
 
-async function setLanguage(page: Page, lang: "en" | "ru" | "kk"): Promise<void> {
-  await page.selectOption("#lang-select", lang);
-  await eventually(`the page is in ${lang}`, async () => (await page.evaluate(() => document.documentElement.lang)) === lang, async () => page.evaluate(() => document.documentElement.lang));
-}
 
 describe.skipIf(fake)("screens a chair and a board member understand at a glance (real server)", () => {
   beforeAll(async () => {
@@ -182,7 +126,7 @@ describe.skipIf(fake)("screens a chair and a board member understand at a glance
     await joinThroughLink(chair, server.links.chair!);
     await joinThroughLink(member, server.allLinks.member![0]!, { group: "6", gender: "woman" });
     consultationId = decodeURIComponent(new URL(chair.url()).pathname.split("/")[2]!);
-    chairClient = await openProtocolClient(server.links.chair!);
+    chairClient = await openProtocolClient(server.port, server.links.chair!, "chair");
     const st = chairClient.session.state;
     indicators = (st.framework?.categories ?? []).flatMap((c) => c.themes.flatMap((th) => th.questions.flatMap((q) => q.indicators.map((i) => i.id))));
     expect(indicators.length, "the demo framework has at least six indicators").toBeGreaterThanOrEqual(6);
