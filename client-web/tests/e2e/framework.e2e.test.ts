@@ -102,6 +102,13 @@ describe.skipIf(fake)("the framework's text beside the draft, and the scope (rea
     // Folded, it stays folded on the next indicator page; the question stays.
     await chair.click("#guide-summary");
     expect(await chair.isVisible("#guide-guidance")).toBe(false);
+    // The choice is kept by the details' toggle event, which fires after the click returns.
+    await eventually(
+      "the folded guide is remembered",
+      async () => (await chair.evaluate(() => localStorage.getItem("kenes.guideOpen"))) === "0",
+      async () => String(await chair.evaluate(() => localStorage.getItem("kenes.guideOpen"))),
+      5_000,
+    );
     await chair.goto(new URL(`/c/${encodeURIComponent(consultationId)}/i/R.2`, server.links.chair!).toString());
     await chair.waitForSelector("#guide-question");
     expect(await text(chair, "#guide-question")).toContain("Can people express themselves online");
