@@ -486,6 +486,59 @@ std::string_view variant_name(Variant variant) {
 }
 
 
+namespace {
+
+// One indicator in the Markdown report: its heading, then in the
+// publication the text, evidence, sources and validation sentence; in the
+// working copy the workflow lines first, then the draft and evidence.
+std::string indicator_markdown(const IndicatorReport& i, const ReportWords& w, Lang lang, bool working) {
+  std::string md;
+  auto empty_note = [&](const char* text) { md += std::string("*").append(markdown_inline(text)).append("*\n\n"); };
+  md += "##### " + markdown_inline(i.id + " " + i.title) + (i.core ? " (" + markdown_inline(w.core) + ")" : "") +
+        "\n\n";
+  std::string draft = prefix_footnotes(trim_trailing_newlines(i.draft), "ind-" + i.id + "-");
+  std::vector<std::string> reservations = reservation_lines(i.validation);
+  if (!working) {
+    md += demote_headings(draft, 5) + "\n\n";
+    md += evidence_markdown(i, w, lang);
+    if (!i.sources_used.empty()) {
+      md += markdown_inline(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) + "\n\n";
+    }
+    if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
+      md += markdown_inline(validation) + "\n\n";
+      if (!reservations.empty()) md += markdown_inline(w.reservations) + "\n\n";
+      for (const auto& r : reservations) md += "- " + markdown_inline(r) + "\n";
+      if (!reservations.empty()) md += "\n";
+    }
+    return md;
+  }
+  auto line = [&](const char* label, const std::string& value) {
+    md += "- " + markdown_inline(label) + ": " + markdown_inline(value) + "\n";
+  };
+  line(w.status, status_name(i.status, lang));
+  if (!i.assignees.empty()) line(w.assigned_to, join(i.assignees, ", "));
+  line(w.suggested_sources, i.suggested_sources.empty() ? w.none : join(i.suggested_sources, "; "));
+  line(w.sources_used, i.sources_used.empty() ? w.none_recorded : join(i.sources_used, "; "));
+  if (i.score) line(w.score, std::to_string(*i.score));
+  std::string validation = working_validation_text(i.validation, lang);
+  line(w.validation, validation.empty() ? w.not_validated : validation);
+  if (!reservations.empty()) {
+    md += "  " + markdown_inline(w.reservations) + "\n";
+    for (const auto& r : reservations) md += "  - " + markdown_inline(r) + "\n";
+  }
+  line(w.draft_version, std::to_string(i.draft_version));
+  md += "\n";
+  if (draft.empty()) {
+    empty_note(w.no_draft);
+  } else {
+    md += demote_headings(draft, 5) + "\n\n";
+  }
+  md += evidence_markdown(i, w, lang);
+  return md;
+}
+
+}  // namespace
+
 std::string render_report_markdown(const ReportData& data, Lang lang, Variant variant) {
   const ReportWords& w = report_words(lang);
   const bool working = variant == Variant::kWorking;
@@ -541,48 +594,7 @@ std::string render_report_markdown(const ReportData& data, Lang lang, Variant va
       }
       for (const auto& q : t.questions) {
         md += "#### " + markdown_inline(q.id + " " + q.title) + "\n\n";
-        for (const auto& i : q.indicators) {
-          md += "##### " + markdown_inline(i.id + " " + i.title) + (i.core ? " (" + markdown_inline(w.core) + ")" : "") +
-                "\n\n";
-          std::string draft = prefix_footnotes(trim_trailing_newlines(i.draft), "ind-" + i.id + "-");
-          std::vector<std::string> reservations = reservation_lines(i.validation);
-          if (!working) {
-            md += demote_headings(draft, 5) + "\n\n";
-            md += evidence_markdown(i, w, lang);
-            if (!i.sources_used.empty()) {
-              md += markdown_inline(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) + "\n\n";
-            }
-            if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
-              md += markdown_inline(validation) + "\n\n";
-              if (!reservations.empty()) md += markdown_inline(w.reservations) + "\n\n";
-              for (const auto& r : reservations) md += "- " + markdown_inline(r) + "\n";
-              if (!reservations.empty()) md += "\n";
-            }
-            continue;
-          }
-          auto line = [&](const char* label, const std::string& value) {
-            md += "- " + markdown_inline(label) + ": " + markdown_inline(value) + "\n";
-          };
-          line(w.status, status_name(i.status, lang));
-          if (!i.assignees.empty()) line(w.assigned_to, join(i.assignees, ", "));
-          line(w.suggested_sources, i.suggested_sources.empty() ? w.none : join(i.suggested_sources, "; "));
-          line(w.sources_used, i.sources_used.empty() ? w.none_recorded : join(i.sources_used, "; "));
-          if (i.score) line(w.score, std::to_string(*i.score));
-          std::string validation = working_validation_text(i.validation, lang);
-          line(w.validation, validation.empty() ? w.not_validated : validation);
-          if (!reservations.empty()) {
-            md += "  " + markdown_inline(w.reservations) + "\n";
-            for (const auto& r : reservations) md += "  - " + markdown_inline(r) + "\n";
-          }
-          line(w.draft_version, std::to_string(i.draft_version));
-          md += "\n";
-          if (draft.empty()) {
-            empty_note(w.no_draft);
-          } else {
-            md += demote_headings(draft, 5) + "\n\n";
-          }
-          md += evidence_markdown(i, w, lang);
-        }
+        for (const auto& i : q.indicators) md += indicator_markdown(i, w, lang, working);
       }
     }
     if (!c.recommendations.empty()) {
@@ -636,19 +648,73 @@ std::string dd(const std::string& term, const std::string& value_html) {
   return "<dt>" + term + "</dt><dd>" + value_html + "</dd>";
 }
 
+// One indicator as an <article>: as in indicator_markdown(), the
+// publication's text, evidence, sources and validation sentence, or the
+// working copy's workflow list, draft and evidence.
+std::string indicator_html(const IndicatorReport& i, const ReportWords& w, Lang lang, bool working) {
+  auto empty = [](const std::string& text) { return "<span class=\"empty\">" + html_escape(text) + "</span>"; };
+  auto empty_p = [](const std::string& text) { return "<p class=\"empty\">" + html_escape(text) + "</p>\n"; };
+  std::string h = "<article id=\"ind-" + html_escape(i.id) + "\">\n<h5>" + html_escape(i.id + " " + i.title) +
+                  (i.core ? " <span class=\"core\">" + html_escape(w.core) + "</span>" : "") + "</h5>\n";
+  std::string draft = trim_trailing_newlines(i.draft);
+  // The draft's headings go below the indicator's <h5>, as in the Markdown.
+  auto draft_html = [&](const char* css_class) {
+    return std::string("<div class=\"") + css_class + "\">\n" +
+           MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-"), html_escape(w.back_to_text)) + "</div>\n";
+  };
+  std::vector<std::string> reservations = reservation_lines(i.validation);
+  auto evidence_html = [&] {
+    const std::string md = evidence_markdown(i, w, lang);
+    if (md.empty()) return std::string();
+    return "<div class=\"prose evidence\">\n" +
+           MarkdownDocument(md, 5).html(html_escape("ind-" + i.id + "-ev-"), html_escape(w.back_to_text)) + "</div>\n";
+  };
+  if (!working) {
+    h += draft_html("prose");
+    h += evidence_html();
+    if (!i.sources_used.empty()) {
+      h += "<p class=\"meta\">" + html_escape(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) + "</p>\n";
+    }
+    if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
+      h += "<p class=\"meta\">" + html_escape(validation) + "</p>\n";
+      if (!reservations.empty()) {
+        h += "<p class=\"meta\">" + html_escape(w.reservations) + "</p>\n<ul class=\"meta\">\n";
+        for (const auto& r : reservations) h += "<li>" + html_escape(r) + "</li>\n";
+        h += "</ul>\n";
+      }
+    }
+    return h + "</article>\n";
+  }
+  h += "<dl>";
+  h += dd(html_escape(w.status), html_escape(status_name(i.status, lang)));
+  if (!i.assignees.empty()) h += dd(html_escape(w.assigned_to), html_escape(join(i.assignees, ", ")));
+  h += dd(html_escape(w.suggested_sources),
+          i.suggested_sources.empty() ? empty(w.none) : html_escape(join(i.suggested_sources, "; ")));
+  h += dd(html_escape(w.sources_used),
+          i.sources_used.empty() ? empty(w.none_recorded) : html_escape(join(i.sources_used, "; ")));
+  if (i.score) h += dd(html_escape(w.score), std::to_string(*i.score));
+  std::string validation = working_validation_text(i.validation, lang);
+  std::string validation_html = validation.empty() ? empty(w.not_validated) : html_escape(validation);
+  if (!reservations.empty()) {
+    validation_html += "<br>" + html_escape(w.reservations) + "<ul>";
+    for (const auto& r : reservations) validation_html += "<li>" + html_escape(r) + "</li>";
+    validation_html += "</ul>";
+  }
+  h += dd(html_escape(w.validation), validation_html);
+  h += dd(html_escape(w.draft_version), std::to_string(i.draft_version));
+  h += "</dl>\n";
+  h += draft.empty() ? empty_p(w.no_draft) : draft_html("draft");
+  h += evidence_html();
+  return h + "</article>\n";
+}
+
 }  // namespace
 
 std::string render_report_html(const ReportData& data, Lang lang, Variant variant) {
   const ReportWords& w = report_words(lang);
   const bool working = variant == Variant::kWorking;
   const ReportData d = working ? data : publication_view(data);
-  auto empty = [](const std::string& text) { return "<span class=\"empty\">" + html_escape(text) + "</span>"; };
   auto empty_p = [](const std::string& text) { return "<p class=\"empty\">" + html_escape(text) + "</p>\n"; };
-  auto reservations_html = [&](const std::vector<std::string>& reservations) {
-    std::string out = "<p class=\"meta\">" + html_escape(w.reservations) + "</p>\n<ul class=\"meta\">\n";
-    for (const auto& r : reservations) out += "<li>" + html_escape(r) + "</li>\n";
-    return out + "</ul>\n";
-  };
   std::string h;
   h += "<!DOCTYPE html>\n<html lang=\"" + std::string(lang_code(lang)) + "\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta name=\"kenes-log-head\" content=\"" + html_escape(d.consultation_id) + ":" +
@@ -714,60 +780,7 @@ std::string render_report_html(const ReportData& data, Lang lang, Variant varian
       }
       for (const auto& q : t.questions) {
         h += "<h4>" + html_escape(q.id + " " + q.title) + "</h4>\n";
-        for (const auto& i : q.indicators) {
-          h += "<article id=\"ind-" + html_escape(i.id) + "\">\n<h5>" + html_escape(i.id + " " + i.title) +
-               (i.core ? " <span class=\"core\">" + html_escape(w.core) + "</span>" : "") + "</h5>\n";
-          std::string draft = trim_trailing_newlines(i.draft);
-          // The draft's headings go below the indicator's <h5>, as in the Markdown.
-          auto draft_html = [&](const char* css_class) {
-            return std::string("<div class=\"") + css_class + "\">\n" +
-                   MarkdownDocument(draft, 5).html(html_escape("ind-" + i.id + "-"), html_escape(w.back_to_text)) +
-                   "</div>\n";
-          };
-          std::vector<std::string> reservations = reservation_lines(i.validation);
-          auto evidence_html = [&] {
-            const std::string md = evidence_markdown(i, w, lang);
-            if (md.empty()) return std::string();
-            return "<div class=\"prose evidence\">\n" +
-                   MarkdownDocument(md, 5).html(html_escape("ind-" + i.id + "-ev-"), html_escape(w.back_to_text)) +
-                   "</div>\n";
-          };
-          if (!working) {
-            h += draft_html("prose");
-            h += evidence_html();
-            if (!i.sources_used.empty()) {
-              h += "<p class=\"meta\">" + html_escape(std::string(w.sources_used) + ": " + join(i.sources_used, "; ")) +
-                   "</p>\n";
-            }
-            if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
-              h += "<p class=\"meta\">" + html_escape(validation) + "</p>\n";
-              if (!reservations.empty()) h += reservations_html(reservations);
-            }
-            h += "</article>\n";
-            continue;
-          }
-          h += "<dl>";
-          h += dd(html_escape(w.status), html_escape(status_name(i.status, lang)));
-          if (!i.assignees.empty()) h += dd(html_escape(w.assigned_to), html_escape(join(i.assignees, ", ")));
-          h += dd(html_escape(w.suggested_sources),
-                  i.suggested_sources.empty() ? empty(w.none) : html_escape(join(i.suggested_sources, "; ")));
-          h += dd(html_escape(w.sources_used),
-                  i.sources_used.empty() ? empty(w.none_recorded) : html_escape(join(i.sources_used, "; ")));
-          if (i.score) h += dd(html_escape(w.score), std::to_string(*i.score));
-          std::string validation = working_validation_text(i.validation, lang);
-          std::string validation_html = validation.empty() ? empty(w.not_validated) : html_escape(validation);
-          if (!reservations.empty()) {
-            validation_html += "<br>" + html_escape(w.reservations) + "<ul>";
-            for (const auto& r : reservations) validation_html += "<li>" + html_escape(r) + "</li>";
-            validation_html += "</ul>";
-          }
-          h += dd(html_escape(w.validation), validation_html);
-          h += dd(html_escape(w.draft_version), std::to_string(i.draft_version));
-          h += "</dl>\n";
-          h += draft.empty() ? empty_p(w.no_draft) : draft_html("draft");
-          h += evidence_html();
-          h += "</article>\n";
-        }
+        for (const auto& i : q.indicators) h += indicator_html(i, w, lang, working);
       }
     }
     if (!c.recommendations.empty()) {
@@ -801,6 +814,70 @@ std::string render_report_html(const ReportData& data, Lang lang, Variant varian
   return h;
 }
 
+namespace {
+
+std::vector<DocxRun> plain_runs(std::string text) { return std::vector<DocxRun>{DocxRun{std::move(text)}}; }
+
+std::vector<DocxRun> note_runs(std::string text) {
+  DocxRun r{std::move(text)};
+  r.italic = true;
+  return std::vector<DocxRun>{r};
+}
+
+// One indicator in Word, as indicator_markdown() in Markdown: Heading 4 and
+// the draft's own headings below it.
+void indicator_docx(DocxWriter& w, const IndicatorReport& i, const ReportWords& words, Lang lang, bool working) {
+  auto labelled = [](const char* label, std::string value, bool empty = false) {
+    DocxRun l{std::string(label) + ": "};
+    l.bold = true;
+    DocxRun v{std::move(value)};
+    v.italic = empty;
+    return std::vector<DocxRun>{l, v};
+  };
+  auto reservations_list = [&](std::vector<std::string> reservations) {
+    if (reservations.empty()) return;
+    w.paragraph(plain_runs(words.reservations), "Meta");
+    std::vector<std::vector<DocxRun>> items;
+    for (auto& r : reservations) items.push_back(plain_runs(std::move(r)));
+    w.bullet_list(items);
+  };
+  w.heading(4, i.id + " " + i.title + (i.core ? " (" + std::string(words.core) + ")" : ""));
+  std::string draft = trim_trailing_newlines(i.draft);
+  if (!working) {
+    w.markdown(draft, 4);
+    if (const std::string md = evidence_markdown(i, words, lang); !md.empty()) w.markdown(md, 4);
+    if (!i.sources_used.empty()) w.paragraph(labelled(words.sources_used, join(i.sources_used, "; ")), "Meta");
+    if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
+      w.paragraph(plain_runs(validation), "Meta");
+      reservations_list(reservation_lines(i.validation));
+    }
+    return;
+  }
+  w.paragraph(labelled(words.status, status_name(i.status, lang)), "Meta");
+  if (!i.assignees.empty()) w.paragraph(labelled(words.assigned_to, join(i.assignees, ", ")), "Meta");
+  w.paragraph(labelled(words.suggested_sources,
+                       i.suggested_sources.empty() ? words.none : join(i.suggested_sources, "; "),
+                       i.suggested_sources.empty()),
+              "Meta");
+  w.paragraph(labelled(words.sources_used, i.sources_used.empty() ? words.none_recorded : join(i.sources_used, "; "),
+                       i.sources_used.empty()),
+              "Meta");
+  if (i.score) w.paragraph(labelled(words.score, std::to_string(*i.score)), "Meta");
+  std::string validation = working_validation_text(i.validation, lang);
+  w.paragraph(labelled(words.validation, validation.empty() ? words.not_validated : validation, validation.empty()),
+              "Meta");
+  reservations_list(reservation_lines(i.validation));
+  w.paragraph(labelled(words.draft_version, std::to_string(i.draft_version)), "Meta");
+  if (draft.empty()) {
+    w.paragraph(note_runs(words.no_draft));
+  } else {
+    w.markdown(draft, 4);
+  }
+  if (const std::string md = evidence_markdown(i, words, lang); !md.empty()) w.markdown(md, 4);
+}
+
+}  // namespace
+
 DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant) {
   // The Markdown report's structure, one Word heading level up: the title is
   // Word's Title, sections and categories are Heading 1, so the table of
@@ -811,26 +888,8 @@ DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant
   const bool working = variant == Variant::kWorking;
   const ReportData d = working ? data : publication_view(data);
   DocxWriter w;
-  auto plain = [](std::string text) { return std::vector<DocxRun>{DocxRun{std::move(text)}}; };
-  auto labelled = [](const char* label, std::string value, bool empty = false) {
-    DocxRun l{std::string(label) + ": "};
-    l.bold = true;
-    DocxRun v{std::move(value)};
-    v.italic = empty;
-    return std::vector<DocxRun>{l, v};
-  };
-  auto note = [](std::string text) {
-    DocxRun r{std::move(text)};
-    r.italic = true;
-    return std::vector<DocxRun>{r};
-  };
-  auto reservations_list = [&](std::vector<std::string> reservations) {
-    if (reservations.empty()) return;
-    w.paragraph(plain(words.reservations), "Meta");
-    std::vector<std::vector<DocxRun>> items;
-    for (auto& r : reservations) items.push_back(plain(std::move(r)));
-    w.bullet_list(items);
-  };
+  const auto plain = plain_runs;
+  const auto note = note_runs;
   w.title(d.title);
   w.paragraph(plain(fill(words.assessment_report, {{"edition", d.edition}})));
   DocxRun command{verify_command(d.consultation_id, d.head)};
@@ -878,45 +937,7 @@ DocxResult render_report_docx(const ReportData& data, Lang lang, Variant variant
       }
       for (const auto& q : t.questions) {
         w.heading(3, q.id + " " + q.title);
-        for (const auto& i : q.indicators) {
-          w.heading(4, i.id + " " + i.title + (i.core ? " (" + std::string(words.core) + ")" : ""));
-          std::string draft = trim_trailing_newlines(i.draft);
-          if (!working) {
-            w.markdown(draft, 4);
-            if (const std::string md = evidence_markdown(i, words, lang); !md.empty()) w.markdown(md, 4);
-            if (!i.sources_used.empty()) {
-              w.paragraph(labelled(words.sources_used, join(i.sources_used, "; ")), "Meta");
-            }
-            if (std::string validation = public_validation_text(i.validation, lang); !validation.empty()) {
-              w.paragraph(plain(validation), "Meta");
-              reservations_list(reservation_lines(i.validation));
-            }
-            continue;
-          }
-          w.paragraph(labelled(words.status, status_name(i.status, lang)), "Meta");
-          if (!i.assignees.empty()) w.paragraph(labelled(words.assigned_to, join(i.assignees, ", ")), "Meta");
-          w.paragraph(labelled(words.suggested_sources,
-                               i.suggested_sources.empty() ? words.none : join(i.suggested_sources, "; "),
-                               i.suggested_sources.empty()),
-                      "Meta");
-          w.paragraph(labelled(words.sources_used,
-                               i.sources_used.empty() ? words.none_recorded : join(i.sources_used, "; "),
-                               i.sources_used.empty()),
-                      "Meta");
-          if (i.score) w.paragraph(labelled(words.score, std::to_string(*i.score)), "Meta");
-          std::string validation = working_validation_text(i.validation, lang);
-          w.paragraph(labelled(words.validation, validation.empty() ? words.not_validated : validation,
-                               validation.empty()),
-                      "Meta");
-          reservations_list(reservation_lines(i.validation));
-          w.paragraph(labelled(words.draft_version, std::to_string(i.draft_version)), "Meta");
-          if (draft.empty()) {
-            w.paragraph(note(words.no_draft));
-          } else {
-            w.markdown(draft, 4);
-          }
-          if (const std::string md = evidence_markdown(i, words, lang); !md.empty()) w.markdown(md, 4);
-        }
+        for (const auto& i : q.indicators) indicator_docx(w, i, words, lang, working);
       }
     }
     if (!c.recommendations.empty()) {
